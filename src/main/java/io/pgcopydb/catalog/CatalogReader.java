@@ -1,0 +1,67 @@
+package io.pgcopydb.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads what the copy needs from a source catalog. The caller owns the connection and
+ * its transaction: run it inside the run's snapshot so the plan matches the data.
+ */
+public final class CatalogReader {
+
+	private final Connection connection;
+
+	public CatalogReader(Connection connection) {
+		this.connection = connection;
+	}
+
+	public List<SourceTable> tables() throws SQLException {
+		return query("list_tables", (rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
+				rs.getString("table_name"), nullToEmpty(rs.getString("column_list")), rs.getLong("table_bytes"),
+				rs.getLong("estimated_rows")));
+	}
+
+	public List<SourceIndex> indexes() throws SQLException {
+		return query("list_indexes",
+				(rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"), rs.getString("schema_name"),
+						rs.getString("table_name"), rs.getString("index_name"), rs.getString("index_definition"), rs.getLong("constraint_oid"),
+						rs.getString("constraint_name"), rs.getString("constraint_type"), rs.getBoolean("is_deferrable"),
+						rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"), rs.getBoolean("is_replica_identity")));
+	}
+
+	public List<SourceSequence> sequences() throws SQLException {
+		return query("list_sequences", (rs) -> new SourceSequence(rs.getLong("sequence_oid"), rs.getString("schema_name"),
+				rs.getString("sequence_name")));
+	}
+
+	public long largeObjectCount() throws SQLException {
+		return query("count_large_objects", (rs) -> rs.getLong(1)).get(0);
+	}
+
+	private <T> List<T> query(String sqlFile, RowReader<T> reader) throws SQLException {
+		List<T> rows = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(SqlFiles.load(sqlFile));
+				ResultSet rs = statement.executeQuery()) {
+			while (rs.next()) {
+				rows.add(reader.read(rs));
+			}
+		}
+		return rows;
+	}
+
+	private static String nullToEmpty(String value) {
+		return (value != null) ? value : "";
+	}
+
+	@FunctionalInterface
+	interface RowReader<T> {
+
+		T read(ResultSet rs) throws SQLException;
+
+	}
+
+}

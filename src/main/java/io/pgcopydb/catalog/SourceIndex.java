@@ -1,0 +1,32 @@
+package io.pgcopydb.catalog;
+
+import io.pgcopydb.pg.Identifiers;
+
+/**
+ * An index the job builds on the target, with the constraint it backs, if any.
+ *
+ * @param definition {@code pg_get_indexdef} output: a complete CREATE INDEX statement
+ * @param constraintOid the PRIMARY KEY or UNIQUE constraint's OID, 0 when none
+ * @param constraintType "p", "u" or null
+ */
+public record SourceIndex(long oid, long tableOid, String schema, String tableName, String name, String definition, long constraintOid,
+		String constraintName, String constraintType, boolean deferrable, boolean deferred, boolean clustered,
+		boolean replicaIdentity) {
+
+	public boolean backsConstraint() {
+		return this.constraintOid != 0;
+	}
+
+	public String qualifiedName() {
+		return Identifiers.qualified(this.schema, this.name);
+	}
+
+	public String qualifiedTableName() {
+		return Identifiers.qualified(this.schema, this.tableName);
+	}
+
+	public String displayName() {
+		return this.schema + "." + this.name;
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.pgcopydb.catalog;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.pgcopydb.pg.Identifiers;
+
+/**
+ * An exported source snapshot and the session that keeps it alive. Every source read of
+ * a run (catalog, pg_dump, COPY, sequences, large objects) imports this snapshot, so
+ * the target gets the source as of one instant. The snapshot lives exactly as long as
+ * this session stays open and idle in its transaction
+ * (https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-SNAPSHOT-SYNCHRONIZATION).
+ */
+public final class SourceSnapshot implements AutoCloseable {
+
+	private final Connection session;
+
+	private final String id;
+
+	private SourceSnapshot(Connection session, String id) {
+		this.session = session;
+		this.id = id;
+	}
+
+	/** Exports a snapshot on the given session, which this object then owns. */
+	public static SourceSnapshot export(Connection session) throws SQLException {
+		session.setAutoCommit(false);
+		try (Statement statement = session.createStatement()) {
+			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+			try (ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+				rs.next();
+				return new SourceSnapshot(session, rs.getString(1));
+			}
+		}
+	}
+
+	/**
+	 * Starts a REPEATABLE READ, READ ONLY transaction on {@code connection} that sees
+	 * the snapshot {@code snapshotId}. Must be the transaction's first statement.
+	 */
+	public static void begin(Connection connection, String snapshotId) throws SQLException {
+		connection.setAutoCommit(false);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+			statement.execute("SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshotId));
+		}
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public void close() throws SQLException {
+		try {
+			this.session.rollback();
+		}
+		finally {
+			this.session.close();
+		}
+	}
+
+}

@@ -1,0 +1,235 @@
+package io.pgcopydb.cli;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pgcopydb.config.ConnectionString;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.error.ExitCodes;
+import io.pgcopydb.error.PgCopyException;
+import io.pgcopydb.job.BatchContext;
+import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.clone.CloneRequest;
+import io.pgcopydb.pg.ServerVersion;
+import io.pgcopydb.progress.RunSummary;
+import io.pgcopydb.schema.PgToolLocator;
+import io.pgcopydb.schema.PgTools;
+
+/**
+ * {@code pgcopydb clone}: the whole database, schema then data then indexes and
+ * constraints, in one job. Checks what a user can get wrong (connection strings,
+ * servers, credentials, pg_dump) before the job starts, so those fail in seconds with a
+ * one-line message.
+ */
+@Command(name = "clone", sortOptions = false, mixinStandardHelpOptions = true,
+		description = "Clone an entire database from the source to the target: schema, data, indexes, constraints, "
+				+ "sequences, large objects, then VACUUM ANALYZE.")
+final class CloneCommand implements Callable<Integer> {
+
+	private static final Map<String, String> PARTITION_STEPS = Map.of(StepNames.COPY_TABLE, StepNames.COPY_DATA,
+			StepNames.BUILD_INDEX, StepNames.BUILD_INDEXES, StepNames.VACUUM_TABLE, StepNames.VACUUM);
+
+	@Option(names = "--source", paramLabel = "<uri>",
+			description = "Source database connection string, URI or key=value (default: $PGCOPYDB_SOURCE_PGURI).")
+	String source;
+
+	@Option(names = "--target", paramLabel = "<uri>",
+			description = "Target database connection string, URI or key=value (default: $PGCOPYDB_TARGET_PGURI).")
+	String target;
+
+	@Option(names = "--dir", paramLabel = "<dir>",
+			description = "Work directory: repository, schema archives, logs (default: ${TMPDIR:-/tmp}/pgcopydb).")
+	Path dir;
+
+	@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
+			description = "Tables copied in parallel, also VACUUM jobs (default: ${DEFAULT-VALUE}; $PGCOPYDB_TABLE_JOBS).")
+	int tableJobs;
+
+	@Option(names = "--index-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_INDEX_JOBS:-4}",
+			description = "Indexes built in parallel (default: ${DEFAULT-VALUE}; $PGCOPYDB_INDEX_JOBS).")
+	int indexJobs;
+
+	@Option(names = "--restore-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_RESTORE_JOBS:-4}",
+			description = "pg_restore --jobs for the schema sections (default: ${DEFAULT-VALUE}; $PGCOPYDB_RESTORE_JOBS).")
+	int restoreJobs;
+
+	@Option(names = { "--skip-large-objects", "--skip-blobs" }, description = "Do not copy large objects.")
+	boolean skipLargeObjects;
+
+	@Option(names = "--skip-vacuum", description = "Do not VACUUM ANALYZE the copied tables ($PGCOPYDB_SKIP_VACUUM).")
+	boolean skipVacuum;
+
+	@Option(names = "--drop-if-exists",
+			description = "Drop the target's copies of the source's objects first ($PGCOPYDB_DROP_IF_EXISTS).")
+	boolean dropIfExists;
+
+	@Option(names = "--no-owner", description = "Do not restore object ownership (pg_restore --no-owner).")
+	boolean noOwner;
+
+	@Option(names = "--no-acl", description = "Do not restore privileges (pg_restore --no-acl).")
+	boolean noAcl;
+
+	@Option(names = "--no-comments", description = "Do not restore comments (pg_restore --no-comments).")
+	boolean noComments;
+
+	@Option(names = "--snapshot", paramLabel = "<id>", defaultValue = "${env:PGCOPYDB_SNAPSHOT}",
+			description = "Use this exported snapshot instead of exporting one ($PGCOPYDB_SNAPSHOT).")
+	String snapshot;
+
+	@Option(names = "--pg-bin", paramLabel = "<dir>",
+			description = "Directory of pg_dump and pg_restore ($PGCOPYDB_PG_BIN; else pg_config, PATH, "
+					+ "/usr/lib/postgresql/*/bin).")
+	Path pgBin;
+
+	@Option(names = "--debug", description = "Log at DEBUG level, with stack traces.")
+	boolean debug;
+
+	@Override
+	public Integer call() {
+		LogSetup.init(this.debug);
+		Logger logger = LoggerFactory.getLogger(CloneCommand.class);
+		try {
+			CloneRequest request = validate();
+			LogSetup.attachFile(request.workDirectory().logFile());
+			logger.info("Cloning from {} to {}, work directory {}", request.source(), request.target(),
+					request.workDirectory().root());
+			return run(request, logger);
+		}
+		catch (PgCopyException ex) {
+			logger.error("{}", ex.getMessage());
+			logger.debug("failure", ex);
+			return ex.exitCode().code();
+		}
+		catch (RuntimeException ex) {
+			logger.error("internal error: {}", ExitCodes.message(ex), ex);
+			return ExitCode.INTERNAL.code();
+		}
+	}
+
+	private CloneRequest validate() {
+		positive("--table-jobs", this.tableJobs);
+		positive("--index-jobs", this.indexJobs);
+		positive("--restore-jobs", this.restoreJobs);
+		PgEndpoint sourceEndpoint = endpoint(Side.SOURCE, this.source);
+		PgEndpoint targetEndpoint = endpoint(Side.TARGET, this.target);
+		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
+		ServerVersion sourceVersion = serverVersion(sourceEndpoint);
+		serverVersion(targetEndpoint);
+		String pgBinEnv = System.getenv("PGCOPYDB_PG_BIN");
+		Path bin = (this.pgBin != null) ? this.pgBin : null;
+		PgTools tools = new PgToolLocator(bin, System.getenv()).locate(sourceVersion.major());
+		LoggerFactory.getLogger(CloneCommand.class)
+			.debug("using {} {} (PGCOPYDB_PG_BIN={})", tools.pgDump().path(), tools.pgDump().version(), pgBinEnv);
+		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
+				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
+				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
+				blankToNull(this.snapshot), tools);
+	}
+
+	private int run(CloneRequest request, Logger logger) throws PgCopyException {
+		try (ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request)) {
+			JobOperator operator = context.getBean(JobOperator.class);
+			Job job = context.getBean("cloneJob", Job.class);
+			JobParameters parameters = new JobParametersBuilder()
+				.addString("source", request.source().connectionString().toString())
+				.addString("target", request.target().connectionString().toString())
+				.addLong("run.id", System.currentTimeMillis())
+				.addString("dir", request.workDirectory().root().toString(), false)
+				.addLong("table-jobs", (long) request.tableJobs(), false)
+				.addLong("index-jobs", (long) request.indexJobs(), false)
+				.toJobParameters();
+			JobExecution execution = operator.start(job, parameters);
+			System.out.print(RunSummary.render(execution, PARTITION_STEPS));
+			System.out.flush();
+			return outcome(execution, request, logger);
+		}
+		catch (PgCopyException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new PgCopyException(ExitCode.INTERNAL, "the clone job could not run: " + ExitCodes.message(ex), ex);
+		}
+	}
+
+	private static int outcome(JobExecution execution, CloneRequest request, Logger logger) {
+		if (execution.getStatus() == BatchStatus.COMPLETED) {
+			logger.info("Clone completed (job execution {}); log: {}", execution.getId(),
+					request.workDirectory().logFile());
+			return ExitCode.SUCCESS.code();
+		}
+		if (execution.getStatus() == BatchStatus.STOPPED) {
+			logger.error("Clone stopped (job execution {}): safe to resume", execution.getId());
+			return ExitCode.STOPPED.code();
+		}
+		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
+		if (failure == null) {
+			logger.error("Clone failed (job execution {}, status {}); see {}", execution.getId(), execution.getStatus(),
+					request.workDirectory().logFile());
+			return ExitCode.INTERNAL.code();
+		}
+		logger.error("{}", ExitCodes.message(failure));
+		logger.debug("failure", failure);
+		logger.error("Clone failed (job execution {}); see {}", execution.getId(), request.workDirectory().logFile());
+		return ExitCodes.of(failure).code();
+	}
+
+	private static PgEndpoint endpoint(Side side, String value) {
+		String raw = (value != null && !value.isBlank()) ? value : System.getenv(side.environmentVariable());
+		if (raw == null || raw.isBlank()) {
+			throw new BadArgumentsException("no " + side.label() + " database: pass " + side.option()
+					+ " <connection string> or set " + side.environmentVariable());
+		}
+		return new PgEndpoint(side, ConnectionString.parse(raw, side.option()));
+	}
+
+	private static ServerVersion serverVersion(PgEndpoint endpoint) {
+		try (Connection connection = endpoint.connect("check");
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
+			rs.next();
+			return new ServerVersion(Integer.parseInt(rs.getString(1)));
+		}
+		catch (SQLException ex) {
+			throw endpoint.failure("reading the server version", ex);
+		}
+	}
+
+	private static void positive(String option, int value) {
+		if (value < 1) {
+			throw new BadArgumentsException(option + " must be at least 1, got " + value);
+		}
+	}
+
+	private static boolean envFlag(String name) {
+		String value = System.getenv(name);
+		return value != null && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("on")
+				|| value.equalsIgnoreCase("yes") || value.equals("1"));
+	}
+
+	private static String blankToNull(String value) {
+		return (value == null || value.isBlank()) ? null : value;
+	}
+
+}

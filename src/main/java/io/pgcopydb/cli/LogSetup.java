@@ -1,0 +1,62 @@
+package io.pgcopydb.cli;
+
+import java.nio.file.Path;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logging of a command: stderr as configured in logback.xml, plus the run's log file in
+ * --dir, attached once --dir is known. Spring Boot is told to leave logging alone, so
+ * this stays the one configuration.
+ */
+final class LogSetup {
+
+	static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n";
+
+	private LogSetup() {
+	}
+
+	static void init(boolean debug) {
+		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+		if (debug) {
+			((Logger) LoggerFactory.getLogger("io.pgcopydb")).setLevel(Level.DEBUG);
+			// logback.xml keeps stack traces off the console; --debug brings them back
+			if (root().getAppender("stderr") instanceof ConsoleAppender<ILoggingEvent> console) {
+				console.stop();
+				console.setEncoder(encoder("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n"));
+				console.start();
+			}
+		}
+	}
+
+	static void attachFile(Path file) {
+		FileAppender<ILoggingEvent> appender = new FileAppender<>();
+		appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+		appender.setName("run-file");
+		appender.setFile(file.toString());
+		appender.setAppend(true);
+		appender.setEncoder(encoder(PATTERN));
+		appender.start();
+		root().addAppender(appender);
+	}
+
+	private static PatternLayoutEncoder encoder(String pattern) {
+		PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+		encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+		encoder.setPattern(pattern);
+		encoder.start();
+		return encoder;
+	}
+
+	private static Logger root() {
+		return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+	}
+
+}

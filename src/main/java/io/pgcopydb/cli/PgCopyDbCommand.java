@@ -1,0 +1,45 @@
+package io.pgcopydb.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import io.pgcopydb.error.ExitCode;
+
+/**
+ * The root of the pgcopydb command tree. Verbs keep pgcopydb's names, so its tutorial
+ * and documentation describe this program.
+ */
+@Command(name = "pgcopydb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+		description = "Copy a PostgreSQL database to another server: schema, data, indexes, sequences, large objects.",
+		subcommands = { CloneCommand.class, CommandLine.HelpCommand.class },
+		footerHeading = "%nExit codes:%n", footer = "%s")
+public final class PgCopyDbCommand implements Runnable {
+
+	@CommandLine.Spec
+	CommandLine.Model.CommandSpec spec;
+
+	@Override
+	public void run() {
+		throw new CommandLine.ParameterException(this.spec.commandLine(), "a command is required, for example: clone");
+	}
+
+	/** Parses and runs {@code args}; returns the process exit code. */
+	public static int execute(String... args) {
+		CommandLine commandLine = new CommandLine(new PgCopyDbCommand());
+		String table = ExitCode.table();
+		commandLine.getCommandSpec().usageMessage().footer(table);
+		commandLine.getSubcommands().values().forEach((sub) -> sub.getCommandSpec().usageMessage().footer(table));
+		commandLine.getSubcommands()
+			.values()
+			.forEach((sub) -> sub.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n"));
+		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+		commandLine.setParameterExceptionHandler((ex, args1) -> {
+			CommandLine failed = ex.getCommandLine();
+			failed.getErr().println("pgcopydb: " + ex.getMessage());
+			failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+			return ExitCode.BAD_ARGUMENTS.code();
+		});
+		return commandLine.execute(args);
+	}
+
+}

@@ -1,0 +1,707 @@
+package io.pgcopydb.config;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pgcopydb.error.BadArgumentsException;
+
+/**
+ * A PostgreSQL connection string as pgcopydb users write it (--source, --target,
+ * PGCOPYDB_SOURCE_PGURI, PGCOPYDB_TARGET_PGURI): a libpq URI
+ * ({@code postgres://user:pass@host:5432/db?sslmode=require}) or keyword/value pairs
+ * ({@code host=127.0.0.1 dbname=pagila password='se cr\'et'}), resolved the way libpq
+ * resolves it (see
+ * <a href="https://www.postgresql.org/docs/current/libpq-connect.html">libpq-connect</a>):
+ * missing values come from PGHOST, PGPORT, PGUSER, PGDATABASE and the other PG*
+ * variables, then from libpq's defaults; the password from the string, else
+ * PGPASSWORD, else the password file.
+ * <p>
+ * This is the redacted-URI type: the password (and sslpassword) is only ever handed
+ * out by {@link #password()}, {@link #jdbcProperties()} and {@link #childEnvironment()};
+ * never by {@link #toString()}, {@link #jdbcUrl()}, {@link #libpqUri()} or exception
+ * messages. Java cannot use Unix-domain sockets and we do not fail over between
+ * hosts, so socket directories and host lists are refused at parse time.
+ * <p>
+ * Immutable and thread-safe. Equality is the identity of the connection (host, port,
+ * database, user and the other keywords), never the password.
+ */
+public final class ConnectionString {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConnectionString.class);
+
+	static final String URI_EXAMPLE = "postgres://user@host:5432/dbname?sslmode=require";
+
+	static final String KEYWORDS_EXAMPLE = "host=127.0.0.1 port=5432 dbname=pagila user=app";
+
+	/** The accepted keywords, in the order they are rendered. */
+	private static final List<String> KEYWORDS = List.of("host", "hostaddr", "port", "dbname", "user", "password",
+			"passfile", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword", "gssencmode", "connect_timeout",
+			"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "application_name", "options",
+			"target_session_attrs");
+
+	private static final Set<String> SECRETS = Set.of("password", "sslpassword");
+
+	/** Keywords kept in dedicated fields rather than in {@link #parameters}. */
+	private static final Set<String> MAIN_KEYWORDS = Set.of("host", "port", "dbname", "user", "password",
+			"sslpassword");
+
+	private static final Set<String> INTEGER_KEYWORDS = Set.of("connect_timeout", "keepalives", "keepalives_idle",
+			"keepalives_interval", "keepalives_count");
+
+	/** The environment variables libpq reads for a keyword left out. */
+	private static final Map<String, String> ENVIRONMENT = Map.ofEntries(Map.entry("host", "PGHOST"),
+			Map.entry("hostaddr", "PGHOSTADDR"), Map.entry("port", "PGPORT"), Map.entry("dbname", "PGDATABASE"),
+			Map.entry("user", "PGUSER"), Map.entry("password", "PGPASSWORD"), Map.entry("passfile", "PGPASSFILE"),
+			Map.entry("sslmode", "PGSSLMODE"), Map.entry("sslcert", "PGSSLCERT"), Map.entry("sslkey", "PGSSLKEY"),
+			Map.entry("sslrootcert", "PGSSLROOTCERT"), Map.entry("gssencmode", "PGGSSENCMODE"),
+			Map.entry("connect_timeout", "PGCONNECT_TIMEOUT"), Map.entry("application_name", "PGAPPNAME"),
+			Map.entry("options", "PGOPTIONS"), Map.entry("target_session_attrs", "PGTARGETSESSIONATTRS"));
+
+	private static final Map<String, List<String>> ENUMERATIONS = Map.of("sslmode",
+			List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full"), "gssencmode",
+			List.of("disable", "prefer", "require"), "target_session_attrs",
+			List.of("any", "read-write", "read-only", "primary", "standby", "prefer-standby"));
+
+	/**
+	 * PgJDBC's targetServerType closest to each libpq target_session_attrs: PgJDBC's
+	 * "primary" checks that the session is writable, like libpq's read-write.
+	 */
+	private static final Map<String, String> TARGET_SERVER_TYPES = Map.of("any", "any", "read-write", "primary",
+			"read-only", "secondary", "primary", "primary", "standby", "secondary", "prefer-standby",
+			"preferSecondary");
+
+	private static final Map<String, String> JDBC_NAMES = Map.of("sslmode", "sslmode", "sslcert", "sslcert", "sslkey",
+			"sslkey", "sslrootcert", "sslrootcert", "gssencmode", "gssEncMode", "connect_timeout", "connectTimeout",
+			"options", "options");
+
+	private final String host;
+
+	private final int port;
+
+	private final String database;
+
+	private final String user;
+
+	/** The other keywords in {@link #KEYWORDS} order, without secrets. */
+	private final Map<String, String> parameters;
+
+	private final PasswordSources passwordSources;
+
+	private final String password;
+
+	private ConnectionString(String host, int port, String database, String user, Map<String, String> parameters,
+			PasswordSources passwordSources) {
+		this.host = host;
+		this.port = port;
+		this.database = database;
+		this.user = user;
+		this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+		this.passwordSources = passwordSources;
+		this.password = passwordSources.resolve(this);
+	}
+
+	/**
+	 * Parses a connection string given through {@code optionName} (such as
+	 * {@code --source}), with defaults from the process environment and the password
+	 * file in the user's home directory.
+	 * @throws BadArgumentsException when the string is malformed or cannot be used
+	 */
+	public static ConnectionString parse(String raw, String optionName) {
+		return parse(raw, optionName, System.getenv(), Path.of(System.getProperty("user.home")));
+	}
+
+	static ConnectionString parse(String raw, String optionName, Map<String, String> env, Path homeDir) {
+		Map<String, String> given = new ConninfoParser(optionName).parse(raw);
+		Map<String, String> values = new LinkedHashMap<>();
+		Map<String, String> origins = new HashMap<>();
+		for (String keyword : KEYWORDS) {
+			String value = nonEmpty(given.get(keyword));
+			String origin = optionName;
+			if (value == null && ENVIRONMENT.containsKey(keyword)) {
+				origin = ENVIRONMENT.get(keyword);
+				value = nonEmpty(env.get(origin));
+			}
+			if (value != null) {
+				values.put(keyword, value);
+				origins.put(keyword, origin);
+			}
+		}
+		new Validation(optionName, values, origins).check();
+
+		String user = values.getOrDefault("user", System.getProperty("user.name"));
+		String host = values.getOrDefault("host", values.getOrDefault("hostaddr", "localhost"));
+		int port = values.containsKey("port") ? Integer.parseInt(values.get("port")) : 5432;
+		String database = values.getOrDefault("dbname", user);
+		Map<String, String> parameters = new LinkedHashMap<>(values);
+		parameters.keySet().removeAll(MAIN_KEYWORDS);
+		String givenPassword = nonEmpty(given.get("password"));
+		String envPassword = (givenPassword == null) ? values.get("password") : null;
+		Path passfile = values.containsKey("passfile") ? Path.of(values.get("passfile")) : homeDir.resolve(".pgpass");
+		return new ConnectionString(host, port, database, user, parameters,
+				new PasswordSources(givenPassword, envPassword, passfile, values.get("sslpassword")));
+	}
+
+	public String host() {
+		return this.host;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String database() {
+		return this.database;
+	}
+
+	public String user() {
+		return this.user;
+	}
+
+	/** The password from the string, PGPASSWORD or the password file, in that order. */
+	public Optional<String> password() {
+		return Optional.ofNullable(this.password);
+	}
+
+	/**
+	 * The PgJDBC URL {@code jdbc:postgresql://host:port/dbname}, to use with
+	 * {@link #jdbcProperties()}. It carries no settings: PgJDBC lets URL parameters
+	 * win over properties, so keeping them all in the properties lets a caller
+	 * override one (such as ApplicationName).
+	 */
+	public String jdbcUrl() {
+		return "jdbc:postgresql://" + bracketed(jdbcHost()) + ":" + this.port + "/" + formEncode(this.database);
+	}
+
+	/**
+	 * A fresh copy of the PgJDBC connection properties: user, password and
+	 * sslpassword when known, the ssl*, gssencmode, connect_timeout, options,
+	 * keepalives and target_session_attrs settings under their PgJDBC names, and
+	 * ApplicationName (pgcopydb unless application_name was given).
+	 */
+	public Properties jdbcProperties() {
+		Properties properties = new Properties();
+		properties.setProperty("user", this.user);
+		password().ifPresent((secret) -> properties.setProperty("password", secret));
+		if (this.passwordSources.sslPassword() != null) {
+			properties.setProperty("sslpassword", this.passwordSources.sslPassword());
+		}
+		jdbcSettings().forEach(properties::setProperty);
+		return properties;
+	}
+
+	/**
+	 * The URI to give pg_dump and pg_restore, without the password (pass
+	 * {@link #childEnvironment()} to the child) and without the sslpassword, which
+	 * libpq cannot take from the environment.
+	 */
+	public String libpqUri() {
+		return render(false);
+	}
+
+	/** {@code PGPASSWORD} for a child process when a password is known, else empty. */
+	public Map<String, String> childEnvironment() {
+		return (this.password != null) ? Map.of("PGPASSWORD", this.password) : Map.of();
+	}
+
+	/** {@code host:port/dbname}, for messages. */
+	public String endpoint() {
+		return bracketed(this.host) + ":" + this.port + "/" + this.database;
+	}
+
+	/** The same server and credentials, connected to another database. */
+	public ConnectionString withDatabase(String database) {
+		if (database == null || database.isEmpty()) {
+			throw new IllegalArgumentException("database must not be empty");
+		}
+		return new ConnectionString(this.host, this.port, database, this.user, this.parameters, this.passwordSources);
+	}
+
+	/** The URI with {@code ****} in place of a password the string held. */
+	@Override
+	public String toString() {
+		return render(true);
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof ConnectionString that && this.host.equals(that.host) && this.port == that.port
+				&& this.database.equals(that.database) && this.user.equals(that.user)
+				&& this.parameters.equals(that.parameters);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.host, this.port, this.database, this.user, this.parameters);
+	}
+
+	private String render(boolean redacted) {
+		StringBuilder uri = new StringBuilder("postgres://").append(percentEncode(this.user));
+		if (redacted && this.passwordSources.given() != null) {
+			uri.append(":****");
+		}
+		uri.append('@').append(uriHost(this.host)).append(':').append(this.port);
+		uri.append('/').append(percentEncode(this.database));
+		char separator = '?';
+		for (Map.Entry<String, String> parameter : this.parameters.entrySet()) {
+			uri.append(separator).append(parameter.getKey()).append('=').append(percentEncode(parameter.getValue()));
+			separator = '&';
+		}
+		if (redacted && this.passwordSources.sslPassword() != null) {
+			uri.append(separator).append("sslpassword=****");
+		}
+		return uri.toString();
+	}
+
+	/** The PgJDBC settings other than the user and the secrets, in keyword order. */
+	private Map<String, String> jdbcSettings() {
+		Map<String, String> settings = new LinkedHashMap<>();
+		this.parameters.forEach((keyword, value) -> {
+			if (JDBC_NAMES.containsKey(keyword)) {
+				settings.put(JDBC_NAMES.get(keyword), value);
+			}
+		});
+		if (this.parameters.containsKey("keepalives")) {
+			settings.put("tcpKeepAlive", Boolean.toString(!this.parameters.get("keepalives").equals("0")));
+		}
+		if (this.parameters.containsKey("target_session_attrs")) {
+			settings.put("targetServerType", TARGET_SERVER_TYPES.get(this.parameters.get("target_session_attrs")));
+		}
+		settings.put("ApplicationName", this.parameters.getOrDefault("application_name", "pgcopydb"));
+		return settings;
+	}
+
+	/** libpq connects to hostaddr when given and keeps host for TLS and the password file. */
+	private String jdbcHost() {
+		return this.parameters.getOrDefault("hostaddr", this.host);
+	}
+
+	private static String bracketed(String host) {
+		return host.contains(":") ? "[" + host + "]" : host;
+	}
+
+	private static String uriHost(String host) {
+		return host.contains(":") ? "[" + host.replace("%", "%25") + "]" : percentEncode(host);
+	}
+
+	/** Encodes all but RFC 3986 unreserved characters, which libpq decodes back. */
+	static String percentEncode(String text) {
+		StringBuilder encoded = new StringBuilder(text.length());
+		for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+			char c = (char) (b & 0xff);
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+				encoded.append(c);
+			}
+			else {
+				encoded.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)));
+				encoded.append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+			}
+		}
+		return encoded.toString();
+	}
+
+	/** PgJDBC decodes the database name with URLDecoder, where '+' is a space. */
+	private static String formEncode(String text) {
+		return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	private static String nonEmpty(String value) {
+		return (value == null || value.isEmpty()) ? null : value;
+	}
+
+	private static BadArgumentsException invalid(String optionName, String problem, String example) {
+		String message = optionName + ": " + problem + "; e.g. " + example;
+		return new BadArgumentsException(message.replaceAll("\\p{Cntrl}", " "));
+	}
+
+	/**
+	 * Where the password comes from, kept so that {@link #withDatabase} looks the
+	 * password file up again for the new database, as libpq would.
+	 */
+	private record PasswordSources(String given, String fromEnvironment, Path passfile, String sslPassword) {
+
+		String resolve(ConnectionString target) {
+			if (this.given != null) {
+				return this.given;
+			}
+			if (this.fromEnvironment != null) {
+				logger.debug("Password for {} taken from PGPASSWORD", target);
+				return this.fromEnvironment;
+			}
+			Optional<String> fromFile = PgPassFile.load(this.passfile)
+				.passwordFor(target.host, target.port, target.database, target.user);
+			if (fromFile.isPresent()) {
+				logger.debug("Password for {} taken from {}", target, this.passfile);
+			}
+			return fromFile.orElse(null);
+		}
+
+		@Override
+		public String toString() {
+			return "PasswordSources[passfile=" + this.passfile + "]";
+		}
+
+	}
+
+	/** Checks the resolved keyword values; messages name the variable a value came from. */
+	private record Validation(String optionName, Map<String, String> values, Map<String, String> origins) {
+
+		void check() {
+			checkHost("host");
+			checkHost("hostaddr");
+			String port = this.values.get("port");
+			if (port != null) {
+				if (port.contains(",")) {
+					throw multipleHosts("port");
+				}
+				if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+					throw invalid(this.optionName, "port \"" + port + "\"" + from("port")
+							+ " is not a port number (1 to 65535)", KEYWORDS_EXAMPLE);
+				}
+			}
+			ENUMERATIONS.forEach((keyword, allowed) -> {
+				String value = this.values.get(keyword);
+				if (value != null && !allowed.contains(value)) {
+					throw invalid(this.optionName, keyword + " \"" + value + "\"" + from(keyword)
+							+ " is not valid; use one of " + String.join(", ", allowed), URI_EXAMPLE);
+				}
+			});
+			for (String keyword : INTEGER_KEYWORDS) {
+				String value = this.values.get(keyword);
+				if (value != null && !value.matches("[0-9]{1,9}")) {
+					throw invalid(this.optionName, keyword + " \"" + value + "\"" + from(keyword)
+							+ " is not a non-negative integer", "connect_timeout=10");
+				}
+			}
+		}
+
+		private void checkHost(String keyword) {
+			String host = this.values.get(keyword);
+			if (host == null) {
+				return;
+			}
+			if (host.contains(",")) {
+				throw multipleHosts(keyword);
+			}
+			if (host.startsWith("/") || host.startsWith("@")) {
+				throw invalid(this.optionName,
+						keyword + " \"" + host + "\"" + from(keyword) + " is a Unix-domain socket, which Java cannot"
+								+ " connect to; use TCP with host=127.0.0.1 (or localhost)",
+						KEYWORDS_EXAMPLE);
+			}
+		}
+
+		private BadArgumentsException multipleHosts(String keyword) {
+			return invalid(this.optionName, "several hosts or ports in " + keyword + from(keyword)
+					+ " (a comma list) are not supported; give a single host and port", KEYWORDS_EXAMPLE);
+		}
+
+		private String from(String keyword) {
+			String origin = this.origins.get(keyword);
+			return this.optionName.equals(origin) ? "" : " (from " + origin + ")";
+		}
+
+	}
+
+	/**
+	 * Reads a URI or keyword/value string into keyword values, later ones winning, as
+	 * libpq's conninfo parsers do. Error messages never quote text that may belong to a
+	 * password: when a parse error follows a password value, they say how to quote or
+	 * encode it instead.
+	 */
+	private static final class ConninfoParser {
+
+		private final String optionName;
+
+		private final Map<String, String> values = new HashMap<>();
+
+		private boolean dbnameSeen;
+
+		private String previousKey;
+
+		ConninfoParser(String optionName) {
+			this.optionName = optionName;
+		}
+
+		Map<String, String> parse(String raw) {
+			if (raw == null || raw.isBlank()) {
+				throw invalid(this.optionName, "the connection string is empty; give a libpq URI or keyword=value pairs",
+						URI_EXAMPLE);
+			}
+			String text = raw.strip();
+			if (text.regionMatches(true, 0, "jdbc:", 0, 5)) {
+				throw invalid(this.optionName, "a JDBC URL is not a libpq connection string; drop the leading jdbc:",
+						URI_EXAMPLE);
+			}
+			parseAny(text);
+			return this.values;
+		}
+
+		private void parseAny(String text) {
+			int prefix = uriPrefixLength(text);
+			if (prefix > 0) {
+				parseUri(text.substring(prefix));
+			}
+			else {
+				parseKeywords(text);
+			}
+		}
+
+		private static int uriPrefixLength(String text) {
+			for (String prefix : List.of("postgresql://", "postgres://")) {
+				if (text.regionMatches(true, 0, prefix, 0, prefix.length())) {
+					return prefix.length();
+				}
+			}
+			return 0;
+		}
+
+		private void parseKeywords(String text) {
+			int n = text.length();
+			int i = 0;
+			while (true) {
+				i = skipSpaces(text, i);
+				if (i >= n) {
+					return;
+				}
+				int start = i;
+				while (i < n && text.charAt(i) != '=' && !Character.isWhitespace(text.charAt(i))) {
+					i++;
+				}
+				String key = text.substring(start, i);
+				i = skipSpaces(text, i);
+				if (i >= n || text.charAt(i) != '=') {
+					throw missingEquals(key, text);
+				}
+				i = skipSpaces(text, i + 1);
+				StringBuilder value = new StringBuilder();
+				boolean quoted = i < n && text.charAt(i) == '\'';
+				if (quoted) {
+					i++;
+				}
+				while (true) {
+					if (i >= n) {
+						if (quoted) {
+							throw invalid(this.optionName, "the quoted value of " + printable(key)
+									+ " has no closing quote; write embedded quotes as \\'", KEYWORDS_EXAMPLE);
+						}
+						break;
+					}
+					char c = text.charAt(i++);
+					if (c == '\\') {
+						if (i < n) {
+							value.append(text.charAt(i++));
+						}
+					}
+					else if (quoted ? c == '\'' : Character.isWhitespace(c)) {
+						break;
+					}
+					else {
+						value.append(c);
+					}
+				}
+				put(key, value.toString(), KEYWORDS_EXAMPLE);
+			}
+		}
+
+		private static int skipSpaces(String text, int from) {
+			int i = from;
+			while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+				i++;
+			}
+			return i;
+		}
+
+		private BadArgumentsException missingEquals(String word, String text) {
+			if (followsSecret()) {
+				return afterSecret(KEYWORDS_EXAMPLE);
+			}
+			if (this.values.isEmpty() && !text.contains("=")) {
+				return invalid(this.optionName,
+						"the connection string is neither a postgres:// URI nor keyword=value pairs", URI_EXAMPLE);
+			}
+			return invalid(this.optionName, "missing \"=\" after " + printable(word)
+					+ "; write keyword=value pairs and quote values holding spaces", KEYWORDS_EXAMPLE);
+		}
+
+		private boolean followsSecret() {
+			return this.previousKey != null && SECRETS.contains(this.previousKey);
+		}
+
+		private BadArgumentsException afterSecret(String example) {
+			String remedy = example.equals(URI_EXAMPLE) ? "percent-encode '&' as %26 and '=' as %3D in it"
+					: "enclose it in single quotes, e.g. password='two words'";
+			return invalid(this.optionName, "unexpected text after the " + this.previousKey + " value; if the "
+					+ this.previousKey + " contains such characters, " + remedy, example);
+		}
+
+		/** Keywords are quoted in messages only when they look like one. */
+		private static String printable(String key) {
+			return key.matches("[A-Za-z0-9_]{1,40}") ? "\"" + key + "\"" : "a keyword";
+		}
+
+		private void put(String key, String value, String example) {
+			if (!KEYWORDS.contains(key)) {
+				if (followsSecret()) {
+					throw afterSecret(example);
+				}
+				throw invalid(this.optionName, "invalid connection option " + printable(key) + "; valid options are "
+						+ String.join(", ", KEYWORDS), example);
+			}
+			this.previousKey = key;
+			// As libpq's expand_dbname: a first dbname holding a connection string
+			// contributes its keywords in place.
+			if (key.equals("dbname") && !this.dbnameSeen) {
+				this.dbnameSeen = true;
+				if (value.contains("=") || uriPrefixLength(value) > 0) {
+					parseAny(value);
+					return;
+				}
+			}
+			this.values.put(key, value);
+		}
+
+		private void parseUri(String rest) {
+			int authorityEnd = indexOfAny(rest, "/?");
+			String authority = rest.substring(0, authorityEnd);
+			String remainder = rest.substring(authorityEnd);
+			int question = remainder.indexOf('?');
+			String path = (question >= 0) ? remainder.substring(0, question) : remainder;
+			int at = authority.lastIndexOf('@');
+			if (at < 0 && path.contains("@")) {
+				// Most likely a password holding '/': never guess, or part of it would
+				// be quoted as a host, port or database name.
+				throw invalid(this.optionName, "the URI has an '@' after its first '/'; percent-encode '/' as %2F"
+						+ " in the user name or password (or '@' as %40 in the database name)", URI_EXAMPLE);
+			}
+			if (at >= 0) {
+				String userInfo = authority.substring(0, at);
+				int colon = userInfo.indexOf(':');
+				this.values.put("user", decode((colon >= 0) ? userInfo.substring(0, colon) : userInfo));
+				if (colon >= 0) {
+					this.values.put("password", decode(userInfo.substring(colon + 1)));
+				}
+			}
+			parseHostPort(authority.substring(at + 1));
+			if (path.startsWith("/")) {
+				this.dbnameSeen = true;
+				this.values.put("dbname", decode(path.substring(1)));
+			}
+			if (question >= 0) {
+				parseQuery(remainder.substring(question + 1));
+			}
+		}
+
+		private void parseHostPort(String hostPort) {
+			if (hostPort.contains(",")) {
+				throw invalid(this.optionName, "the URI names several hosts, which is not supported; give one host",
+						URI_EXAMPLE);
+			}
+			String host = hostPort;
+			String port = "";
+			if (hostPort.startsWith("[")) {
+				int close = hostPort.indexOf(']');
+				if (close < 0 || (close + 1 < hostPort.length() && hostPort.charAt(close + 1) != ':')) {
+					throw invalid(this.optionName, "an IPv6 address in the URI must be [address] or [address]:port",
+							"postgres://user@[::1]:5432/dbname");
+				}
+				host = hostPort.substring(1, close);
+				port = hostPort.substring(Math.min(close + 2, hostPort.length()));
+			}
+			else if (hostPort.indexOf(':') >= 0) {
+				host = hostPort.substring(0, hostPort.indexOf(':'));
+				port = hostPort.substring(hostPort.indexOf(':') + 1);
+			}
+			if (!host.isEmpty()) {
+				this.values.put("host", decode(host));
+			}
+			if (!port.isEmpty()) {
+				// Not quoted: a password holding '/' or '?' ends up here.
+				if (!port.matches("[0-9]{1,5}")) {
+					throw invalid(this.optionName, "the URI has an invalid port; if the user name or password contains"
+							+ " ':', '/', '?' or '@', percent-encode them (%3A, %2F, %3F, %40)", URI_EXAMPLE);
+				}
+				this.values.put("port", port);
+			}
+		}
+
+		private void parseQuery(String query) {
+			this.previousKey = null;
+			for (String pair : query.split("&", -1)) {
+				if (pair.isEmpty()) {
+					continue;
+				}
+				int equals = pair.indexOf('=');
+				if (equals < 0) {
+					if (followsSecret()) {
+						throw afterSecret(URI_EXAMPLE);
+					}
+					throw invalid(this.optionName, "a URI query parameter is not of the form keyword=value",
+							URI_EXAMPLE);
+				}
+				String key = decode(pair.substring(0, equals));
+				String value = decode(pair.substring(equals + 1));
+				if (key.equals("ssl")) {
+					// libpq's alias, kept for JDBC users: ssl=true is sslmode=require.
+					if (!value.equals("true")) {
+						throw invalid(this.optionName, "ssl accepts only true (meaning sslmode=require)", URI_EXAMPLE);
+					}
+					key = "sslmode";
+					value = "require";
+				}
+				put(key, value, URI_EXAMPLE);
+			}
+		}
+
+		private static int indexOfAny(String text, String characters) {
+			for (int i = 0; i < text.length(); i++) {
+				if (characters.indexOf(text.charAt(i)) >= 0) {
+					return i;
+				}
+			}
+			return text.length();
+		}
+
+		/** Percent-decodes into UTF-8, refusing malformed escapes and %00 as libpq does. */
+		private String decode(String text) {
+			if (text.indexOf('%') < 0) {
+				return text;
+			}
+			StringBuilder decoded = new StringBuilder();
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			for (int i = 0; i < text.length(); i++) {
+				char c = text.charAt(i);
+				if (c != '%') {
+					decoded.append(bytes.toString(StandardCharsets.UTF_8)).append(c);
+					bytes.reset();
+					continue;
+				}
+				int high = (i + 2 < text.length()) ? Character.digit(text.charAt(i + 1), 16) : -1;
+				int low = (i + 2 < text.length()) ? Character.digit(text.charAt(i + 2), 16) : -1;
+				if (high < 0 || low < 0 || (high == 0 && low == 0)) {
+					throw invalid(this.optionName,
+							"the URI has an invalid percent-encoding; write %XX with two hex digits (and no %00)",
+							URI_EXAMPLE);
+				}
+				bytes.write(high * 16 + low);
+				i += 2;
+			}
+			return decoded.append(bytes.toString(StandardCharsets.UTF_8)).toString();
+		}
+
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.pgcopydb.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Tuning of the copy, bound from {@code pgcopydb.copy.*} (defaults documented in
+ * config/application.yml).
+ *
+ * @param bufferSize COPY buffer between source and target, per table in flight
+ * @param maintenanceWorkMem maintenance_work_mem of each index build session
+ * @param largeObjectBatch large objects per target commit
+ * @param progressInterval how often a non-terminal run logs a progress line
+ * @param dependencyPollInterval how often a waiting index or vacuum step reads the repository
+ */
+@ConfigurationProperties("pgcopydb.copy")
+public record CopyProperties(@DefaultValue("1MB") DataSize bufferSize, @DefaultValue("256MB") String maintenanceWorkMem,
+		@DefaultValue("1000") int largeObjectBatch, @DefaultValue("10s") Duration progressInterval,
+		@DefaultValue("250ms") Duration dependencyPollInterval) {
+}

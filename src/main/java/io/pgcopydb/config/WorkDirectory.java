@@ -1,0 +1,82 @@
+package io.pgcopydb.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The layout of {@code --dir}: everything a run needs to resume, and what an operator
+ * looks at afterwards.
+ *
+ * <pre>
+ * pgcopydb.db          the JobRepository and the work plan (SQLite)
+ * schema/pre.dump      pg_dump custom archives, and the filtered lists restored
+ * schema/post.dump
+ * schema/pre.list
+ * schema/post.list
+ * logs/pgcopydb.log    this program's log
+ * logs/pg_dump.log     output of the child processes
+ * logs/pg_restore.log
+ * </pre>
+ */
+public record WorkDirectory(Path root) {
+
+	/** pgcopydb's default: ${TMPDIR:-/tmp}/pgcopydb. */
+	public static Path defaultRoot() {
+		String tmp = System.getenv("TMPDIR");
+		return Path.of((tmp == null || tmp.isBlank()) ? "/tmp" : tmp, "pgcopydb");
+	}
+
+	public WorkDirectory create() {
+		try {
+			Files.createDirectories(schemaDir());
+			Files.createDirectories(logsDir());
+			return this;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create the work directory " + this.root, ex);
+		}
+	}
+
+	public Path repositoryFile() {
+		return this.root.resolve("pgcopydb.db");
+	}
+
+	public Path schemaDir() {
+		return this.root.resolve("schema");
+	}
+
+	public Path preDataArchive() {
+		return schemaDir().resolve("pre.dump");
+	}
+
+	public Path postDataArchive() {
+		return schemaDir().resolve("post.dump");
+	}
+
+	public Path preDataList() {
+		return schemaDir().resolve("pre.list");
+	}
+
+	public Path postDataList() {
+		return schemaDir().resolve("post.list");
+	}
+
+	public Path logsDir() {
+		return this.root.resolve("logs");
+	}
+
+	public Path logFile() {
+		return logsDir().resolve("pgcopydb.log");
+	}
+
+	public Path pgDumpLog() {
+		return logsDir().resolve("pg_dump.log");
+	}
+
+	public Path pgRestoreLog() {
+		return logsDir().resolve("pg_restore.log");
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.pgcopydb.copy;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.LongConsumer;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.PGCopyOutputStream;
+
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.config.Side;
+
+/**
+ * Streams one table from source to target with COPY: the source's COPY TO output goes
+ * into the target's COPY FROM through a fixed-size buffer, so memory stays bounded
+ * whatever the table size, and no row is parsed.
+ *
+ * <p>
+ * Contract: the target side runs TRUNCATE and COPY ... FREEZE in one transaction and
+ * commits only after the whole stream arrived. A failure or a retry therefore leaves
+ * the target table as it was, and a rerun starts from an empty table: no row is lost
+ * or doubled. The source connection must already be in the run's snapshot.
+ */
+public final class TableCopier {
+
+	private final int bufferBytes;
+
+	public TableCopier(int bufferBytes) {
+		this.bufferBytes = bufferBytes;
+	}
+
+	/**
+	 * Copies {@code table} and commits on the target.
+	 * @param progress receives the number of bytes streamed since its previous call
+	 * @throws TableCopyException naming the side that failed; the target is rolled back
+	 */
+	public CopyResult copy(Connection source, Connection target, SourceTable table, LongConsumer progress)
+			throws TableCopyException {
+		String columns = table.columnList().isEmpty() ? "" : " (" + table.columnList() + ")";
+		try {
+			CopyManager sourceCopy = source.unwrap(PGConnection.class).getCopyAPI();
+			CopyIn copyIn = startTargetCopy(target, table, columns);
+			CountingOutputStream counter;
+			long rows;
+			try (PGCopyOutputStream into = new PGCopyOutputStream(copyIn, this.bufferBytes)) {
+				counter = new CountingOutputStream(into, progress);
+				try {
+					sourceCopy.copyOut("COPY " + table.qualifiedName() + columns + " TO STDOUT", counter);
+				}
+				catch (SQLException ex) {
+					throw new TableCopyException(Side.SOURCE, ex);
+				}
+				catch (IOException ex) {
+					// the target refused a buffer: PGCopyOutputStream wraps its SQLException
+					throw new TableCopyException(Side.TARGET, asSqlException(ex));
+				}
+				rows = into.endCopy();
+			}
+			target.commit();
+			return new CopyResult(rows, counter.count);
+		}
+		catch (TableCopyException ex) {
+			rollbackQuietly(target);
+			throw ex;
+		}
+		catch (SQLException ex) {
+			rollbackQuietly(target);
+			throw new TableCopyException(Side.TARGET, ex);
+		}
+		catch (IOException ex) {
+			rollbackQuietly(target);
+			throw new TableCopyException(Side.TARGET, asSqlException(ex));
+		}
+	}
+
+	private static CopyIn startTargetCopy(Connection target, SourceTable table, String columns) throws SQLException {
+		target.setAutoCommit(false);
+		try (Statement statement = target.createStatement()) {
+			statement.execute("SET LOCAL synchronous_commit TO off");
+			statement.execute("TRUNCATE ONLY " + table.qualifiedName());
+		}
+		// FREEZE: the table was truncated in this transaction, so rows are written frozen
+		// and the first VACUUM has nothing to rewrite.
+		return target.unwrap(PGConnection.class)
+			.getCopyAPI()
+			.copyIn("COPY " + table.qualifiedName() + columns + " FROM STDIN WITH (FREEZE)");
+	}
+
+	private static SQLException asSqlException(IOException ex) {
+		return (ex.getCause() instanceof SQLException cause) ? cause
+				: new SQLException("COPY stream broke: " + ex.getMessage(), "08006", ex);
+	}
+
+	private static void rollbackQuietly(Connection connection) {
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ignored) {
+			// the connection is broken; closing it rolls back on the server
+		}
+	}
+
+	/** Counts bytes on their way to the target and reports them, without buffering. */
+	private static final class CountingOutputStream extends FilterOutputStream {
+
+		private final LongConsumer progress;
+
+		private long count;
+
+		CountingOutputStream(OutputStream out, LongConsumer progress) {
+			super(out);
+			this.progress = progress;
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			this.out.write(bytes, offset, length);
+			this.count += length;
+			this.progress.accept(length);
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			this.out.write(b);
+			this.count++;
+			this.progress.accept(1);
+		}
+
+	}
+
+}

@@ -1,0 +1,57 @@
+package io.pgcopydb.error;
+
+/**
+ * The process exit codes, a contract with schedulers (cron, Control-M): a code keeps
+ * its meaning across releases. Printed by {@code --help} and documented in
+ * jobs/README.md.
+ */
+public enum ExitCode {
+
+	SUCCESS(0, "done (for streaming: the end position was reached)"),
+
+	BAD_ARGUMENTS(1, "bad arguments: unknown option, malformed connection string, missing --source/--target"),
+
+	BAD_CONFIG(2, "bad configuration: properties, filter file, pg_dump/pg_restore missing or older than the source"),
+
+	BAD_STATE(3, "bad state: target already holds the source's tables, a run already in progress in --dir"),
+
+	POSTGRES(4, "other PostgreSQL error"),
+
+	PG_TOOL(5, "pg_dump or pg_restore failed (see the log file it names)"),
+
+	SOURCE(6, "source database error: unreachable, authentication failed, missing database"),
+
+	TARGET(7, "target database error: unreachable, authentication failed, missing database"),
+
+	STOPPED(8, "stopped on request; safe to resume"),
+
+	INTERNAL(12, "internal error (a bug: please report it with the log)");
+
+	private final int code;
+
+	private final String description;
+
+	ExitCode(int code, String description) {
+		this.code = code;
+		this.description = description;
+	}
+
+	public int code() {
+		return this.code;
+	}
+
+	public String description() {
+		return this.description;
+	}
+
+	/** The exit-code table as printed by {@code --help}, one line per code. */
+	public static String table() {
+		StringBuilder table = new StringBuilder();
+		for (ExitCode exitCode : values()) {
+			table.append(String.format("  %3d  %s%n", exitCode.code, exitCode.description));
+		}
+		table.append(String.format("  %3d  %s%n", 143, "terminated by SIGTERM before a clean stop could be recorded"));
+		return table.toString();
+	}
+
+}

@@ -1,0 +1,45 @@
+package io.pgcopydb.job;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pgcopydb.config.WorkDirectory;
+
+/**
+ * Builds the Spring context of one command, after the command line is parsed: the
+ * repository's location depends on --dir, so it cannot be fixed in a properties file.
+ * The JobRepository is the embedded SQLite file in --dir (WAL, so another process such
+ * as {@code list progress} can read it while a job writes; IMMEDIATE transactions, so
+ * concurrent partition updates queue instead of failing with SQLITE_BUSY).
+ */
+@SpringBootApplication(scanBasePackages = { "io.pgcopydb.job", "io.pgcopydb.progress" })
+public class BatchContext {
+
+	/**
+	 * @param request the command's validated request, registered as a bean for the
+	 * job's configuration to use
+	 */
+	public static ConfigurableApplicationContext start(WorkDirectory dir, Object request) {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put("spring.datasource.url", "jdbc:sqlite:" + dir.repositoryFile()
+				+ "?journal_mode=WAL&busy_timeout=30000&synchronous=NORMAL&transaction_mode=IMMEDIATE");
+		properties.put("spring.datasource.hikari.maximum-pool-size", 8);
+		properties.put("spring.datasource.hikari.pool-name", "repository");
+		properties.put("spring.batch.job.enabled", false);
+		properties.put("spring.batch.jdbc.initialize-schema", "never");
+		return new SpringApplicationBuilder(BatchContext.class).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(properties)
+			.initializers((context) -> context.getBeanFactory()
+				.registerSingleton(request.getClass().getSimpleName(), request))
+			.run();
+	}
+
+}

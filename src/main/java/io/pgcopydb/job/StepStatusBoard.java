@@ -1,0 +1,68 @@
+package io.pgcopydb.job;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the JobRepository says about the steps of one job instance, read in one query:
+ * which steps ever completed (in this execution or an earlier one that a restart
+ * skips), and each step's status in the current execution. This is how a step waits on
+ * another's partitions, and it works the same when those partitions ran in another
+ * process.
+ */
+@Component
+public class StepStatusBoard {
+
+	private static final String QUERY = "SELECT se.STEP_NAME, se.STATUS, se.JOB_EXECUTION_ID FROM BATCH_STEP_EXECUTION se "
+			+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID WHERE je.JOB_INSTANCE_ID = ?";
+
+	private final JdbcTemplate jdbc;
+
+	StepStatusBoard(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public Snapshot read(long jobInstanceId, long currentJobExecutionId) {
+		Set<String> completed = new HashSet<>();
+		Map<String, BatchStatus> current = new HashMap<>();
+		this.jdbc.query(QUERY, (rs) -> {
+			String name = rs.getString(1);
+			BatchStatus status = BatchStatus.valueOf(rs.getString(2));
+			if (status == BatchStatus.COMPLETED) {
+				completed.add(name);
+			}
+			if (rs.getLong(3) == currentJobExecutionId) {
+				current.put(name, status);
+			}
+		}, jobInstanceId);
+		return new Snapshot(completed, current);
+	}
+
+	/** One reading of the board. */
+	public record Snapshot(Set<String> completed, Map<String, BatchStatus> current) {
+
+		public boolean isCompleted(String stepName) {
+			return this.completed.contains(stepName);
+		}
+
+		/** Failed, stopped or abandoned in the current execution: it will not complete in this run. */
+		public boolean hasFailed(String stepName) {
+			BatchStatus status = this.current.get(stepName);
+			return status != null && status != BatchStatus.COMPLETED && !status.isRunning();
+		}
+
+		/** Ended in this execution, or completed earlier so this execution will not run it. */
+		public boolean hasEnded(String stepName) {
+			BatchStatus status = this.current.get(stepName);
+			return (status != null) ? !status.isRunning() : this.completed.contains(stepName);
+		}
+
+	}
+
+}

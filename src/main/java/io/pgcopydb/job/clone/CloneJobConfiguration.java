@@ -1,0 +1,316 @@
+package io.pgcopydb.job.clone;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.config.CopyProperties;
+import io.pgcopydb.copy.LargeObjectCopier;
+import io.pgcopydb.copy.TableCopier;
+import io.pgcopydb.job.DependentPartitionHandler;
+import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.StepStatusBoard;
+import io.pgcopydb.progress.ProgressReporter;
+import io.pgcopydb.progress.ProgressTracker;
+import io.pgcopydb.schema.IndexBuilder;
+import io.pgcopydb.schema.PgToolRunner;
+import io.pgcopydb.schema.SchemaArchives;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+
+/**
+ * The clone job, steps in pgcopydb's order:
+ *
+ * <pre>
+ * snapshot, catalog, dumpSchema, restorePreData,
+ * split: copyData | buildIndexes | vacuum | sequences | largeObjects
+ * restorePostData
+ * </pre>
+ *
+ * copyData runs one partition per table (--table-jobs threads, largest first);
+ * buildIndexes one per index (--index-jobs threads), each started when its table's copy
+ * partition is COMPLETED; vacuum one per table once its indexes are built. Every
+ * tasklet runs without a repository transaction: a COPY may last hours, and the
+ * embedded repository must stay writable meanwhile.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CopyProperties.class)
+class CloneJobConfiguration {
+
+	@Bean
+	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
+			Step dumpSchemaStep, Step restorePreDataStep, Step copyDataStep, Step buildIndexesStep, Step vacuumStep,
+			Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep, RunSnapshot snapshot,
+			ProgressTracker tracker, CopyProperties properties) {
+		List<Flow> parallel = new ArrayList<>(List.of(flow(copyDataStep), flow(buildIndexesStep)));
+		if (!request.skipVacuum()) {
+			parallel.add(flow(vacuumStep));
+		}
+		parallel.add(flow(sequencesStep));
+		parallel.add(flow(largeObjectsStep));
+		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
+			.add(parallel.toArray(Flow[]::new))
+			.build();
+		Flow clone = new FlowBuilder<SimpleFlow>("cloneFlow").start(snapshotStep)
+			.next(catalogStep)
+			.next(dumpSchemaStep)
+			.next(restorePreDataStep)
+			.next(data)
+			.next(restorePostDataStep)
+			.build();
+		return new JobBuilder(StepNames.CLONE_JOB, repository).start(clone)
+			.end()
+			.listener(new RunListener(snapshot, tracker, properties.progressInterval()))
+			.build();
+	}
+
+	private static Flow flow(Step step) {
+		return new FlowBuilder<SimpleFlow>(step.getName() + "Flow").start(step).build();
+	}
+
+	@Bean
+	Step snapshotStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot) {
+		return tasklet(repository, StepNames.SNAPSHOT, new SnapshotTasklet(request, snapshot));
+	}
+
+	@Bean
+	Step catalogStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, ClonePlan plan) {
+		return tasklet(repository, StepNames.CATALOG, new CatalogTasklet(request, snapshot, plan));
+	}
+
+	@Bean
+	SchemaArchives schemaArchives(CloneRequest request) {
+		return new SchemaArchives(request.pgTools(), new PgToolRunner());
+	}
+
+	@Bean
+	Step dumpSchemaStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot,
+			SchemaArchives archives) {
+		return tasklet(repository, StepNames.DUMP_SCHEMA, new DumpSchemaTasklet(request, snapshot, archives));
+	}
+
+	@Bean
+	Step restorePreDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
+		return tasklet(repository, StepNames.RESTORE_PRE_DATA, new RestorePreDataTasklet(request, plan, archives));
+	}
+
+	@Bean
+	Step copyDataStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, ClonePlan plan,
+			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
+			ThreadPoolTaskExecutor copyExecutor) {
+		Step worker = tasklet(repository, StepNames.COPY_TABLE, new CopyTableTasklet(request, snapshot, plan,
+				new TableCopier((int) properties.bufferSize().toBytes()), tracker));
+		return partitioned(repository, StepNames.COPY_DATA, StepNames.COPY_TABLE, worker, copyPartitioner,
+				new DependentPartitionHandler(worker, copyExecutor, repository, board,
+						List.of(), properties.dependencyPollInterval()));
+	}
+
+	@Bean
+	Step buildIndexesStep(JobRepository repository, CloneRequest request, ClonePlan plan, ProgressTracker tracker,
+			CopyProperties properties, Partitioner indexPartitioner, StepStatusBoard board,
+			ThreadPoolTaskExecutor indexExecutor) {
+		Step worker = tasklet(repository, StepNames.BUILD_INDEX,
+				new BuildIndexTasklet(request, plan, new IndexBuilder(properties.maintenanceWorkMem()), tracker));
+		return partitioned(repository, StepNames.BUILD_INDEXES, StepNames.BUILD_INDEX, worker, indexPartitioner,
+				new DependentPartitionHandler(worker, indexExecutor, repository, board,
+						List.of(StepNames.COPY_DATA), properties.dependencyPollInterval()));
+	}
+
+	@Bean
+	Step vacuumStep(JobRepository repository, CloneRequest request, ClonePlan plan, CopyProperties properties,
+			Partitioner vacuumPartitioner, StepStatusBoard board, ThreadPoolTaskExecutor vacuumExecutor) {
+		Step worker = tasklet(repository, StepNames.VACUUM_TABLE, new VacuumTableTasklet(request, plan));
+		return partitioned(repository, StepNames.VACUUM, StepNames.VACUUM_TABLE, worker, vacuumPartitioner,
+				new DependentPartitionHandler(worker, vacuumExecutor, repository, board,
+						List.of(StepNames.COPY_DATA, StepNames.BUILD_INDEXES), properties.dependencyPollInterval()));
+	}
+
+	@Bean
+	Step sequencesStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, ClonePlan plan) {
+		return tasklet(repository, StepNames.SEQUENCES, new SequencesTasklet(request, snapshot, plan));
+	}
+
+	@Bean
+	Step largeObjectsStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot,
+			CopyProperties properties) {
+		return tasklet(repository, StepNames.LARGE_OBJECTS,
+				new LargeObjectsTasklet(request, snapshot, new LargeObjectCopier(properties.largeObjectBatch())));
+	}
+
+	@Bean
+	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan,
+			SchemaArchives archives) {
+		return tasklet(repository, StepNames.RESTORE_POST_DATA, new RestorePostDataTasklet(request, plan, archives));
+	}
+
+	/** One partition per table, largest first; the progress totals are set here. */
+	@Bean
+	@StepScope
+	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan,
+			ProgressTracker tracker, StepStatusBoard board) {
+		return (gridSize) -> {
+			long instance = manager.getJobExecution().getJobInstance().getId();
+			List<SourceTable> tables = plan.tables(instance);
+			List<SourceIndex> indexes = plan.indexes(instance);
+			StepStatusBoard.Snapshot status = board.read(instance, manager.getJobExecutionId());
+			List<SourceTable> done = tables.stream()
+				.filter((t) -> status.isCompleted(StepNames.partition(StepNames.COPY_TABLE, t.oid())))
+				.toList();
+			long indexesDone = indexes.stream()
+				.filter((i) -> status.isCompleted(StepNames.partition(StepNames.BUILD_INDEX, i.oid())))
+				.count();
+			tracker.plan(tables.size(), tables.stream().mapToLong(SourceTable::bytes).sum(), indexes.size(),
+					done.size(), done.stream().mapToLong(SourceTable::bytes).sum(), (int) indexesDone);
+			Map<String, ExecutionContext> partitions = new HashMap<>();
+			int order = 0;
+			for (SourceTable table : tables) {
+				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, List.of()));
+			}
+			return partitions;
+		};
+	}
+
+	/** One partition per index, each waiting on its table's copy. */
+	@Bean
+	@StepScope
+	Partitioner indexPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
+		return (gridSize) -> {
+			long instance = manager.getJobExecution().getJobInstance().getId();
+			Map<Long, Integer> tableOrder = new HashMap<>();
+			for (SourceTable table : plan.tables(instance)) {
+				tableOrder.put(table.oid(), tableOrder.size());
+			}
+			Map<String, ExecutionContext> partitions = new HashMap<>();
+			for (SourceIndex index : plan.indexes(instance)) {
+				partitions.put(Long.toString(index.oid()),
+						partition(index.oid(), tableOrder.getOrDefault(index.tableOid(), 0),
+								List.of(StepNames.partition(StepNames.COPY_TABLE, index.tableOid()))));
+			}
+			return partitions;
+		};
+	}
+
+	/** One partition per table, waiting on its copy and all its index builds. */
+	@Bean
+	@StepScope
+	Partitioner vacuumPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
+		return (gridSize) -> {
+			long instance = manager.getJobExecution().getJobInstance().getId();
+			Map<Long, List<String>> dependencies = new HashMap<>();
+			for (SourceIndex index : plan.indexes(instance)) {
+				dependencies.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
+					.add(StepNames.partition(StepNames.BUILD_INDEX, index.oid()));
+			}
+			Map<String, ExecutionContext> partitions = new HashMap<>();
+			int order = 0;
+			for (SourceTable table : plan.tables(instance)) {
+				List<String> dependsOn = new ArrayList<>();
+				dependsOn.add(StepNames.partition(StepNames.COPY_TABLE, table.oid()));
+				dependsOn.addAll(dependencies.getOrDefault(table.oid(), List.of()));
+				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, dependsOn));
+			}
+			return partitions;
+		};
+	}
+
+	private static ExecutionContext partition(long oid, int order, List<String> dependsOn) {
+		ExecutionContext context = new ExecutionContext();
+		context.putLong(Executions.OID, oid);
+		context.putLong(DependentPartitionHandler.ORDER, order);
+		context.putString(DependentPartitionHandler.DEPENDS_ON, String.join(",", dependsOn));
+		return context;
+	}
+
+	private static Step tasklet(JobRepository repository, String name, Tasklet tasklet) {
+		return new StepBuilder(name, repository).tasklet(tasklet).build();
+	}
+
+	private static Step partitioned(JobRepository repository, String name, String workerName, Step worker,
+			Partitioner partitioner, DependentPartitionHandler handler) {
+		return new StepBuilder(name, repository).partitioner(workerName, partitioner)
+			.step(worker)
+			.partitionHandler(handler)
+			.build();
+	}
+
+	@Bean
+	ThreadPoolTaskExecutor copyExecutor(CloneRequest request) {
+		return executor("copy-", request.tableJobs());
+	}
+
+	@Bean
+	ThreadPoolTaskExecutor indexExecutor(CloneRequest request) {
+		return executor("index-", request.indexJobs());
+	}
+
+	/** VACUUM runs on its own --table-jobs threads, as pgcopydb's vacuum workers do. */
+	@Bean
+	ThreadPoolTaskExecutor vacuumExecutor(CloneRequest request) {
+		return executor("vacuum-", request.tableJobs());
+	}
+
+	private static ThreadPoolTaskExecutor executor(String prefix, int threads) {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix(prefix);
+		executor.setCorePoolSize(threads);
+		executor.setMaxPoolSize(threads);
+		executor.setWaitForTasksToCompleteOnShutdown(false);
+		return executor;
+	}
+
+	/** Holds the snapshot for exactly the job's lifetime, and shows progress meanwhile. */
+	private static final class RunListener implements JobExecutionListener {
+
+		private final RunSnapshot snapshot;
+
+		private final ProgressTracker tracker;
+
+		private final Duration interval;
+
+		private ProgressReporter reporter;
+
+		RunListener(RunSnapshot snapshot, ProgressTracker tracker, Duration interval) {
+			this.snapshot = snapshot;
+			this.tracker = tracker;
+			this.interval = interval;
+		}
+
+		@Override
+		public void beforeJob(JobExecution jobExecution) {
+			this.reporter = ProgressReporter.start(this.tracker, this.interval);
+		}
+
+		@Override
+		public void afterJob(JobExecution jobExecution) {
+			this.reporter.close();
+			this.snapshot.close();
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.pgcopydb.job.clone;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.catalog.SourceSequence;
+import io.pgcopydb.catalog.SourceTable;
+
+/**
+ * The work plan of one clone job instance, stored in the repository next to the
+ * JobRepository tables. The catalog step writes it once; partitioners and tasklets read
+ * it, also after a restart, so a resumed run works on exactly the same tables.
+ */
+@Component
+class ClonePlan {
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
+
+	ClonePlan(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+		this.jdbc = jdbc;
+		this.transaction = new TransactionTemplate(transactionManager);
+	}
+
+	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences) {
+		this.transaction.executeWithoutResult((status) -> {
+			for (String table : List.of("PGCOPYDB_PLAN_TABLE", "PGCOPYDB_PLAN_INDEX", "PGCOPYDB_PLAN_SEQUENCE")) {
+				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
+			}
+			int[] ordinal = { 0 };
+			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_TABLE (JOB_INSTANCE_ID, TABLE_OID, ORDINAL, SCHEMA_NAME, "
+					+ "TABLE_NAME, COLUMN_LIST, TABLE_BYTES, ESTIMATED_ROWS) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+					tables.stream()
+						.map((t) -> new Object[] { instance, t.oid(), ordinal[0]++, t.schema(), t.name(), t.columnList(),
+								t.bytes(), t.estimatedRows() })
+						.toList());
+			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
+					+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
+					+ "IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY) "
+					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					indexes.stream()
+						.map((i) -> new Object[] { instance, i.oid(), i.tableOid(), i.schema(), i.tableName(), i.name(),
+								i.definition(), i.constraintOid(), i.constraintName(), i.constraintType(),
+								flag(i.deferrable()), flag(i.deferred()), flag(i.clustered()), flag(i.replicaIdentity()) })
+						.toList());
+			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_SEQUENCE (JOB_INSTANCE_ID, SEQUENCE_OID, SCHEMA_NAME, "
+					+ "SEQUENCE_NAME) VALUES (?, ?, ?, ?)",
+					sequences.stream().map((s) -> new Object[] { instance, s.oid(), s.schema(), s.name() }).toList());
+		});
+	}
+
+	/** Tables in copy order: largest first. */
+	List<SourceTable> tables(long instance) {
+		return this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_TABLE WHERE JOB_INSTANCE_ID = ? ORDER BY ORDINAL",
+				ClonePlan::table, instance);
+	}
+
+	SourceTable table(long instance, long oid) {
+		return single(this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_TABLE WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
+				ClonePlan::table, instance, oid), "table", instance, oid);
+	}
+
+	private static SourceTable table(ResultSet rs, int row) throws SQLException {
+		return new SourceTable(rs.getLong("TABLE_OID"), rs.getString("SCHEMA_NAME"), rs.getString("TABLE_NAME"),
+				rs.getString("COLUMN_LIST"), rs.getLong("TABLE_BYTES"), rs.getLong("ESTIMATED_ROWS"));
+	}
+
+	List<SourceIndex> indexes(long instance) {
+		return this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ? ORDER BY INDEX_OID",
+				ClonePlan::index, instance);
+	}
+
+	SourceIndex index(long instance, long oid) {
+		return single(this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ? AND INDEX_OID = ?",
+				ClonePlan::index, instance, oid), "index", instance, oid);
+	}
+
+	private static SourceIndex index(ResultSet rs, int row) throws SQLException {
+		return new SourceIndex(rs.getLong("INDEX_OID"), rs.getLong("TABLE_OID"), rs.getString("SCHEMA_NAME"),
+				rs.getString("TABLE_NAME"), rs.getString("INDEX_NAME"), rs.getString("INDEX_DEFINITION"),
+				rs.getLong("CONSTRAINT_OID"), rs.getString("CONSTRAINT_NAME"), rs.getString("CONSTRAINT_TYPE"),
+				rs.getInt("IS_DEFERRABLE") != 0, rs.getInt("IS_DEFERRED") != 0, rs.getInt("IS_CLUSTERED") != 0,
+				rs.getInt("IS_REPLICA_IDENTITY") != 0);
+	}
+
+	List<SourceSequence> sequences(long instance) {
+		return this.jdbc.query(
+				"SELECT * FROM PGCOPYDB_PLAN_SEQUENCE WHERE JOB_INSTANCE_ID = ? ORDER BY SCHEMA_NAME, SEQUENCE_NAME",
+				(rs, row) -> new SourceSequence(rs.getLong("SEQUENCE_OID"), rs.getString("SCHEMA_NAME"),
+						rs.getString("SEQUENCE_NAME")),
+				instance);
+	}
+
+	private static <T> T single(List<T> rows, String kind, long instance, long oid) {
+		if (rows.isEmpty()) {
+			throw new IllegalStateException(kind + " " + oid + " is not in the plan of job instance " + instance);
+		}
+		return rows.get(0);
+	}
+
+	private static int flag(boolean value) {
+		return value ? 1 : 0;
+	}
+
+}

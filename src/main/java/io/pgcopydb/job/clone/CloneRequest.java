@@ -1,0 +1,17 @@
+package io.pgcopydb.job.clone;
+
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.schema.PgTools;
+
+/**
+ * A validated clone request, built by the command line and given to the job's
+ * context. It holds the connection strings with their secrets, so it never goes into
+ * job parameters: those carry only the redacted identity.
+ *
+ * @param snapshot a snapshot to adopt ({@code --snapshot}), or null to export one
+ */
+public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
+		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
+		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools) {
+}

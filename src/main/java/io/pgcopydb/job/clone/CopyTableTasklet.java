@@ -1,0 +1,100 @@
+package io.pgcopydb.job.clone;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.pgcopydb.catalog.SourceSnapshot;
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.copy.CopyResult;
+import io.pgcopydb.copy.TableCopier;
+import io.pgcopydb.copy.TableCopyException;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.progress.ProgressTracker;
+
+/**
+ * One copy partition: one table, streamed from the snapshot into the target. The
+ * partition completes only after the target committed, so COMPLETED in the
+ * JobRepository means the rows are there.
+ */
+class CopyTableTasklet implements Tasklet {
+
+	static final String BYTES_KEY = "bytes";
+
+	private static final Logger logger = LoggerFactory.getLogger(CopyTableTasklet.class);
+
+	private final CloneRequest request;
+
+	private final RunSnapshot snapshot;
+
+	private final ClonePlan plan;
+
+	private final TableCopier copier;
+
+	private final ProgressTracker progress;
+
+	CopyTableTasklet(CloneRequest request, RunSnapshot snapshot, ClonePlan plan, TableCopier copier,
+			ProgressTracker progress) {
+		this.request = request;
+		this.snapshot = snapshot;
+		this.plan = plan;
+		this.copier = copier;
+		this.progress = progress;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
+		MDC.put("table", table.displayName());
+		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(), table.bytes());
+		long started = System.nanoTime();
+		try (Connection source = this.request.source().connect("copy " + table.displayName());
+				Connection target = this.request.target().connect("copy " + table.displayName())) {
+			CopyResult result = copy(table, source, target, tableProgress);
+			tableProgress.done(result.rows());
+			contribution.incrementWriteCount(result.rows());
+			Executions.step(chunkContext).getExecutionContext().putLong(BYTES_KEY, result.bytes());
+			logger.info("Copied {}: {} rows, {} kB in {} ms", table.displayName(), result.rows(), result.bytes() >> 10,
+					(System.nanoTime() - started) / 1_000_000);
+			return RepeatStatus.FINISHED;
+		}
+		catch (SQLException ex) {
+			tableProgress.failed();
+			throw this.request.target().failure("closing the sessions of table " + table.displayName(), ex);
+		}
+		catch (RuntimeException ex) {
+			tableProgress.failed();
+			throw ex;
+		}
+		finally {
+			MDC.remove("table");
+		}
+	}
+
+	private CopyResult copy(SourceTable table, Connection source, Connection target,
+			ProgressTracker.TableProgress tableProgress) {
+		try {
+			SourceSnapshot.begin(source, this.snapshot.id());
+		}
+		catch (SQLException ex) {
+			throw this.request.source().failure("importing snapshot " + this.snapshot.id(), ex);
+		}
+		try {
+			return this.copier.copy(source, target, table, tableProgress);
+		}
+		catch (TableCopyException ex) {
+			PgEndpoint side = (ex.side() == Side.SOURCE) ? this.request.source() : this.request.target();
+			throw side.failure("copying table " + table.displayName(), ex.getCause());
+		}
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.pgcopydb.job.clone;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.schema.SchemaArchives;
+
+/** pg_dump of the pre-data and post-data sections, in the run's snapshot, into --dir. */
+class DumpSchemaTasklet implements Tasklet {
+
+	private static final Logger logger = LoggerFactory.getLogger(DumpSchemaTasklet.class);
+
+	private final CloneRequest request;
+
+	private final RunSnapshot snapshot;
+
+	private final SchemaArchives archives;
+
+	DumpSchemaTasklet(CloneRequest request, RunSnapshot snapshot, SchemaArchives archives) {
+		this.request = request;
+		this.snapshot = snapshot;
+		this.archives = archives;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		WorkDirectory dir = this.request.workDirectory();
+		String id = this.snapshot.id();
+		boolean largeObjects = !this.request.skipLargeObjects();
+		this.archives.dump(this.request.source().connectionString(), id, "pre-data", largeObjects,
+				dir.preDataArchive(), dir.pgDumpLog());
+		this.archives.dump(this.request.source().connectionString(), id, "post-data", largeObjects,
+				dir.postDataArchive(), dir.pgDumpLog());
+		logger.info("Dumped the source schema into {} and {}", dir.preDataArchive(), dir.postDataArchive());
+		return RepeatStatus.FINISHED;
+	}
+
+}

@@ -1,0 +1,65 @@
+package io.pgcopydb.job.clone;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.pgcopydb.catalog.SourceSnapshot;
+import io.pgcopydb.copy.CopyResult;
+import io.pgcopydb.copy.LargeObjectCopier;
+
+/** Copies the contents of every large object (unless --skip-large-objects). */
+class LargeObjectsTasklet implements Tasklet {
+
+	static final String BYTES_KEY = "bytes";
+
+	private static final Logger logger = LoggerFactory.getLogger(LargeObjectsTasklet.class);
+
+	private final CloneRequest request;
+
+	private final RunSnapshot snapshot;
+
+	private final LargeObjectCopier copier;
+
+	LargeObjectsTasklet(CloneRequest request, RunSnapshot snapshot, LargeObjectCopier copier) {
+		this.request = request;
+		this.snapshot = snapshot;
+		this.copier = copier;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		if (this.request.skipLargeObjects()) {
+			logger.info("Skipping large objects (--skip-large-objects)");
+			return RepeatStatus.FINISHED;
+		}
+		if (Executions.jobContext(chunkContext).getLong(CatalogTasklet.LARGE_OBJECTS_KEY, 1) == 0) {
+			return RepeatStatus.FINISHED;
+		}
+		try (Connection source = this.request.source().connect("large objects");
+				Connection target = this.request.target().connect("large objects")) {
+			try {
+				SourceSnapshot.begin(source, this.snapshot.id());
+			}
+			catch (SQLException ex) {
+				throw this.request.source().failure("reading large objects", ex);
+			}
+			CopyResult result = this.copier.copy(source, target);
+			contribution.incrementWriteCount(result.rows());
+			Executions.step(chunkContext).getExecutionContext().putLong(BYTES_KEY, result.bytes());
+			logger.info("Copied {} large objects ({} kB)", result.rows(), result.bytes() >> 10);
+			return RepeatStatus.FINISHED;
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("copying large objects", ex);
+		}
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.pgcopydb.job.clone;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.schema.ArchiveToc;
+import io.pgcopydb.schema.SchemaArchives;
+import io.pgcopydb.schema.TocEntry;
+
+/**
+ * Restores what the job did not build itself from the post-data archive: foreign keys,
+ * triggers, rules, policies, comments, exclusion constraints, indexes of partitioned
+ * tables, materialized view data. The indexes and constraints the job built are
+ * commented out of the list by OID.
+ */
+class RestorePostDataTasklet implements Tasklet {
+
+	private static final Logger logger = LoggerFactory.getLogger(RestorePostDataTasklet.class);
+
+	private final CloneRequest request;
+
+	private final ClonePlan plan;
+
+	private final SchemaArchives archives;
+
+	RestorePostDataTasklet(CloneRequest request, ClonePlan plan, SchemaArchives archives) {
+		this.request = request;
+		this.plan = plan;
+		this.archives = archives;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
+		Set<Long> builtIndexes = new HashSet<>();
+		Set<Long> builtConstraints = new HashSet<>();
+		for (SourceIndex index : this.plan.indexes(Executions.instanceId(chunkContext))) {
+			builtIndexes.add(index.oid());
+			if (index.backsConstraint()) {
+				builtConstraints.add(index.constraintOid());
+			}
+		}
+		WorkDirectory dir = this.request.workDirectory();
+		ArchiveToc toc = this.archives.list(dir.postDataArchive(), dir.pgRestoreLog());
+		int[] skipped = { 0 };
+		Files.writeString(dir.postDataList(), toc.useList((entry) -> {
+			boolean built = isBuilt(entry, builtIndexes, builtConstraints);
+			if (built) {
+				skipped[0]++;
+			}
+			return !built;
+		}));
+		this.archives.restore(this.request.target().connectionString(), dir.postDataArchive(), dir.postDataList(),
+				new SchemaArchives.RestoreOptions(this.request.restoreJobs(), false, this.request.noOwner(),
+						this.request.noAcl(), this.request.noComments()),
+				dir.pgRestoreLog());
+		logger.info("Restored the post-data section: {} archive entries, {} already built by the copy",
+				toc.entries().size() - skipped[0], skipped[0]);
+		return RepeatStatus.FINISHED;
+	}
+
+	static boolean isBuilt(TocEntry entry, Set<Long> builtIndexes, Set<Long> builtConstraints) {
+		return switch (entry.desc()) {
+			case "INDEX" -> builtIndexes.contains(entry.objectOid());
+			case "CONSTRAINT" -> builtConstraints.contains(entry.objectOid());
+			default -> false;
+		};
+	}
+
+}

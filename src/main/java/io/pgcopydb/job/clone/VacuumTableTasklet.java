@@ -1,0 +1,45 @@
+package io.pgcopydb.job.clone;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.pgcopydb.catalog.SourceTable;
+
+/** VACUUM ANALYZE of one copied table, once its indexes are built. */
+class VacuumTableTasklet implements Tasklet {
+
+	private static final Logger logger = LoggerFactory.getLogger(VacuumTableTasklet.class);
+
+	private final CloneRequest request;
+
+	private final ClonePlan plan;
+
+	VacuumTableTasklet(CloneRequest request, ClonePlan plan) {
+		this.request = request;
+		this.plan = plan;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
+		try (Connection target = this.request.target().connect("vacuum " + table.displayName());
+				Statement statement = target.createStatement()) {
+			statement.execute("VACUUM (ANALYZE) " + table.qualifiedName());
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("VACUUM ANALYZE of " + table.displayName(), ex);
+		}
+		logger.debug("Vacuumed {}", table.displayName());
+		return RepeatStatus.FINISHED;
+	}
+
+}

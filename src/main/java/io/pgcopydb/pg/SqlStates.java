@@ -1,0 +1,64 @@
+package io.pgcopydb.pg;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+
+/**
+ * SQLSTATE classes we act on (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+ * Class 28 (authentication) is never retried; class 08, 40001 and 40P01 may be.
+ */
+public final class SqlStates {
+
+	public static final String INVALID_PASSWORD = "28P01";
+
+	public static final String INVALID_AUTHORIZATION = "28000";
+
+	public static final String INVALID_CATALOG_NAME = "3D000";
+
+	public static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+	public static final String QUERY_CANCELED = "57014";
+
+	private SqlStates() {
+	}
+
+	public static boolean isAuthentication(String sqlState) {
+		return sqlState != null && sqlState.startsWith("28");
+	}
+
+	public static boolean isConnection(String sqlState) {
+		return sqlState != null && sqlState.startsWith("08");
+	}
+
+	public static boolean isRetryable(String sqlState) {
+		return isConnection(sqlState) || "40001".equals(sqlState) || "40P01".equals(sqlState);
+	}
+
+	/** The innermost network cause of a connection failure, for a message a person understands. */
+	public static String networkReason(SQLException exception) {
+		for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UnknownHostException) {
+				return "unknown host " + cause.getMessage();
+			}
+			if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+				return "connection refused (is the server running and accepting TCP connections on that address and port?)";
+			}
+			if (cause instanceof java.net.SocketTimeoutException) {
+				return "connection timed out";
+			}
+		}
+		return firstLine(exception.getMessage());
+	}
+
+	/** The first line of a server message: PostgreSQL details and hints follow on later lines. */
+	public static String firstLine(String message) {
+		if (message == null) {
+			return "";
+		}
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message.trim() : message.substring(0, newline).trim();
+	}
+
+}

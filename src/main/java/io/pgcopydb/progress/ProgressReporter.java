@@ -1,0 +1,101 @@
+package io.pgcopydb.progress;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows a run's progress while it runs: a live bar on a terminal, and when the output is
+ * not a terminal (cron, Control-M) one log line every interval, so a person reading the
+ * log can follow it.
+ */
+public final class ProgressReporter implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProgressReporter.class);
+
+	private final ProgressTracker tracker;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final ProgressBar bar;
+
+	private ProgressReporter(ProgressTracker tracker, boolean terminal, Duration interval) {
+		this.tracker = tracker;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "progress");
+			thread.setDaemon(true);
+			return thread;
+		});
+		if (terminal) {
+			this.bar = new ProgressBarBuilder().setTaskName("copy")
+				.setInitialMax(1)
+				.setStyle(ProgressBarStyle.ASCII)
+				.setUnit(" MB", 1 << 20)
+				.setUpdateIntervalMillis(500)
+				.showSpeed()
+				.setConsumer(new ConsoleProgressBarConsumer(System.err))
+				.build();
+			this.scheduler.scheduleAtFixedRate(this::draw, 0, 500, TimeUnit.MILLISECONDS);
+		}
+		else {
+			this.bar = null;
+			long millis = Math.max(1000, interval.toMillis());
+			this.scheduler.scheduleAtFixedRate(this::log, millis, millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Starts reporting; a terminal means an interactive console on a terminal type that can redraw. */
+	public static ProgressReporter start(ProgressTracker tracker, Duration interval) {
+		String term = System.getenv("TERM");
+		boolean terminal = System.console() != null && term != null && !term.equals("dumb");
+		return new ProgressReporter(tracker, terminal, interval);
+	}
+
+	private void draw() {
+		ProgressSnapshot now = this.tracker.snapshot();
+		this.bar.maxHint(Math.max(1, now.tableBytesTotal()));
+		this.bar.stepTo(now.tableBytesDone());
+		this.bar.setExtraMessage(String.format(" tables %d/%d, indexes %d/%d%s", now.tablesDone(), now.tablesTotal(),
+				now.indexesDone(), now.indexesTotal(), current(now)));
+	}
+
+	private void log() {
+		ProgressSnapshot now = this.tracker.snapshot();
+		if (now.tablesTotal() == 0 && now.indexesTotal() == 0) {
+			return;
+		}
+		long eta = now.etaSeconds();
+		logger.info("Progress: {}% - tables {}/{}, {} MB of {} MB, {} rows, indexes {}/{}, elapsed {}, ETA {}{}",
+				now.percent(), now.tablesDone(), now.tablesTotal(), now.tableBytesDone() >> 20,
+				now.tableBytesTotal() >> 20, now.rows(), now.indexesDone(), now.indexesTotal(),
+				Durations.format(now.elapsed()), (eta < 0) ? "unknown" : Durations.format(Duration.ofSeconds(eta)),
+				current(now));
+	}
+
+	private static String current(ProgressSnapshot now) {
+		if (now.tablesInProgress().isEmpty()) {
+			return "";
+		}
+		int shown = Math.min(3, now.tablesInProgress().size());
+		String names = String.join(", ", now.tablesInProgress().subList(0, shown));
+		return " - copying " + names + ((now.tablesInProgress().size() > shown) ? ", ..." : "");
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		if (this.bar != null) {
+			draw();
+			this.bar.close();
+		}
+	}
+
+}

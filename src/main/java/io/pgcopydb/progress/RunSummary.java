@@ -1,0 +1,136 @@
+package io.pgcopydb.progress;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * The table printed at the end of every run, like pgcopydb's: one line per step with
+ * its duration, its partitions done, and what it moved (rows for copies, objects for
+ * large objects, sequences set), then the total wall time. Built from the JobRepository's record of
+ * the execution, so it states what is recorded, not what was hoped.
+ */
+public final class RunSummary {
+
+	private RunSummary() {
+	}
+
+	/**
+	 * @param partitionSteps worker step name prefix (e.g. "copyTable") to the manager
+	 * step whose line they are summed into (e.g. "copyData")
+	 */
+	public static String render(JobExecution execution, Map<String, String> partitionSteps) {
+		Map<String, Line> lines = new LinkedHashMap<>();
+		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
+		steps.sort(Comparator.comparing(RunSummary::startOf));
+		for (StepExecution step : steps) {
+			String name = step.getStepName();
+			int colon = name.indexOf(':');
+			if (colon < 0) {
+				lines.computeIfAbsent(name, Line::new).manager(step);
+			}
+			else {
+				String manager = partitionSteps.getOrDefault(name.substring(0, colon), name.substring(0, colon));
+				lines.computeIfAbsent(manager, Line::new).partition(step);
+			}
+		}
+		StringBuilder out = new StringBuilder();
+		String format = "%-18s %-10s %10s %8s %12s %12s%n";
+		out.append(String.format(format, "Step", "Status", "Duration", "Parts", "Count", "Bytes"));
+		out.append("-".repeat(75)).append(System.lineSeparator());
+		for (Line line : lines.values()) {
+			out.append(String.format(format, line.name, line.status, Durations.format(line.duration),
+					(line.parts == 0) ? "" : line.partsDone + "/" + line.parts, (line.count() == 0) ? "" : line.count(),
+					(line.bytes() == 0) ? "" : humanBytes(line.bytes())));
+		}
+		out.append("-".repeat(75)).append(System.lineSeparator());
+		Duration wall = between(execution.getStartTime(), execution.getEndTime());
+		out.append(String.format("%-18s %-10s %10s%n", "Total wall time", execution.getStatus(), Durations.format(wall)));
+		return out.toString();
+	}
+
+	private static LocalDateTime startOf(StepExecution step) {
+		return (step.getStartTime() != null) ? step.getStartTime() : step.getCreateTime();
+	}
+
+	static Duration between(LocalDateTime start, LocalDateTime end) {
+		if (start == null) {
+			return Duration.ZERO;
+		}
+		return Duration.between(start, (end != null) ? end : LocalDateTime.now());
+	}
+
+	static String humanBytes(long bytes) {
+		if (bytes < 1024) {
+			return bytes + " B";
+		}
+		String[] units = { "kB", "MB", "GB", "TB" };
+		double value = bytes;
+		int unit = -1;
+		while (value >= 1024 && unit < units.length - 1) {
+			value /= 1024;
+			unit++;
+		}
+		return String.format("%.1f %s", value, units[unit]);
+	}
+
+	/** One step's line; a partitioned step shows the sum of its partitions. */
+	private static final class Line {
+
+		private final String name;
+
+		private String status = "";
+
+		private Duration duration = Duration.ZERO;
+
+		private long ownCount;
+
+		private long ownBytes;
+
+		private int parts;
+
+		private int partsDone;
+
+		private long partCount;
+
+		private long partBytes;
+
+		Line(String name) {
+			this.name = name;
+		}
+
+		void manager(StepExecution step) {
+			this.status = step.getStatus().toString();
+			this.duration = between(step.getStartTime(), step.getEndTime());
+			this.ownCount = step.getWriteCount();
+			this.ownBytes = step.getExecutionContext().getLong("bytes", 0L);
+		}
+
+		void partition(StepExecution step) {
+			this.parts++;
+			if (step.getStatus() == BatchStatus.COMPLETED) {
+				this.partsDone++;
+			}
+			this.partCount += step.getWriteCount();
+			this.partBytes += step.getExecutionContext().getLong("bytes", 0L);
+		}
+
+		long count() {
+			return (this.parts > 0) ? this.partCount : this.ownCount;
+		}
+
+		long bytes() {
+			return (this.parts > 0) ? this.partBytes : this.ownBytes;
+		}
+
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.pgcopydb.schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.pg.Identifiers;
+
+/**
+ * Builds one index on the target, and the PRIMARY KEY or UNIQUE constraint it backs:
+ * CREATE UNIQUE INDEX first (this can run beside other index builds on the same table),
+ * then ALTER TABLE ... ADD CONSTRAINT ... USING INDEX, which only takes its exclusive
+ * lock for a catalog update (https://www.postgresql.org/docs/current/sql-altertable.html).
+ * Also applies what pg_dump attaches to an index: CLUSTER ON and REPLICA IDENTITY.
+ *
+ * <p>
+ * Contract: the index commits first, then the constraint and index properties in a
+ * second transaction; each statement is idempotent (IF NOT EXISTS, constraint existence
+ * checked), so a retry after a failure between or within them is safe.
+ */
+public final class IndexBuilder {
+
+	private final String maintenanceWorkMem;
+
+	public IndexBuilder(String maintenanceWorkMem) {
+		this.maintenanceWorkMem = maintenanceWorkMem;
+	}
+
+	public void build(Connection target, SourceIndex index) throws SQLException {
+		target.setAutoCommit(false);
+		try (Statement statement = target.createStatement()) {
+			// A constraint from an earlier attempt has taken over (and maybe renamed) the index.
+			boolean constraintDone = index.backsConstraint() && constraintExists(target, index);
+			if (!constraintDone) {
+				statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
+				statement.execute(createIfNotExists(index.definition()));
+				// Commit before ALTER TABLE: CREATE INDEX holds a SHARE lock until commit, and
+				// two builds on one table each waiting for ACCESS EXCLUSIVE would deadlock.
+				target.commit();
+			}
+			if (index.backsConstraint() && !constraintDone) {
+				statement.execute(addConstraint(index));
+			}
+			if (index.clustered()) {
+				statement.execute("ALTER TABLE ONLY " + index.qualifiedTableName() + " CLUSTER ON "
+						+ Identifiers.quote(constraintOrIndexName(index)));
+			}
+			if (index.replicaIdentity()) {
+				statement.execute("ALTER TABLE ONLY " + index.qualifiedTableName() + " REPLICA IDENTITY USING INDEX "
+						+ Identifiers.quote(constraintOrIndexName(index)));
+			}
+			target.commit();
+		}
+		catch (SQLException | RuntimeException ex) {
+			target.rollback();
+			throw ex;
+		}
+	}
+
+	/** pg_get_indexdef gives "CREATE [UNIQUE] INDEX name ON ...". */
+	static String createIfNotExists(String definition) {
+		int at = definition.indexOf("INDEX ");
+		if (at < 0) {
+			throw new IllegalArgumentException("not an index definition: " + definition);
+		}
+		return definition.substring(0, at) + "INDEX IF NOT EXISTS " + definition.substring(at + "INDEX ".length());
+	}
+
+	static String addConstraint(SourceIndex index) {
+		StringBuilder sql = new StringBuilder("ALTER TABLE ONLY ").append(index.qualifiedTableName())
+			.append(" ADD CONSTRAINT ")
+			.append(Identifiers.quote(index.constraintName()))
+			.append("p".equals(index.constraintType()) ? " PRIMARY KEY" : " UNIQUE")
+			.append(" USING INDEX ")
+			.append(Identifiers.quote(index.name()));
+		if (index.deferrable()) {
+			sql.append(" DEFERRABLE");
+			if (index.deferred()) {
+				sql.append(" INITIALLY DEFERRED");
+			}
+		}
+		return sql.toString();
+	}
+
+	/** ADD CONSTRAINT ... USING INDEX renames the index after the constraint. */
+	private static String constraintOrIndexName(SourceIndex index) {
+		return index.backsConstraint() ? index.constraintName() : index.name();
+	}
+
+	private static boolean constraintExists(Connection target, SourceIndex index) throws SQLException {
+		try (PreparedStatement query = target.prepareStatement("SELECT 1 FROM pg_catalog.pg_constraint c "
+				+ "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+				+ "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+				+ "WHERE n.nspname = ? AND t.relname = ? AND c.conname = ?")) {
+			query.setString(1, index.schema());
+			query.setString(2, index.tableName());
+			query.setString(3, index.constraintName());
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+}

@@ -1,0 +1,72 @@
+package io.pgcopydb.schema;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.pgcopydb.config.ConnectionString;
+
+/**
+ * The pg_dump and pg_restore invocations of a run. Connection strings reach the child
+ * processes without their password (that travels in PGPASSWORD, in the child's
+ * environment only), so {@code ps} never shows a secret.
+ */
+public final class SchemaArchives {
+
+	private final PgTools tools;
+
+	private final PgToolRunner runner;
+
+	public SchemaArchives(PgTools tools, PgToolRunner runner) {
+		this.tools = tools;
+		this.runner = runner;
+	}
+
+	/**
+	 * Dumps one section ("pre-data" or "post-data") of the source, as seen by
+	 * {@code snapshot}, into a custom-format archive.
+	 */
+	public void dump(ConnectionString source, String snapshot, String section, boolean largeObjects, Path archive,
+			Path log) {
+		List<String> argv = new ArrayList<>(List.of(this.tools.pgDump().path().toString(), "--format=custom",
+				"--section=" + section, "--file=" + archive, "--snapshot=" + snapshot));
+		if (!largeObjects) {
+			argv.add("--no-blobs");
+		}
+		argv.add("--dbname=" + source.libpqUri());
+		this.runner.run("pg_dump --section=" + section, argv, source.childEnvironment(), log);
+	}
+
+	public ArchiveToc list(Path archive, Path log) {
+		String output = this.runner.output("pg_restore --list " + archive.getFileName(),
+				List.of(this.tools.pgRestore().path().toString(), "--list", archive.toString()), Map.of(), log);
+		return ArchiveToc.parse(output);
+	}
+
+	/** Restores the entries of {@code useList} from {@code archive} into the target. */
+	public void restore(ConnectionString target, Path archive, Path useList, RestoreOptions options, Path log) {
+		List<String> argv = new ArrayList<>(List.of(this.tools.pgRestore().path().toString(),
+				"--dbname=" + target.libpqUri(), "--use-list=" + useList, "--jobs=" + options.jobs(), "--exit-on-error"));
+		if (options.clean()) {
+			argv.add("--clean");
+			argv.add("--if-exists");
+		}
+		if (options.noOwner()) {
+			argv.add("--no-owner");
+		}
+		if (options.noAcl()) {
+			argv.add("--no-acl");
+		}
+		if (options.noComments()) {
+			argv.add("--no-comments");
+		}
+		argv.add(archive.toString());
+		this.runner.run("pg_restore " + archive.getFileName(), argv, target.childEnvironment(), log);
+	}
+
+	/** pg_restore switches that pgcopydb passes through. */
+	public record RestoreOptions(int jobs, boolean clean, boolean noOwner, boolean noAcl, boolean noComments) {
+	}
+
+}

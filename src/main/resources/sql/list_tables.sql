@@ -1,0 +1,22 @@
+-- Tables whose rows the copy moves: ordinary tables and leaf partitions (a partitioned
+-- parent holds no rows; its partitions are copied one by one). Extension member tables
+-- are left to CREATE EXTENSION. Largest first, so the long copies start early.
+-- Columns: generated columns are excluded, as COPY TO does by default; the list is
+-- explicit so that a target with extra columns (schema changes) still loads.
+SELECT c.oid AS table_oid,
+       n.nspname AS schema_name,
+       c.relname AS table_name,
+       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_list,
+       pg_catalog.pg_table_size(c.oid) AS table_bytes,
+       GREATEST(c.reltuples, 0)::bigint AS estimated_rows
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'r'
+   AND c.relpersistence IN ('p', 'u')
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname !~ '^pg_(toast|temp)'
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ ORDER BY table_bytes DESC, n.nspname, c.relname
