@@ -14,7 +14,7 @@
 --                                     NULL elements, bounds and 2 dimensions,
 --                                     +-infinity timestamps, enum, composite, domain
 --   public.measurements               200000 rows, a dropped column (attnum gap)
---   public.event_log                  no primary key, duplicate rows, a rule
+--   public.event_log                  no primary key, duplicate rows, NOT VALID check, rule
 --   public.empty_table                nothing to copy
 --   public.room_bookings              exclusion constraint (GiST on int4range, no extension)
 --   public.employees                  self-referencing foreign key

@@ -90,9 +90,8 @@ public interface PgServer {
 	 */
 	default void dropDatabase(String name) {
 		String literal = "'" + name.replace("'", "''") + "'";
-		execute("postgres",
-				"SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active_pid IS NOT NULL AND database = "
-						+ literal);
+		execute("postgres", "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+				+ " WHERE active_pid IS NOT NULL AND database = " + literal);
 		execute("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = "
 				+ literal + " AND NOT active");
 		execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"

@@ -55,7 +55,8 @@ public class PostgresExtension implements ParameterResolver {
 		PgServers servers() {
 			if (this.failure != null) {
 				throw new ParameterResolutionException(
-						"Cannot start PostgreSQL for the integration tests: " + this.failure.getMessage(), this.failure);
+						"Cannot start PostgreSQL for the integration tests: " + this.failure.getMessage(),
+						this.failure);
 			}
 			return this.started.servers();
 		}

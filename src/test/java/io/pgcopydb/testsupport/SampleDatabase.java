@@ -24,8 +24,8 @@ public final class SampleDatabase {
 	public static void load(PgServer server, String db) {
 		Path script = SCRIPT.toAbsolutePath();
 		if (!Files.isRegularFile(script)) {
-			throw new IllegalStateException(
-					"sample database script not found at " + script + ": run the tests from the project base directory");
+			throw new IllegalStateException("sample database script not found at " + script
+					+ ": run the tests from the project base directory");
 		}
 		server.createDatabase(db);
 		server.psql(db, script);

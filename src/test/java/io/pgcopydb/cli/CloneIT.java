@@ -1,0 +1,101 @@
+package io.pgcopydb.cli;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pgcopydb.testsupport.DatabaseComparison;
+import io.pgcopydb.testsupport.Pagila;
+import io.pgcopydb.testsupport.PgServer;
+import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.PostgresExtension;
+import io.pgcopydb.testsupport.SampleDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end: {@code pgcopydb clone} between two real servers, then what a DBA checks:
+ * the schema dumps match, every table's rows and checksum match, sequences and large
+ * objects match, every index is valid and every table was analyzed.
+ */
+@ExtendWith(PostgresExtension.class)
+class CloneIT {
+
+	@Test
+	void sampleDatabaseCloneIsIdenticalToTheSource(PgServers servers, @TempDir Path dir) throws SQLException {
+		String db = "clone_sample";
+		prepare(servers, db);
+		SampleDatabase.load(servers.source(), db);
+
+		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "clone", "--source", servers.source().uri(db), "--target",
+				servers.target().uri(db), "--dir", dir.toString(), "--table-jobs", "4", "--index-jobs", "4",
+				"--restore-jobs", "2");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		assertThat(invalidIndexes(servers.target(), db)).isEmpty();
+		assertThat(tablesNeverAnalyzed(servers.target(), db)).isEmpty();
+		assertThat(run.stdout()).contains("copyData", "buildIndexes", "restorePostData", "Total wall time")
+			.doesNotContain("FAILED");
+		cleanup(servers, db);
+	}
+
+	@Test
+	void pagilaCloneIsIdenticalToTheSource(PgServers servers, @TempDir Path dir) throws SQLException {
+		String db = "clone_pagila";
+		prepare(servers, db);
+		Pagila.load(servers.source(), db);
+
+		PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db),
+				"PGCOPYDB_TARGET_PGURI", servers.target().uri(db), "PGCOPYDB_TABLE_JOBS", "4"), "clone", "--dir",
+				dir.toString());
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		assertThat(invalidIndexes(servers.target(), db)).isEmpty();
+		cleanup(servers, db);
+	}
+
+	/** Fresh, empty target database; the source database is created by its loader. */
+	static void prepare(PgServers servers, String db) {
+		servers.source().dropDatabase(db);
+		servers.target().dropDatabase(db);
+		servers.target().createDatabase(db);
+	}
+
+	static void cleanup(PgServers servers, String db) {
+		servers.source().dropDatabase(db);
+		servers.target().dropDatabase(db);
+	}
+
+	private static List<String> invalidIndexes(PgServer server, String db) throws SQLException {
+		return strings(server, db, "SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid OR NOT indisready");
+	}
+
+	private static List<String> tablesNeverAnalyzed(PgServer server, String db) throws SQLException {
+		return strings(server, db, "SELECT s.schemaname || '.' || s.relname FROM pg_stat_user_tables s "
+				+ "JOIN pg_class c ON c.oid = s.relid WHERE c.relkind = 'r' AND s.last_analyze IS NULL");
+	}
+
+	static List<String> strings(PgServer server, String db, String sql) throws SQLException {
+		List<String> values = new ArrayList<>();
+		try (Connection connection = server.connect(db);
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(sql)) {
+			while (rs.next()) {
+				values.add(rs.getString(1));
+			}
+		}
+		return values;
+	}
+
+}

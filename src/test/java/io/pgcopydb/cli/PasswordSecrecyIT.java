@@ -1,0 +1,103 @@
+package io.pgcopydb.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pgcopydb.testsupport.DatabaseComparison;
+import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.PostgresExtension;
+import io.pgcopydb.testsupport.SampleDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A clone as a role with a password given inside the connection strings (the worst
+ * case): the password must reach no log line, no byte of the work directory (the
+ * JobRepository file, its WAL, the lists and logs) and no child process's argv.
+ */
+@ExtendWith(PostgresExtension.class)
+class PasswordSecrecyIT {
+
+	private static final String ROLE = "pgcopydb_secret_role";
+
+	private static final String PASSWORD = "Xq7-secret-Pw-9z";
+
+	@Test
+	void passwordAppearsInNoLogNoRepositoryAndNoChildArgv(PgServers servers, @TempDir Path dir) throws IOException {
+		String db = "clone_secret";
+		CloneIT.prepare(servers, db);
+		SampleDatabase.load(servers.source(), db);
+		for (var server : List.of(servers.source(), servers.target())) {
+			server.execute("postgres", "DROP ROLE IF EXISTS " + ROLE);
+			server.execute("postgres", "CREATE ROLE " + ROLE + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
+		}
+		Path bin = recordingToolsDirectory(dir.resolve("bin"), dir.resolve("children.log"));
+		Path work = dir.resolve("work");
+
+		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "clone", "--source", servers.source().uri(db, ROLE, PASSWORD),
+				"--target", servers.target().uri(db, ROLE, PASSWORD), "--dir", work.toString(), "--pg-bin",
+				bin.toString(), "--debug");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		assertThat(run.stdout()).doesNotContain(PASSWORD);
+		assertThat(run.stderr()).doesNotContain(PASSWORD).contains(ROLE);
+		List<String> children = Files.readAllLines(dir.resolve("children.log"));
+		assertThat(children).as("pg_dump and pg_restore ran through the recording wrappers")
+			.anySatisfy((line) -> assertThat(line).contains("pg_dump", "--snapshot"))
+			.anySatisfy((line) -> assertThat(line).contains("pg_restore", "--use-list"))
+			.noneSatisfy((line) -> assertThat(line).contains(PASSWORD));
+		assertThat(children).filteredOn((line) -> line.contains("--dbname"))
+			.allSatisfy((line) -> assertThat(line).endsWith("PGPASSWORD=set"));
+		try (Stream<Path> files = Files.walk(work)) {
+			List<Path> regular = files.filter(Files::isRegularFile).toList();
+			assertThat(regular).contains(work.resolve("pgcopydb.db"), work.resolve("logs/pgcopydb.log"));
+			for (Path file : regular) {
+				String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+				assertThat(content).as(file.toString()).doesNotContain(PASSWORD);
+			}
+		}
+		CloneIT.cleanup(servers, db);
+		for (var server : List.of(servers.source(), servers.target())) {
+			server.execute("postgres", "DROP ROLE IF EXISTS " + ROLE);
+		}
+	}
+
+	/**
+	 * pg_dump and pg_restore wrappers that append their argv, and whether PGPASSWORD was
+	 * set (never its value), to {@code log}, then exec the real tools.
+	 */
+	private static Path recordingToolsDirectory(Path bin, Path log) throws IOException {
+		Files.createDirectories(bin);
+		Path real = realBinDirectory();
+		for (String tool : new String[] { "pg_dump", "pg_restore" }) {
+			Path script = bin.resolve(tool);
+			Files.writeString(script, "#!/bin/sh\n" + "if [ -n \"$PGPASSWORD\" ]; then pw=set; else pw=unset; fi\n"
+					+ "echo \"" + tool + " $* PGPASSWORD=$pw\" >> '" + log + "'\n" + "exec '" + real.resolve(tool)
+					+ "' \"$@\"\n");
+			Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+		}
+		return bin;
+	}
+
+	private static Path realBinDirectory() throws IOException {
+		try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+			return versions.map((version) -> version.resolve("bin"))
+				.filter((candidate) -> Files.isExecutable(candidate.resolve("pg_dump")))
+				.max((a, b) -> Integer.compare(Integer.parseInt(a.getParent().getFileName().toString()),
+						Integer.parseInt(b.getParent().getFileName().toString())))
+				.orElseThrow();
+		}
+	}
+
+}

@@ -1,0 +1,75 @@
+package io.pgcopydb.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the packaged program the way a user or a scheduler does: {@code java -jar
+ * target/pgcopydb.jar ...} in a child process, with its own environment, and records
+ * exit code, stdout and stderr. Integration tests run after {@code package}, so the jar
+ * is the one being shipped.
+ */
+record PgCopyDbRun(int exitCode, String stdout, String stderr) {
+
+	static final Path JAR = Path.of("target", "pgcopydb.jar");
+
+	static PgCopyDbRun run(Map<String, String> environment, String... args) {
+		return run(environment, List.of(args));
+	}
+
+	static PgCopyDbRun run(Map<String, String> environment, List<String> args) {
+		if (!Files.isRegularFile(JAR)) {
+			throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs through ./mvnw verify");
+		}
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Xmx512m");
+		command.add("-jar");
+		command.add(JAR.toString());
+		command.addAll(args);
+		try {
+			Path out = Files.createTempFile("pgcopydb-stdout", ".txt");
+			Path err = Files.createTempFile("pgcopydb-stderr", ".txt");
+			ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+				.redirectError(err.toFile())
+				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+			Map<String, String> env = builder.environment();
+			// a test decides what the child sees: none of the developer's PG* settings
+			env.keySet().removeIf((name) -> name.startsWith("PG"));
+			env.putAll(new HashMap<>(environment));
+			Process process = builder.start();
+			if (!process.waitFor(5, TimeUnit.MINUTES)) {
+				process.destroyForcibly();
+				throw new IllegalStateException("pgcopydb " + args + " did not finish within 5 minutes");
+			}
+			PgCopyDbRun run = new PgCopyDbRun(process.exitValue(), Files.readString(out), Files.readString(err));
+			Files.delete(out);
+			Files.delete(err);
+			return run;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot run " + command, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+	}
+
+	/** The ERROR lines of stderr, which a user reads first. */
+	List<String> errorLines() {
+		return this.stderr.lines().filter((line) -> line.contains(" ERROR ")).toList();
+	}
+
+	@Override
+	public String toString() {
+		return "exit code " + this.exitCode + "\n--- stdout ---\n" + this.stdout + "--- stderr ---\n" + this.stderr;
+	}
+
+}
