@@ -60,7 +60,7 @@ final class CloneCommand implements Callable<Integer> {
 	String target;
 
 	@Option(names = "--dir", paramLabel = "<dir>",
-			description = "Work directory: repository, schema archives, logs (default: ${TMPDIR:-/tmp}/pgcopydb).")
+			description = "Work directory: repository, schema archives, logs (default: $${TMPDIR:-/tmp}/pgcopydb).")
 	Path dir;
 
 	@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",

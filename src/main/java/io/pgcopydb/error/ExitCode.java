@@ -7,25 +7,25 @@ package io.pgcopydb.error;
  */
 public enum ExitCode {
 
-	SUCCESS(0, "done (for streaming: the end position was reached)"),
+	SUCCESS(0, "done (streaming: the end position was reached)"),
 
-	BAD_ARGUMENTS(1, "bad arguments: unknown option, malformed connection string, missing --source/--target"),
+	BAD_ARGUMENTS(1, "bad arguments: unknown option, malformed or missing connection string"),
 
-	BAD_CONFIG(2, "bad configuration: properties, filter file, pg_dump/pg_restore missing or older than the source"),
+	BAD_CONFIG(2, "bad configuration: pg_dump/pg_restore missing or too old, bad properties"),
 
-	BAD_STATE(3, "bad state: target already holds the source's tables, a run already in progress in --dir"),
+	BAD_STATE(3, "bad state: target already holds the source's tables, run in progress"),
 
 	POSTGRES(4, "other PostgreSQL error"),
 
-	PG_TOOL(5, "pg_dump or pg_restore failed (see the log file it names)"),
+	PG_TOOL(5, "pg_dump or pg_restore failed (see the log file the error names)"),
 
-	SOURCE(6, "source database error: unreachable, authentication failed, missing database"),
+	SOURCE(6, "source error: unreachable, authentication failed, missing database"),
 
-	TARGET(7, "target database error: unreachable, authentication failed, missing database"),
+	TARGET(7, "target error: unreachable, authentication failed, missing database"),
 
 	STOPPED(8, "stopped on request; safe to resume"),
 
-	INTERNAL(12, "internal error (a bug: please report it with the log)");
+	INTERNAL(12, "internal error: a bug, please report it with the log file");
 
 	private final int code;
 
@@ -50,7 +50,7 @@ public enum ExitCode {
 		for (ExitCode exitCode : values()) {
 			table.append(String.format("  %3d  %s%n", exitCode.code, exitCode.description));
 		}
-		table.append(String.format("  %3d  %s%n", 143, "terminated by SIGTERM before a clean stop could be recorded"));
+		table.append(String.format("  %3d  %s%n", 143, "killed by SIGTERM before a clean stop was recorded"));
 		return table.toString();
 	}
 
