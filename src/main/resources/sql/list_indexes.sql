@@ -3,6 +3,8 @@
 -- afterwards with ALTER TABLE ... USING INDEX). Left to pg_restore's post-data instead:
 -- exclusion constraints (no USING INDEX form), indexes of partitioned tables and the
 -- partition indexes attached to them (their ATTACH order matters), invalid indexes.
+-- Indexes of extension member tables are the extension's business, as their tables are.
+-- Run with search_path = '' so that pg_get_indexdef qualifies every name it prints.
 SELECT i.indexrelid AS index_oid,
        i.indrelid AS table_oid,
        n.nspname AS schema_name,
@@ -15,11 +17,16 @@ SELECT i.indexrelid AS index_oid,
        co.condeferrable AS is_deferrable,
        co.condeferred AS is_deferred,
        i.indisclustered AS is_clustered,
-       i.indisreplident AS is_replica_identity
+       i.indisreplident AS is_replica_identity,
+       ts.spcname AS tablespace_name,
+       (SELECT pg_catalog.string_agg(a.attnum || '=' || a.attstattarget, ',' ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) AS column_statistics
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace
+  LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace
   LEFT JOIN pg_catalog.pg_constraint co
          ON co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')
  WHERE tc.relkind = 'r'
@@ -28,4 +35,6 @@ SELECT i.indexrelid AS index_oid,
    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname !~ '^pg_(toast|temp)'
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = tc.oid AND d.deptype = 'e')
  ORDER BY n.nspname, tc.relname, ic.relname

@@ -30,7 +30,8 @@ public final class CatalogReader {
 				(rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"), rs.getString("schema_name"),
 						rs.getString("table_name"), rs.getString("index_name"), rs.getString("index_definition"), rs.getLong("constraint_oid"),
 						rs.getString("constraint_name"), rs.getString("constraint_type"), rs.getBoolean("is_deferrable"),
-						rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"), rs.getBoolean("is_replica_identity")));
+						rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"), rs.getBoolean("is_replica_identity"),
+						rs.getString("tablespace_name"), rs.getString("column_statistics")));
 	}
 
 	public List<SourceSequence> sequences() throws SQLException {

@@ -8,10 +8,13 @@ import io.pgcopydb.pg.Identifiers;
  * @param definition {@code pg_get_indexdef} output: a complete CREATE INDEX statement
  * @param constraintOid the PRIMARY KEY or UNIQUE constraint's OID, 0 when none
  * @param constraintType "p", "u" or null
+ * @param tablespace the index's tablespace, null for the database default
+ * @param columnStatistics per-column statistics targets set on the index, as
+ * {@code "1=777,2=100"} (column number = target), null when none
  */
 public record SourceIndex(long oid, long tableOid, String schema, String tableName, String name, String definition, long constraintOid,
 		String constraintName, String constraintType, boolean deferrable, boolean deferred, boolean clustered,
-		boolean replicaIdentity) {
+		boolean replicaIdentity, String tablespace, String columnStatistics) {
 
 	public boolean backsConstraint() {
 		return this.constraintOid != 0;

@@ -39,13 +39,19 @@ public final class SourceSnapshot implements AutoCloseable {
 
 	/**
 	 * Starts a REPEATABLE READ, READ ONLY transaction on {@code connection} that sees
-	 * the snapshot {@code snapshotId}. Must be the transaction's first statement.
+	 * the snapshot {@code snapshotId}, with an empty search_path and row_security off
+	 * for that transaction. Must be the transaction's first statement.
 	 */
 	public static void begin(Connection connection, String snapshotId) throws SQLException {
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 			statement.execute("SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshotId));
+			// As pg_dump does: catalog functions then qualify every name they print, and
+			// row-level security either lets every row through or fails the COPY loudly,
+			// never filters silently.
+			statement.execute("SELECT pg_catalog.set_config('search_path', '', true), "
+					+ "pg_catalog.set_config('row_security', 'off', true)");
 		}
 	}
 

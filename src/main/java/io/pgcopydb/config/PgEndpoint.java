@@ -74,10 +74,15 @@ public final class PgEndpoint {
 			DatabaseException connect = connectFailure(ex);
 			return new DatabaseException(this.side.exitCode(), doing + ": " + connect.getMessage(), ex.getSQLState(), ex);
 		}
-		return new DatabaseException(this.side.exitCode(),
-				doing + " failed on the " + this.side.label() + " " + this.connectionString.endpoint() + ": "
-						+ SqlStates.firstLine(ex.getMessage()),
-				ex.getSQLState(), ex);
+		String reason = SqlStates.firstLine(ex.getMessage());
+		String remedy = "";
+		if (SqlStates.INSUFFICIENT_PRIVILEGE.equals(ex.getSQLState())) {
+			remedy = reason.contains("row-level security")
+					? "; connect as a role with BYPASSRLS (or the table owner) so that every row is copied"
+					: "; connect as a role with the needed privileges (the objects' owner or a superuser)";
+		}
+		return new DatabaseException(this.side.exitCode(), doing + " failed on the " + this.side.label() + " "
+				+ this.connectionString.endpoint() + ": " + reason + remedy, ex.getSQLState(), ex);
 	}
 
 	@Override

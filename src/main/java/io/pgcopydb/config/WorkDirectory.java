@@ -1,9 +1,10 @@
 package io.pgcopydb.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import io.pgcopydb.error.BadConfigException;
 
 /**
  * The layout of {@code --dir}: everything a run needs to resume, and what an operator
@@ -35,7 +36,8 @@ public record WorkDirectory(Path root) {
 			return this;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot create the work directory " + this.root, ex);
+			throw new BadConfigException("cannot use " + this.root + " as the work directory (" + ex.getClass()
+				.getSimpleName() + ": " + ex.getMessage() + "): pass a writable directory with --dir", ex);
 		}
 	}
 

@@ -1,7 +1,11 @@
 package io.pgcopydb.error;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one mapping from failures to exit codes and to the line a user reads. An
@@ -41,28 +45,28 @@ public final class ExitCodes {
 	/** One line: our message when we have one, else the innermost cause's. */
 	public static String message(Throwable failure) {
 		PgCopyException ours = find(failure, PgCopyException.class);
-		if (ours != null) {
-			return ours.getMessage();
-		}
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String text = (root.getMessage() != null) ? root.getMessage() : root.getClass().getName();
-		int newline = text.indexOf('\n');
-		return (newline < 0) ? text : text.substring(0, newline);
+		Throwable source = (ours != null) ? ours : causes(failure).get(causes(failure).size() - 1);
+		String text = (source.getMessage() != null) ? source.getMessage() : source.getClass().getName();
+		return text.lines().findFirst().orElse("").strip();
 	}
 
 	private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+		for (Throwable cause : causes(failure)) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);
 			}
-			if (cause.getCause() == cause) {
-				break;
-			}
 		}
 		return null;
+	}
+
+	/** The cause chain, outermost first, each throwable once: Java allows cause cycles. */
+	private static List<Throwable> causes(Throwable failure) {
+		List<Throwable> chain = new ArrayList<>();
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+			chain.add(cause);
+		}
+		return chain;
 	}
 
 }

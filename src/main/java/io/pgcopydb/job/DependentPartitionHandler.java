@@ -132,8 +132,11 @@ public final class DependentPartitionHandler implements PartitionHandler {
 
 	private StepExecution recordNotRun(StepExecution partition, String blocker) {
 		logger.warn("{} not started: {} did not complete", partition.getStepName(), blocker);
+		String reason = "not started: " + blocker + " did not complete";
 		partition.setStatus(BatchStatus.FAILED);
-		partition.setExitStatus(ExitStatus.FAILED.addExitDescription("not started: " + blocker + " did not complete"));
+		partition.setExitStatus(ExitStatus.FAILED.addExitDescription(reason));
+		// Not one of ours on purpose: the failure of the dependency explains the run better.
+		partition.addFailureException(new IllegalStateException(partition.getStepName() + " " + reason));
 		this.jobRepository.update(partition);
 		return partition;
 	}

@@ -1,6 +1,7 @@
 package io.pgcopydb.progress;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,16 +45,16 @@ public final class RunSummary {
 		}
 		StringBuilder out = new StringBuilder();
 		String format = "%-18s %-10s %10s %8s %12s %12s%n";
-		out.append(String.format(format, "Step", "Status", "Duration", "Parts", "Count", "Bytes"));
+		out.append(String.format(Locale.ROOT, format, "Step", "Status", "Duration", "Parts", "Count", "Bytes"));
 		out.append("-".repeat(75)).append(System.lineSeparator());
 		for (Line line : lines.values()) {
-			out.append(String.format(format, line.name, line.status, Durations.format(line.duration),
+			out.append(String.format(Locale.ROOT, format, line.name, line.status, Durations.format(line.duration),
 					(line.parts == 0) ? "" : line.partsDone + "/" + line.parts, (line.count() == 0) ? "" : line.count(),
 					(line.bytes() == 0) ? "" : humanBytes(line.bytes())));
 		}
 		out.append("-".repeat(75)).append(System.lineSeparator());
 		Duration wall = between(execution.getStartTime(), execution.getEndTime());
-		out.append(String.format("%-18s %-10s %10s%n", "Total wall time", execution.getStatus(), Durations.format(wall)));
+		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", execution.getStatus(), Durations.format(wall)));
 		return out.toString();
 	}
 
@@ -79,7 +80,7 @@ public final class RunSummary {
 			value /= 1024;
 			unit++;
 		}
-		return String.format("%.1f %s", value, units[unit]);
+		return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
 	}
 
 	/** One step's line; a partitioned step shows the sum of its partitions. */

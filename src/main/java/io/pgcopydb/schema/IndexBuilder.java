@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.pg.Identifiers;
@@ -14,7 +16,8 @@ import io.pgcopydb.pg.Identifiers;
  * CREATE UNIQUE INDEX first (this can run beside other index builds on the same table),
  * then ALTER TABLE ... ADD CONSTRAINT ... USING INDEX, which only takes its exclusive
  * lock for a catalog update (https://www.postgresql.org/docs/current/sql-altertable.html).
- * Also applies what pg_dump attaches to an index: CLUSTER ON and REPLICA IDENTITY.
+ * Also applies what pg_dump attaches to an index: its tablespace, CLUSTER ON, REPLICA
+ * IDENTITY and per-column statistics targets.
  *
  * <p>
  * Contract: the index commits first, then the constraint and index properties in a
@@ -36,6 +39,11 @@ public final class IndexBuilder {
 			boolean constraintDone = index.backsConstraint() && constraintExists(target, index);
 			if (!constraintDone) {
 				statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
+				// pg_get_indexdef ran with an empty search_path, so every name is qualified
+				statement.execute("SET LOCAL search_path TO ''");
+				// pg_get_indexdef has no TABLESPACE clause: pg_dump sets default_tablespace too
+				statement.execute("SET LOCAL default_tablespace TO "
+						+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''"));
 				statement.execute(createIfNotExists(index.definition()));
 				// Commit before ALTER TABLE: CREATE INDEX holds a SHARE lock until commit, and
 				// two builds on one table each waiting for ACCESS EXCLUSIVE would deadlock.
@@ -51,6 +59,9 @@ public final class IndexBuilder {
 			if (index.replicaIdentity()) {
 				statement.execute("ALTER TABLE ONLY " + index.qualifiedTableName() + " REPLICA IDENTITY USING INDEX "
 						+ Identifiers.quote(constraintOrIndexName(index)));
+			}
+			for (String statistics : columnStatistics(index)) {
+				statement.execute(statistics);
 			}
 			target.commit();
 		}
@@ -83,6 +94,21 @@ public final class IndexBuilder {
 			}
 		}
 		return sql.toString();
+	}
+
+	/** ALTER INDEX ... SET STATISTICS for each column target set on the source index. */
+	static List<String> columnStatistics(SourceIndex index) {
+		if (index.columnStatistics() == null || index.columnStatistics().isEmpty()) {
+			return List.of();
+		}
+		String name = Identifiers.qualified(index.schema(), constraintOrIndexName(index));
+		List<String> statements = new ArrayList<>();
+		for (String setting : index.columnStatistics().split(",")) {
+			String[] columnAndTarget = setting.split("=");
+			statements.add("ALTER INDEX " + name + " ALTER COLUMN " + Integer.parseInt(columnAndTarget[0])
+					+ " SET STATISTICS " + Integer.parseInt(columnAndTarget[1]));
+		}
+		return statements;
 	}
 
 	/** ADD CONSTRAINT ... USING INDEX renames the index after the constraint. */

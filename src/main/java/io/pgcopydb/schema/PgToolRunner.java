@@ -147,11 +147,14 @@ public final class PgToolRunner {
 
 	/**
 	 * Copies stderr to the log file line by line and returns the line that best says
-	 * what went wrong: the last one holding an error, else the last non-empty one.
+	 * what went wrong: the first server error (ERROR/FATAL/PANIC, what pg_restore hit
+	 * first; a parallel restore then only adds "a worker process died unexpectedly"),
+	 * else the last line of the tool's own errors, else the last non-empty line.
 	 */
 	private static String drainStderr(InputStream stderr, Path logFile) {
 		String lastLine = "";
 		String lastError = "";
+		String firstServerError = "";
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8));
 				OutputStream log = Files.newOutputStream(logFile, StandardOpenOption.CREATE,
 						StandardOpenOption.APPEND)) {
@@ -164,12 +167,15 @@ public final class PgToolRunner {
 				if (isError(line)) {
 					lastError = line.strip();
 				}
+				if (firstServerError.isEmpty() && isServerError(line)) {
+					firstServerError = line.strip();
+				}
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		String detail = lastError.isEmpty() ? lastLine : lastError;
+		String detail = !firstServerError.isEmpty() ? firstServerError : lastError.isEmpty() ? lastLine : lastError;
 		return (detail.length() > MAX_DETAIL_LENGTH) ? detail.substring(0, MAX_DETAIL_LENGTH) + "…" : detail;
 	}
 
@@ -177,6 +183,10 @@ public final class PgToolRunner {
 	static boolean isError(String line) {
 		return line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:")
 				|| line.contains("PANIC:");
+	}
+
+	static boolean isServerError(String line) {
+		return line.contains("ERROR:") || line.contains("FATAL:") || line.contains("PANIC:");
 	}
 
 	private static String readAll(InputStream stdout) {

@@ -32,6 +32,7 @@ import org.assertj.core.api.SoftAssertions;
  * {@code TimeZone}, {@code DateStyle}, {@code IntervalStyle}, {@code extra_float_digits}
  * and {@code bytea_output}, so two servers with different defaults still agree on
  * equal data; rows are hashed in a fixed order, so physical order does not matter.
+ * Extension member relations are left out, as pg_dump leaves them to CREATE EXTENSION.
  */
 public final class DatabaseComparison {
 
@@ -42,6 +43,8 @@ public final class DatabaseComparison {
 			 WHERE c.relkind::text = ANY (?)
 			   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 			   AND n.nspname !~ '^pg_(toast|temp_)'
+			   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+			                      AND d.objid = c.oid AND d.deptype = 'e')
 			 ORDER BY 1, 2""";
 
 	private DatabaseComparison() {

@@ -44,12 +44,13 @@ class ClonePlan {
 						.toList());
 			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
 					+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
-					+ "IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY) "
-					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					+ "IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY, TABLESPACE_NAME, COLUMN_STATISTICS) "
+					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					indexes.stream()
 						.map((i) -> new Object[] { instance, i.oid(), i.tableOid(), i.schema(), i.tableName(), i.name(),
 								i.definition(), i.constraintOid(), i.constraintName(), i.constraintType(),
-								flag(i.deferrable()), flag(i.deferred()), flag(i.clustered()), flag(i.replicaIdentity()) })
+								flag(i.deferrable()), flag(i.deferred()), flag(i.clustered()), flag(i.replicaIdentity()), i.tablespace(),
+								i.columnStatistics() })
 						.toList());
 			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_SEQUENCE (JOB_INSTANCE_ID, SEQUENCE_OID, SCHEMA_NAME, "
 					+ "SEQUENCE_NAME) VALUES (?, ?, ?, ?)",
@@ -88,7 +89,7 @@ class ClonePlan {
 				rs.getString("TABLE_NAME"), rs.getString("INDEX_NAME"), rs.getString("INDEX_DEFINITION"),
 				rs.getLong("CONSTRAINT_OID"), rs.getString("CONSTRAINT_NAME"), rs.getString("CONSTRAINT_TYPE"),
 				rs.getInt("IS_DEFERRABLE") != 0, rs.getInt("IS_DEFERRED") != 0, rs.getInt("IS_CLUSTERED") != 0,
-				rs.getInt("IS_REPLICA_IDENTITY") != 0);
+				rs.getInt("IS_REPLICA_IDENTITY") != 0, rs.getString("TABLESPACE_NAME"), rs.getString("COLUMN_STATISTICS"));
 	}
 
 	List<SourceSequence> sequences(long instance) {
