@@ -3,12 +3,21 @@
 -- are left to CREATE EXTENSION. Largest first, so the long copies start early.
 -- Columns: generated columns are excluded, as COPY TO does by default; the list is
 -- explicit so that a target with extra columns (schema changes) still loads.
+-- column_types ("name type" lines) and builtin_types (every type is built in, OID below
+-- FirstNormalObjectId) decide whether the table may be copied in binary format.
 SELECT c.oid AS table_oid,
        n.nspname AS schema_name,
        c.relname AS table_name,
        (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
           FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_list,
+       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, NULL),
+                                     E'\n' ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_types,
+       (SELECT COALESCE(pg_catalog.bool_and(a.atttypid < 16384), true)
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS builtin_types,
        pg_catalog.pg_table_size(c.oid) AS table_bytes,
        GREATEST(c.reltuples, 0)::bigint AS estimated_rows
   FROM pg_catalog.pg_class c

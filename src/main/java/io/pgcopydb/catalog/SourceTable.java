@@ -7,9 +7,12 @@ import io.pgcopydb.pg.Identifiers;
  *
  * @param oid the table's OID on the source, stable for the run and used as its key
  * @param columnList quoted, comma-separated column names (generated columns excluded)
+ * @param columnTypes one "quoted_name type" line per copied column
+ * @param builtinTypes every copied column has a built-in type
  * @param bytes on-disk size on the source (pg_table_size), for ordering and progress
  */
-public record SourceTable(long oid, String schema, String name, String columnList, long bytes, long estimatedRows) {
+public record SourceTable(long oid, String schema, String name, String columnList, String columnTypes,
+		boolean builtinTypes, long bytes, long estimatedRows) {
 
 	public String qualifiedName() {
 		return Identifiers.qualified(this.schema, this.name);

@@ -136,7 +136,7 @@ final class CloneCommand implements Callable<Integer> {
 		PgEndpoint targetEndpoint = endpoint(Side.TARGET, this.target);
 		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
 		ServerVersion sourceVersion = serverVersion(sourceEndpoint);
-		serverVersion(targetEndpoint);
+		ServerVersion targetVersion = serverVersion(targetEndpoint);
 		String pgBinEnv = System.getenv("PGCOPYDB_PG_BIN");
 		Path bin = (this.pgBin != null) ? this.pgBin : null;
 		PgTools tools = new PgToolLocator(bin, System.getenv()).locate(sourceVersion.major());
@@ -145,7 +145,7 @@ final class CloneCommand implements Callable<Integer> {
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				blankToNull(this.snapshot), tools);
+				blankToNull(this.snapshot), tools, sourceVersion, targetVersion);
 	}
 
 	private int run(CloneRequest request, Logger logger) throws PgCopyException {

@@ -15,9 +15,10 @@ import org.springframework.util.unit.DataSize;
  * @param largeObjectBatch large objects per target commit
  * @param progressInterval how often a non-terminal run logs a progress line
  * @param dependencyPollInterval how often a waiting index or vacuum step reads the repository
+ * @param format COPY data format: auto (binary where provably safe, else text), text, binary
  */
 @ConfigurationProperties("pgcopydb.copy")
 public record CopyProperties(@DefaultValue("1MB") DataSize bufferSize, @DefaultValue("256MB") String maintenanceWorkMem,
 		@DefaultValue("1000") int largeObjectBatch, @DefaultValue("10s") Duration progressInterval,
-		@DefaultValue("250ms") Duration dependencyPollInterval) {
+		@DefaultValue("250ms") Duration dependencyPollInterval, @DefaultValue("auto") CopyFormat format) {
 }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 import org.postgresql.PGConnection;
@@ -14,6 +15,7 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.PGCopyOutputStream;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.config.Side;
 
 /**
@@ -37,21 +39,24 @@ public final class TableCopier {
 
 	/**
 	 * Copies {@code table} and commits on the target.
+	 * @param binary COPY in binary format (see {@link CopyFormat} for when that is safe)
 	 * @param progress receives the number of bytes streamed since its previous call
 	 * @throws TableCopyException naming the side that failed; the target is rolled back
 	 */
-	public CopyResult copy(Connection source, Connection target, SourceTable table, LongConsumer progress)
-			throws TableCopyException {
+	public CopyResult copy(Connection source, Connection target, SourceTable table, boolean binary,
+			LongConsumer progress) throws TableCopyException {
 		String columns = table.columnList().isEmpty() ? "" : " (" + table.columnList() + ")";
+		String format = binary ? "FORMAT binary" : "FORMAT text";
 		try {
 			CopyManager sourceCopy = source.unwrap(PGConnection.class).getCopyAPI();
-			CopyIn copyIn = startTargetCopy(target, table, columns);
+			CopyIn copyIn = startTargetCopy(target, table, columns + " FROM STDIN WITH (FREEZE, " + format + ")");
 			CountingOutputStream counter;
 			long rows;
 			try (PGCopyOutputStream into = new PGCopyOutputStream(copyIn, this.bufferBytes)) {
 				counter = new CountingOutputStream(into, progress);
 				try {
-					sourceCopy.copyOut("COPY " + table.qualifiedName() + columns + " TO STDOUT", counter);
+					sourceCopy.copyOut("COPY " + table.qualifiedName() + columns + " TO STDOUT WITH (" + format + ")",
+							counter);
 				}
 				catch (SQLException ex) {
 					throw new TableCopyException(Side.SOURCE, ex);
@@ -79,7 +84,23 @@ public final class TableCopier {
 		}
 	}
 
-	private static CopyIn startTargetCopy(Connection target, SourceTable table, String columns) throws SQLException {
+	/**
+	 * Whether to COPY {@code table} in binary format under {@code format}.
+	 * @param targetColumnTypes the target table's columns as "quoted_name type" strings,
+	 * the form of {@link SourceTable#columnTypes()} lines
+	 */
+	public static boolean useBinary(CopyFormat format, SourceTable table, boolean sameMajorVersion,
+			Set<String> targetColumnTypes) {
+		return switch (format) {
+			case TEXT -> false;
+			case BINARY -> true;
+			case AUTO -> sameMajorVersion && table.builtinTypes() && !table.columnTypes().isEmpty()
+					&& targetColumnTypes.containsAll(table.columnTypes().lines().toList());
+		};
+	}
+
+	private static CopyIn startTargetCopy(Connection target, SourceTable table, String columnsAndOptions)
+			throws SQLException {
 		target.setAutoCommit(false);
 		try (Statement statement = target.createStatement()) {
 			statement.execute("SET LOCAL synchronous_commit TO off");
@@ -89,7 +110,7 @@ public final class TableCopier {
 		// and the first VACUUM has nothing to rewrite.
 		return target.unwrap(PGConnection.class)
 			.getCopyAPI()
-			.copyIn("COPY " + table.qualifiedName() + columns + " FROM STDIN WITH (FREEZE)");
+			.copyIn("COPY " + table.qualifiedName() + columnsAndOptions);
 	}
 
 	private static SQLException asSqlException(IOException ex) {

@@ -124,7 +124,7 @@ class CloneJobConfiguration {
 			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
 			ThreadPoolTaskExecutor copyExecutor) {
 		Step worker = tasklet(repository, StepNames.COPY_TABLE, new CopyTableTasklet(request, snapshot, plan,
-				new TableCopier((int) properties.bufferSize().toBytes()), tracker));
+				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
 		return partitioned(repository, StepNames.COPY_DATA, StepNames.COPY_TABLE, worker, copyPartitioner,
 				new DependentPartitionHandler(worker, copyExecutor, repository, board,
 						List.of(), properties.dependencyPollInterval()));

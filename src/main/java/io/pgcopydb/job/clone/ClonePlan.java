@@ -37,10 +37,11 @@ class ClonePlan {
 			}
 			int[] ordinal = { 0 };
 			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_TABLE (JOB_INSTANCE_ID, TABLE_OID, ORDINAL, SCHEMA_NAME, "
-					+ "TABLE_NAME, COLUMN_LIST, TABLE_BYTES, ESTIMATED_ROWS) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+					+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES, ESTIMATED_ROWS) "
+					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					tables.stream()
 						.map((t) -> new Object[] { instance, t.oid(), ordinal[0]++, t.schema(), t.name(), t.columnList(),
-								t.bytes(), t.estimatedRows() })
+								t.columnTypes(), flag(t.builtinTypes()), t.bytes(), t.estimatedRows() })
 						.toList());
 			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
 					+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
@@ -71,7 +72,8 @@ class ClonePlan {
 
 	private static SourceTable table(ResultSet rs, int row) throws SQLException {
 		return new SourceTable(rs.getLong("TABLE_OID"), rs.getString("SCHEMA_NAME"), rs.getString("TABLE_NAME"),
-				rs.getString("COLUMN_LIST"), rs.getLong("TABLE_BYTES"), rs.getLong("ESTIMATED_ROWS"));
+				rs.getString("COLUMN_LIST"), rs.getString("COLUMN_TYPES"), rs.getInt("BUILTIN_TYPES") != 0,
+				rs.getLong("TABLE_BYTES"), rs.getLong("ESTIMATED_ROWS"));
 	}
 
 	List<SourceIndex> indexes(long instance) {

@@ -2,6 +2,7 @@ package io.pgcopydb.job.clone;
 
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.schema.PgTools;
 
 /**
@@ -13,5 +14,11 @@ import io.pgcopydb.schema.PgTools;
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
-		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools) {
+		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
+		ServerVersion sourceVersion, ServerVersion targetVersion) {
+
+	public boolean sameMajorVersion() {
+		return this.sourceVersion.major() == this.targetVersion.major();
+	}
+
 }

@@ -1,7 +1,11 @@
 package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +18,11 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceSnapshot;
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.copy.CopyResult;
 import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.copy.TableCopyException;
+import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.progress.ProgressTracker;
@@ -40,14 +46,17 @@ class CopyTableTasklet implements Tasklet {
 
 	private final TableCopier copier;
 
+	private final CopyFormat format;
+
 	private final ProgressTracker progress;
 
-	CopyTableTasklet(CloneRequest request, RunSnapshot snapshot, ClonePlan plan, TableCopier copier,
+	CopyTableTasklet(CloneRequest request, RunSnapshot snapshot, ClonePlan plan, TableCopier copier, CopyFormat format,
 			ProgressTracker progress) {
 		this.request = request;
 		this.snapshot = snapshot;
 		this.plan = plan;
 		this.copier = copier;
+		this.format = format;
 		this.progress = progress;
 	}
 
@@ -59,12 +68,14 @@ class CopyTableTasklet implements Tasklet {
 		long started = System.nanoTime();
 		try (Connection source = this.request.source().connect("copy " + table.displayName());
 				Connection target = this.request.target().connect("copy " + table.displayName())) {
-			CopyResult result = copy(table, source, target, tableProgress);
+			boolean binary = TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(),
+					targetColumnTypes(target, table));
+			CopyResult result = copy(table, source, target, binary, tableProgress);
 			tableProgress.done(result.rows());
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(BYTES_KEY, result.bytes());
-			logger.info("Copied {}: {} rows, {} kB in {} ms", table.displayName(), result.rows(), result.bytes() >> 10,
-					(System.nanoTime() - started) / 1_000_000);
+			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", table.displayName(), result.rows(),
+					result.bytes() >> 10, binary ? "binary" : "text", (System.nanoTime() - started) / 1_000_000);
 			return RepeatStatus.FINISHED;
 		}
 		catch (SQLException ex) {
@@ -80,7 +91,27 @@ class CopyTableTasklet implements Tasklet {
 		}
 	}
 
-	private CopyResult copy(SourceTable table, Connection source, Connection target,
+	/** The target table's "name type" lines, to decide whether binary COPY is safe. */
+	private Set<String> targetColumnTypes(Connection target, SourceTable table) {
+		if (this.format != CopyFormat.AUTO) {
+			return Set.of();
+		}
+		Set<String> types = new HashSet<>();
+		try (PreparedStatement query = target.prepareStatement(SqlFiles.load("list_target_column_types"))) {
+			query.setString(1, table.qualifiedName());
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					types.add(rs.getString(1));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("reading the column types of " + table.displayName(), ex);
+		}
+		return types;
+	}
+
+	private CopyResult copy(SourceTable table, Connection source, Connection target, boolean binary,
 			ProgressTracker.TableProgress tableProgress) {
 		try {
 			SourceSnapshot.begin(source, this.snapshot.id());
@@ -89,7 +120,7 @@ class CopyTableTasklet implements Tasklet {
 			throw this.request.source().failure("importing snapshot " + this.snapshot.id(), ex);
 		}
 		try {
-			return this.copier.copy(source, target, table, tableProgress);
+			return this.copier.copy(source, target, table, binary, tableProgress);
 		}
 		catch (TableCopyException ex) {
 			PgEndpoint side = (ex.side() == Side.SOURCE) ? this.request.source() : this.request.target();
