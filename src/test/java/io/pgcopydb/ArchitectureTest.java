@@ -21,15 +21,22 @@ class ArchitectureTest {
 	@Test
 	void dependenciesPointFromTheCommandLineTowardsTheFoundations() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("Root").definedBy("io.pgcopydb")
-			.layer("Cli").definedBy("io.pgcopydb.cli..")
-			.layer("Job").definedBy("io.pgcopydb.job..")
-			.layer("Stages").definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.progress..")
+			.layer("Root")
+			.definedBy("io.pgcopydb")
+			.layer("Cli")
+			.definedBy("io.pgcopydb.cli..")
+			.layer("Job")
+			.definedBy("io.pgcopydb.job..")
+			.layer("Stages")
+			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.progress..")
 			.layer("Foundations")
 			.definedBy("io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.error..")
-			.whereLayer("Cli").mayOnlyBeAccessedByLayers("Root")
-			.whereLayer("Job").mayOnlyBeAccessedByLayers("Cli")
-			.whereLayer("Stages").mayOnlyBeAccessedByLayers("Cli", "Job")
+			.whereLayer("Cli")
+			.mayOnlyBeAccessedByLayers("Root")
+			.whereLayer("Job")
+			.mayOnlyBeAccessedByLayers("Cli")
+			.whereLayer("Stages")
+			.mayOnlyBeAccessedByLayers("Cli", "Job")
 			.check(CLASSES);
 	}
 

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads what the copy needs from a source catalog. The caller owns the connection and
- * its transaction: run it inside the run's snapshot so the plan matches the data.
+ * Reads what the copy needs from a source catalog. The caller owns the connection and its
+ * transaction: run it inside the run's snapshot so the plan matches the data.
  */
 public final class CatalogReader {
 
@@ -20,24 +20,26 @@ public final class CatalogReader {
 	}
 
 	public List<SourceTable> tables() throws SQLException {
-		return query("list_tables", (rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
-				rs.getString("table_name"), nullToEmpty(rs.getString("column_list")),
-				nullToEmpty(rs.getString("column_types")), rs.getBoolean("builtin_types"), rs.getLong("table_bytes"),
-				rs.getLong("estimated_rows")));
+		return query("list_tables",
+				(rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
+						rs.getString("table_name"), nullToEmpty(rs.getString("column_list")),
+						nullToEmpty(rs.getString("column_types")), rs.getBoolean("builtin_types"),
+						rs.getLong("table_bytes"), rs.getLong("estimated_rows")));
 	}
 
 	public List<SourceIndex> indexes() throws SQLException {
 		return query("list_indexes",
 				(rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"), rs.getString("schema_name"),
-						rs.getString("table_name"), rs.getString("index_name"), rs.getString("index_definition"), rs.getLong("constraint_oid"),
-						rs.getString("constraint_name"), rs.getString("constraint_type"), rs.getBoolean("is_deferrable"),
-						rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"), rs.getBoolean("is_replica_identity"),
-						rs.getString("tablespace_name"), rs.getString("column_statistics")));
+						rs.getString("table_name"), rs.getString("index_name"), rs.getString("index_definition"),
+						rs.getLong("constraint_oid"), rs.getString("constraint_name"), rs.getString("constraint_type"),
+						rs.getBoolean("is_deferrable"), rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"),
+						rs.getBoolean("is_replica_identity"), rs.getString("tablespace_name"),
+						rs.getString("column_statistics")));
 	}
 
 	public List<SourceSequence> sequences() throws SQLException {
-		return query("list_sequences", (rs) -> new SourceSequence(rs.getLong("sequence_oid"), rs.getString("schema_name"),
-				rs.getString("sequence_name")));
+		return query("list_sequences", (rs) -> new SourceSequence(rs.getLong("sequence_oid"),
+				rs.getString("schema_name"), rs.getString("sequence_name")));
 	}
 
 	public long largeObjectCount() throws SQLException {

@@ -12,9 +12,9 @@ import io.pgcopydb.pg.Identifiers;
  * @param columnStatistics per-column statistics targets set on the index, as
  * {@code "1=777,2=100"} (column number = target), null when none
  */
-public record SourceIndex(long oid, long tableOid, String schema, String tableName, String name, String definition, long constraintOid,
-		String constraintName, String constraintType, boolean deferrable, boolean deferred, boolean clustered,
-		boolean replicaIdentity, String tablespace, String columnStatistics) {
+public record SourceIndex(long oid, long tableOid, String schema, String tableName, String name, String definition,
+		long constraintOid, String constraintName, String constraintType, boolean deferrable, boolean deferred,
+		boolean clustered, boolean replicaIdentity, String tablespace, String columnStatistics) {
 
 	public boolean backsConstraint() {
 		return this.constraintOid != 0;

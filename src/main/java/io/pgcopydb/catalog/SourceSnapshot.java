@@ -8,10 +8,10 @@ import java.sql.Statement;
 import io.pgcopydb.pg.Identifiers;
 
 /**
- * An exported source snapshot and the session that keeps it alive. Every source read of
- * a run (catalog, pg_dump, COPY, sequences, large objects) imports this snapshot, so
- * the target gets the source as of one instant. The snapshot lives exactly as long as
- * this session stays open and idle in its transaction
+ * An exported source snapshot and the session that keeps it alive. Every source read of a
+ * run (catalog, pg_dump, COPY, sequences, large objects) imports this snapshot, so the
+ * target gets the source as of one instant. The snapshot lives exactly as long as this
+ * session stays open and idle in its transaction
  * (https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-SNAPSHOT-SYNCHRONIZATION).
  */
 public final class SourceSnapshot implements AutoCloseable {
@@ -38,9 +38,9 @@ public final class SourceSnapshot implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a REPEATABLE READ, READ ONLY transaction on {@code connection} that sees
-	 * the snapshot {@code snapshotId}, with an empty search_path and row_security off
-	 * for that transaction. Must be the transaction's first statement.
+	 * Starts a REPEATABLE READ, READ ONLY transaction on {@code connection} that sees the
+	 * snapshot {@code snapshotId}, with an empty search_path and row_security off for
+	 * that transaction. Must be the transaction's first statement.
 	 */
 	public static void begin(Connection connection, String snapshotId) throws SQLException {
 		connection.setAutoCommit(false);

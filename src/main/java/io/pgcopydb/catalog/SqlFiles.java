@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The catalog queries, one runnable file per query under {@code classpath:sql/}, so a
- * DBA can read and run exactly what the tool runs.
+ * The catalog queries, one runnable file per query under {@code classpath:sql/}, so a DBA
+ * can read and run exactly what the tool runs.
  */
 public final class SqlFiles {
 

@@ -39,9 +39,9 @@ import io.pgcopydb.schema.PgTools;
 
 /**
  * {@code pgcopydb clone}: the whole database, schema then data then indexes and
- * constraints, in one job. Checks what a user can get wrong (connection strings,
- * servers, credentials, pg_dump) before the job starts, so those fail in seconds with a
- * one-line message.
+ * constraints, in one job. Checks what a user can get wrong (connection strings, servers,
+ * credentials, pg_dump) before the job starts, so those fail in seconds with a one-line
+ * message.
  */
 @Command(name = "clone", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Clone an entire database from the source to the target: schema, data, indexes, constraints, "

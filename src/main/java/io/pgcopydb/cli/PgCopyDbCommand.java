@@ -6,13 +6,13 @@ import picocli.CommandLine.Command;
 import io.pgcopydb.error.ExitCode;
 
 /**
- * The root of the pgcopydb command tree. Verbs keep pgcopydb's names, so its tutorial
- * and documentation describe this program.
+ * The root of the pgcopydb command tree. Verbs keep pgcopydb's names, so its tutorial and
+ * documentation describe this program.
  */
 @Command(name = "pgcopydb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
 		description = "Copy a PostgreSQL database to another server: schema, data, indexes, sequences, large objects.",
-		subcommands = { CloneCommand.class, CommandLine.HelpCommand.class },
-		footerHeading = "%nExit codes:%n", footer = "%s")
+		subcommands = { CloneCommand.class, CommandLine.HelpCommand.class }, footerHeading = "%nExit codes:%n",
+		footer = "%s")
 public final class PgCopyDbCommand implements Runnable {
 
 	@CommandLine.Spec
@@ -36,7 +36,8 @@ public final class PgCopyDbCommand implements Runnable {
 		commandLine.setParameterExceptionHandler((ex, args1) -> {
 			CommandLine failed = ex.getCommandLine();
 			failed.getErr().println("pgcopydb: " + ex.getMessage());
-			failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+			failed.getErr()
+				.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
 			return ExitCode.BAD_ARGUMENTS.code();
 		});
 		return commandLine.execute(args);

@@ -23,17 +23,17 @@ import io.pgcopydb.error.BadArgumentsException;
  * PGCOPYDB_SOURCE_PGURI, PGCOPYDB_TARGET_PGURI): a libpq URI
  * ({@code postgres://user:pass@host:5432/db?sslmode=require}) or keyword/value pairs
  * ({@code host=127.0.0.1 dbname=pagila password='se cr\'et'}), resolved the way libpq
- * resolves it (see
- * <a href="https://www.postgresql.org/docs/current/libpq-connect.html">libpq-connect</a>):
+ * resolves it (see <a href=
+ * "https://www.postgresql.org/docs/current/libpq-connect.html">libpq-connect</a>):
  * missing values come from PGHOST, PGPORT, PGUSER, PGDATABASE and the other PG*
- * variables, then from libpq's defaults; the password from the string, else
- * PGPASSWORD, else the password file.
+ * variables, then from libpq's defaults; the password from the string, else PGPASSWORD,
+ * else the password file.
  * <p>
- * This is the redacted-URI type: the password (and sslpassword) is only ever handed
- * out by {@link #password()}, {@link #jdbcProperties()} and {@link #childEnvironment()};
+ * This is the redacted-URI type: the password (and sslpassword) is only ever handed out
+ * by {@link #password()}, {@link #jdbcProperties()} and {@link #childEnvironment()};
  * never by {@link #toString()}, {@link #jdbcUrl()}, {@link #libpqUri()} or exception
- * messages. Java cannot use Unix-domain sockets and we do not fail over between
- * hosts, so socket directories and host lists are refused at parse time.
+ * messages. Java cannot use Unix-domain sockets and we do not fail over between hosts, so
+ * socket directories and host lists are refused at parse time.
  * <p>
  * Immutable and thread-safe. Equality is the identity of the connection (host, port,
  * database, user and the other keywords), never the password.
@@ -47,9 +47,9 @@ public final class ConnectionString {
 	static final String KEYWORDS_EXAMPLE = "host=127.0.0.1 port=5432 dbname=pagila user=app";
 
 	/** The accepted keywords, in the order they are rendered. */
-	static final List<String> KEYWORDS = List.of("host", "hostaddr", "port", "dbname", "user", "password",
-			"passfile", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword", "gssencmode", "connect_timeout",
-			"keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "application_name", "options",
+	static final List<String> KEYWORDS = List.of("host", "hostaddr", "port", "dbname", "user", "password", "passfile",
+			"sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword", "gssencmode", "connect_timeout", "keepalives",
+			"keepalives_idle", "keepalives_interval", "keepalives_count", "application_name", "options",
 			"target_session_attrs");
 
 	/** Keywords kept in dedicated fields rather than in {@link #parameters}. */
@@ -113,8 +113,8 @@ public final class ConnectionString {
 
 	/**
 	 * Parses a connection string given through {@code optionName} (such as
-	 * {@code --source}), with defaults from the process environment and the password
-	 * file in the user's home directory.
+	 * {@code --source}), with defaults from the process environment and the password file
+	 * in the user's home directory.
 	 * @throws BadArgumentsException when the string is malformed or cannot be used
 	 */
 	public static ConnectionString parse(String raw, String optionName) {
@@ -175,19 +175,19 @@ public final class ConnectionString {
 
 	/**
 	 * The PgJDBC URL {@code jdbc:postgresql://host:port/dbname}, to use with
-	 * {@link #jdbcProperties()}. It carries no settings: PgJDBC lets URL parameters
-	 * win over properties, so keeping them all in the properties lets a caller
-	 * override one (such as ApplicationName).
+	 * {@link #jdbcProperties()}. It carries no settings: PgJDBC lets URL parameters win
+	 * over properties, so keeping them all in the properties lets a caller override one
+	 * (such as ApplicationName).
 	 */
 	public String jdbcUrl() {
 		return "jdbc:postgresql://" + bracketed(jdbcHost()) + ":" + this.port + "/" + formEncode(this.database);
 	}
 
 	/**
-	 * A fresh copy of the PgJDBC connection properties: user, password and
-	 * sslpassword when known, the ssl*, gssencmode, connect_timeout, options,
-	 * keepalives and target_session_attrs settings under their PgJDBC names, and
-	 * ApplicationName (pgcopydb unless application_name was given).
+	 * A fresh copy of the PgJDBC connection properties: user, password and sslpassword
+	 * when known, the ssl*, gssencmode, connect_timeout, options, keepalives and
+	 * target_session_attrs settings under their PgJDBC names, and ApplicationName
+	 * (pgcopydb unless application_name was given).
 	 */
 	public Properties jdbcProperties() {
 		Properties properties = new Properties();
@@ -202,8 +202,8 @@ public final class ConnectionString {
 
 	/**
 	 * The URI to give pg_dump and pg_restore, without the password (pass
-	 * {@link #childEnvironment()} to the child) and without the sslpassword, which
-	 * libpq cannot take from the environment.
+	 * {@link #childEnvironment()} to the child) and without the sslpassword, which libpq
+	 * cannot take from the environment.
 	 */
 	public String libpqUri() {
 		return render(false);
@@ -281,7 +281,9 @@ public final class ConnectionString {
 		return settings;
 	}
 
-	/** libpq connects to hostaddr when given and keeps host for TLS and the password file. */
+	/**
+	 * libpq connects to hostaddr when given and keeps host for TLS and the password file.
+	 */
 	private String jdbcHost() {
 		return this.parameters.getOrDefault("hostaddr", this.host);
 	}
@@ -319,7 +321,10 @@ public final class ConnectionString {
 		return (value == null || value.isEmpty()) ? null : value;
 	}
 
-	/** A one-line message naming the option, the problem and an example; control characters blanked. */
+	/**
+	 * A one-line message naming the option, the problem and an example; control
+	 * characters blanked.
+	 */
 	static BadArgumentsException invalid(String optionName, String problem, String example) {
 		String message = optionName + ": " + problem + "; e.g. " + example;
 		return new BadArgumentsException(message.replaceAll("\\p{Cntrl}", " "));
@@ -354,7 +359,9 @@ public final class ConnectionString {
 
 	}
 
-	/** Checks the resolved keyword values; messages name the variable a value came from. */
+	/**
+	 * Checks the resolved keyword values; messages name the variable a value came from.
+	 */
 	private record Validation(String optionName, Map<String, String> values, Map<String, String> origins) {
 
 		void check() {
@@ -366,8 +373,9 @@ public final class ConnectionString {
 					throw multipleHosts("port");
 				}
 				if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-					throw invalid(this.optionName, "port \"" + port + "\"" + from("port")
-							+ " is not a port number (1 to 65535)", KEYWORDS_EXAMPLE);
+					throw invalid(this.optionName,
+							"port \"" + port + "\"" + from("port") + " is not a port number (1 to 65535)",
+							KEYWORDS_EXAMPLE);
 				}
 			}
 			ENUMERATIONS.forEach((keyword, allowed) -> {
@@ -380,8 +388,9 @@ public final class ConnectionString {
 			for (String keyword : INTEGER_KEYWORDS) {
 				String value = this.values.get(keyword);
 				if (value != null && !value.matches("[0-9]{1,9}")) {
-					throw invalid(this.optionName, keyword + " \"" + value + "\"" + from(keyword)
-							+ " is not a non-negative integer", "connect_timeout=10");
+					throw invalid(this.optionName,
+							keyword + " \"" + value + "\"" + from(keyword) + " is not a non-negative integer",
+							"connect_timeout=10");
 				}
 			}
 		}

@@ -10,10 +10,10 @@ import java.util.Set;
 import io.pgcopydb.error.BadArgumentsException;
 
 /**
- * Reads a URI or keyword/value string into keyword values, later ones winning, as
- * libpq's conninfo parsers do. Error messages never quote text that may belong to a
- * password: when a parse error follows a password value, they say how to quote or
- * encode it instead.
+ * Reads a URI or keyword/value string into keyword values, later ones winning, as libpq's
+ * conninfo parsers do. Error messages never quote text that may belong to a password:
+ * when a parse error follows a password value, they say how to quote or encode it
+ * instead.
  * <p>
  * Syntax only: the values come back as written (percent-decoded), before environment
  * defaults and {@link ConnectionString}'s checks of ports, hosts and enumerations. One
@@ -94,8 +94,9 @@ final class ConninfoParser {
 			while (true) {
 				if (i >= n) {
 					if (quoted) {
-						throw invalid("the quoted value of " + printable(key)
-								+ " has no closing quote; write embedded quotes as \\'",
+						throw invalid(
+								"the quoted value of " + printable(key)
+										+ " has no closing quote; write embedded quotes as \\'",
 								ConnectionString.KEYWORDS_EXAMPLE);
 					}
 					break;
@@ -133,8 +134,10 @@ final class ConninfoParser {
 			return invalid("the connection string is neither a postgres:// URI nor keyword=value pairs",
 					ConnectionString.URI_EXAMPLE);
 		}
-		return invalid("missing \"=\" after " + printable(word)
-				+ "; write keyword=value pairs and quote values holding spaces", ConnectionString.KEYWORDS_EXAMPLE);
+		return invalid(
+				"missing \"=\" after " + printable(word)
+						+ "; write keyword=value pairs and quote values holding spaces",
+				ConnectionString.KEYWORDS_EXAMPLE);
 	}
 
 	private boolean followsSecret() {
@@ -184,8 +187,9 @@ final class ConninfoParser {
 		if (at < 0 && path.contains("@")) {
 			// Most likely a password holding '/': never guess, or part of it would
 			// be quoted as a host, port or database name.
-			throw invalid("the URI has an '@' after its first '/'; percent-encode '/' as %2F"
-					+ " in the user name or password (or '@' as %40 in the database name)",
+			throw invalid(
+					"the URI has an '@' after its first '/'; percent-encode '/' as %2F"
+							+ " in the user name or password (or '@' as %40 in the database name)",
 					ConnectionString.URI_EXAMPLE);
 		}
 		if (at >= 0) {
@@ -232,8 +236,9 @@ final class ConninfoParser {
 		if (!port.isEmpty()) {
 			// Not quoted: a password holding '/' or '?' ends up here.
 			if (!port.matches("[0-9]{1,5}")) {
-				throw invalid("the URI has an invalid port; if the user name or password contains"
-						+ " ':', '/', '?' or '@', percent-encode them (%3A, %2F, %3F, %40)",
+				throw invalid(
+						"the URI has an invalid port; if the user name or password contains"
+								+ " ':', '/', '?' or '@', percent-encode them (%3A, %2F, %3F, %40)",
 						ConnectionString.URI_EXAMPLE);
 			}
 			this.values.put("port", port);

@@ -14,8 +14,10 @@ import org.springframework.util.unit.DataSize;
  * @param maintenanceWorkMem maintenance_work_mem of each index build session
  * @param largeObjectBatch large objects per target commit
  * @param progressInterval how often a non-terminal run logs a progress line
- * @param dependencyPollInterval how often a waiting index or vacuum step reads the repository
- * @param format COPY data format: auto (binary where provably safe, else text), text, binary
+ * @param dependencyPollInterval how often a waiting index or vacuum step reads the
+ * repository
+ * @param format COPY data format: auto (binary where provably safe, else text), text,
+ * binary
  */
 @ConfigurationProperties("pgcopydb.copy")
 public record CopyProperties(@DefaultValue("1MB") DataSize bufferSize, @DefaultValue("256MB") String maintenanceWorkMem,

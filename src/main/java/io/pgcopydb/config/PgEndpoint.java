@@ -9,10 +9,10 @@ import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.pg.SqlStates;
 
 /**
- * One side of the copy: how to open a session on it, and how to turn a failure there
- * into a one-line message that names the server and the remedy. Sessions are opened
- * per unit of work (a table, an index) rather than pooled, so no session setting
- * leaks from one unit to the next; a connection costs milliseconds, a unit seconds.
+ * One side of the copy: how to open a session on it, and how to turn a failure there into
+ * a one-line message that names the server and the remedy. Sessions are opened per unit
+ * of work (a table, an index) rather than pooled, so no session setting leaks from one
+ * unit to the next; a connection costs milliseconds, a unit seconds.
  */
 public final class PgEndpoint {
 
@@ -33,7 +33,10 @@ public final class PgEndpoint {
 		return this.connectionString;
 	}
 
-	/** Opens an autocommit session; {@code purpose} shows in pg_stat_activity.application_name. */
+	/**
+	 * Opens an autocommit session; {@code purpose} shows in
+	 * pg_stat_activity.application_name.
+	 */
 	public Connection connect(String purpose) {
 		Properties properties = this.connectionString.jdbcProperties();
 		properties.setProperty("ApplicationName", "pgcopydb " + purpose);
@@ -59,8 +62,8 @@ public final class PgEndpoint {
 					+ ": create it first or fix dbname in " + this.side.option();
 		}
 		else if (SqlStates.isConnection(state)) {
-			message = "cannot connect to the " + where + ": " + SqlStates.networkReason(ex) + "; check host and port in "
-					+ this.side.option();
+			message = "cannot connect to the " + where + ": " + SqlStates.networkReason(ex)
+					+ "; check host and port in " + this.side.option();
 		}
 		else {
 			message = "cannot connect to the " + where + ": " + SqlStates.firstLine(ex.getMessage());
@@ -68,11 +71,15 @@ public final class PgEndpoint {
 		return new DatabaseException(this.side.exitCode(), message, state, ex);
 	}
 
-	/** Wraps a failure during work on this side, keeping the SQLSTATE and naming what was being done. */
+	/**
+	 * Wraps a failure during work on this side, keeping the SQLSTATE and naming what was
+	 * being done.
+	 */
 	public DatabaseException failure(String doing, SQLException ex) {
 		if (SqlStates.isConnection(ex.getSQLState()) || SqlStates.isAuthentication(ex.getSQLState())) {
 			DatabaseException connect = connectFailure(ex);
-			return new DatabaseException(this.side.exitCode(), doing + ": " + connect.getMessage(), ex.getSQLState(), ex);
+			return new DatabaseException(this.side.exitCode(), doing + ": " + connect.getMessage(), ex.getSQLState(),
+					ex);
 		}
 		String reason = SqlStates.firstLine(ex.getMessage());
 		String remedy = "";

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A libpq password file: {@code ~/.pgpass}, {@code PGPASSFILE} or the {@code passfile}
- * keyword. Each line is {@code hostname:port:database:username:password}; a field that
- * is exactly {@code *} matches anything, a backslash escapes {@code :} or {@code \}, the
+ * keyword. Each line is {@code hostname:port:database:username:password}; a field that is
+ * exactly {@code *} matches anything, a backslash escapes {@code :} or {@code \}, the
  * first matching line wins and lines starting with {@code #} are comments.
  * <p>
  * As libpq does, a missing file is ignored silently, and a file that is not a regular

@@ -36,8 +36,10 @@ public record WorkDirectory(Path root) {
 			return this;
 		}
 		catch (IOException ex) {
-			throw new BadConfigException("cannot use " + this.root + " as the work directory (" + ex.getClass()
-				.getSimpleName() + ": " + ex.getMessage() + "): pass a writable directory with --dir", ex);
+			throw new BadConfigException(
+					"cannot use " + this.root + " as the work directory (" + ex.getClass().getSimpleName() + ": "
+							+ ex.getMessage() + "): pass a writable directory with --dir",
+					ex);
 		}
 	}
 

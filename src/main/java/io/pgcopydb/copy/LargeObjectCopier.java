@@ -18,8 +18,8 @@ import io.pgcopydb.catalog.SqlFiles;
  *
  * <p>
  * Contract: each object's contents are replaced whole (truncate, then write), and the
- * target commits every {@code batchSize} objects, so a retry rewrites at most one
- * batch and never appends twice. Memory holds one chunk of one object at a time.
+ * target commits every {@code batchSize} objects, so a retry rewrites at most one batch
+ * and never appends twice. Memory holds one chunk of one object at a time.
  */
 public final class LargeObjectCopier {
 
@@ -32,7 +32,8 @@ public final class LargeObjectCopier {
 	}
 
 	/**
-	 * @param source a connection inside the run's snapshot (large objects need a transaction)
+	 * @param source a connection inside the run's snapshot (large objects need a
+	 * transaction)
 	 * @return the number of large objects and bytes copied
 	 */
 	public CopyResult copy(Connection source, Connection target) throws SQLException {

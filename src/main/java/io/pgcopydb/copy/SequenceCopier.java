@@ -25,8 +25,8 @@ public final class SequenceCopier {
 		try (PreparedStatement setval = target.prepareStatement("SELECT pg_catalog.setval(?::regclass, ?, ?)")) {
 			for (SourceSequence sequence : sequences) {
 				try (Statement read = source.createStatement();
-						ResultSet rs = read.executeQuery(
-								"SELECT last_value, is_called FROM " + sequence.qualifiedName())) {
+						ResultSet rs = read
+							.executeQuery("SELECT last_value, is_called FROM " + sequence.qualifiedName())) {
 					rs.next();
 					setval.setString(1, sequence.qualifiedName());
 					setval.setLong(2, rs.getLong(1));
@@ -38,6 +38,5 @@ public final class SequenceCopier {
 		}
 		return count;
 	}
-
 
 }

@@ -25,9 +25,9 @@ import io.pgcopydb.config.Side;
  *
  * <p>
  * Contract: the target side runs TRUNCATE and COPY ... FREEZE in one transaction and
- * commits only after the whole stream arrived. A failure or a retry therefore leaves
- * the target table as it was, and a rerun starts from an empty table: no row is lost
- * or doubled. The source connection must already be in the run's snapshot.
+ * commits only after the whole stream arrived. A failure or a retry therefore leaves the
+ * target table as it was, and a rerun starts from an empty table: no row is lost or
+ * doubled. The source connection must already be in the run's snapshot.
  */
 public final class TableCopier {
 
@@ -62,7 +62,8 @@ public final class TableCopier {
 					throw new TableCopyException(Side.SOURCE, ex);
 				}
 				catch (IOException ex) {
-					// the target refused a buffer: PGCopyOutputStream wraps its SQLException
+					// the target refused a buffer: PGCopyOutputStream wraps its
+					// SQLException
 					throw new TableCopyException(Side.TARGET, asSqlException(ex));
 				}
 				rows = into.endCopy();

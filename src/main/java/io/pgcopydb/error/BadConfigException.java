@@ -1,6 +1,9 @@
 package io.pgcopydb.error;
 
-/** Thrown when bad configuration: properties, filter files, missing or too old PostgreSQL client tools. */
+/**
+ * Thrown when bad configuration: properties, filter files, missing or too old PostgreSQL
+ * client tools.
+ */
 public class BadConfigException extends PgCopyException {
 
 	public BadConfigException(String message) {

@@ -1,6 +1,9 @@
 package io.pgcopydb.error;
 
-/** Thrown when the work directory, the repository or the target is not in a state that allows the operation. */
+/**
+ * Thrown when the work directory, the repository or the target is not in a state that
+ * allows the operation.
+ */
 public class BadStateException extends PgCopyException {
 
 	public BadStateException(String message) {

@@ -1,8 +1,8 @@
 package io.pgcopydb.error;
 
 /**
- * A PostgreSQL failure on one side of the copy, with the SQLSTATE kept. The exit
- * code says which side: {@link ExitCode#SOURCE}, {@link ExitCode#TARGET} or
+ * A PostgreSQL failure on one side of the copy, with the SQLSTATE kept. The exit code
+ * says which side: {@link ExitCode#SOURCE}, {@link ExitCode#TARGET} or
  * {@link ExitCode#POSTGRES} when the side does not matter.
  */
 public class DatabaseException extends PgCopyException {

@@ -1,9 +1,8 @@
 package io.pgcopydb.error;
 
 /**
- * The process exit codes, a contract with schedulers (cron, Control-M): a code keeps
- * its meaning across releases. Printed by {@code --help} and documented in
- * jobs/README.md.
+ * The process exit codes, a contract with schedulers (cron, Control-M): a code keeps its
+ * meaning across releases. Printed by {@code --help} and documented in jobs/README.md.
  */
 public enum ExitCode {
 

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The one mapping from failures to exit codes and to the line a user reads. An
- * exception we did not classify is a bug: {@link ExitCode#INTERNAL}, never 1.
+ * The one mapping from failures to exit codes and to the line a user reads. An exception
+ * we did not classify is a bug: {@link ExitCode#INTERNAL}, never 1.
  */
 public final class ExitCodes {
 
@@ -59,7 +59,9 @@ public final class ExitCodes {
 		return null;
 	}
 
-	/** The cause chain, outermost first, each throwable once: Java allows cause cycles. */
+	/**
+	 * The cause chain, outermost first, each throwable once: Java allows cause cycles.
+	 */
 	private static List<Throwable> causes(Throwable failure) {
 		List<Throwable> chain = new ArrayList<>();
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

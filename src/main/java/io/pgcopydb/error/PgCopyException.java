@@ -1,9 +1,9 @@
 package io.pgcopydb.error;
 
 /**
- * The root of every failure this program reports. It carries the {@link ExitCode}
- * the process ends with; its message is the one line a user reads, so it names the
- * object, the reason and the remedy.
+ * The root of every failure this program reports. It carries the {@link ExitCode} the
+ * process ends with; its message is the one line a user reads, so it names the object,
+ * the reason and the remedy.
  */
 public class PgCopyException extends RuntimeException {
 

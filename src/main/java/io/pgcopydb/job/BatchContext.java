@@ -13,17 +13,17 @@ import io.pgcopydb.config.WorkDirectory;
 
 /**
  * Builds the Spring context of one command, after the command line is parsed: the
- * repository's location depends on --dir, so it cannot be fixed in a properties file.
- * The JobRepository is the embedded SQLite file in --dir (WAL, so another process such
- * as {@code list progress} can read it while a job writes; IMMEDIATE transactions, so
+ * repository's location depends on --dir, so it cannot be fixed in a properties file. The
+ * JobRepository is the embedded SQLite file in --dir (WAL, so another process such as
+ * {@code list progress} can read it while a job writes; IMMEDIATE transactions, so
  * concurrent partition updates queue instead of failing with SQLITE_BUSY).
  */
 @SpringBootApplication(scanBasePackages = { "io.pgcopydb.job", "io.pgcopydb.progress" })
 public class BatchContext {
 
 	/**
-	 * @param request the command's validated request, registered as a bean for the
-	 * job's configuration to use
+	 * @param request the command's validated request, registered as a bean for the job's
+	 * configuration to use
 	 */
 	public static ConfigurableApplicationContext start(WorkDirectory dir, Object request) {
 		Map<String, Object> properties = new HashMap<>();

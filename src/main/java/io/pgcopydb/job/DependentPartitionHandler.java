@@ -26,13 +26,13 @@ import org.springframework.core.task.AsyncTaskExecutor;
  * Runs partitions on a bounded executor, in the order their partitioner gave them
  * ({@link #ORDER} in each partition's context: the largest tables first), and only once
  * the steps each partition depends on ({@link #DEPENDS_ON}) are COMPLETED in the
- * JobRepository. This is how an index build starts as soon as its table is copied,
- * while other tables are still being copied, without holding a thread while it waits.
+ * JobRepository. This is how an index build starts as soon as its table is copied, while
+ * other tables are still being copied, without holding a thread while it waits.
  *
  * <p>
- * Contract: a partition whose dependency failed, or will never run in this execution,
- * is not started; it is recorded FAILED with the reason, so the manager step fails and
- * a restart runs it again.
+ * Contract: a partition whose dependency failed, or will never run in this execution, is
+ * not started; it is recorded FAILED with the reason, so the manager step fails and a
+ * restart runs it again.
  */
 public final class DependentPartitionHandler implements PartitionHandler {
 
@@ -73,8 +73,9 @@ public final class DependentPartitionHandler implements PartitionHandler {
 	@Override
 	public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
 		List<StepExecution> waiting = new ArrayList<>(splitter.split(manager, 1));
-		waiting.sort(Comparator.comparingLong((StepExecution partition) -> partition.getExecutionContext().getLong(ORDER, 0))
-			.thenComparing(StepExecution::getStepName));
+		waiting.sort(
+				Comparator.comparingLong((StepExecution partition) -> partition.getExecutionContext().getLong(ORDER, 0))
+					.thenComparing(StepExecution::getStepName));
 		Map<StepExecution, Future<StepExecution>> running = new HashMap<>();
 		List<StepExecution> result = new ArrayList<>();
 		long jobInstanceId = manager.getJobExecution().getJobInstance().getId();
@@ -135,7 +136,8 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		String reason = "not started: " + blocker + " did not complete";
 		partition.setStatus(BatchStatus.FAILED);
 		partition.setExitStatus(ExitStatus.FAILED.addExitDescription(reason));
-		// Not one of ours on purpose: the failure of the dependency explains the run better.
+		// Not one of ours on purpose: the failure of the dependency explains the run
+		// better.
 		partition.addFailureException(new IllegalStateException(partition.getStepName() + " " + reason));
 		this.jobRepository.update(partition);
 		return partition;

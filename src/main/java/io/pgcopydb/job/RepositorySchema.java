@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates the JobRepository tables (Spring Batch's own DDL for the database in use) and
- * our plan tables when they are missing, at context start, before any job runs. We do
- * it ourselves because Boot's initializer does not cover SQLite files.
+ * our plan tables when they are missing, at context start, before any job runs. We do it
+ * ourselves because Boot's initializer does not cover SQLite files.
  */
 @Component
 class RepositorySchema implements InitializingBean {

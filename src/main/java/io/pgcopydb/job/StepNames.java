@@ -1,8 +1,8 @@
 package io.pgcopydb.job;
 
 /**
- * Job and step names. They are stored in the JobRepository and restart matches on
- * them: never rename one.
+ * Job and step names. They are stored in the JobRepository and restart matches on them:
+ * never rename one.
  */
 public final class StepNames {
 

@@ -11,10 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the JobRepository says about the steps of one job instance, read in one query:
- * which steps ever completed (in this execution or an earlier one that a restart
- * skips), and each step's status in the current execution. This is how a step waits on
- * another's partitions, and it works the same when those partitions ran in another
- * process.
+ * which steps ever completed (in this execution or an earlier one that a restart skips),
+ * and each step's status in the current execution. This is how a step waits on another's
+ * partitions, and it works the same when those partitions ran in another process.
  */
 @Component
 public class StepStatusBoard {
@@ -51,13 +50,19 @@ public class StepStatusBoard {
 			return this.completed.contains(stepName);
 		}
 
-		/** Failed, stopped or abandoned in the current execution: it will not complete in this run. */
+		/**
+		 * Failed, stopped or abandoned in the current execution: it will not complete in
+		 * this run.
+		 */
 		public boolean hasFailed(String stepName) {
 			BatchStatus status = this.current.get(stepName);
 			return status != null && status != BatchStatus.COMPLETED && !status.isRunning();
 		}
 
-		/** Ended in this execution, or completed earlier so this execution will not run it. */
+		/**
+		 * Ended in this execution, or completed earlier so this execution will not run
+		 * it.
+		 */
 		public boolean hasEnded(String stepName) {
 			BatchStatus status = this.current.get(stepName);
 			return (status != null) ? !status.isRunning() : this.completed.contains(stepName);

@@ -1,8 +1,8 @@
 package io.pgcopydb.pg;
 
 /**
- * SQL identifier quoting, as PostgreSQL's {@code quote_ident} does it: every name we
- * put in generated SQL goes through here, whatever its case or characters.
+ * SQL identifier quoting, as PostgreSQL's {@code quote_ident} does it: every name we put
+ * in generated SQL goes through here, whatever its case or characters.
  */
 public final class Identifiers {
 

@@ -6,8 +6,9 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 
 /**
- * SQLSTATE classes we act on (https://www.postgresql.org/docs/current/errcodes-appendix.html).
- * Class 28 (authentication) is never retried; class 08, 40001 and 40P01 may be.
+ * SQLSTATE classes we act on
+ * (https://www.postgresql.org/docs/current/errcodes-appendix.html). Class 28
+ * (authentication) is never retried; class 08, 40001 and 40P01 may be.
  */
 public final class SqlStates {
 
@@ -36,7 +37,10 @@ public final class SqlStates {
 		return isConnection(sqlState) || "40001".equals(sqlState) || "40P01".equals(sqlState);
 	}
 
-	/** The innermost network cause of a connection failure, for a message a person understands. */
+	/**
+	 * The innermost network cause of a connection failure, for a message a person
+	 * understands.
+	 */
 	public static String networkReason(SQLException exception) {
 		for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
 			if (cause instanceof UnknownHostException) {
@@ -52,7 +56,10 @@ public final class SqlStates {
 		return firstLine(exception.getMessage());
 	}
 
-	/** The first line of a server message: PostgreSQL details and hints follow on later lines. */
+	/**
+	 * The first line of a server message: PostgreSQL details and hints follow on later
+	 * lines.
+	 */
 	public static String firstLine(String message) {
 		if (message == null) {
 			return "";

@@ -52,7 +52,10 @@ public final class ProgressReporter implements AutoCloseable {
 		}
 	}
 
-	/** Starts reporting; a terminal means an interactive console on a terminal type that can redraw. */
+	/**
+	 * Starts reporting; a terminal means an interactive console on a terminal type that
+	 * can redraw.
+	 */
 	public static ProgressReporter start(ProgressTracker tracker, Duration interval) {
 		String term = System.getenv("TERM");
 		boolean terminal = System.console() != null && term != null && !term.equals("dumb");

@@ -12,10 +12,10 @@ import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
- * Live counters of a run in this process, written by the copy and index workers and
- * read by whoever shows progress. Cheap on the hot path: a table's byte counter is one
- * atomic add per COPY buffer, with no lookup. The JobRepository stays the record of
- * what is done; this is only what a person watches.
+ * Live counters of a run in this process, written by the copy and index workers and read
+ * by whoever shows progress. Cheap on the hot path: a table's byte counter is one atomic
+ * add per COPY buffer, with no lookup. The JobRepository stays the record of what is
+ * done; this is only what a person watches.
  */
 @Component
 public class ProgressTracker {
@@ -40,7 +40,9 @@ public class ProgressTracker {
 
 	private volatile Instant started = Instant.now();
 
-	/** Called once the plan is known; counts what an earlier execution already finished. */
+	/**
+	 * Called once the plan is known; counts what an earlier execution already finished.
+	 */
 	public void plan(int tables, long tableBytes, int indexes, int tablesAlreadyDone, long bytesAlreadyDone,
 			int indexesAlreadyDone) {
 		this.tablesTotal = tables;

@@ -14,10 +14,10 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * The table printed at the end of every run, like pgcopydb's: one line per step with
- * its duration, its partitions done, and what it moved (rows for copies, objects for
- * large objects, sequences set), then the total wall time. Built from the JobRepository's record of
- * the execution, so it states what is recorded, not what was hoped.
+ * The table printed at the end of every run, like pgcopydb's: one line per step with its
+ * duration, its partitions done, and what it moved (rows for copies, objects for large
+ * objects, sequences set), then the total wall time. Built from the JobRepository's
+ * record of the execution, so it states what is recorded, not what was hoped.
  */
 public final class RunSummary {
 
@@ -54,7 +54,8 @@ public final class RunSummary {
 		}
 		out.append("-".repeat(75)).append(System.lineSeparator());
 		Duration wall = between(execution.getStartTime(), execution.getEndTime());
-		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", execution.getStatus(), Durations.format(wall)));
+		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", execution.getStatus(),
+				Durations.format(wall)));
 		return out.toString();
 	}
 

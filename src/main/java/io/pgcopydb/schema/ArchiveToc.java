@@ -15,34 +15,36 @@ import java.util.stream.Stream;
  * {@link TocEntry entries}, and the {@code --use-list} file that restores only some of
  * them.
  * <p>
- * pg_restore prints {@code dumpId; catalogOid objectOid desc schema name owner}, with
- * no quoting: desc, name and (rarely) owner may hold spaces. The desc is therefore
- * matched against pg_dump's own list of entry types (PostgreSQL 13 to 18), longest
- * first, and an entry without an owner is told apart by the trailing space pg_restore
- * prints in its place. Names are split from owners on the last space, so an owner
- * whose name holds a space is misread; a schema whose name holds a space, likewise.
+ * pg_restore prints {@code dumpId; catalogOid objectOid desc schema name owner}, with no
+ * quoting: desc, name and (rarely) owner may hold spaces. The desc is therefore matched
+ * against pg_dump's own list of entry types (PostgreSQL 13 to 18), longest first, and an
+ * entry without an owner is told apart by the trailing space pg_restore prints in its
+ * place. Names are split from owners on the last space, so an owner whose name holds a
+ * space is misread; a schema whose name holds a space, likewise.
  * <p>
- * Safety over completeness: a line that looks like an entry but cannot be parsed (a
- * desc this class does not know, from a newer pg_dump) is reported by
- * {@link #unparsedLines()} and always left active in {@link #useList}, so it is
- * restored rather than silently dropped.
+ * Safety over completeness: a line that looks like an entry but cannot be parsed (a desc
+ * this class does not know, from a newer pg_dump) is reported by {@link #unparsedLines()}
+ * and always left active in {@link #useList}, so it is restored rather than silently
+ * dropped.
  */
 public final class ArchiveToc {
 
-	/** Every entry type pg_dump 13 to 18 writes, longest first so "TABLE DATA" wins over "TABLE". */
+	/**
+	 * Every entry type pg_dump 13 to 18 writes, longest first so "TABLE DATA" wins over
+	 * "TABLE".
+	 */
 	static final List<String> DESCRIPTIONS = Stream
 		.of("ACCESS METHOD", "ACL", "AGGREGATE", "BLOB", "BLOB METADATA", "BLOBS", "CAST", "CHECK CONSTRAINT",
 				"COLLATION", "COMMENT", "CONSTRAINT", "CONVERSION", "DATABASE", "DATABASE PROPERTIES", "DEFAULT",
 				"DEFAULT ACL", "DOMAIN", "DUMMY TYPE", "ENCODING", "EVENT TRIGGER", "EXTENSION", "FK CONSTRAINT",
 				"FOREIGN DATA WRAPPER", "FOREIGN SERVER", "FOREIGN TABLE", "FUNCTION", "INDEX", "INDEX ATTACH",
-				"LANGUAGE", "LARGE OBJECT", "LARGE OBJECTS", "MATERIALIZED VIEW", "MATERIALIZED VIEW DATA",
-				"OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "POLICY", "PROCEDURAL LANGUAGE", "PROCEDURE",
-				"PUBLICATION", "PUBLICATION TABLE", "PUBLICATION TABLES IN SCHEMA", "ROW SECURITY", "RULE",
-				"SCHEMA", "SEARCHPATH", "SECURITY LABEL", "SEQUENCE", "SEQUENCE OWNED BY", "SEQUENCE SET",
-				"SERVER", "SHELL TYPE", "STATISTICS", "STATISTICS DATA", "STDSTRINGS", "SUBSCRIPTION",
-				"SUBSCRIPTION TABLE", "TABLE", "TABLE ATTACH", "TABLE DATA", "TEXT SEARCH CONFIGURATION",
-				"TEXT SEARCH DICTIONARY", "TEXT SEARCH PARSER", "TEXT SEARCH TEMPLATE", "TRANSFORM", "TRIGGER",
-				"TYPE", "USER MAPPING", "VIEW", "pg_largeobject")
+				"LANGUAGE", "LARGE OBJECT", "LARGE OBJECTS", "MATERIALIZED VIEW", "MATERIALIZED VIEW DATA", "OPERATOR",
+				"OPERATOR CLASS", "OPERATOR FAMILY", "POLICY", "PROCEDURAL LANGUAGE", "PROCEDURE", "PUBLICATION",
+				"PUBLICATION TABLE", "PUBLICATION TABLES IN SCHEMA", "ROW SECURITY", "RULE", "SCHEMA", "SEARCHPATH",
+				"SECURITY LABEL", "SEQUENCE", "SEQUENCE OWNED BY", "SEQUENCE SET", "SERVER", "SHELL TYPE", "STATISTICS",
+				"STATISTICS DATA", "STDSTRINGS", "SUBSCRIPTION", "SUBSCRIPTION TABLE", "TABLE", "TABLE ATTACH",
+				"TABLE DATA", "TEXT SEARCH CONFIGURATION", "TEXT SEARCH DICTIONARY", "TEXT SEARCH PARSER",
+				"TEXT SEARCH TEMPLATE", "TRANSFORM", "TRIGGER", "TYPE", "USER MAPPING", "VIEW", "pg_largeobject")
 		.sorted(Comparator.comparingInt(String::length).reversed())
 		.toList();
 
@@ -66,8 +68,7 @@ public final class ArchiveToc {
 	}
 
 	/**
-	 * Parses the output of {@code pg_restore --list}; never fails, see the class
-	 * comment.
+	 * Parses the output of {@code pg_restore --list}; never fails, see the class comment.
 	 * @param pgRestoreListOutput the listing, header comments included
 	 * @return the table of contents
 	 */

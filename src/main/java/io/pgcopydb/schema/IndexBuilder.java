@@ -15,13 +15,14 @@ import io.pgcopydb.pg.Identifiers;
  * Builds one index on the target, and the PRIMARY KEY or UNIQUE constraint it backs:
  * CREATE UNIQUE INDEX first (this can run beside other index builds on the same table),
  * then ALTER TABLE ... ADD CONSTRAINT ... USING INDEX, which only takes its exclusive
- * lock for a catalog update (https://www.postgresql.org/docs/current/sql-altertable.html).
- * Also applies what pg_dump attaches to an index: its tablespace, CLUSTER ON, REPLICA
- * IDENTITY and per-column statistics targets.
+ * lock for a catalog update
+ * (https://www.postgresql.org/docs/current/sql-altertable.html). Also applies what
+ * pg_dump attaches to an index: its tablespace, CLUSTER ON, REPLICA IDENTITY and
+ * per-column statistics targets.
  *
  * <p>
- * Contract: the index commits first, then the constraint and index properties in a
- * second transaction; each statement is idempotent (IF NOT EXISTS, constraint existence
+ * Contract: the index commits first, then the constraint and index properties in a second
+ * transaction; each statement is idempotent (IF NOT EXISTS, constraint existence
  * checked), so a retry after a failure between or within them is safe.
  */
 public final class IndexBuilder {
@@ -35,18 +36,23 @@ public final class IndexBuilder {
 	public void build(Connection target, SourceIndex index) throws SQLException {
 		target.setAutoCommit(false);
 		try (Statement statement = target.createStatement()) {
-			// A constraint from an earlier attempt has taken over (and maybe renamed) the index.
+			// A constraint from an earlier attempt has taken over (and maybe renamed) the
+			// index.
 			boolean constraintDone = index.backsConstraint() && constraintExists(target, index);
 			if (!constraintDone) {
 				statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
-				// pg_get_indexdef ran with an empty search_path, so every name is qualified
+				// pg_get_indexdef ran with an empty search_path, so every name is
+				// qualified
 				statement.execute("SET LOCAL search_path TO ''");
-				// pg_get_indexdef has no TABLESPACE clause: pg_dump sets default_tablespace too
+				// pg_get_indexdef has no TABLESPACE clause: pg_dump sets
+				// default_tablespace too
 				statement.execute("SET LOCAL default_tablespace TO "
 						+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''"));
 				statement.execute(createIfNotExists(index.definition()));
-				// Commit before ALTER TABLE: CREATE INDEX holds a SHARE lock until commit, and
-				// two builds on one table each waiting for ACCESS EXCLUSIVE would deadlock.
+				// Commit before ALTER TABLE: CREATE INDEX holds a SHARE lock until
+				// commit, and
+				// two builds on one table each waiting for ACCESS EXCLUSIVE would
+				// deadlock.
 				target.commit();
 			}
 			if (index.backsConstraint() && !constraintDone) {
@@ -117,10 +123,10 @@ public final class IndexBuilder {
 	}
 
 	private static boolean constraintExists(Connection target, SourceIndex index) throws SQLException {
-		try (PreparedStatement query = target.prepareStatement("SELECT 1 FROM pg_catalog.pg_constraint c "
-				+ "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
-				+ "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-				+ "WHERE n.nspname = ? AND t.relname = ? AND c.conname = ?")) {
+		try (PreparedStatement query = target.prepareStatement(
+				"SELECT 1 FROM pg_catalog.pg_constraint c " + "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+						+ "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+						+ "WHERE n.nspname = ? AND t.relname = ? AND c.conname = ?")) {
 			query.setString(1, index.schema());
 			query.setString(2, index.tableName());
 			query.setString(3, index.constraintName());

@@ -25,15 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the pg_dump and pg_restore a run uses and checks that they can dump the source.
  * <p>
- * pg_dump refuses a server of a newer major version ("aborting because of server
- * version mismatch"), so both programs must be at least the source server's major
- * version. When {@code --pg-bin} or else {@code PGCOPYDB_PG_BIN} names a directory,
- * only that directory is used: the user chose it, and quietly taking another
- * installation would hide their mistake. Otherwise the search visits, in order,
- * {@code pg_config --bindir} (pg_config taken from PATH), each PATH directory, then the
- * usual installation directories, and picks the newest major version that is new
- * enough; on a tie the directory visited first wins. pg_dump and pg_restore always come
- * from the same directory.
+ * pg_dump refuses a server of a newer major version ("aborting because of server version
+ * mismatch"), so both programs must be at least the source server's major version. When
+ * {@code --pg-bin} or else {@code PGCOPYDB_PG_BIN} names a directory, only that directory
+ * is used: the user chose it, and quietly taking another installation would hide their
+ * mistake. Otherwise the search visits, in order, {@code pg_config --bindir} (pg_config
+ * taken from PATH), each PATH directory, then the usual installation directories, and
+ * picks the newest major version that is new enough; on a tie the directory visited first
+ * wins. pg_dump and pg_restore always come from the same directory.
  * <p>
  * Every failure is a {@link BadConfigException} (exit code 2) whose one-line message
  * names what was searched and the remedy.
@@ -149,8 +148,8 @@ public final class PgToolLocator {
 			}
 		}
 		if (pairs.isEmpty()) {
-			String missing = !sawDump ? PG_DUMP : !sawRestore ? PG_RESTORE
-					: "pg_dump and pg_restore (side by side, answering --version)";
+			String missing = !sawDump ? PG_DUMP
+					: !sawRestore ? PG_RESTORE : "pg_dump and pg_restore (side by side, answering --version)";
 			throw notFound(missing, origin, sourceMajor);
 		}
 		PgTools best = null;
@@ -171,8 +170,7 @@ public final class PgToolLocator {
 	}
 
 	private static PgTools chosen(PgTools tools, int sourceMajor) {
-		logger.info("Using {} and {} (source server is PostgreSQL {})", tools.pgDump(), tools.pgRestore(),
-				sourceMajor);
+		logger.info("Using {} and {} (source server is PostgreSQL {})", tools.pgDump(), tools.pgRestore(), sourceMajor);
 		return tools;
 	}
 
@@ -180,7 +178,9 @@ public final class PgToolLocator {
 		return Math.min(pair.pgDump().major(), pair.pgRestore().major());
 	}
 
-	/** pg_config's bin directory, then PATH, then the installation directories, once each. */
+	/**
+	 * pg_config's bin directory, then PATH, then the installation directories, once each.
+	 */
 	private List<Path> candidateDirectories() {
 		Map<Path, Path> dirs = new LinkedHashMap<>();
 		List<Path> path = pathDirectories();
@@ -227,7 +227,9 @@ public final class PgToolLocator {
 		return Optional.empty();
 	}
 
-	/** The directories one pattern such as /usr/lib/postgresql/*&#47;bin matches, sorted. */
+	/**
+	 * The directories one pattern such as /usr/lib/postgresql/*&#47;bin matches, sorted.
+	 */
 	static List<Path> expand(String pattern) {
 		int star = pattern.indexOf('*');
 		if (star < 0) {
@@ -277,7 +279,9 @@ public final class PgToolLocator {
 		return tool.get();
 	}
 
-	/** Runs {@code program argument} and returns what it printed; its own output is tiny. */
+	/**
+	 * Runs {@code program argument} and returns what it printed; its own output is tiny.
+	 */
 	private static String query(Path program, String argument) throws ProbeFailure {
 		Process process;
 		try {
@@ -290,8 +294,8 @@ public final class PgToolLocator {
 		try {
 			if (!process.waitFor(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 				process.destroyForcibly();
-				throw new ProbeFailure(program + " " + argument + " did not answer within " + PROBE_TIMEOUT.toSeconds()
-						+ " s");
+				throw new ProbeFailure(
+						program + " " + argument + " did not answer within " + PROBE_TIMEOUT.toSeconds() + " s");
 			}
 		}
 		catch (InterruptedException ex) {

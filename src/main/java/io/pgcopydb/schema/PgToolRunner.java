@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs pg_dump and pg_restore as child processes, never through a shell.
  * <p>
- * The child environment is this process's environment plus the extra entries given:
- * that is where {@code PGPASSWORD} travels, never in argv, which other users can read
- * in {@code ps} output. Callers pass password-free argv; the command line is still
- * redacted before it is logged at DEBUG, and the environment is never logged. Each run
- * appends to its log file a header ({@code == what ==} and the command line), the
- * child's stderr and, for {@link #run}, its stdout.
+ * The child environment is this process's environment plus the extra entries given: that
+ * is where {@code PGPASSWORD} travels, never in argv, which other users can read in
+ * {@code ps} output. Callers pass password-free argv; the command line is still redacted
+ * before it is logged at DEBUG, and the environment is never logged. Each run appends to
+ * its log file a header ({@code == what ==} and the command line), the child's stderr
+ * and, for {@link #run}, its stdout.
  * <p>
  * A non-zero exit is a {@link PgToolException} naming the most telling stderr line and
  * the log file. An interrupted caller (a stop request) terminates the child, SIGTERM
@@ -47,7 +47,9 @@ public final class PgToolRunner {
 
 	private static final long TERMINATE_GRACE_SECONDS = 5;
 
-	/** How long the stream readers may outlive the child (a grandchild holding the pipe). */
+	/**
+	 * How long the stream readers may outlive the child (a grandchild holding the pipe).
+	 */
 	private static final long DRAIN_SECONDS = 10;
 
 	private static final int MAX_DETAIL_LENGTH = 500;
@@ -92,8 +94,8 @@ public final class PgToolRunner {
 		appendToLog(logFile, what, "== " + what + " ==\n" + commandLine + "\n");
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().putAll(extraEnv);
-		builder.redirectOutput(captureStdout ? ProcessBuilder.Redirect.PIPE
-				: ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+		builder.redirectOutput(
+				captureStdout ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.appendTo(logFile.toFile()));
 		Process process;
 		try {
 			process = builder.start();
@@ -126,12 +128,15 @@ public final class PgToolRunner {
 		catch (InterruptedException ex) {
 			terminate(process);
 			Thread.currentThread().interrupt();
-			throw new StoppedException(what + " stopped on request (its process " + process.pid()
-					+ " was terminated); safe to resume");
+			throw new StoppedException(
+					what + " stopped on request (its process " + process.pid() + " was terminated); safe to resume");
 		}
 	}
 
-	/** SIGTERM lets pg_dump stop its parallel workers; SIGKILL if it does not exit in time. */
+	/**
+	 * SIGTERM lets pg_dump stop its parallel workers; SIGKILL if it does not exit in
+	 * time.
+	 */
 	private static void terminate(Process process) {
 		process.destroy();
 		try {
@@ -146,10 +151,10 @@ public final class PgToolRunner {
 	}
 
 	/**
-	 * Copies stderr to the log file line by line and returns the line that best says
-	 * what went wrong: the first server error (ERROR/FATAL/PANIC, what pg_restore hit
-	 * first; a parallel restore then only adds "a worker process died unexpectedly"),
-	 * else the last line of the tool's own errors, else the last non-empty line.
+	 * Copies stderr to the log file line by line and returns the line that best says what
+	 * went wrong: the first server error (ERROR/FATAL/PANIC, what pg_restore hit first; a
+	 * parallel restore then only adds "a worker process died unexpectedly"), else the
+	 * last line of the tool's own errors, else the last non-empty line.
 	 */
 	private static String drainStderr(InputStream stderr, Path logFile) {
 		String lastLine = "";
@@ -179,10 +184,12 @@ public final class PgToolRunner {
 		return (detail.length() > MAX_DETAIL_LENGTH) ? detail.substring(0, MAX_DETAIL_LENGTH) + "…" : detail;
 	}
 
-	/** pg_dump and pg_restore print "error:"; server messages they relay say ERROR or FATAL. */
+	/**
+	 * pg_dump and pg_restore print "error:"; server messages they relay say ERROR or
+	 * FATAL.
+	 */
 	static boolean isError(String line) {
-		return line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:")
-				|| line.contains("PANIC:");
+		return line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:") || line.contains("PANIC:");
 	}
 
 	static boolean isServerError(String line) {
@@ -249,7 +256,9 @@ public final class PgToolRunner {
 		return "'" + arg.replace("'", "'\\''") + "'";
 	}
 
-	/** Belt and braces: argv is password-free by contract, but a log must never leak one. */
+	/**
+	 * Belt and braces: argv is password-free by contract, but a log must never leak one.
+	 */
 	static String redact(String text) {
 		String redacted = URI_PASSWORD.matcher(text).replaceAll("$1****@");
 		return KEYWORD_PASSWORD.matcher(redacted).replaceAll("$1****");

@@ -46,8 +46,9 @@ public final class SchemaArchives {
 
 	/** Restores the entries of {@code useList} from {@code archive} into the target. */
 	public void restore(ConnectionString target, Path archive, Path useList, RestoreOptions options, Path log) {
-		List<String> argv = new ArrayList<>(List.of(this.tools.pgRestore().path().toString(),
-				"--dbname=" + target.libpqUri(), "--use-list=" + useList, "--jobs=" + options.jobs(), "--exit-on-error"));
+		List<String> argv = new ArrayList<>(
+				List.of(this.tools.pgRestore().path().toString(), "--dbname=" + target.libpqUri(),
+						"--use-list=" + useList, "--jobs=" + options.jobs(), "--exit-on-error"));
 		if (options.clean()) {
 			argv.add("--clean");
 			argv.add("--if-exists");

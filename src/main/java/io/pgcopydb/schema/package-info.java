@@ -1,6 +1,6 @@
 /**
- * Schema work: finding and version-checking pg_dump and pg_restore, running them,
- * reading and filtering archive tables of contents, and building indexes and the
- * constraints they back on the target.
+ * Schema work: finding and version-checking pg_dump and pg_restore, running them, reading
+ * and filtering archive tables of contents, and building indexes and the constraints they
+ * back on the target.
  */
 package io.pgcopydb.schema;

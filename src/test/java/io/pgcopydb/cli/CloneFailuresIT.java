@@ -74,8 +74,8 @@ class CloneFailuresIT {
 
 	@Test
 	void missingDatabaseIsNamed(PgServers servers, @TempDir Path dir) {
-		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "clone", "--source", servers.source().uri("no_such_db"),
-				"--target", servers.target().uri("postgres"), "--dir", dir.toString());
+		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "clone", "--source", servers.source().uri("no_such_db"), "--target",
+				servers.target().uri("postgres"), "--dir", dir.toString());
 
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
 		assertThat(run.errorLines()).singleElement()
@@ -88,15 +88,16 @@ class CloneFailuresIT {
 		String db = "clone_twice";
 		CloneIT.prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
-		String[] clone = { "clone", "--source", servers.source().uri(db), "--target", servers.target().uri(db),
-				"--dir", dir.toString() };
+		String[] clone = { "clone", "--source", servers.source().uri(db), "--target", servers.target().uri(db), "--dir",
+				dir.toString() };
 		assertThat(PgCopyDbRun.run(Map.of(), clone).exitCode()).isZero();
 		servers.source().execute(db, "UPDATE sales.customers SET email = 'changed-' || email");
 
 		PgCopyDbRun refused = PgCopyDbRun.run(Map.of(), clone);
 
 		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
-		assertThat(refused.errorLines()).anySatisfy((line) -> assertThat(line).contains("already has", "--drop-if-exists"));
+		assertThat(refused.errorLines())
+			.anySatisfy((line) -> assertThat(line).contains("already has", "--drop-if-exists"));
 
 		PgCopyDbRun again = PgCopyDbRun.run(Map.of("PGCOPYDB_DROP_IF_EXISTS", "true"), clone);
 

@@ -78,7 +78,8 @@ class CloneIT {
 	}
 
 	private static List<String> invalidIndexes(PgServer server, String db) throws SQLException {
-		return strings(server, db, "SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid OR NOT indisready");
+		return strings(server, db,
+				"SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid OR NOT indisready");
 	}
 
 	private static List<String> tablesNeverAnalyzed(PgServer server, String db) throws SQLException {

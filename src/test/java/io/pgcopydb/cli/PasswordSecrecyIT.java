@@ -21,9 +21,9 @@ import io.pgcopydb.testsupport.SampleDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A clone as a role with a password given inside the connection strings (the worst
- * case): the password must reach no log line, no byte of the work directory (the
- * JobRepository file, its WAL, the lists and logs) and no child process's argv.
+ * A clone as a role with a password given inside the connection strings (the worst case):
+ * the password must reach no log line, no byte of the work directory (the JobRepository
+ * file, its WAL, the lists and logs) and no child process's argv.
  */
 @ExtendWith(PostgresExtension.class)
 class PasswordSecrecyIT {
@@ -82,9 +82,9 @@ class PasswordSecrecyIT {
 		Path real = realBinDirectory();
 		for (String tool : new String[] { "pg_dump", "pg_restore" }) {
 			Path script = bin.resolve(tool);
-			Files.writeString(script, "#!/bin/sh\n" + "if [ -n \"$PGPASSWORD\" ]; then pw=set; else pw=unset; fi\n"
-					+ "echo \"" + tool + " $* PGPASSWORD=$pw\" >> '" + log + "'\n" + "exec '" + real.resolve(tool)
-					+ "' \"$@\"\n");
+			Files.writeString(script,
+					"#!/bin/sh\n" + "if [ -n \"$PGPASSWORD\" ]; then pw=set; else pw=unset; fi\n" + "echo \"" + tool
+							+ " $* PGPASSWORD=$pw\" >> '" + log + "'\n" + "exec '" + real.resolve(tool) + "' \"$@\"\n");
 			Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
 		}
 		return bin;

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the packaged program the way a user or a scheduler does: {@code java -jar
- * target/pgcopydb.jar ...} in a child process, with its own environment, and records
- * exit code, stdout and stderr. Integration tests run after {@code package}, so the jar
- * is the one being shipped.
+ * target/pgcopydb.jar ...} in a child process, with its own environment, and records exit
+ * code, stdout and stderr. Integration tests run after {@code package}, so the jar is the
+ * one being shipped.
  */
 record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 

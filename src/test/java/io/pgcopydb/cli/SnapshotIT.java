@@ -28,8 +28,9 @@ class SnapshotIT {
 		String db = "clone_snapshot";
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
-		servers.source().execute(db, "CREATE TABLE items (id integer PRIMARY KEY, label text);"
-				+ "INSERT INTO items SELECT g, 'before ' || g FROM generate_series(1, 1000) g");
+		servers.source()
+			.execute(db, "CREATE TABLE items (id integer PRIMARY KEY, label text);"
+					+ "INSERT INTO items SELECT g, 'before ' || g FROM generate_series(1, 1000) g");
 		try (Connection holder = servers.source().connect(db); Statement statement = holder.createStatement()) {
 			holder.setAutoCommit(false);
 			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -38,8 +39,9 @@ class SnapshotIT {
 				rs.next();
 				snapshot = rs.getString(1);
 			}
-			servers.source().execute(db, "INSERT INTO items SELECT g, 'after ' || g FROM generate_series(1001, 1500) g;"
-					+ "DELETE FROM items WHERE id <= 10; CREATE TABLE created_later (id integer)");
+			servers.source()
+				.execute(db, "INSERT INTO items SELECT g, 'after ' || g FROM generate_series(1001, 1500) g;"
+						+ "DELETE FROM items WHERE id <= 10; CREATE TABLE created_later (id integer)");
 
 			PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_SNAPSHOT", snapshot), "clone", "--source",
 					servers.source().uri(db), "--target", servers.target().uri(db), "--dir", dir.toString());
@@ -48,7 +50,8 @@ class SnapshotIT {
 			assertThat(run.stderr()).contains("Using snapshot " + snapshot);
 			holder.rollback();
 		}
-		assertThat(CloneIT.strings(servers.target(), db, "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM items"))
+		assertThat(
+				CloneIT.strings(servers.target(), db, "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM items"))
 			.containsExactly("1000 1 1000");
 		assertThat(CloneIT.strings(servers.target(), db, "SELECT to_regclass('created_later') IS NULL"))
 			.containsExactly("t");
@@ -65,8 +68,8 @@ class SnapshotIT {
 				servers.target().uri(db), "--dir", dir.toString(), "--snapshot", "00000003-0000001B-1");
 
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
-		assertThat(run.errorLines()).anySatisfy((line) -> assertThat(line).contains("00000003-0000001B-1",
-				"must stay open"));
+		assertThat(run.errorLines())
+			.anySatisfy((line) -> assertThat(line).contains("00000003-0000001B-1", "must stay open"));
 		CloneIT.cleanup(servers, db);
 	}
 

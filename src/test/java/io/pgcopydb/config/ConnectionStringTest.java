@@ -320,8 +320,8 @@ class ConnectionStringTest {
 
 	@Test
 	void libpqUriPercentEncodesAndParsesBackToTheSameConnection() {
-		ConnectionString cs = parse("host=h port=5433 user='us er@x' dbname='d/b?#%+é' options='-c a=b&c'"
-				+ " application_name=pg:copy");
+		ConnectionString cs = parse(
+				"host=h port=5433 user='us er@x' dbname='d/b?#%+é' options='-c a=b&c'" + " application_name=pg:copy");
 		assertThat(cs.libpqUri()).startsWith("postgres://us%20er%40x@h:5433/d%2Fb%3F%23%25%2B%C3%A9?");
 		ConnectionString back = parse(cs.libpqUri());
 		assertThat(back).isEqualTo(cs);

@@ -9,7 +9,10 @@ import io.pgcopydb.config.CopyFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** When {@link TableCopier#useBinary} may choose binary COPY: never where it could corrupt. */
+/**
+ * When {@link TableCopier#useBinary} may choose binary COPY: never where it could
+ * corrupt.
+ */
 class TableCopierFormatTest {
 
 	private static final SourceTable BUILTIN = new SourceTable(1, "public", "t", "id, amount",
@@ -24,7 +27,8 @@ class TableCopierFormatTest {
 
 	@Test
 	void autoAcceptsExtraTargetColumnsAddedBySchemaChanges() {
-		assertThat(TableCopier.useBinary(CopyFormat.AUTO, BUILTIN, true, Set.of("id integer", "amount numeric", "added text")))
+		assertThat(TableCopier.useBinary(CopyFormat.AUTO, BUILTIN, true,
+				Set.of("id integer", "amount numeric", "added text")))
 			.isTrue();
 	}
 
@@ -36,15 +40,17 @@ class TableCopierFormatTest {
 	@Test
 	void autoFallsBackToTextWhenATargetColumnChangedType() {
 		// an int4 read as float4 in binary would be silent corruption
-		assertThat(TableCopier.useBinary(CopyFormat.AUTO, BUILTIN, true, Set.of("id real", "amount numeric"))).isFalse();
+		assertThat(TableCopier.useBinary(CopyFormat.AUTO, BUILTIN, true, Set.of("id real", "amount numeric")))
+			.isFalse();
 		assertThat(TableCopier.useBinary(CopyFormat.AUTO, BUILTIN, true, Set.of("id integer"))).isFalse();
 	}
 
 	@Test
 	void autoFallsBackToTextForUserDefinedTypes() {
-		SourceTable withEnum = new SourceTable(2, "public", "t", "id, mood", "id integer\nmood public.mood", false, 8192,
-				10);
-		assertThat(TableCopier.useBinary(CopyFormat.AUTO, withEnum, true, Set.of("id integer", "mood public.mood"))).isFalse();
+		SourceTable withEnum = new SourceTable(2, "public", "t", "id, mood", "id integer\nmood public.mood", false,
+				8192, 10);
+		assertThat(TableCopier.useBinary(CopyFormat.AUTO, withEnum, true, Set.of("id integer", "mood public.mood")))
+			.isFalse();
 	}
 
 	@Test

@@ -42,9 +42,8 @@ class ExitCodesTest {
 
 	@Test
 	void ourExceptionWinsOverThePostgresErrorItWraps() {
-		Throwable failure = new RuntimeException(
-				new DatabaseException(ExitCode.SOURCE, "reading the catalog failed on the source", "42P01",
-						RELATION_MISSING));
+		Throwable failure = new RuntimeException(new DatabaseException(ExitCode.SOURCE,
+				"reading the catalog failed on the source", "42P01", RELATION_MISSING));
 		assertThat(ExitCodes.of(failure)).isEqualTo(ExitCode.SOURCE);
 		assertThat(ExitCodes.message(failure)).isEqualTo("reading the catalog failed on the source");
 	}

@@ -37,8 +37,8 @@ class ArchiveTocTest {
 		assertThat(toc.entries()).extracting(TocEntry::desc)
 			.contains("SCHEMA", "EXTENSION", "TYPE", "DOMAIN", "FUNCTION", "TEXT SEARCH CONFIGURATION", "TABLE",
 					"SEQUENCE", "SEQUENCE OWNED BY", "MATERIALIZED VIEW", "VIEW", "TABLE ATTACH", "DEFAULT", "BLOB",
-					"TABLE DATA", "SEQUENCE SET", "BLOBS", "CONSTRAINT", "INDEX", "INDEX ATTACH", "STATISTICS",
-					"RULE", "TRIGGER", "FK CONSTRAINT", "ROW SECURITY", "POLICY", "PUBLICATION", "PUBLICATION TABLE",
+					"TABLE DATA", "SEQUENCE SET", "BLOBS", "CONSTRAINT", "INDEX", "INDEX ATTACH", "STATISTICS", "RULE",
+					"TRIGGER", "FK CONSTRAINT", "ROW SECURITY", "POLICY", "PUBLICATION", "PUBLICATION TABLE",
 					"DEFAULT ACL", "EVENT TRIGGER", "MATERIALIZED VIEW DATA", "COMMENT", "ACL");
 	}
 
@@ -47,8 +47,9 @@ class ArchiveTocTest {
 		ArchiveToc toc = ArchiveToc.parse(resource("toc/sample-pg15-post-data.list"));
 		assertThat(toc.unparsedLines()).isEmpty();
 		assertThat(toc.entries()).hasSize(25);
-		assertThat(entry(toc, 3297)).isEqualTo(new TocEntry(3297, 2606, 16511, "CONSTRAINT", "app", "my table my table pkey",
-				"postgres", "3297; 2606 16511 CONSTRAINT app my table my table pkey postgres"));
+		assertThat(entry(toc, 3297))
+			.isEqualTo(new TocEntry(3297, 2606, 16511, "CONSTRAINT", "app", "my table my table pkey", "postgres",
+					"3297; 2606 16511 CONSTRAINT app my table my table pkey postgres"));
 		assertThat(entry(toc, 3486).name()).isEqualTo("CONSTRAINT city_pkey ON city");
 		assertThat(entry(toc, 2121).desc()).isEqualTo("DEFAULT ACL");
 		assertThat(entry(toc, 2121).name()).isEqualTo("DEFAULT PRIVILEGES FOR TABLES");
@@ -59,8 +60,8 @@ class ArchiveTocTest {
 	@Test
 	void entryWithoutOwnerIsToldApartByTheTrailingSpace() throws IOException {
 		ArchiveToc toc = ArchiveToc.parse(resource("toc/sample-pg15.list"));
-		assertThat(entry(toc, 2)).isEqualTo(new TocEntry(2, 3079, 16385, "EXTENSION", null, "pg_trgm", null,
-				"2; 3079 16385 EXTENSION - pg_trgm "));
+		assertThat(entry(toc, 2)).isEqualTo(
+				new TocEntry(2, 3079, 16385, "EXTENSION", null, "pg_trgm", null, "2; 3079 16385 EXTENSION - pg_trgm "));
 		assertThat(entry(toc, 3477).name()).isEqualTo("EXTENSION pg_trgm");
 		assertThat(entry(toc, 3468).owner()).isNull();
 		assertThat(entry(toc, 3464).name()).isEqualTo("my table");
@@ -74,8 +75,8 @@ class ArchiveTocTest {
 				"3480; 0 0 COMMENT - EXTENSION plpgsql ", "4001; 2613 16999 BLOB - 16999 postgres",
 				"4002; 2613 17000 BLOB METADATA - 17000..17003 postgres", "4003; 0 0 BLOBS - 17000..17003 postgres",
 				"4004; 0 0 ACL - LARGE OBJECTS 17000..17003 postgres",
-				"4005; 0 0 STATISTICS DATA public actor postgres",
-				"4006; 1259 16999 FOREIGN TABLE remote t postgres", "4007; 1417 17001 SERVER - films postgres",
+				"4005; 0 0 STATISTICS DATA public actor postgres", "4006; 1259 16999 FOREIGN TABLE remote t postgres",
+				"4007; 1417 17001 SERVER - films postgres",
 				"4008; 1418 17002 USER MAPPING - USER MAPPING postgres SERVER films postgres",
 				"4009; 6237 17003 PUBLICATION TABLES IN SCHEMA - pub app postgres",
 				"4010; 3600 17004 TEXT SEARCH DICTIONARY public english_stem postgres",
@@ -156,8 +157,8 @@ class ArchiveTocTest {
 		Path log = dir.resolve("restore.log");
 		PgToolRunner runner = new PgToolRunner();
 		String pgRestore = tools.pgRestore().path().toString();
-		ArchiveToc toc = ArchiveToc.parse(runner.output("pg_restore --list",
-				List.of(pgRestore, "--list", archive.toString()), Map.of(), log));
+		ArchiveToc toc = ArchiveToc
+			.parse(runner.output("pg_restore --list", List.of(pgRestore, "--list", archive.toString()), Map.of(), log));
 		assertThat(toc.unparsedLines()).isEmpty();
 		Path useList = dir.resolve("use.list");
 		Files.writeString(useList, toc.useList((entry) -> !Set.of("FK CONSTRAINT", "TABLE DATA").contains(entry.desc())

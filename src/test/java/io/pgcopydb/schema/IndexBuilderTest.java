@@ -78,8 +78,7 @@ class IndexBuilderTest {
 
 	@Test
 	void namesAreQuotedWhateverTheirCaseSpacesOrQuotes() {
-		SourceIndex index = constraintIndex("My Schema", "we\"ird", "Weird INDEX name", "Key \"K\"", "u", false,
-				false);
+		SourceIndex index = constraintIndex("My Schema", "we\"ird", "Weird INDEX name", "Key \"K\"", "u", false, false);
 		assertThat(IndexBuilder.addConstraint(index))
 			.isEqualTo("ALTER TABLE ONLY \"My Schema\".\"we\"\"ird\" ADD CONSTRAINT \"Key \"\"K\"\"\" UNIQUE"
 					+ " USING INDEX \"Weird INDEX name\"");
@@ -111,8 +110,8 @@ class IndexBuilderTest {
 
 	private static SourceIndex constraintIndex(String schema, String table, String indexName, String constraintName,
 			String constraintType, boolean deferrable, boolean deferred) {
-		return new SourceIndex(16600, 16500, schema, table, indexName, "CREATE UNIQUE INDEX ...", 16700,
-				constraintName, constraintType, deferrable, deferred, false, false, null, null);
+		return new SourceIndex(16600, 16500, schema, table, indexName, "CREATE UNIQUE INDEX ...", 16700, constraintName,
+				constraintType, deferrable, deferred, false, false, null, null);
 	}
 
 }

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one PostgreSQL client or server program and collects its output.
  * <p>
- * Both streams go to temporary files rather than pipes, so a chatty child can never
- * block on a full pipe while we wait for it. Inherited {@code PG*} variables are
- * removed (a developer's {@code PGDATABASE} or {@code PGSERVICE} must not leak into
- * tests); secrets are passed in the environment only, never on the command line.
+ * Both streams go to temporary files rather than pipes, so a chatty child can never block
+ * on a full pipe while we wait for it. Inherited {@code PG*} variables are removed (a
+ * developer's {@code PGDATABASE} or {@code PGSERVICE} must not leak into tests); secrets
+ * are passed in the environment only, never on the command line.
  */
 final class ChildProcess {
 

@@ -35,11 +35,12 @@ final class ContainerPgServer implements PgServer, AutoCloseable {
 		PostgreSQLContainer container = new PostgreSQLContainer(IMAGE).withUsername("postgres")
 			.withPassword("it-" + HexFormat.of().formatHex(secret))
 			.withDatabaseName("postgres")
-			.withCommand("postgres", "-c", "wal_level=logical", "-c", "fsync=off", "-c", "max_connections=200",
-					"-c", "max_wal_senders=10", "-c", "max_replication_slots=10");
+			.withCommand("postgres", "-c", "wal_level=logical", "-c", "fsync=off", "-c", "max_connections=200", "-c",
+					"max_wal_senders=10", "-c", "max_replication_slots=10");
 		container.start();
 		try (Connection connection = DriverManager.getConnection(container.getJdbcUrl(), container.getUsername(),
-				container.getPassword()); Statement statement = connection.createStatement();
+				container.getPassword());
+				Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
 			rs.next();
 			return new ContainerPgServer(container, Integer.parseInt(rs.getString(1)) / 10000);

@@ -24,15 +24,15 @@ import org.assertj.core.api.SoftAssertions;
  * <p>
  * Schema dumps are normalized only where pg_dump is noisy by design: comment lines
  * ({@code --}, which carry the server version and TOC ids), blank lines, and the
- * <code>&#92;restrict</code> and <code>&#92;unrestrict</code> lines that pg_dump 15.14+ prints around a dump
- * with a random key (CVE-2025-8714). Owners, privileges and {@code SET} lines are kept:
- * a clone must reproduce them.
+ * <code>&#92;restrict</code> and <code>&#92;unrestrict</code> lines that pg_dump 15.14+
+ * prints around a dump with a random key (CVE-2025-8714). Owners, privileges and
+ * {@code SET} lines are kept: a clone must reproduce them.
  * <p>
  * Row checksums are taken over each row's text form in a session with fixed
  * {@code TimeZone}, {@code DateStyle}, {@code IntervalStyle}, {@code extra_float_digits}
- * and {@code bytea_output}, so two servers with different defaults still agree on
- * equal data; rows are hashed in a fixed order, so physical order does not matter.
- * Extension member relations are left out, as pg_dump leaves them to CREATE EXTENSION.
+ * and {@code bytea_output}, so two servers with different defaults still agree on equal
+ * data; rows are hashed in a fixed order, so physical order does not matter. Extension
+ * member relations are left out, as pg_dump leaves them to CREATE EXTENSION.
  */
 public final class DatabaseComparison {
 
@@ -50,11 +50,14 @@ public final class DatabaseComparison {
 	private DatabaseComparison() {
 	}
 
-	/** {@code pg_dump --schema-only} of a database, normalized as the class comment says. */
+	/**
+	 * {@code pg_dump --schema-only} of a database, normalized as the class comment says.
+	 */
 	public static List<String> schemaDump(PgServer server, String db) {
-		String dump = ChildProcess.run(List.of(server.tool("pg_dump"), "--schema-only", "-h", server.host(), "-p",
-				Integer.toString(server.port()), "-U", server.superuser(), "-d", db), server.clientEnvironment(),
-				Duration.ofMinutes(2))
+		String dump = ChildProcess
+			.run(List.of(server.tool("pg_dump"), "--schema-only", "-h", server.host(), "-p",
+					Integer.toString(server.port()), "-U", server.superuser(), "-d", db), server.clientEnvironment(),
+					Duration.ofMinutes(2))
 			.orThrow()
 			.stdout();
 		return dump.lines()
@@ -77,14 +80,19 @@ public final class DatabaseComparison {
 				checksums.put(relation.name(), "not populated");
 				continue;
 			}
-			checksums.put(relation.name(), queryOneRow(conn, "SELECT count(*) || ':' || "
-					+ "md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) FROM "
-					+ relation.qualified() + " t"));
+			checksums.put(relation.name(),
+					queryOneRow(conn,
+							"SELECT count(*) || ':' || "
+									+ "md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) FROM "
+									+ relation.qualified() + " t"));
 		}
 		return checksums;
 	}
 
-	/** "schema.sequence" to "last_value/is_called", identity and serial sequences included. */
+	/**
+	 * "schema.sequence" to "last_value/is_called", identity and serial sequences
+	 * included.
+	 */
 	public static SortedMap<String, String> sequenceValues(Connection conn) throws SQLException {
 		SortedMap<String, String> values = new TreeMap<>();
 		for (Relation relation : relations(conn, "S")) {
@@ -135,8 +143,8 @@ public final class DatabaseComparison {
 	}
 
 	/**
-	 * The lines of one dump missing from the other, as "- line" (source only) and
-	 * "+ line" (target only), counting repeats; when both hold the same lines in another
+	 * The lines of one dump missing from the other, as "- line" (source only) and "+
+	 * line" (target only), counting repeats; when both hold the same lines in another
 	 * order, the first position where they differ.
 	 */
 	static List<String> lineDiff(List<String> source, List<String> target) {
@@ -190,8 +198,8 @@ public final class DatabaseComparison {
 			statement.setArray(1, conn.createArrayOf("text", relkinds));
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					relations.add(new Relation(rs.getString(1) + "." + rs.getString(2), rs.getString(5),
-							rs.getBoolean(4)));
+					relations
+						.add(new Relation(rs.getString(1) + "." + rs.getString(2), rs.getString(5), rs.getBoolean(4)));
 				}
 			}
 		}
@@ -219,8 +227,8 @@ public final class DatabaseComparison {
 						DatabaseComparison.sequenceValues(conn), DatabaseComparison.largeObjects(conn));
 			}
 			catch (SQLException ex) {
-				throw new IllegalStateException(String.format("cannot read database %s on %s:%d for comparison: %s",
-						db, server.host(), server.port(), ex.getMessage()), ex);
+				throw new IllegalStateException(String.format("cannot read database %s on %s:%d for comparison: %s", db,
+						server.host(), server.port(), ex.getMessage()), ex);
 			}
 		}
 

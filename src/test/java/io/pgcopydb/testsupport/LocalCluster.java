@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * The on-disk side of a {@link LocalPgServer}: a temp directory holding the data
  * directory and the server log, and the initdb/pg_ctl calls on it.
  * <p>
- * initdb and postgres refuse to run as root, so when the JVM is root every server
- * program runs as the {@code postgres} OS user through {@code runuser} and the directory
- * is handed to that user. The server is stopped with {@code -m immediate}: the data is
+ * initdb and postgres refuse to run as root, so when the JVM is root every server program
+ * runs as the {@code postgres} OS user through {@code runuser} and the directory is
+ * handed to that user. The server is stopped with {@code -m immediate}: the data is
  * thrown away, a clean checkpoint would only cost time.
  *
  * @param binDir where initdb and pg_ctl live
@@ -62,7 +62,8 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
 			}
 			ChildProcess.Result init = initdb(pwFile, "C.UTF-8");
 			if (!init.succeeded()) {
-				// some minimal images have no C.UTF-8 locale; C still gives a UTF8 database
+				// some minimal images have no C.UTF-8 locale; C still gives a UTF8
+				// database
 				logger.debug("initdb with C.UTF-8 failed, retrying with locale C: {}", init.stderr().strip());
 				delete(dataDir());
 				initdb(pwFile, "C").orThrow();
@@ -83,8 +84,8 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
 	}
 
 	ChildProcess.Result start(int port) {
-		return ChildProcess.run(asServerUser(List.of(pgCtl(), "-D", dataDir().toString(), "-l", log().toString(),
-				"-o", "-p " + port, "-w", "-t", "60", "start")), Map.of(), Duration.ofSeconds(90));
+		return ChildProcess.run(asServerUser(List.of(pgCtl(), "-D", dataDir().toString(), "-l", log().toString(), "-o",
+				"-p " + port, "-w", "-t", "60", "start")), Map.of(), Duration.ofSeconds(90));
 	}
 
 	/**

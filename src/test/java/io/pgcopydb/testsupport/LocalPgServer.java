@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * A throw-away server made with the local {@code initdb} and {@code pg_ctl}: a temp
  * directory, a random superuser password, scram over TCP on 127.0.0.1 only, a free port.
  * <p>
- * {@link #close()} stops the server and deletes its directory; it may be called more
- * than once. Should the JVM be killed before that, a watchdog shell does the same.
+ * {@link #close()} stops the server and deletes its directory; it may be called more than
+ * once. Should the JVM be killed before that, a watchdog shell does the same.
  */
 final class LocalPgServer implements PgServer, AutoCloseable {
 
@@ -102,8 +102,7 @@ final class LocalPgServer implements PgServer, AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "local PostgreSQL " + this.majorVersion + " on 127.0.0.1:" + this.port + " in "
-				+ this.cluster.baseDir();
+		return "local PostgreSQL " + this.majorVersion + " on 127.0.0.1:" + this.port + " in " + this.cluster.baseDir();
 	}
 
 	@Override

@@ -22,7 +22,9 @@ public final class Pagila {
 	private Pagila() {
 	}
 
-	/** Creates database {@code db} (it must not exist) and loads pagila's schema and data. */
+	/**
+	 * Creates database {@code db} (it must not exist) and loads pagila's schema and data.
+	 */
 	public static void load(PgServer server, String db) {
 		Path directory = DIRECTORY.toAbsolutePath().normalize();
 		Assumptions.assumeTrue(Files.isDirectory(directory),

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * One running PostgreSQL server that integration tests may use freely: a superuser
- * with a password, reachable over TCP (password authentication, never trust) and
- * configured with {@code wal_level=logical}.
+ * One running PostgreSQL server that integration tests may use freely: a superuser with a
+ * password, reachable over TCP (password authentication, never trust) and configured with
+ * {@code wal_level=logical}.
  * <p>
  * The server is shared by every test class of the run, so a test creates its own
  * databases (unique names) and drops them, along with any replication slot it made.
@@ -96,8 +96,8 @@ public interface PgServer {
 				+ literal + " AND NOT active");
 		execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
 				+ " AND datname = " + literal);
-		execute("postgres", "DROP DATABASE IF EXISTS " + quoteIdentifier(name)
-				+ ((majorVersion() >= 13) ? " WITH (FORCE)" : ""));
+		execute("postgres",
+				"DROP DATABASE IF EXISTS " + quoteIdentifier(name) + ((majorVersion() >= 13) ? " WITH (FORCE)" : ""));
 	}
 
 	/**
@@ -105,9 +105,10 @@ public interface PgServer {
 	 * @throws IllegalStateException naming the script and carrying psql's stderr
 	 */
 	default void psql(String db, Path sqlFile) {
-		ChildProcess.run(List.of(tool("psql"), "-v", "ON_ERROR_STOP=1", "-X", "-q", "-h", host(), "-p",
-				Integer.toString(port()), "-U", superuser(), "-d", db, "-f", sqlFile.toAbsolutePath().toString()),
-				clientEnvironment(), Duration.ofMinutes(5))
+		ChildProcess
+			.run(List.of(tool("psql"), "-v", "ON_ERROR_STOP=1", "-X", "-q", "-h", host(), "-p",
+					Integer.toString(port()), "-U", superuser(), "-d", db, "-f", sqlFile.toAbsolutePath().toString()),
+					clientEnvironment(), Duration.ofMinutes(5))
 			.orThrow();
 	}
 

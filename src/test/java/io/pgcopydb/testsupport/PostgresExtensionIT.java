@@ -91,8 +91,8 @@ class PostgresExtensionIT {
 			assertThat(queryOne(source, db, "SELECT count(*) FROM public.measurements"))
 				.isEqualTo(Long.toString(SampleDatabase.MEASUREMENT_ROWS));
 			assertThat(queryOne(source, db, "SELECT count(*) FROM pg_largeobject_metadata")).isEqualTo("4");
-			assertThat(queryOne(source, db,
-					"SELECT count(*) FROM pg_inherits WHERE inhparent = 'sales.orders'::regclass"))
+			assertThat(
+					queryOne(source, db, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'sales.orders'::regclass"))
 				.isEqualTo("3");
 			assertThat(queryOne(source, db, "SELECT count(*) > 0 FROM sales.orders_default")).isEqualTo("t");
 			assertThat(queryOne(source, db, "SELECT price_with_tax FROM sales.products WHERE product_id = 1"))
@@ -122,8 +122,8 @@ class PostgresExtensionIT {
 		try {
 			SampleDatabase.load(source, "it_ext_compare_a");
 			SampleDatabase.load(target, "it_ext_compare_b");
-			assertThatCode(() -> DatabaseComparison.assertSameDatabase(source, "it_ext_compare_a", target,
-					"it_ext_compare_b"))
+			assertThatCode(
+					() -> DatabaseComparison.assertSameDatabase(source, "it_ext_compare_a", target, "it_ext_compare_b"))
 				.doesNotThrowAnyException();
 
 			target.execute("it_ext_compare_b",
@@ -167,7 +167,8 @@ class PostgresExtensionIT {
 	}
 
 	private static String queryOne(PgServer server, String db, String sql) {
-		try (Connection conn = server.connect(db); Statement statement = conn.createStatement();
+		try (Connection conn = server.connect(db);
+				Statement statement = conn.createStatement();
 				ResultSet rs = statement.executeQuery(sql)) {
 			assertThat(rs.next()).as("a row from %s", sql).isTrue();
 			return rs.getString(1);

@@ -21,15 +21,14 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * The source and target servers of one test run, and the choice of where they come
- * from.
+ * The source and target servers of one test run, and the choice of where they come from.
  * <p>
  * {@code -Dpg.mode=docker|local} forces a mode. By default: Testcontainers when a Docker
  * engine answers, else local binaries found in {@code PG_BINDIR}, else the newest
  * {@code /usr/lib/postgresql/N/bin}, else {@code pg_config --bindir}. When no mode works
- * the start fails with the remedy, never a silent skip: a green build without
- * integration tests would lie. Both servers start in parallel; a JVM shutdown hook
- * stops them should the test engine never close its store.
+ * the start fails with the remedy, never a silent skip: a green build without integration
+ * tests would lie. Both servers start in parallel; a JVM shutdown hook stops them should
+ * the test engine never close its store.
  */
 final class TestServers implements AutoCloseable {
 
@@ -104,11 +103,11 @@ final class TestServers implements AutoCloseable {
 	}
 
 	private static TestServers startLocally(boolean forced) {
-		Path binDir = findBinDir().orElseThrow(() -> new IllegalStateException((forced ? ""
-				: "No PostgreSQL for the integration tests: no Docker engine answers and ")
-				+ "no initdb was found in PG_BINDIR, /usr/lib/postgresql/<major>/bin or `pg_config --bindir`:"
-				+ " install the PostgreSQL server binaries (e.g. apt-get install postgresql-15), set PG_BINDIR,"
-				+ " or start Docker"));
+		Path binDir = findBinDir().orElseThrow(() -> new IllegalStateException(
+				(forced ? "" : "No PostgreSQL for the integration tests: no Docker engine answers and ")
+						+ "no initdb was found in PG_BINDIR, /usr/lib/postgresql/<major>/bin or `pg_config --bindir`:"
+						+ " install the PostgreSQL server binaries (e.g. apt-get install postgresql-15), set PG_BINDIR,"
+						+ " or start Docker"));
 		return startPair(() -> LocalPgServer.start(binDir, "source"), () -> LocalPgServer.start(binDir, "target"));
 	}
 

@@ -54,9 +54,9 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
  *
  * copyData runs one partition per table (--table-jobs threads, largest first);
  * buildIndexes one per index (--index-jobs threads), each started when its table's copy
- * partition is COMPLETED; vacuum one per table once its indexes are built. Every
- * tasklet runs without a repository transaction: a COPY may last hours, and the
- * embedded repository must stay writable meanwhile.
+ * partition is COMPLETED; vacuum one per table once its indexes are built. Every tasklet
+ * runs without a repository transaction: a COPY may last hours, and the embedded
+ * repository must stay writable meanwhile.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CopyProperties.class)
@@ -109,8 +109,7 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	Step dumpSchemaStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot,
-			SchemaArchives archives) {
+	Step dumpSchemaStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, SchemaArchives archives) {
 		return tasklet(repository, StepNames.DUMP_SCHEMA, new DumpSchemaTasklet(request, snapshot, archives));
 	}
 
@@ -126,8 +125,8 @@ class CloneJobConfiguration {
 		Step worker = tasklet(repository, StepNames.COPY_TABLE, new CopyTableTasklet(request, snapshot, plan,
 				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
 		return partitioned(repository, StepNames.COPY_DATA, StepNames.COPY_TABLE, worker, copyPartitioner,
-				new DependentPartitionHandler(worker, copyExecutor, repository, board,
-						List.of(), properties.dependencyPollInterval()));
+				new DependentPartitionHandler(worker, copyExecutor, repository, board, List.of(),
+						properties.dependencyPollInterval()));
 	}
 
 	@Bean
@@ -137,8 +136,8 @@ class CloneJobConfiguration {
 		Step worker = tasklet(repository, StepNames.BUILD_INDEX,
 				new BuildIndexTasklet(request, plan, new IndexBuilder(properties.maintenanceWorkMem()), tracker));
 		return partitioned(repository, StepNames.BUILD_INDEXES, StepNames.BUILD_INDEX, worker, indexPartitioner,
-				new DependentPartitionHandler(worker, indexExecutor, repository, board,
-						List.of(StepNames.COPY_DATA), properties.dependencyPollInterval()));
+				new DependentPartitionHandler(worker, indexExecutor, repository, board, List.of(StepNames.COPY_DATA),
+						properties.dependencyPollInterval()));
 	}
 
 	@Bean
@@ -163,8 +162,7 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan,
-			SchemaArchives archives) {
+	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
 		return tasklet(repository, StepNames.RESTORE_POST_DATA, new RestorePostDataTasklet(request, plan, archives));
 	}
 
@@ -283,7 +281,9 @@ class CloneJobConfiguration {
 		return executor;
 	}
 
-	/** Holds the snapshot for exactly the job's lifetime, and shows progress meanwhile. */
+	/**
+	 * Holds the snapshot for exactly the job's lifetime, and shows progress meanwhile.
+	 */
 	private static final class RunListener implements JobExecutionListener {
 
 		private final RunSnapshot snapshot;

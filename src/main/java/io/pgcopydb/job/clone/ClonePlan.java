@@ -36,25 +36,28 @@ class ClonePlan {
 				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
 			}
 			int[] ordinal = { 0 };
-			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_TABLE (JOB_INSTANCE_ID, TABLE_OID, ORDINAL, SCHEMA_NAME, "
-					+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES, ESTIMATED_ROWS) "
-					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			this.jdbc.batchUpdate(
+					"INSERT INTO PGCOPYDB_PLAN_TABLE (JOB_INSTANCE_ID, TABLE_OID, ORDINAL, SCHEMA_NAME, "
+							+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES, ESTIMATED_ROWS) "
+							+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					tables.stream()
-						.map((t) -> new Object[] { instance, t.oid(), ordinal[0]++, t.schema(), t.name(), t.columnList(),
-								t.columnTypes(), flag(t.builtinTypes()), t.bytes(), t.estimatedRows() })
+						.map((t) -> new Object[] { instance, t.oid(), ordinal[0]++, t.schema(), t.name(),
+								t.columnList(), t.columnTypes(), flag(t.builtinTypes()), t.bytes(), t.estimatedRows() })
 						.toList());
-			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
-					+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
-					+ "IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY, TABLESPACE_NAME, COLUMN_STATISTICS) "
-					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-					indexes.stream()
-						.map((i) -> new Object[] { instance, i.oid(), i.tableOid(), i.schema(), i.tableName(), i.name(),
-								i.definition(), i.constraintOid(), i.constraintName(), i.constraintType(),
-								flag(i.deferrable()), flag(i.deferred()), flag(i.clustered()), flag(i.replicaIdentity()), i.tablespace(),
-								i.columnStatistics() })
-						.toList());
-			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_SEQUENCE (JOB_INSTANCE_ID, SEQUENCE_OID, SCHEMA_NAME, "
-					+ "SEQUENCE_NAME) VALUES (?, ?, ?, ?)",
+			this.jdbc
+				.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
+						+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
+						+ "IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY, TABLESPACE_NAME, COLUMN_STATISTICS) "
+						+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+						indexes.stream()
+							.map((i) -> new Object[] { instance, i.oid(), i.tableOid(), i.schema(), i.tableName(),
+									i.name(), i.definition(), i.constraintOid(), i.constraintName(), i.constraintType(),
+									flag(i.deferrable()), flag(i.deferred()), flag(i.clustered()),
+									flag(i.replicaIdentity()), i.tablespace(), i.columnStatistics() })
+							.toList());
+			this.jdbc.batchUpdate(
+					"INSERT INTO PGCOPYDB_PLAN_SEQUENCE (JOB_INSTANCE_ID, SEQUENCE_OID, SCHEMA_NAME, "
+							+ "SEQUENCE_NAME) VALUES (?, ?, ?, ?)",
 					sequences.stream().map((s) -> new Object[] { instance, s.oid(), s.schema(), s.name() }).toList());
 		});
 	}
@@ -91,7 +94,8 @@ class ClonePlan {
 				rs.getString("TABLE_NAME"), rs.getString("INDEX_NAME"), rs.getString("INDEX_DEFINITION"),
 				rs.getLong("CONSTRAINT_OID"), rs.getString("CONSTRAINT_NAME"), rs.getString("CONSTRAINT_TYPE"),
 				rs.getInt("IS_DEFERRABLE") != 0, rs.getInt("IS_DEFERRED") != 0, rs.getInt("IS_CLUSTERED") != 0,
-				rs.getInt("IS_REPLICA_IDENTITY") != 0, rs.getString("TABLESPACE_NAME"), rs.getString("COLUMN_STATISTICS"));
+				rs.getInt("IS_REPLICA_IDENTITY") != 0, rs.getString("TABLESPACE_NAME"),
+				rs.getString("COLUMN_STATISTICS"));
 	}
 
 	List<SourceSequence> sequences(long instance) {

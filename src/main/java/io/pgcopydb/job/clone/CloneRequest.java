@@ -6,9 +6,9 @@ import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.schema.PgTools;
 
 /**
- * A validated clone request, built by the command line and given to the job's
- * context. It holds the connection strings with their secrets, so it never goes into
- * job parameters: those carry only the redacted identity.
+ * A validated clone request, built by the command line and given to the job's context. It
+ * holds the connection strings with their secrets, so it never goes into job parameters:
+ * those carry only the redacted identity.
  *
  * @param snapshot a snapshot to adopt ({@code --snapshot}), or null to export one
  */

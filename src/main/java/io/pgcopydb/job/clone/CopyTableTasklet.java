@@ -29,8 +29,8 @@ import io.pgcopydb.progress.ProgressTracker;
 
 /**
  * One copy partition: one table, streamed from the snapshot into the target. The
- * partition completes only after the target committed, so COMPLETED in the
- * JobRepository means the rows are there.
+ * partition completes only after the target committed, so COMPLETED in the JobRepository
+ * means the rows are there.
  */
 class CopyTableTasklet implements Tasklet {
 

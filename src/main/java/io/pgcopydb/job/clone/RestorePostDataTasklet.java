@@ -22,8 +22,8 @@ import io.pgcopydb.schema.TocEntry;
 /**
  * Restores what the job did not build itself from the post-data archive: foreign keys,
  * triggers, rules, policies, comments, exclusion constraints, indexes of partitioned
- * tables, materialized view data. The indexes and constraints the job built are
- * commented out of the list by OID.
+ * tables, materialized view data. The indexes and constraints the job built are commented
+ * out of the list by OID.
  */
 class RestorePostDataTasklet implements Tasklet {
 

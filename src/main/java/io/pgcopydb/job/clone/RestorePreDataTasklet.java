@@ -58,10 +58,11 @@ class RestorePreDataTasklet implements Tasklet {
 		WorkDirectory dir = this.request.workDirectory();
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		Files.writeString(dir.preDataList(), toc.useList((entry) -> true));
-		this.archives.restore(this.request.target().connectionString(), dir.preDataArchive(), dir.preDataList(),
-				new SchemaArchives.RestoreOptions(this.request.restoreJobs(), this.request.dropIfExists(),
-						this.request.noOwner(), this.request.noAcl(), this.request.noComments()),
-				dir.pgRestoreLog());
+		this.archives
+			.restore(this.request.target().connectionString(), dir.preDataArchive(), dir.preDataList(),
+					new SchemaArchives.RestoreOptions(this.request.restoreJobs(), this.request.dropIfExists(),
+							this.request.noOwner(), this.request.noAcl(), this.request.noComments()),
+					dir.pgRestoreLog());
 		logger.info("Restored the pre-data section ({} archive entries) on the {}", toc.entries().size(),
 				this.request.target());
 		return RepeatStatus.FINISHED;
@@ -103,7 +104,8 @@ class RestorePreDataTasklet implements Tasklet {
 				String table = rs.getString("schema_name") + "." + rs.getString("table_name");
 				String referenced = rs.getString("referenced_schema") + "." + rs.getString("referenced_table");
 				if (planned.contains(table) || planned.contains(referenced)) {
-					drops.add("ALTER TABLE " + Identifiers.qualified(rs.getString("schema_name"), rs.getString("table_name"))
+					drops.add("ALTER TABLE "
+							+ Identifiers.qualified(rs.getString("schema_name"), rs.getString("table_name"))
 							+ " DROP CONSTRAINT IF EXISTS " + Identifiers.quote(rs.getString("constraint_name")));
 				}
 			}

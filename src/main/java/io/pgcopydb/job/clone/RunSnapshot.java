@@ -49,15 +49,19 @@ class RunSnapshot implements AutoCloseable {
 			connection.rollback();
 		}
 		catch (SQLException ex) {
-			throw new BadStateException("snapshot \"" + snapshotId + "\" cannot be used on the " + source + ": "
-					+ ex.getMessage().lines().findFirst().orElse("")
-					+ "; the session that exported it must stay open: restart it, or run without --snapshot", ex);
+			throw new BadStateException(
+					"snapshot \"" + snapshotId + "\" cannot be used on the " + source + ": "
+							+ ex.getMessage().lines().findFirst().orElse("")
+							+ "; the session that exported it must stay open: restart it, or run without --snapshot",
+					ex);
 		}
 		this.id = snapshotId;
 		return snapshotId;
 	}
 
-	/** The snapshot id; fails when this process holds none (a restart in a new process). */
+	/**
+	 * The snapshot id; fails when this process holds none (a restart in a new process).
+	 */
 	String id() {
 		String current = this.id;
 		if (current == null) {

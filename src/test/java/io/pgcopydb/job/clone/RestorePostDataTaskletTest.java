@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which post-data archive entries the restore skips because the job built them:
- * entries taken from {@code pg_restore --list} output of a PostgreSQL 15 archive.
+ * Which post-data archive entries the restore skips because the job built them: entries
+ * taken from {@code pg_restore --list} output of a PostgreSQL 15 archive.
  */
 class RestorePostDataTaskletTest {
 
@@ -77,8 +77,8 @@ class RestorePostDataTaskletTest {
 	@Test
 	void useListOfARealPostDataArchiveCommentsOutOnlyWhatWasBuilt() throws IOException {
 		ArchiveToc toc = ArchiveToc.parse(resource("toc/sample-pg15-post-data.list"));
-		String useList = toc.useList((entry) -> !RestorePostDataTasklet.isBuilt(entry, Set.of(16522L, 16505L),
-				Set.of(16499L, 16511L)));
+		String useList = toc
+			.useList((entry) -> !RestorePostDataTasklet.isBuilt(entry, Set.of(16522L, 16505L), Set.of(16499L, 16511L)));
 		List<String> skipped = useList.lines().filter((line) -> line.matches(";\\s*\\d+;.*")).toList();
 		assertThat(skipped).containsExactly(";3293; 2606 16499 CONSTRAINT app address address_pkey postgres",
 				";3297; 2606 16511 CONSTRAINT app my table my table pkey postgres",
