@@ -33,6 +33,7 @@ import io.pgcopydb.job.BatchContext;
 import io.pgcopydb.job.StepNames;
 import io.pgcopydb.job.clone.CloneRequest;
 import io.pgcopydb.pg.ServerVersion;
+import io.pgcopydb.progress.ProgressReporter;
 import io.pgcopydb.progress.RunSummary;
 import io.pgcopydb.schema.PgToolLocator;
 import io.pgcopydb.schema.PgTools;
@@ -115,6 +116,10 @@ final class CloneCommand implements Callable<Integer> {
 			LogSetup.attachFile(request.workDirectory().logFile());
 			logger.info("Cloning from {} to {}, work directory {}", request.source(), request.target(),
 					request.workDirectory().root());
+			if (ProgressReporter.interactive() && !this.debug) {
+				logger.info("Progress below; details in {}", request.workDirectory().logFile());
+				LogSetup.consoleWarningsOnly();
+			}
 			return run(request, logger);
 		}
 		catch (PgCopyException ex) {

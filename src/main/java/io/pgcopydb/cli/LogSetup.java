@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
@@ -33,6 +34,20 @@ final class LogSetup {
 				console.setEncoder(encoder("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n"));
 				console.start();
 			}
+		}
+	}
+
+	/**
+	 * While a progress bar owns the terminal, the console shows only warnings and errors:
+	 * interleaved INFO lines would break the bar. The log file keeps everything.
+	 */
+	static void consoleWarningsOnly() {
+		if (root().getAppender("stderr") instanceof ConsoleAppender<ILoggingEvent> console) {
+			ThresholdFilter filter = new ThresholdFilter();
+			filter.setLevel(Level.WARN.toString());
+			filter.setContext(console.getContext());
+			filter.start();
+			console.addFilter(filter);
 		}
 	}
 

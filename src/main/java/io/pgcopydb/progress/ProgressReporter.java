@@ -25,7 +25,7 @@ public final class ProgressReporter implements AutoCloseable {
 
 	private final ScheduledExecutorService scheduler;
 
-	private final ProgressBar bar;
+	private ProgressBar bar;
 
 	private ProgressReporter(ProgressTracker tracker, boolean terminal, Duration interval) {
 		this.tracker = tracker;
@@ -35,35 +35,45 @@ public final class ProgressReporter implements AutoCloseable {
 			return thread;
 		});
 		if (terminal) {
+			this.scheduler.scheduleAtFixedRate(this::draw, 0, 500, TimeUnit.MILLISECONDS);
+		}
+		else {
+			long millis = Math.max(100, interval.toMillis());
+			this.scheduler.scheduleAtFixedRate(this::log, millis, millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Starts reporting: a bar when {@link #interactive()}, else periodic log lines. */
+	public static ProgressReporter start(ProgressTracker tracker, Duration interval) {
+		return new ProgressReporter(tracker, interactive(), interval);
+	}
+
+	/**
+	 * Whether a person watches a terminal that can redraw a line: an interactive console
+	 * (on JDK 17, none when stdin or stdout is redirected) on a terminal type other than
+	 * "dumb". Cron and Control-M jobs have no console.
+	 */
+	public static boolean interactive() {
+		String term = System.getenv("TERM");
+		return System.console() != null && term != null && !term.equals("dumb");
+	}
+
+	private synchronized void draw() {
+		ProgressSnapshot now = this.tracker.snapshot();
+		if (now.tablesTotal() == 0 && now.indexesTotal() == 0) {
+			return;
+		}
+		if (this.bar == null) {
+			// drawn once the plan is known, so it never shows 0/0
 			this.bar = new ProgressBarBuilder().setTaskName("copy")
-				.setInitialMax(1)
+				.setInitialMax(Math.max(1, now.tableBytesTotal()))
 				.setStyle(ProgressBarStyle.ASCII)
 				.setUnit(" MB", 1 << 20)
 				.setUpdateIntervalMillis(500)
 				.showSpeed()
 				.setConsumer(new ConsoleProgressBarConsumer(System.err))
 				.build();
-			this.scheduler.scheduleAtFixedRate(this::draw, 0, 500, TimeUnit.MILLISECONDS);
 		}
-		else {
-			this.bar = null;
-			long millis = Math.max(1000, interval.toMillis());
-			this.scheduler.scheduleAtFixedRate(this::log, millis, millis, TimeUnit.MILLISECONDS);
-		}
-	}
-
-	/**
-	 * Starts reporting; a terminal means an interactive console on a terminal type that
-	 * can redraw.
-	 */
-	public static ProgressReporter start(ProgressTracker tracker, Duration interval) {
-		String term = System.getenv("TERM");
-		boolean terminal = System.console() != null && term != null && !term.equals("dumb");
-		return new ProgressReporter(tracker, terminal, interval);
-	}
-
-	private void draw() {
-		ProgressSnapshot now = this.tracker.snapshot();
 		this.bar.maxHint(Math.max(1, now.tableBytesTotal()));
 		this.bar.stepTo(now.tableBytesDone());
 		this.bar.setExtraMessage(String.format(" tables %d/%d, indexes %d/%d%s", now.tablesDone(), now.tablesTotal(),
@@ -93,11 +103,12 @@ public final class ProgressReporter implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		this.scheduler.shutdownNow();
 		if (this.bar != null) {
 			draw();
 			this.bar.close();
+			this.bar = null;
 		}
 	}
 

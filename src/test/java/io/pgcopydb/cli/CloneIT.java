@@ -36,9 +36,11 @@ class CloneIT {
 		prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
 
-		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "clone", "--source", servers.source().uri(db), "--target",
-				servers.target().uri(db), "--dir", dir.toString(), "--table-jobs", "4", "--index-jobs", "4",
-				"--restore-jobs", "2");
+		// not a terminal: progress comes as log lines, here every 100 ms through the
+		// documented environment override of pgcopydb.copy.progress-interval
+		PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_COPY_PROGRESSINTERVAL", "100ms"), "clone", "--source",
+				servers.source().uri(db), "--target", servers.target().uri(db), "--dir", dir.toString(), "--table-jobs",
+				"4", "--index-jobs", "4", "--restore-jobs", "2");
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
@@ -46,6 +48,11 @@ class CloneIT {
 		assertThat(tablesNeverAnalyzed(servers.target(), db)).isEmpty();
 		assertThat(run.stdout()).contains("copyData", "buildIndexes", "restorePostData", "Total wall time")
 			.doesNotContain("FAILED");
+		assertThat(run.stdout().lines().filter((line) -> line.startsWith("copyData"))).singleElement()
+			.asString()
+			.contains("COMPLETED", "14/14", " " + totalRows(servers.source(), db) + " ");
+		assertThat(run.stderr().lines().filter((line) -> line.contains("Progress: "))).isNotEmpty()
+			.allSatisfy((line) -> assertThat(line).containsPattern("tables \\d+/14, \\d+ MB of \\d+ MB"));
 		cleanup(servers, db);
 	}
 
@@ -75,6 +82,21 @@ class CloneIT {
 	static void cleanup(PgServers servers, String db) {
 		servers.source().dropDatabase(db);
 		servers.target().dropDatabase(db);
+	}
+
+	/**
+	 * Rows of every table COPY moves (ordinary tables and partitions; a materialized view
+	 * is refreshed by post-data instead), as a user would add them up on the source.
+	 */
+	private static long totalRows(PgServer server, String db) throws SQLException {
+		long total = 0;
+		for (String table : strings(server, db,
+				"SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+						+ "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+						+ "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'")) {
+			total += Long.parseLong(strings(server, db, "SELECT count(*) FROM " + table).get(0));
+		}
+		return total;
 	}
 
 	private static List<String> invalidIndexes(PgServer server, String db) throws SQLException {
