@@ -22,8 +22,8 @@ import io.pgcopydb.error.BadArgumentsException;
  * A PostgreSQL connection string as pgcopydb users write it (--source, --target,
  * PGCOPYDB_SOURCE_PGURI, PGCOPYDB_TARGET_PGURI): a libpq URI
  * ({@code postgres://user:pass@host:5432/db?sslmode=require}) or keyword/value pairs
- * ({@code host=127.0.0.1 dbname=pagila password='se cr\'et'}), resolved the way libpq
- * resolves it (see <a href=
+ * ({@code host=127.0.0.1 dbname=pagila application_name='my app'}), resolved the way
+ * libpq resolves it (see <a href=
  * "https://www.postgresql.org/docs/current/libpq-connect.html">libpq-connect</a>):
  * missing values come from PGHOST, PGPORT, PGUSER, PGDATABASE and the other PG*
  * variables, then from libpq's defaults; the password from the string, else PGPASSWORD,
@@ -39,6 +39,9 @@ import io.pgcopydb.error.BadArgumentsException;
  * database, user and the other keywords), never the password.
  */
 public final class ConnectionString {
+
+	/** What a secret shows as wherever a connection string is printed. */
+	static final String MASK = "****";
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectionString.class);
 
@@ -248,7 +251,7 @@ public final class ConnectionString {
 	private String render(boolean redacted) {
 		StringBuilder uri = new StringBuilder("postgres://").append(percentEncode(this.user));
 		if (redacted && this.passwordSources.given() != null) {
-			uri.append(":****");
+			uri.append(':').append(MASK);
 		}
 		uri.append('@').append(uriHost(this.host)).append(':').append(this.port);
 		uri.append('/').append(percentEncode(this.database));
@@ -258,7 +261,7 @@ public final class ConnectionString {
 			separator = '&';
 		}
 		if (redacted && this.passwordSources.sslPassword() != null) {
-			uri.append(separator).append("sslpassword=****");
+			uri.append(separator).append("sslpassword=").append(MASK);
 		}
 		return uri.toString();
 	}

@@ -146,7 +146,7 @@ final class ConninfoParser {
 
 	private BadArgumentsException afterSecret(String example) {
 		String remedy = example.equals(ConnectionString.URI_EXAMPLE) ? "percent-encode '&' as %26 and '=' as %3D in it"
-				: "enclose it in single quotes, e.g. password='two words'";
+				: "enclose the value in single quotes, as in application_name='two words'";
 		return invalid("unexpected text after the " + this.previousKey + " value; if the " + this.previousKey
 				+ " contains such characters, " + remedy, example);
 	}
