@@ -8,20 +8,19 @@
 SELECT c.oid AS table_oid,
        n.nspname AS schema_name,
        c.relname AS table_name,
-       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_list,
-       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, NULL),
-                                     E'\n' ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_types,
-       (SELECT COALESCE(pg_catalog.bool_and(a.atttypid < 16384), true)
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS builtin_types,
-       pg_catalog.pg_table_size(c.oid) AS table_bytes,
-       GREATEST(c.reltuples, 0)::bigint AS estimated_rows
+       cols.column_list,
+       cols.column_types,
+       cols.builtin_types,
+       pg_catalog.pg_table_size(c.oid) AS table_bytes
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ CROSS JOIN LATERAL (
+       SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) AS column_list,
+              pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, NULL),
+                                    E'\n' ORDER BY a.attnum) AS column_types,
+              COALESCE(pg_catalog.bool_and(a.atttypid < 16384), true) AS builtin_types
+         FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') cols
  WHERE c.relkind = 'r'
    AND c.relpersistence IN ('p', 'u')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')

@@ -20,11 +20,9 @@ public final class CatalogReader {
 	}
 
 	public List<SourceTable> tables() throws SQLException {
-		return query("list_tables",
-				(rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
-						rs.getString("table_name"), nullToEmpty(rs.getString("column_list")),
-						nullToEmpty(rs.getString("column_types")), rs.getBoolean("builtin_types"),
-						rs.getLong("table_bytes"), rs.getLong("estimated_rows")));
+		return query("list_tables", (rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
+				rs.getString("table_name"), nullToEmpty(rs.getString("column_list")),
+				nullToEmpty(rs.getString("column_types")), rs.getBoolean("builtin_types"), rs.getLong("table_bytes")));
 	}
 
 	public List<SourceIndex> indexes() throws SQLException {

@@ -12,7 +12,7 @@ import io.pgcopydb.pg.Identifiers;
  * @param bytes on-disk size on the source (pg_table_size), for ordering and progress
  */
 public record SourceTable(long oid, String schema, String name, String columnList, String columnTypes,
-		boolean builtinTypes, long bytes, long estimatedRows) {
+		boolean builtinTypes, long bytes) {
 
 	public String qualifiedName() {
 		return Identifiers.qualified(this.schema, this.name);

@@ -1,11 +1,6 @@
 package io.pgcopydb.cli;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.slf4j.Logger;
@@ -48,9 +43,6 @@ import io.pgcopydb.schema.PgTools;
 		description = "Clone an entire database from the source to the target: schema, data, indexes, constraints, "
 				+ "sequences, large objects, then VACUUM ANALYZE.")
 final class CloneCommand implements Callable<Integer> {
-
-	private static final Map<String, String> PARTITION_STEPS = Map.of(StepNames.COPY_TABLE, StepNames.COPY_DATA,
-			StepNames.BUILD_INDEX, StepNames.BUILD_INDEXES, StepNames.VACUUM_TABLE, StepNames.VACUUM);
 
 	@Option(names = "--source", paramLabel = "<uri>",
 			description = "Source database connection string, URI or key=value (default: $PGCOPYDB_SOURCE_PGURI).")
@@ -140,13 +132,9 @@ final class CloneCommand implements Callable<Integer> {
 		PgEndpoint sourceEndpoint = endpoint(Side.SOURCE, this.source);
 		PgEndpoint targetEndpoint = endpoint(Side.TARGET, this.target);
 		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
-		ServerVersion sourceVersion = serverVersion(sourceEndpoint);
-		ServerVersion targetVersion = serverVersion(targetEndpoint);
-		String pgBinEnv = System.getenv("PGCOPYDB_PG_BIN");
-		Path bin = (this.pgBin != null) ? this.pgBin : null;
-		PgTools tools = new PgToolLocator(bin, System.getenv()).locate(sourceVersion.major());
-		LoggerFactory.getLogger(CloneCommand.class)
-			.debug("using {} {} (PGCOPYDB_PG_BIN={})", tools.pgDump().path(), tools.pgDump().version(), pgBinEnv);
+		ServerVersion sourceVersion = sourceEndpoint.serverVersion();
+		ServerVersion targetVersion = targetEndpoint.serverVersion();
+		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(sourceVersion.major());
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
@@ -166,7 +154,7 @@ final class CloneCommand implements Callable<Integer> {
 				.addLong("index-jobs", (long) request.indexJobs(), false)
 				.toJobParameters();
 			JobExecution execution = operator.start(job, parameters);
-			System.out.print(RunSummary.render(execution, PARTITION_STEPS));
+			System.out.print(RunSummary.render(execution, StepNames.PARTITION_MANAGERS));
 			System.out.flush();
 			return outcome(execution, request, logger);
 		}
@@ -207,18 +195,6 @@ final class CloneCommand implements Callable<Integer> {
 					+ " <connection string> or set " + side.environmentVariable());
 		}
 		return new PgEndpoint(side, ConnectionString.parse(raw, side.option()));
-	}
-
-	private static ServerVersion serverVersion(PgEndpoint endpoint) {
-		try (Connection connection = endpoint.connect("check");
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
-			rs.next();
-			return new ServerVersion(Integer.parseInt(rs.getString(1)));
-		}
-		catch (SQLException ex) {
-			throw endpoint.failure("reading the server version", ex);
-		}
 	}
 
 	private static void positive(String option, int value) {

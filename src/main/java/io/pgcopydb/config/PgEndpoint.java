@@ -2,10 +2,13 @@ package io.pgcopydb.config;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.pg.SqlStates;
 
 /**
@@ -25,10 +28,6 @@ public final class PgEndpoint {
 		this.connectionString = connectionString;
 	}
 
-	public Side side() {
-		return this.side;
-	}
-
 	public ConnectionString connectionString() {
 		return this.connectionString;
 	}
@@ -45,6 +44,19 @@ public final class PgEndpoint {
 		}
 		catch (SQLException ex) {
 			throw connectFailure(ex);
+		}
+	}
+
+	/** The server's version ({@code server_version_num}), read on a short session. */
+	public ServerVersion serverVersion() {
+		try (Connection connection = connect("check");
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
+			rs.next();
+			return new ServerVersion(Integer.parseInt(rs.getString(1)));
+		}
+		catch (SQLException ex) {
+			throw failure("reading the server version", ex);
 		}
 	}
 

@@ -43,6 +43,17 @@ public record WorkDirectory(Path root) {
 		}
 	}
 
+	/** Writes a file of the run (a restore list); a failure names the file and --dir. */
+	public Path write(Path file, String content) {
+		try {
+			return Files.writeString(file, content);
+		}
+		catch (IOException ex) {
+			throw new BadConfigException("cannot write " + file + " (" + ex.getClass().getSimpleName() + ": "
+					+ ex.getMessage() + "): check the free space and permissions of --dir " + this.root, ex);
+		}
+	}
+
 	public Path repositoryFile() {
 		return this.root.resolve("pgcopydb.db");
 	}

@@ -10,6 +10,7 @@ import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
 import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.config.Side;
 
 /**
  * Copies large objects, keeping their OIDs (columns of type oid refer to them). The
@@ -35,35 +36,49 @@ public final class LargeObjectCopier {
 	 * @param source a connection inside the run's snapshot (large objects need a
 	 * transaction)
 	 * @return the number of large objects and bytes copied
+	 * @throws CopyException naming the side that failed; the target's open batch is
+	 * rolled back
 	 */
-	public CopyResult copy(Connection source, Connection target) throws SQLException {
-		target.setAutoCommit(false);
-		LargeObjectManager from = source.unwrap(PGConnection.class).getLargeObjectAPI();
+	public CopyResult copy(Connection source, Connection target) throws CopyException {
+		try {
+			target.setAutoCommit(false);
+			return copyAll(source, target);
+		}
+		catch (CopyException ex) {
+			rollbackQuietly(target);
+			throw ex;
+		}
+		catch (SQLException ex) {
+			rollbackQuietly(target);
+			throw new CopyException(Side.TARGET, ex);
+		}
+	}
+
+	private CopyResult copyAll(Connection source, Connection target) throws CopyException, SQLException {
 		LargeObjectManager to = target.unwrap(PGConnection.class).getLargeObjectAPI();
 		long objects = 0;
 		long bytes = 0;
 		byte[] chunk = new byte[CHUNK];
-		try (PreparedStatement list = source.prepareStatement(SqlFiles.load("list_large_objects"));
-				PreparedStatement exists = target
-					.prepareStatement("SELECT 1 FROM pg_catalog.pg_largeobject_metadata WHERE oid = ?");
-				PreparedStatement create = target.prepareStatement("SELECT pg_catalog.lo_create(?)")) {
-			list.setFetchSize(10_000);
-			try (ResultSet rs = list.executeQuery()) {
-				while (rs.next()) {
-					long oid = rs.getLong(1);
-					ensureExists(exists, create, oid);
-					bytes += copyOne(from, to, oid, chunk);
-					if (++objects % this.batchSize == 0) {
-						target.commit();
-					}
+		try (PreparedStatement exists = target
+			.prepareStatement("SELECT 1 FROM pg_catalog.pg_largeobject_metadata WHERE oid = ?");
+				PreparedStatement create = target.prepareStatement("SELECT pg_catalog.lo_create(?)");
+				SourceObjects sourceObjects = new SourceObjects(source)) {
+			for (long oid = sourceObjects.next(); oid != 0; oid = sourceObjects.next()) {
+				ensureExists(exists, create, oid);
+				LargeObject out = to.open(oid, LargeObjectManager.WRITE);
+				try {
+					out.truncate64(0);
+					bytes += sourceObjects.copyInto(oid, out, chunk);
+				}
+				finally {
+					out.close();
+				}
+				if (++objects % this.batchSize == 0) {
+					target.commit();
 				}
 			}
-			target.commit();
 		}
-		catch (SQLException | RuntimeException ex) {
-			target.rollback();
-			throw ex;
-		}
+		target.commit();
 		return new CopyResult(objects, bytes);
 	}
 
@@ -78,28 +93,102 @@ public final class LargeObjectCopier {
 		create.execute();
 	}
 
-	private static long copyOne(LargeObjectManager from, LargeObjectManager to, long oid, byte[] chunk)
-			throws SQLException {
-		long copied = 0;
-		LargeObject in = from.open(oid, LargeObjectManager.READ);
+	private static void rollbackQuietly(Connection connection) {
 		try {
-			LargeObject out = to.open(oid, LargeObjectManager.WRITE);
+			connection.rollback();
+		}
+		catch (SQLException ignored) {
+			// the connection is broken; closing it rolls back on the server
+		}
+	}
+
+	/**
+	 * The source side: the list of large objects and their contents, every failure
+	 * SOURCE.
+	 */
+	private static final class SourceObjects implements AutoCloseable {
+
+		private final LargeObjectManager from;
+
+		private final PreparedStatement list;
+
+		private final ResultSet rows;
+
+		SourceObjects(Connection source) throws CopyException {
 			try {
-				out.truncate64(0);
-				int read;
-				while ((read = in.read(chunk, 0, chunk.length)) > 0) {
+				this.from = source.unwrap(PGConnection.class).getLargeObjectAPI();
+				this.list = source.prepareStatement(SqlFiles.load("list_large_objects"));
+				this.list.setFetchSize(10_000);
+				this.rows = this.list.executeQuery();
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.SOURCE, ex);
+			}
+		}
+
+		/** The next OID, 0 when done (large object OIDs are never 0). */
+		long next() throws CopyException {
+			try {
+				return this.rows.next() ? this.rows.getLong(1) : 0;
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.SOURCE, ex);
+			}
+		}
+
+		long copyInto(long oid, LargeObject out, byte[] chunk) throws CopyException, SQLException {
+			long copied = 0;
+			LargeObject in = open(oid);
+			try {
+				for (int read = read(in, chunk); read > 0; read = read(in, chunk)) {
 					out.write(chunk, 0, read);
 					copied += read;
 				}
 			}
 			finally {
-				out.close();
+				close(in);
+			}
+			return copied;
+		}
+
+		private LargeObject open(long oid) throws CopyException {
+			try {
+				return this.from.open(oid, LargeObjectManager.READ);
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.SOURCE, ex);
 			}
 		}
-		finally {
-			in.close();
+
+		private static int read(LargeObject in, byte[] chunk) throws CopyException {
+			try {
+				return in.read(chunk, 0, chunk.length);
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.SOURCE, ex);
+			}
 		}
-		return copied;
+
+		private static void close(LargeObject in) throws CopyException {
+			try {
+				in.close();
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.SOURCE, ex);
+			}
+		}
+
+		@Override
+		public void close() throws CopyException {
+			try {
+				this.rows.close();
+				this.list.close();
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.SOURCE, ex);
+			}
+		}
+
 	}
 
 }

@@ -41,10 +41,10 @@ public final class TableCopier {
 	 * Copies {@code table} and commits on the target.
 	 * @param binary COPY in binary format (see {@link CopyFormat} for when that is safe)
 	 * @param progress receives the number of bytes streamed since its previous call
-	 * @throws TableCopyException naming the side that failed; the target is rolled back
+	 * @throws CopyException naming the side that failed; the target is rolled back
 	 */
 	public CopyResult copy(Connection source, Connection target, SourceTable table, boolean binary,
-			LongConsumer progress) throws TableCopyException {
+			LongConsumer progress) throws CopyException {
 		String columns = table.columnList().isEmpty() ? "" : " (" + table.columnList() + ")";
 		String format = binary ? "FORMAT binary" : "FORMAT text";
 		try {
@@ -59,29 +59,30 @@ public final class TableCopier {
 							counter);
 				}
 				catch (SQLException ex) {
-					throw new TableCopyException(Side.SOURCE, ex);
+					throw new CopyException(Side.SOURCE, ex);
 				}
 				catch (IOException ex) {
 					// the target refused a buffer: PGCopyOutputStream wraps its
 					// SQLException
-					throw new TableCopyException(Side.TARGET, asSqlException(ex));
+					throw new CopyException(Side.TARGET, asSqlException(ex));
 				}
+				counter.publish();
 				rows = into.endCopy();
 			}
 			target.commit();
 			return new CopyResult(rows, counter.count);
 		}
-		catch (TableCopyException ex) {
+		catch (CopyException ex) {
 			rollbackQuietly(target);
 			throw ex;
 		}
 		catch (SQLException ex) {
 			rollbackQuietly(target);
-			throw new TableCopyException(Side.TARGET, ex);
+			throw new CopyException(Side.TARGET, ex);
 		}
 		catch (IOException ex) {
 			rollbackQuietly(target);
-			throw new TableCopyException(Side.TARGET, asSqlException(ex));
+			throw new CopyException(Side.TARGET, asSqlException(ex));
 		}
 	}
 
@@ -128,12 +129,20 @@ public final class TableCopier {
 		}
 	}
 
-	/** Counts bytes on their way to the target and reports them, without buffering. */
+	/**
+	 * Counts bytes on their way to the target, without buffering. PgJDBC writes one row
+	 * per call, so progress is published about every {@link #PUBLISH_EVERY} bytes, not
+	 * per row: the consumer's atomic add stays off the per-row path.
+	 */
 	private static final class CountingOutputStream extends FilterOutputStream {
+
+		private static final int PUBLISH_EVERY = 64 * 1024;
 
 		private final LongConsumer progress;
 
 		private long count;
+
+		private long unpublished;
 
 		CountingOutputStream(OutputStream out, LongConsumer progress) {
 			super(out);
@@ -143,15 +152,28 @@ public final class TableCopier {
 		@Override
 		public void write(byte[] bytes, int offset, int length) throws IOException {
 			this.out.write(bytes, offset, length);
-			this.count += length;
-			this.progress.accept(length);
+			counted(length);
 		}
 
 		@Override
 		public void write(int b) throws IOException {
 			this.out.write(b);
-			this.count++;
-			this.progress.accept(1);
+			counted(1);
+		}
+
+		private void counted(int length) {
+			this.count += length;
+			this.unpublished += length;
+			if (this.unpublished >= PUBLISH_EVERY) {
+				publish();
+			}
+		}
+
+		void publish() {
+			if (this.unpublished > 0) {
+				this.progress.accept(this.unpublished);
+				this.unpublished = 0;
+			}
 		}
 
 	}

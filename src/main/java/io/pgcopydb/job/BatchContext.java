@@ -5,9 +5,17 @@ import java.util.Map;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
+import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.ComponentScan;
 
 import io.pgcopydb.config.WorkDirectory;
 
@@ -18,7 +26,13 @@ import io.pgcopydb.config.WorkDirectory;
  * {@code list progress} can read it while a job writes; IMMEDIATE transactions, so
  * concurrent partition updates queue instead of failing with SQLITE_BUSY).
  */
-@SpringBootApplication(scanBasePackages = { "io.pgcopydb.job", "io.pgcopydb.progress" })
+@SpringBootConfiguration
+@ComponentScan({ "io.pgcopydb.job", "io.pgcopydb.progress" })
+// Only what a command uses: evaluating Boot's whole auto-configuration list costs
+// hundreds of milliseconds on every invocation, and schedulers start many.
+@ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, DataSourceAutoConfiguration.class,
+		DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+		JdbcTemplateAutoConfiguration.class, BatchJdbcAutoConfiguration.class })
 public class BatchContext {
 
 	/**

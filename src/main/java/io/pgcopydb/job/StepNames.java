@@ -1,5 +1,7 @@
 package io.pgcopydb.job;
 
+import java.util.Map;
+
 /**
  * Job and step names. They are stored in the JobRepository and restart matches on them:
  * never rename one.
@@ -39,6 +41,10 @@ public final class StepNames {
 
 	/** Spring Batch joins a partition step's name and its partition key with this. */
 	public static final String PARTITION_SEPARATOR = ":";
+
+	/** Worker step name to the manager step its partitions belong to, for summaries. */
+	public static final Map<String, String> PARTITION_MANAGERS = Map.of(COPY_TABLE, COPY_DATA, BUILD_INDEX,
+			BUILD_INDEXES, VACUUM_TABLE, VACUUM);
 
 	private StepNames() {
 	}

@@ -12,15 +12,9 @@ import java.sql.SQLException;
  */
 public final class SqlStates {
 
-	public static final String INVALID_PASSWORD = "28P01";
-
-	public static final String INVALID_AUTHORIZATION = "28000";
-
 	public static final String INVALID_CATALOG_NAME = "3D000";
 
 	public static final String INSUFFICIENT_PRIVILEGE = "42501";
-
-	public static final String QUERY_CANCELED = "57014";
 
 	private SqlStates() {
 	}
@@ -31,10 +25,6 @@ public final class SqlStates {
 
 	public static boolean isConnection(String sqlState) {
 		return sqlState != null && sqlState.startsWith("08");
-	}
-
-	public static boolean isRetryable(String sqlState) {
-		return isConnection(sqlState) || "40001".equals(sqlState) || "40P01".equals(sqlState);
 	}
 
 	/**

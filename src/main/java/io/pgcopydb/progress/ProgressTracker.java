@@ -26,7 +26,8 @@ public class ProgressTracker {
 
 	private final AtomicLong doneTableBytes = new AtomicLong();
 
-	private final AtomicLong streamedBytes = new AtomicLong();
+	/** Bytes streamed by tables that are done; in-flight tables hold their own. */
+	private final AtomicLong doneStreamedBytes = new AtomicLong();
 
 	private final AtomicLong rows = new AtomicLong();
 
@@ -66,12 +67,15 @@ public class ProgressTracker {
 
 	public ProgressSnapshot snapshot() {
 		long estimate = this.doneTableBytes.get();
+		long streamed = this.doneStreamedBytes.get();
 		for (TableProgress table : this.inFlight.values()) {
-			estimate += Math.min(table.streamed.get(), table.tableBytes);
+			long tableStreamed = table.streamed.get();
+			estimate += Math.min(tableStreamed, table.tableBytes);
+			streamed += tableStreamed;
 		}
 		List<String> current = this.inFlight.keySet().stream().sorted().toList();
 		return new ProgressSnapshot(this.tablesTotal, this.tablesDone.get(), current, this.tableBytesTotal,
-				Math.min(estimate, this.tableBytesTotal), this.streamedBytes.get(), this.rows.get(), this.indexesTotal,
+				Math.min(estimate, this.tableBytesTotal), streamed, this.rows.get(), this.indexesTotal,
 				this.indexesDone.get(), Duration.between(this.started, Instant.now()));
 	}
 
@@ -92,17 +96,20 @@ public class ProgressTracker {
 		@Override
 		public void accept(long bytes) {
 			this.streamed.addAndGet(bytes);
-			ProgressTracker.this.streamedBytes.addAndGet(bytes);
 		}
 
 		public void done(long copiedRows) {
 			ProgressTracker.this.inFlight.remove(this.name);
+			ProgressTracker.this.doneStreamedBytes.addAndGet(this.streamed.get());
 			ProgressTracker.this.rows.addAndGet(copiedRows);
 			ProgressTracker.this.doneTableBytes.addAndGet(this.tableBytes);
 			ProgressTracker.this.tablesDone.incrementAndGet();
 		}
 
-		/** The copy failed: its streamed bytes stay counted as streamed, not as done. */
+		/**
+		 * The copy failed and was rolled back: its bytes count as neither done nor
+		 * streamed.
+		 */
 		public void failed() {
 			ProgressTracker.this.inFlight.remove(this.name);
 		}

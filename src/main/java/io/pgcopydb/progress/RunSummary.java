@@ -21,6 +21,12 @@ import org.springframework.batch.core.step.StepExecution;
  */
 public final class RunSummary {
 
+	/**
+	 * Step execution context key: bytes moved by the step, which the summary adds up.
+	 * Steps that move data record it; the summary reads nothing else from contexts.
+	 */
+	public static final String BYTES_KEY = "bytes";
+
 	private RunSummary() {
 	}
 
@@ -113,7 +119,7 @@ public final class RunSummary {
 			this.status = step.getStatus().toString();
 			this.duration = between(step.getStartTime(), step.getEndTime());
 			this.ownCount = step.getWriteCount();
-			this.ownBytes = step.getExecutionContext().getLong("bytes", 0L);
+			this.ownBytes = step.getExecutionContext().getLong(BYTES_KEY, 0L);
 		}
 
 		void partition(StepExecution step) {
@@ -122,7 +128,7 @@ public final class RunSummary {
 				this.partsDone++;
 			}
 			this.partCount += step.getWriteCount();
-			this.partBytes += step.getExecutionContext().getLong("bytes", 0L);
+			this.partBytes += step.getExecutionContext().getLong(BYTES_KEY, 0L);
 		}
 
 		long count() {

@@ -62,9 +62,15 @@ class CloneIT {
 		prepare(servers, db);
 		Pagila.load(servers.source(), db);
 
-		PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db),
-				"PGCOPYDB_TARGET_PGURI", servers.target().uri(db), "PGCOPYDB_TABLE_JOBS", "4"), "clone", "--dir",
-				dir.toString());
+		// the tutorial's way: connection strings from the environment; the source in
+		// key=value form with its password from PGPASSWORD, the target a URI whose own
+		// password must win over PGPASSWORD (for pg_restore too)
+		String sourceKeyValue = String.format("host=%s port=%d dbname=%s user=%s", servers.source().host(),
+				servers.source().port(), db, servers.source().superuser());
+		PgCopyDbRun run = PgCopyDbRun.run(
+				Map.of("PGCOPYDB_SOURCE_PGURI", sourceKeyValue, "PGPASSWORD", servers.source().superuserPassword(),
+						"PGCOPYDB_TARGET_PGURI", servers.target().uri(db), "PGCOPYDB_TABLE_JOBS", "4"),
+				"clone", "--dir", dir.toString());
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TableCopierFormatTest {
 
 	private static final SourceTable BUILTIN = new SourceTable(1, "public", "t", "id, amount",
-			"id integer\namount numeric", true, 8192, 10);
+			"id integer\namount numeric", true, 8192);
 
 	private static final Set<String> SAME_TYPES = Set.of("id integer", "amount numeric");
 
@@ -48,14 +48,14 @@ class TableCopierFormatTest {
 	@Test
 	void autoFallsBackToTextForUserDefinedTypes() {
 		SourceTable withEnum = new SourceTable(2, "public", "t", "id, mood", "id integer\nmood public.mood", false,
-				8192, 10);
+				8192);
 		assertThat(TableCopier.useBinary(CopyFormat.AUTO, withEnum, true, Set.of("id integer", "mood public.mood")))
 			.isFalse();
 	}
 
 	@Test
 	void autoUsesTextForATableWithoutColumns() {
-		SourceTable empty = new SourceTable(3, "public", "t", "", "", true, 0, 0);
+		SourceTable empty = new SourceTable(3, "public", "t", "", "", true, 0);
 		assertThat(TableCopier.useBinary(CopyFormat.AUTO, empty, true, Set.of())).isFalse();
 	}
 

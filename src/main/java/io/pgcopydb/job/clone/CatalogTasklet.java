@@ -15,7 +15,6 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
-import io.pgcopydb.catalog.SourceSnapshot;
 import io.pgcopydb.catalog.SourceTable;
 
 /** Reads the source catalog once, in the run's snapshot, and stores the plan. */
@@ -39,8 +38,7 @@ class CatalogTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		try (Connection source = this.request.source().connect("catalog")) {
-			SourceSnapshot.begin(source, this.snapshot.id());
+		try (Connection source = this.snapshot.sourceSession("catalog")) {
 			CatalogReader reader = new CatalogReader(source);
 			List<SourceTable> tables = reader.tables();
 			List<SourceIndex> indexes = reader.indexes();

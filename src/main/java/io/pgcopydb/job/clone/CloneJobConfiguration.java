@@ -2,9 +2,7 @@ package io.pgcopydb.job.clone;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -16,19 +14,14 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-import io.pgcopydb.catalog.SourceIndex;
-import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.CopyProperties;
 import io.pgcopydb.copy.LargeObjectCopier;
 import io.pgcopydb.copy.TableCopier;
@@ -40,8 +33,6 @@ import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.schema.IndexBuilder;
 import io.pgcopydb.schema.PgToolRunner;
 import io.pgcopydb.schema.SchemaArchives;
-
-import org.springframework.batch.core.configuration.annotation.StepScope;
 
 /**
  * The clone job, steps in pgcopydb's order:
@@ -124,9 +115,12 @@ class CloneJobConfiguration {
 			ThreadPoolTaskExecutor copyExecutor) {
 		Step worker = tasklet(repository, StepNames.COPY_TABLE, new CopyTableTasklet(request, snapshot, plan,
 				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
-		return partitioned(repository, StepNames.COPY_DATA, StepNames.COPY_TABLE, worker, copyPartitioner,
-				new DependentPartitionHandler(worker, copyExecutor, repository, board, List.of(),
-						properties.dependencyPollInterval()));
+		return new StepBuilder(StepNames.COPY_DATA, repository).partitioner(StepNames.COPY_TABLE, copyPartitioner)
+			.step(worker)
+			.partitionHandler(new DependentPartitionHandler(worker, copyExecutor, repository, board, List.of(),
+					properties.dependencyPollInterval()))
+			.listener(new CopyProgressListener(plan, tracker, board))
+			.build();
 	}
 
 	@Bean
@@ -164,84 +158,6 @@ class CloneJobConfiguration {
 	@Bean
 	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
 		return tasklet(repository, StepNames.RESTORE_POST_DATA, new RestorePostDataTasklet(request, plan, archives));
-	}
-
-	/** One partition per table, largest first; the progress totals are set here. */
-	@Bean
-	@StepScope
-	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan,
-			ProgressTracker tracker, StepStatusBoard board) {
-		return (gridSize) -> {
-			long instance = manager.getJobExecution().getJobInstance().getId();
-			List<SourceTable> tables = plan.tables(instance);
-			List<SourceIndex> indexes = plan.indexes(instance);
-			StepStatusBoard.Snapshot status = board.read(instance, manager.getJobExecutionId());
-			List<SourceTable> done = tables.stream()
-				.filter((t) -> status.isCompleted(StepNames.partition(StepNames.COPY_TABLE, t.oid())))
-				.toList();
-			long indexesDone = indexes.stream()
-				.filter((i) -> status.isCompleted(StepNames.partition(StepNames.BUILD_INDEX, i.oid())))
-				.count();
-			tracker.plan(tables.size(), tables.stream().mapToLong(SourceTable::bytes).sum(), indexes.size(),
-					done.size(), done.stream().mapToLong(SourceTable::bytes).sum(), (int) indexesDone);
-			Map<String, ExecutionContext> partitions = new HashMap<>();
-			int order = 0;
-			for (SourceTable table : tables) {
-				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, List.of()));
-			}
-			return partitions;
-		};
-	}
-
-	/** One partition per index, each waiting on its table's copy. */
-	@Bean
-	@StepScope
-	Partitioner indexPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
-		return (gridSize) -> {
-			long instance = manager.getJobExecution().getJobInstance().getId();
-			Map<Long, Integer> tableOrder = new HashMap<>();
-			for (SourceTable table : plan.tables(instance)) {
-				tableOrder.put(table.oid(), tableOrder.size());
-			}
-			Map<String, ExecutionContext> partitions = new HashMap<>();
-			for (SourceIndex index : plan.indexes(instance)) {
-				partitions.put(Long.toString(index.oid()),
-						partition(index.oid(), tableOrder.getOrDefault(index.tableOid(), 0),
-								List.of(StepNames.partition(StepNames.COPY_TABLE, index.tableOid()))));
-			}
-			return partitions;
-		};
-	}
-
-	/** One partition per table, waiting on its copy and all its index builds. */
-	@Bean
-	@StepScope
-	Partitioner vacuumPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
-		return (gridSize) -> {
-			long instance = manager.getJobExecution().getJobInstance().getId();
-			Map<Long, List<String>> dependencies = new HashMap<>();
-			for (SourceIndex index : plan.indexes(instance)) {
-				dependencies.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
-					.add(StepNames.partition(StepNames.BUILD_INDEX, index.oid()));
-			}
-			Map<String, ExecutionContext> partitions = new HashMap<>();
-			int order = 0;
-			for (SourceTable table : plan.tables(instance)) {
-				List<String> dependsOn = new ArrayList<>();
-				dependsOn.add(StepNames.partition(StepNames.COPY_TABLE, table.oid()));
-				dependsOn.addAll(dependencies.getOrDefault(table.oid(), List.of()));
-				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, dependsOn));
-			}
-			return partitions;
-		};
-	}
-
-	private static ExecutionContext partition(long oid, int order, List<String> dependsOn) {
-		ExecutionContext context = new ExecutionContext();
-		context.putLong(Executions.OID, oid);
-		context.putLong(DependentPartitionHandler.ORDER, order);
-		context.putString(DependentPartitionHandler.DEPENDS_ON, String.join(",", dependsOn));
-		return context;
 	}
 
 	private static Step tasklet(JobRepository repository, String name, Tasklet tasklet) {

@@ -38,11 +38,11 @@ class ClonePlan {
 			int[] ordinal = { 0 };
 			this.jdbc.batchUpdate(
 					"INSERT INTO PGCOPYDB_PLAN_TABLE (JOB_INSTANCE_ID, TABLE_OID, ORDINAL, SCHEMA_NAME, "
-							+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES, ESTIMATED_ROWS) "
-							+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+							+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES) "
+							+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					tables.stream()
 						.map((t) -> new Object[] { instance, t.oid(), ordinal[0]++, t.schema(), t.name(),
-								t.columnList(), t.columnTypes(), flag(t.builtinTypes()), t.bytes(), t.estimatedRows() })
+								t.columnList(), t.columnTypes(), flag(t.builtinTypes()), t.bytes() })
 						.toList());
 			this.jdbc
 				.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
@@ -76,7 +76,7 @@ class ClonePlan {
 	private static SourceTable table(ResultSet rs, int row) throws SQLException {
 		return new SourceTable(rs.getLong("TABLE_OID"), rs.getString("SCHEMA_NAME"), rs.getString("TABLE_NAME"),
 				rs.getString("COLUMN_LIST"), rs.getString("COLUMN_TYPES"), rs.getInt("BUILTIN_TYPES") != 0,
-				rs.getLong("TABLE_BYTES"), rs.getLong("ESTIMATED_ROWS"));
+				rs.getLong("TABLE_BYTES"));
 	}
 
 	List<SourceIndex> indexes(long instance) {

@@ -16,16 +16,14 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-import io.pgcopydb.catalog.SourceSnapshot;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.config.CopyFormat;
+import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
 import io.pgcopydb.copy.TableCopier;
-import io.pgcopydb.copy.TableCopyException;
-import io.pgcopydb.config.CopyFormat;
-import io.pgcopydb.config.PgEndpoint;
-import io.pgcopydb.config.Side;
 import io.pgcopydb.progress.ProgressTracker;
+import io.pgcopydb.progress.RunSummary;
 
 /**
  * One copy partition: one table, streamed from the snapshot into the target. The
@@ -33,8 +31,6 @@ import io.pgcopydb.progress.ProgressTracker;
  * means the rows are there.
  */
 class CopyTableTasklet implements Tasklet {
-
-	static final String BYTES_KEY = "bytes";
 
 	private static final Logger logger = LoggerFactory.getLogger(CopyTableTasklet.class);
 
@@ -61,26 +57,26 @@ class CopyTableTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws SQLException {
 		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
 		MDC.put("table", table.displayName());
 		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(), table.bytes());
 		long started = System.nanoTime();
-		try (Connection source = this.request.source().connect("copy " + table.displayName());
+		try (Connection source = this.snapshot.sourceSession("copy " + table.displayName());
 				Connection target = this.request.target().connect("copy " + table.displayName())) {
 			boolean binary = TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(),
 					targetColumnTypes(target, table));
-			CopyResult result = copy(table, source, target, binary, tableProgress);
+			CopyResult result = this.copier.copy(source, target, table, binary, tableProgress);
 			tableProgress.done(result.rows());
 			contribution.incrementWriteCount(result.rows());
-			Executions.step(chunkContext).getExecutionContext().putLong(BYTES_KEY, result.bytes());
+			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
 			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", table.displayName(), result.rows(),
 					result.bytes() >> 10, binary ? "binary" : "text", (System.nanoTime() - started) / 1_000_000);
 			return RepeatStatus.FINISHED;
 		}
-		catch (SQLException ex) {
+		catch (CopyException ex) {
 			tableProgress.failed();
-			throw this.request.target().failure("closing the sessions of table " + table.displayName(), ex);
+			throw this.request.endpoint(ex.side()).failure("copying table " + table.displayName(), ex.getCause());
 		}
 		catch (RuntimeException ex) {
 			tableProgress.failed();
@@ -109,23 +105,6 @@ class CopyTableTasklet implements Tasklet {
 			throw this.request.target().failure("reading the column types of " + table.displayName(), ex);
 		}
 		return types;
-	}
-
-	private CopyResult copy(SourceTable table, Connection source, Connection target, boolean binary,
-			ProgressTracker.TableProgress tableProgress) {
-		try {
-			SourceSnapshot.begin(source, this.snapshot.id());
-		}
-		catch (SQLException ex) {
-			throw this.request.source().failure("importing snapshot " + this.snapshot.id(), ex);
-		}
-		try {
-			return this.copier.copy(source, target, table, binary, tableProgress);
-		}
-		catch (TableCopyException ex) {
-			PgEndpoint side = (ex.side() == Side.SOURCE) ? this.request.source() : this.request.target();
-			throw side.failure("copying table " + table.displayName(), ex.getCause());
-		}
 	}
 
 }

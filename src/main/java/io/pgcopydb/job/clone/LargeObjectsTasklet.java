@@ -11,14 +11,13 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-import io.pgcopydb.catalog.SourceSnapshot;
+import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
 import io.pgcopydb.copy.LargeObjectCopier;
+import io.pgcopydb.progress.RunSummary;
 
 /** Copies the contents of every large object (unless --skip-large-objects). */
 class LargeObjectsTasklet implements Tasklet {
-
-	static final String BYTES_KEY = "bytes";
 
 	private static final Logger logger = LoggerFactory.getLogger(LargeObjectsTasklet.class);
 
@@ -35,7 +34,7 @@ class LargeObjectsTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws SQLException {
 		if (this.request.skipLargeObjects()) {
 			logger.info("Skipping large objects (--skip-large-objects)");
 			return RepeatStatus.FINISHED;
@@ -43,22 +42,16 @@ class LargeObjectsTasklet implements Tasklet {
 		if (Executions.jobContext(chunkContext).getLong(CatalogTasklet.LARGE_OBJECTS_KEY, 1) == 0) {
 			return RepeatStatus.FINISHED;
 		}
-		try (Connection source = this.request.source().connect("large objects");
+		try (Connection source = this.snapshot.sourceSession("large objects");
 				Connection target = this.request.target().connect("large objects")) {
-			try {
-				SourceSnapshot.begin(source, this.snapshot.id());
-			}
-			catch (SQLException ex) {
-				throw this.request.source().failure("reading large objects", ex);
-			}
 			CopyResult result = this.copier.copy(source, target);
 			contribution.incrementWriteCount(result.rows());
-			Executions.step(chunkContext).getExecutionContext().putLong(BYTES_KEY, result.bytes());
+			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
 			logger.info("Copied {} large objects ({} kB)", result.rows(), result.bytes() >> 10);
 			return RepeatStatus.FINISHED;
 		}
-		catch (SQLException ex) {
-			throw this.request.target().failure("copying large objects", ex);
+		catch (CopyException ex) {
+			throw this.request.endpoint(ex.side()).failure("copying large objects", ex.getCause());
 		}
 	}
 

@@ -1,7 +1,5 @@
 package io.pgcopydb.job.clone;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -42,7 +40,7 @@ class RestorePostDataTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		Set<Long> builtIndexes = new HashSet<>();
 		Set<Long> builtConstraints = new HashSet<>();
 		for (SourceIndex index : this.plan.indexes(Executions.instanceId(chunkContext))) {
@@ -53,8 +51,9 @@ class RestorePostDataTasklet implements Tasklet {
 		}
 		WorkDirectory dir = this.request.workDirectory();
 		ArchiveToc toc = this.archives.list(dir.postDataArchive(), dir.pgRestoreLog());
+		warnUnparsed(toc, dir.postDataArchive().toString());
 		int[] skipped = { 0 };
-		Files.writeString(dir.postDataList(), toc.useList((entry) -> {
+		dir.write(dir.postDataList(), toc.useList((entry) -> {
 			boolean built = isBuilt(entry, builtIndexes, builtConstraints);
 			if (built) {
 				skipped[0]++;
@@ -62,12 +61,17 @@ class RestorePostDataTasklet implements Tasklet {
 			return !built;
 		}));
 		this.archives.restore(this.request.target().connectionString(), dir.postDataArchive(), dir.postDataList(),
-				new SchemaArchives.RestoreOptions(this.request.restoreJobs(), false, this.request.noOwner(),
-						this.request.noAcl(), this.request.noComments()),
-				dir.pgRestoreLog());
+				this.request.restoreOptions(false), dir.pgRestoreLog());
 		logger.info("Restored the post-data section: {} archive entries, {} already built by the copy",
 				toc.entries().size() - skipped[0], skipped[0]);
 		return RepeatStatus.FINISHED;
+	}
+
+	/** Entries we could not read are restored as they are; an operator should know. */
+	static void warnUnparsed(ArchiveToc toc, String archive) {
+		for (String line : toc.unparsedLines()) {
+			logger.warn("Unrecognized entry in the table of contents of {}, restored as is: {}", archive, line);
+		}
 	}
 
 	static boolean isBuilt(TocEntry entry, Set<Long> builtIndexes, Set<Long> builtConstraints) {

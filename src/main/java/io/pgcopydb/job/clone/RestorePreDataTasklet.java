@@ -1,7 +1,5 @@
 package io.pgcopydb.job.clone;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,34 +47,34 @@ class RestorePreDataTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws IOException {
-		Set<String> planned = new HashSet<>();
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		Set<List<String>> planned = new HashSet<>();
 		for (SourceTable table : this.plan.tables(Executions.instanceId(chunkContext))) {
-			planned.add(table.displayName());
+			planned.add(List.of(table.schema(), table.name()));
 		}
 		prepareTarget(planned);
 		WorkDirectory dir = this.request.workDirectory();
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
-		Files.writeString(dir.preDataList(), toc.useList((entry) -> true));
-		this.archives
-			.restore(this.request.target().connectionString(), dir.preDataArchive(), dir.preDataList(),
-					new SchemaArchives.RestoreOptions(this.request.restoreJobs(), this.request.dropIfExists(),
-							this.request.noOwner(), this.request.noAcl(), this.request.noComments()),
-					dir.pgRestoreLog());
+		RestorePostDataTasklet.warnUnparsed(toc, dir.preDataArchive().toString());
+		dir.write(dir.preDataList(), toc.useList((entry) -> true));
+		this.archives.restore(this.request.target().connectionString(), dir.preDataArchive(), dir.preDataList(),
+				this.request.restoreOptions(this.request.dropIfExists()), dir.pgRestoreLog());
 		logger.info("Restored the pre-data section ({} archive entries) on the {}", toc.entries().size(),
 				this.request.target());
 		return RepeatStatus.FINISHED;
 	}
 
-	private void prepareTarget(Set<String> planned) {
+	/**
+	 * @param planned (schema, name) of every table the run copies
+	 */
+	private void prepareTarget(Set<List<String>> planned) {
 		try (Connection target = this.request.target().connect("pre-data check");
 				Statement statement = target.createStatement()) {
 			List<String> existing = new ArrayList<>();
 			try (ResultSet rs = statement.executeQuery(SqlFiles.load("list_target_tables"))) {
 				while (rs.next()) {
-					String name = rs.getString(1) + "." + rs.getString(2);
-					if (planned.contains(name)) {
-						existing.add(name);
+					if (planned.contains(List.of(rs.getString(1), rs.getString(2)))) {
+						existing.add(rs.getString(1) + "." + rs.getString(2));
 					}
 				}
 			}
@@ -86,7 +84,7 @@ class RestorePreDataTasklet implements Tasklet {
 			if (!this.request.dropIfExists()) {
 				existing.sort(null);
 				throw new BadStateException("the " + this.request.target() + " already has " + existing.size()
-						+ " of the source's tables (" + existing.get(0) + (existing.size() > 1 ? ", ..." : "")
+						+ " of the source's tables (" + existing.get(0) + ((existing.size() > 1) ? ", ..." : "")
 						+ "): use --drop-if-exists to drop and recreate them, or clone into an empty database");
 			}
 			dropForeignKeys(statement, planned);
@@ -97,15 +95,14 @@ class RestorePreDataTasklet implements Tasklet {
 	}
 
 	/** pre-data holds no foreign keys, so DROP TABLE would refuse while these exist. */
-	private void dropForeignKeys(Statement statement, Set<String> planned) throws SQLException {
+	private void dropForeignKeys(Statement statement, Set<List<String>> planned) throws SQLException {
 		List<String> drops = new ArrayList<>();
 		try (ResultSet rs = statement.executeQuery(SqlFiles.load("list_target_foreign_keys"))) {
 			while (rs.next()) {
-				String table = rs.getString("schema_name") + "." + rs.getString("table_name");
-				String referenced = rs.getString("referenced_schema") + "." + rs.getString("referenced_table");
+				List<String> table = List.of(rs.getString("schema_name"), rs.getString("table_name"));
+				List<String> referenced = List.of(rs.getString("referenced_schema"), rs.getString("referenced_table"));
 				if (planned.contains(table) || planned.contains(referenced)) {
-					drops.add("ALTER TABLE "
-							+ Identifiers.qualified(rs.getString("schema_name"), rs.getString("table_name"))
+					drops.add("ALTER TABLE " + Identifiers.qualified(table.get(0), table.get(1))
 							+ " DROP CONSTRAINT IF EXISTS " + Identifiers.quote(rs.getString("constraint_name")));
 				}
 			}

@@ -11,52 +11,79 @@ import org.springframework.stereotype.Component;
 import io.pgcopydb.catalog.SourceSnapshot;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * The snapshot this process's run reads the source in: exported and held here for the
- * whole job, or adopted from {@code --snapshot} (then someone else holds it).
+ * whole job, or adopted from {@code --snapshot} (then someone else holds it). Every
+ * source session of the run comes from {@link #sourceSession}.
  */
 @Component
 class RunSnapshot implements AutoCloseable {
 
+	/** SQLSTATE of SET TRANSACTION SNAPSHOT with an id no live session exports. */
+	private static final String INVALID_PARAMETER_VALUE = "22023";
+
 	private static final Logger logger = LoggerFactory.getLogger(RunSnapshot.class);
+
+	private final PgEndpoint source;
 
 	private volatile SourceSnapshot held;
 
 	private volatile String id;
 
-	synchronized String export(PgEndpoint source) {
-		Connection session = source.connect("snapshot");
+	RunSnapshot(CloneRequest request) {
+		this.source = request.source();
+	}
+
+	synchronized String export() {
+		Connection session = this.source.connect("snapshot");
 		try {
 			this.held = SourceSnapshot.export(session);
 		}
 		catch (SQLException ex) {
-			try {
-				session.close();
-			}
-			catch (SQLException ignored) {
-				// reporting the export failure matters more
-			}
-			throw source.failure("exporting a snapshot", ex);
+			closeQuietly(session);
+			throw this.source.failure("exporting a snapshot", ex);
 		}
 		this.id = this.held.id();
 		return this.id;
 	}
 
-	synchronized String adopt(PgEndpoint source, String snapshotId) {
-		try (Connection connection = source.connect("snapshot check")) {
+	synchronized String adopt(String snapshotId) {
+		try (Connection connection = this.source.connect("snapshot check")) {
 			SourceSnapshot.begin(connection, snapshotId);
 			connection.rollback();
 		}
 		catch (SQLException ex) {
+			if (!INVALID_PARAMETER_VALUE.equals(ex.getSQLState())) {
+				throw this.source.failure("importing snapshot " + snapshotId, ex);
+			}
 			throw new BadStateException(
-					"snapshot \"" + snapshotId + "\" cannot be used on the " + source + ": "
-							+ ex.getMessage().lines().findFirst().orElse("")
+					"snapshot \"" + snapshotId + "\" cannot be used on the " + this.source + ": "
+							+ SqlStates.firstLine(ex.getMessage())
 							+ "; the session that exported it must stay open: restart it, or run without --snapshot",
 					ex);
 		}
 		this.id = snapshotId;
 		return snapshotId;
+	}
+
+	/**
+	 * A new source session inside the run's snapshot (REPEATABLE READ, READ ONLY, empty
+	 * search_path, row_security off); the caller closes it.
+	 * @param purpose what the session is for, shown in pg_stat_activity and in errors
+	 */
+	Connection sourceSession(String purpose) {
+		String snapshotId = id();
+		Connection connection = this.source.connect(purpose);
+		try {
+			SourceSnapshot.begin(connection, snapshotId);
+			return connection;
+		}
+		catch (SQLException ex) {
+			closeQuietly(connection);
+			throw this.source.failure("importing snapshot " + snapshotId + " for " + purpose, ex);
+		}
 	}
 
 	/**
@@ -82,6 +109,15 @@ class RunSnapshot implements AutoCloseable {
 				logger.debug("closing the snapshot session failed", ex);
 			}
 			this.held = null;
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ignored) {
+			// reporting the original failure matters more
 		}
 	}
 

@@ -11,10 +11,10 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-import io.pgcopydb.catalog.SourceSnapshot;
+import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.SequenceCopier;
 
-/** Sets every target sequence to its value in the run's snapshot. */
+/** Sets every target sequence to its source value. */
 class SequencesTasklet implements Tasklet {
 
 	private static final Logger logger = LoggerFactory.getLogger(SequencesTasklet.class);
@@ -32,23 +32,17 @@ class SequencesTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws SQLException {
 		var sequences = this.plan.sequences(Executions.instanceId(chunkContext));
-		try (Connection source = this.request.source().connect("sequences");
+		try (Connection source = this.snapshot.sourceSession("sequences");
 				Connection target = this.request.target().connect("sequences")) {
-			try {
-				SourceSnapshot.begin(source, this.snapshot.id());
-			}
-			catch (SQLException ex) {
-				throw this.request.source().failure("reading sequence values", ex);
-			}
 			int count = new SequenceCopier().copy(source, target, sequences);
 			contribution.incrementWriteCount(count);
 			logger.info("Reset {} sequences", count);
 			return RepeatStatus.FINISHED;
 		}
-		catch (SQLException ex) {
-			throw this.request.target().failure("setting sequence values", ex);
+		catch (CopyException ex) {
+			throw this.request.endpoint(ex.side()).failure("setting sequence values", ex.getCause());
 		}
 	}
 

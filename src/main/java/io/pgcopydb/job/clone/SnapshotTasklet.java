@@ -11,6 +11,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /** Exports the run's source snapshot, or adopts the one given with --snapshot. */
 class SnapshotTasklet implements Tasklet {
 
+	/** Job context key: the snapshot the run read, recorded for operators and resume. */
 	static final String SNAPSHOT_KEY = "snapshot";
 
 	private static final Logger logger = LoggerFactory.getLogger(SnapshotTasklet.class);
@@ -28,11 +29,11 @@ class SnapshotTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		String id;
 		if (this.request.snapshot() != null) {
-			id = this.snapshot.adopt(this.request.source(), this.request.snapshot());
+			id = this.snapshot.adopt(this.request.snapshot());
 			logger.info("Using snapshot {} given with --snapshot", id);
 		}
 		else {
-			id = this.snapshot.export(this.request.source());
+			id = this.snapshot.export();
 			logger.info("Exported snapshot {} from the {}", id, this.request.source());
 		}
 		Executions.jobContext(chunkContext).putString(SNAPSHOT_KEY, id);

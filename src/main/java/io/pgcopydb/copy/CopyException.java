@@ -4,12 +4,15 @@ import java.sql.SQLException;
 
 import io.pgcopydb.config.Side;
 
-/** A table copy failed; says on which side, since a COPY pipe involves both. */
-public final class TableCopyException extends Exception {
+/**
+ * A copy (table rows, sequence values, large objects) failed; says on which side, since
+ * every copy reads one server and writes the other.
+ */
+public final class CopyException extends Exception {
 
 	private final Side side;
 
-	TableCopyException(Side side, SQLException cause) {
+	CopyException(Side side, SQLException cause) {
 		super(cause.getMessage(), cause);
 		this.side = side;
 	}

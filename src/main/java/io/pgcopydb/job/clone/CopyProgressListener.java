@@ -1,0 +1,49 @@
+package io.pgcopydb.job.clone;
+
+import java.util.List;
+
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+
+import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.StepStatusBoard;
+import io.pgcopydb.progress.ProgressTracker;
+
+/**
+ * Gives the progress display its totals when the copy starts: tables, bytes and indexes
+ * of the plan, less what the JobRepository records as already done by an earlier
+ * execution of the same run.
+ */
+class CopyProgressListener implements StepExecutionListener {
+
+	private final ClonePlan plan;
+
+	private final ProgressTracker tracker;
+
+	private final StepStatusBoard board;
+
+	CopyProgressListener(ClonePlan plan, ProgressTracker tracker, StepStatusBoard board) {
+		this.plan = plan;
+		this.tracker = tracker;
+		this.board = board;
+	}
+
+	@Override
+	public void beforeStep(StepExecution copyData) {
+		long instance = copyData.getJobExecution().getJobInstance().getId();
+		List<SourceTable> tables = this.plan.tables(instance);
+		List<SourceIndex> indexes = this.plan.indexes(instance);
+		StepStatusBoard.Snapshot status = this.board.read(instance, copyData.getJobExecutionId());
+		List<SourceTable> done = tables.stream()
+			.filter((table) -> status.isCompleted(StepNames.partition(StepNames.COPY_TABLE, table.oid())))
+			.toList();
+		long indexesDone = indexes.stream()
+			.filter((index) -> status.isCompleted(StepNames.partition(StepNames.BUILD_INDEX, index.oid())))
+			.count();
+		this.tracker.plan(tables.size(), tables.stream().mapToLong(SourceTable::bytes).sum(), indexes.size(),
+				done.size(), done.stream().mapToLong(SourceTable::bytes).sum(), (int) indexesDone);
+	}
+
+}
