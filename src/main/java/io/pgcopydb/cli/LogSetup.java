@@ -10,6 +10,8 @@ import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,6 +28,22 @@ final class LogSetup {
 
 	static void init(boolean debug) {
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+		if (!debug && root().getAppender("stderr") instanceof ConsoleAppender<ILoggingEvent> console) {
+			// Spring Batch reports a failed step in generic words ("Encountered an error
+			// executing step ..."); our own line names the cause and the remedy, so
+			// theirs
+			// stays in the log file and off the console.
+			Filter<ILoggingEvent> batchErrors = new Filter<>() {
+				@Override
+				public FilterReply decide(ILoggingEvent event) {
+					return event.getLoggerName().startsWith("org.springframework.batch") ? FilterReply.DENY
+							: FilterReply.NEUTRAL;
+				}
+			};
+			batchErrors.setContext(console.getContext());
+			batchErrors.start();
+			console.addFilter(batchErrors);
+		}
 		if (debug) {
 			((Logger) LoggerFactory.getLogger("io.pgcopydb")).setLevel(Level.DEBUG);
 			// logback.xml keeps stack traces off the console; --debug brings them back

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.pg.Identifiers;
 
 /**
@@ -36,38 +37,20 @@ public final class IndexBuilder {
 	public void build(Connection target, SourceIndex index) throws SQLException {
 		target.setAutoCommit(false);
 		try (Statement statement = target.createStatement()) {
-			// A constraint from an earlier attempt has taken over (and maybe renamed) the
-			// index.
-			boolean constraintDone = index.backsConstraint() && constraintExists(target, index);
-			if (!constraintDone) {
-				statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
-				// pg_get_indexdef ran with an empty search_path, so every name is
-				// qualified
-				statement.execute("SET LOCAL search_path TO ''");
-				// pg_get_indexdef has no TABLESPACE clause: pg_dump sets
-				// default_tablespace too
-				statement.execute("SET LOCAL default_tablespace TO "
-						+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''"));
-				statement.execute(createIfNotExists(index.definition()));
-				// Commit before ALTER TABLE: CREATE INDEX holds a SHARE lock until
-				// commit, and
-				// two builds on one table each waiting for ACCESS EXCLUSIVE would
-				// deadlock.
+			// on a retry, a constraint from the earlier attempt owns (and renamed) the
+			// index
+			boolean attached = index.backsConstraint() && constraintExists(target, index);
+			if (!attached) {
+				createIndex(statement, index);
+				// CREATE INDEX holds a SHARE lock until commit: two builds on one table
+				// both waiting for ALTER TABLE's ACCESS EXCLUSIVE lock would deadlock
 				target.commit();
+				if (index.backsConstraint()) {
+					statement.execute(addConstraint(index));
+				}
 			}
-			if (index.backsConstraint() && !constraintDone) {
-				statement.execute(addConstraint(index));
-			}
-			if (index.clustered()) {
-				statement.execute("ALTER TABLE ONLY " + index.qualifiedTableName() + " CLUSTER ON "
-						+ Identifiers.quote(constraintOrIndexName(index)));
-			}
-			if (index.replicaIdentity()) {
-				statement.execute("ALTER TABLE ONLY " + index.qualifiedTableName() + " REPLICA IDENTITY USING INDEX "
-						+ Identifiers.quote(constraintOrIndexName(index)));
-			}
-			for (String statistics : columnStatistics(index)) {
-				statement.execute(statistics);
+			for (String property : indexProperties(index)) {
+				statement.execute(property);
 			}
 			target.commit();
 		}
@@ -75,6 +58,34 @@ public final class IndexBuilder {
 			target.rollback();
 			throw ex;
 		}
+	}
+
+	private void createIndex(Statement statement, SourceIndex index) throws SQLException {
+		statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
+		// the definition was read with an empty search_path: every name in it is
+		// qualified
+		statement.execute("SET LOCAL search_path TO ''");
+		// pg_get_indexdef prints no TABLESPACE clause; pg_dump sets default_tablespace
+		// too
+		statement.execute("SET LOCAL default_tablespace TO "
+				+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''"));
+		statement.execute(createIfNotExists(index.definition()));
+	}
+
+	/**
+	 * What pg_dump attaches to an index entry: CLUSTER ON, REPLICA IDENTITY, statistics.
+	 */
+	static List<String> indexProperties(SourceIndex index) {
+		String name = Identifiers.quote(constraintOrIndexName(index));
+		List<String> statements = new ArrayList<>();
+		if (index.clustered()) {
+			statements.add("ALTER TABLE ONLY " + index.qualifiedTableName() + " CLUSTER ON " + name);
+		}
+		if (index.replicaIdentity()) {
+			statements.add("ALTER TABLE ONLY " + index.qualifiedTableName() + " REPLICA IDENTITY USING INDEX " + name);
+		}
+		statements.addAll(columnStatistics(index));
+		return statements;
 	}
 
 	/** pg_get_indexdef gives "CREATE [UNIQUE] INDEX name ON ...". */
@@ -123,10 +134,7 @@ public final class IndexBuilder {
 	}
 
 	private static boolean constraintExists(Connection target, SourceIndex index) throws SQLException {
-		try (PreparedStatement query = target.prepareStatement(
-				"SELECT 1 FROM pg_catalog.pg_constraint c " + "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
-						+ "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-						+ "WHERE n.nspname = ? AND t.relname = ? AND c.conname = ?")) {
+		try (PreparedStatement query = target.prepareStatement(SqlFiles.load("find_constraint"))) {
 			query.setString(1, index.schema());
 			query.setString(2, index.tableName());
 			query.setString(3, index.constraintName());

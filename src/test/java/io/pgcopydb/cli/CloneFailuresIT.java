@@ -84,7 +84,8 @@ class CloneFailuresIT {
 	}
 
 	@Test
-	void targetHoldingTheSourceTablesIsRefusedUnlessDropIfExists(PgServers servers, @TempDir Path dir) {
+	void targetHoldingTheSourceTablesIsRefusedUnlessDropIfExists(PgServers servers, @TempDir Path dir)
+			throws java.sql.SQLException {
 		String db = "clone_twice";
 		CloneIT.prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
@@ -96,8 +97,12 @@ class CloneFailuresIT {
 		PgCopyDbRun refused = PgCopyDbRun.run(Map.of(), clone);
 
 		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
-		assertThat(refused.errorLines())
-			.anySatisfy((line) -> assertThat(line).contains("already has", "--drop-if-exists"));
+		assertThat(refused.errorLines()).first().asString().contains("already has", "--drop-if-exists");
+		assertThat(refused.errorLines()).noneSatisfy((line) -> assertThat(line).contains("Encountered an error"));
+		assertThat(CloneIT.strings(servers.target(), db,
+				"SELECT count(*) FROM sales.customers WHERE email LIKE 'changed-%'"))
+			.as("the refused run left the target as it was")
+			.containsExactly("0");
 
 		PgCopyDbRun again = PgCopyDbRun.run(Map.of("PGCOPYDB_DROP_IF_EXISTS", "true"), clone);
 

@@ -1,6 +1,7 @@
 package io.pgcopydb.cli;
 
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pgcopydb.schema.PgToolLocator;
 import io.pgcopydb.testsupport.DatabaseComparison;
 import io.pgcopydb.testsupport.PgServers;
 import io.pgcopydb.testsupport.PostgresExtension;
@@ -30,7 +32,11 @@ class PasswordSecrecyIT {
 
 	private static final String ROLE = "pgcopydb_secret_role";
 
-	private static final String PASSWORD = "Xq7-secret-Pw-9z";
+	/** URI-special characters, so a leak in percent-encoded form is caught too. */
+	private static final String PASSWORD = "Xq7 p@ss:w/rd%Pw'9z";
+
+	private static final String PASSWORD_ENCODED = URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)
+		.replace("+", "%20");
 
 	@Test
 	void passwordAppearsInNoLogNoRepositoryAndNoChildArgv(PgServers servers, @TempDir Path dir) throws IOException {
@@ -39,9 +45,11 @@ class PasswordSecrecyIT {
 		SampleDatabase.load(servers.source(), db);
 		for (var server : List.of(servers.source(), servers.target())) {
 			server.execute("postgres", "DROP ROLE IF EXISTS " + ROLE);
-			server.execute("postgres", "CREATE ROLE " + ROLE + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
+			server.execute("postgres",
+					"CREATE ROLE " + ROLE + " LOGIN SUPERUSER PASSWORD '" + PASSWORD.replace("'", "''") + "'");
 		}
-		Path bin = recordingToolsDirectory(dir.resolve("bin"), dir.resolve("children.log"));
+		Path bin = recordingToolsDirectory(dir.resolve("bin"), dir.resolve("children.log"),
+				servers.source().majorVersion());
 		Path work = dir.resolve("work");
 
 		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "clone", "--source", servers.source().uri(db, ROLE, PASSWORD),
@@ -50,13 +58,14 @@ class PasswordSecrecyIT {
 
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
-		assertThat(run.stdout()).doesNotContain(PASSWORD);
-		assertThat(run.stderr()).doesNotContain(PASSWORD).contains(ROLE);
+		assertThat(run.stdout()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
+		assertThat(run.stderr()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED).contains(ROLE);
 		List<String> children = Files.readAllLines(dir.resolve("children.log"));
 		assertThat(children).as("pg_dump and pg_restore ran through the recording wrappers")
 			.anySatisfy((line) -> assertThat(line).contains("pg_dump", "--snapshot"))
 			.anySatisfy((line) -> assertThat(line).contains("pg_restore", "--use-list"))
-			.noneSatisfy((line) -> assertThat(line).contains(PASSWORD));
+			.noneSatisfy((line) -> assertThat(line).contains(PASSWORD))
+			.noneSatisfy((line) -> assertThat(line).contains(PASSWORD_ENCODED));
 		assertThat(children).filteredOn((line) -> line.contains("--dbname"))
 			.allSatisfy((line) -> assertThat(line).endsWith("PGPASSWORD=set"));
 		try (Stream<Path> files = Files.walk(work)) {
@@ -64,7 +73,7 @@ class PasswordSecrecyIT {
 			assertThat(regular).contains(work.resolve("pgcopydb.db"), work.resolve("logs/pgcopydb.log"));
 			for (Path file : regular) {
 				String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-				assertThat(content).as(file.toString()).doesNotContain(PASSWORD);
+				assertThat(content).as(file.toString()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
 			}
 		}
 		CloneIT.cleanup(servers, db);
@@ -77,9 +86,9 @@ class PasswordSecrecyIT {
 	 * pg_dump and pg_restore wrappers that append their argv, and whether PGPASSWORD was
 	 * set (never its value), to {@code log}, then exec the real tools.
 	 */
-	private static Path recordingToolsDirectory(Path bin, Path log) throws IOException {
+	private static Path recordingToolsDirectory(Path bin, Path log, int sourceMajor) throws IOException {
 		Files.createDirectories(bin);
-		Path real = realBinDirectory();
+		Path real = realBinDirectory(sourceMajor);
 		for (String tool : new String[] { "pg_dump", "pg_restore" }) {
 			Path script = bin.resolve(tool);
 			Files.writeString(script,
@@ -90,14 +99,8 @@ class PasswordSecrecyIT {
 		return bin;
 	}
 
-	private static Path realBinDirectory() throws IOException {
-		try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-			return versions.map((version) -> version.resolve("bin"))
-				.filter((candidate) -> Files.isExecutable(candidate.resolve("pg_dump")))
-				.max((a, b) -> Integer.compare(Integer.parseInt(a.getParent().getFileName().toString()),
-						Integer.parseInt(b.getParent().getFileName().toString())))
-				.orElseThrow();
-		}
+	private static Path realBinDirectory(int sourceMajor) {
+		return new PgToolLocator(null, System.getenv()).locate(sourceMajor).pgDump().path().getParent();
 	}
 
 }
