@@ -9,23 +9,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.pgcopydb.config.ConnectionString;
+import io.pgcopydb.config.DirectoryLock;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.error.ExitCodes;
 import io.pgcopydb.error.PgCopyException;
 import io.pgcopydb.job.BatchContext;
 import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.StopSignal;
+import io.pgcopydb.job.clone.CloneRuns;
 import io.pgcopydb.job.clone.CloneRequest;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.progress.ProgressReporter;
@@ -91,6 +91,18 @@ final class CloneCommand implements Callable<Integer> {
 			description = "Use this exported snapshot instead of exporting one ($PGCOPYDB_SNAPSHOT).")
 	String snapshot;
 
+	@Option(names = "--resume",
+			description = "Finish the last unfinished clone of --dir: completed steps, tables and indexes are kept.")
+	boolean resume;
+
+	@Option(names = "--restart", description = "Abandon the last clone of --dir, if unfinished, and start a new one.")
+	boolean restart;
+
+	@Option(names = "--not-consistent",
+			description = "Allow --resume with a new snapshot when the original one is gone "
+					+ "(tables copied before and after the interruption then reflect different moments).")
+	boolean notConsistent;
+
 	@Option(names = "--pg-bin", paramLabel = "<dir>",
 			description = "Directory of pg_dump and pg_restore ($PGCOPYDB_PG_BIN; else pg_config, PATH, "
 					+ "/usr/lib/postgresql/*/bin).")
@@ -129,6 +141,15 @@ final class CloneCommand implements Callable<Integer> {
 		positive("--table-jobs", this.tableJobs);
 		positive("--index-jobs", this.indexJobs);
 		positive("--restore-jobs", this.restoreJobs);
+		if (this.resume && this.restart) {
+			throw new BadArgumentsException("--resume and --restart exclude each other: --resume finishes the last"
+					+ " clone of --dir, --restart throws it away");
+		}
+		if (this.resume && blankToNull(this.snapshot) == null && !this.notConsistent) {
+			throw new BadStateException("cannot resume consistently: the snapshot of the interrupted run ended with"
+					+ " its process; pass --snapshot <id> with a snapshot still held (pgcopydb snapshot), or"
+					+ " --not-consistent to resume from a new one");
+		}
 		PgEndpoint sourceEndpoint = endpoint(Side.SOURCE, this.source);
 		PgEndpoint targetEndpoint = endpoint(Side.TARGET, this.target);
 		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
@@ -138,25 +159,17 @@ final class CloneCommand implements Callable<Integer> {
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				blankToNull(this.snapshot), tools, sourceVersion, targetVersion);
+				blankToNull(this.snapshot), tools, sourceVersion, targetVersion, mode(), this.notConsistent);
 	}
 
 	private int run(CloneRequest request, Logger logger) throws PgCopyException {
-		try (ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request)) {
-			JobOperator operator = context.getBean(JobOperator.class);
-			Job job = context.getBean("cloneJob", Job.class);
-			JobParameters parameters = new JobParametersBuilder()
-				.addString("source", request.source().connectionString().toString())
-				.addString("target", request.target().connectionString().toString())
-				.addLong("run.id", System.currentTimeMillis())
-				.addString("dir", request.workDirectory().root().toString(), false)
-				.addLong("table-jobs", (long) request.tableJobs(), false)
-				.addLong("index-jobs", (long) request.indexJobs(), false)
-				.toJobParameters();
-			JobExecution execution = operator.start(job, parameters);
+		try (DirectoryLock lock = request.workDirectory().lock("clone");
+				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request);
+				StopOnSignals signals = StopOnSignals.install(context.getBean(StopSignal.class))) {
+			JobExecution execution = context.getBean(CloneRuns.class).run(request);
 			System.out.print(RunSummary.render(execution, StepNames.PARTITION_MANAGERS));
 			System.out.flush();
-			return outcome(execution, request, logger);
+			return outcome(execution, context.getBean(StopSignal.class), request, logger);
 		}
 		catch (PgCopyException ex) {
 			throw ex;
@@ -166,14 +179,22 @@ final class CloneCommand implements Callable<Integer> {
 		}
 	}
 
-	private static int outcome(JobExecution execution, CloneRequest request, Logger logger) {
+	private static int outcome(JobExecution execution, StopSignal stop, CloneRequest request, Logger logger) {
+		if (stop.requested() && execution.getStatus() != BatchStatus.COMPLETED) {
+			logger.error(
+					"Clone stopped ({}, job execution {}): committed tables and indexes are kept;"
+							+ " finish with: pgcopydb clone --resume --dir {}",
+					stop.reason(), execution.getId(), request.workDirectory().root());
+			return ExitCode.STOPPED.code();
+		}
 		if (execution.getStatus() == BatchStatus.COMPLETED) {
 			logger.info("Clone completed (job execution {}); log: {}", execution.getId(),
 					request.workDirectory().logFile());
 			return ExitCode.SUCCESS.code();
 		}
 		if (execution.getStatus() == BatchStatus.STOPPED) {
-			logger.error("Clone stopped (job execution {}): safe to resume", execution.getId());
+			logger.error("Clone stopped (job execution {}): finish with: pgcopydb clone --resume --dir {}",
+					execution.getId(), request.workDirectory().root());
 			return ExitCode.STOPPED.code();
 		}
 		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
@@ -195,6 +216,11 @@ final class CloneCommand implements Callable<Integer> {
 					+ " <connection string> or set " + side.environmentVariable());
 		}
 		return new PgEndpoint(side, ConnectionString.parse(raw, side.option()));
+	}
+
+	private CloneRequest.Mode mode() {
+		return this.resume ? CloneRequest.Mode.RESUME
+				: this.restart ? CloneRequest.Mode.RESTART : CloneRequest.Mode.FRESH;
 	}
 
 	private static void positive(String option, int value) {

@@ -12,6 +12,7 @@ import io.pgcopydb.error.BadConfigException;
  *
  * <pre>
  * pgcopydb.db          the JobRepository and the work plan (SQLite)
+ * pgcopydb.lock        held by the process running a job here (pid and command inside)
  * schema/pre.dump      pg_dump custom archives, and the filtered lists restored
  * schema/post.dump
  * schema/pre.list
@@ -41,6 +42,14 @@ public record WorkDirectory(Path root) {
 							+ ex.getMessage() + "): pass a writable directory with --dir",
 					ex);
 		}
+	}
+
+	/**
+	 * Takes this directory's lock for a job-running {@code command}; see
+	 * {@link DirectoryLock}.
+	 */
+	public DirectoryLock lock(String command) {
+		return DirectoryLock.acquire(this, command);
 	}
 
 	/** Writes a file of the run (a restore list); a failure names the file and --dir. */

@@ -32,7 +32,8 @@ import org.springframework.core.task.AsyncTaskExecutor;
  * <p>
  * Contract: a partition whose dependency failed, or will never run in this execution, is
  * not started; it is recorded FAILED with the reason, so the manager step fails and a
- * restart runs it again.
+ * restart runs it again. Once a {@link StopSignal stop} is requested no partition starts;
+ * those waiting are recorded STOPPED.
  */
 public final class DependentPartitionHandler implements PartitionHandler {
 
@@ -56,18 +57,21 @@ public final class DependentPartitionHandler implements PartitionHandler {
 
 	private final Duration pollInterval;
 
+	private final StopSignal stop;
+
 	/**
 	 * @param upstreamSteps the manager steps whose partitions are depended upon: once
 	 * they have ended, a dependency not completed never will be in this execution
 	 */
 	public DependentPartitionHandler(Step step, AsyncTaskExecutor executor, JobRepository jobRepository,
-			StepStatusBoard board, List<String> upstreamSteps, Duration pollInterval) {
+			StepStatusBoard board, List<String> upstreamSteps, Duration pollInterval, StopSignal stop) {
 		this.step = step;
 		this.executor = executor;
 		this.jobRepository = jobRepository;
 		this.board = board;
 		this.upstreamSteps = upstreamSteps;
 		this.pollInterval = pollInterval;
+		this.stop = stop;
 	}
 
 	@Override
@@ -81,6 +85,12 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		long jobInstanceId = manager.getJobExecution().getJobInstance().getId();
 		long jobExecutionId = manager.getJobExecution().getId();
 		while (!waiting.isEmpty()) {
+			if (this.stop.requested()) {
+				for (StepExecution partition : waiting) {
+					result.add(recordStopped(partition));
+				}
+				break;
+			}
 			StepStatusBoard.Snapshot board = hasDependencies(waiting) ? this.board.read(jobInstanceId, jobExecutionId)
 					: null;
 			boolean upstreamEnded = (board != null) && this.upstreamSteps.stream().allMatch(board::hasEnded);
@@ -129,6 +139,16 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * A stop was requested before the partition started: STOPPED, so a restart runs it.
+	 */
+	private StepExecution recordStopped(StepExecution partition) {
+		partition.setStatus(BatchStatus.STOPPED);
+		partition.setExitStatus(ExitStatus.STOPPED.addExitDescription("not started: " + this.stop.reason()));
+		this.jobRepository.update(partition);
+		return partition;
 	}
 
 	private StepExecution recordNotRun(StepExecution partition, String blocker) {

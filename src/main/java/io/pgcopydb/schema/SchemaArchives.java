@@ -66,8 +66,14 @@ public final class SchemaArchives {
 		this.runner.run("pg_restore " + archive.getFileName(), argv, target.childEnvironment(), log);
 	}
 
-	/** pg_restore switches that pgcopydb passes through. */
-	public record RestoreOptions(int jobs, boolean clean, boolean noOwner, boolean noAcl, boolean noComments) {
+	/**
+	 * pg_restore switches that pgcopydb passes through.
+	 *
+	 * @param singleTransaction all or nothing (then without --jobs, which pg_restore does
+	 * not allow with it)
+	 */
+	public record RestoreOptions(int jobs, boolean singleTransaction, boolean clean, boolean noOwner, boolean noAcl,
+			boolean noComments) {
 	}
 
 }

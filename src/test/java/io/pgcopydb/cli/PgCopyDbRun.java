@@ -24,6 +24,15 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 	}
 
 	static PgCopyDbRun run(Map<String, String> environment, List<String> args) {
+		return start(environment, args).finish();
+	}
+
+	/** Starts the program and returns at once, for tests that signal or kill it. */
+	static Running start(Map<String, String> environment, String... args) {
+		return start(environment, List.of(args));
+	}
+
+	static Running start(Map<String, String> environment, List<String> args) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs through ./mvnw verify");
 		}
@@ -43,23 +52,38 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 			// a test decides what the child sees: none of the developer's PG* settings
 			env.keySet().removeIf((name) -> name.startsWith("PG"));
 			env.putAll(new HashMap<>(environment));
-			Process process = builder.start();
-			if (!process.waitFor(5, TimeUnit.MINUTES)) {
-				process.destroyForcibly();
-				throw new IllegalStateException("pgcopydb " + args + " did not finish within 5 minutes");
-			}
-			PgCopyDbRun run = new PgCopyDbRun(process.exitValue(), Files.readString(out), Files.readString(err));
-			Files.delete(out);
-			Files.delete(err);
-			return run;
+			return new Running(builder.start(), out, err, args);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("cannot run " + command, ex);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", ex);
+	}
+
+	/** A program run in progress. */
+	record Running(Process process, Path out, Path err, List<String> args) {
+
+		/** Waits for the end (5 minutes at most) and collects the outputs. */
+		PgCopyDbRun finish() {
+			try {
+				if (!this.process.waitFor(5, TimeUnit.MINUTES)) {
+					this.process.destroyForcibly();
+					throw new IllegalStateException("pgcopydb " + this.args + " did not finish within 5 minutes");
+				}
+				PgCopyDbRun run = new PgCopyDbRun(this.process.exitValue(), Files.readString(this.out),
+						Files.readString(this.err));
+				Files.delete(this.out);
+				Files.delete(this.err);
+				return run;
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("cannot read the output of pgcopydb " + this.args, ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted", ex);
+			}
 		}
+
 	}
 
 	/** The ERROR lines of stderr, which a user reads first. */

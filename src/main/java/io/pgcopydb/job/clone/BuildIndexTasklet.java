@@ -22,14 +22,18 @@ class BuildIndexTasklet implements Tasklet {
 
 	private final CloneRequest request;
 
+	private final Sessions sessions;
+
 	private final ClonePlan plan;
 
 	private final IndexBuilder builder;
 
 	private final ProgressTracker progress;
 
-	BuildIndexTasklet(CloneRequest request, ClonePlan plan, IndexBuilder builder, ProgressTracker progress) {
+	BuildIndexTasklet(CloneRequest request, Sessions sessions, ClonePlan plan, IndexBuilder builder,
+			ProgressTracker progress) {
 		this.request = request;
+		this.sessions = sessions;
 		this.plan = plan;
 		this.builder = builder;
 		this.progress = progress;
@@ -39,7 +43,7 @@ class BuildIndexTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		SourceIndex index = this.plan.index(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
 		long started = System.nanoTime();
-		try (Connection target = this.request.target().connect("index " + index.displayName())) {
+		try (Connection target = this.sessions.target("index " + index.displayName())) {
 			this.builder.build(target, index);
 		}
 		catch (SQLException ex) {

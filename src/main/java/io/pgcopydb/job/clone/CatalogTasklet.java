@@ -26,19 +26,19 @@ class CatalogTasklet implements Tasklet {
 
 	private final CloneRequest request;
 
-	private final RunSnapshot snapshot;
+	private final Sessions sessions;
 
 	private final ClonePlan plan;
 
-	CatalogTasklet(CloneRequest request, RunSnapshot snapshot, ClonePlan plan) {
+	CatalogTasklet(CloneRequest request, Sessions sessions, ClonePlan plan) {
 		this.request = request;
-		this.snapshot = snapshot;
+		this.sessions = sessions;
 		this.plan = plan;
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		try (Connection source = this.snapshot.sourceSession("catalog")) {
+		try (Connection source = this.sessions.source("catalog")) {
 			CatalogReader reader = new CatalogReader(source);
 			List<SourceTable> tables = reader.tables();
 			List<SourceIndex> indexes = reader.indexes();

@@ -28,6 +28,8 @@ import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.job.DependentPartitionHandler;
 import io.pgcopydb.job.StepNames;
 import io.pgcopydb.job.StepStatusBoard;
+import io.pgcopydb.job.StopAwareTasklet;
+import io.pgcopydb.job.StopSignal;
 import io.pgcopydb.progress.ProgressReporter;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.schema.IndexBuilder;
@@ -52,6 +54,12 @@ import io.pgcopydb.schema.SchemaArchives;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CopyProperties.class)
 class CloneJobConfiguration {
+
+	private final StopSignal stop;
+
+	CloneJobConfiguration(StopSignal stop) {
+		this.stop = stop;
+	}
 
 	@Bean
 	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
@@ -84,14 +92,18 @@ class CloneJobConfiguration {
 		return new FlowBuilder<SimpleFlow>(step.getName() + "Flow").start(step).build();
 	}
 
+	/** Runs on every execution, a restart included: each process needs its snapshot. */
 	@Bean
 	Step snapshotStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot) {
-		return tasklet(repository, StepNames.SNAPSHOT, new SnapshotTasklet(request, snapshot));
+		return new StepBuilder(StepNames.SNAPSHOT, repository)
+			.tasklet(new StopAwareTasklet(new SnapshotTasklet(request, snapshot), this.stop))
+			.allowStartIfComplete(true)
+			.build();
 	}
 
 	@Bean
-	Step catalogStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, ClonePlan plan) {
-		return tasklet(repository, StepNames.CATALOG, new CatalogTasklet(request, snapshot, plan));
+	Step catalogStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, StepNames.CATALOG, new CatalogTasklet(request, sessions, plan));
 	}
 
 	@Bean
@@ -110,49 +122,51 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	Step copyDataStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, ClonePlan plan,
+	Step copyDataStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
 			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
 			ThreadPoolTaskExecutor copyExecutor) {
-		Step worker = tasklet(repository, StepNames.COPY_TABLE, new CopyTableTasklet(request, snapshot, plan,
+		Step worker = tasklet(repository, StepNames.COPY_TABLE, new CopyTableTasklet(request, sessions, plan,
 				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
 		return new StepBuilder(StepNames.COPY_DATA, repository).partitioner(StepNames.COPY_TABLE, copyPartitioner)
 			.step(worker)
 			.partitionHandler(new DependentPartitionHandler(worker, copyExecutor, repository, board, List.of(),
-					properties.dependencyPollInterval()))
+					properties.dependencyPollInterval(), this.stop))
 			.listener(new CopyProgressListener(plan, tracker, board))
 			.build();
 	}
 
 	@Bean
-	Step buildIndexesStep(JobRepository repository, CloneRequest request, ClonePlan plan, ProgressTracker tracker,
-			CopyProperties properties, Partitioner indexPartitioner, StepStatusBoard board,
+	Step buildIndexesStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
+			ProgressTracker tracker, CopyProperties properties, Partitioner indexPartitioner, StepStatusBoard board,
 			ThreadPoolTaskExecutor indexExecutor) {
-		Step worker = tasklet(repository, StepNames.BUILD_INDEX,
-				new BuildIndexTasklet(request, plan, new IndexBuilder(properties.maintenanceWorkMem()), tracker));
+		Step worker = tasklet(repository, StepNames.BUILD_INDEX, new BuildIndexTasklet(request, sessions, plan,
+				new IndexBuilder(properties.maintenanceWorkMem()), tracker));
 		return partitioned(repository, StepNames.BUILD_INDEXES, StepNames.BUILD_INDEX, worker, indexPartitioner,
 				new DependentPartitionHandler(worker, indexExecutor, repository, board, List.of(StepNames.COPY_DATA),
-						properties.dependencyPollInterval()));
+						properties.dependencyPollInterval(), this.stop));
 	}
 
 	@Bean
-	Step vacuumStep(JobRepository repository, CloneRequest request, ClonePlan plan, CopyProperties properties,
-			Partitioner vacuumPartitioner, StepStatusBoard board, ThreadPoolTaskExecutor vacuumExecutor) {
-		Step worker = tasklet(repository, StepNames.VACUUM_TABLE, new VacuumTableTasklet(request, plan));
+	Step vacuumStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
+			CopyProperties properties, Partitioner vacuumPartitioner, StepStatusBoard board,
+			ThreadPoolTaskExecutor vacuumExecutor) {
+		Step worker = tasklet(repository, StepNames.VACUUM_TABLE, new VacuumTableTasklet(request, sessions, plan));
 		return partitioned(repository, StepNames.VACUUM, StepNames.VACUUM_TABLE, worker, vacuumPartitioner,
 				new DependentPartitionHandler(worker, vacuumExecutor, repository, board,
-						List.of(StepNames.COPY_DATA, StepNames.BUILD_INDEXES), properties.dependencyPollInterval()));
+						List.of(StepNames.COPY_DATA, StepNames.BUILD_INDEXES), properties.dependencyPollInterval(),
+						this.stop));
 	}
 
 	@Bean
-	Step sequencesStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, ClonePlan plan) {
-		return tasklet(repository, StepNames.SEQUENCES, new SequencesTasklet(request, snapshot, plan));
+	Step sequencesStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, StepNames.SEQUENCES, new SequencesTasklet(request, sessions, plan));
 	}
 
 	@Bean
-	Step largeObjectsStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot,
+	Step largeObjectsStep(JobRepository repository, CloneRequest request, Sessions sessions,
 			CopyProperties properties) {
 		return tasklet(repository, StepNames.LARGE_OBJECTS,
-				new LargeObjectsTasklet(request, snapshot, new LargeObjectCopier(properties.largeObjectBatch())));
+				new LargeObjectsTasklet(request, sessions, new LargeObjectCopier(properties.largeObjectBatch())));
 	}
 
 	@Bean
@@ -160,8 +174,8 @@ class CloneJobConfiguration {
 		return tasklet(repository, StepNames.RESTORE_POST_DATA, new RestorePostDataTasklet(request, plan, archives));
 	}
 
-	private static Step tasklet(JobRepository repository, String name, Tasklet tasklet) {
-		return new StepBuilder(name, repository).tasklet(tasklet).build();
+	private Step tasklet(JobRepository repository, String name, Tasklet tasklet) {
+		return new StepBuilder(name, repository).tasklet(new StopAwareTasklet(tasklet, this.stop)).build();
 	}
 
 	private static Step partitioned(JobRepository repository, String name, String workerName, Step worker,

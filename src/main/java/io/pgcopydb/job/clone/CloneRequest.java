@@ -13,23 +13,57 @@ import io.pgcopydb.schema.SchemaArchives;
  * those carry only the redacted identity.
  *
  * @param snapshot a snapshot to adopt ({@code --snapshot}), or null to export one
+ * @param notConsistent {@code --not-consistent}: a resume may read a new snapshot
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
 		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
-		ServerVersion sourceVersion, ServerVersion targetVersion) {
+		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent) {
+
+	/** What to do with the runs already recorded in --dir. */
+	public enum Mode {
+
+		/** A new run; refused while an unfinished run is recorded. */
+		FRESH,
+
+		/** Finish the last unfinished run ({@code --resume}). */
+		RESUME,
+
+		/**
+		 * Abandon the last run, if unfinished, and start a new one ({@code --restart}).
+		 */
+		RESTART
+
+	}
 
 	public boolean sameMajorVersion() {
 		return this.sourceVersion.major() == this.targetVersion.major();
+	}
+
+	public boolean resuming() {
+		return this.mode == Mode.RESUME;
+	}
+
+	/**
+	 * The identity of one side as recorded in the run's job parameters: user, host, port
+	 * and database, without password or options. A resume must match it.
+	 */
+	public static String identity(PgEndpoint endpoint) {
+		return endpoint.connectionString().user() + "@" + endpoint.connectionString().endpoint();
 	}
 
 	public PgEndpoint endpoint(Side side) {
 		return (side == Side.SOURCE) ? this.source : this.target;
 	}
 
-	/** pg_restore switches for a schema section; {@code clean} drops objects first. */
-	public SchemaArchives.RestoreOptions restoreOptions(boolean clean) {
-		return new SchemaArchives.RestoreOptions(this.restoreJobs, clean, this.noOwner, this.noAcl, this.noComments);
+	/**
+	 * pg_restore switches for a schema section.
+	 * @param singleTransaction all or nothing, without --jobs
+	 * @param clean drop the section's objects first (--clean --if-exists)
+	 */
+	public SchemaArchives.RestoreOptions restoreOptions(boolean singleTransaction, boolean clean) {
+		return new SchemaArchives.RestoreOptions(this.restoreJobs, singleTransaction, clean, this.noOwner, this.noAcl,
+				this.noComments);
 	}
 
 }

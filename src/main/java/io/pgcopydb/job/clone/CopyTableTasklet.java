@@ -36,7 +36,7 @@ class CopyTableTasklet implements Tasklet {
 
 	private final CloneRequest request;
 
-	private final RunSnapshot snapshot;
+	private final Sessions sessions;
 
 	private final ClonePlan plan;
 
@@ -46,10 +46,10 @@ class CopyTableTasklet implements Tasklet {
 
 	private final ProgressTracker progress;
 
-	CopyTableTasklet(CloneRequest request, RunSnapshot snapshot, ClonePlan plan, TableCopier copier, CopyFormat format,
+	CopyTableTasklet(CloneRequest request, Sessions sessions, ClonePlan plan, TableCopier copier, CopyFormat format,
 			ProgressTracker progress) {
 		this.request = request;
-		this.snapshot = snapshot;
+		this.sessions = sessions;
 		this.plan = plan;
 		this.copier = copier;
 		this.format = format;
@@ -62,8 +62,8 @@ class CopyTableTasklet implements Tasklet {
 		MDC.put("table", table.displayName());
 		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(), table.bytes());
 		long started = System.nanoTime();
-		try (Connection source = this.snapshot.sourceSession("copy " + table.displayName());
-				Connection target = this.request.target().connect("copy " + table.displayName())) {
+		try (Connection source = this.sessions.source("copy " + table.displayName());
+				Connection target = this.sessions.target("copy " + table.displayName())) {
 			boolean binary = TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(),
 					targetColumnTypes(target, table));
 			CopyResult result = this.copier.copy(source, target, table, binary, tableProgress);

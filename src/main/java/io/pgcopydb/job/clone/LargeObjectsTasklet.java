@@ -23,13 +23,13 @@ class LargeObjectsTasklet implements Tasklet {
 
 	private final CloneRequest request;
 
-	private final RunSnapshot snapshot;
+	private final Sessions sessions;
 
 	private final LargeObjectCopier copier;
 
-	LargeObjectsTasklet(CloneRequest request, RunSnapshot snapshot, LargeObjectCopier copier) {
+	LargeObjectsTasklet(CloneRequest request, Sessions sessions, LargeObjectCopier copier) {
 		this.request = request;
-		this.snapshot = snapshot;
+		this.sessions = sessions;
 		this.copier = copier;
 	}
 
@@ -42,8 +42,8 @@ class LargeObjectsTasklet implements Tasklet {
 		if (Executions.jobContext(chunkContext).getLong(CatalogTasklet.LARGE_OBJECTS_KEY, 1) == 0) {
 			return RepeatStatus.FINISHED;
 		}
-		try (Connection source = this.snapshot.sourceSession("large objects");
-				Connection target = this.request.target().connect("large objects")) {
+		try (Connection source = this.sessions.source("large objects");
+				Connection target = this.sessions.target("large objects")) {
 			CopyResult result = this.copier.copy(source, target);
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());

@@ -61,7 +61,7 @@ class RestorePostDataTasklet implements Tasklet {
 			return !built;
 		}));
 		this.archives.restore(this.request.target().connectionString(), dir.postDataArchive(), dir.postDataList(),
-				this.request.restoreOptions(false), dir.pgRestoreLog());
+				this.request.restoreOptions(true, false), dir.pgRestoreLog());
 		logger.info("Restored the post-data section: {} archive entries, {} already built by the copy",
 				toc.entries().size() - skipped[0], skipped[0]);
 		return RepeatStatus.FINISHED;

@@ -20,15 +20,15 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.config.WorkDirectory;
-import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.schema.ArchiveToc;
 import io.pgcopydb.schema.SchemaArchives;
 
 /**
- * Creates the schema on the target from the pre-data archive. Refuses a target that
- * already holds any of the source's tables, unless --drop-if-exists asks to drop them
- * first (pg_restore --clean --if-exists).
+ * Creates the schema on the target from the pre-data archive; with --drop-if-exists (or
+ * when a resumed run redoes it) the archive's objects are dropped first (pg_restore
+ * --clean --if-exists). A target already holding the source's tables was refused before
+ * the run started ({@link TargetPreflight}).
  */
 class RestorePreDataTasklet implements Tasklet {
 
@@ -52,49 +52,34 @@ class RestorePreDataTasklet implements Tasklet {
 		for (SourceTable table : this.plan.tables(Executions.instanceId(chunkContext))) {
 			planned.add(List.of(table.schema(), table.name()));
 		}
-		prepareTarget(planned);
+		// with --drop-if-exists, and when a resumed run redoes its own partial pre-data,
+		// the section's objects are dropped first (TargetPreflight refused the rest)
+		boolean clean = this.request.dropIfExists() || this.request.resuming();
+		if (clean) {
+			dropForeignKeys(planned);
+		}
 		WorkDirectory dir = this.request.workDirectory();
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		RestorePostDataTasklet.warnUnparsed(toc, dir.preDataArchive().toString());
 		dir.write(dir.preDataList(), toc.useList((entry) -> true));
 		this.archives.restore(this.request.target().connectionString(), dir.preDataArchive(), dir.preDataList(),
-				this.request.restoreOptions(this.request.dropIfExists()), dir.pgRestoreLog());
+				this.request.restoreOptions(false, clean), dir.pgRestoreLog());
 		logger.info("Restored the pre-data section ({} archive entries) on the {}", toc.entries().size(),
 				this.request.target());
 		return RepeatStatus.FINISHED;
 	}
 
-	/**
-	 * @param planned (schema, name) of every table the run copies
-	 */
-	private void prepareTarget(Set<List<String>> planned) {
-		try (Connection target = this.request.target().connect("pre-data check");
+	/** pre-data holds no foreign keys, so DROP TABLE would refuse while these exist. */
+	private void dropForeignKeys(Set<List<String>> planned) {
+		try (Connection target = this.request.target().connect("drop foreign keys");
 				Statement statement = target.createStatement()) {
-			List<String> existing = new ArrayList<>();
-			try (ResultSet rs = statement.executeQuery(SqlFiles.load("list_target_tables"))) {
-				while (rs.next()) {
-					if (planned.contains(List.of(rs.getString(1), rs.getString(2)))) {
-						existing.add(rs.getString(1) + "." + rs.getString(2));
-					}
-				}
-			}
-			if (existing.isEmpty()) {
-				return;
-			}
-			if (!this.request.dropIfExists()) {
-				existing.sort(null);
-				throw new BadStateException("the " + this.request.target() + " already has " + existing.size()
-						+ " of the source's tables (" + existing.get(0) + ((existing.size() > 1) ? ", ..." : "")
-						+ "): use --drop-if-exists to drop and recreate them, or clone into an empty database");
-			}
 			dropForeignKeys(statement, planned);
 		}
 		catch (SQLException ex) {
-			throw this.request.target().failure("checking the target for existing tables", ex);
+			throw this.request.target().failure("dropping foreign keys on the target", ex);
 		}
 	}
 
-	/** pre-data holds no foreign keys, so DROP TABLE would refuse while these exist. */
 	private void dropForeignKeys(Statement statement, Set<List<String>> planned) throws SQLException {
 		List<String> drops = new ArrayList<>();
 		try (ResultSet rs = statement.executeQuery(SqlFiles.load("list_target_foreign_keys"))) {
@@ -110,7 +95,9 @@ class RestorePreDataTasklet implements Tasklet {
 		for (String drop : drops) {
 			statement.execute(drop);
 		}
-		logger.info("--drop-if-exists: dropped {} foreign keys on the target before dropping its tables", drops.size());
+		if (!drops.isEmpty()) {
+			logger.info("Dropped {} foreign keys on the target before dropping its tables", drops.size());
+		}
 	}
 
 }

@@ -21,21 +21,21 @@ class SequencesTasklet implements Tasklet {
 
 	private final CloneRequest request;
 
-	private final RunSnapshot snapshot;
+	private final Sessions sessions;
 
 	private final ClonePlan plan;
 
-	SequencesTasklet(CloneRequest request, RunSnapshot snapshot, ClonePlan plan) {
+	SequencesTasklet(CloneRequest request, Sessions sessions, ClonePlan plan) {
 		this.request = request;
-		this.snapshot = snapshot;
+		this.sessions = sessions;
 		this.plan = plan;
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws SQLException {
 		var sequences = this.plan.sequences(Executions.instanceId(chunkContext));
-		try (Connection source = this.snapshot.sourceSession("sequences");
-				Connection target = this.request.target().connect("sequences")) {
+		try (Connection source = this.sessions.source("sequences");
+				Connection target = this.sessions.target("sequences")) {
 			int count = new SequenceCopier().copy(source, target, sequences);
 			contribution.incrementWriteCount(count);
 			logger.info("Reset {} sequences", count);

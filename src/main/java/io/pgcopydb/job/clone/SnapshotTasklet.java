@@ -34,6 +34,10 @@ class SnapshotTasklet implements Tasklet {
 		}
 		else {
 			id = this.snapshot.export();
+			if (this.request.resuming()) {
+				logger.warn("Resuming with a new snapshot (--not-consistent): tables copied before and after the"
+						+ " interruption reflect different moments of the source");
+			}
 			logger.info("Exported snapshot {} from the {}", id, this.request.source());
 		}
 		Executions.jobContext(chunkContext).putString(SNAPSHOT_KEY, id);

@@ -21,17 +21,20 @@ class VacuumTableTasklet implements Tasklet {
 
 	private final CloneRequest request;
 
+	private final Sessions sessions;
+
 	private final ClonePlan plan;
 
-	VacuumTableTasklet(CloneRequest request, ClonePlan plan) {
+	VacuumTableTasklet(CloneRequest request, Sessions sessions, ClonePlan plan) {
 		this.request = request;
+		this.sessions = sessions;
 		this.plan = plan;
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
-		try (Connection target = this.request.target().connect("vacuum " + table.displayName());
+		try (Connection target = this.sessions.target("vacuum " + table.displayName());
 				Statement statement = target.createStatement()) {
 			statement.execute("VACUUM (ANALYZE) " + table.qualifiedName());
 		}

@@ -1,0 +1,72 @@
+package io.pgcopydb.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.pgcopydb.error.BadConfigException;
+import io.pgcopydb.error.BadStateException;
+
+/**
+ * The lock of a work directory: one job-running process per --dir at a time. It is an
+ * operating-system file lock, released by the kernel when its process ends, even by kill
+ * -9. So a process that holds it knows that a run the JobRepository still calls STARTED
+ * is stale: its process is gone.
+ */
+public final class DirectoryLock implements AutoCloseable {
+
+	private final FileChannel channel;
+
+	private final FileLock lock;
+
+	private DirectoryLock(FileChannel channel, FileLock lock) {
+		this.channel = channel;
+		this.lock = lock;
+	}
+
+	/**
+	 * Takes the lock of {@code dir} for {@code command}, or fails naming the process that
+	 * holds it.
+	 */
+	static DirectoryLock acquire(WorkDirectory dir, String command) {
+		Path file = dir.root().resolve("pgcopydb.lock");
+		try {
+			FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+					StandardOpenOption.WRITE);
+			FileLock lock = channel.tryLock();
+			if (lock == null) {
+				String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+				channel.close();
+				throw new BadStateException("another pgcopydb process is running in --dir " + dir.root() + " ("
+						+ (holder.isEmpty() ? "unknown process" : holder)
+						+ "): wait for it to end, stop it, or use another --dir");
+			}
+			channel.truncate(0);
+			String owner = "pid " + ProcessHandle.current().pid() + ": " + command + "\n";
+			channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)), 0);
+			return new DirectoryLock(channel, lock);
+		}
+		catch (IOException ex) {
+			throw new BadConfigException(
+					"cannot lock " + file + " (" + ex.getMessage() + "): check the permissions of --dir " + dir.root(),
+					ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.lock.release();
+			this.channel.close();
+		}
+		catch (IOException ignored) {
+			// the kernel releases the lock with the process anyway
+		}
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.pgcopydb.job;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * A request to stop the running job cleanly (SIGTERM, Ctrl-C): no new partition or step
+ * starts, and the statements in flight on registered sessions are cancelled, so the
+ * server rolls their transactions back. What committed stays committed and is recorded
+ * COMPLETED; everything else is redone by {@code --resume}: a stop never leaves a
+ * half-copied table counted as done.
+ */
+@Component
+public class StopSignal {
+
+	private static final Logger logger = LoggerFactory.getLogger(StopSignal.class);
+
+	private final Set<Connection> sessions = ConcurrentHashMap.newKeySet();
+
+	private volatile String reason;
+
+	/** Asks the job to stop; returns false when a stop was already requested. */
+	public synchronized boolean request(String why) {
+		if (this.reason != null) {
+			return false;
+		}
+		this.reason = why;
+		logger.warn("Stopping ({}): cancelling {} statements in flight; committed work is kept, resume with --resume",
+				why, this.sessions.size());
+		this.sessions.forEach(StopSignal::cancel);
+		return true;
+	}
+
+	public boolean requested() {
+		return this.reason != null;
+	}
+
+	/** Why the stop was requested, or null. */
+	public String reason() {
+		return this.reason;
+	}
+
+	/**
+	 * Registers a session whose statements a stop cancels; closed sessions are dropped at
+	 * the next registration. A session registered after the stop is cancelled at once.
+	 */
+	public void register(Connection session) {
+		this.sessions.removeIf(StopSignal::isClosed);
+		this.sessions.add(session);
+		if (requested()) {
+			cancel(session);
+		}
+	}
+
+	private static boolean isClosed(Connection session) {
+		try {
+			return session.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
+	}
+
+	private static void cancel(Connection session) {
+		try {
+			session.unwrap(PGConnection.class).cancelQuery();
+		}
+		catch (SQLException ex) {
+			logger.debug("cancelling a statement failed: {}", ex.getMessage());
+		}
+	}
+
+}
