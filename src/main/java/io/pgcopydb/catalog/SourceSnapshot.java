@@ -59,6 +59,15 @@ public final class SourceSnapshot implements AutoCloseable {
 		return this.id;
 	}
 
+	/**
+	 * Runs a trivial query in the exporting transaction: fails if the session is gone.
+	 */
+	public void checkAlive() throws SQLException {
+		try (Statement statement = this.session.createStatement()) {
+			statement.execute("SELECT 1");
+		}
+	}
+
 	@Override
 	public void close() throws SQLException {
 		try {

@@ -12,7 +12,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.pgcopydb.config.ConnectionString;
 import io.pgcopydb.config.DirectoryLock;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
@@ -145,21 +144,29 @@ final class CloneCommand implements Callable<Integer> {
 			throw new BadArgumentsException("--resume and --restart exclude each other: --resume finishes the last"
 					+ " clone of --dir, --restart throws it away");
 		}
-		if (this.resume && blankToNull(this.snapshot) == null && !this.notConsistent) {
+		String snapshotId = blankToNull(this.snapshot);
+		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
+		if (snapshotId == null) {
+			snapshotId = work.heldSnapshot().orElse(null);
+			if (snapshotId != null) {
+				LoggerFactory.getLogger(CloneCommand.class)
+					.info("Using snapshot {} held by pgcopydb snapshot in --dir {}", snapshotId, work.root());
+			}
+		}
+		if (this.resume && snapshotId == null && !this.notConsistent) {
 			throw new BadStateException("cannot resume consistently: the snapshot of the interrupted run ended with"
 					+ " its process; pass --snapshot <id> with a snapshot still held (pgcopydb snapshot), or"
 					+ " --not-consistent to resume from a new one");
 		}
-		PgEndpoint sourceEndpoint = endpoint(Side.SOURCE, this.source);
-		PgEndpoint targetEndpoint = endpoint(Side.TARGET, this.target);
-		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
+		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, this.source);
+		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, this.target);
 		ServerVersion sourceVersion = sourceEndpoint.serverVersion();
 		ServerVersion targetVersion = targetEndpoint.serverVersion();
 		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(sourceVersion.major());
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				blankToNull(this.snapshot), tools, sourceVersion, targetVersion, mode(), this.notConsistent);
+				snapshotId, tools, sourceVersion, targetVersion, mode(), this.notConsistent);
 	}
 
 	private int run(CloneRequest request, Logger logger) throws PgCopyException {
@@ -207,15 +214,6 @@ final class CloneCommand implements Callable<Integer> {
 		logger.debug("failure", failure);
 		logger.error("Clone failed (job execution {}); see {}", execution.getId(), request.workDirectory().logFile());
 		return ExitCodes.of(failure).code();
-	}
-
-	private static PgEndpoint endpoint(Side side, String value) {
-		String raw = (value != null && !value.isBlank()) ? value : System.getenv(side.environmentVariable());
-		if (raw == null || raw.isBlank()) {
-			throw new BadArgumentsException("no " + side.label() + " database: pass " + side.option()
-					+ " <connection string> or set " + side.environmentVariable());
-		}
-		return new PgEndpoint(side, ConnectionString.parse(raw, side.option()));
 	}
 
 	private CloneRequest.Mode mode() {

@@ -30,11 +30,10 @@ public final class DirectoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Takes the lock of {@code dir} for {@code command}, or fails naming the process that
-	 * holds it.
+	 * Takes the lock {@code file} of {@code dir} for {@code command}, or fails naming the
+	 * process that holds it.
 	 */
-	static DirectoryLock acquire(WorkDirectory dir, String command) {
-		Path file = dir.root().resolve("pgcopydb.lock");
+	static DirectoryLock acquire(WorkDirectory dir, Path file, String command) {
 		try {
 			FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
 					StandardOpenOption.WRITE);
@@ -55,6 +54,24 @@ public final class DirectoryLock implements AutoCloseable {
 			throw new BadConfigException(
 					"cannot lock " + file + " (" + ex.getMessage() + "): check the permissions of --dir " + dir.root(),
 					ex);
+		}
+	}
+
+	/** Whether a live process holds the lock {@code file} (a missing file: no). */
+	static boolean isHeld(Path file) {
+		if (!Files.exists(file)) {
+			return false;
+		}
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			FileLock lock = channel.tryLock();
+			if (lock == null) {
+				return true;
+			}
+			lock.release();
+			return false;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.pgcopydb.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.pgcopydb.error.BadConfigException;
 
@@ -13,6 +14,8 @@ import io.pgcopydb.error.BadConfigException;
  * <pre>
  * pgcopydb.db          the JobRepository and the work plan (SQLite)
  * pgcopydb.lock        held by the process running a job here (pid and command inside)
+ * snapshot             the snapshot id a live pgcopydb snapshot process holds
+ * snapshot.lock        held by that process
  * schema/pre.dump      pg_dump custom archives, and the filtered lists restored
  * schema/post.dump
  * schema/pre.list
@@ -49,7 +52,37 @@ public record WorkDirectory(Path root) {
 	 * {@link DirectoryLock}.
 	 */
 	public DirectoryLock lock(String command) {
-		return DirectoryLock.acquire(this, command);
+		return DirectoryLock.acquire(this, this.root.resolve("pgcopydb.lock"), command);
+	}
+
+	/**
+	 * Takes the lock of the process holding this directory's snapshot (pgcopydb
+	 * snapshot).
+	 */
+	public DirectoryLock snapshotLock() {
+		return DirectoryLock.acquire(this, this.root.resolve("snapshot.lock"), "snapshot");
+	}
+
+	/**
+	 * The snapshot a live {@code pgcopydb snapshot} process holds for this directory, if
+	 * any. A snapshot file whose holder is gone is ignored: its snapshot ended with it.
+	 */
+	public Optional<String> heldSnapshot() {
+		if (!DirectoryLock.isHeld(this.root.resolve("snapshot.lock")) || !Files.exists(snapshotFile())) {
+			return Optional.empty();
+		}
+		try {
+			String id = Files.readString(snapshotFile()).strip();
+			return id.isEmpty() ? Optional.empty() : Optional.of(id);
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** Where {@code pgcopydb snapshot} publishes the id of the snapshot it holds. */
+	public Path snapshotFile() {
+		return this.root.resolve("snapshot");
 	}
 
 	/** Writes a file of the run (a restore list); a failure names the file and --dir. */

@@ -119,6 +119,51 @@ class ResumeIT {
 		CloneIT.cleanup(servers, db);
 	}
 
+	@Test
+	void resumeReadsTheOriginalSnapshotHeldByPgcopydbSnapshot(PgServers servers, @TempDir Path dir)
+			throws SQLException, java.io.IOException {
+		String db = "resume_snapshot";
+		prepareWithBigTable(servers, db);
+		PgCopyDbRun.Running holder = PgCopyDbRun.start(Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db)),
+				"snapshot", "--dir", dir.toString());
+		Path published = dir.resolve("snapshot");
+		await().atMost(Duration.ofMinutes(1))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> java.nio.file.Files.exists(published) && !java.nio.file.Files.readString(published).isBlank());
+		String snapshot = java.nio.file.Files.readString(published).strip();
+		servers.source()
+			.execute(db, "INSERT INTO public.big SELECT g, 'written after the snapshot' " + "FROM generate_series("
+					+ (BIG_ROWS + 1) + ", " + (BIG_ROWS + 100) + ") g");
+		List<String> clone = List.of("clone", "--source", servers.source().uri(db), "--target",
+				servers.target().uri(db), "--dir", dir.toString(), "--table-jobs", "2");
+
+		PgCopyDbRun.Running first = PgCopyDbRun.start(Map.of(), clone);
+		awaitCopyOfBigTable(servers.target(), db);
+		first.process().destroyForcibly();
+		first.finish();
+		PgCopyDbRun resumed = PgCopyDbRun.run(Map.of(), with(clone, "--resume"));
+
+		assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+		assertThat(resumed.stderr()).contains("Using snapshot " + snapshot + " held by pgcopydb snapshot");
+		assertThat(CloneIT.strings(servers.target(), db, "SELECT count(*) || ' ' || max(id) FROM public.big"))
+			.as("rows written after the snapshot are not copied")
+			.containsExactly(BIG_ROWS + " " + BIG_ROWS);
+		try (Connection source = servers.source().connect(db); Connection target = servers.target().connect(db)) {
+			var expected = DatabaseComparison.tableChecksums(source);
+			var actual = DatabaseComparison.tableChecksums(target);
+			expected.remove("public.big");
+			actual.remove("public.big");
+			assertThat(actual).isEqualTo(expected);
+		}
+
+		holder.process().destroy();
+		PgCopyDbRun released = holder.finish();
+		assertThat(released.exitCode()).as(released.toString()).isZero();
+		assertThat(released.stdout().strip()).isEqualTo(snapshot);
+		assertThat(published).doesNotExist();
+		CloneIT.cleanup(servers, db);
+	}
+
 	/** The sample database plus public.big, large enough to be caught mid-COPY. */
 	private static void prepareWithBigTable(PgServers servers, String db) {
 		CloneIT.prepare(servers, db);
