@@ -12,7 +12,7 @@ public enum ExitCode {
 
 	BAD_CONFIG(2, "bad configuration: pg_dump/pg_restore missing or too old, bad properties"),
 
-	BAD_STATE(3, "bad state: target already holds the source's tables, run in progress"),
+	BAD_STATE(3, "bad state: target not empty, run in progress or unfinished in --dir"),
 
 	POSTGRES(4, "other PostgreSQL error"),
 
@@ -22,7 +22,7 @@ public enum ExitCode {
 
 	TARGET(7, "target error: unreachable, authentication failed, missing database"),
 
-	STOPPED(8, "stopped on request; safe to resume"),
+	STOPPED(8, "stopped on request (SIGTERM, Ctrl-C); finish with --resume"),
 
 	INTERNAL(12, "internal error: a bug, please report it with the log file");
 
@@ -49,7 +49,7 @@ public enum ExitCode {
 		for (ExitCode exitCode : values()) {
 			table.append(String.format("  %3d  %s%n", exitCode.code, exitCode.description));
 		}
-		table.append(String.format("  %3d  %s%n", 143, "killed by SIGTERM before a clean stop was recorded"));
+		table.append(String.format("  %3d  %s%n", 143, "killed by a second SIGTERM before a clean stop was recorded"));
 		return table.toString();
 	}
 
