@@ -24,6 +24,7 @@ import io.pgcopydb.error.PgCopyException;
 import io.pgcopydb.job.BatchContext;
 import io.pgcopydb.job.StepNames;
 import io.pgcopydb.job.StopSignal;
+import io.pgcopydb.job.clone.CloneContext;
 import io.pgcopydb.job.clone.CloneRuns;
 import io.pgcopydb.job.clone.CloneRequest;
 import io.pgcopydb.pg.ServerVersion;
@@ -171,7 +172,8 @@ final class CloneCommand implements Callable<Integer> {
 
 	private int run(CloneRequest request, Logger logger) throws PgCopyException {
 		try (DirectoryLock lock = request.workDirectory().lock("clone");
-				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request);
+				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request,
+						CloneContext.class);
 				StopOnSignals signals = StopOnSignals.install(context.getBean(StopSignal.class))) {
 			JobExecution execution = context.getBean(CloneRuns.class).run(request);
 			System.out.print(RunSummary.render(execution, StepNames.PARTITION_MANAGERS));

@@ -55,6 +55,11 @@ public record WorkDirectory(Path root) {
 		return DirectoryLock.acquire(this, this.root.resolve("pgcopydb.lock"), command);
 	}
 
+	/** Whether a live process runs a job in this directory now. */
+	public boolean isLocked() {
+		return DirectoryLock.isHeld(this.root.resolve("pgcopydb.lock"));
+	}
+
 	/**
 	 * Takes the lock of the process holding this directory's snapshot (pgcopydb
 	 * snapshot).

@@ -16,6 +16,7 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 
 import io.pgcopydb.config.WorkDirectory;
 
@@ -27,7 +28,9 @@ import io.pgcopydb.config.WorkDirectory;
  * concurrent partition updates queue instead of failing with SQLITE_BUSY).
  */
 @SpringBootConfiguration
-@ComponentScan({ "io.pgcopydb.job", "io.pgcopydb.progress" })
+// the repository and what reads it; a job's own beans come with its configuration class
+@ComponentScan(basePackages = "io.pgcopydb.job",
+		excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.pgcopydb\\.job\\.clone\\..*"))
 // Only what a command uses: evaluating Boot's whole auto-configuration list costs
 // hundreds of milliseconds on every invocation, and schedulers start many.
 @ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, DataSourceAutoConfiguration.class,
@@ -36,10 +39,27 @@ import io.pgcopydb.config.WorkDirectory;
 public class BatchContext {
 
 	/**
+	 * A context with the repository of {@code dir} only: to read runs, stop or abandon
+	 * them.
+	 */
+	public static ConfigurableApplicationContext start(WorkDirectory dir) {
+		return builder(dir).run();
+	}
+
+	/**
+	 * A context that can run a job.
 	 * @param request the command's validated request, registered as a bean for the job's
 	 * configuration to use
+	 * @param jobConfiguration the job's configuration class
 	 */
-	public static ConfigurableApplicationContext start(WorkDirectory dir, Object request) {
+	public static ConfigurableApplicationContext start(WorkDirectory dir, Object request, Class<?> jobConfiguration) {
+		return builder(dir).sources(jobConfiguration)
+			.initializers((context) -> context.getBeanFactory()
+				.registerSingleton(request.getClass().getSimpleName(), request))
+			.run();
+	}
+
+	private static SpringApplicationBuilder builder(WorkDirectory dir) {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("spring.datasource.url", "jdbc:sqlite:" + dir.repositoryFile()
 				+ "?journal_mode=WAL&busy_timeout=30000&synchronous=NORMAL&transaction_mode=IMMEDIATE");
@@ -50,10 +70,7 @@ public class BatchContext {
 		return new SpringApplicationBuilder(BatchContext.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
-			.properties(properties)
-			.initializers((context) -> context.getBeanFactory()
-				.registerSingleton(request.getClass().getSimpleName(), request))
-			.run();
+			.properties(properties);
 	}
 
 }

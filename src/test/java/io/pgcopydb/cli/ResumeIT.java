@@ -165,7 +165,7 @@ class ResumeIT {
 	}
 
 	/** The sample database plus public.big, large enough to be caught mid-COPY. */
-	private static void prepareWithBigTable(PgServers servers, String db) {
+	static void prepareWithBigTable(PgServers servers, String db) {
 		CloneIT.prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
 		servers.source()
@@ -175,7 +175,7 @@ class ResumeIT {
 							+ BIG_ROWS + ") g; ANALYZE public.big");
 	}
 
-	private static void awaitCopyOfBigTable(PgServer target, String db) {
+	static void awaitCopyOfBigTable(PgServer target, String db) {
 		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			try (Connection connection = target.connect("postgres");
 					Statement statement = connection.createStatement();
@@ -194,7 +194,7 @@ class ResumeIT {
 			.count();
 	}
 
-	private static int tableCount(PgServer server, String db) throws SQLException {
+	static int tableCount(PgServer server, String db) throws SQLException {
 		return Integer.parseInt(
 				CloneIT
 					.strings(server, db,
@@ -203,7 +203,7 @@ class ResumeIT {
 					.get(0));
 	}
 
-	private static List<String> with(List<String> args, String... more) {
+	static List<String> with(List<String> args, String... more) {
 		List<String> all = new java.util.ArrayList<>(args);
 		all.addAll(List.of(more));
 		return all;

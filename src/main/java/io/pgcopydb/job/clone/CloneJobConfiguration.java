@@ -29,6 +29,7 @@ import io.pgcopydb.job.DependentPartitionHandler;
 import io.pgcopydb.job.StepNames;
 import io.pgcopydb.job.StepStatusBoard;
 import io.pgcopydb.job.StopAwareTasklet;
+import io.pgcopydb.job.StopRequestWatcher;
 import io.pgcopydb.job.StopSignal;
 import io.pgcopydb.progress.ProgressReporter;
 import io.pgcopydb.progress.ProgressTracker;
@@ -65,7 +66,7 @@ class CloneJobConfiguration {
 	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
 			Step dumpSchemaStep, Step restorePreDataStep, Step copyDataStep, Step buildIndexesStep, Step vacuumStep,
 			Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep, RunSnapshot snapshot,
-			ProgressTracker tracker, CopyProperties properties) {
+			ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher) {
 		List<Flow> parallel = new ArrayList<>(List.of(flow(copyDataStep), flow(buildIndexesStep)));
 		if (!request.skipVacuum()) {
 			parallel.add(flow(vacuumStep));
@@ -84,7 +85,7 @@ class CloneJobConfiguration {
 			.build();
 		return new JobBuilder(StepNames.CLONE_JOB, repository).start(clone)
 			.end()
-			.listener(new RunListener(snapshot, tracker, properties.progressInterval()))
+			.listener(new RunListener(snapshot, tracker, properties.progressInterval(), watcher))
 			.build();
 	}
 
@@ -222,21 +223,26 @@ class CloneJobConfiguration {
 
 		private final Duration interval;
 
+		private final StopRequestWatcher watcher;
+
 		private ProgressReporter reporter;
 
-		RunListener(RunSnapshot snapshot, ProgressTracker tracker, Duration interval) {
+		RunListener(RunSnapshot snapshot, ProgressTracker tracker, Duration interval, StopRequestWatcher watcher) {
 			this.snapshot = snapshot;
 			this.tracker = tracker;
 			this.interval = interval;
+			this.watcher = watcher;
 		}
 
 		@Override
 		public void beforeJob(JobExecution jobExecution) {
 			this.reporter = ProgressReporter.start(this.tracker, this.interval);
+			this.watcher.watch(jobExecution.getId());
 		}
 
 		@Override
 		public void afterJob(JobExecution jobExecution) {
+			this.watcher.unwatch();
 			this.reporter.close();
 			this.snapshot.close();
 		}

@@ -1,0 +1,52 @@
+package io.pgcopydb.job;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lets {@code pgcopydb job stop ID}, run in another process, stop this one: that command
+ * records the job execution STOPPING in the shared repository; this watcher reads the
+ * status every second while the job runs and then raises the same {@link StopSignal} as
+ * SIGTERM does.
+ */
+@Component
+public class StopRequestWatcher {
+
+	private final JdbcTemplate jdbc;
+
+	private final StopSignal stop;
+
+	private ScheduledExecutorService scheduler;
+
+	StopRequestWatcher(JdbcTemplate jdbc, StopSignal stop) {
+		this.jdbc = jdbc;
+		this.stop = stop;
+	}
+
+	public synchronized void watch(long jobExecutionId) {
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "stop-watcher");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.scheduleWithFixedDelay(() -> {
+			String status = this.jdbc.queryForObject(
+					"SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class, jobExecutionId);
+			if ("STOPPING".equals(status)) {
+				this.stop.request("job stop " + jobExecutionId);
+			}
+		}, 1, 1, TimeUnit.SECONDS);
+	}
+
+	public synchronized void unwatch() {
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+			this.scheduler = null;
+		}
+	}
+
+}
