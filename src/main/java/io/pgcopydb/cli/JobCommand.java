@@ -14,13 +14,13 @@ import io.pgcopydb.error.PgCopyException;
 import io.pgcopydb.job.Runs;
 
 /**
- * {@code pgcopydb job list|show|stop|abandon}: the job executions recorded in a --dir,
- * for schedulers and operators; each with {@code --json}. A stop requested here is
+ * {@code pgcopydb job list|show|stop|restart|abandon}: the job executions recorded in a
+ * --dir, for schedulers and operators; each with {@code --json}. A stop requested here is
  * carried out by the process running the job, which ends STOPPED with exit code 8. A
  * stopped or failed clone is finished with {@code clone --resume}.
  */
-@Command(name = "job", mixinStandardHelpOptions = true,
-		description = "The job executions recorded in --dir: list, show, stop, abandon.")
+@Command(name = "job", mixinStandardHelpOptions = true, subcommands = JobRestartCommand.class,
+		description = "The job executions recorded in --dir: list, show, stop, restart, abandon.")
 final class JobCommand {
 
 	@Command(name = "list", mixinStandardHelpOptions = true, description = "List the job executions, newest first.")

@@ -74,7 +74,13 @@ class JobControlIT {
 		assertThat(again.exitCode()).isEqualTo(3);
 		assertThat(again.errorLines()).first().asString().contains("is not running (STOPPED)");
 
-		PgCopyDbRun resumed = PgCopyDbRun.run(Map.of(), ResumeIT.with(clone, "--resume", "--not-consistent"));
+		PgCopyDbRun wrongId = PgCopyDbRun.run(Map.of(), "job", "restart", String.valueOf(id + 41), "--dir",
+				dir.toString());
+		assertThat(wrongId.exitCode()).as(wrongId.toString()).isEqualTo(3);
+		assertThat(wrongId.errorLines()).first().asString().contains("not the last clone", "job list");
+
+		PgCopyDbRun resumed = PgCopyDbRun.run(Map.of(), "job", "restart", String.valueOf(id), "--dir", dir.toString(),
+				"--source", servers.source().uri(db), "--target", servers.target().uri(db), "--not-consistent");
 
 		assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
