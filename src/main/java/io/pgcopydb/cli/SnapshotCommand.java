@@ -77,19 +77,22 @@ final class SnapshotCommand implements Callable<Integer> {
 		CountDownLatch released = new CountDownLatch(1);
 		Signal.handle(new Signal("TERM"), (signal) -> released.countDown());
 		Signal.handle(new Signal("INT"), (signal) -> released.countDown());
-		try (DirectoryLock lock = work.snapshotLock();
-				SourceSnapshot snapshot = SourceSnapshot.export(endpoint.connect("snapshot"))) {
-			work.write(work.snapshotFile(), snapshot.id() + "\n");
-			System.out.println(snapshot.id());
-			System.out.flush();
-			logger.info("Holding snapshot {} of the {} for --dir {} until SIGTERM or Ctrl-C", snapshot.id(), endpoint,
-					work.root());
-			while (!released.await(CHECK_SECONDS, TimeUnit.SECONDS)) {
-				snapshot.checkAlive();
-			}
+		try (DirectoryLock lock = work.snapshotLock()) {
+			// a file left by a killed holder must not be read as ours while we export
 			Files.deleteIfExists(work.snapshotFile());
-			logger.info("Released snapshot {}", snapshot.id());
-			return ExitCode.SUCCESS.code();
+			try (SourceSnapshot snapshot = SourceSnapshot.export(endpoint.connect("snapshot"))) {
+				work.write(work.snapshotFile(), snapshot.id() + "\n");
+				System.out.println(snapshot.id());
+				System.out.flush();
+				logger.info("Holding snapshot {} of the {} for --dir {} until SIGTERM or Ctrl-C", snapshot.id(),
+						endpoint, work.root());
+				while (!released.await(CHECK_SECONDS, TimeUnit.SECONDS)) {
+					snapshot.checkAlive();
+				}
+				Files.deleteIfExists(work.snapshotFile());
+				logger.info("Released snapshot {}", snapshot.id());
+				return ExitCode.SUCCESS.code();
+			}
 		}
 		catch (SQLException ex) {
 			throw endpoint.failure("holding the snapshot", ex);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class DirectoryLock implements AutoCloseable {
 		try {
 			FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
 					StandardOpenOption.WRITE);
-			FileLock lock = channel.tryLock();
+			FileLock lock = tryLock(channel);
 			if (lock == null) {
 				String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
 				channel.close();
@@ -57,18 +58,45 @@ public final class DirectoryLock implements AutoCloseable {
 		}
 	}
 
-	/** Whether a live process holds the lock {@code file} (a missing file: no). */
+	/**
+	 * Another process may be probing the lock ({@link #isHeld}) for an instant: retry
+	 * briefly before concluding that it is held.
+	 */
+	private static FileLock tryLock(FileChannel channel) throws IOException {
+		for (int attempt = 0; attempt < 10; attempt++) {
+			FileLock lock = channel.tryLock();
+			if (lock != null) {
+				return lock;
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether a live process holds the lock {@code file} (a missing file: no). Meant for
+	 * another process: a lock this JVM holds counts as held.
+	 */
 	static boolean isHeld(Path file) {
 		if (!Files.exists(file)) {
 			return false;
 		}
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-			FileLock lock = channel.tryLock();
+			FileLock lock = tryLock(channel);
 			if (lock == null) {
 				return true;
 			}
 			lock.release();
 			return false;
+		}
+		catch (OverlappingFileLockException ex) {
+			return true;
 		}
 		catch (IOException ex) {
 			return false;

@@ -77,8 +77,13 @@ public class Runs {
 			throw new BadStateException("job execution " + executionId + " is recorded " + run.status()
 					+ " but no process runs it (it was killed): finish it with pgcopydb clone --resume");
 		}
-		this.jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STOPPING', VERSION = VERSION + 1 "
-				+ "WHERE JOB_EXECUTION_ID = ?", executionId);
+		// only while still running: a run that just ended must not be marked STOPPING
+		int updated = this.jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STOPPING', VERSION = VERSION + 1 "
+				+ "WHERE JOB_EXECUTION_ID = ? AND STATUS IN ('STARTING', 'STARTED')", executionId);
+		if (updated == 0) {
+			throw new BadStateException("job execution " + executionId + " ended meanwhile ("
+					+ show(executionId).status() + "): nothing to stop");
+		}
 	}
 
 	/**

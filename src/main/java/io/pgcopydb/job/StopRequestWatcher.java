@@ -4,6 +4,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -15,6 +18,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class StopRequestWatcher {
+
+	private static final Logger logger = LoggerFactory.getLogger(StopRequestWatcher.class);
 
 	private final JdbcTemplate jdbc;
 
@@ -34,10 +39,18 @@ public class StopRequestWatcher {
 			return thread;
 		});
 		this.scheduler.scheduleWithFixedDelay(() -> {
-			String status = this.jdbc.queryForObject(
-					"SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class, jobExecutionId);
-			if ("STOPPING".equals(status)) {
-				this.stop.request("job stop " + jobExecutionId);
+			// a failed poll (a busy repository) must not end the watching: a scheduled
+			// task that throws is never run again
+			try {
+				String status = this.jdbc.queryForObject(
+						"SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class,
+						jobExecutionId);
+				if ("STOPPING".equals(status)) {
+					this.stop.request("job stop " + jobExecutionId);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.debug("reading the status of job execution {} failed: {}", jobExecutionId, ex.getMessage());
 			}
 		}, 1, 1, TimeUnit.SECONDS);
 	}

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -25,11 +26,15 @@ public class StopSignal {
 
 	private final Set<Connection> sessions = ConcurrentHashMap.newKeySet();
 
+	private final AtomicReference<String> reasonRef = new AtomicReference<>();
+
 	private volatile String reason;
 
 	/** Asks the job to stop; returns false when a stop was already requested. */
-	public synchronized boolean request(String why) {
-		if (this.reason != null) {
+	public boolean request(String why) {
+		// set once, then cancel outside any lock: a cancel may wait on an unreachable
+		// server, and a second signal must still be able to exit at once
+		if (!this.reasonRef.compareAndSet(null, why)) {
 			return false;
 		}
 		this.reason = why;

@@ -46,9 +46,16 @@ public final class SchemaArchives {
 
 	/** Restores the entries of {@code useList} from {@code archive} into the target. */
 	public void restore(ConnectionString target, Path archive, Path useList, RestoreOptions options, Path log) {
-		List<String> argv = new ArrayList<>(
-				List.of(this.tools.pgRestore().path().toString(), "--dbname=" + target.libpqUri(),
-						"--use-list=" + useList, "--jobs=" + options.jobs(), "--exit-on-error"));
+		this.runner.run("pg_restore " + archive.getFileName(), restoreArguments(target, archive, useList, options),
+				target.childEnvironment(), log);
+	}
+
+	/** The pg_restore command line: never a password (that goes in the environment). */
+	List<String> restoreArguments(ConnectionString target, Path archive, Path useList, RestoreOptions options) {
+		List<String> argv = new ArrayList<>(List.of(this.tools.pgRestore().path().toString(),
+				"--dbname=" + target.libpqUri(), "--use-list=" + useList, "--exit-on-error"));
+		// pg_restore refuses --jobs with --single-transaction
+		argv.add(options.singleTransaction() ? "--single-transaction" : "--jobs=" + options.jobs());
 		if (options.clean()) {
 			argv.add("--clean");
 			argv.add("--if-exists");
@@ -63,7 +70,7 @@ public final class SchemaArchives {
 			argv.add("--no-comments");
 		}
 		argv.add(archive.toString());
-		this.runner.run("pg_restore " + archive.getFileName(), argv, target.childEnvironment(), log);
+		return argv;
 	}
 
 	/**

@@ -141,6 +141,19 @@ class ResumeIT {
 		awaitCopyOfBigTable(servers.target(), db);
 		first.process().destroyForcibly();
 		first.finish();
+		try (Connection other = servers.source().connect(db); Statement statement = other.createStatement()) {
+			other.setAutoCommit(false);
+			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+			ResultSet rs = statement.executeQuery("SELECT pg_export_snapshot()");
+			rs.next();
+			PgCopyDbRun otherSnapshot = PgCopyDbRun.run(Map.of(),
+					with(clone, "--resume", "--snapshot", rs.getString(1)));
+			assertThat(otherSnapshot.exitCode()).as(otherSnapshot.toString()).isEqualTo(3);
+			assertThat(otherSnapshot.errorLines()).first()
+				.asString()
+				.contains("read snapshot " + snapshot, "--not-consistent");
+			other.rollback();
+		}
 		PgCopyDbRun resumed = PgCopyDbRun.run(Map.of(), with(clone, "--resume"));
 
 		assertThat(resumed.exitCode()).as(resumed.toString()).isZero();

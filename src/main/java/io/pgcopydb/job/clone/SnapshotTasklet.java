@@ -8,6 +8,8 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.pgcopydb.error.BadStateException;
+
 /** Exports the run's source snapshot, or adopts the one given with --snapshot. */
 class SnapshotTasklet implements Tasklet {
 
@@ -25,6 +27,24 @@ class SnapshotTasklet implements Tasklet {
 		this.snapshot = snapshot;
 	}
 
+	/**
+	 * A resume reads through the snapshot of the run it finishes, or says it does not:
+	 * the job context, carried over by the restart, holds the snapshot the run read so
+	 * far.
+	 */
+	private void checkSameSnapshot(ChunkContext chunkContext, String id) {
+		String before = Executions.jobContext(chunkContext).getString(SNAPSHOT_KEY, null);
+		if (!this.request.resuming() || before == null || before.equals(id)) {
+			return;
+		}
+		if (!this.request.notConsistent()) {
+			throw new BadStateException("cannot resume consistently: the interrupted run read snapshot " + before
+					+ ", not " + id + "; pass --snapshot " + before + " if it is still held, or --not-consistent");
+		}
+		logger.warn("Resuming with snapshot {} instead of {} (--not-consistent): tables copied before and after the"
+				+ " interruption reflect different moments of the source", id, before);
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		String id;
@@ -34,12 +54,9 @@ class SnapshotTasklet implements Tasklet {
 		}
 		else {
 			id = this.snapshot.export();
-			if (this.request.resuming()) {
-				logger.warn("Resuming with a new snapshot (--not-consistent): tables copied before and after the"
-						+ " interruption reflect different moments of the source");
-			}
 			logger.info("Exported snapshot {} from the {}", id, this.request.source());
 		}
+		checkSameSnapshot(chunkContext, id);
 		Executions.jobContext(chunkContext).putString(SNAPSHOT_KEY, id);
 		return RepeatStatus.FINISHED;
 	}
