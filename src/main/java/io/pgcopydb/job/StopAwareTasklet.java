@@ -18,9 +18,20 @@ public final class StopAwareTasklet implements Tasklet {
 
 	private final StopSignal stop;
 
+	private final boolean runsChildProcess;
+
 	public StopAwareTasklet(Tasklet delegate, StopSignal stop) {
+		this(delegate, stop, false);
+	}
+
+	/**
+	 * @param runsChildProcess the tasklet waits on pg_dump or pg_restore: a stop
+	 * interrupts it so that the child is terminated
+	 */
+	public StopAwareTasklet(Tasklet delegate, StopSignal stop, boolean runsChildProcess) {
 		this.delegate = delegate;
 		this.stop = stop;
+		this.runsChildProcess = runsChildProcess;
 	}
 
 	@Override
@@ -29,7 +40,9 @@ public final class StopAwareTasklet implements Tasklet {
 			throw new JobInterruptedException("not started: " + this.stop.reason(), BatchStatus.STOPPED);
 		}
 		try {
-			return this.delegate.execute(contribution, chunkContext);
+			return this.runsChildProcess
+					? this.stop.interruptible(() -> this.delegate.execute(contribution, chunkContext))
+					: this.delegate.execute(contribution, chunkContext);
 		}
 		catch (Exception ex) {
 			if (!this.stop.requested()) {

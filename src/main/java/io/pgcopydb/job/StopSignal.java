@@ -3,6 +3,7 @@ package io.pgcopydb.job;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,9 +16,11 @@ import org.springframework.stereotype.Component;
 /**
  * A request to stop the running job cleanly (SIGTERM, Ctrl-C): no new partition or step
  * starts, and the statements in flight on registered sessions are cancelled, so the
- * server rolls their transactions back. What committed stays committed and is recorded
- * COMPLETED; everything else is redone by {@code --resume}: a stop never leaves a
- * half-copied table counted as done.
+ * server rolls their transactions back; a running pg_dump or pg_restore is terminated
+ * (see {@link #interruptible}). What committed stays committed; everything not recorded
+ * COMPLETED is redone by {@code --resume} (a table whose COPY committed just as the stop
+ * came may be copied again, from an empty table): a stop never leaves a half-copied table
+ * counted as done.
  */
 @Component
 public class StopSignal {
@@ -25,6 +28,8 @@ public class StopSignal {
 	private static final Logger logger = LoggerFactory.getLogger(StopSignal.class);
 
 	private final Set<Connection> sessions = ConcurrentHashMap.newKeySet();
+
+	private final Set<Thread> toolThreads = ConcurrentHashMap.newKeySet();
 
 	private final AtomicReference<String> reasonRef = new AtomicReference<>();
 
@@ -41,7 +46,28 @@ public class StopSignal {
 		logger.warn("Stopping ({}): cancelling {} statements in flight; committed work is kept, resume with --resume",
 				why, this.sessions.size());
 		this.sessions.forEach(StopSignal::cancel);
+		this.toolThreads.forEach(Thread::interrupt);
 		return true;
+	}
+
+	/**
+	 * Runs {@code work}, which waits on a child process (pg_dump, pg_restore), so that a
+	 * stop interrupts it: the runner then terminates the child. Only such threads are
+	 * interrupted; threads in JDBC calls are stopped by cancelling their statements.
+	 */
+	public <T> T interruptible(Callable<T> work) throws Exception {
+		Thread current = Thread.currentThread();
+		this.toolThreads.add(current);
+		try {
+			if (requested()) {
+				current.interrupt();
+			}
+			return work.call();
+		}
+		finally {
+			this.toolThreads.remove(current);
+			Thread.interrupted();
+		}
 	}
 
 	public boolean requested() {

@@ -114,12 +114,12 @@ class CloneJobConfiguration {
 
 	@Bean
 	Step dumpSchemaStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, SchemaArchives archives) {
-		return tasklet(repository, StepNames.DUMP_SCHEMA, new DumpSchemaTasklet(request, snapshot, archives));
+		return toolTasklet(repository, StepNames.DUMP_SCHEMA, new DumpSchemaTasklet(request, snapshot, archives));
 	}
 
 	@Bean
 	Step restorePreDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
-		return tasklet(repository, StepNames.RESTORE_PRE_DATA, new RestorePreDataTasklet(request, plan, archives));
+		return toolTasklet(repository, StepNames.RESTORE_PRE_DATA, new RestorePreDataTasklet(request, plan, archives));
 	}
 
 	@Bean
@@ -172,7 +172,13 @@ class CloneJobConfiguration {
 
 	@Bean
 	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
-		return tasklet(repository, StepNames.RESTORE_POST_DATA, new RestorePostDataTasklet(request, plan, archives));
+		return toolTasklet(repository, StepNames.RESTORE_POST_DATA,
+				new RestorePostDataTasklet(request, plan, archives));
+	}
+
+	/** A step waiting on pg_dump or pg_restore: a stop terminates the child process. */
+	private Step toolTasklet(JobRepository repository, String name, Tasklet tasklet) {
+		return new StepBuilder(name, repository).tasklet(new StopAwareTasklet(tasklet, this.stop, true)).build();
 	}
 
 	private Step tasklet(JobRepository repository, String name, Tasklet tasklet) {
