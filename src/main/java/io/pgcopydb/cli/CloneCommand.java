@@ -92,7 +92,8 @@ final class CloneCommand implements Callable<Integer> {
 	String snapshot;
 
 	@Option(names = "--resume",
-			description = "Finish the last unfinished clone of --dir: completed steps, tables and indexes are kept.")
+			description = "Finish the last unfinished clone of --dir: completed steps, tables and indexes are kept; "
+					+ "a pre-data restore that did not complete is redone with pg_restore --clean.")
 	boolean resume;
 
 	@Option(names = "--restart", description = "Abandon the last clone of --dir, if unfinished, and start a new one.")
