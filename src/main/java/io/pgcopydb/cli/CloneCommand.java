@@ -116,26 +116,15 @@ final class CloneCommand implements Callable<Integer> {
 	public Integer call() {
 		LogSetup.init(this.debug);
 		Logger logger = LoggerFactory.getLogger(CloneCommand.class);
-		try {
-			CloneRequest request = validate();
-			LogSetup.attachFile(request.workDirectory().logFile());
-			logger.info("Cloning from {} to {}, work directory {}", request.source(), request.target(),
-					request.workDirectory().root());
-			if (ProgressReporter.interactive() && !this.debug) {
-				logger.info("Progress below; details in {}", request.workDirectory().logFile());
-				LogSetup.consoleWarningsOnly();
-			}
-			return run(request, logger);
+		CloneRequest request = validate();
+		LogSetup.attachFile(request.workDirectory().logFile());
+		logger.info("Cloning from {} to {}, work directory {}", request.source(), request.target(),
+				request.workDirectory().root());
+		if (ProgressReporter.interactive() && !this.debug) {
+			logger.info("Progress below; details in {}", request.workDirectory().logFile());
+			LogSetup.consoleWarningsOnly();
 		}
-		catch (PgCopyException ex) {
-			logger.error("{}", ex.getMessage());
-			logger.debug("failure", ex);
-			return ex.exitCode().code();
-		}
-		catch (RuntimeException ex) {
-			logger.error("internal error: {}", ExitCodes.message(ex), ex);
-			return ExitCode.INTERNAL.code();
-		}
+		return run(request, logger);
 	}
 
 	private CloneRequest validate() {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -54,12 +53,13 @@ final class JobRestartCommand implements Callable<Integer> {
 		if (checked != ExitCode.SUCCESS.code()) {
 			return checked;
 		}
-		List<String> args = new ArrayList<>(this.cloneOptions);
+		List<String> args = new ArrayList<>(List.of("clone"));
+		args.addAll(this.cloneOptions);
 		args.addAll(List.of("--resume", "--dir", this.options.workDirectory().root().toString()));
 		if (this.options.debug) {
 			args.add("--debug");
 		}
-		return new CommandLine(new CloneCommand()).execute(args.toArray(String[]::new));
+		return PgCopyDbCommand.execute(args.toArray(String[]::new));
 	}
 
 }

@@ -34,6 +34,7 @@ public final class PgCopyDbCommand implements Runnable {
 			.values()
 			.forEach((sub) -> sub.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n"));
 		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+		commandLine.setExecutionExceptionHandler(new ErrorBoundary());
 		commandLine.setParameterExceptionHandler((ex, args1) -> {
 			CommandLine failed = ex.getCommandLine();
 			failed.getErr().println("pgcopydb: " + ex.getMessage());

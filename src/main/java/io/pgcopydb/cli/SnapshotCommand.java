@@ -2,9 +2,7 @@ package io.pgcopydb.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,22 +53,10 @@ final class SnapshotCommand implements Callable<Integer> {
 	public Integer call() {
 		LogSetup.init(this.debug);
 		Logger logger = LoggerFactory.getLogger(SnapshotCommand.class);
-		try {
-			PgEndpoint endpoint = Endpoints.of(Side.SOURCE, this.source);
-			WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot())
-				.create();
-			LogSetup.attachFile(work.logFile());
-			return hold(endpoint, work, logger);
-		}
-		catch (PgCopyException ex) {
-			logger.error("{}", ex.getMessage());
-			logger.debug("failure", ex);
-			return ex.exitCode().code();
-		}
-		catch (RuntimeException ex) {
-			logger.error("internal error: {}", ex.getMessage(), ex);
-			return ExitCode.INTERNAL.code();
-		}
+		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, this.source);
+		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
+		LogSetup.attachFile(work.logFile());
+		return hold(endpoint, work, logger);
 	}
 
 	private int hold(PgEndpoint endpoint, WorkDirectory work, Logger logger) {
