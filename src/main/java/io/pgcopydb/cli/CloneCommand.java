@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.springframework.batch.core.BatchStatus;
@@ -52,9 +53,8 @@ final class CloneCommand implements Callable<Integer> {
 			description = "Target database connection string, URI or key=value (default: $PGCOPYDB_TARGET_PGURI).")
 	String target;
 
-	@Option(names = "--dir", paramLabel = "<dir>",
-			description = "Work directory: repository, schema archives, logs (default: $${TMPDIR:-/tmp}/pgcopydb).")
-	Path dir;
+	@Mixin
+	WorkDirOptions workDir;
 
 	@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
 			description = "Tables copied in parallel, also VACUUM jobs (default: ${DEFAULT-VALUE}; $PGCOPYDB_TABLE_JOBS).")
@@ -109,18 +109,15 @@ final class CloneCommand implements Callable<Integer> {
 					+ "/usr/lib/postgresql/*/bin).")
 	Path pgBin;
 
-	@Option(names = "--debug", description = "Log at DEBUG level, with stack traces.")
-	boolean debug;
-
 	@Override
 	public Integer call() {
-		LogSetup.init(this.debug);
+		LogSetup.init(this.workDir.debug);
 		Logger logger = LoggerFactory.getLogger(CloneCommand.class);
 		CloneRequest request = validate();
 		LogSetup.attachFile(request.workDirectory().logFile());
 		logger.info("Cloning from {} to {}, work directory {}", request.source(), request.target(),
 				request.workDirectory().root());
-		if (ProgressReporter.interactive() && !this.debug) {
+		if (ProgressReporter.interactive() && !this.workDir.debug) {
 			logger.info("Progress below; details in {}", request.workDirectory().logFile());
 			LogSetup.consoleWarningsOnly();
 		}
@@ -136,7 +133,7 @@ final class CloneCommand implements Callable<Integer> {
 					+ " clone of --dir, --restart throws it away");
 		}
 		String snapshotId = blankToNull(this.snapshot);
-		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
+		WorkDirectory work = this.workDir.workDirectory().create();
 		if (snapshotId == null) {
 			snapshotId = work.heldSnapshot().orElse(null);
 			if (snapshotId != null) {

@@ -56,7 +56,7 @@ final class JobRestartCommand implements Callable<Integer> {
 		List<String> args = new ArrayList<>(List.of("clone"));
 		args.addAll(this.cloneOptions);
 		args.addAll(List.of("--resume", "--dir", this.options.workDirectory().root().toString()));
-		if (this.options.debug) {
+		if (this.options.debug()) {
 			args.add("--debug");
 		}
 		return PgCopyDbCommand.execute(args.toArray(String[]::new));

@@ -1,8 +1,8 @@
 package io.pgcopydb.cli;
 
-import java.nio.file.Path;
 import java.util.function.Function;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,18 +18,18 @@ import io.pgcopydb.job.BatchContext;
  */
 final class RepositoryOptions {
 
-	@Option(names = "--dir", paramLabel = "<dir>",
-			description = "Work directory whose runs to read (default: $${TMPDIR:-/tmp}/pgcopydb).")
-	Path dir;
+	@Mixin
+	WorkDirOptions workDir;
 
 	@Option(names = "--json", description = "Print JSON on stdout instead of text.")
 	boolean json;
 
-	@Option(names = "--debug", description = "Log at DEBUG level, with stack traces.")
-	boolean debug;
-
 	WorkDirectory workDirectory() {
-		return new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot());
+		return this.workDir.workDirectory();
+	}
+
+	boolean debug() {
+		return this.workDir.debug;
 	}
 
 	/**
@@ -37,7 +37,7 @@ final class RepositoryOptions {
 	 * ErrorBoundary).
 	 */
 	int run(Function<ConfigurableApplicationContext, Integer> action) {
-		LogSetup.init(this.debug);
+		LogSetup.init(debug());
 		WorkDirectory work = workDirectory();
 		if (!java.nio.file.Files.exists(work.repositoryFile())) {
 			throw new BadStateException("no pgcopydb run is recorded in --dir " + work.root() + " (no "

@@ -1,7 +1,6 @@
 package io.pgcopydb.cli;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -42,19 +42,15 @@ final class SnapshotCommand implements Callable<Integer> {
 			description = "Source database connection string (default: $PGCOPYDB_SOURCE_PGURI).")
 	String source;
 
-	@Option(names = "--dir", paramLabel = "<dir>",
-			description = "Work directory to publish the snapshot in (default: $${TMPDIR:-/tmp}/pgcopydb).")
-	Path dir;
-
-	@Option(names = "--debug", description = "Log at DEBUG level, with stack traces.")
-	boolean debug;
+	@Mixin
+	WorkDirOptions workDir;
 
 	@Override
 	public Integer call() {
-		LogSetup.init(this.debug);
+		LogSetup.init(this.workDir.debug);
 		Logger logger = LoggerFactory.getLogger(SnapshotCommand.class);
 		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, this.source);
-		WorkDirectory work = new WorkDirectory((this.dir != null) ? this.dir : WorkDirectory.defaultRoot()).create();
+		WorkDirectory work = this.workDir.workDirectory().create();
 		LogSetup.attachFile(work.logFile());
 		return hold(endpoint, work, logger);
 	}

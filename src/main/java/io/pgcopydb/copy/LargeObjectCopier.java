@@ -45,11 +45,11 @@ public final class LargeObjectCopier {
 			return copyAll(source, target);
 		}
 		catch (CopyException ex) {
-			rollbackQuietly(target);
+			TableCopier.rollbackQuietly(target);
 			throw ex;
 		}
 		catch (SQLException ex) {
-			rollbackQuietly(target);
+			TableCopier.rollbackQuietly(target);
 			throw new CopyException(Side.TARGET, ex);
 		}
 	}
@@ -91,15 +91,6 @@ public final class LargeObjectCopier {
 		}
 		create.setLong(1, oid);
 		create.execute();
-	}
-
-	private static void rollbackQuietly(Connection connection) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException ignored) {
-			// the connection is broken; closing it rolls back on the server
-		}
 	}
 
 	/**

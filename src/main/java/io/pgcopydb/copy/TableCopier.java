@@ -120,7 +120,10 @@ public final class TableCopier {
 				: new SQLException("COPY stream broke: " + ex.getMessage(), "08006", ex);
 	}
 
-	private static void rollbackQuietly(Connection connection) {
+	/**
+	 * Rolls back after a failure; a broken connection rolls back on the server anyway.
+	 */
+	static void rollbackQuietly(Connection connection) {
 		try {
 			connection.rollback();
 		}
