@@ -1,229 +1,27 @@
 package io.pgcopydb.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.context.ConfigurableApplicationContext;
-
-import io.pgcopydb.config.DirectoryLock;
-import io.pgcopydb.config.PgEndpoint;
-import io.pgcopydb.config.Side;
-import io.pgcopydb.config.WorkDirectory;
-import io.pgcopydb.error.BadArgumentsException;
-import io.pgcopydb.error.BadStateException;
-import io.pgcopydb.error.ExitCode;
-import io.pgcopydb.error.ExitCodes;
-import io.pgcopydb.error.PgCopyException;
-import io.pgcopydb.job.BatchContext;
-import io.pgcopydb.job.StepNames;
-import io.pgcopydb.job.StopSignal;
-import io.pgcopydb.job.clone.CloneContext;
-import io.pgcopydb.job.clone.CloneRuns;
-import io.pgcopydb.job.clone.CloneRequest;
-import io.pgcopydb.pg.ServerVersion;
-import io.pgcopydb.progress.ProgressReporter;
-import io.pgcopydb.progress.RunSummary;
-import io.pgcopydb.schema.PgToolLocator;
-import io.pgcopydb.schema.PgTools;
+import io.pgcopydb.job.clone.Stage;
 
 /**
  * {@code pgcopydb clone}: the whole database, schema then data then indexes and
- * constraints, in one job. Checks what a user can get wrong (connection strings, servers,
- * credentials, pg_dump) before the job starts, so those fail in seconds with a one-line
- * message.
+ * constraints, in one job.
  */
-@Command(name = "clone", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "clone", aliases = "fork", sortOptions = false, mixinStandardHelpOptions = true,
 		description = "Clone an entire database from the source to the target: schema, data, indexes, constraints, "
 				+ "sequences, large objects, then VACUUM ANALYZE.")
 final class CloneCommand implements Callable<Integer> {
 
-	@Option(names = "--source", paramLabel = "<uri>",
-			description = "Source database connection string, URI or key=value (default: $PGCOPYDB_SOURCE_PGURI).")
-	String source;
-
-	@Option(names = "--target", paramLabel = "<uri>",
-			description = "Target database connection string, URI or key=value (default: $PGCOPYDB_TARGET_PGURI).")
-	String target;
-
 	@Mixin
-	WorkDirOptions workDir;
-
-	@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
-			description = "Tables copied in parallel, also VACUUM jobs (default: ${DEFAULT-VALUE}; $PGCOPYDB_TABLE_JOBS).")
-	int tableJobs;
-
-	@Option(names = "--index-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_INDEX_JOBS:-4}",
-			description = "Indexes built in parallel (default: ${DEFAULT-VALUE}; $PGCOPYDB_INDEX_JOBS).")
-	int indexJobs;
-
-	@Option(names = "--restore-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_RESTORE_JOBS:-4}",
-			description = "pg_restore --jobs for the schema sections (default: ${DEFAULT-VALUE}; $PGCOPYDB_RESTORE_JOBS).")
-	int restoreJobs;
-
-	@Option(names = { "--skip-large-objects", "--skip-blobs" }, description = "Do not copy large objects.")
-	boolean skipLargeObjects;
-
-	@Option(names = "--skip-vacuum", description = "Do not VACUUM ANALYZE the copied tables ($PGCOPYDB_SKIP_VACUUM).")
-	boolean skipVacuum;
-
-	@Option(names = "--drop-if-exists",
-			description = "Drop the target's copies of the source's objects first ($PGCOPYDB_DROP_IF_EXISTS).")
-	boolean dropIfExists;
-
-	@Option(names = "--no-owner", description = "Do not restore object ownership (pg_restore --no-owner).")
-	boolean noOwner;
-
-	@Option(names = "--no-acl", description = "Do not restore privileges (pg_restore --no-acl).")
-	boolean noAcl;
-
-	@Option(names = "--no-comments", description = "Do not restore comments (pg_restore --no-comments).")
-	boolean noComments;
-
-	@Option(names = "--snapshot", paramLabel = "<id>", defaultValue = "${env:PGCOPYDB_SNAPSHOT}",
-			description = "Use this exported snapshot instead of exporting one ($PGCOPYDB_SNAPSHOT).")
-	String snapshot;
-
-	@Option(names = "--resume",
-			description = "Finish the last unfinished clone of --dir: completed steps, tables and indexes are kept; "
-					+ "a pre-data restore that did not complete is redone with pg_restore --clean.")
-	boolean resume;
-
-	@Option(names = "--restart", description = "Abandon the last clone of --dir, if unfinished, and start a new one.")
-	boolean restart;
-
-	@Option(names = "--not-consistent",
-			description = "Allow --resume with a new snapshot when the original one is gone "
-					+ "(tables copied before and after the interruption then reflect different moments).")
-	boolean notConsistent;
-
-	@Option(names = "--pg-bin", paramLabel = "<dir>",
-			description = "Directory of pg_dump and pg_restore ($PGCOPYDB_PG_BIN; else pg_config, PATH, "
-					+ "/usr/lib/postgresql/*/bin).")
-	Path pgBin;
+	CloneOptions options;
 
 	@Override
 	public Integer call() {
-		LogSetup.init(this.workDir.debug);
-		Logger logger = LoggerFactory.getLogger(CloneCommand.class);
-		CloneRequest request = validate();
-		LogSetup.attachFile(request.workDirectory().logFile());
-		logger.info("Cloning from {} to {}, work directory {}", request.source(), request.target(),
-				request.workDirectory().root());
-		if (ProgressReporter.interactive() && !this.workDir.debug) {
-			logger.info("Progress below; details in {}", request.workDirectory().logFile());
-			LogSetup.consoleWarningsOnly();
-		}
-		return run(request, logger);
-	}
-
-	private CloneRequest validate() {
-		positive("--table-jobs", this.tableJobs);
-		positive("--index-jobs", this.indexJobs);
-		positive("--restore-jobs", this.restoreJobs);
-		if (this.resume && this.restart) {
-			throw new BadArgumentsException("--resume and --restart exclude each other: --resume finishes the last"
-					+ " clone of --dir, --restart throws it away");
-		}
-		String snapshotId = blankToNull(this.snapshot);
-		WorkDirectory work = this.workDir.workDirectory().create();
-		if (snapshotId == null) {
-			snapshotId = work.heldSnapshot().orElse(null);
-			if (snapshotId != null) {
-				LoggerFactory.getLogger(CloneCommand.class)
-					.info("Using snapshot {} held by pgcopydb snapshot in --dir {}", snapshotId, work.root());
-			}
-		}
-		if (this.resume && snapshotId == null && !this.notConsistent) {
-			throw new BadStateException("cannot resume consistently: the snapshot of the interrupted run ended with"
-					+ " its process; pass --snapshot <id> with a snapshot still held (pgcopydb snapshot), or"
-					+ " --not-consistent to resume from a new one");
-		}
-		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, this.source);
-		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, this.target);
-		ServerVersion sourceVersion = sourceEndpoint.serverVersion();
-		ServerVersion targetVersion = targetEndpoint.serverVersion();
-		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(sourceVersion.major());
-		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
-				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
-				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				snapshotId, tools, sourceVersion, targetVersion, mode(), this.notConsistent);
-	}
-
-	private int run(CloneRequest request, Logger logger) throws PgCopyException {
-		try (DirectoryLock lock = request.workDirectory().lock("clone");
-				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request,
-						CloneContext.class);
-				StopOnSignals signals = StopOnSignals.install(context.getBean(StopSignal.class))) {
-			JobExecution execution = context.getBean(CloneRuns.class).run(request);
-			System.out.print(RunSummary.render(execution, StepNames.PARTITION_MANAGERS));
-			System.out.flush();
-			return outcome(execution, context.getBean(StopSignal.class), request, logger);
-		}
-		catch (PgCopyException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new PgCopyException(ExitCode.INTERNAL, "the clone job could not run: " + ExitCodes.message(ex), ex);
-		}
-	}
-
-	private static int outcome(JobExecution execution, StopSignal stop, CloneRequest request, Logger logger) {
-		if (stop.requested() && execution.getStatus() != BatchStatus.COMPLETED) {
-			logger.error(
-					"Clone stopped ({}, job execution {}): committed tables and indexes are kept;"
-							+ " finish with: pgcopydb clone --resume --dir {}",
-					stop.reason(), execution.getId(), request.workDirectory().root());
-			return ExitCode.STOPPED.code();
-		}
-		if (execution.getStatus() == BatchStatus.COMPLETED) {
-			logger.info("Clone completed (job execution {}); log: {}", execution.getId(),
-					request.workDirectory().logFile());
-			return ExitCode.SUCCESS.code();
-		}
-		if (execution.getStatus() == BatchStatus.STOPPED) {
-			logger.error("Clone stopped (job execution {}): finish with: pgcopydb clone --resume --dir {}",
-					execution.getId(), request.workDirectory().root());
-			return ExitCode.STOPPED.code();
-		}
-		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
-		if (failure == null) {
-			logger.error("Clone failed (job execution {}, status {}); see {}", execution.getId(), execution.getStatus(),
-					request.workDirectory().logFile());
-			return ExitCode.INTERNAL.code();
-		}
-		logger.error("{}", ExitCodes.message(failure));
-		logger.debug("failure", failure);
-		logger.error("Clone failed (job execution {}); see {}", execution.getId(), request.workDirectory().logFile());
-		return ExitCodes.of(failure).code();
-	}
-
-	private CloneRequest.Mode mode() {
-		return this.resume ? CloneRequest.Mode.RESUME
-				: this.restart ? CloneRequest.Mode.RESTART : CloneRequest.Mode.FRESH;
-	}
-
-	private static void positive(String option, int value) {
-		if (value < 1) {
-			throw new BadArgumentsException(option + " must be at least 1, got " + value);
-		}
-	}
-
-	private static boolean envFlag(String name) {
-		String value = System.getenv(name);
-		return value != null && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("on")
-				|| value.equalsIgnoreCase("yes") || value.equals("1"));
-	}
-
-	private static String blankToNull(String value) {
-		return (value == null || value.isBlank()) ? null : value;
+		return this.options.run("clone", Stage.ALL);
 	}
 
 }

@@ -58,7 +58,8 @@ final class ListCommand {
 	private static void print(Runs.Progress progress, boolean summary) {
 		Runs.Run run = progress.run();
 		int toDo = progress.tablesTotal() - progress.tablesDone() - progress.tablesInProgress().size();
-		System.out.printf("Clone job execution %d: %s, elapsed %s%n", run.executionId(), run.status(),
+		System.out.printf("Clone job execution %d: %s, elapsed %s%n", run.executionId(),
+				"PAUSED".equals(run.exitCode()) ? "PAUSED (stages left for the next command)" : run.status(),
 				Durations.format(progress.elapsed()));
 		System.out.printf("Tables:  %d of %d copied, %d in progress%s, %d to do; %d rows copied%n",
 				progress.tablesDone(), progress.tablesTotal(), progress.tablesInProgress().size(),

@@ -1,5 +1,7 @@
 package io.pgcopydb.cli;
 
+import java.util.Collection;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +13,8 @@ import io.pgcopydb.error.ExitCode;
  */
 @Command(name = "pgcopydb", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
 		description = "Copy a PostgreSQL database to another server: schema, data, indexes, sequences, large objects.",
-		subcommands = { CloneCommand.class, SnapshotCommand.class, ListCommand.class, JobCommand.class,
+		subcommands = { CloneCommand.class, StepCommands.Copy.class, StepCommands.Dump.class,
+				StepCommands.Restore.class, SnapshotCommand.class, ListCommand.class, JobCommand.class,
 				CommandLine.HelpCommand.class },
 		footerHeading = "%nExit codes:%n", footer = "%s")
 public final class PgCopyDbCommand implements Runnable {
@@ -24,15 +27,19 @@ public final class PgCopyDbCommand implements Runnable {
 		throw new CommandLine.ParameterException(this.spec.commandLine(), "a command is required, for example: clone");
 	}
 
+	private static void exitCodeFooter(Collection<CommandLine> commands, String table) {
+		for (CommandLine command : commands) {
+			command.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n").footer(table);
+			exitCodeFooter(command.getSubcommands().values(), table);
+		}
+	}
+
 	/** Parses and runs {@code args}; returns the process exit code. */
 	public static int execute(String... args) {
 		CommandLine commandLine = new CommandLine(new PgCopyDbCommand());
 		String table = ExitCode.table();
 		commandLine.getCommandSpec().usageMessage().footer(table);
-		commandLine.getSubcommands().values().forEach((sub) -> sub.getCommandSpec().usageMessage().footer(table));
-		commandLine.getSubcommands()
-			.values()
-			.forEach((sub) -> sub.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n"));
+		exitCodeFooter(commandLine.getSubcommands().values(), table);
 		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
 		commandLine.setExecutionExceptionHandler(new ErrorBoundary());
 		commandLine.setParameterExceptionHandler((ex, args1) -> {

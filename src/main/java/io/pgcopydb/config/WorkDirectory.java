@@ -3,6 +3,7 @@ package io.pgcopydb.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.pgcopydb.error.BadConfigException;
@@ -70,14 +71,31 @@ public record WorkDirectory(Path root) {
 
 	/**
 	 * The snapshot a live {@code pgcopydb snapshot} process holds for this directory, if
-	 * any. A snapshot file whose holder is gone is ignored: its snapshot ended with it.
+	 * any. A snapshot file whose holder is gone is ignored: its snapshot ended with it. A
+	 * holder that has started but not yet published its snapshot (the tutorial starts it
+	 * in the background and goes on at once) is waited for, up to {@code publishWait}.
 	 */
-	public Optional<String> heldSnapshot() {
-		if (!DirectoryLock.isHeld(this.root.resolve("snapshot.lock")) || !Files.exists(snapshotFile())) {
-			return Optional.empty();
+	public Optional<String> heldSnapshot(Duration publishWait) {
+		long deadline = System.nanoTime() + publishWait.toNanos();
+		while (DirectoryLock.isHeld(this.root.resolve("snapshot.lock"))) {
+			Optional<String> published = publishedSnapshot();
+			if (published.isPresent() || System.nanoTime() > deadline) {
+				return published;
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Optional.empty();
+			}
 		}
+		return Optional.empty();
+	}
+
+	private Optional<String> publishedSnapshot() {
 		try {
-			String id = Files.readString(snapshotFile()).strip();
+			String id = Files.exists(snapshotFile()) ? Files.readString(snapshotFile()).strip() : "";
 			return id.isEmpty() ? Optional.empty() : Optional.of(id);
 		}
 		catch (IOException ex) {

@@ -6,7 +6,7 @@ package io.pgcopydb.error;
  */
 public enum ExitCode {
 
-	SUCCESS(0, "done (streaming: the end position was reached)"),
+	SUCCESS(0, "done; a step command: its stages are done (the run goes on with the next)"),
 
 	BAD_ARGUMENTS(1, "bad arguments: unknown option, malformed or missing connection string"),
 

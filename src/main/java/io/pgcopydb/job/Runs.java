@@ -65,6 +65,23 @@ public class Runs {
 	}
 
 	/**
+	 * The steps of a whole run: the latest execution of each step in the job instance,
+	 * whichever of its executions (one per command, for a step-by-step run) ran it.
+	 */
+	public List<StepRun> runSteps(long instanceId) {
+		return this.jdbc.query("SELECT se.STEP_NAME, se.STATUS, se.START_TIME, se.END_TIME, se.WRITE_COUNT "
+				+ "FROM BATCH_STEP_EXECUTION se JOIN (SELECT s.STEP_NAME, MIN(s.STEP_EXECUTION_ID) AS FIRST_ID, "
+				+ "MAX(s.STEP_EXECUTION_ID) AS LAST_ID FROM BATCH_STEP_EXECUTION s "
+				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID "
+				+ "WHERE je.JOB_INSTANCE_ID = ? AND s.STEP_NAME NOT LIKE '%" + StepNames.PARTITION_SEPARATOR
+				+ "%' GROUP BY s.STEP_NAME) g ON se.STEP_EXECUTION_ID = g.LAST_ID ORDER BY g.FIRST_ID", (rs, row) -> {
+					LocalDateTime start = time(rs.getTimestamp(3));
+					LocalDateTime end = time(rs.getTimestamp(4));
+					return new StepRun(rs.getString(1), rs.getString(2), start, end, rs.getLong(5));
+				}, instanceId);
+	}
+
+	/**
 	 * Asks a running execution to stop: it is recorded STOPPING, and the process running
 	 * it notices within a second and stops cleanly.
 	 */
@@ -132,7 +149,7 @@ public class Runs {
 		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
 		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
 		return new Progress(last, elapsed, tables, tablesDone, inProgress, (rows != null) ? rows : 0, indexes,
-				indexesDone, steps(last.executionId()));
+				indexesDone, runSteps(instance));
 	}
 
 	private int completed(String workerStep, long instance) {

@@ -29,10 +29,12 @@ public class StepStatusBoard {
 
 	public Snapshot read(long jobInstanceId, long currentJobExecutionId) {
 		Set<String> completed = new HashSet<>();
+		Set<String> attempted = new HashSet<>();
 		Map<String, BatchStatus> current = new HashMap<>();
 		this.jdbc.query(QUERY, (rs) -> {
 			String name = rs.getString(1);
 			BatchStatus status = BatchStatus.valueOf(rs.getString(2));
+			attempted.add(name);
 			if (status == BatchStatus.COMPLETED) {
 				completed.add(name);
 			}
@@ -40,14 +42,25 @@ public class StepStatusBoard {
 				current.put(name, status);
 			}
 		}, jobInstanceId);
-		return new Snapshot(completed, current);
+		return new Snapshot(completed, attempted, current);
 	}
 
-	/** One reading of the board. */
-	public record Snapshot(Set<String> completed, Map<String, BatchStatus> current) {
+	/**
+	 * One reading of the board.
+	 *
+	 * @param completed steps completed in any execution of the instance
+	 * @param attempted steps with an execution of any status in the instance
+	 * @param current each step's status in the current execution
+	 */
+	public record Snapshot(Set<String> completed, Set<String> attempted, Map<String, BatchStatus> current) {
 
 		public boolean isCompleted(String stepName) {
 			return this.completed.contains(stepName);
+		}
+
+		/** Started at least once in this instance, whatever became of it. */
+		public boolean wasAttempted(String stepName) {
+			return this.attempted.contains(stepName);
 		}
 
 		/**

@@ -27,6 +27,8 @@ public final class RunSummary {
 	 */
 	public static final String BYTES_KEY = "bytes";
 
+	private static final String PAUSED = "PAUSED";
+
 	private RunSummary() {
 	}
 
@@ -60,8 +62,11 @@ public final class RunSummary {
 		}
 		out.append("-".repeat(75)).append(System.lineSeparator());
 		Duration wall = between(execution.getStartTime(), execution.getEndTime());
-		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", execution.getStatus(),
-				Durations.format(wall)));
+		// a step command that left stages to do for the next one ends STOPPED, exit
+		// PAUSED
+		String status = PAUSED.equals(execution.getExitStatus().getExitCode()) ? PAUSED
+				: execution.getStatus().toString();
+		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", status, Durations.format(wall)));
 		return out.toString();
 	}
 

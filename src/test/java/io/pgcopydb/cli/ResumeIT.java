@@ -34,7 +34,7 @@ class ResumeIT {
 	/**
 	 * Rows of the table being copied when the run is interrupted: a few seconds of COPY.
 	 */
-	private static final int BIG_ROWS = 1_500_000;
+	static final int BIG_ROWS = 1_500_000;
 
 	@Test
 	void killedMidCopyThenResumedEndsIdenticalAndRefusesWhatWouldBeWrong(PgServers servers, @TempDir Path dir)

@@ -1,19 +1,25 @@
 package io.pgcopydb.job.clone;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.FlowExecutionStatus;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -66,38 +72,53 @@ class CloneJobConfiguration {
 	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
 			Step dumpSchemaStep, Step restorePreDataStep, Step copyDataStep, Step buildIndexesStep, Step vacuumStep,
 			Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep, RunSnapshot snapshot,
-			ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher) {
-		List<Flow> parallel = new ArrayList<>(List.of(flow(copyDataStep), flow(buildIndexesStep)));
-		if (!request.skipVacuum()) {
-			parallel.add(flow(vacuumStep));
-		}
-		parallel.add(flow(sequencesStep));
-		parallel.add(flow(largeObjectsStep));
+			ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher, StepStatusBoard board) {
 		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
-			.add(parallel.toArray(Flow[]::new))
+			.add(gated(copyDataStep, Stage.TABLE_DATA, request), gated(buildIndexesStep, Stage.INDEXES, request),
+					gated(vacuumStep, Stage.VACUUM, request), gated(sequencesStep, Stage.SEQUENCES, request),
+					gated(largeObjectsStep, Stage.LARGE_OBJECTS, request))
 			.build();
+		RunEnd end = new RunEnd(board);
 		Flow clone = new FlowBuilder<SimpleFlow>("cloneFlow").start(snapshotStep)
 			.next(catalogStep)
-			.next(dumpSchemaStep)
-			.next(restorePreDataStep)
+			.next(gated(dumpSchemaStep, Stage.DUMP_SCHEMA, request))
+			.next(gated(restorePreDataStep, Stage.RESTORE_PRE_DATA, request))
 			.next(data)
-			.next(restorePostDataStep)
+			.next(gated(restorePostDataStep, Stage.RESTORE_POST_DATA, request))
+			.next(end)
+			.on(RunEnd.PAUSE)
+			.stop()
+			.from(end)
+			.on(RunEnd.COMPLETE)
+			.end()
 			.build();
 		return new JobBuilder(StepNames.CLONE_JOB, repository).start(clone)
 			.end()
-			.listener(new RunListener(snapshot, tracker, properties.progressInterval(), watcher))
+			.listener(new RunListener(snapshot, tracker, properties.progressInterval(), watcher, end, request))
 			.build();
 	}
 
-	private static Flow flow(Step step) {
-		return new FlowBuilder<SimpleFlow>(step.getName() + "Flow").start(step).build();
+	/**
+	 * The stage's step when the command includes it; otherwise the flow goes past it, and
+	 * the stage stays to do in the run.
+	 */
+	private static Flow gated(Step step, Stage stage, CloneRequest request) {
+		JobExecutionDecider gate = (jobExecution,
+				stepExecution) -> new FlowExecutionStatus(request.includes(stage) ? "RUN" : "SKIP");
+		return new FlowBuilder<SimpleFlow>(step.getName() + "Flow").start(gate)
+			.on("RUN")
+			.to(step)
+			.from(gate)
+			.on("SKIP")
+			.end()
+			.build();
 	}
 
 	/** Runs on every execution, a restart included: each process needs its snapshot. */
 	@Bean
-	Step snapshotStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot) {
+	Step snapshotStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, RunState state) {
 		return new StepBuilder(StepNames.SNAPSHOT, repository)
-			.tasklet(new StopAwareTasklet(new SnapshotTasklet(request, snapshot), this.stop))
+			.tasklet(new StopAwareTasklet(new SnapshotTasklet(request, snapshot, state), this.stop))
 			.allowStartIfComplete(true)
 			.build();
 	}
@@ -118,8 +139,10 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	Step restorePreDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
-		return toolTasklet(repository, StepNames.RESTORE_PRE_DATA, new RestorePreDataTasklet(request, plan, archives));
+	Step restorePreDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives,
+			RunState state) {
+		return toolTasklet(repository, StepNames.RESTORE_PRE_DATA,
+				new RestorePreDataTasklet(request, plan, archives, state));
 	}
 
 	@Bean
@@ -219,6 +242,49 @@ class CloneJobConfiguration {
 	}
 
 	/**
+	 * Decides how the run ends once the command's stages are done: COMPLETE when every
+	 * stage of the clone has completed (in this execution or an earlier one), else PAUSE:
+	 * the execution stops, restartable, for the next command to continue.
+	 */
+	static final class RunEnd implements JobExecutionDecider {
+
+		static final String COMPLETE = "COMPLETE";
+
+		static final String PAUSE = "PAUSE";
+
+		private final StepStatusBoard board;
+
+		private volatile Set<Stage> toDo = Set.of();
+
+		RunEnd(StepStatusBoard board) {
+			this.board = board;
+		}
+
+		@Override
+		public FlowExecutionStatus decide(JobExecution jobExecution, StepExecution stepExecution) {
+			StepStatusBoard.Snapshot done = this.board.read(jobExecution.getJobInstance().getId(),
+					jobExecution.getId());
+			Set<Stage> remaining = EnumSet.noneOf(Stage.class);
+			for (Stage stage : Stage.values()) {
+				if (!done.isCompleted(stage.stepName())) {
+					remaining.add(stage);
+				}
+			}
+			this.toDo = remaining;
+			return new FlowExecutionStatus(remaining.isEmpty() ? COMPLETE : PAUSE);
+		}
+
+		boolean paused() {
+			return !this.toDo.isEmpty();
+		}
+
+		Set<Stage> toDo() {
+			return this.toDo;
+		}
+
+	}
+
+	/**
 	 * Holds the snapshot for exactly the job's lifetime, and shows progress meanwhile.
 	 */
 	private static final class RunListener implements JobExecutionListener {
@@ -231,13 +297,20 @@ class CloneJobConfiguration {
 
 		private final StopRequestWatcher watcher;
 
+		private final RunEnd end;
+
+		private final CloneRequest request;
+
 		private ProgressReporter reporter;
 
-		RunListener(RunSnapshot snapshot, ProgressTracker tracker, Duration interval, StopRequestWatcher watcher) {
+		RunListener(RunSnapshot snapshot, ProgressTracker tracker, Duration interval, StopRequestWatcher watcher,
+				RunEnd end, CloneRequest request) {
 			this.snapshot = snapshot;
 			this.tracker = tracker;
 			this.interval = interval;
 			this.watcher = watcher;
+			this.end = end;
+			this.request = request;
 		}
 
 		@Override
@@ -248,6 +321,10 @@ class CloneJobConfiguration {
 
 		@Override
 		public void afterJob(JobExecution jobExecution) {
+			if (jobExecution.getStatus() == BatchStatus.STOPPED && this.end.paused()) {
+				jobExecution.setExitStatus(new ExitStatus(CloneRuns.PAUSED, "paused after " + this.request.command()
+						+ "; still to do: " + Stage.describe(this.end.toDo())));
+			}
 			this.watcher.unwatch();
 			this.reporter.close();
 			this.snapshot.close();

@@ -22,7 +22,8 @@ import io.pgcopydb.job.StepNames;
  * The partitions of the clone job's parallel steps, from the stored plan: one per table
  * to copy (largest first), one per index (waiting on its table's copy), one per table to
  * vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition step
- * names are stable across restarts.
+ * names are stable across restarts. A partition waits only on stages the command runs:
+ * {@code copy indexes} alone builds on the tables as they are.
  */
 @Configuration(proxyBeanMethods = false)
 class ClonePartitioners {
@@ -42,7 +43,9 @@ class ClonePartitioners {
 
 	@Bean
 	@StepScope
-	Partitioner indexPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
+	Partitioner indexPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan,
+			CloneRequest request) {
+		boolean afterCopy = request.includes(Stage.TABLE_DATA);
 		return (gridSize) -> {
 			Map<Long, Integer> tableOrder = new HashMap<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
@@ -50,9 +53,9 @@ class ClonePartitioners {
 			}
 			Map<String, ExecutionContext> partitions = new HashMap<>();
 			for (SourceIndex index : plan.indexes(instance(manager))) {
-				partitions.put(Long.toString(index.oid()),
-						partition(index.oid(), tableOrder.getOrDefault(index.tableOid(), 0),
-								List.of(StepNames.partition(StepNames.COPY_TABLE, index.tableOid()))));
+				partitions.put(Long.toString(index.oid()), partition(index.oid(),
+						tableOrder.getOrDefault(index.tableOid(), 0),
+						afterCopy ? List.of(StepNames.partition(StepNames.COPY_TABLE, index.tableOid())) : List.of()));
 			}
 			return partitions;
 		};
@@ -60,10 +63,16 @@ class ClonePartitioners {
 
 	@Bean
 	@StepScope
-	Partitioner vacuumPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
+	Partitioner vacuumPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan,
+			CloneRequest request) {
+		boolean afterCopy = request.includes(Stage.TABLE_DATA);
+		boolean afterIndexes = request.includes(Stage.INDEXES);
 		return (gridSize) -> {
+			if (request.skipVacuum()) {
+				return Map.of();
+			}
 			Map<Long, List<String>> indexSteps = new HashMap<>();
-			for (SourceIndex index : plan.indexes(instance(manager))) {
+			for (SourceIndex index : afterIndexes ? plan.indexes(instance(manager)) : List.<SourceIndex>of()) {
 				indexSteps.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
 					.add(StepNames.partition(StepNames.BUILD_INDEX, index.oid()));
 			}
@@ -71,7 +80,9 @@ class ClonePartitioners {
 			int order = 0;
 			for (SourceTable table : plan.tables(instance(manager))) {
 				List<String> dependsOn = new ArrayList<>();
-				dependsOn.add(StepNames.partition(StepNames.COPY_TABLE, table.oid()));
+				if (afterCopy) {
+					dependsOn.add(StepNames.partition(StepNames.COPY_TABLE, table.oid()));
+				}
 				dependsOn.addAll(indexSteps.getOrDefault(table.oid(), List.of()));
 				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, dependsOn));
 			}

@@ -1,5 +1,7 @@
 package io.pgcopydb.job.clone;
 
+import java.util.Set;
+
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
@@ -12,13 +14,17 @@ import io.pgcopydb.schema.SchemaArchives;
  * holds the connection strings with their secrets, so it never goes into job parameters:
  * those carry only the redacted identity.
  *
- * @param snapshot a snapshot to adopt ({@code --snapshot}), or null to export one
+ * @param snapshot a snapshot to adopt ({@code --snapshot}), or null: then the one a
+ * {@code pgcopydb snapshot} process holds for --dir, else a new one
  * @param notConsistent {@code --not-consistent}: a resume may read a new snapshot
+ * @param command the command as typed ({@code clone}, {@code copy data}), for messages
+ * @param stages what this command does; the other stages stay to do in the run
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
 		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
-		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent) {
+		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
+		Set<Stage> stages) {
 
 	/** What to do with the runs already recorded in --dir. */
 	public enum Mode {
@@ -42,6 +48,15 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 
 	public boolean resuming() {
 		return this.mode == Mode.RESUME;
+	}
+
+	/** {@code clone} or {@code copy db}, as opposed to a step command. */
+	public boolean wholeClone() {
+		return this.stages.equals(Stage.ALL);
+	}
+
+	public boolean includes(Stage stage) {
+		return this.stages.contains(stage);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.pgcopydb.job.clone;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,14 +19,19 @@ import org.springframework.stereotype.Component;
 
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.StepStatusBoard;
 
 /**
  * Chooses and runs the clone job execution a command asks for, from what the
- * JobRepository of --dir records:
+ * JobRepository of --dir records. Every command ({@code clone}, {@code copy data},
+ * {@code restore pre-data}...) runs stages of the same clone job, so one job instance is
+ * one migration, however many commands it takes:
  * <ul>
- * <li>a fresh run starts a new job instance, refused while an unfinished run is there;
- * <li>{@code --resume} restarts the last unfinished run: Spring Batch skips its COMPLETED
- * steps and partitions and reruns the rest;
+ * <li>with no unfinished run, a new job instance starts;
+ * <li>a run paused between two step commands is continued by the next one;
+ * <li>a run interrupted inside a stage (failed, killed, stopped) is continued only with
+ * {@code --resume}: Spring Batch skips its COMPLETED steps and partitions and reruns the
+ * rest;
  * <li>{@code --restart} abandons the last run if unfinished and starts a new one.
  * </ul>
  * The caller holds the directory's lock, so a run recorded as running is stale (its
@@ -32,6 +39,15 @@ import io.pgcopydb.job.StepNames;
  */
 @Component
 public class CloneRuns {
+
+	/**
+	 * Exit code of a run that stopped cleanly after a step command, with stages left for
+	 * the next command. Its status is STOPPED, so Spring Batch restarts it.
+	 */
+	public static final String PAUSED = "PAUSED";
+
+	/** How long a started {@code pgcopydb snapshot} may take to publish its snapshot. */
+	private static final Duration SNAPSHOT_PUBLISH_WAIT = Duration.ofSeconds(30);
 
 	private static final Logger logger = LoggerFactory.getLogger(CloneRuns.class);
 
@@ -41,10 +57,16 @@ public class CloneRuns {
 
 	private final Job cloneJob;
 
-	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob) {
+	private final StepStatusBoard board;
+
+	private final RunState state;
+
+	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state) {
 		this.operator = operator;
 		this.repository = repository;
 		this.cloneJob = cloneJob;
+		this.board = board;
+		this.state = state;
 	}
 
 	/** Runs the job as {@code request} says, synchronously; returns its execution. */
@@ -55,51 +77,114 @@ public class CloneRuns {
 					last.getStatus());
 			last = this.operator.recover(last);
 		}
-		return switch (request.mode()) {
-			case RESUME -> resume(request, last);
-			case RESTART -> restart(request, last);
-			case FRESH -> fresh(request, last);
-		};
+		if (request.mode() == CloneRequest.Mode.RESTART) {
+			if (isUnfinished(last)) {
+				logger.info("--restart: abandoning job execution {} ({})", last.getId(), last.getStatus());
+				this.operator.abandon(last);
+			}
+			return start(request);
+		}
+		if (isUnfinished(last)) {
+			return continueRun(request, last);
+		}
+		if (request.resuming()) {
+			String dir = request.workDirectory().root().toString();
+			if (last == null && request.wholeClone()) {
+				throw new BadStateException("nothing to resume: no clone is recorded in --dir " + dir
+						+ "; run without --resume to start one");
+			}
+			if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+				logger.info("The clone recorded in --dir {} already completed (job execution {}): nothing to resume",
+						dir, last.getId());
+				return last;
+			}
+			if (last != null && last.getStatus() == BatchStatus.ABANDONED) {
+				throw new BadStateException("the last clone in --dir " + dir + " was abandoned (job execution "
+						+ last.getId() + "): use --restart to start a new one");
+			}
+			logger.info("Nothing to resume in --dir {}: starting a new run", dir);
+		}
+		return start(request);
 	}
 
-	private JobExecution fresh(CloneRequest request, JobExecution last) throws Exception {
-		if (isUnfinished(last)) {
-			throw new BadStateException("an unfinished clone is recorded in --dir " + request.workDirectory().root()
-					+ " (job execution " + last.getId() + ", " + last.getStatus()
-					+ "): use --resume to finish it, or --restart to start over");
+	private JobExecution start(CloneRequest request) throws Exception {
+		this.state.set(false, Set.of(), Set.of());
+		checkSchemaDumped(request, Set.of());
+		resolveSnapshot(request);
+		if (request.includes(Stage.RESTORE_PRE_DATA)) {
+			TargetPreflight.check(request);
 		}
-		TargetPreflight.check(request);
 		return this.operator.start(this.cloneJob, parameters(request));
 	}
 
-	private JobExecution restart(CloneRequest request, JobExecution last) throws Exception {
-		if (isUnfinished(last)) {
-			logger.info("--restart: abandoning job execution {} ({})", last.getId(), last.getStatus());
-			this.operator.abandon(last);
-		}
-		TargetPreflight.check(request);
-		return this.operator.start(this.cloneJob, parameters(request));
-	}
-
-	private JobExecution resume(CloneRequest request, JobExecution last) throws Exception {
+	private JobExecution continueRun(CloneRequest request, JobExecution last) throws Exception {
 		String dir = request.workDirectory().root().toString();
-		if (last == null) {
-			throw new BadStateException(
-					"nothing to resume: no clone is recorded in --dir " + dir + "; run without --resume to start one");
-		}
-		if (last.getStatus() == BatchStatus.COMPLETED) {
-			logger.info("The clone recorded in --dir {} already completed (job execution {}): nothing to resume", dir,
-					last.getId());
-			return last;
-		}
-		if (last.getStatus() == BatchStatus.ABANDONED) {
-			throw new BadStateException("the last clone in --dir " + dir + " was abandoned (job execution "
-					+ last.getId() + "): use --restart to start a new one");
+		boolean paused = isPaused(last);
+		if (!request.resuming() && (!paused || request.wholeClone())) {
+			throw new BadStateException("an unfinished clone is recorded in --dir " + dir + " (job execution "
+					+ last.getId() + ", " + (paused ? PAUSED : last.getStatus()) + "): use --resume to finish it, or"
+					+ " --restart to start over");
 		}
 		checkSameRun(request, last.getJobParameters());
-		logger.info("Resuming job execution {} ({}): completed steps, tables and indexes are kept", last.getId(),
-				last.getStatus());
+		StepStatusBoard.Snapshot done = this.board.read(last.getJobInstance().getId(), -1);
+		checkSchemaDumped(request, done.completed());
+		this.state.set(!paused, done.attempted(), done.completed());
+		resolveSnapshot(request);
+		if (!paused && this.state.snapshot() == null && !request.notConsistent() && this.state.readsSource(request)) {
+			throw new BadStateException("cannot resume consistently: the snapshot of the interrupted run ended with"
+					+ " its process; pass --snapshot <id> with a snapshot still held (pgcopydb snapshot), or"
+					+ " --not-consistent to resume from a new one");
+		}
+		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(StepNames.RESTORE_PRE_DATA)) {
+			TargetPreflight.check(request);
+		}
+		if (paused) {
+			logger.info("Continuing the run of job execution {} with {}", last.getId(),
+					Stage.describe(request.stages()));
+		}
+		else {
+			logger.info("Resuming job execution {} ({}): completed steps, tables and indexes are kept", last.getId(),
+					last.getStatus());
+		}
 		return this.operator.restart(last);
+	}
+
+	/**
+	 * The snapshot the run reads: --snapshot, else the one a {@code pgcopydb snapshot}
+	 * process holds for --dir. Looked up once the context is up, so that a holder started
+	 * in the background just before this command (as the tutorial does) has taken its
+	 * lock; it is waited for until it has published its snapshot.
+	 */
+	private void resolveSnapshot(CloneRequest request) {
+		String id = request.snapshot();
+		if (id != null) {
+			logger.info("Using snapshot {} given with --snapshot", id);
+		}
+		else if (this.state.readsSource(request)) {
+			id = request.workDirectory().heldSnapshot(SNAPSHOT_PUBLISH_WAIT).orElse(null);
+			if (id != null) {
+				logger.info("Using snapshot {} held by pgcopydb snapshot in --dir {}", id,
+						request.workDirectory().root());
+			}
+		}
+		this.state.snapshot(id);
+	}
+
+	/**
+	 * A restore command needs the schema dump of its run: refused before anything is
+	 * recorded, so that the user's next command is simply {@code dump schema}.
+	 */
+	private static void checkSchemaDumped(CloneRequest request, Set<String> completed) {
+		boolean restores = request.includes(Stage.RESTORE_PRE_DATA) || request.includes(Stage.RESTORE_POST_DATA);
+		if (restores && !request.includes(Stage.DUMP_SCHEMA) && !completed.contains(StepNames.DUMP_SCHEMA)) {
+			throw new BadStateException("the run in --dir " + request.workDirectory().root()
+					+ " has no schema dump to restore: run pgcopydb dump schema with this --dir first");
+		}
+	}
+
+	/** The execution stopped cleanly after a step command; the run goes on. */
+	public static boolean isPaused(JobExecution execution) {
+		return execution.getStatus() == BatchStatus.STOPPED && PAUSED.equals(execution.getExitStatus().getExitCode());
 	}
 
 	/** A resume must copy between the same databases as the run it finishes. */

@@ -1,5 +1,7 @@
 package io.pgcopydb.job.clone;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +22,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.job.StepNames;
 import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.schema.ArchiveToc;
 import io.pgcopydb.schema.SchemaArchives;
@@ -40,25 +44,37 @@ class RestorePreDataTasklet implements Tasklet {
 
 	private final SchemaArchives archives;
 
-	RestorePreDataTasklet(CloneRequest request, ClonePlan plan, SchemaArchives archives) {
+	private final RunState state;
+
+	RestorePreDataTasklet(CloneRequest request, ClonePlan plan, SchemaArchives archives, RunState state) {
 		this.request = request;
 		this.plan = plan;
 		this.archives = archives;
+		this.state = state;
+	}
+
+	/** A restore command run before {@code dump schema} gets told so. */
+	static void requireArchive(Path archive, WorkDirectory dir) {
+		if (!Files.isRegularFile(archive)) {
+			throw new BadStateException("no schema dump in --dir " + dir.root() + " (" + archive.getFileName()
+					+ " is missing): run pgcopydb dump schema with this --dir first");
+		}
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		WorkDirectory dir = this.request.workDirectory();
+		requireArchive(dir.preDataArchive(), dir);
 		Set<List<String>> planned = new HashSet<>();
 		for (SourceTable table : this.plan.tables(Executions.instanceId(chunkContext))) {
 			planned.add(List.of(table.schema(), table.name()));
 		}
 		// with --drop-if-exists, and when a resumed run redoes its own partial pre-data,
 		// the section's objects are dropped first (TargetPreflight refused the rest)
-		boolean clean = this.request.dropIfExists() || this.request.resuming();
+		boolean clean = this.request.dropIfExists() || this.state.attempted(StepNames.RESTORE_PRE_DATA);
 		if (clean) {
 			dropForeignKeys(planned);
 		}
-		WorkDirectory dir = this.request.workDirectory();
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		RestorePostDataTasklet.warnUnparsed(toc, dir.preDataArchive().toString());
 		dir.write(dir.preDataList(), toc.useList((entry) -> true));

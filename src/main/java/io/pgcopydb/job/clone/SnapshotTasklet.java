@@ -10,7 +10,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.error.BadStateException;
 
-/** Exports the run's source snapshot, or adopts the one given with --snapshot. */
+/**
+ * Exports the run's source snapshot, or adopts the one given with --snapshot or held by
+ * {@code pgcopydb snapshot}.
+ */
 class SnapshotTasklet implements Tasklet {
 
 	/** Job context key: the snapshot the run read, recorded for operators and resume. */
@@ -22,19 +25,28 @@ class SnapshotTasklet implements Tasklet {
 
 	private final RunSnapshot snapshot;
 
-	SnapshotTasklet(CloneRequest request, RunSnapshot snapshot) {
+	private final RunState state;
+
+	SnapshotTasklet(CloneRequest request, RunSnapshot snapshot, RunState state) {
 		this.request = request;
 		this.snapshot = snapshot;
+		this.state = state;
 	}
 
 	/**
-	 * A resume reads through the snapshot of the run it finishes, or says it does not:
-	 * the job context, carried over by the restart, holds the snapshot the run read so
-	 * far.
+	 * A resume inside a stage reads through the snapshot of the run it finishes, or says
+	 * it does not: the job context, carried over by the restart, holds the snapshot the
+	 * run read so far. Between two step commands a new snapshot is allowed, as each
+	 * command is consistent by itself; it is logged.
 	 */
 	private void checkSameSnapshot(ChunkContext chunkContext, String id) {
 		String before = Executions.jobContext(chunkContext).getString(SNAPSHOT_KEY, null);
-		if (!this.request.resuming() || before == null || before.equals(id)) {
+		if (before == null || before.equals(id)) {
+			return;
+		}
+		if (!this.state.interrupted()) {
+			logger.info("Earlier commands of this run read snapshot {}; {} reads snapshot {}", before,
+					this.request.command(), id);
 			return;
 		}
 		if (!this.request.notConsistent()) {
@@ -47,10 +59,14 @@ class SnapshotTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		if (!this.state.readsSource(this.request)) {
+			logger.info("{} does not read the source: no snapshot needed", this.request.command());
+			return RepeatStatus.FINISHED;
+		}
 		String id;
-		if (this.request.snapshot() != null) {
-			id = this.snapshot.adopt(this.request.snapshot());
-			logger.info("Using snapshot {} given with --snapshot", id);
+		if (this.state.snapshot() != null) {
+			id = this.snapshot.adopt(this.state.snapshot());
+			logger.debug("Reading the source in snapshot {}", id);
 		}
 		else {
 			id = this.snapshot.export();

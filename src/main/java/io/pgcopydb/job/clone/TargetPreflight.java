@@ -15,9 +15,9 @@ import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.error.BadStateException;
 
 /**
- * Refuses, before any run is recorded, a new clone into a target that already holds some
- * of the source's tables, unless --drop-if-exists asks to replace them. Checked up front
- * so that the user's retry with --drop-if-exists simply starts.
+ * Refuses, before the pre-data section is first restored, a clone into a target that
+ * already holds some of the source's tables, unless --drop-if-exists asks to replace
+ * them. Checked up front so that the user's retry with --drop-if-exists simply starts.
  */
 final class TargetPreflight {
 
@@ -25,7 +25,7 @@ final class TargetPreflight {
 	}
 
 	static void check(CloneRequest request) {
-		if (request.dropIfExists() || request.resuming()) {
+		if (request.dropIfExists()) {
 			return;
 		}
 		List<String> existing = new ArrayList<>();

@@ -1,0 +1,227 @@
+package io.pgcopydb.cli;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pgcopydb.config.DirectoryLock;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.error.ExitCodes;
+import io.pgcopydb.error.PgCopyException;
+import io.pgcopydb.job.BatchContext;
+import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.StopSignal;
+import io.pgcopydb.job.clone.CloneContext;
+import io.pgcopydb.job.clone.CloneRuns;
+import io.pgcopydb.job.clone.Stage;
+import io.pgcopydb.job.clone.CloneRequest;
+import io.pgcopydb.pg.ServerVersion;
+import io.pgcopydb.progress.ProgressReporter;
+import io.pgcopydb.progress.RunSummary;
+import io.pgcopydb.schema.PgToolLocator;
+import io.pgcopydb.schema.PgTools;
+
+/**
+ * The options of every command that runs stages of the clone job ({@code clone},
+ * {@code copy data}, {@code restore pre-data}...), and running it. Checks what a user can
+ * get wrong (connection strings, servers, credentials, pg_dump) before the job starts, so
+ * those fail in seconds with a one-line message.
+ */
+final class CloneOptions {
+
+	@Option(names = "--source", paramLabel = "<uri>",
+			description = "Source database connection string, URI or key=value (default: $PGCOPYDB_SOURCE_PGURI).")
+	String source;
+
+	@Option(names = "--target", paramLabel = "<uri>",
+			description = "Target database connection string, URI or key=value (default: $PGCOPYDB_TARGET_PGURI).")
+	String target;
+
+	@Mixin
+	WorkDirOptions workDir;
+
+	@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
+			description = "Tables copied in parallel, also VACUUM jobs (default: ${DEFAULT-VALUE}; $PGCOPYDB_TABLE_JOBS).")
+	int tableJobs;
+
+	@Option(names = "--index-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_INDEX_JOBS:-4}",
+			description = "Indexes built in parallel (default: ${DEFAULT-VALUE}; $PGCOPYDB_INDEX_JOBS).")
+	int indexJobs;
+
+	@Option(names = "--restore-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_RESTORE_JOBS:-4}",
+			description = "pg_restore --jobs for the schema sections (default: ${DEFAULT-VALUE}; $PGCOPYDB_RESTORE_JOBS).")
+	int restoreJobs;
+
+	@Option(names = { "--skip-large-objects", "--skip-blobs" }, description = "Do not copy large objects.")
+	boolean skipLargeObjects;
+
+	@Option(names = "--skip-vacuum", description = "Do not VACUUM ANALYZE the copied tables ($PGCOPYDB_SKIP_VACUUM).")
+	boolean skipVacuum;
+
+	@Option(names = "--drop-if-exists",
+			description = "Drop the target's copies of the source's objects first ($PGCOPYDB_DROP_IF_EXISTS).")
+	boolean dropIfExists;
+
+	@Option(names = "--no-owner", description = "Do not restore object ownership (pg_restore --no-owner).")
+	boolean noOwner;
+
+	@Option(names = "--no-acl", description = "Do not restore privileges (pg_restore --no-acl).")
+	boolean noAcl;
+
+	@Option(names = "--no-comments", description = "Do not restore comments (pg_restore --no-comments).")
+	boolean noComments;
+
+	@Option(names = "--snapshot", paramLabel = "<id>", defaultValue = "${env:PGCOPYDB_SNAPSHOT}",
+			description = "Use this exported snapshot instead of exporting one ($PGCOPYDB_SNAPSHOT).")
+	String snapshot;
+
+	@Option(names = "--resume",
+			description = "Continue the run of --dir after an interruption: completed steps, tables and indexes are "
+					+ "kept; a pre-data restore that did not complete is redone with pg_restore --clean.")
+	boolean resume;
+
+	@Option(names = "--restart", description = "Abandon the last run of --dir, if unfinished, and start a new one.")
+	boolean restart;
+
+	@Option(names = "--not-consistent",
+			description = "Allow --resume with a new snapshot when the original one is gone "
+					+ "(tables copied before and after the interruption then reflect different moments).")
+	boolean notConsistent;
+
+	@Option(names = "--pg-bin", paramLabel = "<dir>",
+			description = "Directory of pg_dump and pg_restore ($PGCOPYDB_PG_BIN; else pg_config, PATH, "
+					+ "/usr/lib/postgresql/*/bin).")
+	Path pgBin;
+
+	/**
+	 * Runs {@code stages} of the run in --dir.
+	 * @param command the command as typed, for messages
+	 */
+	int run(String command, Set<Stage> stages) {
+		LogSetup.init(this.workDir.debug);
+		Logger logger = LoggerFactory.getLogger(CloneOptions.class);
+		CloneRequest request = validate(command, stages);
+		LogSetup.attachFile(request.workDirectory().logFile());
+		logger.info("{}: from {} to {}, work directory {}", command, request.source(), request.target(),
+				request.workDirectory().root());
+		if (ProgressReporter.interactive() && !this.workDir.debug) {
+			logger.info("Progress below; details in {}", request.workDirectory().logFile());
+			LogSetup.consoleWarningsOnly();
+		}
+		return run(request, logger);
+	}
+
+	private CloneRequest validate(String command, Set<Stage> stages) {
+		positive("--table-jobs", this.tableJobs);
+		positive("--index-jobs", this.indexJobs);
+		positive("--restore-jobs", this.restoreJobs);
+		if (this.resume && this.restart) {
+			throw new BadArgumentsException("--resume and --restart exclude each other: --resume finishes the last"
+					+ " clone of --dir, --restart throws it away");
+		}
+		String snapshotId = blankToNull(this.snapshot);
+		WorkDirectory work = this.workDir.workDirectory().create();
+		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, this.source);
+		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, this.target);
+		ServerVersion sourceVersion = sourceEndpoint.serverVersion();
+		ServerVersion targetVersion = targetEndpoint.serverVersion();
+		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(sourceVersion.major());
+		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
+				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
+				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
+				snapshotId, tools, sourceVersion, targetVersion, mode(), this.notConsistent, command, stages);
+	}
+
+	private int run(CloneRequest request, Logger logger) throws PgCopyException {
+		try (DirectoryLock lock = request.workDirectory().lock("clone");
+				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request,
+						CloneContext.class);
+				StopOnSignals signals = StopOnSignals.install(context.getBean(StopSignal.class))) {
+			JobExecution execution = context.getBean(CloneRuns.class).run(request);
+			System.out.print(RunSummary.render(execution, StepNames.PARTITION_MANAGERS));
+			System.out.flush();
+			return outcome(execution, context.getBean(StopSignal.class), request, logger);
+		}
+		catch (PgCopyException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new PgCopyException(ExitCode.INTERNAL, request.command() + " could not run: " + ExitCodes.message(ex),
+					ex);
+		}
+	}
+
+	private static int outcome(JobExecution execution, StopSignal stop, CloneRequest request, Logger logger) {
+		String command = request.command();
+		String resume = "pgcopydb " + command + " --resume --dir " + request.workDirectory().root();
+		if (stop.requested() && execution.getStatus() != BatchStatus.COMPLETED) {
+			logger.error("{} stopped ({}, job execution {}): committed tables and indexes are kept; finish with: {}",
+					capitalized(command), stop.reason(), execution.getId(), resume);
+			return ExitCode.STOPPED.code();
+		}
+		if (execution.getStatus() == BatchStatus.COMPLETED) {
+			logger.info("{} completed (job execution {}), the run is complete; log: {}", capitalized(command),
+					execution.getId(), request.workDirectory().logFile());
+			return ExitCode.SUCCESS.code();
+		}
+		if (CloneRuns.isPaused(execution)) {
+			logger.info("{} completed (job execution {}); {}", capitalized(command), execution.getId(),
+					execution.getExitStatus().getExitDescription());
+			return ExitCode.SUCCESS.code();
+		}
+		if (execution.getStatus() == BatchStatus.STOPPED) {
+			logger.error("{} stopped (job execution {}): finish with: {}", capitalized(command), execution.getId(),
+					resume);
+			return ExitCode.STOPPED.code();
+		}
+		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
+		if (failure == null) {
+			logger.error("{} failed (job execution {}, status {}); see {}", capitalized(command), execution.getId(),
+					execution.getStatus(), request.workDirectory().logFile());
+			return ExitCode.INTERNAL.code();
+		}
+		logger.error("{}", ExitCodes.message(failure));
+		logger.debug("failure", failure);
+		logger.error("{} failed (job execution {}); see {}; after fixing the cause, finish with: {}",
+				capitalized(command), execution.getId(), request.workDirectory().logFile(), resume);
+		return ExitCodes.of(failure).code();
+	}
+
+	private static String capitalized(String command) {
+		return Character.toUpperCase(command.charAt(0)) + command.substring(1);
+	}
+
+	private CloneRequest.Mode mode() {
+		return this.resume ? CloneRequest.Mode.RESUME
+				: this.restart ? CloneRequest.Mode.RESTART : CloneRequest.Mode.FRESH;
+	}
+
+	private static void positive(String option, int value) {
+		if (value < 1) {
+			throw new BadArgumentsException(option + " must be at least 1, got " + value);
+		}
+	}
+
+	private static boolean envFlag(String name) {
+		String value = System.getenv(name);
+		return value != null && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("on")
+				|| value.equalsIgnoreCase("yes") || value.equals("1"));
+	}
+
+	private static String blankToNull(String value) {
+		return (value == null || value.isBlank()) ? null : value;
+	}
+
+}

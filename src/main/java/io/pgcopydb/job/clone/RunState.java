@@ -1,0 +1,72 @@
+package io.pgcopydb.job.clone;
+
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.pgcopydb.job.StepNames;
+
+/**
+ * What the run this process continues had done before it started, as {@link CloneRuns}
+ * read it from the JobRepository. Steps use it to decide what a continuation must redo or
+ * check: a pre-data restore that was attempted is redone with --clean, a snapshot change
+ * is refused only when the run was interrupted inside a stage.
+ */
+@Component
+class RunState {
+
+	private volatile boolean interrupted;
+
+	private volatile Set<String> attempted = Set.of();
+
+	private volatile Set<String> completed = Set.of();
+
+	private volatile String snapshot;
+
+	void set(boolean interrupted, Set<String> attempted, Set<String> completed) {
+		this.interrupted = interrupted;
+		this.attempted = Set.copyOf(attempted);
+		this.completed = Set.copyOf(completed);
+	}
+
+	/**
+	 * The snapshot to read the source in: --snapshot, or the one a
+	 * {@code pgcopydb snapshot} process holds for --dir; null to export one.
+	 */
+	String snapshot() {
+		return this.snapshot;
+	}
+
+	void snapshot(String id) {
+		this.snapshot = id;
+	}
+
+	/**
+	 * The previous execution of the run ended inside a stage (killed, failed, stopped),
+	 * not paused cleanly between two commands.
+	 */
+	boolean interrupted() {
+		return this.interrupted;
+	}
+
+	/** The step ran, at least partly, in an earlier execution of the run. */
+	boolean attempted(String stepName) {
+		return this.attempted.contains(stepName);
+	}
+
+	boolean completed(String stepName) {
+		return this.completed.contains(stepName);
+	}
+
+	/**
+	 * Whether this execution reads the source: the catalog is still to read, or a stage
+	 * to run reads it.
+	 */
+	boolean readsSource(CloneRequest request) {
+		if (!completed(StepNames.CATALOG)) {
+			return true;
+		}
+		return request.stages().stream().anyMatch((stage) -> stage.readsSource() && !completed(stage.stepName()));
+	}
+
+}

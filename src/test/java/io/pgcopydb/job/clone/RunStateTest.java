@@ -1,0 +1,59 @@
+package io.pgcopydb.job.clone;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.pgcopydb.job.StepNames;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which commands read the source, and so take or adopt a snapshot: only those with a
+ * source-reading stage still to do, or a catalog still to read.
+ */
+class RunStateTest {
+
+	private final RunState state = new RunState();
+
+	@Test
+	void aNewRunReadsTheSourceWhateverTheCommandForItsCatalog() {
+		this.state.set(false, Set.of(), Set.of());
+		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_POST_DATA)))).isTrue();
+	}
+
+	@Test
+	void restoreAndIndexStepsOfAStartedRunDoNotReadTheSource() {
+		this.state.set(false, Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA),
+				Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA));
+		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_PRE_DATA)))).isFalse();
+		assertThat(this.state.readsSource(request(EnumSet.of(Stage.INDEXES)))).isFalse();
+		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_PRE_DATA, Stage.RESTORE_POST_DATA))))
+			.isFalse();
+	}
+
+	@Test
+	void dataStepsReadTheSourceUntilTheirStagesCompleted() {
+		Set<String> done = Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA, StepNames.RESTORE_PRE_DATA);
+		this.state.set(true, done, done);
+		assertThat(this.state.readsSource(request(Stage.DATA))).isTrue();
+		Set<String> copied = Set.of(StepNames.CATALOG, StepNames.COPY_DATA, StepNames.SEQUENCES,
+				StepNames.LARGE_OBJECTS);
+		this.state.set(true, copied, copied);
+		assertThat(this.state.readsSource(request(Stage.DATA))).as("only target-side stages are left").isFalse();
+	}
+
+	@Test
+	void stagesAreDescribedByTheCommandsUsersType() {
+		assertThat(Stage.describe(EnumSet.of(Stage.RESTORE_POST_DATA, Stage.DUMP_SCHEMA)))
+			.isEqualTo("dump schema, restore post-data");
+		assertThat(Stage.ALL).hasSize(8).containsAll(Stage.DATA);
+	}
+
+	private static CloneRequest request(Set<Stage> stages) {
+		return new CloneRequest(null, null, null, 1, 1, 1, false, false, false, false, false, false, null, null, null,
+				null, CloneRequest.Mode.FRESH, false, "test", stages);
+	}
+
+}
