@@ -145,7 +145,7 @@ final class CloneOptions {
 	}
 
 	private int run(CloneRequest request, Logger logger) throws PgCopyException {
-		try (DirectoryLock lock = request.workDirectory().lock("clone");
+		try (DirectoryLock lock = request.workDirectory().lock(request.command());
 				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request,
 						CloneContext.class);
 				StopOnSignals signals = StopOnSignals.install(context.getBean(StopSignal.class))) {

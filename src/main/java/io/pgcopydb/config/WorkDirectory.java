@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.pgcopydb.error.BadConfigException;
+import io.pgcopydb.error.BadStateException;
 
 /**
  * The layout of {@code --dir}: everything a run needs to resume, and what an operator
@@ -79,15 +80,20 @@ public record WorkDirectory(Path root) {
 		long deadline = System.nanoTime() + publishWait.toNanos();
 		while (DirectoryLock.isHeld(this.root.resolve("snapshot.lock"))) {
 			Optional<String> published = publishedSnapshot();
-			if (published.isPresent() || System.nanoTime() > deadline) {
+			if (published.isPresent()) {
 				return published;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new BadStateException("a pgcopydb snapshot process holds --dir " + this.root
+						+ " but published no snapshot within " + publishWait.toSeconds() + " s: see its output, or"
+						+ " stop it to let this command take its own snapshot");
 			}
 			try {
 				Thread.sleep(50);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				return Optional.empty();
+				throw new BadStateException("interrupted while waiting for the snapshot of pgcopydb snapshot", ex);
 			}
 		}
 		return Optional.empty();

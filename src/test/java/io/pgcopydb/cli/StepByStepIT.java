@@ -112,7 +112,13 @@ class StepByStepIT {
 		assertThat(tooEarly.exitCode()).as(tooEarly.toString()).isEqualTo(3);
 		assertThat(tooEarly.errorLines()).first().asString().contains("no schema dump", "pgcopydb dump schema");
 
-		for (String[] verb : new String[][] { { "dump", "schema" }, { "restore", "pre-data" }, { "copy", "table-data" },
+		PgCopyDbRun dump = PgCopyDbRun.run(env, "dump", "schema", workDir);
+		assertThat(dump.exitCode()).as(dump.toString()).isZero();
+		PgCopyDbRun restartRestore = PgCopyDbRun.run(env, "restore", "pre-data", "--restart", workDir);
+		assertThat(restartRestore.exitCode()).as(restartRestore.toString()).isEqualTo(3);
+		assertThat(restartRestore.errorLines()).first().asString().contains("dump schema --restart", "kept");
+
+		for (String[] verb : new String[][] { { "restore", "pre-data" }, { "copy", "table-data" },
 				{ "copy", "indexes" }, { "copy", "constraints" }, { "copy", "sequences" }, { "copy", "blobs" } }) {
 			PgCopyDbRun step = PgCopyDbRun.run(env, verb[0], verb[1], workDir);
 			assertThat(step.exitCode()).as(step.toString()).isZero();
@@ -130,6 +136,28 @@ class StepByStepIT {
 		assertThat(PgCopyDbRun.run(env, "job", "list", workDir).stdout()).contains("COMPLETED");
 
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		CloneIT.cleanup(servers, db);
+	}
+
+	@Test
+	void dataIsNotCopiedIntoARunWhosePostDataIsRestored(PgServers servers, @TempDir Path dir) throws SQLException {
+		String db = "step_order";
+		CloneIT.prepare(servers, db);
+		SampleDatabase.load(servers.source(), db);
+		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+
+		PgCopyDbRun schema = PgCopyDbRun.run(env, "copy", "schema", "--dir", dir.toString());
+		assertThat(schema.exitCode()).as(schema.toString()).isZero();
+		assertThat(CloneIT.strings(servers.target(), db, "SELECT count(*) > 0 FROM pg_constraint WHERE contype = 'f'"))
+			.as("copy schema restored the foreign keys")
+			.containsExactly("t");
+
+		PgCopyDbRun data = PgCopyDbRun.run(env, "copy", "data", "--dir", dir.toString());
+		assertThat(data.exitCode()).as(data.toString()).isEqualTo(3);
+		assertThat(data.errorLines()).first()
+			.asString()
+			.contains("already restored post-data", "copy data before restore post-data", "--restart");
 		CloneIT.cleanup(servers, db);
 	}
 

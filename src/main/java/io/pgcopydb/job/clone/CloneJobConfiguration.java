@@ -1,6 +1,7 @@
 package io.pgcopydb.job.clone;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -166,8 +167,8 @@ class CloneJobConfiguration {
 		Step worker = tasklet(repository, StepNames.BUILD_INDEX, new BuildIndexTasklet(request, sessions, plan,
 				new IndexBuilder(properties.maintenanceWorkMem()), tracker));
 		return partitioned(repository, StepNames.BUILD_INDEXES, StepNames.BUILD_INDEX, worker, indexPartitioner,
-				new DependentPartitionHandler(worker, indexExecutor, repository, board, List.of(StepNames.COPY_DATA),
-						properties.dependencyPollInterval(), this.stop));
+				new DependentPartitionHandler(worker, indexExecutor, repository, board,
+						upstream(request, Stage.TABLE_DATA), properties.dependencyPollInterval(), this.stop));
 	}
 
 	@Bean
@@ -177,7 +178,7 @@ class CloneJobConfiguration {
 		Step worker = tasklet(repository, StepNames.VACUUM_TABLE, new VacuumTableTasklet(request, sessions, plan));
 		return partitioned(repository, StepNames.VACUUM, StepNames.VACUUM_TABLE, worker, vacuumPartitioner,
 				new DependentPartitionHandler(worker, vacuumExecutor, repository, board,
-						List.of(StepNames.COPY_DATA, StepNames.BUILD_INDEXES), properties.dependencyPollInterval(),
+						upstream(request, Stage.TABLE_DATA, Stage.INDEXES), properties.dependencyPollInterval(),
 						this.stop));
 	}
 
@@ -197,6 +198,15 @@ class CloneJobConfiguration {
 	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
 		return toolTasklet(repository, StepNames.RESTORE_POST_DATA,
 				new RestorePostDataTasklet(request, plan, archives));
+	}
+
+	/**
+	 * The steps whose partitions a partitioned step waits on: those of {@code stages}
+	 * this command runs (the partitioners add no dependency on the others), so that the
+	 * wait ends when they end.
+	 */
+	private static List<String> upstream(CloneRequest request, Stage... stages) {
+		return Arrays.stream(stages).filter(request::includes).map(Stage::stepName).toList();
 	}
 
 	/** A step waiting on pg_dump or pg_restore: a stop terminates the child process. */

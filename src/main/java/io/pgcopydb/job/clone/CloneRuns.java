@@ -78,11 +78,7 @@ public class CloneRuns {
 			last = this.operator.recover(last);
 		}
 		if (request.mode() == CloneRequest.Mode.RESTART) {
-			if (isUnfinished(last)) {
-				logger.info("--restart: abandoning job execution {} ({})", last.getId(), last.getStatus());
-				this.operator.abandon(last);
-			}
-			return start(request);
+			return start(request, isUnfinished(last) ? last : null);
 		}
 		if (isUnfinished(last)) {
 			return continueRun(request, last);
@@ -104,15 +100,27 @@ public class CloneRuns {
 			}
 			logger.info("Nothing to resume in --dir {}: starting a new run", dir);
 		}
-		return start(request);
+		return start(request, null);
 	}
 
-	private JobExecution start(CloneRequest request) throws Exception {
-		this.state.set(false, Set.of(), Set.of());
+	/**
+	 * Starts a new run; with --restart, {@code abandoned} is the unfinished run it
+	 * replaces, abandoned only once the new run's checks passed.
+	 */
+	private JobExecution start(CloneRequest request, JobExecution abandoned) throws Exception {
+		this.state.set(Set.of(), Set.of());
+		if (abandoned != null && needsSchemaDump(request, Set.of())) {
+			throw new BadStateException("--restart would start a new run, which has no schema dump to restore: run"
+					+ " pgcopydb dump schema --restart first (the current run in --dir is kept meanwhile)");
+		}
 		checkSchemaDumped(request, Set.of());
 		resolveSnapshot(request);
 		if (request.includes(Stage.RESTORE_PRE_DATA)) {
 			TargetPreflight.check(request);
+		}
+		if (abandoned != null) {
+			logger.info("--restart: abandoning job execution {} ({})", abandoned.getId(), abandoned.getStatus());
+			this.operator.abandon(abandoned);
 		}
 		return this.operator.start(this.cloneJob, parameters(request));
 	}
@@ -128,9 +136,10 @@ public class CloneRuns {
 		checkSameRun(request, last.getJobParameters());
 		StepStatusBoard.Snapshot done = this.board.read(last.getJobInstance().getId(), -1);
 		checkSchemaDumped(request, done.completed());
-		this.state.set(!paused, done.attempted(), done.completed());
+		checkDataBeforePostData(request, done);
+		this.state.set(done.attempted(), done.completed());
 		resolveSnapshot(request);
-		if (!paused && this.state.snapshot() == null && !request.notConsistent() && this.state.readsSource(request)) {
+		if (this.state.snapshot() == null && !request.notConsistent() && this.state.resumesSourceReads(request)) {
 			throw new BadStateException("cannot resume consistently: the snapshot of the interrupted run ended with"
 					+ " its process; pass --snapshot <id> with a snapshot still held (pgcopydb snapshot), or"
 					+ " --not-consistent to resume from a new one");
@@ -175,10 +184,27 @@ public class CloneRuns {
 	 * recorded, so that the user's next command is simply {@code dump schema}.
 	 */
 	private static void checkSchemaDumped(CloneRequest request, Set<String> completed) {
-		boolean restores = request.includes(Stage.RESTORE_PRE_DATA) || request.includes(Stage.RESTORE_POST_DATA);
-		if (restores && !request.includes(Stage.DUMP_SCHEMA) && !completed.contains(StepNames.DUMP_SCHEMA)) {
+		if (needsSchemaDump(request, completed)) {
 			throw new BadStateException("the run in --dir " + request.workDirectory().root()
 					+ " has no schema dump to restore: run pgcopydb dump schema with this --dir first");
+		}
+	}
+
+	private static boolean needsSchemaDump(CloneRequest request, Set<String> completed) {
+		boolean restores = request.includes(Stage.RESTORE_PRE_DATA) || request.includes(Stage.RESTORE_POST_DATA);
+		return restores && !request.includes(Stage.DUMP_SCHEMA) && !completed.contains(StepNames.DUMP_SCHEMA);
+	}
+
+	/**
+	 * Post-data puts foreign keys and triggers on the target: the table data of the run
+	 * can no longer be copied (TRUNCATE refuses referenced tables, COPY fires triggers).
+	 */
+	private static void checkDataBeforePostData(CloneRequest request, StepStatusBoard.Snapshot done) {
+		if (request.includes(Stage.TABLE_DATA) && !done.isCompleted(StepNames.COPY_DATA)
+				&& done.wasAttempted(StepNames.RESTORE_POST_DATA)) {
+			throw new BadStateException("the run in --dir " + request.workDirectory().root()
+					+ " already restored post-data (foreign keys, triggers), so its table data can no longer be"
+					+ " copied: copy data before restore post-data; to start over use --restart --drop-if-exists");
 		}
 	}
 
@@ -196,7 +222,7 @@ public class CloneRuns {
 		for (String option : new String[] { "--source", "--target" }) {
 			if (!now.get(option).equals(then.get(option))) {
 				throw new BadStateException(
-						"cannot resume: " + option + " is " + now.get(option) + " but the interrupted run used "
+						"cannot resume: " + option + " is " + now.get(option) + " but the run recorded in --dir used "
 								+ then.get(option) + ": pass the same " + option + ", or use --restart to start over");
 			}
 		}

@@ -10,12 +10,10 @@ import io.pgcopydb.job.StepNames;
  * What the run this process continues had done before it started, as {@link CloneRuns}
  * read it from the JobRepository. Steps use it to decide what a continuation must redo or
  * check: a pre-data restore that was attempted is redone with --clean, a snapshot change
- * is refused only when the run was interrupted inside a stage.
+ * is refused only when a source-reading stage is resumed midway.
  */
 @Component
 class RunState {
-
-	private volatile boolean interrupted;
 
 	private volatile Set<String> attempted = Set.of();
 
@@ -23,8 +21,7 @@ class RunState {
 
 	private volatile String snapshot;
 
-	void set(boolean interrupted, Set<String> attempted, Set<String> completed) {
-		this.interrupted = interrupted;
+	void set(Set<String> attempted, Set<String> completed) {
 		this.attempted = Set.copyOf(attempted);
 		this.completed = Set.copyOf(completed);
 	}
@@ -42,11 +39,13 @@ class RunState {
 	}
 
 	/**
-	 * The previous execution of the run ended inside a stage (killed, failed, stopped),
-	 * not paused cleanly between two commands.
+	 * Whether this execution finishes a source-reading stage that an earlier one began
+	 * and did not complete: tables copied then and now must come from the same snapshot.
 	 */
-	boolean interrupted() {
-		return this.interrupted;
+	boolean resumesSourceReads(CloneRequest request) {
+		return request.stages()
+			.stream()
+			.anyMatch((stage) -> stage.readsSource() && attempted(stage.stepName()) && !completed(stage.stepName()));
 	}
 
 	/** The step ran, at least partly, in an earlier execution of the run. */

@@ -34,17 +34,17 @@ class SnapshotTasklet implements Tasklet {
 	}
 
 	/**
-	 * A resume inside a stage reads through the snapshot of the run it finishes, or says
-	 * it does not: the job context, carried over by the restart, holds the snapshot the
-	 * run read so far. Between two step commands a new snapshot is allowed, as each
-	 * command is consistent by itself; it is logged.
+	 * A resume of a source-reading stage begun earlier reads through the snapshot of the
+	 * run it finishes, or says it does not: the job context, carried over by the restart,
+	 * holds the snapshot the run read so far. A stage not begun yet may read a new
+	 * snapshot, as each command is consistent by itself; it is logged.
 	 */
 	private void checkSameSnapshot(ChunkContext chunkContext, String id) {
 		String before = Executions.jobContext(chunkContext).getString(SNAPSHOT_KEY, null);
 		if (before == null || before.equals(id)) {
 			return;
 		}
-		if (!this.state.interrupted()) {
+		if (!this.state.resumesSourceReads(this.request)) {
 			logger.info("Earlier commands of this run read snapshot {}; {} reads snapshot {}", before,
 					this.request.command(), id);
 			return;

@@ -22,7 +22,7 @@ public enum Stage {
 
 	INDEXES(StepNames.BUILD_INDEXES, "copy indexes", false),
 
-	VACUUM(StepNames.VACUUM, "vacuum", false),
+	VACUUM(StepNames.VACUUM, "vacuum (with copy table-data)", false),
 
 	SEQUENCES(StepNames.SEQUENCES, "copy sequences", true),
 

@@ -19,13 +19,13 @@ class RunStateTest {
 
 	@Test
 	void aNewRunReadsTheSourceWhateverTheCommandForItsCatalog() {
-		this.state.set(false, Set.of(), Set.of());
+		this.state.set(Set.of(), Set.of());
 		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_POST_DATA)))).isTrue();
 	}
 
 	@Test
 	void restoreAndIndexStepsOfAStartedRunDoNotReadTheSource() {
-		this.state.set(false, Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA),
+		this.state.set(Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA),
 				Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA));
 		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_PRE_DATA)))).isFalse();
 		assertThat(this.state.readsSource(request(EnumSet.of(Stage.INDEXES)))).isFalse();
@@ -36,12 +36,25 @@ class RunStateTest {
 	@Test
 	void dataStepsReadTheSourceUntilTheirStagesCompleted() {
 		Set<String> done = Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA, StepNames.RESTORE_PRE_DATA);
-		this.state.set(true, done, done);
+		this.state.set(done, done);
 		assertThat(this.state.readsSource(request(Stage.DATA))).isTrue();
 		Set<String> copied = Set.of(StepNames.CATALOG, StepNames.COPY_DATA, StepNames.SEQUENCES,
 				StepNames.LARGE_OBJECTS);
-		this.state.set(true, copied, copied);
+		this.state.set(copied, copied);
 		assertThat(this.state.readsSource(request(Stage.DATA))).as("only target-side stages are left").isFalse();
+	}
+
+	@Test
+	void aNewSnapshotIsRefusedOnlyForASourceReadingStageBegunAndNotCompleted() {
+		Set<String> attempted = Set.of(StepNames.CATALOG, StepNames.COPY_DATA, StepNames.BUILD_INDEXES);
+		this.state.set(attempted, Set.of(StepNames.CATALOG));
+		assertThat(this.state.resumesSourceReads(request(Stage.DATA))).as("copy data killed midway").isTrue();
+		assertThat(this.state.resumesSourceReads(request(EnumSet.of(Stage.SEQUENCES))))
+			.as("sequences never began: a new snapshot is consistent by itself")
+			.isFalse();
+		assertThat(this.state.resumesSourceReads(request(EnumSet.of(Stage.INDEXES)))).isFalse();
+		this.state.set(attempted, attempted);
+		assertThat(this.state.resumesSourceReads(request(Stage.DATA))).isFalse();
 	}
 
 	@Test
