@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.partition.StepExecutionSplitter;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.core.task.AsyncTaskExecutor;
 
 /**
@@ -59,13 +61,19 @@ public final class DependentPartitionHandler implements PartitionHandler {
 
 	private final StopSignal stop;
 
+	private final Partitioner partitioner;
+
 	/**
+	 * @param partitioner the step's partitioner, to rebuild the context of a partition
+	 * that an interrupted run recorded without one
 	 * @param upstreamSteps the manager steps whose partitions are depended upon: once
 	 * they have ended, a dependency not completed never will be in this execution
 	 */
-	public DependentPartitionHandler(Step step, AsyncTaskExecutor executor, JobRepository jobRepository,
-			StepStatusBoard board, List<String> upstreamSteps, Duration pollInterval, StopSignal stop) {
+	public DependentPartitionHandler(Step step, Partitioner partitioner, AsyncTaskExecutor executor,
+			JobRepository jobRepository, StepStatusBoard board, List<String> upstreamSteps, Duration pollInterval,
+			StopSignal stop) {
 		this.step = step;
+		this.partitioner = partitioner;
 		this.executor = executor;
 		this.jobRepository = jobRepository;
 		this.board = board;
@@ -77,6 +85,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 	@Override
 	public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
 		List<StepExecution> waiting = new ArrayList<>(splitter.split(manager, 1));
+		repairContexts(waiting);
 		waiting.sort(
 				Comparator.comparingLong((StepExecution partition) -> partition.getExecutionContext().getLong(ORDER, 0))
 					.thenComparing(StepExecution::getStepName));
@@ -117,6 +126,33 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			result.add(await(future));
 		}
 		return result;
+	}
+
+	/**
+	 * Spring Batch records a partition before its context; a run killed in between leaves
+	 * the partition with an empty context, which a restart carries over. Such a context
+	 * is rebuilt from the partitioner (keys are stable) and saved.
+	 */
+	private void repairContexts(List<StepExecution> partitions) {
+		Map<String, ExecutionContext> fresh = null;
+		for (StepExecution partition : partitions) {
+			if (partition.getExecutionContext().containsKey(ORDER)) {
+				continue;
+			}
+			if (fresh == null) {
+				fresh = this.partitioner.partition(1);
+			}
+			String name = partition.getStepName();
+			ExecutionContext rebuilt = fresh.get(name.substring(name.indexOf(StepNames.PARTITION_SEPARATOR) + 1));
+			if (rebuilt == null) {
+				throw new IllegalStateException(name + " has no context and is no longer in the plan");
+			}
+			for (Map.Entry<String, Object> entry : rebuilt.entrySet()) {
+				partition.getExecutionContext().put(entry.getKey(), entry.getValue());
+			}
+			this.jobRepository.updateExecutionContext(partition);
+			logger.info("{}: rebuilt the context an interrupted run left empty", name);
+		}
 	}
 
 	private static boolean hasDependencies(List<StepExecution> partitions) {

@@ -154,8 +154,8 @@ class CloneJobConfiguration {
 				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
 		return new StepBuilder(StepNames.COPY_DATA, repository).partitioner(StepNames.COPY_TABLE, copyPartitioner)
 			.step(worker)
-			.partitionHandler(new DependentPartitionHandler(worker, copyExecutor, repository, board, List.of(),
-					properties.dependencyPollInterval(), this.stop))
+			.partitionHandler(new DependentPartitionHandler(worker, copyPartitioner, copyExecutor, repository, board,
+					List.of(), properties.dependencyPollInterval(), this.stop))
 			.listener(new CopyProgressListener(plan, tracker, board))
 			.build();
 	}
@@ -167,7 +167,7 @@ class CloneJobConfiguration {
 		Step worker = tasklet(repository, StepNames.BUILD_INDEX, new BuildIndexTasklet(request, sessions, plan,
 				new IndexBuilder(properties.maintenanceWorkMem()), tracker));
 		return partitioned(repository, StepNames.BUILD_INDEXES, StepNames.BUILD_INDEX, worker, indexPartitioner,
-				new DependentPartitionHandler(worker, indexExecutor, repository, board,
+				new DependentPartitionHandler(worker, indexPartitioner, indexExecutor, repository, board,
 						upstream(request, Stage.TABLE_DATA), properties.dependencyPollInterval(), this.stop));
 	}
 
@@ -177,7 +177,7 @@ class CloneJobConfiguration {
 			ThreadPoolTaskExecutor vacuumExecutor) {
 		Step worker = tasklet(repository, StepNames.VACUUM_TABLE, new VacuumTableTasklet(request, sessions, plan));
 		return partitioned(repository, StepNames.VACUUM, StepNames.VACUUM_TABLE, worker, vacuumPartitioner,
-				new DependentPartitionHandler(worker, vacuumExecutor, repository, board,
+				new DependentPartitionHandler(worker, vacuumPartitioner, vacuumExecutor, repository, board,
 						upstream(request, Stage.TABLE_DATA, Stage.INDEXES), properties.dependencyPollInterval(),
 						this.stop));
 	}
