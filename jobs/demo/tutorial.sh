@@ -32,9 +32,11 @@ for file in "${datasets[@]}"; do
 	psql_on "$source_port" app -f "$file" >/dev/null
 done
 
-# `pgcopydb` on the PATH is this project's launcher
+# `pgcopydb` on the PATH is this project's launcher; build the jar now, not in two
+# commands at once
 mkdir -p "$work/bin"
 ln -s "$here/../bin/pgcopydb" "$work/bin/pgcopydb"
+"$work/bin/pgcopydb" --version >/dev/null
 export PATH="$work/bin:$bindir:$PATH"
 export TMPDIR="$work"
 export PGCOPYDB_SOURCE_PGURI="postgres://postgres@127.0.0.1:$source_port/app"
