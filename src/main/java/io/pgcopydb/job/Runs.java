@@ -57,11 +57,7 @@ public class Runs {
 	public List<StepRun> steps(long executionId) {
 		return this.jdbc.query("SELECT STEP_NAME, STATUS, START_TIME, END_TIME, WRITE_COUNT FROM BATCH_STEP_EXECUTION "
 				+ "WHERE JOB_EXECUTION_ID = ? AND STEP_NAME NOT LIKE '%" + StepNames.PARTITION_SEPARATOR
-				+ "%' ORDER BY STEP_EXECUTION_ID", (rs, row) -> {
-					LocalDateTime start = time(rs.getTimestamp(3));
-					LocalDateTime end = time(rs.getTimestamp(4));
-					return new StepRun(rs.getString(1), rs.getString(2), start, end, rs.getLong(5));
-				}, executionId);
+				+ "%' ORDER BY STEP_EXECUTION_ID", Runs::stepRun, executionId);
 	}
 
 	/**
@@ -74,11 +70,14 @@ public class Runs {
 				+ "MAX(s.STEP_EXECUTION_ID) AS LAST_ID FROM BATCH_STEP_EXECUTION s "
 				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID "
 				+ "WHERE je.JOB_INSTANCE_ID = ? AND s.STEP_NAME NOT LIKE '%" + StepNames.PARTITION_SEPARATOR
-				+ "%' GROUP BY s.STEP_NAME) g ON se.STEP_EXECUTION_ID = g.LAST_ID ORDER BY g.FIRST_ID", (rs, row) -> {
-					LocalDateTime start = time(rs.getTimestamp(3));
-					LocalDateTime end = time(rs.getTimestamp(4));
-					return new StepRun(rs.getString(1), rs.getString(2), start, end, rs.getLong(5));
-				}, instanceId);
+				+ "%' GROUP BY s.STEP_NAME) g ON se.STEP_EXECUTION_ID = g.LAST_ID ORDER BY g.FIRST_ID", Runs::stepRun,
+				instanceId);
+	}
+
+	/** Columns: name, status, start, end, write count. */
+	private static StepRun stepRun(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+		return new StepRun(rs.getString(1), rs.getString(2), time(rs.getTimestamp(3)), time(rs.getTimestamp(4)),
+				rs.getLong(5));
 	}
 
 	/**
