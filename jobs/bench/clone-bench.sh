@@ -39,12 +39,7 @@ psql_on "$source_port" postgres -c 'CREATE DATABASE bench'
 
 load_started=$(date +%s.%N)
 case "$dataset" in
-	sample) psql_on "$source_port" bench -f "$root/jobs/demo/sample-db.sql" >/dev/null ;;
-	pagila)
-		pagila="$root/../shared/data/pagila"
-		[[ -d "$pagila" ]] || { echo "pagila not found at $pagila" >&2; exit 2; }
-		psql_on "$source_port" bench -f "$pagila/pagila-schema.sql" >/dev/null
-		psql_on "$source_port" bench -f "$pagila/pagila-data.sql" >/dev/null ;;
+	sample | pagila) load_known_dataset "$source_port" bench "$dataset" ;;
 	synthetic)
 		for i in $(seq 1 "$tables"); do
 			psql_on "$source_port" bench -c "

@@ -28,15 +28,7 @@ source "$here/../lib/throwaway-servers.sh"
 source_port=$(start_server source)
 target_port=$(start_server target)
 psql_on "$source_port" postgres -c 'CREATE DATABASE bench'
-case "$dataset" in
-	sample) psql_on "$source_port" bench -f "$root/jobs/demo/sample-db.sql" >/dev/null ;;
-	pagila)
-		pagila="$root/../shared/data/pagila"
-		[[ -d "$pagila" ]] || { echo "pagila not found at $pagila" >&2; exit 2; }
-		psql_on "$source_port" bench -f "$pagila/pagila-schema.sql" >/dev/null
-		psql_on "$source_port" bench -f "$pagila/pagila-data.sql" >/dev/null ;;
-	*) echo "unknown dataset $dataset" >&2; exit 1 ;;
-esac
+load_known_dataset "$source_port" bench "$dataset" || { echo "unknown dataset $dataset" >&2; exit 1; }
 tables=$(psql_on "$source_port" bench -At -c "
 	SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 	 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')

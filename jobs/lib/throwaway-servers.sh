@@ -67,3 +67,19 @@ psql_on() {
 	shift 2
 	"$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
 }
+
+# load_known_dataset PORT DB sample|pagila: loads one of the datasets the benchmarks
+# know; returns 1 for another name (the caller may know more)
+load_known_dataset() {
+	local port=$1 db=$2 name=$3 project
+	project="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+	case "$name" in
+		sample) psql_on "$port" "$db" -f "$project/jobs/demo/sample-db.sql" >/dev/null ;;
+		pagila)
+			local pagila="$project/../shared/data/pagila"
+			[[ -d "$pagila" ]] || { echo "pagila not found at $pagila (../shared is absent)" >&2; exit 2; }
+			psql_on "$port" "$db" -f "$pagila/pagila-schema.sql" >/dev/null
+			psql_on "$port" "$db" -f "$pagila/pagila-data.sql" >/dev/null ;;
+		*) return 1 ;;
+	esac
+}
