@@ -39,14 +39,6 @@ pinned=$(head -n $((total / 2)) <<<"$tables" | paste -sd, -)
 export PGCOPYDB_SOURCE_PGURI="postgres://postgres@127.0.0.1:$source_port/bench"
 export PGCOPYDB_TARGET_PGURI="postgres://postgres@127.0.0.1:$target_port/bench"
 pgcopydb="$root/jobs/bin/pgcopydb"
-row_counts() {
-	psql_on "$1" bench -At -c "
-		SELECT string_agg(format('%s=%s', c.oid::regclass,
-		       (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %s', c.oid::regclass), false, true, '')))[1]::text),
-		       ' ' ORDER BY c.oid::regclass::text)
-		  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"
-}
 
 printf '%-4s %-14s %12s %10s  %s\n' run "done at kill" "resume wall" "job" "target = source"
 for run in $(seq 1 "$runs"); do
@@ -82,6 +74,6 @@ for run in $(seq 1 "$runs"); do
 	}
 	wall=$(awk -v a="$(date +%s.%N)" -v b="$started" 'BEGIN { printf "%.2f s", a - b }')
 	job=$(awk '/^Total wall time/ { print $5 }' "$work/resume$run.out")
-	same=$([[ "$(row_counts "$source_port")" == "$(row_counts "$target_port")" ]] && echo yes || echo NO)
+	same=$([[ "$(row_counts "$source_port" bench)" == "$(row_counts "$target_port" bench)" ]] && echo yes || echo NO)
 	printf '%-4s %-14s %12s %10s  %s\n' "$run" "$done_tables/$total tables" "$wall" "$job" "$same"
 done

@@ -67,15 +67,7 @@ wait ${COPROC_PID}
 pgcopydb list progress --summary
 # ---- end of the tutorial ----
 
-count_rows() {
-	psql_on "$1" app -At -c "
-		SELECT string_agg(format('%s.%s=%s', n.nspname, c.relname,
-		       (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text),
-		       ' ' ORDER BY n.nspname, c.relname)
-		  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"
-}
-if [[ "$(count_rows "$source_port")" == "$(count_rows "$target_port")" ]]; then
+if [[ "$(row_counts "$source_port" app)" == "$(row_counts "$target_port" app)" ]]; then
 	echo "tutorial: every table has the same row count on source and target; $table has the new column" >&2
 else
 	echo "tutorial: row counts differ between source and target" >&2

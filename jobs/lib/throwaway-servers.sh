@@ -83,3 +83,14 @@ load_known_dataset() {
 		*) return 1 ;;
 	esac
 }
+
+# row_counts PORT DB: "schema.table=count ..." for every ordinary table, in name order;
+# equal strings on two servers mean every table has the same row count
+row_counts() {
+	psql_on "$1" "$2" -At -c "
+		SELECT string_agg(format('%s.%s=%s', n.nspname, c.relname,
+		       (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text),
+		       ' ' ORDER BY n.nspname, c.relname)
+		  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"
+}

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.job.Runs;
+import io.pgcopydb.job.clone.CloneRuns;
 import io.pgcopydb.progress.Durations;
 
 /**
@@ -59,7 +60,7 @@ final class ListCommand {
 		Runs.Run run = progress.run();
 		int toDo = progress.tablesTotal() - progress.tablesDone() - progress.tablesInProgress().size();
 		System.out.printf("Clone job execution %d: %s, elapsed %s%n", run.executionId(),
-				"PAUSED".equals(run.exitCode()) ? "PAUSED (stages left for the next command)" : run.status(),
+				CloneRuns.PAUSED.equals(run.exitCode()) ? "PAUSED (stages left for the next command)" : run.status(),
 				Durations.format(progress.elapsed()));
 		System.out.printf("Tables:  %d of %d copied, %d in progress%s, %d to do; %d rows copied%n",
 				progress.tablesDone(), progress.tablesTotal(), progress.tablesInProgress().size(),
