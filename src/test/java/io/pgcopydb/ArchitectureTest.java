@@ -7,10 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * STYLE.md's one-way dependencies: cli, then job, then the stages (schema, copy,
- * progress), then the foundations (catalog, config, pg, error). Nothing imports cli.
+ * The dependency direction of README's "How it works", written as tests: the command
+ * line, then the job layer (shared wiring, then the partition engine, then each job),
+ * then the stages (schema, copy, snapshot, progress), then the foundations (catalog,
+ * config, pg, signal, error). Nothing imports cli; no job knows another.
  */
 class ArchitectureTest {
 
@@ -25,19 +28,70 @@ class ArchitectureTest {
 			.definedBy("io.pgcopydb")
 			.layer("Cli")
 			.definedBy("io.pgcopydb.cli..")
-			.layer("Job")
-			.definedBy("io.pgcopydb.job..")
+			.layer("Jobs")
+			.definedBy("io.pgcopydb.job.clone..")
+			.layer("JobWiring")
+			.definedBy("io.pgcopydb.job")
+			.layer("Partitions")
+			.definedBy("io.pgcopydb.job.partition..")
 			.layer("Stages")
-			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.progress..")
+			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.snapshot..", "io.pgcopydb.progress..")
 			.layer("Foundations")
-			.definedBy("io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.error..")
+			.definedBy("io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.signal..",
+					"io.pgcopydb.error..")
 			.whereLayer("Cli")
 			.mayOnlyBeAccessedByLayers("Root")
-			.whereLayer("Job")
+			.whereLayer("Jobs")
 			.mayOnlyBeAccessedByLayers("Cli")
+			.whereLayer("JobWiring")
+			.mayOnlyBeAccessedByLayers("Cli", "Jobs")
+			.whereLayer("Partitions")
+			.mayOnlyBeAccessedByLayers("Cli", "Jobs", "JobWiring")
 			.whereLayer("Stages")
-			.mayOnlyBeAccessedByLayers("Cli", "Job")
+			.mayOnlyBeAccessedByLayers("Cli", "Jobs", "JobWiring", "Partitions")
 			.check(CLASSES);
+	}
+
+	@Test
+	void nothingImportsTheCommandLine() {
+		noClasses().that()
+			.resideOutsideOfPackages("io.pgcopydb", "io.pgcopydb.cli..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.pgcopydb.cli..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theSharedJobWiringKnowsNoJob() {
+		noClasses().that()
+			.resideInAnyPackage("io.pgcopydb.job", "io.pgcopydb.job.partition..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.pgcopydb.job.clone..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void stagesAndFoundationsAreFreeOfCycles() {
+		slices().matching("io.pgcopydb.(*)..").should().beFreeOfCycles().check(CLASSES);
+	}
+
+	@Test
+	void stagesDoNotDependOnEachOther() {
+		String[] stages = { "io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.snapshot..",
+				"io.pgcopydb.progress.." };
+		for (String stage : stages) {
+			String[] others = java.util.Arrays.stream(stages)
+				.filter((other) -> !other.equals(stage))
+				.toArray(String[]::new);
+			noClasses().that()
+				.resideInAPackage(stage)
+				.should()
+				.dependOnClassesThat()
+				.resideInAnyPackage(others)
+				.check(CLASSES);
+		}
 	}
 
 	@Test
@@ -47,7 +101,8 @@ class ArchitectureTest {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.pgcopydb.cli..", "io.pgcopydb.job..", "io.pgcopydb.schema..", "io.pgcopydb.copy..",
-					"io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.progress..")
+					"io.pgcopydb.snapshot..", "io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..",
+					"io.pgcopydb.signal..", "io.pgcopydb.progress..")
 			.check(CLASSES);
 	}
 

@@ -21,7 +21,7 @@ final class CloneCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		return this.options.run("clone", Stage.ALL);
+		return this.options.launch("clone", Stage.ALL);
 	}
 
 }

@@ -3,41 +3,30 @@ package io.pgcopydb.cli;
 import java.nio.file.Path;
 import java.util.Set;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.context.ConfigurableApplicationContext;
-
-import io.pgcopydb.config.DirectoryLock;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
-import io.pgcopydb.error.ExitCode;
-import io.pgcopydb.error.ExitCodes;
-import io.pgcopydb.error.PgCopyException;
-import io.pgcopydb.job.BatchContext;
-import io.pgcopydb.job.StepNames;
-import io.pgcopydb.job.StopSignal;
-import io.pgcopydb.job.clone.CloneContext;
-import io.pgcopydb.job.clone.CloneRuns;
-import io.pgcopydb.job.clone.Stage;
+import io.pgcopydb.job.Launcher;
+import io.pgcopydb.job.RunRepository;
+import io.pgcopydb.job.clone.CloneJob;
 import io.pgcopydb.job.clone.CloneRequest;
+import io.pgcopydb.job.clone.CloneSteps;
+import io.pgcopydb.job.clone.Stage;
 import io.pgcopydb.pg.ServerVersion;
-import io.pgcopydb.progress.ProgressReporter;
-import io.pgcopydb.progress.RunSummary;
+import io.pgcopydb.progress.LogSetup;
 import io.pgcopydb.schema.PgToolLocator;
 import io.pgcopydb.schema.PgTools;
 
 /**
  * The options of every command that runs stages of the clone job ({@code clone},
- * {@code copy data}, {@code restore pre-data}...), and running it. Checks what a user can
- * get wrong (connection strings, servers, credentials, pg_dump) before the job starts, so
- * those fail in seconds with a one-line message.
+ * {@code copy data}, {@code restore pre-data}, {@code job restart}...), and the request
+ * they make. Checks what a user can get wrong (connection strings, servers, credentials,
+ * pg_dump) before the job starts, so those fail in seconds with a one-line message; the
+ * {@link Launcher} does the rest.
  */
 final class CloneOptions {
 
@@ -106,24 +95,32 @@ final class CloneOptions {
 	Path pgBin;
 
 	/**
-	 * Runs {@code stages} of the run in --dir.
+	 * Runs {@code stages} of the clone job in --dir, as --resume and --restart say.
 	 * @param command the command as typed, for messages
 	 */
-	int run(String command, Set<Stage> stages) {
+	int launch(String command, Set<Stage> stages) {
 		LogSetup.init(this.workDir.debug);
-		Logger logger = LoggerFactory.getLogger(CloneOptions.class);
-		CloneRequest request = validate(command, stages);
-		LogSetup.attachFile(request.workDirectory().logFile());
-		logger.info("{}: from {} to {}, work directory {}", command, request.source(), request.target(),
-				request.workDirectory().root());
-		if (ProgressReporter.interactive() && !this.workDir.debug) {
-			logger.info("Progress below; details in {}", request.workDirectory().logFile());
-			LogSetup.consoleWarningsOnly();
-		}
-		return run(request, logger);
+		return Launcher.launch(CloneJob.DEFINITION, request(command, stages, mode()));
 	}
 
-	private CloneRequest validate(String command, Set<Stage> stages) {
+	/**
+	 * Resumes the last clone of --dir, whose execution id is {@code executionId}
+	 * ({@code job restart ID}).
+	 */
+	int resume(long executionId) {
+		LogSetup.init(this.workDir.debug);
+		if (this.restart) {
+			throw new BadArgumentsException("job restart resumes the run: it takes no --restart");
+		}
+		WorkDirectory dir = this.workDir.workDirectory();
+		RunRepository.read(dir, (runs) -> {
+			runs.requireLast(CloneSteps.JOB, executionId, dir);
+			return executionId;
+		});
+		return Launcher.launch(CloneJob.DEFINITION, request("clone", Stage.ALL, CloneRequest.Mode.RESUME));
+	}
+
+	private CloneRequest request(String command, Set<Stage> stages, CloneRequest.Mode mode) {
 		positive("--table-jobs", this.tableJobs);
 		positive("--index-jobs", this.indexJobs);
 		positive("--restore-jobs", this.restoreJobs);
@@ -141,66 +138,7 @@ final class CloneOptions {
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				snapshotId, tools, sourceVersion, targetVersion, mode(), this.notConsistent, command, stages);
-	}
-
-	private int run(CloneRequest request, Logger logger) throws PgCopyException {
-		try (DirectoryLock lock = request.workDirectory().lock(request.command());
-				ConfigurableApplicationContext context = BatchContext.start(request.workDirectory(), request,
-						CloneContext.class);
-				StopOnSignals signals = StopOnSignals.install(context.getBean(StopSignal.class))) {
-			JobExecution execution = context.getBean(CloneRuns.class).run(request);
-			System.out.print(RunSummary.render(execution, StepNames.PARTITION_MANAGERS));
-			System.out.flush();
-			return outcome(execution, context.getBean(StopSignal.class), request, logger);
-		}
-		catch (PgCopyException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new PgCopyException(ExitCode.INTERNAL, request.command() + " could not run: " + ExitCodes.message(ex),
-					ex);
-		}
-	}
-
-	private static int outcome(JobExecution execution, StopSignal stop, CloneRequest request, Logger logger) {
-		String command = request.command();
-		String resume = "pgcopydb " + command + " --resume --dir " + request.workDirectory().root();
-		if (stop.requested() && execution.getStatus() != BatchStatus.COMPLETED) {
-			logger.error("{} stopped ({}, job execution {}): committed tables and indexes are kept; finish with: {}",
-					capitalized(command), stop.reason(), execution.getId(), resume);
-			return ExitCode.STOPPED.code();
-		}
-		if (execution.getStatus() == BatchStatus.COMPLETED) {
-			logger.info("{} completed (job execution {}), the run is complete; log: {}", capitalized(command),
-					execution.getId(), request.workDirectory().logFile());
-			return ExitCode.SUCCESS.code();
-		}
-		if (CloneRuns.isPaused(execution)) {
-			logger.info("{} completed (job execution {}); {}", capitalized(command), execution.getId(),
-					execution.getExitStatus().getExitDescription());
-			return ExitCode.SUCCESS.code();
-		}
-		if (execution.getStatus() == BatchStatus.STOPPED) {
-			logger.error("{} stopped (job execution {}): finish with: {}", capitalized(command), execution.getId(),
-					resume);
-			return ExitCode.STOPPED.code();
-		}
-		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
-		if (failure == null) {
-			logger.error("{} failed (job execution {}, status {}); see {}", capitalized(command), execution.getId(),
-					execution.getStatus(), request.workDirectory().logFile());
-			return ExitCode.INTERNAL.code();
-		}
-		logger.error("{}", ExitCodes.message(failure));
-		logger.debug("failure", failure);
-		logger.error("{} failed (job execution {}); see {}; after fixing the cause, finish with: {}",
-				capitalized(command), execution.getId(), request.workDirectory().logFile(), resume);
-		return ExitCodes.of(failure).code();
-	}
-
-	private static String capitalized(String command) {
-		return Character.toUpperCase(command.charAt(0)) + command.substring(1);
+				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages);
 	}
 
 	private CloneRequest.Mode mode() {

@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.Runs;
-import io.pgcopydb.job.clone.CloneRuns;
+import io.pgcopydb.job.clone.CloneProgress;
 import io.pgcopydb.progress.Durations;
 
 /**
@@ -26,28 +27,24 @@ final class ListCommand {
 			@Option(names = "--summary",
 					description = "Also show every step with its status and duration.") boolean summary,
 			@Mixin RepositoryOptions options) {
-		return options.run((context) -> {
-			Runs.Progress progress = context.getBean(Runs.class).progress();
-			if (progress == null) {
-				throw new BadStateException("no clone is recorded in --dir " + options.workDirectory().root());
-			}
-			if (options.json) {
-				Json.print(json(progress, summary));
-			}
-			else {
-				print(progress, summary);
-			}
-			return ExitCode.SUCCESS.code();
-		});
+		CloneProgress.Progress progress = options.read(CloneProgress.class, CloneProgress::last);
+		if (progress == null) {
+			throw new BadStateException("no clone is recorded in --dir " + options.workDirectory().root());
+		}
+		if (options.json) {
+			Json.print(json(progress, summary));
+		}
+		else {
+			print(progress, summary);
+		}
+		return ExitCode.SUCCESS.code();
 	}
 
-	private static Map<String, Object> json(Runs.Progress progress, boolean summary) {
+	private static Map<String, Object> json(CloneProgress.Progress progress, boolean summary) {
 		Map<String, Object> json = new LinkedHashMap<>(Json.run(progress.run()));
 		json.put("elapsedSeconds", progress.elapsed().toSeconds());
-		json.put("tables",
-				Map.of("total", progress.tablesTotal(), "done", progress.tablesDone(), "inProgress",
-						progress.tablesInProgress(), "toDo",
-						progress.tablesTotal() - progress.tablesDone() - progress.tablesInProgress().size()));
+		json.put("tables", Map.of("total", progress.tablesTotal(), "done", progress.tablesDone(), "inProgress",
+				progress.tablesInProgress(), "toDo", progress.tablesToDo()));
 		json.put("rows", progress.rows());
 		json.put("indexes", Map.of("total", progress.indexesTotal(), "done", progress.indexesDone()));
 		if (summary) {
@@ -56,17 +53,16 @@ final class ListCommand {
 		return json;
 	}
 
-	private static void print(Runs.Progress progress, boolean summary) {
+	private static void print(CloneProgress.Progress progress, boolean summary) {
 		Runs.Run run = progress.run();
-		int toDo = progress.tablesTotal() - progress.tablesDone() - progress.tablesInProgress().size();
 		System.out.printf("Clone job execution %d: %s, elapsed %s%n", run.executionId(),
-				CloneRuns.PAUSED.equals(run.exitCode()) ? "PAUSED (stages left for the next command)" : run.status(),
+				RunOutcome.PAUSED.equals(run.exitCode()) ? "PAUSED (stages left for the next command)" : run.status(),
 				Durations.format(progress.elapsed()));
 		System.out.printf("Tables:  %d of %d copied, %d in progress%s, %d to do; %d rows copied%n",
 				progress.tablesDone(), progress.tablesTotal(), progress.tablesInProgress().size(),
 				progress.tablesInProgress().isEmpty() ? ""
 						: " (" + String.join(", ", progress.tablesInProgress()) + ")",
-				Math.max(0, toDo), progress.rows());
+				progress.tablesToDo(), progress.rows());
 		System.out.printf("Indexes: %d of %d built%n", progress.indexesDone(), progress.indexesTotal());
 		if (summary) {
 			Json.printSteps(progress.steps());

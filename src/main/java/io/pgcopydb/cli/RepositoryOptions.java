@@ -5,14 +5,13 @@ import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import org.springframework.context.ConfigurableApplicationContext;
-
 import io.pgcopydb.config.WorkDirectory;
-import io.pgcopydb.error.BadStateException;
-import io.pgcopydb.job.BatchContext;
+import io.pgcopydb.job.RunRepository;
+import io.pgcopydb.job.Runs;
+import io.pgcopydb.progress.LogSetup;
 
 /**
- * Options and plumbing of the commands that read or steer the runs recorded in a --dir
+ * Options of the commands that read or steer the runs recorded in a --dir
  * ({@code job ...}, {@code list progress}): they open its repository only, never a
  * database, and may run beside a job.
  */
@@ -28,24 +27,15 @@ final class RepositoryOptions {
 		return this.workDir.workDirectory();
 	}
 
-	boolean debug() {
-		return this.workDir.debug;
+	/** Applies {@code action} to the runs of --dir. */
+	<T> T runs(Function<Runs, T> action) {
+		return read(Runs.class, action);
 	}
 
-	/**
-	 * Runs {@code action} with the repository's context (failures go to the
-	 * ErrorBoundary).
-	 */
-	int run(Function<ConfigurableApplicationContext, Integer> action) {
-		LogSetup.init(debug());
-		WorkDirectory work = workDirectory();
-		if (!java.nio.file.Files.exists(work.repositoryFile())) {
-			throw new BadStateException("no pgcopydb run is recorded in --dir " + work.root() + " (no "
-					+ work.repositoryFile().getFileName() + "): pass the --dir of the run");
-		}
-		try (ConfigurableApplicationContext context = BatchContext.start(work)) {
-			return action.apply(context);
-		}
+	/** Applies {@code action} to a job's queries over the repository of --dir. */
+	<Q, T> T read(Class<Q> queries, Function<Q, T> action) {
+		LogSetup.init(this.workDir.debug);
+		return RunRepository.read(workDirectory(), queries, action);
 	}
 
 }

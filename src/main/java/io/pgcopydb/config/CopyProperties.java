@@ -14,8 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param maintenanceWorkMem maintenance_work_mem of each index build session
  * @param largeObjectBatch large objects per target commit
  * @param progressInterval how often a non-terminal run logs a progress line
- * @param dependencyPollInterval how often a waiting index or vacuum step reads the
- * repository
+ * @param dependencyPollInterval how often a partition waiting on another (an index build
+ * on its table's copy) looks for a stop request; it starts as soon as what it waits on
+ * completes
  * @param format COPY data format: auto (binary where provably safe, else text), text,
  * binary
  */

@@ -3,11 +3,8 @@ package io.pgcopydb.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 
 import io.pgcopydb.error.BadConfigException;
-import io.pgcopydb.error.BadStateException;
 
 /**
  * The layout of {@code --dir}: everything a run needs to resume, and what an operator
@@ -63,50 +60,23 @@ public record WorkDirectory(Path root) {
 	}
 
 	/**
-	 * Takes the lock of the process holding this directory's snapshot (pgcopydb
-	 * snapshot).
+	 * Takes the lock of the process holding this directory's snapshot
+	 * ({@code pgcopydb snapshot}); the protocol is
+	 * {@code snapshot.SnapshotPublication}'s.
 	 */
 	public DirectoryLock snapshotLock() {
-		return DirectoryLock.acquire(this, this.root.resolve("snapshot.lock"), "snapshot");
+		return DirectoryLock.acquire(this, snapshotLockFile(), "snapshot");
 	}
 
 	/**
-	 * The snapshot a live {@code pgcopydb snapshot} process holds for this directory, if
-	 * any. A snapshot file whose holder is gone is ignored: its snapshot ended with it. A
-	 * holder that has started but not yet published its snapshot (the tutorial starts it
-	 * in the background and goes on at once) is waited for, up to {@code publishWait}.
+	 * Whether a live {@code pgcopydb snapshot} process holds this directory's snapshot.
 	 */
-	public Optional<String> heldSnapshot(Duration publishWait) {
-		long deadline = System.nanoTime() + publishWait.toNanos();
-		while (DirectoryLock.isHeld(this.root.resolve("snapshot.lock"))) {
-			Optional<String> published = publishedSnapshot();
-			if (published.isPresent()) {
-				return published;
-			}
-			if (System.nanoTime() > deadline) {
-				throw new BadStateException("a pgcopydb snapshot process holds --dir " + this.root
-						+ " but published no snapshot within " + publishWait.toSeconds() + " s: see its output, or"
-						+ " stop it to let this command take its own snapshot");
-			}
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new BadStateException("interrupted while waiting for the snapshot of pgcopydb snapshot", ex);
-			}
-		}
-		return Optional.empty();
+	public boolean isSnapshotLocked() {
+		return DirectoryLock.isHeld(snapshotLockFile());
 	}
 
-	private Optional<String> publishedSnapshot() {
-		try {
-			String id = Files.exists(snapshotFile()) ? Files.readString(snapshotFile()).strip() : "";
-			return id.isEmpty() ? Optional.empty() : Optional.of(id);
-		}
-		catch (IOException ex) {
-			return Optional.empty();
-		}
+	private Path snapshotLockFile() {
+		return this.root.resolve("snapshot.lock");
 	}
 
 	/** Where {@code pgcopydb snapshot} publishes the id of the snapshot it holds. */

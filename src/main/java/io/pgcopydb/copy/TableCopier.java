@@ -15,6 +15,7 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.PGCopyOutputStream;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.config.Side;
 
@@ -83,6 +84,24 @@ public final class TableCopier {
 		catch (IOException ex) {
 			rollbackQuietly(target);
 			throw new CopyException(Side.TARGET, asSqlException(ex));
+		}
+	}
+
+	/**
+	 * Whether to COPY {@code table} in binary format under {@code format}, reading the
+	 * target table's column types when that decides it.
+	 * @throws CopyException when the target's catalog cannot be read
+	 */
+	public static boolean useBinary(CopyFormat format, SourceTable table, boolean sameMajorVersion, Connection target)
+			throws CopyException {
+		if (format != CopyFormat.AUTO) {
+			return useBinary(format, table, sameMajorVersion, Set.of());
+		}
+		try {
+			return useBinary(format, table, sameMajorVersion, new TargetCatalog(target).columnTypes(table));
+		}
+		catch (SQLException ex) {
+			throw new CopyException(Side.TARGET, ex);
 		}
 	}
 

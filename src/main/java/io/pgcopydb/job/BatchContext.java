@@ -4,21 +4,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
 
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.signal.StopSignal;
 
 /**
  * Builds the Spring context of one command, after the command line is parsed: the
@@ -26,11 +26,12 @@ import io.pgcopydb.config.WorkDirectory;
  * JobRepository is the embedded SQLite file in --dir (WAL, so another process such as
  * {@code list progress} can read it while a job writes; IMMEDIATE transactions, so
  * concurrent partition updates queue instead of failing with SQLITE_BUSY).
+ * <p>
+ * Every bean is imported by name, nothing is scanned: the shared wiring here, and what a
+ * job's configuration class brings, so one job's beans never appear in another's context.
  */
 @SpringBootConfiguration
-// the repository and what reads it; a job's own beans come with its configuration class
-@ComponentScan(basePackages = "io.pgcopydb.job",
-		excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.pgcopydb\\.job\\.clone\\..*"))
+@Import({ RepositorySchema.class, Runs.class })
 // Only what a command uses: evaluating Boot's whole auto-configuration list costs
 // hundreds of milliseconds on every invocation, and schedulers start many.
 @ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, DataSourceAutoConfiguration.class,
@@ -39,24 +40,27 @@ import io.pgcopydb.config.WorkDirectory;
 public class BatchContext {
 
 	/**
-	 * A context with the repository of {@code dir} only: to read runs, stop or abandon
-	 * them.
+	 * A context with the repository of {@code dir} only, to read runs, stop or abandon
+	 * them, plus {@code queries}: classes whose beans read it (a job's progress queries).
 	 */
-	public static ConfigurableApplicationContext start(WorkDirectory dir) {
-		return builder(dir).run();
+	public static ConfigurableApplicationContext start(WorkDirectory dir, Class<?>... queries) {
+		return builder(dir).sources(queries).run();
 	}
 
 	/**
 	 * A context that can run a job.
+	 * @param stop the command's stop signal, which steps, sessions and the stop watcher
+	 * share
 	 * @param request the command's validated request, registered as a bean for the job's
 	 * configuration to use
 	 * @param jobConfiguration the job's configuration class
 	 */
-	public static ConfigurableApplicationContext start(WorkDirectory dir, Object request, Class<?> jobConfiguration) {
-		return builder(dir).sources(jobConfiguration)
-			.initializers((context) -> context.getBeanFactory()
-				.registerSingleton(request.getClass().getSimpleName(), request))
-			.run();
+	public static ConfigurableApplicationContext start(WorkDirectory dir, StopSignal stop, JobRequest request,
+			Class<?> jobConfiguration) {
+		return builder(dir).sources(JobWiring.class, jobConfiguration).initializers((context) -> {
+			context.getBeanFactory().registerSingleton("stopSignal", stop);
+			context.getBeanFactory().registerSingleton(request.getClass().getSimpleName(), request);
+		}).run();
 	}
 
 	private static SpringApplicationBuilder builder(WorkDirectory dir) {

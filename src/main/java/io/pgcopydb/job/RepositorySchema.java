@@ -9,14 +9,12 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
-import org.springframework.stereotype.Component;
 
 /**
  * Creates the JobRepository tables (Spring Batch's own DDL for the database in use) and
  * our plan tables when they are missing, at context start, before any job runs. We do it
  * ourselves because Boot's initializer does not cover SQLite files.
  */
-@Component
 class RepositorySchema implements InitializingBean {
 
 	private final DataSource dataSource;

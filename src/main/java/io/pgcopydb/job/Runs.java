@@ -1,6 +1,5 @@
 package io.pgcopydb.job;
 
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
 
@@ -9,19 +8,18 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.job.partition.PartitionKey;
 
 /**
- * The runs recorded in a --dir, for schedulers and operators: list them, show one, read
- * the progress of the last clone, ask a running one to stop, abandon one. Reads go
- * straight to the repository tables in short statements, so they work from a second
- * process while a job runs.
+ * The runs recorded in a --dir, for schedulers and operators: list them, show one, ask a
+ * running one to stop, abandon one (a job's own progress queries live with the job).
+ * Reads go straight to the repository tables in short statements, so they work from a
+ * second process while a job runs.
  */
-@Component
 public class Runs {
 
 	private static final String EXECUTIONS = "SELECT je.JOB_EXECUTION_ID, ji.JOB_NAME, je.STATUS, je.EXIT_CODE, "
@@ -56,7 +54,7 @@ public class Runs {
 	/** The steps of one execution (partitions summed into their manager's line). */
 	public List<StepRun> steps(long executionId) {
 		return this.jdbc.query("SELECT STEP_NAME, STATUS, START_TIME, END_TIME, WRITE_COUNT FROM BATCH_STEP_EXECUTION "
-				+ "WHERE JOB_EXECUTION_ID = ? AND STEP_NAME NOT LIKE '%" + StepNames.PARTITION_SEPARATOR
+				+ "WHERE JOB_EXECUTION_ID = ? AND STEP_NAME NOT LIKE '%" + PartitionKey.SEPARATOR
 				+ "%' ORDER BY STEP_EXECUTION_ID", Runs::stepRun, executionId);
 	}
 
@@ -69,7 +67,7 @@ public class Runs {
 				+ "FROM BATCH_STEP_EXECUTION se JOIN (SELECT s.STEP_NAME, MIN(s.STEP_EXECUTION_ID) AS FIRST_ID, "
 				+ "MAX(s.STEP_EXECUTION_ID) AS LAST_ID FROM BATCH_STEP_EXECUTION s "
 				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID "
-				+ "WHERE je.JOB_INSTANCE_ID = ? AND s.STEP_NAME NOT LIKE '%" + StepNames.PARTITION_SEPARATOR
+				+ "WHERE je.JOB_INSTANCE_ID = ? AND s.STEP_NAME NOT LIKE '%" + PartitionKey.SEPARATOR
 				+ "%' GROUP BY s.STEP_NAME) g ON se.STEP_EXECUTION_ID = g.LAST_ID ORDER BY g.FIRST_ID", Runs::stepRun,
 				instanceId);
 	}
@@ -91,7 +89,7 @@ public class Runs {
 		}
 		if (!dir.isLocked()) {
 			throw new BadStateException("job execution " + executionId + " is recorded " + run.status()
-					+ " but no process runs it (it was killed): finish it with pgcopydb clone --resume");
+					+ " but no process runs it (it was killed): finish it with pgcopydb " + run.job() + " --resume");
 		}
 		// only while still running: a run that just ended must not be marked STOPPING
 		int updated = this.jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STOPPING', VERSION = VERSION + 1 "
@@ -121,46 +119,26 @@ public class Runs {
 		this.operator.abandon(execution);
 	}
 
-	/** The progress of the last clone recorded, or null when none is. */
-	public Progress progress() {
-		List<Run> clones = this.jdbc.query(EXECUTIONS + "WHERE ji.JOB_NAME = ? ORDER BY je.JOB_EXECUTION_ID DESC",
-				(rs, row) -> run(rs), StepNames.CLONE_JOB);
-		if (clones.isEmpty()) {
-			return null;
+	/** The last execution of {@code job}, or null when none is recorded. */
+	public Run last(String job) {
+		return this.jdbc
+			.query(EXECUTIONS + "WHERE ji.JOB_NAME = ? ORDER BY je.JOB_EXECUTION_ID DESC", (rs, row) -> run(rs), job)
+			.stream()
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
+	 * Checks that {@code executionId} is the last execution of {@code job} in
+	 * {@code dir}: a command that finishes a run by its id acts on the last run only.
+	 */
+	public void requireLast(String job, long executionId, WorkDirectory dir) {
+		Run last = last(job);
+		if (last == null || last.executionId() != executionId) {
+			throw new BadStateException("job execution " + executionId + " is not the last " + job + " of --dir "
+					+ dir.root() + ((last == null) ? "" : " (that is " + last.executionId() + ")")
+					+ ": job restart finishes the last " + job + "; see pgcopydb job list");
 		}
-		Run last = clones.get(0);
-		long instance = last.instanceId();
-		int tables = count("SELECT count(*) FROM PGCOPYDB_PLAN_TABLE WHERE JOB_INSTANCE_ID = ?", instance);
-		int indexes = count("SELECT count(*) FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ?", instance);
-		int tablesDone = completed(StepNames.COPY_TABLE, instance);
-		int indexesDone = completed(StepNames.BUILD_INDEX, instance);
-		Long rows = this.jdbc.queryForObject(
-				"SELECT COALESCE(SUM(se.WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION se "
-						+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
-						+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE ?",
-				Long.class, instance, StepNames.COPY_TABLE + StepNames.PARTITION_SEPARATOR + "%");
-		List<String> inProgress = this.jdbc
-			.query("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME FROM BATCH_STEP_EXECUTION se "
-					+ "JOIN PGCOPYDB_PLAN_TABLE t ON t.JOB_INSTANCE_ID = ? AND se.STEP_NAME = ? || CAST(t.TABLE_OID AS TEXT) "
-					+ "WHERE se.JOB_EXECUTION_ID = ? AND se.STATUS = 'STARTED' ORDER BY 1",
-					(rs, row) -> rs.getString(1), instance, StepNames.COPY_TABLE + StepNames.PARTITION_SEPARATOR,
-					last.executionId());
-		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
-		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
-		return new Progress(last, elapsed, tables, tablesDone, inProgress, (rows != null) ? rows : 0, indexes,
-				indexesDone, runSteps(instance));
-	}
-
-	private int completed(String workerStep, long instance) {
-		return count("SELECT count(DISTINCT se.STEP_NAME) FROM BATCH_STEP_EXECUTION se "
-				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
-				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE '" + workerStep
-				+ StepNames.PARTITION_SEPARATOR + "%'", instance);
-	}
-
-	private int count(String sql, long instance) {
-		Integer count = this.jdbc.queryForObject(sql, Integer.class, instance);
-		return (count != null) ? count : 0;
 	}
 
 	private static Run run(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -179,11 +157,6 @@ public class Runs {
 
 	/** One step of an execution. */
 	public record StepRun(String name, String status, LocalDateTime start, LocalDateTime end, long count) {
-	}
-
-	/** Where the last clone stands: what {@code pgcopydb list progress} shows. */
-	public record Progress(Run run, Duration elapsed, int tablesTotal, int tablesDone, List<String> tablesInProgress,
-			long rows, int indexesTotal, int indexesDone, List<StepRun> steps) {
 	}
 
 }

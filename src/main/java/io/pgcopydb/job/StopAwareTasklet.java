@@ -7,6 +7,8 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.pgcopydb.signal.StopSignal;
+
 /**
  * Makes a tasklet honour the {@link StopSignal}: it does not start once a stop was
  * requested, and a failure caused by the stop (a cancelled statement) is recorded as

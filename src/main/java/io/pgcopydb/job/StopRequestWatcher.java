@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
+
+import io.pgcopydb.signal.StopSignal;
 
 /**
  * Lets {@code pgcopydb job stop ID}, run in another process, stop this one: that command
@@ -16,7 +17,6 @@ import org.springframework.stereotype.Component;
  * status every second while the job runs and then raises the same {@link StopSignal} as
  * SIGTERM does.
  */
-@Component
 public class StopRequestWatcher {
 
 	private static final Logger logger = LoggerFactory.getLogger(StopRequestWatcher.class);
@@ -27,7 +27,7 @@ public class StopRequestWatcher {
 
 	private ScheduledExecutorService scheduler;
 
-	StopRequestWatcher(JdbcTemplate jdbc, StopSignal stop) {
+	public StopRequestWatcher(JdbcTemplate jdbc, StopSignal stop) {
 		this.jdbc = jdbc;
 		this.stop = stop;
 	}

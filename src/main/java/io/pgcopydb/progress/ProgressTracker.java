@@ -9,15 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
-import org.springframework.stereotype.Component;
-
 /**
  * Live counters of a run in this process, written by the copy and index workers and read
  * by whoever shows progress. Cheap on the hot path: a table's byte counter is one atomic
  * add per COPY buffer, with no lookup. The JobRepository stays the record of what is
  * done; this is only what a person watches.
  */
-@Component
 public class ProgressTracker {
 
 	private final Map<String, TableProgress> inFlight = new ConcurrentHashMap<>();

@@ -8,8 +8,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
@@ -27,7 +31,11 @@ public final class RunSummary {
 	 */
 	public static final String BYTES_KEY = "bytes";
 
-	private static final String PAUSED = "PAUSED";
+	private static final Set<String> STANDARD_EXIT_CODES = Stream
+		.of(ExitStatus.UNKNOWN, ExitStatus.EXECUTING, ExitStatus.COMPLETED, ExitStatus.NOOP, ExitStatus.FAILED,
+				ExitStatus.STOPPED)
+		.map(ExitStatus::getExitCode)
+		.collect(Collectors.toSet());
 
 	private RunSummary() {
 	}
@@ -42,7 +50,7 @@ public final class RunSummary {
 		steps.sort(Comparator.comparing(RunSummary::startOf));
 		for (StepExecution step : steps) {
 			String name = step.getStepName();
-			int colon = name.indexOf(':');
+			int colon = name.indexOf(':'); // partitions are named worker:key
 			if (colon < 0) {
 				lines.computeIfAbsent(name, Line::new).manager(step);
 			}
@@ -62,10 +70,10 @@ public final class RunSummary {
 		}
 		out.append("-".repeat(75)).append(System.lineSeparator());
 		Duration wall = between(execution.getStartTime(), execution.getEndTime());
-		// a step command that left stages to do for the next one ends STOPPED, exit
-		// PAUSED
-		String status = PAUSED.equals(execution.getExitStatus().getExitCode()) ? PAUSED
-				: execution.getStatus().toString();
+		// an exit code of the job's own says more than the status: a step command that
+		// left stages to do for the next one ends STOPPED with exit code PAUSED
+		String exitCode = execution.getExitStatus().getExitCode();
+		String status = STANDARD_EXIT_CODES.contains(exitCode) ? execution.getStatus().toString() : exitCode;
 		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", status, Durations.format(wall)));
 		return out.toString();
 	}

@@ -15,6 +15,7 @@ import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.schema.PgToolRunner;
+import io.pgcopydb.signal.StopSignal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

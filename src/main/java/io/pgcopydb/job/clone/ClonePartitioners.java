@@ -8,15 +8,14 @@ import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.job.DependentPartitionHandler;
-import io.pgcopydb.job.StepNames;
+import io.pgcopydb.job.partition.PartitionKey;
+import io.pgcopydb.job.partition.PartitionSpec;
 
 /**
  * The partitions of the clone job's parallel steps, from the stored plan: one per table
@@ -32,12 +31,11 @@ class ClonePartitioners {
 	@StepScope
 	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
 		return (gridSize) -> {
-			Map<String, ExecutionContext> partitions = new HashMap<>();
-			int order = 0;
+			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
-				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, List.of()));
+				partitions.add(new PartitionSpec(copyTable(table.oid()), partitions.size(), List.of()));
 			}
-			return partitions;
+			return PartitionSpec.contexts(partitions);
 		};
 	}
 
@@ -51,13 +49,13 @@ class ClonePartitioners {
 			for (SourceTable table : plan.tables(instance(manager))) {
 				tableOrder.put(table.oid(), tableOrder.size());
 			}
-			Map<String, ExecutionContext> partitions = new HashMap<>();
+			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceIndex index : plan.indexes(instance(manager))) {
-				partitions.put(Long.toString(index.oid()), partition(index.oid(),
+				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()),
 						tableOrder.getOrDefault(index.tableOid(), 0),
-						afterCopy ? List.of(StepNames.partition(StepNames.COPY_TABLE, index.tableOid())) : List.of()));
+						afterCopy ? List.of(copyTable(index.tableOid())) : List.of()));
 			}
-			return partitions;
+			return PartitionSpec.contexts(partitions);
 		};
 	}
 
@@ -71,35 +69,31 @@ class ClonePartitioners {
 			if (request.skipVacuum()) {
 				return Map.of();
 			}
-			Map<Long, List<String>> indexSteps = new HashMap<>();
+			Map<Long, List<PartitionKey>> indexes = new HashMap<>();
 			for (SourceIndex index : afterIndexes ? plan.indexes(instance(manager)) : List.<SourceIndex>of()) {
-				indexSteps.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
-					.add(StepNames.partition(StepNames.BUILD_INDEX, index.oid()));
+				indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
+					.add(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()));
 			}
-			Map<String, ExecutionContext> partitions = new HashMap<>();
-			int order = 0;
+			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
-				List<String> dependsOn = new ArrayList<>();
+				List<PartitionKey> dependsOn = new ArrayList<>();
 				if (afterCopy) {
-					dependsOn.add(StepNames.partition(StepNames.COPY_TABLE, table.oid()));
+					dependsOn.add(copyTable(table.oid()));
 				}
-				dependsOn.addAll(indexSteps.getOrDefault(table.oid(), List.of()));
-				partitions.put(Long.toString(table.oid()), partition(table.oid(), order++, dependsOn));
+				dependsOn.addAll(indexes.getOrDefault(table.oid(), List.of()));
+				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.VACUUM_TABLE, table.oid()),
+						partitions.size(), dependsOn));
 			}
-			return partitions;
+			return PartitionSpec.contexts(partitions);
 		};
+	}
+
+	private static PartitionKey copyTable(long tableOid) {
+		return PartitionKey.object(CloneSteps.COPY_TABLE, tableOid);
 	}
 
 	private static long instance(StepExecution manager) {
 		return manager.getJobExecution().getJobInstance().getId();
-	}
-
-	private static ExecutionContext partition(long oid, int order, List<String> dependsOn) {
-		ExecutionContext context = new ExecutionContext();
-		context.putLong(Executions.OID, oid);
-		context.putLong(DependentPartitionHandler.ORDER, order);
-		context.putString(DependentPartitionHandler.DEPENDS_ON, String.join(",", dependsOn));
-		return context;
 	}
 
 }

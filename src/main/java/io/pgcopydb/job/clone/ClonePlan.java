@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,7 +17,6 @@ import io.pgcopydb.catalog.SourceTable;
  * JobRepository tables. The catalog step writes it once; partitioners and tasklets read
  * it, also after a restart, so a resumed run works on exactly the same tables.
  */
-@Component
 class ClonePlan {
 
 	private final JdbcTemplate jdbc;

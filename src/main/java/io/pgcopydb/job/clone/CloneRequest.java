@@ -5,6 +5,7 @@ import java.util.Set;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.job.JobRequest;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.schema.PgTools;
 import io.pgcopydb.schema.SchemaArchives;
@@ -24,7 +25,12 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
 		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
 		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
-		Set<Stage> stages) {
+		Set<Stage> stages) implements JobRequest {
+
+	@Override
+	public String describe() {
+		return "from " + this.source + " to " + this.target;
+	}
 
 	/** What to do with the runs already recorded in --dir. */
 	public enum Mode {

@@ -1,6 +1,5 @@
 package io.pgcopydb.job.clone;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,11 +14,12 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.stereotype.Component;
 
 import io.pgcopydb.error.BadStateException;
-import io.pgcopydb.job.StepNames;
-import io.pgcopydb.job.StepStatusBoard;
+import io.pgcopydb.job.RunOutcome;
+import io.pgcopydb.job.partition.StepStatusBoard;
+import io.pgcopydb.snapshot.RunSnapshot;
+import io.pgcopydb.snapshot.SnapshotSource;
 
 /**
  * Chooses and runs the clone job execution a command asks for, from what the
@@ -37,17 +37,7 @@ import io.pgcopydb.job.StepStatusBoard;
  * The caller holds the directory's lock, so a run recorded as running is stale (its
  * process is gone, e.g. after kill -9): it is recovered (marked FAILED) first.
  */
-@Component
-public class CloneRuns {
-
-	/**
-	 * Exit code of a run that stopped cleanly after a step command, with stages left for
-	 * the next command. Its status is STOPPED, so Spring Batch restarts it.
-	 */
-	public static final String PAUSED = "PAUSED";
-
-	/** How long a started {@code pgcopydb snapshot} may take to publish its snapshot. */
-	private static final Duration SNAPSHOT_PUBLISH_WAIT = Duration.ofSeconds(30);
+class CloneRuns {
 
 	private static final Logger logger = LoggerFactory.getLogger(CloneRuns.class);
 
@@ -61,16 +51,20 @@ public class CloneRuns {
 
 	private final RunState state;
 
-	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state) {
+	private final RunSnapshot snapshot;
+
+	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state,
+			RunSnapshot snapshot) {
 		this.operator = operator;
 		this.repository = repository;
 		this.cloneJob = cloneJob;
 		this.board = board;
 		this.state = state;
+		this.snapshot = snapshot;
 	}
 
 	/** Runs the job as {@code request} says, synchronously; returns its execution. */
-	public JobExecution run(CloneRequest request) throws Exception {
+	JobExecution run(CloneRequest request) throws Exception {
 		JobExecution last = lastExecution();
 		if (last != null && last.getStatus().isRunning()) {
 			logger.warn("Job execution {} is recorded {} but its process is gone: recovering it", last.getId(),
@@ -116,7 +110,7 @@ public class CloneRuns {
 		checkSchemaDumped(request, Set.of());
 		resolveSnapshot(request);
 		if (request.includes(Stage.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request);
+			TargetPreflight.check(request, checkedSnapshot(request));
 		}
 		if (abandoned != null) {
 			logger.info("--restart: abandoning job execution {} ({})", abandoned.getId(), abandoned.getStatus());
@@ -127,11 +121,11 @@ public class CloneRuns {
 
 	private JobExecution continueRun(CloneRequest request, JobExecution last) throws Exception {
 		String dir = request.workDirectory().root().toString();
-		boolean paused = isPaused(last);
+		boolean paused = RunOutcome.isPaused(last);
 		if (!request.resuming() && (!paused || request.wholeClone())) {
 			throw new BadStateException("an unfinished clone is recorded in --dir " + dir + " (job execution "
-					+ last.getId() + ", " + (paused ? PAUSED : last.getStatus()) + "): use --resume to finish it, or"
-					+ " --restart to start over");
+					+ last.getId() + ", " + (paused ? RunOutcome.PAUSED : last.getStatus())
+					+ "): use --resume to finish it, or" + " --restart to start over");
 		}
 		checkSameRun(request, last.getJobParameters());
 		StepStatusBoard.Snapshot done = this.board.read(last.getJobInstance().getId(), -1);
@@ -139,13 +133,14 @@ public class CloneRuns {
 		checkDataBeforePostData(request, done);
 		this.state.set(done.attempted(), done.completed());
 		resolveSnapshot(request);
-		if (this.state.snapshot() == null && !request.notConsistent() && this.state.resumesSourceReads(request)) {
+		if (this.state.snapshot() instanceof SnapshotSource.Export && !request.notConsistent()
+				&& this.state.resumesSourceReads(request)) {
 			throw new BadStateException("cannot resume consistently: the snapshot of the interrupted run ended with"
 					+ " its process; pass --snapshot <id> with a snapshot still held (pgcopydb snapshot), or"
 					+ " --not-consistent to resume from a new one");
 		}
-		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(StepNames.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request);
+		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA)) {
+			TargetPreflight.check(request, checkedSnapshot(request));
 		}
 		if (paused) {
 			logger.info("Continuing the run of job execution {} with {}", last.getId(),
@@ -160,23 +155,31 @@ public class CloneRuns {
 
 	/**
 	 * The snapshot the run reads: --snapshot, else the one a {@code pgcopydb snapshot}
-	 * process holds for --dir. Looked up once the context is up, so that a holder started
-	 * in the background just before this command (as the tutorial does) has taken its
-	 * lock; it is waited for until it has published its snapshot.
+	 * process holds for --dir, else a new export. Looked up once the context is up, so
+	 * that a holder started in the background just before this command (as the tutorial
+	 * does) has taken its lock; it is waited for until it has published its snapshot.
 	 */
 	private void resolveSnapshot(CloneRequest request) {
-		String id = request.snapshot();
-		if (id != null) {
-			logger.info("Using snapshot {} given with --snapshot", id);
+		SnapshotSource source = (request.snapshot() != null || this.state.readsSource(request))
+				? SnapshotSource.choose(request.snapshot(), "with --snapshot", request.workDirectory())
+				: new SnapshotSource.Export();
+		if (!(source instanceof SnapshotSource.Export)) {
+			logger.info("Using {}", source.describe());
 		}
-		else if (this.state.readsSource(request)) {
-			id = request.workDirectory().heldSnapshot(SNAPSHOT_PUBLISH_WAIT).orElse(null);
-			if (id != null) {
-				logger.info("Using snapshot {} held by pgcopydb snapshot in --dir {}", id,
-						request.workDirectory().root());
-			}
+		this.state.snapshot(source);
+	}
+
+	/**
+	 * The snapshot a preflight may read the source in: one given or held, checked
+	 * importable now, when this execution reads the source; else null. A snapshot that is
+	 * gone is refused here, before anything is recorded.
+	 */
+	private String checkedSnapshot(CloneRequest request) {
+		SnapshotSource source = this.state.snapshot();
+		if (source instanceof SnapshotSource.Export || !this.state.readsSource(request)) {
+			return null;
 		}
-		this.state.snapshot(id);
+		return this.snapshot.take(source);
 	}
 
 	/**
@@ -192,7 +195,7 @@ public class CloneRuns {
 
 	private static boolean needsSchemaDump(CloneRequest request, Set<String> completed) {
 		boolean restores = request.includes(Stage.RESTORE_PRE_DATA) || request.includes(Stage.RESTORE_POST_DATA);
-		return restores && !request.includes(Stage.DUMP_SCHEMA) && !completed.contains(StepNames.DUMP_SCHEMA);
+		return restores && !request.includes(Stage.DUMP_SCHEMA) && !completed.contains(CloneSteps.DUMP_SCHEMA);
 	}
 
 	/**
@@ -200,17 +203,12 @@ public class CloneRuns {
 	 * can no longer be copied (TRUNCATE refuses referenced tables, COPY fires triggers).
 	 */
 	private static void checkDataBeforePostData(CloneRequest request, StepStatusBoard.Snapshot done) {
-		if (request.includes(Stage.TABLE_DATA) && !done.isCompleted(StepNames.COPY_DATA)
-				&& done.wasAttempted(StepNames.RESTORE_POST_DATA)) {
+		if (request.includes(Stage.TABLE_DATA) && !done.isCompleted(CloneSteps.COPY_DATA)
+				&& done.wasAttempted(CloneSteps.RESTORE_POST_DATA)) {
 			throw new BadStateException("the run in --dir " + request.workDirectory().root()
 					+ " already restored post-data (foreign keys, triggers), so its table data can no longer be"
 					+ " copied: copy data before restore post-data; to start over use --restart --drop-if-exists");
 		}
-	}
-
-	/** The execution stopped cleanly after a step command; the run goes on. */
-	public static boolean isPaused(JobExecution execution) {
-		return execution.getStatus() == BatchStatus.STOPPED && PAUSED.equals(execution.getExitStatus().getExitCode());
 	}
 
 	/** A resume must copy between the same databases as the run it finishes. */
@@ -234,7 +232,7 @@ public class CloneRuns {
 	}
 
 	private JobExecution lastExecution() {
-		JobInstance instance = this.repository.getLastJobInstance(StepNames.CLONE_JOB);
+		JobInstance instance = this.repository.getLastJobInstance(CloneSteps.JOB);
 		return (instance != null) ? this.repository.getLastJobExecution(instance) : null;
 	}
 

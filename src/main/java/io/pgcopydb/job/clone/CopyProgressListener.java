@@ -7,8 +7,8 @@ import org.springframework.batch.core.step.StepExecution;
 
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.job.StepNames;
-import io.pgcopydb.job.StepStatusBoard;
+import io.pgcopydb.job.partition.PartitionKey;
+import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.progress.ProgressTracker;
 
 /**
@@ -37,10 +37,10 @@ class CopyProgressListener implements StepExecutionListener {
 		List<SourceIndex> indexes = this.plan.indexes(instance);
 		StepStatusBoard.Snapshot status = this.board.read(instance, copyData.getJobExecutionId());
 		List<SourceTable> done = tables.stream()
-			.filter((table) -> status.isCompleted(StepNames.partition(StepNames.COPY_TABLE, table.oid())))
+			.filter((table) -> status.isCompleted(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid()).stepName()))
 			.toList();
 		long indexesDone = indexes.stream()
-			.filter((index) -> status.isCompleted(StepNames.partition(StepNames.BUILD_INDEX, index.oid())))
+			.filter((index) -> status.isCompleted(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()).stepName()))
 			.count();
 		this.tracker.plan(tables.size(), tables.stream().mapToLong(SourceTable::bytes).sum(), indexes.size(),
 				done.size(), done.stream().mapToLong(SourceTable::bytes).sum(), (int) indexesDone);

@@ -1,11 +1,7 @@
 package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +13,6 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
@@ -64,8 +59,7 @@ class CopyTableTasklet implements Tasklet {
 		long started = System.nanoTime();
 		try (Connection source = this.sessions.source("copy " + table.displayName());
 				Connection target = this.sessions.target("copy " + table.displayName())) {
-			boolean binary = TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(),
-					targetColumnTypes(target, table));
+			boolean binary = TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(), target);
 			CopyResult result = this.copier.copy(source, target, table, binary, tableProgress);
 			tableProgress.done(result.rows());
 			contribution.incrementWriteCount(result.rows());
@@ -85,26 +79,6 @@ class CopyTableTasklet implements Tasklet {
 		finally {
 			MDC.remove("table");
 		}
-	}
-
-	/** The target table's "name type" lines, to decide whether binary COPY is safe. */
-	private Set<String> targetColumnTypes(Connection target, SourceTable table) {
-		if (this.format != CopyFormat.AUTO) {
-			return Set.of();
-		}
-		Set<String> types = new HashSet<>();
-		try (PreparedStatement query = target.prepareStatement(SqlFiles.load("list_target_column_types"))) {
-			query.setString(1, table.qualifiedName());
-			try (ResultSet rs = query.executeQuery()) {
-				while (rs.next()) {
-					types.add(rs.getString(1));
-				}
-			}
-		}
-		catch (SQLException ex) {
-			throw this.request.target().failure("reading the column types of " + table.displayName(), ex);
-		}
-		return types;
 	}
 
 }

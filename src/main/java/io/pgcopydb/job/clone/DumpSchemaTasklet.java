@@ -10,6 +10,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.schema.SchemaArchives;
+import io.pgcopydb.snapshot.RunSnapshot;
 
 /** pg_dump of the pre-data and post-data sections, in the run's snapshot, into --dir. */
 class DumpSchemaTasklet implements Tasklet {

@@ -4,11 +4,10 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
+import io.pgcopydb.job.partition.PartitionKey;
+
 /** Reading ids and partition keys out of a running step. */
 final class Executions {
-
-	/** Partition context key: the OID of the table or index the partition works on. */
-	static final String OID = "oid";
 
 	private Executions() {
 	}
@@ -21,8 +20,9 @@ final class Executions {
 		return step(context).getJobExecution().getJobInstance().getId();
 	}
 
+	/** The OID of the table or index a partition works on, from its step name. */
 	static long partitionOid(ChunkContext context) {
-		return step(context).getExecutionContext().getLong(OID);
+		return PartitionKey.parse(step(context).getStepName()).objectOid();
 	}
 
 	static ExecutionContext jobContext(ChunkContext context) {

@@ -2,24 +2,22 @@ package io.pgcopydb.job.clone;
 
 import java.util.Set;
 
-import org.springframework.stereotype.Component;
-
-import io.pgcopydb.job.StepNames;
+import io.pgcopydb.snapshot.SnapshotSource;
 
 /**
  * What the run this process continues had done before it started, as {@link CloneRuns}
- * read it from the JobRepository. Steps use it to decide what a continuation must redo or
- * check: a pre-data restore that was attempted is redone with --clean, a snapshot change
- * is refused only when a source-reading stage is resumed midway.
+ * read it from the JobRepository, and where its snapshot comes from. Steps use it to
+ * decide what a continuation must redo or check: a pre-data restore that was attempted is
+ * redone with --clean, a snapshot change is refused only when a source-reading stage is
+ * resumed midway.
  */
-@Component
 class RunState {
 
 	private volatile Set<String> attempted = Set.of();
 
 	private volatile Set<String> completed = Set.of();
 
-	private volatile String snapshot;
+	private volatile SnapshotSource snapshot = new SnapshotSource.Export();
 
 	void set(Set<String> attempted, Set<String> completed) {
 		this.attempted = Set.copyOf(attempted);
@@ -27,15 +25,15 @@ class RunState {
 	}
 
 	/**
-	 * The snapshot to read the source in: --snapshot, or the one a
-	 * {@code pgcopydb snapshot} process holds for --dir; null to export one.
+	 * Where the snapshot to read the source in comes from: --snapshot, the one a
+	 * {@code pgcopydb snapshot} process holds for --dir, or a new export.
 	 */
-	String snapshot() {
+	SnapshotSource snapshot() {
 		return this.snapshot;
 	}
 
-	void snapshot(String id) {
-		this.snapshot = id;
+	void snapshot(SnapshotSource source) {
+		this.snapshot = source;
 	}
 
 	/**
@@ -62,7 +60,7 @@ class RunState {
 	 * to run reads it.
 	 */
 	boolean readsSource(CloneRequest request) {
-		if (!completed(StepNames.CATALOG)) {
+		if (!completed(CloneSteps.CATALOG)) {
 			return true;
 		}
 		return request.stages().stream().anyMatch((stage) -> stage.readsSource() && !completed(stage.stepName()));

@@ -2,16 +2,14 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 
-import org.springframework.stereotype.Component;
-
-import io.pgcopydb.job.StopSignal;
+import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.snapshot.RunSnapshot;
 
 /**
  * Opens the sessions of a clone run: source sessions inside the run's snapshot, target
  * sessions plain. Every one is registered with the {@link StopSignal}, so a stop cancels
  * whatever it is running. The caller closes the session.
  */
-@Component
 class Sessions {
 
 	private final CloneRequest request;

@@ -9,6 +9,8 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.snapshot.RunSnapshot;
+import io.pgcopydb.snapshot.SnapshotSource;
 
 /**
  * Exports the run's source snapshot, or adopts the one given with --snapshot or held by
@@ -63,14 +65,13 @@ class SnapshotTasklet implements Tasklet {
 			logger.info("{} does not read the source: no snapshot needed", this.request.command());
 			return RepeatStatus.FINISHED;
 		}
-		String id;
-		if (this.state.snapshot() != null) {
-			id = this.snapshot.adopt(this.state.snapshot());
-			logger.debug("Reading the source in snapshot {}", id);
+		SnapshotSource source = this.state.snapshot();
+		String id = this.snapshot.take(source);
+		if (source instanceof SnapshotSource.Export) {
+			logger.info("Exported snapshot {} from the {}", id, this.request.source());
 		}
 		else {
-			id = this.snapshot.export();
-			logger.info("Exported snapshot {} from the {}", id, this.request.source());
+			logger.debug("Reading the source in snapshot {}", id);
 		}
 		checkSameSnapshot(chunkContext, id);
 		Executions.jobContext(chunkContext).putString(SNAPSHOT_KEY, id);

@@ -4,8 +4,6 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.pgcopydb.job.StepNames;
-
 /**
  * The stages of a clone, each one step of the clone job. A command runs some of them:
  * {@code clone} all, {@code copy data} the data stages, {@code restore pre-data} one. The
@@ -14,21 +12,21 @@ import io.pgcopydb.job.StepNames;
  */
 public enum Stage {
 
-	DUMP_SCHEMA(StepNames.DUMP_SCHEMA, "dump schema", true),
+	DUMP_SCHEMA(CloneSteps.DUMP_SCHEMA, "dump schema", true),
 
-	RESTORE_PRE_DATA(StepNames.RESTORE_PRE_DATA, "restore pre-data", false),
+	RESTORE_PRE_DATA(CloneSteps.RESTORE_PRE_DATA, "restore pre-data", false),
 
-	TABLE_DATA(StepNames.COPY_DATA, "copy table-data", true),
+	TABLE_DATA(CloneSteps.COPY_DATA, "copy table-data", true),
 
-	INDEXES(StepNames.BUILD_INDEXES, "copy indexes", false),
+	INDEXES(CloneSteps.BUILD_INDEXES, "copy indexes", false),
 
-	VACUUM(StepNames.VACUUM, "vacuum (with copy table-data)", false),
+	VACUUM(CloneSteps.VACUUM, "vacuum (with copy table-data)", false),
 
-	SEQUENCES(StepNames.SEQUENCES, "copy sequences", true),
+	SEQUENCES(CloneSteps.SEQUENCES, "copy sequences", true),
 
-	LARGE_OBJECTS(StepNames.LARGE_OBJECTS, "copy blobs", true),
+	LARGE_OBJECTS(CloneSteps.LARGE_OBJECTS, "copy blobs", true),
 
-	RESTORE_POST_DATA(StepNames.RESTORE_POST_DATA, "restore post-data", false);
+	RESTORE_POST_DATA(CloneSteps.RESTORE_POST_DATA, "restore post-data", false);
 
 	/** {@code clone}, {@code copy db}. */
 	public static final Set<Stage> ALL = EnumSet.allOf(Stage.class);

@@ -1,60 +1,66 @@
 package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.catalog.TargetCatalog;
+import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.snapshot.SourceSnapshot;
 
 /**
  * Refuses, before the pre-data section is first restored, a clone into a target that
  * already holds some of the source's tables, unless --drop-if-exists asks to replace
- * them. Checked up front so that the user's retry with --drop-if-exists simply starts.
+ * them. It runs before the run is recorded, so that a refusal leaves nothing to resume
+ * and the user's retry with --drop-if-exists simply starts; there is no plan yet, so it
+ * lists the source's tables itself, in the run's snapshot when that is given or held (an
+ * exported one is taken by the run's first step).
  */
 final class TargetPreflight {
 
 	private TargetPreflight() {
 	}
 
-	static void check(CloneRequest request) {
+	/**
+	 * @param snapshot the snapshot the run will read, when known and checked importable;
+	 * null to list the source's tables as they are now
+	 */
+	static void check(CloneRequest request, String snapshot) {
 		if (request.dropIfExists()) {
 			return;
 		}
-		List<String> existing = new ArrayList<>();
-		Set<List<String>> sourceTables = sourceTables(request);
-		try (Connection target = request.target().connect("pre-data check");
-				Statement statement = target.createStatement();
-				ResultSet rs = statement.executeQuery(SqlFiles.load("list_target_tables"))) {
-			while (rs.next()) {
-				if (sourceTables.contains(List.of(rs.getString(1), rs.getString(2)))) {
-					existing.add(rs.getString(1) + "." + rs.getString(2));
-				}
-			}
+		Set<QualifiedName> sourceTables = sourceTables(request, snapshot);
+		List<QualifiedName> existing;
+		try (Connection target = request.target().connect("pre-data check")) {
+			existing = new TargetCatalog(target).tables()
+				.stream()
+				.filter(sourceTables::contains)
+				.sorted((a, b) -> a.toString().compareTo(b.toString()))
+				.toList();
 		}
 		catch (SQLException ex) {
 			throw request.target().failure("checking the target for existing tables", ex);
 		}
 		if (!existing.isEmpty()) {
-			existing.sort(null);
 			throw new BadStateException("the " + request.target() + " already has " + existing.size()
 					+ " of the source's tables (" + existing.get(0) + ((existing.size() > 1) ? ", ..." : "")
 					+ "): use --drop-if-exists to drop and recreate them, or clone into an empty database");
 		}
 	}
 
-	private static Set<List<String>> sourceTables(CloneRequest request) {
-		Set<List<String>> tables = new HashSet<>();
+	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot) {
+		Set<QualifiedName> tables = new HashSet<>();
 		try (Connection source = request.source().connect("pre-data check")) {
+			if (snapshot != null) {
+				SourceSnapshot.begin(source, snapshot);
+			}
 			for (SourceTable table : new CatalogReader(source).tables()) {
-				tables.add(List.of(table.schema(), table.name()));
+				tables.add(new QualifiedName(table.schema(), table.name()));
 			}
 		}
 		catch (SQLException ex) {

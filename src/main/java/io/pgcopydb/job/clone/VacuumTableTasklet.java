@@ -2,7 +2,6 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +12,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.copy.TableVacuum;
 
 /** VACUUM ANALYZE of one copied table, once its indexes are built. */
 class VacuumTableTasklet implements Tasklet {
@@ -34,9 +34,8 @@ class VacuumTableTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
-		try (Connection target = this.sessions.target("vacuum " + table.displayName());
-				Statement statement = target.createStatement()) {
-			statement.execute("VACUUM (ANALYZE) " + table.qualifiedName());
+		try (Connection target = this.sessions.target("vacuum " + table.displayName())) {
+			TableVacuum.vacuumAnalyze(target, table);
 		}
 		catch (SQLException ex) {
 			throw this.request.target().failure("VACUUM ANALYZE of " + table.displayName(), ex);

@@ -5,8 +5,6 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.pgcopydb.job.StepNames;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,8 +23,8 @@ class RunStateTest {
 
 	@Test
 	void restoreAndIndexStepsOfAStartedRunDoNotReadTheSource() {
-		this.state.set(Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA),
-				Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA));
+		this.state.set(Set.of(CloneSteps.CATALOG, CloneSteps.DUMP_SCHEMA),
+				Set.of(CloneSteps.CATALOG, CloneSteps.DUMP_SCHEMA));
 		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_PRE_DATA)))).isFalse();
 		assertThat(this.state.readsSource(request(EnumSet.of(Stage.INDEXES)))).isFalse();
 		assertThat(this.state.readsSource(request(EnumSet.of(Stage.RESTORE_PRE_DATA, Stage.RESTORE_POST_DATA))))
@@ -35,19 +33,19 @@ class RunStateTest {
 
 	@Test
 	void dataStepsReadTheSourceUntilTheirStagesCompleted() {
-		Set<String> done = Set.of(StepNames.CATALOG, StepNames.DUMP_SCHEMA, StepNames.RESTORE_PRE_DATA);
+		Set<String> done = Set.of(CloneSteps.CATALOG, CloneSteps.DUMP_SCHEMA, CloneSteps.RESTORE_PRE_DATA);
 		this.state.set(done, done);
 		assertThat(this.state.readsSource(request(Stage.DATA))).isTrue();
-		Set<String> copied = Set.of(StepNames.CATALOG, StepNames.COPY_DATA, StepNames.SEQUENCES,
-				StepNames.LARGE_OBJECTS);
+		Set<String> copied = Set.of(CloneSteps.CATALOG, CloneSteps.COPY_DATA, CloneSteps.SEQUENCES,
+				CloneSteps.LARGE_OBJECTS);
 		this.state.set(copied, copied);
 		assertThat(this.state.readsSource(request(Stage.DATA))).as("only target-side stages are left").isFalse();
 	}
 
 	@Test
 	void aNewSnapshotIsRefusedOnlyForASourceReadingStageBegunAndNotCompleted() {
-		Set<String> attempted = Set.of(StepNames.CATALOG, StepNames.COPY_DATA, StepNames.BUILD_INDEXES);
-		this.state.set(attempted, Set.of(StepNames.CATALOG));
+		Set<String> attempted = Set.of(CloneSteps.CATALOG, CloneSteps.COPY_DATA, CloneSteps.BUILD_INDEXES);
+		this.state.set(attempted, Set.of(CloneSteps.CATALOG));
 		assertThat(this.state.resumesSourceReads(request(Stage.DATA))).as("copy data killed midway").isTrue();
 		assertThat(this.state.resumesSourceReads(request(EnumSet.of(Stage.SEQUENCES))))
 			.as("sequences never began: a new snapshot is consistent by itself")

@@ -1,4 +1,4 @@
-package io.pgcopydb.job.clone;
+package io.pgcopydb.snapshot;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -6,20 +6,17 @@ import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.stereotype.Component;
-
-import io.pgcopydb.catalog.SourceSnapshot;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.SqlStates;
 
 /**
- * The snapshot this process's run reads the source in: exported and held here for the
- * whole job, or adopted from {@code --snapshot} (then someone else holds it). Every
- * source session of the run comes from {@link #sourceSession}.
+ * The snapshot a run reads the source in, in this process: exported and held here for the
+ * whole run, or adopted from a {@link SnapshotSource} that someone else holds. Every
+ * source session of the run comes from {@link #sourceSession}. Closing releases an
+ * exported snapshot.
  */
-@Component
-class RunSnapshot implements AutoCloseable {
+public final class RunSnapshot implements AutoCloseable {
 
 	/** SQLSTATE of SET TRANSACTION SNAPSHOT with an id no live session exports. */
 	private static final String INVALID_PARAMETER_VALUE = "22023";
@@ -32,24 +29,30 @@ class RunSnapshot implements AutoCloseable {
 
 	private volatile String id;
 
-	RunSnapshot(CloneRequest request) {
-		this.source = request.source();
+	public RunSnapshot(PgEndpoint source) {
+		this.source = source;
 	}
 
-	synchronized String export() {
-		Connection session = this.source.connect("snapshot");
+	/**
+	 * Exports a snapshot ({@link SnapshotSource.Export}) or checks that the given or held
+	 * one can be imported; returns its id.
+	 */
+	public synchronized String take(SnapshotSource from) {
+		return (from instanceof SnapshotSource.Export) ? export() : adopt(from.id());
+	}
+
+	private String export() {
 		try {
-			this.held = SourceSnapshot.export(session);
+			this.held = SourceSnapshot.export(this.source.connect("snapshot"));
 		}
 		catch (SQLException ex) {
-			closeQuietly(session);
 			throw this.source.failure("exporting a snapshot", ex);
 		}
 		this.id = this.held.id();
 		return this.id;
 	}
 
-	synchronized String adopt(String snapshotId) {
+	private String adopt(String snapshotId) {
 		try (Connection connection = this.source.connect("snapshot check")) {
 			SourceSnapshot.begin(connection, snapshotId);
 			connection.rollback();
@@ -73,7 +76,7 @@ class RunSnapshot implements AutoCloseable {
 	 * search_path, row_security off); the caller closes it.
 	 * @param purpose what the session is for, shown in pg_stat_activity and in errors
 	 */
-	Connection sourceSession(String purpose) {
+	public Connection sourceSession(String purpose) {
 		String snapshotId = id();
 		Connection connection = this.source.connect(purpose);
 		try {
@@ -87,9 +90,10 @@ class RunSnapshot implements AutoCloseable {
 	}
 
 	/**
-	 * The snapshot id; fails when this process holds none (a restart in a new process).
+	 * The snapshot id; fails when this process has taken none (a restart in a new
+	 * process).
 	 */
-	String id() {
+	public String id() {
 		String current = this.id;
 		if (current == null) {
 			throw new BadStateException("no source snapshot is available to this run: the snapshot of the earlier run"

@@ -1,4 +1,4 @@
-package io.pgcopydb.job;
+package io.pgcopydb.job.partition;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * What the JobRepository says about the steps of one job instance, read in one query:
  * which steps ever completed (in this execution or an earlier one that a restart skips),
- * and each step's status in the current execution. This is how a step waits on another's
- * partitions, and it works the same when those partitions ran in another process.
+ * which were ever attempted, and each step's status in the current execution. A run reads
+ * it to decide what a continuation must redo or check; the {@link LiveStatus} of a
+ * running execution starts from it.
  */
 @Component
 public class StepStatusBoard {
@@ -23,7 +24,7 @@ public class StepStatusBoard {
 
 	private final JdbcTemplate jdbc;
 
-	StepStatusBoard(JdbcTemplate jdbc) {
+	public StepStatusBoard(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
 	}
 
@@ -52,8 +53,10 @@ public class StepStatusBoard {
 	 * @param attempted steps with an execution of any status in the instance
 	 * @param current each step's status in the current execution
 	 */
-	public record Snapshot(Set<String> completed, Set<String> attempted, Map<String, BatchStatus> current) {
+	public record Snapshot(Set<String> completed, Set<String> attempted,
+			Map<String, BatchStatus> current) implements StatusView {
 
+		@Override
 		public boolean isCompleted(String stepName) {
 			return this.completed.contains(stepName);
 		}
@@ -67,6 +70,7 @@ public class StepStatusBoard {
 		 * Failed, stopped or abandoned in the current execution: it will not complete in
 		 * this run.
 		 */
+		@Override
 		public boolean hasFailed(String stepName) {
 			BatchStatus status = this.current.get(stepName);
 			return status != null && status != BatchStatus.COMPLETED && !status.isRunning();
@@ -76,6 +80,7 @@ public class StepStatusBoard {
 		 * Ended in this execution, or completed earlier so this execution will not run
 		 * it.
 		 */
+		@Override
 		public boolean hasEnded(String stepName) {
 			BatchStatus status = this.current.get(stepName);
 			return (status != null) ? !status.isRunning() : this.completed.contains(stepName);

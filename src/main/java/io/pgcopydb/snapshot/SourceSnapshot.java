@@ -1,4 +1,4 @@
-package io.pgcopydb.catalog;
+package io.pgcopydb.snapshot;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,15 +25,27 @@ public final class SourceSnapshot implements AutoCloseable {
 		this.id = id;
 	}
 
-	/** Exports a snapshot on the given session, which this object then owns. */
+	/**
+	 * Exports a snapshot on the given session, which this object then owns (it is closed
+	 * if the export fails).
+	 */
 	public static SourceSnapshot export(Connection session) throws SQLException {
-		session.setAutoCommit(false);
 		try (Statement statement = session.createStatement()) {
+			session.setAutoCommit(false);
 			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 			try (ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
 				rs.next();
 				return new SourceSnapshot(session, rs.getString(1));
 			}
+		}
+		catch (SQLException ex) {
+			try {
+				session.close();
+			}
+			catch (SQLException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
 		}
 	}
 

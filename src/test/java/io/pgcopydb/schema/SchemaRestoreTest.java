@@ -1,4 +1,4 @@
-package io.pgcopydb.job.clone;
+package io.pgcopydb.schema;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
-import io.pgcopydb.schema.ArchiveToc;
-import io.pgcopydb.schema.TocEntry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which post-data archive entries the restore skips because the job built them: entries
  * taken from {@code pg_restore --list} output of a PostgreSQL 15 archive.
  */
-class RestorePostDataTaskletTest {
+class SchemaRestoreTest {
 
 	private static final Set<Long> BUILT_INDEXES = Set.of(16522L, 16505L, 16489L);
 
@@ -78,7 +76,7 @@ class RestorePostDataTaskletTest {
 	void useListOfARealPostDataArchiveCommentsOutOnlyWhatWasBuilt() throws IOException {
 		ArchiveToc toc = ArchiveToc.parse(resource("toc/sample-pg15-post-data.list"));
 		String useList = toc
-			.useList((entry) -> !RestorePostDataTasklet.isBuilt(entry, Set.of(16522L, 16505L), Set.of(16499L, 16511L)));
+			.useList((entry) -> !SchemaRestore.isBuilt(entry, Set.of(16522L, 16505L), Set.of(16499L, 16511L)));
 		List<String> skipped = useList.lines().filter((line) -> line.matches(";\\s*\\d+;.*")).toList();
 		assertThat(skipped).containsExactly(";3293; 2606 16499 CONSTRAINT app address address_pkey postgres",
 				";3297; 2606 16511 CONSTRAINT app my table my table pkey postgres",
@@ -93,11 +91,11 @@ class RestorePostDataTaskletTest {
 	private static boolean isBuilt(String listLine) {
 		List<TocEntry> entries = ArchiveToc.parse(listLine).entries();
 		assertThat(entries).as("parsed entries of %s", listLine).hasSize(1);
-		return RestorePostDataTasklet.isBuilt(entries.get(0), BUILT_INDEXES, BUILT_CONSTRAINTS);
+		return SchemaRestore.isBuilt(entries.get(0), BUILT_INDEXES, BUILT_CONSTRAINTS);
 	}
 
 	private static String resource(String name) throws IOException {
-		try (InputStream in = RestorePostDataTaskletTest.class.getClassLoader().getResourceAsStream(name)) {
+		try (InputStream in = SchemaRestoreTest.class.getClassLoader().getResourceAsStream(name)) {
 			assertThat(in).as("test resource %s", name).isNotNull();
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}

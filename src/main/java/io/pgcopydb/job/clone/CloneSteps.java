@@ -1,14 +1,17 @@
-package io.pgcopydb.job;
+package io.pgcopydb.job.clone;
 
 import java.util.Map;
 
-/**
- * Job and step names. They are stored in the JobRepository and restart matches on them:
- * never rename one.
- */
-public final class StepNames {
+import io.pgcopydb.job.partition.PartitionKey;
 
-	public static final String CLONE_JOB = "clone";
+/**
+ * The clone job's name and its step names. They are stored in the JobRepository and
+ * restart matches on them: never rename one. Partition step names are written by
+ * {@link PartitionKey}, e.g. {@code copyTable:16384}.
+ */
+public final class CloneSteps {
+
+	public static final String JOB = "clone";
 
 	public static final String SNAPSHOT = "snapshot";
 
@@ -20,17 +23,17 @@ public final class StepNames {
 
 	public static final String COPY_DATA = "copyData";
 
-	/** Partition steps are named {@code copyTable:<table oid>}. */
+	/** Worker of copyData: one partition per table. */
 	public static final String COPY_TABLE = "copyTable";
 
 	public static final String BUILD_INDEXES = "buildIndexes";
 
-	/** Partition steps are named {@code buildIndex:<index oid>}. */
+	/** Worker of buildIndexes: one partition per index. */
 	public static final String BUILD_INDEX = "buildIndex";
 
 	public static final String VACUUM = "vacuum";
 
-	/** Partition steps are named {@code vacuumTable:<table oid>}. */
+	/** Worker of vacuum: one partition per table. */
 	public static final String VACUUM_TABLE = "vacuumTable";
 
 	public static final String SEQUENCES = "sequences";
@@ -39,18 +42,11 @@ public final class StepNames {
 
 	public static final String RESTORE_POST_DATA = "restorePostData";
 
-	/** Spring Batch joins a partition step's name and its partition key with this. */
-	public static final String PARTITION_SEPARATOR = ":";
-
 	/** Worker step name to the manager step its partitions belong to, for summaries. */
 	public static final Map<String, String> PARTITION_MANAGERS = Map.of(COPY_TABLE, COPY_DATA, BUILD_INDEX,
 			BUILD_INDEXES, VACUUM_TABLE, VACUUM);
 
-	private StepNames() {
-	}
-
-	public static String partition(String workerStep, long key) {
-		return workerStep + PARTITION_SEPARATOR + key;
+	private CloneSteps() {
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.pgcopydb.cli;
+package io.pgcopydb.progress;
 
 import java.nio.file.Path;
 
@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
  * --dir, attached once --dir is known. Spring Boot is told to leave logging alone, so
  * this stays the one configuration.
  */
-final class LogSetup {
+public final class LogSetup {
 
 	static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n";
 
 	private LogSetup() {
 	}
 
-	static void init(boolean debug) {
+	/** Called first by every command: --debug or not. */
+	public static void init(boolean debug) {
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		if (!debug && root().getAppender("stderr") instanceof ConsoleAppender<ILoggingEvent> console) {
 			// Spring Batch reports a failed step in generic words ("Encountered an error
@@ -59,7 +60,7 @@ final class LogSetup {
 	 * While a progress bar owns the terminal, the console shows only warnings and errors:
 	 * interleaved INFO lines would break the bar. The log file keeps everything.
 	 */
-	static void consoleWarningsOnly() {
+	public static void consoleWarningsOnly() {
 		if (root().getAppender("stderr") instanceof ConsoleAppender<ILoggingEvent> console) {
 			ThresholdFilter filter = new ThresholdFilter();
 			filter.setLevel(Level.WARN.toString());
@@ -69,7 +70,7 @@ final class LogSetup {
 		}
 	}
 
-	static void attachFile(Path file) {
+	public static void attachFile(Path file) {
 		FileAppender<ILoggingEvent> appender = new FileAppender<>();
 		appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
 		appender.setName("run-file");
@@ -78,6 +79,11 @@ final class LogSetup {
 		appender.setEncoder(encoder(PATTERN));
 		appender.start();
 		root().addAppender(appender);
+	}
+
+	/** Whether the command runs with --debug. */
+	public static boolean debugging() {
+		return LoggerFactory.getLogger("io.pgcopydb").isDebugEnabled();
 	}
 
 	private static PatternLayoutEncoder encoder(String pattern) {

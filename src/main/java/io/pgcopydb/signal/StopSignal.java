@@ -1,29 +1,32 @@
-package io.pgcopydb.job;
+package io.pgcopydb.signal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.stereotype.Component;
-
 /**
- * A request to stop the running job cleanly (SIGTERM, Ctrl-C): no new partition or step
- * starts, and the statements in flight on registered sessions are cancelled, so the
- * server rolls their transactions back; a running pg_dump or pg_restore is terminated
- * (see {@link #interruptible}). What committed stays committed; everything not recorded
- * COMPLETED is redone by {@code --resume} (a table whose COPY committed just as the stop
- * came may be copied again, from an empty table): a stop never leaves a half-copied table
- * counted as done.
+ * A request to stop the running command cleanly (SIGTERM, Ctrl-C, {@code job stop}): no
+ * new partition or step starts, and the statements in flight on registered sessions are
+ * cancelled, so the server rolls their transactions back; a running pg_dump or pg_restore
+ * is terminated (see {@link #interruptible}). What committed stays committed; everything
+ * not recorded COMPLETED is redone by {@code --resume} (a table whose COPY committed just
+ * as the stop came may be copied again, from an empty table): a stop never leaves a
+ * half-copied table counted as done.
+ * <p>
+ * One per command: the launcher of a job, or the snapshot holder, creates it and wires it
+ * to the process's signals with {@link Signals}.
  */
-@Component
-public class StopSignal {
+public final class StopSignal {
 
 	private static final Logger logger = LoggerFactory.getLogger(StopSignal.class);
 
@@ -33,9 +36,11 @@ public class StopSignal {
 
 	private final AtomicReference<String> reasonRef = new AtomicReference<>();
 
+	private final CountDownLatch requested = new CountDownLatch(1);
+
 	private volatile String reason;
 
-	/** Asks the job to stop; returns false when a stop was already requested. */
+	/** Asks the command to stop; returns false when a stop was already requested. */
 	public boolean request(String why) {
 		// set once, then cancel outside any lock: a cancel may wait on an unreachable
 		// server, and a second signal must still be able to exit at once
@@ -43,11 +48,25 @@ public class StopSignal {
 			return false;
 		}
 		this.reason = why;
-		logger.warn("Stopping ({}): cancelling {} statements in flight; committed work is kept, resume with --resume",
-				why, this.sessions.size());
+		this.requested.countDown();
+		if (this.sessions.isEmpty() && this.toolThreads.isEmpty()) {
+			logger.info("Stopping ({})", why);
+		}
+		else {
+			logger.warn(
+					"Stopping ({}): cancelling {} statements in flight; committed work is kept, resume with --resume",
+					why, this.sessions.size());
+		}
 		this.sessions.forEach(StopSignal::cancel);
 		this.toolThreads.forEach(Thread::interrupt);
 		return true;
+	}
+
+	/**
+	 * Waits up to {@code timeout} for a stop request; returns whether one came.
+	 */
+	public boolean await(Duration timeout) throws InterruptedException {
+		return this.requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**

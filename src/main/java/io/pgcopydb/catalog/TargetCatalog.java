@@ -1,0 +1,108 @@
+package io.pgcopydb.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads what the job needs to know of the target's catalog: which of the source's tables
+ * it already has, a table's column types, the indexes and constraints already built, the
+ * foreign keys in place. Read-only; the caller owns the connection.
+ */
+public final class TargetCatalog {
+
+	private final Connection connection;
+
+	public TargetCatalog(Connection connection) {
+		this.connection = connection;
+	}
+
+	/** Tables and partitioned tables of the target, outside the system schemas. */
+	public List<QualifiedName> tables() throws SQLException {
+		List<QualifiedName> tables = new ArrayList<>();
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_target_tables"));
+				ResultSet rs = query.executeQuery()) {
+			while (rs.next()) {
+				tables.add(new QualifiedName(rs.getString(1), rs.getString(2)));
+			}
+		}
+		return tables;
+	}
+
+	/**
+	 * The target table's columns as "quoted_name type" lines, the form of
+	 * {@link SourceTable#columnTypes()}.
+	 */
+	public Set<String> columnTypes(SourceTable table) throws SQLException {
+		Set<String> types = new HashSet<>();
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_target_column_types"))) {
+			query.setString(1, table.qualifiedName());
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					types.add(rs.getString(1));
+				}
+			}
+		}
+		return types;
+	}
+
+	/** The indexes and table constraints already on the target. */
+	public Set<TableObject> indexesAndConstraints() throws SQLException {
+		Set<TableObject> found = new HashSet<>();
+		try (PreparedStatement query = this.connection
+			.prepareStatement(SqlFiles.load("list_target_indexes_and_constraints"));
+				ResultSet rs = query.executeQuery()) {
+			while (rs.next()) {
+				found.add(new TableObject(TableObject.Kind.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT)),
+						new QualifiedName(rs.getString(2), rs.getString(3)), rs.getString(4)));
+			}
+		}
+		return found;
+	}
+
+	/** The foreign keys of the target (partition clones of a parent's excluded). */
+	public List<ForeignKey> foreignKeys() throws SQLException {
+		List<ForeignKey> keys = new ArrayList<>();
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_target_foreign_keys"));
+				ResultSet rs = query.executeQuery()) {
+			while (rs.next()) {
+				keys.add(new ForeignKey(new QualifiedName(rs.getString("schema_name"), rs.getString("table_name")),
+						rs.getString("constraint_name"),
+						new QualifiedName(rs.getString("referenced_schema"), rs.getString("referenced_table"))));
+			}
+		}
+		return keys;
+	}
+
+	/** A schema-qualified name, unquoted. */
+	public record QualifiedName(String schema, String name) {
+
+		@Override
+		public String toString() {
+			return this.schema + "." + this.name;
+		}
+
+	}
+
+	/** An index or a table constraint, named within its table. */
+	public record TableObject(Kind kind, QualifiedName table, String name) {
+
+		public enum Kind {
+
+			INDEX, CONSTRAINT
+
+		}
+
+	}
+
+	/** A foreign key of {@code table} referencing {@code referenced}. */
+	public record ForeignKey(QualifiedName table, String name, QualifiedName referenced) {
+
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.pgcopydb.job;
+
+import java.util.Map;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * What the {@link Launcher} needs to know of one kind of job. Each job's package provides
+ * one; adding a job is adding a package with its definition, its configuration and its
+ * request, and a command that calls {@link Launcher#launch}.
+ *
+ * @param <R> the job's request type
+ */
+public interface JobDefinition<R extends JobRequest> {
+
+	/**
+	 * The job's Spring configuration: the job, its steps and its beans. The context also
+	 * holds the shared batch wiring ({@link BatchContext}), the request and the command's
+	 * {@link io.pgcopydb.signal.StopSignal}.
+	 */
+	Class<?> configuration();
+
+	/**
+	 * Starts, continues or resumes the execution that {@code request} asks for, and
+	 * returns it once it has ended. The caller holds the lock of the request's --dir.
+	 */
+	JobExecution run(ApplicationContext context, R request) throws Exception;
+
+	/** The command that finishes an interrupted run, for the message that says so. */
+	String resumeCommand(R request);
+
+	/**
+	 * Worker step name to the manager step whose summary line counts its partitions.
+	 */
+	default Map<String, String> partitionManagers() {
+		return Map.of();
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.pgcopydb.job.clone;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.pgcopydb.job.Runs;
+import io.pgcopydb.job.partition.PartitionKey;
+
+/**
+ * Where the last clone of a --dir stands, read from its repository: what
+ * {@code pgcopydb list progress} shows. Short statements on the repository tables and the
+ * plan, so it works from a second process while the clone runs.
+ */
+public class CloneProgress {
+
+	private final JdbcTemplate jdbc;
+
+	private final Runs runs;
+
+	public CloneProgress(JdbcTemplate jdbc, Runs runs) {
+		this.jdbc = jdbc;
+		this.runs = runs;
+	}
+
+	/** The progress of the last clone recorded, or null when none is. */
+	public Progress last() {
+		Runs.Run last = this.runs.last(CloneSteps.JOB);
+		if (last == null) {
+			return null;
+		}
+		long instance = last.instanceId();
+		int tables = count("SELECT count(*) FROM PGCOPYDB_PLAN_TABLE WHERE JOB_INSTANCE_ID = ?", instance);
+		int indexes = count("SELECT count(*) FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ?", instance);
+		String copyTables = CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR;
+		Long rows = this.jdbc.queryForObject(
+				"SELECT COALESCE(SUM(se.WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION se "
+						+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
+						+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE ?",
+				Long.class, instance, copyTables + "%");
+		List<String> inProgress = this.jdbc
+			.query("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME FROM BATCH_STEP_EXECUTION se "
+					+ "JOIN PGCOPYDB_PLAN_TABLE t ON t.JOB_INSTANCE_ID = ? AND se.STEP_NAME = ? || CAST(t.TABLE_OID AS TEXT) "
+					+ "WHERE se.JOB_EXECUTION_ID = ? AND se.STATUS = 'STARTED' ORDER BY 1",
+					(rs, row) -> rs.getString(1), instance, copyTables, last.executionId());
+		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
+		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
+		return new Progress(last, elapsed, tables, completed(CloneSteps.COPY_TABLE, instance), inProgress,
+				(rows != null) ? rows : 0, indexes, completed(CloneSteps.BUILD_INDEX, instance),
+				this.runs.runSteps(instance));
+	}
+
+	/** Partitions of {@code workerStep} completed in any execution of the instance. */
+	private int completed(String workerStep, long instance) {
+		return count("SELECT count(DISTINCT se.STEP_NAME) FROM BATCH_STEP_EXECUTION se "
+				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
+				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE '" + workerStep
+				+ PartitionKey.SEPARATOR + "%'", instance);
+	}
+
+	private int count(String sql, long instance) {
+		Integer count = this.jdbc.queryForObject(sql, Integer.class, instance);
+		return (count != null) ? count : 0;
+	}
+
+	/** Where the last clone stands. */
+	public record Progress(Runs.Run run, Duration elapsed, int tablesTotal, int tablesDone,
+			List<String> tablesInProgress, long rows, int indexesTotal, int indexesDone, List<Runs.StepRun> steps) {
+
+		/** Tables neither copied nor being copied. */
+		public int tablesToDo() {
+			return Math.max(0, this.tablesTotal - this.tablesDone - this.tablesInProgress.size());
+		}
+
+	}
+
+}

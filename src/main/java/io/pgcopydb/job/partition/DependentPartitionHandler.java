@@ -1,0 +1,272 @@
+package io.pgcopydb.job.partition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+import io.pgcopydb.signal.StopSignal;
+
+/**
+ * Starts the partitions of a step in the order their partitioner gave them (the largest
+ * tables first), each only once its {@link PartitionGate gate} releases it, and hands it
+ * to a {@link PartitionDispatcher}. This is how an index build starts as soon as its
+ * table is copied, while other tables are still being copied, without holding a thread
+ * while it waits. The waiting is driven by the {@link LiveStatus}: a status change wakes
+ * the partitions that depend on it, nothing re-reads the whole run.
+ * <p>
+ * Contract: a partition whose dependency failed, or will never complete in this
+ * execution, is not started; it is recorded FAILED with the reason, so the manager step
+ * fails and a restart runs it again. Once a {@link StopSignal stop} is requested no
+ * partition starts; those waiting are recorded STOPPED.
+ */
+public final class DependentPartitionHandler implements PartitionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(DependentPartitionHandler.class);
+
+	private final Partitioner partitioner;
+
+	private final PartitionDispatcher dispatcher;
+
+	private final JobRepository jobRepository;
+
+	private final LiveStatus status;
+
+	private final PartitionGate gate;
+
+	private final Duration stopCheckInterval;
+
+	private final StopSignal stop;
+
+	/**
+	 * @param partitioner the step's partitioner, to rebuild the context of a partition
+	 * that an interrupted run recorded without one
+	 * @param stopCheckInterval how long a wait for a status change lasts at most, so that
+	 * a stop request is noticed
+	 */
+	public DependentPartitionHandler(Partitioner partitioner, PartitionDispatcher dispatcher,
+			JobRepository jobRepository, LiveStatus status, PartitionGate gate, Duration stopCheckInterval,
+			StopSignal stop) {
+		this.partitioner = partitioner;
+		this.dispatcher = dispatcher;
+		this.jobRepository = jobRepository;
+		this.status = status;
+		this.gate = gate;
+		this.stopCheckInterval = stopCheckInterval;
+		this.stop = stop;
+	}
+
+	@Override
+	public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
+		List<StepExecution> partitions = new ArrayList<>(splitter.split(manager, 1));
+		repairContexts(partitions);
+		Waiting waiting = new Waiting(partitions);
+		JobExecution job = manager.getJobExecution();
+		StatusView view = this.status.follow(job);
+		waiting.checkSameStepDependencies(view);
+		int seen = this.status.version();
+		List<CompletableFuture<StepExecution>> running = new ArrayList<>();
+		List<StepExecution> result = new ArrayList<>();
+		Collection<Pending> toDecide = waiting.all();
+		while (!waiting.isEmpty()) {
+			for (Pending pending : toDecide) {
+				if (waiting.contains(pending)) {
+					decide(pending, view, waiting, running, result);
+				}
+			}
+			if (waiting.isEmpty()) {
+				break;
+			}
+			this.status.awaitChange(seen, this.stopCheckInterval);
+			List<String> changed = this.status.changesSince(seen);
+			seen += changed.size();
+			toDecide = (this.stop.requested() || changed.stream().anyMatch(this.gate.upstreamSteps()::contains))
+					? waiting.all() : waiting.dependingOn(changed);
+		}
+		for (CompletableFuture<StepExecution> partition : running) {
+			result.add(await(partition));
+		}
+		return result;
+	}
+
+	private void decide(Pending pending, StatusView view, Waiting waiting,
+			List<CompletableFuture<StepExecution>> running, List<StepExecution> result) {
+		PartitionGate.Decision decision = this.gate.decide(pending.spec(), view, this.stop.reason());
+		if (decision instanceof PartitionGate.Wait) {
+			return;
+		}
+		waiting.remove(pending);
+		StepExecution partition = pending.execution();
+		if (decision instanceof PartitionGate.Start) {
+			// recorded as soon as it ends, so that what depends on it starts at once
+			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> this.status.record(partition)));
+		}
+		else if (decision instanceof PartitionGate.Fail fail) {
+			result.add(recordNotRun(partition, fail.reason()));
+		}
+		else if (decision instanceof PartitionGate.Stop stopped) {
+			result.add(recordStopped(partition, stopped.reason()));
+		}
+	}
+
+	/**
+	 * Spring Batch records a partition before its context; a run killed in between leaves
+	 * the partition with an empty context, which a restart carries over. Such a context
+	 * is rebuilt from the partitioner (keys are stable) and saved.
+	 */
+	private void repairContexts(List<StepExecution> partitions) {
+		Map<String, ExecutionContext> fresh = null;
+		for (StepExecution partition : partitions) {
+			if (PartitionSpec.isPlanned(partition.getExecutionContext())) {
+				continue;
+			}
+			if (fresh == null) {
+				fresh = this.partitioner.partition(1);
+			}
+			String name = partition.getStepName();
+			ExecutionContext rebuilt = fresh.get(PartitionKey.parse(name).unit());
+			if (rebuilt == null) {
+				throw new IllegalStateException(name + " has no context and is no longer in the plan");
+			}
+			for (Map.Entry<String, Object> entry : rebuilt.entrySet()) {
+				partition.getExecutionContext().put(entry.getKey(), entry.getValue());
+			}
+			this.jobRepository.updateExecutionContext(partition);
+			logger.info("{}: rebuilt the context an interrupted run left empty", name);
+		}
+	}
+
+	/**
+	 * A stop was requested before the partition started: STOPPED, so a restart runs it.
+	 */
+	private StepExecution recordStopped(StepExecution partition, String reason) {
+		partition.setStatus(BatchStatus.STOPPED);
+		partition.setExitStatus(ExitStatus.STOPPED.addExitDescription(reason));
+		this.jobRepository.update(partition);
+		this.status.record(partition);
+		return partition;
+	}
+
+	private StepExecution recordNotRun(StepExecution partition, String reason) {
+		logger.warn("{} {}", partition.getStepName(), reason);
+		partition.setStatus(BatchStatus.FAILED);
+		partition.setExitStatus(ExitStatus.FAILED.addExitDescription(reason));
+		// Not one of ours on purpose: the failure of the dependency explains the run
+		// better.
+		partition.addFailureException(new IllegalStateException(partition.getStepName() + " " + reason));
+		this.jobRepository.update(partition);
+		this.status.record(partition);
+		return partition;
+	}
+
+	private static StepExecution await(CompletableFuture<StepExecution> future) throws Exception {
+		try {
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof Exception cause) {
+				throw cause;
+			}
+			throw ex;
+		}
+	}
+
+	/** A partition not started yet. */
+	private record Pending(StepExecution execution, PartitionSpec spec) {
+	}
+
+	/**
+	 * The partitions not started yet, in start order, and for each dependency the ones
+	 * waiting on it, so that a status change wakes only those.
+	 */
+	private static final class Waiting {
+
+		private final Map<String, Pending> byName = new LinkedHashMap<>();
+
+		private final Map<String, List<Pending>> byDependency = new HashMap<>();
+
+		Waiting(List<StepExecution> partitions) {
+			partitions.stream()
+				.map((partition) -> new Pending(partition, PartitionSpec.of(partition)))
+				.sorted(Comparator.comparingLong((Pending pending) -> pending.spec().order())
+					.thenComparing((pending) -> pending.execution().getStepName()))
+				.forEach((pending) -> {
+					this.byName.put(pending.execution().getStepName(), pending);
+					for (String dependency : pending.spec().dependencyNames()) {
+						this.byDependency.computeIfAbsent(dependency, (name) -> new ArrayList<>()).add(pending);
+					}
+				});
+		}
+
+		/**
+		 * A partition waiting on another partition of its own step waits for that one to
+		 * run here: it must be planned in this step, or have completed already.
+		 */
+		void checkSameStepDependencies(StatusView view) {
+			for (Pending pending : this.byName.values()) {
+				for (PartitionKey dependency : pending.spec().dependsOn()) {
+					String name = dependency.stepName();
+					if (dependency.worker().equals(pending.spec().key().worker()) && !this.byName.containsKey(name)
+							&& !view.isCompleted(name)) {
+						throw new IllegalStateException(pending.execution().getStepName() + " depends on " + name
+								+ ", which is not a partition of this step");
+					}
+				}
+			}
+		}
+
+		boolean isEmpty() {
+			return this.byName.isEmpty();
+		}
+
+		boolean contains(Pending pending) {
+			return this.byName.containsKey(pending.execution().getStepName());
+		}
+
+		void remove(Pending pending) {
+			this.byName.remove(pending.execution().getStepName());
+		}
+
+		/** Every waiting partition, in start order. */
+		Collection<Pending> all() {
+			return List.copyOf(this.byName.values());
+		}
+
+		/**
+		 * The waiting partitions that depend on one of {@code changed}, in start order.
+		 */
+		Collection<Pending> dependingOn(List<String> changed) {
+			Set<Pending> distinct = new HashSet<>();
+			for (String name : changed) {
+				distinct.addAll(this.byDependency.getOrDefault(name, List.of()));
+			}
+			List<Pending> woken = new ArrayList<>(distinct);
+			woken.sort(Comparator.comparingLong((Pending pending) -> pending.spec().order())
+				.thenComparing((pending) -> pending.execution().getStepName()));
+			return woken;
+		}
+
+	}
+
+}

@@ -1,0 +1,195 @@
+package io.pgcopydb.job.partition;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.repository.support.ResourcelessJobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
+import io.pgcopydb.signal.StopSignal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The handler drives the gate with live statuses: a partition starts when what it waits
+ * on completes (in another step, told by a status change), is recorded FAILED when that
+ * fails, and STOPPED after a stop; and a context an interrupted run left empty is
+ * rebuilt.
+ */
+class DependentPartitionHandlerTest {
+
+	private final JobExecution job = new JobExecution(2L, new JobInstance(1L, "clone"), new JobParameters());
+
+	private final StepExecution indexes = new StepExecution(10L, "buildIndexes", this.job);
+
+	private final LiveStatus status = new LiveStatus(
+			(instance, execution) -> new StepStatusBoard.Snapshot(Set.of(), Set.of(), Map.of()));
+
+	private final StopSignal stop = new StopSignal();
+
+	private final Map<String, Long> ran = new ConcurrentHashMap<>();
+
+	@Test
+	void partitionsRecordedWithoutContextGetItBackFromThePartitioner() throws Exception {
+		StepExecution emptied = new StepExecution(11L, "buildIndex:101", this.job);
+		StepExecution intact = new StepExecution(12L, "buildIndex:102", this.job);
+		intact.setExecutionContext(context(102, 1, List.of()));
+		Partitioner partitioner = (grid) -> Map.of("101", context(101, 0, List.of()), "102",
+				context(102, 1, List.of()));
+
+		handler(partitioner, List.of()).handle(splitter(emptied, intact), this.indexes);
+
+		assertThat(this.ran).isEqualTo(Map.of("buildIndex:101", 101L, "buildIndex:102", 102L));
+		assertThat(emptied.getExecutionContext().getLong(PartitionSpec.ORDER)).isZero();
+	}
+
+	@Test
+	void aPartitionStartsOnceItsDependencyInAnotherStepCompletes() throws Exception {
+		StepExecution index = partition(11L, "buildIndex:101", List.of(PartitionKey.object("copyTable", 1)));
+		running("copyData");
+		StepExecution copied = running("copyTable:1");
+
+		CompletableFuture<Collection<StepExecution>> handled = handleInBackground(List.of("copyData"), index);
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(this.ran::isEmpty);
+
+		copied.setStatus(BatchStatus.COMPLETED);
+		this.status.record(copied);
+
+		assertThat(handled.get(10, TimeUnit.SECONDS)).singleElement()
+			.satisfies((partition) -> assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED));
+		assertThat(this.ran).containsOnlyKeys("buildIndex:101");
+	}
+
+	@Test
+	void aPartitionWhoseDependencyFailedIsRecordedFailedAndNotRun() throws Exception {
+		StepExecution index = partition(11L, "buildIndex:101", List.of(PartitionKey.object("copyTable", 1)));
+		running("copyData");
+		StepExecution copied = running("copyTable:1");
+
+		CompletableFuture<Collection<StepExecution>> handled = handleInBackground(List.of("copyData"), index);
+		copied.setStatus(BatchStatus.FAILED);
+		this.status.record(copied);
+
+		assertThat(handled.get(10, TimeUnit.SECONDS)).singleElement().satisfies((partition) -> {
+			assertThat(partition.getStatus()).isEqualTo(BatchStatus.FAILED);
+			assertThat(partition.getExitStatus().getExitDescription()).contains("copyTable:1 did not complete");
+		});
+		assertThat(this.ran).isEmpty();
+		assertThat(this.status.hasFailed("buildIndex:101")).as("others waiting on it learn it failed").isTrue();
+	}
+
+	@Test
+	void whenTheUpstreamStepEndsWithoutTheDependencyTheWaitingPartitionFails() throws Exception {
+		StepExecution index = partition(11L, "buildIndex:101", List.of(PartitionKey.object("copyTable", 1)));
+		StepExecution copyData = running("copyData");
+
+		CompletableFuture<Collection<StepExecution>> handled = handleInBackground(List.of("copyData"), index);
+		copyData.setStatus(BatchStatus.FAILED);
+		this.status.record(copyData);
+
+		assertThat(handled.get(10, TimeUnit.SECONDS)).singleElement()
+			.satisfies((partition) -> assertThat(partition.getStatus()).isEqualTo(BatchStatus.FAILED));
+		assertThat(this.ran).isEmpty();
+	}
+
+	@Test
+	void afterAStopWaitingPartitionsAreRecordedStoppedAndNothingStarts() throws Exception {
+		StepExecution index = partition(11L, "buildIndex:101", List.of(PartitionKey.object("copyTable", 1)));
+		running("copyData");
+
+		CompletableFuture<Collection<StepExecution>> handled = handleInBackground(List.of("copyData"), index);
+		this.stop.request("SIGTERM");
+
+		assertThat(handled.get(10, TimeUnit.SECONDS)).singleElement().satisfies((partition) -> {
+			assertThat(partition.getStatus()).isEqualTo(BatchStatus.STOPPED);
+			assertThat(partition.getExitStatus().getExitDescription()).contains("not started: SIGTERM");
+		});
+		assertThat(this.ran).isEmpty();
+	}
+
+	private CompletableFuture<Collection<StepExecution>> handleInBackground(List<String> upstream,
+			StepExecution... partitions) {
+		DependentPartitionHandler handler = handler((grid) -> Map.of(), upstream);
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return handler.handle(splitter(partitions), this.indexes);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	private DependentPartitionHandler handler(Partitioner partitioner, List<String> upstream) {
+		Step worker = new Step() {
+			@Override
+			public String getName() {
+				return "buildIndex";
+			}
+
+			@Override
+			public void execute(StepExecution partition) {
+				DependentPartitionHandlerTest.this.ran.put(partition.getStepName(),
+						PartitionKey.parse(partition.getStepName()).objectOid());
+				partition.setStatus(BatchStatus.COMPLETED);
+			}
+		};
+		return new DependentPartitionHandler(partitioner,
+				new LocalDispatcher(worker, new SimpleAsyncTaskExecutor("test-partition-")),
+				new ResourcelessJobRepository(), this.status, new PartitionGate(upstream), Duration.ofMillis(50),
+				this.stop);
+	}
+
+	/** A step of the same job execution, running: recorded in the live status. */
+	private StepExecution running(String name) {
+		StepExecution step = new StepExecution(100L + name.length(), name, this.job);
+		step.setStatus(BatchStatus.STARTED);
+		this.status.record(step);
+		return step;
+	}
+
+	private StepExecution partition(long id, String name, List<PartitionKey> dependsOn) {
+		StepExecution partition = new StepExecution(id, name, this.job);
+		partition.setExecutionContext(context(PartitionKey.parse(name).objectOid(), 0, dependsOn));
+		return partition;
+	}
+
+	private static ExecutionContext context(long oid, long order, List<PartitionKey> dependsOn) {
+		return PartitionSpec
+			.contexts(List.of(new PartitionSpec(PartitionKey.object("buildIndex", oid), order, dependsOn)))
+			.get(Long.toString(oid));
+	}
+
+	private static StepExecutionSplitter splitter(StepExecution... partitions) {
+		return new StepExecutionSplitter() {
+			@Override
+			public String getStepName() {
+				return "buildIndex";
+			}
+
+			@Override
+			public Set<StepExecution> split(StepExecution stepExecution, int gridSize) {
+				return Set.of(partitions);
+			}
+		};
+	}
+
+}
