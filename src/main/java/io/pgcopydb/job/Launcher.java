@@ -1,5 +1,8 @@
 package io.pgcopydb.job;
 
+import java.util.Map;
+import java.util.Optional;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +14,7 @@ import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.error.ExitCodes;
 import io.pgcopydb.error.PgCopyException;
+import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.progress.LogSetup;
 import io.pgcopydb.progress.ProgressReporter;
 import io.pgcopydb.progress.RunSummary;
@@ -53,7 +57,7 @@ public final class Launcher {
 				ConfigurableApplicationContext context = BatchContext.start(dir, stop, request, job.configuration());
 				Signals signals = Signals.install(stop, "the next --resume recovers the run")) {
 			JobExecution execution = job.run(context, request);
-			System.out.print(RunSummary.render(execution, job.partitionManagers()));
+			System.out.print(RunSummary.render(execution, (step) -> managerOf(step, job.partitionManagers())));
 			System.out.flush();
 			RunOutcome outcome = RunOutcome.of(execution, stop.reason(), request.command(), job.resumeCommand(request),
 					dir.logFile());
@@ -67,6 +71,15 @@ public final class Launcher {
 			throw new PgCopyException(ExitCode.INTERNAL, request.command() + " could not run: " + ExitCodes.message(ex),
 					ex);
 		}
+	}
+
+	/** The manager step whose summary line counts a partition step, by its worker. */
+	private static Optional<String> managerOf(String stepName, Map<String, String> managers) {
+		if (!PartitionKey.isPartition(stepName)) {
+			return Optional.empty();
+		}
+		String worker = PartitionKey.workerOf(stepName);
+		return Optional.of(managers.getOrDefault(worker, worker));
 	}
 
 }

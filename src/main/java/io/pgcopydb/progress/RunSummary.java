@@ -2,12 +2,14 @@ package io.pgcopydb.progress;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Function;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -41,22 +43,20 @@ public final class RunSummary {
 	}
 
 	/**
-	 * @param partitionSteps worker step name prefix (e.g. "copyTable") to the manager
-	 * step whose line they are summed into (e.g. "copyData")
+	 * @param managerOf the manager step whose line a partition step is summed into (e.g.
+	 * "copyData" for "copyTable:16384"), empty for a step that is not a partition
 	 */
-	public static String render(JobExecution execution, Map<String, String> partitionSteps) {
+	public static String render(JobExecution execution, Function<String, Optional<String>> managerOf) {
 		Map<String, Line> lines = new LinkedHashMap<>();
 		List<StepExecution> steps = new ArrayList<>(execution.getStepExecutions());
 		steps.sort(Comparator.comparing(RunSummary::startOf));
 		for (StepExecution step : steps) {
-			String name = step.getStepName();
-			int colon = name.indexOf(':'); // partitions are named worker:key
-			if (colon < 0) {
-				lines.computeIfAbsent(name, Line::new).manager(step);
+			Optional<String> manager = managerOf.apply(step.getStepName());
+			if (manager.isPresent()) {
+				lines.computeIfAbsent(manager.get(), Line::new).partition(step);
 			}
 			else {
-				String manager = partitionSteps.getOrDefault(name.substring(0, colon), name.substring(0, colon));
-				lines.computeIfAbsent(manager, Line::new).partition(step);
+				lines.computeIfAbsent(step.getStepName(), Line::new).manager(step);
 			}
 		}
 		StringBuilder out = new StringBuilder();

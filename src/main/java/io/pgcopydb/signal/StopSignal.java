@@ -38,7 +38,22 @@ public final class StopSignal {
 
 	private final CountDownLatch requested = new CountDownLatch(1);
 
+	private final String consequence;
+
 	private volatile String reason;
+
+	/** The stop of a job: what committed is kept, and --resume finishes the run. */
+	public StopSignal() {
+		this("committed work is kept, resume with --resume");
+	}
+
+	/**
+	 * @param consequence what the stop means for the user, for the log line of the
+	 * request
+	 */
+	public StopSignal(String consequence) {
+		this.consequence = consequence;
+	}
 
 	/** Asks the command to stop; returns false when a stop was already requested. */
 	public boolean request(String why) {
@@ -49,14 +64,8 @@ public final class StopSignal {
 		}
 		this.reason = why;
 		this.requested.countDown();
-		if (this.sessions.isEmpty() && this.toolThreads.isEmpty()) {
-			logger.info("Stopping ({})", why);
-		}
-		else {
-			logger.warn(
-					"Stopping ({}): cancelling {} statements in flight; committed work is kept, resume with --resume",
-					why, this.sessions.size());
-		}
+		logger.warn("Stopping ({}): cancelling {} statements in flight; {}", why, this.sessions.size(),
+				this.consequence);
 		this.sessions.forEach(StopSignal::cancel);
 		this.toolThreads.forEach(Thread::interrupt);
 		return true;

@@ -41,7 +41,7 @@ public final class SnapshotHolder {
 	 * @param onPublished receives the snapshot id once other commands can use it
 	 */
 	public void hold(Consumer<String> onPublished) throws InterruptedException {
-		StopSignal stop = new StopSignal();
+		StopSignal stop = new StopSignal("the snapshot is released");
 		SnapshotPublication publication = new SnapshotPublication(this.dir);
 		try (Signals signals = Signals.install(stop, "the snapshot ends with this process");
 				DirectoryLock lock = publication.claim();

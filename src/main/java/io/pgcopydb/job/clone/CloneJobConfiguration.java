@@ -28,10 +28,8 @@ import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.job.RunLifecycleListener;
 import io.pgcopydb.job.StopAwareTasklet;
 import io.pgcopydb.job.StopRequestWatcher;
-import io.pgcopydb.job.partition.DependentPartitionHandler;
 import io.pgcopydb.job.partition.LiveStatus;
-import io.pgcopydb.job.partition.LocalDispatcher;
-import io.pgcopydb.job.partition.PartitionGate;
+import io.pgcopydb.job.partition.PartitionedSteps;
 import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.progress.ProgressReporter;
 import io.pgcopydb.progress.ProgressTracker;
@@ -146,38 +144,29 @@ class CloneJobConfiguration {
 	@Bean
 	Step copyDataStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
 			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
-			LiveStatus status, ThreadPoolTaskExecutor copyExecutor) {
+			PartitionedSteps partitioned, ThreadPoolTaskExecutor copyExecutor) {
 		Step worker = tasklet(repository, CloneSteps.COPY_TABLE, new CopyTableTasklet(request, sessions, plan,
 				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
-		return new StepBuilder(CloneSteps.COPY_DATA, repository).partitioner(CloneSteps.COPY_TABLE, copyPartitioner)
-			.step(worker)
-			.partitionHandler(handler(worker, copyPartitioner, copyExecutor, repository, status, List.of(), properties))
-			.listener(new CopyProgressListener(plan, tracker, board))
-			.listener(status)
-			.build();
+		return partitioned.build(CloneSteps.COPY_DATA, worker, copyPartitioner, copyExecutor, List.of(),
+				new CopyProgressListener(plan, tracker, board));
 	}
 
 	@Bean
 	Step buildIndexesStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
-			ProgressTracker tracker, CopyProperties properties, Partitioner indexPartitioner, LiveStatus status,
-			ThreadPoolTaskExecutor indexExecutor) {
+			ProgressTracker tracker, CopyProperties properties, Partitioner indexPartitioner,
+			PartitionedSteps partitioned, ThreadPoolTaskExecutor indexExecutor) {
 		Step worker = tasklet(repository, CloneSteps.BUILD_INDEX, new BuildIndexTasklet(request, sessions, plan,
 				new IndexBuilder(properties.maintenanceWorkMem()), tracker));
-		return partitioned(repository, CloneSteps.BUILD_INDEXES, CloneSteps.BUILD_INDEX, worker, indexPartitioner,
-				handler(worker, indexPartitioner, indexExecutor, repository, status,
-						upstream(request, Stage.TABLE_DATA), properties),
-				status);
+		return partitioned.build(CloneSteps.BUILD_INDEXES, worker, indexPartitioner, indexExecutor,
+				upstream(request, Stage.TABLE_DATA));
 	}
 
 	@Bean
 	Step vacuumStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
-			CopyProperties properties, Partitioner vacuumPartitioner, LiveStatus status,
-			ThreadPoolTaskExecutor vacuumExecutor) {
+			Partitioner vacuumPartitioner, PartitionedSteps partitioned, ThreadPoolTaskExecutor vacuumExecutor) {
 		Step worker = tasklet(repository, CloneSteps.VACUUM_TABLE, new VacuumTableTasklet(request, sessions, plan));
-		return partitioned(repository, CloneSteps.VACUUM, CloneSteps.VACUUM_TABLE, worker, vacuumPartitioner,
-				handler(worker, vacuumPartitioner, vacuumExecutor, repository, status,
-						upstream(request, Stage.TABLE_DATA, Stage.INDEXES), properties),
-				status);
+		return partitioned.build(CloneSteps.VACUUM, worker, vacuumPartitioner, vacuumExecutor,
+				upstream(request, Stage.TABLE_DATA, Stage.INDEXES));
 	}
 
 	@Bean
@@ -208,10 +197,14 @@ class CloneJobConfiguration {
 		return new SchemaArchives(request.pgTools(), new PgToolRunner());
 	}
 
-	/** The statuses the partitioned steps wait on, fed by all of them. */
+	/**
+	 * The partitioned steps, and the live statuses their partitions wait on, fed by all
+	 * of them.
+	 */
 	@Bean
-	LiveStatus liveStatus(StepStatusBoard board) {
-		return new LiveStatus(board::read);
+	PartitionedSteps partitionedSteps(JobRepository repository, StepStatusBoard board, CopyProperties properties) {
+		return new PartitionedSteps(repository, new LiveStatus(board::read), properties.dependencyPollInterval(),
+				this.stop);
 	}
 
 	/**
@@ -223,12 +216,6 @@ class CloneJobConfiguration {
 		return Arrays.stream(stages).filter(request::includes).map(Stage::stepName).toList();
 	}
 
-	private DependentPartitionHandler handler(Step worker, Partitioner partitioner, ThreadPoolTaskExecutor executor,
-			JobRepository repository, LiveStatus status, List<String> upstream, CopyProperties properties) {
-		return new DependentPartitionHandler(partitioner, new LocalDispatcher(worker, executor), repository, status,
-				new PartitionGate(upstream), properties.dependencyPollInterval(), this.stop);
-	}
-
 	/** A step waiting on pg_dump or pg_restore: a stop terminates the child process. */
 	private Step toolTasklet(JobRepository repository, String name, Tasklet tasklet) {
 		return new StepBuilder(name, repository).tasklet(new StopAwareTasklet(tasklet, this.stop, true)).build();
@@ -236,15 +223,6 @@ class CloneJobConfiguration {
 
 	private Step tasklet(JobRepository repository, String name, Tasklet tasklet) {
 		return new StepBuilder(name, repository).tasklet(new StopAwareTasklet(tasklet, this.stop)).build();
-	}
-
-	private static Step partitioned(JobRepository repository, String name, String workerName, Step worker,
-			Partitioner partitioner, DependentPartitionHandler handler, LiveStatus status) {
-		return new StepBuilder(name, repository).partitioner(workerName, partitioner)
-			.step(worker)
-			.partitionHandler(handler)
-			.listener(status)
-			.build();
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.pgcopydb.job.clone;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,16 +41,28 @@ public class CloneProgress {
 						+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
 						+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE ?",
 				Long.class, instance, copyTables + "%");
-		List<String> inProgress = this.jdbc
-			.query("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME FROM BATCH_STEP_EXECUTION se "
-					+ "JOIN PGCOPYDB_PLAN_TABLE t ON t.JOB_INSTANCE_ID = ? AND se.STEP_NAME = ? || CAST(t.TABLE_OID AS TEXT) "
-					+ "WHERE se.JOB_EXECUTION_ID = ? AND se.STATUS = 'STARTED' ORDER BY 1",
-					(rs, row) -> rs.getString(1), instance, copyTables, last.executionId());
+		List<String> inProgress = inProgress(instance, last.executionId());
 		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
 		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
 		return new Progress(last, elapsed, tables, completed(CloneSteps.COPY_TABLE, instance), inProgress,
 				(rows != null) ? rows : 0, indexes, completed(CloneSteps.BUILD_INDEX, instance),
 				this.runs.runSteps(instance));
+	}
+
+	/** The tables whose copy runs now, by name, from the names of their partitions. */
+	private List<String> inProgress(long instance, long execution) {
+		List<String> tables = new ArrayList<>();
+		for (String partition : this.jdbc.queryForList(
+				"SELECT STEP_NAME FROM BATCH_STEP_EXECUTION "
+						+ "WHERE JOB_EXECUTION_ID = ? AND STATUS = 'STARTED' AND STEP_NAME LIKE ?",
+				String.class, execution, CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + "%")) {
+			tables.addAll(this.jdbc.queryForList(
+					"SELECT SCHEMA_NAME || '.' || TABLE_NAME FROM PGCOPYDB_PLAN_TABLE "
+							+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
+					String.class, instance, PartitionKey.parse(partition).objectOid()));
+		}
+		tables.sort(null);
+		return tables;
 	}
 
 	/** Partitions of {@code workerStep} completed in any execution of the instance. */

@@ -59,7 +59,7 @@ class CopyTableTasklet implements Tasklet {
 		long started = System.nanoTime();
 		try (Connection source = this.sessions.source("copy " + table.displayName());
 				Connection target = this.sessions.target("copy " + table.displayName())) {
-			boolean binary = TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(), target);
+			boolean binary = binary(table, target);
 			CopyResult result = this.copier.copy(source, target, table, binary, tableProgress);
 			tableProgress.done(result.rows());
 			contribution.incrementWriteCount(result.rows());
@@ -78,6 +78,16 @@ class CopyTableTasklet implements Tasklet {
 		}
 		finally {
 			MDC.remove("table");
+		}
+	}
+
+	/** Binary COPY where provably safe: the target's column types decide it. */
+	private boolean binary(SourceTable table, Connection target) {
+		try {
+			return TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(), target);
+		}
+		catch (CopyException ex) {
+			throw this.request.target().failure("reading the column types of " + table.displayName(), ex.getCause());
 		}
 	}
 

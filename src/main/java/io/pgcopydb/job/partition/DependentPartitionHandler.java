@@ -98,6 +98,16 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			if (waiting.isEmpty()) {
 				break;
 			}
+			if (running.stream().allMatch(CompletableFuture::isDone) && this.status.version() == seen
+					&& waiting.waitOnEachOtherOnly(view)) {
+				// nothing of this step runs, nothing changed: they would wait forever
+				for (Pending pending : waiting.all()) {
+					waiting.remove(pending);
+					result.add(recordNotRun(pending.execution(),
+							"not started: it waits on partitions of its own step that wait on it"));
+				}
+				break;
+			}
 			this.status.awaitChange(seen, this.stopCheckInterval);
 			List<String> changed = this.status.changesSince(seen);
 			seen += changed.size();
@@ -234,6 +244,19 @@ public final class DependentPartitionHandler implements PartitionHandler {
 					}
 				}
 			}
+		}
+
+		/**
+		 * Whether every waiting partition waits only on other waiting partitions: a cycle
+		 * (a planning error), once nothing of the step runs any more.
+		 */
+		boolean waitOnEachOtherOnly(StatusView view) {
+			return this.byName.values()
+				.stream()
+				.allMatch((pending) -> pending.spec()
+					.dependencyNames()
+					.stream()
+					.allMatch((name) -> view.isCompleted(name) || this.byName.containsKey(name)));
 		}
 
 		boolean isEmpty() {

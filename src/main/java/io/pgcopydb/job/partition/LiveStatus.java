@@ -23,8 +23,10 @@ import org.springframework.batch.core.step.StepExecution;
  * runs of tens of thousands of partitions.
  * <p>
  * Contract: a partition is recorded here only after the JobRepository recorded it, so a
- * dependent partition starts on what is durably COMPLETED. Partitions run by other
- * processes (remote workers) must be fed in by whoever learns of them.
+ * dependent partition starts on what is durably COMPLETED. Every partitioned step of the
+ * job must be built with {@link PartitionedSteps}, which feeds it; partitions run by
+ * other processes (remote workers) must be fed in by whoever learns of them. A status of
+ * an execution older than the one followed is ignored.
  */
 public final class LiveStatus implements StatusView, StepExecutionListener {
 
@@ -32,8 +34,9 @@ public final class LiveStatus implements StatusView, StepExecutionListener {
 
 	private long executionId = -1;
 
-	/** The statuses, in mutable sets that {@link #record} updates. */
-	private StepStatusBoard.Snapshot statuses = new StepStatusBoard.Snapshot(Set.of(), Set.of(), Map.of());
+	private final Set<String> completed = new HashSet<>();
+
+	private final Map<String, BatchStatus> current = new HashMap<>();
 
 	/** Every step name whose status changed, in order: a version is a position here. */
 	private final List<String> changes = new ArrayList<>();
@@ -48,28 +51,30 @@ public final class LiveStatus implements StatusView, StepExecutionListener {
 
 	/**
 	 * The status as seen by {@code execution}: the first call of an execution reads what
-	 * the repository records of its job instance.
+	 * the repository records of its job instance. Versions keep growing across
+	 * executions.
 	 */
 	public synchronized StatusView follow(JobExecution execution) {
-		if (this.executionId != execution.getId()) {
-			StepStatusBoard.Snapshot recorded = this.recorded.read(execution.getJobInstance().getId(),
-					execution.getId());
+		if (execution.getId() > this.executionId) {
+			StepStatusBoard.Snapshot now = this.recorded.read(execution.getJobInstance().getId(), execution.getId());
 			this.executionId = execution.getId();
-			this.statuses = new StepStatusBoard.Snapshot(new HashSet<>(recorded.completed()),
-					new HashSet<>(recorded.attempted()), new HashMap<>(recorded.current()));
-			this.changes.clear();
-			notifyAll();
+			this.completed.clear();
+			this.completed.addAll(now.completed());
+			this.current.clear();
+			this.current.putAll(now.current());
 		}
 		return this;
 	}
 
-	/** Takes in the status of a step or partition of the current execution. */
+	/** Takes in the status of a step or partition of the execution followed. */
 	public synchronized void record(StepExecution step) {
 		follow(step.getJobExecution());
-		this.statuses.current().put(step.getStepName(), step.getStatus());
-		this.statuses.attempted().add(step.getStepName());
+		if (step.getJobExecutionId() != this.executionId) {
+			return;
+		}
+		this.current.put(step.getStepName(), step.getStatus());
 		if (step.getStatus() == BatchStatus.COMPLETED) {
-			this.statuses.completed().add(step.getStepName());
+			this.completed.add(step.getStepName());
 		}
 		this.changes.add(step.getStepName());
 		notifyAll();
@@ -82,7 +87,7 @@ public final class LiveStatus implements StatusView, StepExecutionListener {
 
 	/** The step names whose status changed since {@code version}. */
 	public synchronized List<String> changesSince(int version) {
-		return List.copyOf(this.changes.subList(Math.min(version, this.changes.size()), this.changes.size()));
+		return List.copyOf(this.changes.subList(version, this.changes.size()));
 	}
 
 	/**
@@ -101,17 +106,17 @@ public final class LiveStatus implements StatusView, StepExecutionListener {
 
 	@Override
 	public synchronized boolean isCompleted(String stepName) {
-		return this.statuses.isCompleted(stepName);
+		return this.completed.contains(stepName);
 	}
 
 	@Override
 	public synchronized boolean hasFailed(String stepName) {
-		return this.statuses.hasFailed(stepName);
+		return StatusView.failed(this.current.get(stepName));
 	}
 
 	@Override
 	public synchronized boolean hasEnded(String stepName) {
-		return this.statuses.hasEnded(stepName);
+		return StatusView.ended(this.current.get(stepName), this.completed.contains(stepName));
 	}
 
 	/** A manager step started: its partitions may now complete. */

@@ -1,5 +1,7 @@
 package io.pgcopydb.job.partition;
 
+import org.springframework.batch.core.BatchStatus;
+
 /**
  * What a {@link PartitionGate} needs to know of the steps of one job instance, whoever
  * keeps it: the JobRepository read once ({@link StepStatusBoard.Snapshot}), or the live
@@ -21,5 +23,20 @@ public interface StatusView {
 	 * will not run it.
 	 */
 	boolean hasEnded(String stepName);
+
+	/**
+	 * {@link #hasFailed} from a step's status in the current execution (null: none yet).
+	 */
+	static boolean failed(BatchStatus current) {
+		return current != null && current != BatchStatus.COMPLETED && !current.isRunning();
+	}
+
+	/**
+	 * {@link #hasEnded} from a step's status in the current execution (null: none yet)
+	 * and whether any execution completed it.
+	 */
+	static boolean ended(BatchStatus current, boolean completed) {
+		return (current != null) ? !current.isRunning() : completed;
+	}
 
 }

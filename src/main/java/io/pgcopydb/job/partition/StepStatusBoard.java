@@ -72,8 +72,7 @@ public class StepStatusBoard {
 		 */
 		@Override
 		public boolean hasFailed(String stepName) {
-			BatchStatus status = this.current.get(stepName);
-			return status != null && status != BatchStatus.COMPLETED && !status.isRunning();
+			return StatusView.failed(this.current.get(stepName));
 		}
 
 		/**
@@ -82,8 +81,7 @@ public class StepStatusBoard {
 		 */
 		@Override
 		public boolean hasEnded(String stepName) {
-			BatchStatus status = this.current.get(stepName);
-			return (status != null) ? !status.isRunning() : this.completed.contains(stepName);
+			return StatusView.ended(this.current.get(stepName), this.completed.contains(stepName));
 		}
 
 	}

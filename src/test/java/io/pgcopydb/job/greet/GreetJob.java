@@ -30,12 +30,10 @@ import io.pgcopydb.job.JobRequest;
 import io.pgcopydb.job.RunLifecycleListener;
 import io.pgcopydb.job.StopAwareTasklet;
 import io.pgcopydb.job.StopRequestWatcher;
-import io.pgcopydb.job.partition.DependentPartitionHandler;
 import io.pgcopydb.job.partition.LiveStatus;
-import io.pgcopydb.job.partition.LocalDispatcher;
-import io.pgcopydb.job.partition.PartitionGate;
 import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.job.partition.PartitionSpec;
+import io.pgcopydb.job.partition.PartitionedSteps;
 import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.signal.StopSignal;
 
@@ -141,14 +139,9 @@ final class GreetJob implements JobDefinition<GreetJob.Request> {
 						new PartitionSpec(PartitionKey.object("greet", 2), 1, List.of()),
 						new PartitionSpec(PartitionKey.object("greet", 3), 2,
 								List.of(PartitionKey.object("greet", 1), PartitionKey.object("greet", 2)))));
-			LiveStatus status = new LiveStatus(board::read);
-			return new StepBuilder("greetAll", repository).partitioner("greet", guests)
-				.step(greet)
-				.partitionHandler(new DependentPartitionHandler(guests,
-						new LocalDispatcher(greet, new SimpleAsyncTaskExecutor("greet-")), repository, status,
-						new PartitionGate(List.of()), Duration.ofMillis(50), stop))
-				.listener(status)
-				.build();
+			PartitionedSteps partitioned = new PartitionedSteps(repository, new LiveStatus(board::read),
+					Duration.ofMillis(50), stop);
+			return partitioned.build("greetAll", greet, guests, new SimpleAsyncTaskExecutor("greet-"), List.of());
 		}
 
 	}

@@ -125,6 +125,20 @@ class DependentPartitionHandlerTest {
 		assertThat(this.ran).isEmpty();
 	}
 
+	@Test
+	void partitionsThatWaitOnEachOtherAreRecordedFailedInsteadOfWaitingForever() throws Exception {
+		StepExecution first = partition(11L, "buildIndex:101", List.of(PartitionKey.object("buildIndex", 102)));
+		StepExecution second = partition(12L, "buildIndex:102", List.of(PartitionKey.object("buildIndex", 101)));
+		StepExecution free = partition(13L, "buildIndex:103", List.of());
+
+		Collection<StepExecution> handled = handleInBackground(List.of(), first, second, free).get(10,
+				TimeUnit.SECONDS);
+
+		assertThat(handled).extracting((partition) -> partition.getStepName() + " " + partition.getStatus())
+			.containsExactlyInAnyOrder("buildIndex:101 FAILED", "buildIndex:102 FAILED", "buildIndex:103 COMPLETED");
+		assertThat(this.ran).containsOnlyKeys("buildIndex:103");
+	}
+
 	private CompletableFuture<Collection<StepExecution>> handleInBackground(List<String> upstream,
 			StepExecution... partitions) {
 		DependentPartitionHandler handler = handler((grid) -> Map.of(), upstream);
