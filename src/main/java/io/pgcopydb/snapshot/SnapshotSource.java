@@ -7,9 +7,10 @@ import io.pgcopydb.config.WorkDirectory;
 
 /**
  * Where a run's source snapshot comes from: exported by the run itself, held by a
- * {@code pgcopydb snapshot} process for its --dir, or given (with {@code --snapshot}, or
- * by the job context of a run that another process drives). {@link RunSnapshot#take}
- * turns it into the snapshot the run reads.
+ * {@code pgcopydb snapshot} process for its --dir, or given: with {@code --snapshot}
+ * today, and from the job context of the run for a process that takes part in another's
+ * run (a remote worker adopts its manager's). {@link RunSnapshot#take} turns it into the
+ * snapshot the run reads.
  */
 public sealed interface SnapshotSource {
 
