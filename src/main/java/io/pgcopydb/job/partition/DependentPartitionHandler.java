@@ -3,13 +3,8 @@ package io.pgcopydb.job.partition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -81,16 +76,16 @@ public final class DependentPartitionHandler implements PartitionHandler {
 	public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
 		List<StepExecution> partitions = new ArrayList<>(splitter.split(manager, 1));
 		repairContexts(partitions);
-		Waiting waiting = new Waiting(partitions);
+		WaitingPartitions waiting = new WaitingPartitions(partitions);
 		JobExecution job = manager.getJobExecution();
 		StatusView view = this.status.follow(job);
 		waiting.checkSameStepDependencies(view);
 		int seen = this.status.version();
 		List<CompletableFuture<StepExecution>> running = new ArrayList<>();
 		List<StepExecution> result = new ArrayList<>();
-		Collection<Pending> toDecide = waiting.all();
+		Collection<WaitingPartitions.Pending> toDecide = waiting.all();
 		while (!waiting.isEmpty()) {
-			for (Pending pending : toDecide) {
+			for (WaitingPartitions.Pending pending : toDecide) {
 				if (waiting.contains(pending)) {
 					decide(pending, view, waiting, running, result);
 				}
@@ -101,7 +96,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			if (running.stream().allMatch(CompletableFuture::isDone) && this.status.version() == seen
 					&& waiting.waitOnEachOtherOnly(view)) {
 				// nothing of this step runs, nothing changed: they would wait forever
-				for (Pending pending : waiting.all()) {
+				for (WaitingPartitions.Pending pending : waiting.all()) {
 					waiting.remove(pending);
 					result.add(recordNotRun(pending.execution(),
 							"not started: it waits on partitions of its own step that wait on it"));
@@ -120,7 +115,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		return result;
 	}
 
-	private void decide(Pending pending, StatusView view, Waiting waiting,
+	private void decide(WaitingPartitions.Pending pending, StatusView view, WaitingPartitions waiting,
 			List<CompletableFuture<StepExecution>> running, List<StepExecution> result) {
 		PartitionGate.Decision decision = this.gate.decide(pending.spec(), view, this.stop.reason());
 		if (decision instanceof PartitionGate.Wait) {
@@ -200,96 +195,6 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			}
 			throw ex;
 		}
-	}
-
-	/** A partition not started yet. */
-	private record Pending(StepExecution execution, PartitionSpec spec) {
-	}
-
-	/**
-	 * The partitions not started yet, in start order, and for each dependency the ones
-	 * waiting on it, so that a status change wakes only those.
-	 */
-	private static final class Waiting {
-
-		private final Map<String, Pending> byName = new LinkedHashMap<>();
-
-		private final Map<String, List<Pending>> byDependency = new HashMap<>();
-
-		Waiting(List<StepExecution> partitions) {
-			partitions.stream()
-				.map((partition) -> new Pending(partition, PartitionSpec.of(partition)))
-				.sorted(Comparator.comparingLong((Pending pending) -> pending.spec().order())
-					.thenComparing((pending) -> pending.execution().getStepName()))
-				.forEach((pending) -> {
-					this.byName.put(pending.execution().getStepName(), pending);
-					for (String dependency : pending.spec().dependencyNames()) {
-						this.byDependency.computeIfAbsent(dependency, (name) -> new ArrayList<>()).add(pending);
-					}
-				});
-		}
-
-		/**
-		 * A partition waiting on another partition of its own step waits for that one to
-		 * run here: it must be planned in this step, or have completed already.
-		 */
-		void checkSameStepDependencies(StatusView view) {
-			for (Pending pending : this.byName.values()) {
-				for (PartitionKey dependency : pending.spec().dependsOn()) {
-					String name = dependency.stepName();
-					if (dependency.worker().equals(pending.spec().key().worker()) && !this.byName.containsKey(name)
-							&& !view.isCompleted(name)) {
-						throw new IllegalStateException(pending.execution().getStepName() + " depends on " + name
-								+ ", which is not a partition of this step");
-					}
-				}
-			}
-		}
-
-		/**
-		 * Whether every waiting partition waits only on other waiting partitions: a cycle
-		 * (a planning error), once nothing of the step runs any more.
-		 */
-		boolean waitOnEachOtherOnly(StatusView view) {
-			return this.byName.values()
-				.stream()
-				.allMatch((pending) -> pending.spec()
-					.dependencyNames()
-					.stream()
-					.allMatch((name) -> view.isCompleted(name) || this.byName.containsKey(name)));
-		}
-
-		boolean isEmpty() {
-			return this.byName.isEmpty();
-		}
-
-		boolean contains(Pending pending) {
-			return this.byName.containsKey(pending.execution().getStepName());
-		}
-
-		void remove(Pending pending) {
-			this.byName.remove(pending.execution().getStepName());
-		}
-
-		/** Every waiting partition, in start order. */
-		Collection<Pending> all() {
-			return List.copyOf(this.byName.values());
-		}
-
-		/**
-		 * The waiting partitions that depend on one of {@code changed}, in start order.
-		 */
-		Collection<Pending> dependingOn(List<String> changed) {
-			Set<Pending> distinct = new HashSet<>();
-			for (String name : changed) {
-				distinct.addAll(this.byDependency.getOrDefault(name, List.of()));
-			}
-			List<Pending> woken = new ArrayList<>(distinct);
-			woken.sort(Comparator.comparingLong((Pending pending) -> pending.spec().order())
-				.thenComparing((pending) -> pending.execution().getStepName()));
-			return woken;
-		}
-
 	}
 
 }
