@@ -125,7 +125,7 @@ class CloneRuns {
 		if (!request.resuming() && (!paused || request.wholeClone())) {
 			throw new BadStateException("an unfinished clone is recorded in --dir " + dir + " (job execution "
 					+ last.getId() + ", " + (paused ? RunOutcome.PAUSED : last.getStatus())
-					+ "): use --resume to finish it, or" + " --restart to start over");
+					+ "): use --resume to finish it, or --restart to start over");
 		}
 		checkSameRun(request, last.getJobParameters());
 		StepStatusBoard.Snapshot done = this.board.read(last.getJobInstance().getId(), -1);

@@ -47,7 +47,7 @@ public final class PartitionGate {
 				upstreamEnded = this.upstreamSteps.stream().allMatch(status::hasEnded);
 			}
 			if (status.hasFailed(name) || (!sameStep && upstreamEnded)) {
-				return new Fail(name, "not started: " + name + " did not complete");
+				return new Fail("not started: " + name + " did not complete");
 			}
 			waiting = true;
 		}
@@ -72,8 +72,8 @@ public final class PartitionGate {
 	public record Wait() implements Decision {
 	}
 
-	/** Record it FAILED, not run, because {@code dependency} will not complete. */
-	public record Fail(String dependency, String reason) implements Decision {
+	/** Record it FAILED, not run, for {@code reason} (what will not complete). */
+	public record Fail(String reason) implements Decision {
 	}
 
 	/** Record it STOPPED, not run. */

@@ -55,8 +55,7 @@ class PartitionGateTest {
 
 		PartitionGate.Decision decision = this.gate.decide(INDEX, this.status, null);
 
-		assertThat(decision).isEqualTo(
-				new PartitionGate.Fail(COPY.stepName(), "not started: " + COPY.stepName() + " did not complete"));
+		assertThat(decision).isEqualTo(new PartitionGate.Fail("not started: " + COPY.stepName() + " did not complete"));
 	}
 
 	@Test
