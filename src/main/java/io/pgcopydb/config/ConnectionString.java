@@ -230,6 +230,24 @@ public final class ConnectionString {
 		return new ConnectionString(this.host, this.port, database, this.user, this.parameters, this.passwordSources);
 	}
 
+	/**
+	 * The {@code options} keyword the user gave (command-line switches for the server
+	 * session), if any.
+	 */
+	public Optional<String> options() {
+		return Optional.ofNullable(this.parameters.get("options"));
+	}
+
+	/**
+	 * The same connection without the {@code options} keyword, for a caller that passes
+	 * them another way (PGOPTIONS).
+	 */
+	public ConnectionString withoutOptions() {
+		Map<String, String> kept = new LinkedHashMap<>(this.parameters);
+		kept.remove("options");
+		return new ConnectionString(this.host, this.port, this.database, this.user, kept, this.passwordSources);
+	}
+
 	/** The URI with {@code ****} in place of a password the string held. */
 	@Override
 	public String toString() {

@@ -5,9 +5,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
+import org.postgresql.core.BaseConnection;
+
 import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.pg.SqlStates;
 
@@ -23,6 +29,9 @@ public final class PgEndpoint {
 
 	private final ConnectionString connectionString;
 
+	/** Learnt on the first session; until then only settings every server knows. */
+	private volatile ServerVersion version;
+
 	public PgEndpoint(Side side, ConnectionString connectionString) {
 		this.side = side;
 		this.connectionString = connectionString;
@@ -33,30 +42,87 @@ public final class PgEndpoint {
 	}
 
 	/**
-	 * Opens an autocommit session; {@code purpose} shows in
-	 * pg_stat_activity.application_name.
+	 * Opens an autocommit session with the {@link SessionSettings} pinned;
+	 * {@code purpose} shows in pg_stat_activity.application_name.
 	 */
 	public Connection connect(String purpose) {
+		ServerVersion known = this.version;
 		Properties properties = this.connectionString.jdbcProperties();
 		properties.setProperty("ApplicationName", "pgcopydb " + purpose);
+		properties.setProperty("options", sessionOptions(known));
+		Connection connection;
 		try {
-			return DriverManager.getConnection(this.connectionString.jdbcUrl(), properties);
+			connection = DriverManager.getConnection(this.connectionString.jdbcUrl(), properties);
 		}
 		catch (SQLException ex) {
 			throw connectFailure(ex);
 		}
+		if (known == null) {
+			pinNewerSettings(connection);
+		}
+		return connection;
 	}
 
-	/** The server's version ({@code server_version_num}), read on a short session. */
+	/**
+	 * The connection for pg_dump or pg_restore: a libpq URI without password and without
+	 * options, and the environment that carries them (PGPASSWORD, and PGOPTIONS with the
+	 * user's options followed by the pinned settings, which win).
+	 */
+	public ChildConnection childConnection() {
+		Map<String, String> environment = new HashMap<>(this.connectionString.childEnvironment());
+		environment.put("PGOPTIONS", sessionOptions(serverVersion()));
+		return new ChildConnection(this.connectionString.withoutOptions().libpqUri(), Map.copyOf(environment));
+	}
+
+	/** The server's version ({@code server_version_num}), read once. */
 	public ServerVersion serverVersion() {
-		try (Connection connection = connect("check");
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SHOW server_version_num")) {
-			rs.next();
-			return new ServerVersion(Integer.parseInt(rs.getString(1)));
+		ServerVersion known = this.version;
+		if (known == null) {
+			closeQuietly(connect("check"));
+		}
+		return this.version;
+	}
+
+	/**
+	 * The user's options, then the pinned settings that {@code version} knows (with a
+	 * null version, those every supported server knows).
+	 */
+	private String sessionOptions(ServerVersion version) {
+		String pinned = SessionSettings.options(SessionSettings.forSession(this.side, version));
+		return this.connectionString.options().map((given) -> given + " " + pinned).orElse(pinned);
+	}
+
+	/**
+	 * On the first session, learns the server's version and SETs the pinned settings that
+	 * only newer servers have; later sessions send them at startup.
+	 */
+	private void pinNewerSettings(Connection connection) {
+		try {
+			ServerVersion version = new ServerVersion(
+					connection.unwrap(BaseConnection.class).getQueryExecutor().getServerVersionNum());
+			List<SessionSettings.Setting> oldest = SessionSettings.forSession(this.side, null);
+			try (Statement statement = connection.createStatement()) {
+				for (SessionSettings.Setting setting : SessionSettings.forSession(this.side, version)) {
+					if (!oldest.contains(setting)) {
+						statement.execute("SELECT pg_catalog.set_config(" + Identifiers.literal(setting.name()) + ", "
+								+ Identifiers.literal(setting.value()) + ", false)");
+					}
+				}
+			}
+			this.version = version;
 		}
 		catch (SQLException ex) {
-			throw failure("reading the server version", ex);
+			closeQuietly(connection);
+			throw failure("setting up the session", ex);
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ignored) {
+			// already failing with the reason
 		}
 	}
 
@@ -107,6 +173,19 @@ public final class PgEndpoint {
 	@Override
 	public String toString() {
 		return this.side.label() + " " + this.connectionString;
+	}
+
+	/**
+	 * What a child process needs to connect: the URI for {@code --dbname} (no secret in
+	 * it) and the variables for its environment.
+	 */
+	public record ChildConnection(String uri, Map<String, String> environment) {
+
+		@Override
+		public String toString() {
+			return "ChildConnection[" + this.uri + "]";
+		}
+
 	}
 
 }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.pgcopydb.config.ConnectionString;
+import io.pgcopydb.config.PgEndpoint;
 
 /**
  * The pg_dump and pg_restore invocations of a run. Connection strings reach the child
@@ -27,15 +27,15 @@ public final class SchemaArchives {
 	 * Dumps one section ("pre-data" or "post-data") of the source, as seen by
 	 * {@code snapshot}, into a custom-format archive.
 	 */
-	public void dump(ConnectionString source, String snapshot, String section, boolean largeObjects, Path archive,
-			Path log) {
+	public void dump(PgEndpoint source, String snapshot, String section, boolean largeObjects, Path archive, Path log) {
 		List<String> argv = new ArrayList<>(List.of(this.tools.pgDump().path().toString(), "--format=custom",
 				"--section=" + section, "--file=" + archive, "--snapshot=" + snapshot));
 		if (!largeObjects) {
 			argv.add("--no-blobs");
 		}
-		argv.add("--dbname=" + source.libpqUri());
-		this.runner.run("pg_dump --section=" + section, argv, source.childEnvironment(), log);
+		PgEndpoint.ChildConnection connection = source.childConnection();
+		argv.add("--dbname=" + connection.uri());
+		this.runner.run("pg_dump --section=" + section, argv, connection.environment(), log);
 	}
 
 	public ArchiveToc list(Path archive, Path log) {
@@ -45,15 +45,16 @@ public final class SchemaArchives {
 	}
 
 	/** Restores the entries of {@code useList} from {@code archive} into the target. */
-	public void restore(ConnectionString target, Path archive, Path useList, RestoreOptions options, Path log) {
-		this.runner.run("pg_restore " + archive.getFileName(), restoreArguments(target, archive, useList, options),
-				target.childEnvironment(), log);
+	public void restore(PgEndpoint target, Path archive, Path useList, RestoreOptions options, Path log) {
+		PgEndpoint.ChildConnection connection = target.childConnection();
+		this.runner.run("pg_restore " + archive.getFileName(),
+				restoreArguments(connection.uri(), archive, useList, options), connection.environment(), log);
 	}
 
 	/** The pg_restore command line: never a password (that goes in the environment). */
-	List<String> restoreArguments(ConnectionString target, Path archive, Path useList, RestoreOptions options) {
-		List<String> argv = new ArrayList<>(List.of(this.tools.pgRestore().path().toString(),
-				"--dbname=" + target.libpqUri(), "--use-list=" + useList, "--exit-on-error"));
+	List<String> restoreArguments(String targetUri, Path archive, Path useList, RestoreOptions options) {
+		List<String> argv = new ArrayList<>(List.of(this.tools.pgRestore().path().toString(), "--dbname=" + targetUri,
+				"--use-list=" + useList, "--exit-on-error"));
 		// pg_restore refuses --jobs with --single-transaction
 		argv.add(options.singleTransaction() ? "--single-transaction" : "--jobs=" + options.jobs());
 		if (options.clean()) {

@@ -60,8 +60,7 @@ public final class SchemaRestore {
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		warnUnparsed(toc, dir.preDataArchive());
 		dir.write(dir.preDataList(), toc.useList((entry) -> true));
-		this.archives.restore(target.connectionString(), dir.preDataArchive(), dir.preDataList(), options,
-				dir.pgRestoreLog());
+		this.archives.restore(target, dir.preDataArchive(), dir.preDataList(), options, dir.pgRestoreLog());
 		return toc.entries().size();
 	}
 
@@ -97,8 +96,7 @@ public final class SchemaRestore {
 			}
 			return !built;
 		}));
-		this.archives.restore(target.connectionString(), dir.postDataArchive(), dir.postDataList(), options,
-				dir.pgRestoreLog());
+		this.archives.restore(target, dir.postDataArchive(), dir.postDataList(), options, dir.pgRestoreLog());
 		return new PostData(toc.entries().size() - skipped[0], skipped[0]);
 	}
 

@@ -21,7 +21,7 @@ class SchemaArchivesTest {
 
 	@Test
 	void postDataRestoreIsOneTransactionWithoutJobs() {
-		var argv = this.archives.restoreArguments(this.target, Path.of("post.dump"), Path.of("post.list"),
+		var argv = this.archives.restoreArguments(this.target.libpqUri(), Path.of("post.dump"), Path.of("post.list"),
 				new SchemaArchives.RestoreOptions(4, true, false, false, false, false));
 
 		assertThat(argv).contains("--single-transaction", "--exit-on-error", "--use-list=post.list")
@@ -33,7 +33,7 @@ class SchemaArchivesTest {
 
 	@Test
 	void preDataRestoreRunsInParallelAndCleansWhenAsked() {
-		var argv = this.archives.restoreArguments(this.target, Path.of("pre.dump"), Path.of("pre.list"),
+		var argv = this.archives.restoreArguments(this.target.libpqUri(), Path.of("pre.dump"), Path.of("pre.list"),
 				new SchemaArchives.RestoreOptions(4, false, true, true, true, true));
 
 		assertThat(argv).contains("--jobs=4", "--clean", "--if-exists", "--no-owner", "--no-acl", "--no-comments")
@@ -42,7 +42,7 @@ class SchemaArchivesTest {
 
 	@Test
 	void passwordIsNeverOnTheCommandLine() {
-		var argv = this.archives.restoreArguments(this.target, Path.of("pre.dump"), Path.of("pre.list"),
+		var argv = this.archives.restoreArguments(this.target.libpqUri(), Path.of("pre.dump"), Path.of("pre.list"),
 				new SchemaArchives.RestoreOptions(2, false, false, false, false, false));
 
 		assertThat(String.join(" ", argv)).doesNotContain("s3cret")

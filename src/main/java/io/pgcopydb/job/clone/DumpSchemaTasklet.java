@@ -34,10 +34,9 @@ class DumpSchemaTasklet implements Tasklet {
 		WorkDirectory dir = this.request.workDirectory();
 		String id = this.snapshot.id();
 		boolean largeObjects = !this.request.skipLargeObjects();
-		this.archives.dump(this.request.source().connectionString(), id, "pre-data", largeObjects, dir.preDataArchive(),
+		this.archives.dump(this.request.source(), id, "pre-data", largeObjects, dir.preDataArchive(), dir.pgDumpLog());
+		this.archives.dump(this.request.source(), id, "post-data", largeObjects, dir.postDataArchive(),
 				dir.pgDumpLog());
-		this.archives.dump(this.request.source().connectionString(), id, "post-data", largeObjects,
-				dir.postDataArchive(), dir.pgDumpLog());
 		logger.info("Dumped the source schema into {} and {}", dir.preDataArchive(), dir.postDataArchive());
 		return RepeatStatus.FINISHED;
 	}

@@ -1,0 +1,46 @@
+package io.pgcopydb.config;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.pgcopydb.pg.ServerVersion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pinned session settings: which server gets which, and how they are sent. */
+class SessionSettingsTest {
+
+	@Test
+	void settingsAreSentOnlyToServersThatKnowThem() {
+		List<String> on13 = names(SessionSettings.forSession(Side.SOURCE, new ServerVersion(130012)));
+		List<String> on17 = names(SessionSettings.forSession(Side.SOURCE, new ServerVersion(170002)));
+		List<String> unknown = names(SessionSettings.forSession(Side.SOURCE, null));
+
+		assertThat(on13).contains("extra_float_digits", "IntervalStyle", "statement_timeout", "lc_monetary")
+			.doesNotContain("idle_session_timeout", "transaction_timeout");
+		assertThat(on17).contains("idle_session_timeout", "transaction_timeout");
+		assertThat(unknown).isEqualTo(on13);
+	}
+
+	@Test
+	void onlyTheTargetIsForcedWritable() {
+		ServerVersion v15 = new ServerVersion(150018);
+
+		assertThat(names(SessionSettings.forSession(Side.TARGET, v15))).contains("default_transaction_read_only");
+		assertThat(names(SessionSettings.forSession(Side.SOURCE, v15))).doesNotContain("default_transaction_read_only");
+	}
+
+	@Test
+	void optionsEscapeSpacesAsTheServerSplitsThem() {
+		String options = SessionSettings.options(List.of(new SessionSettings.Setting("DateStyle", "ISO,MDY", 0, false),
+				new SessionSettings.Setting("default_transaction_isolation", "read committed", 0, false)));
+
+		assertThat(options).isEqualTo("-c DateStyle=ISO,MDY -c default_transaction_isolation=read\\ committed");
+	}
+
+	private static List<String> names(List<SessionSettings.Setting> settings) {
+		return settings.stream().map(SessionSettings.Setting::name).toList();
+	}
+
+}
