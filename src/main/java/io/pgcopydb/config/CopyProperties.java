@@ -19,9 +19,13 @@ import org.springframework.util.unit.DataSize;
  * completes
  * @param format COPY data format: auto (binary where provably safe, else text), text,
  * binary
+ * @param lockTimeout how long the run waits to lock each source table (ACCESS SHARE, as
+ * pg_dump) behind a session that holds it exclusively before failing with that session's
+ * name
  */
 @ConfigurationProperties("pgcopydb.copy")
 public record CopyProperties(@DefaultValue("1MB") DataSize bufferSize, @DefaultValue("256MB") String maintenanceWorkMem,
 		@DefaultValue("1000") int largeObjectBatch, @DefaultValue("10s") Duration progressInterval,
-		@DefaultValue("250ms") Duration dependencyPollInterval, @DefaultValue("auto") CopyFormat format) {
+		@DefaultValue("250ms") Duration dependencyPollInterval, @DefaultValue("auto") CopyFormat format,
+		@DefaultValue("60s") Duration lockTimeout) {
 }

@@ -161,7 +161,12 @@ public final class PgEndpoint {
 		}
 		String reason = SqlStates.firstLine(ex.getMessage());
 		String remedy = "";
-		if (SqlStates.INSUFFICIENT_PRIVILEGE.equals(ex.getSQLState())) {
+		if (SqlStates.LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+			remedy = "; another session holds or waits for an exclusive lock on a table the run reads (TRUNCATE,"
+					+ " ALTER TABLE, VACUUM FULL): let it finish or cancel it (pg_locks shows it), then run the"
+					+ " command again";
+		}
+		else if (SqlStates.INSUFFICIENT_PRIVILEGE.equals(ex.getSQLState())) {
 			remedy = reason.contains("row-level security")
 					? "; connect as a role with BYPASSRLS (or the table owner) so that every row is copied"
 					: "; connect as a role with the needed privileges (the objects' owner or a superuser)";

@@ -16,6 +16,11 @@ public final class SqlStates {
 
 	public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
+	public static final String UNDEFINED_TABLE = "42P01";
+
+	/** lock_not_available: NOWAIT, or lock_timeout expired. */
+	public static final String LOCK_NOT_AVAILABLE = "55P03";
+
 	private SqlStates() {
 	}
 

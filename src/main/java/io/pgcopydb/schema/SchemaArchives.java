@@ -1,6 +1,7 @@
 package io.pgcopydb.schema;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,14 @@ public final class SchemaArchives {
 	/**
 	 * Dumps one section ("pre-data" or "post-data") of the source, as seen by
 	 * {@code snapshot}, into a custom-format archive.
+	 * @param lockWait how long pg_dump waits for each table lock before failing (a
+	 * TRUNCATE queued behind the run's own locks would make it wait forever)
 	 */
-	public void dump(PgEndpoint source, String snapshot, String section, boolean largeObjects, Path archive, Path log) {
-		List<String> argv = new ArrayList<>(List.of(this.tools.pgDump().path().toString(), "--format=custom",
-				"--section=" + section, "--file=" + archive, "--snapshot=" + snapshot));
+	public void dump(PgEndpoint source, String snapshot, String section, boolean largeObjects, Duration lockWait,
+			Path archive, Path log) {
+		List<String> argv = new ArrayList<>(
+				List.of(this.tools.pgDump().path().toString(), "--format=custom", "--section=" + section,
+						"--file=" + archive, "--snapshot=" + snapshot, "--lock-wait-timeout=" + lockWait.toMillis()));
 		if (!largeObjects) {
 			argv.add("--no-blobs");
 		}

@@ -2,10 +2,13 @@ package io.pgcopydb.snapshot;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.SqlStates;
@@ -29,8 +32,19 @@ public final class RunSnapshot implements AutoCloseable {
 
 	private volatile String id;
 
-	public RunSnapshot(PgEndpoint source) {
+	/** The session holding the table locks when the snapshot is not held here. */
+	private Connection lockSession;
+
+	private final Duration lockTimeout;
+
+	/**
+	 * @param lockTimeout how long a source session of the run waits for a table lock
+	 * before failing (zero: no limit); a TRUNCATE queued behind the run's own locks would
+	 * otherwise make every later reader of the table wait forever
+	 */
+	public RunSnapshot(PgEndpoint source, Duration lockTimeout) {
 		this.source = source;
+		this.lockTimeout = lockTimeout;
 	}
 
 	/**
@@ -72,21 +86,59 @@ public final class RunSnapshot implements AutoCloseable {
 	}
 
 	/**
+	 * Takes ACCESS SHARE locks on {@code tables} for the rest of the run, in the session
+	 * holding the snapshot when this process exported it, else in a session of its own
+	 * inside the snapshot; see {@link TableLocks}.
+	 */
+	public synchronized void lockTables(List<SourceTable> tables) {
+		if (tables.isEmpty()) {
+			return;
+		}
+		Connection session = (this.held != null) ? this.held.session() : this.lockSession;
+		if (session == null) {
+			session = sourceSession("table locks");
+			this.lockSession = session;
+		}
+		try {
+			TableLocks.lock(this.source, session, tables, this.lockTimeout);
+			logger.debug("locked {} source tables in snapshot {}", tables.size(), this.id);
+		}
+		catch (SQLException ex) {
+			throw this.source.failure("locking the source tables", ex);
+		}
+	}
+
+	/**
 	 * A new source session inside the run's snapshot (REPEATABLE READ, READ ONLY, empty
-	 * search_path, row_security off); the caller closes it.
+	 * search_path, row_security off, lock waits bounded by the lock timeout); the caller
+	 * closes it.
 	 * @param purpose what the session is for, shown in pg_stat_activity and in errors
 	 */
 	public Connection sourceSession(String purpose) {
 		String snapshotId = id();
 		Connection connection = this.source.connect(purpose);
 		try {
-			SourceSnapshot.begin(connection, snapshotId);
+			SourceSnapshot.begin(connection, snapshotId, this.lockTimeout);
 			return connection;
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
 			throw this.source.failure("importing snapshot " + snapshotId + " for " + purpose, ex);
 		}
+	}
+
+	/**
+	 * The error for a source read that failed with {@code ex}: when it waited longer than
+	 * the lock timeout for a table lock, naming the sessions that hold or wait for one.
+	 */
+	public RuntimeException readFailure(String doing, SQLException ex) {
+		return TableLocks.isLockTimeout(ex) ? TableLocks.lockWaitFailure(this.source, null, this.lockTimeout, ex)
+				: this.source.failure(doing, ex);
+	}
+
+	/** How long a source session of the run waits for a table lock. */
+	public Duration lockTimeout() {
+		return this.lockTimeout;
 	}
 
 	/**
@@ -104,6 +156,10 @@ public final class RunSnapshot implements AutoCloseable {
 
 	@Override
 	public synchronized void close() {
+		if (this.lockSession != null) {
+			closeQuietly(this.lockSession);
+			this.lockSession = null;
+		}
 		if (this.held != null) {
 			try {
 				this.held.close();

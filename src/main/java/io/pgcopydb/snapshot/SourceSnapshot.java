@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import io.pgcopydb.pg.Identifiers;
 
@@ -55,6 +56,14 @@ public final class SourceSnapshot implements AutoCloseable {
 	 * that transaction. Must be the transaction's first statement.
 	 */
 	public static void begin(Connection connection, String snapshotId) throws SQLException {
+		begin(connection, snapshotId, Duration.ZERO);
+	}
+
+	/**
+	 * As {@link #begin(Connection, String)}, and a lock wait longer than
+	 * {@code lockTimeout} (zero: no limit) fails the statement with SQLSTATE 55P03.
+	 */
+	public static void begin(Connection connection, String snapshotId, Duration lockTimeout) throws SQLException {
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -63,12 +72,29 @@ public final class SourceSnapshot implements AutoCloseable {
 			// row-level security either lets every row through or fails the COPY loudly,
 			// never filters silently.
 			statement.execute("SELECT pg_catalog.set_config('search_path', '', true), "
-					+ "pg_catalog.set_config('row_security', 'off', true)");
+					+ "pg_catalog.set_config('row_security', 'off', true), " + "pg_catalog.set_config('lock_timeout', '"
+					+ lockTimeout.toMillis() + "ms', true)");
+		}
+	}
+
+	/**
+	 * Makes a lock wait longer than {@code lockTimeout} fail on an autocommit session
+	 * outside any snapshot.
+	 */
+	public static void limitLockWait(Connection connection, Duration lockTimeout) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement
+				.execute("SELECT pg_catalog.set_config('lock_timeout', '" + lockTimeout.toMillis() + "ms', false)");
 		}
 	}
 
 	public String id() {
 		return this.id;
+	}
+
+	/** The exporting session, inside the snapshot's transaction. */
+	Connection session() {
+		return this.session;
 	}
 
 	/**

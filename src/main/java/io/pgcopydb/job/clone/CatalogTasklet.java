@@ -24,14 +24,11 @@ class CatalogTasklet implements Tasklet {
 
 	private static final Logger logger = LoggerFactory.getLogger(CatalogTasklet.class);
 
-	private final CloneRequest request;
-
 	private final Sessions sessions;
 
 	private final ClonePlan plan;
 
-	CatalogTasklet(CloneRequest request, Sessions sessions, ClonePlan plan) {
-		this.request = request;
+	CatalogTasklet(Sessions sessions, ClonePlan plan) {
 		this.sessions = sessions;
 		this.plan = plan;
 	}
@@ -45,6 +42,7 @@ class CatalogTasklet implements Tasklet {
 			List<SourceSequence> sequences = reader.sequences();
 			long largeObjects = reader.largeObjectCount();
 			source.rollback();
+			this.sessions.lockSourceTables(tables);
 			this.plan.save(Executions.instanceId(chunkContext), tables, indexes, sequences);
 			Executions.jobContext(chunkContext).putLong(LARGE_OBJECTS_KEY, largeObjects);
 			long bytes = tables.stream().mapToLong(SourceTable::bytes).sum();
@@ -53,7 +51,7 @@ class CatalogTasklet implements Tasklet {
 			return RepeatStatus.FINISHED;
 		}
 		catch (SQLException ex) {
-			throw this.request.source().failure("reading the source catalog", ex);
+			throw this.sessions.sourceFailure("reading the source catalog", ex);
 		}
 	}
 

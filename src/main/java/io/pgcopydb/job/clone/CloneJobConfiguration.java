@@ -117,16 +117,17 @@ class CloneJobConfiguration {
 
 	/** Runs on every execution, a restart included: each process needs its snapshot. */
 	@Bean
-	Step snapshotStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, RunState state) {
+	Step snapshotStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, RunState state,
+			ClonePlan plan) {
 		return new StepBuilder(CloneSteps.SNAPSHOT, repository)
-			.tasklet(new StopAwareTasklet(new SnapshotTasklet(request, snapshot, state), this.stop))
+			.tasklet(new StopAwareTasklet(new SnapshotTasklet(request, snapshot, state, plan), this.stop))
 			.allowStartIfComplete(true)
 			.build();
 	}
 
 	@Bean
-	Step catalogStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
-		return tasklet(repository, CloneSteps.CATALOG, new CatalogTasklet(request, sessions, plan));
+	Step catalogStep(JobRepository repository, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, CloneSteps.CATALOG, new CatalogTasklet(sessions, plan));
 	}
 
 	@Bean
@@ -188,8 +189,8 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	RunSnapshot runSnapshot(CloneRequest request) {
-		return new RunSnapshot(request.source());
+	RunSnapshot runSnapshot(CloneRequest request, CopyProperties properties) {
+		return new RunSnapshot(request.source(), properties.lockTimeout());
 	}
 
 	@Bean

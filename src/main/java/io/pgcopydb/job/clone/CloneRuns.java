@@ -110,7 +110,7 @@ class CloneRuns {
 		checkSchemaDumped(request, Set.of());
 		resolveSnapshot(request);
 		if (request.includes(Stage.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request, checkedSnapshot(request));
+			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot);
 		}
 		if (abandoned != null) {
 			logger.info("--restart: abandoning job execution {} ({})", abandoned.getId(), abandoned.getStatus());
@@ -140,7 +140,7 @@ class CloneRuns {
 					+ " --not-consistent to resume from a new one");
 		}
 		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request, checkedSnapshot(request));
+			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot);
 		}
 		if (paused) {
 			logger.info("Continuing the run of job execution {} with {}", last.getId(),

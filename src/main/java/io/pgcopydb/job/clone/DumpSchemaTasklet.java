@@ -34,9 +34,10 @@ class DumpSchemaTasklet implements Tasklet {
 		WorkDirectory dir = this.request.workDirectory();
 		String id = this.snapshot.id();
 		boolean largeObjects = !this.request.skipLargeObjects();
-		this.archives.dump(this.request.source(), id, "pre-data", largeObjects, dir.preDataArchive(), dir.pgDumpLog());
-		this.archives.dump(this.request.source(), id, "post-data", largeObjects, dir.postDataArchive(),
-				dir.pgDumpLog());
+		this.archives.dump(this.request.source(), id, "pre-data", largeObjects, this.snapshot.lockTimeout(),
+				dir.preDataArchive(), dir.pgDumpLog());
+		this.archives.dump(this.request.source(), id, "post-data", largeObjects, this.snapshot.lockTimeout(),
+				dir.postDataArchive(), dir.pgDumpLog());
 		logger.info("Dumped the source schema into {} and {}", dir.preDataArchive(), dir.postDataArchive());
 		return RepeatStatus.FINISHED;
 	}

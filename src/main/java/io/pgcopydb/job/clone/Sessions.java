@@ -1,7 +1,10 @@
 package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.signal.StopSignal;
 import io.pgcopydb.snapshot.RunSnapshot;
 
@@ -29,6 +32,21 @@ class Sessions {
 		Connection session = this.snapshot.sourceSession(purpose);
 		this.stop.register(session);
 		return session;
+	}
+
+	/**
+	 * The error for a source read that failed; see {@link RunSnapshot#readFailure}.
+	 */
+	RuntimeException sourceFailure(String doing, SQLException ex) {
+		return this.snapshot.readFailure(doing, ex);
+	}
+
+	/**
+	 * Locks the source tables the run copies until it ends; see
+	 * {@link RunSnapshot#lockTables}.
+	 */
+	void lockSourceTables(List<SourceTable> tables) {
+		this.snapshot.lockTables(tables);
 	}
 
 	/** An autocommit target session; {@code purpose} shows in pg_stat_activity. */

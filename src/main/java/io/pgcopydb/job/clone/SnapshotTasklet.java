@@ -1,5 +1,7 @@
 package io.pgcopydb.job.clone;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +10,9 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SnapshotSource;
 
@@ -29,10 +33,13 @@ class SnapshotTasklet implements Tasklet {
 
 	private final RunState state;
 
-	SnapshotTasklet(CloneRequest request, RunSnapshot snapshot, RunState state) {
+	private final ClonePlan plan;
+
+	SnapshotTasklet(CloneRequest request, RunSnapshot snapshot, RunState state, ClonePlan plan) {
 		this.request = request;
 		this.snapshot = snapshot;
 		this.state = state;
+		this.plan = plan;
 	}
 
 	/**
@@ -59,6 +66,22 @@ class SnapshotTasklet implements Tasklet {
 				+ " interruption reflect different moments of the source", id, before);
 	}
 
+	/**
+	 * A run planned by an earlier process locks the tables it has still to copy here: the
+	 * catalog step, which locks them on a first run, is complete.
+	 */
+	private void lockTablesLeftToCopy(long instance) {
+		if (!this.request.includes(Stage.TABLE_DATA) || this.state.completed(CloneSteps.COPY_DATA)) {
+			return;
+		}
+		List<SourceTable> left = this.plan.tables(instance)
+			.stream()
+			.filter((
+					table) -> !this.state.completed(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid()).stepName()))
+			.toList();
+		this.snapshot.lockTables(left);
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		if (!this.state.readsSource(this.request)) {
@@ -75,6 +98,7 @@ class SnapshotTasklet implements Tasklet {
 		}
 		checkSameSnapshot(chunkContext, id);
 		Executions.jobContext(chunkContext).putString(SNAPSHOT_KEY, id);
+		lockTablesLeftToCopy(Executions.instanceId(chunkContext));
 		return RepeatStatus.FINISHED;
 	}
 

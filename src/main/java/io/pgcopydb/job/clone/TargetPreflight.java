@@ -11,6 +11,7 @@ import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SourceSnapshot;
 
 /**
@@ -30,11 +31,11 @@ final class TargetPreflight {
 	 * @param snapshot the snapshot the run will read, when known and checked importable;
 	 * null to list the source's tables as they are now
 	 */
-	static void check(CloneRequest request, String snapshot) {
+	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
 		if (request.dropIfExists()) {
 			return;
 		}
-		Set<QualifiedName> sourceTables = sourceTables(request, snapshot);
+		Set<QualifiedName> sourceTables = sourceTables(request, snapshot, runSnapshot);
 		List<QualifiedName> existing;
 		try (Connection target = request.target().connect("pre-data check")) {
 			existing = new TargetCatalog(target).tables()
@@ -53,18 +54,21 @@ final class TargetPreflight {
 		}
 	}
 
-	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot) {
+	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
 		Set<QualifiedName> tables = new HashSet<>();
 		try (Connection source = request.source().connect("pre-data check")) {
 			if (snapshot != null) {
-				SourceSnapshot.begin(source, snapshot);
+				SourceSnapshot.begin(source, snapshot, runSnapshot.lockTimeout());
+			}
+			else {
+				SourceSnapshot.limitLockWait(source, runSnapshot.lockTimeout());
 			}
 			for (SourceTable table : new CatalogReader(source).tables()) {
 				tables.add(new QualifiedName(table.schema(), table.name()));
 			}
 		}
 		catch (SQLException ex) {
-			throw request.source().failure("listing the source tables", ex);
+			throw runSnapshot.readFailure("listing the source tables", ex);
 		}
 		return tables;
 	}
