@@ -35,7 +35,8 @@ class ArchitectureTest {
 			.layer("Partitions")
 			.definedBy("io.pgcopydb.job.partition..")
 			.layer("Stages")
-			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.snapshot..", "io.pgcopydb.progress..")
+			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.snapshot..", "io.pgcopydb.progress..",
+					"io.pgcopydb.database..")
 			.layer("Foundations")
 			.definedBy("io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.signal..",
 					"io.pgcopydb.error..")

@@ -1,6 +1,7 @@
 package io.pgcopydb.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 import picocli.CommandLine.Mixin;
@@ -15,6 +16,7 @@ import io.pgcopydb.job.RunRepository;
 import io.pgcopydb.job.clone.CloneJob;
 import io.pgcopydb.job.clone.CloneRequest;
 import io.pgcopydb.job.clone.CloneSteps;
+import io.pgcopydb.job.clone.ObjectsJob;
 import io.pgcopydb.job.clone.Stage;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.progress.LogSetup;
@@ -72,6 +74,37 @@ final class CloneOptions {
 	@Option(names = "--no-comments", description = "Do not restore comments (pg_restore --no-comments).")
 	boolean noComments;
 
+	@Option(names = "--skip-db-properties",
+			description = "Do not copy the database's settings (ALTER DATABASE ... SET, ALTER ROLE ... IN DATABASE"
+					+ " ... SET), comment and privileges.")
+	boolean skipDbProperties;
+
+	@Option(names = "--skip-extensions",
+			description = "Leave extensions out: no CREATE EXTENSION, no configuration rows (create them first, e.g."
+					+ " with pgcopydb copy extensions, so that the clone can run as a non-superuser).")
+	boolean skipExtensions;
+
+	@Option(names = "--skip-ext-comments",
+			description = "Do not restore COMMENT ON EXTENSION (managed services refuse it).")
+	boolean skipExtComments;
+
+	@Option(names = "--skip-collations", description = "Do not create collations (they must exist on the target).")
+	boolean skipCollations;
+
+	@Option(names = "--requirements", paramLabel = "<file>",
+			description = "copy extensions: the version of each extension, as list extensions --requirements"
+					+ " writes it (JSON).")
+	Path requirements;
+
+	@Option(names = "--roles",
+			description = "First create the source cluster's roles missing on the target (same as pgcopydb copy"
+					+ " roles).")
+	boolean roles;
+
+	@Option(names = "--no-role-passwords",
+			description = "With --roles: leave passwords out (for a source connection that cannot read them).")
+	boolean noRolePasswords;
+
 	@Option(names = "--snapshot", paramLabel = "<id>", defaultValue = "${env:PGCOPYDB_SNAPSHOT}",
 			description = "Use this exported snapshot instead of exporting one ($PGCOPYDB_SNAPSHOT).")
 	String snapshot;
@@ -101,6 +134,19 @@ final class CloneOptions {
 	int launch(String command, Set<Stage> stages) {
 		LogSetup.init(this.workDir.debug);
 		return Launcher.launch(CloneJob.DEFINITION, request(command, stages, mode()));
+	}
+
+	/**
+	 * Runs one of the {@link ObjectsJob}s ({@code copy roles}, {@code copy extensions}):
+	 * a run of its own in --dir, which the clone's runs do not see.
+	 */
+	int launchObjects(String command, ObjectsJob job) {
+		LogSetup.init(this.workDir.debug);
+		if (this.resume || this.restart) {
+			throw new BadArgumentsException(command + " starts a new run each time (it skips what exists):"
+					+ " it takes no --resume or --restart");
+		}
+		return Launcher.launch(job, request(command, Set.of(), CloneRequest.Mode.FRESH));
 	}
 
 	/**
@@ -138,7 +184,13 @@ final class CloneOptions {
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages);
+				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages, objects());
+	}
+
+	private CloneRequest.ObjectOptions objects() {
+		return new CloneRequest.ObjectOptions(!this.skipDbProperties, !this.skipExtensions, !this.skipExtComments,
+				!this.skipCollations, this.roles, !this.noRolePasswords,
+				(this.requirements != null) ? Json.readRequirements(this.requirements) : Map.of());
 	}
 
 	private CloneRequest.Mode mode() {

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import io.pgcopydb.job.clone.ObjectsJob;
 import io.pgcopydb.job.clone.Stage;
 
 /**
@@ -25,8 +26,8 @@ final class CopyCommand {
 	@Command(name = "schema", sortOptions = false, mixinStandardHelpOptions = true,
 			description = "Dump the source schema and restore it on the target, pre-data then post-data (no data).")
 	int schema(@Mixin CloneOptions options) {
-		return options.launch("copy schema",
-				EnumSet.of(Stage.DUMP_SCHEMA, Stage.RESTORE_PRE_DATA, Stage.RESTORE_POST_DATA));
+		return options.launch("copy schema", EnumSet.of(Stage.DUMP_SCHEMA, Stage.RESTORE_PRE_DATA,
+				Stage.RESTORE_POST_DATA, Stage.DATABASE_PROPERTIES));
 	}
 
 	@Command(name = "data", sortOptions = false, mixinStandardHelpOptions = true,
@@ -60,6 +61,22 @@ final class CopyCommand {
 			description = "Set every sequence on the target to its value on the source.")
 	int sequences(@Mixin CloneOptions options) {
 		return options.launch("copy sequences", EnumSet.of(Stage.SEQUENCES));
+	}
+
+	@Command(name = "roles", sortOptions = false, mixinStandardHelpOptions = true,
+			description = "Create on the target the roles of the source cluster that it lacks, with their attributes,"
+					+ " passwords (unless --no-role-passwords), settings and memberships; existing roles are left"
+					+ " as they are and listed.")
+	int roles(@Mixin CloneOptions options) {
+		return options.launchObjects("copy roles", ObjectsJob.ROLES);
+	}
+
+	@Command(name = "extensions", sortOptions = false, mixinStandardHelpOptions = true,
+			description = "Create on the target the source's extensions that it lacks, each in its schema at its"
+					+ " version, and copy the rows of their configuration tables; then clone with"
+					+ " --skip-extensions, possibly as a non-superuser.")
+	int extensions(@Mixin CloneOptions options) {
+		return options.launchObjects("copy extensions", ObjectsJob.EXTENSIONS);
 	}
 
 	@Command(name = "blobs", aliases = "large-objects", sortOptions = false, mixinStandardHelpOptions = true,

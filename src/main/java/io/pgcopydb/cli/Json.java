@@ -1,14 +1,18 @@
 package io.pgcopydb.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.job.Runs;
 import io.pgcopydb.progress.Durations;
 
@@ -18,6 +22,37 @@ final class Json {
 	private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
 	private Json() {
+	}
+
+	/**
+	 * Reads a requirements file ({@code list extensions --requirements}): a JSON array of
+	 * {"name": ..., "version": ...}, into name to version.
+	 * @throws BadConfigException naming the file and what is wrong
+	 */
+	static Map<String, String> readRequirements(Path file) {
+		try {
+			JsonNode root = MAPPER.readTree(file.toFile());
+			Map<String, String> versions = new LinkedHashMap<>();
+			if (!root.isArray()) {
+				throw new BadConfigException("--requirements " + file
+						+ ": expected a JSON array of {\"name\": ..., \"version\": ...}, as pgcopydb list extensions"
+						+ " --requirements prints");
+			}
+			for (JsonNode entry : root) {
+				JsonNode name = entry.get("name");
+				JsonNode version = entry.get("version");
+				if (name == null || version == null || !name.isString() || !version.isString()) {
+					throw new BadConfigException("--requirements " + file + ": entry " + entry
+							+ " needs a \"name\" and a \"version\" string");
+				}
+				versions.put(name.asString(), version.asString());
+			}
+			return versions;
+		}
+		catch (JacksonException ex) {
+			throw new BadConfigException("--requirements " + file + " is not valid JSON: "
+					+ ex.getOriginalMessage().lines().findFirst().orElse(""));
+		}
 	}
 
 	static void print(Object value) {

@@ -1,12 +1,20 @@
 package io.pgcopydb.cli;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.database.Collations;
+import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.job.RunOutcome;
@@ -17,8 +25,10 @@ import io.pgcopydb.progress.Durations;
 /**
  * {@code pgcopydb list progress [--summary] [--json]}: where the last clone of a --dir
  * stands, read from its repository; works while the clone runs, from another process.
+ * {@code list extensions} and {@code list collations} read the source only.
  */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List what a --dir records.")
+@Command(name = "list", mixinStandardHelpOptions = true,
+		description = "List what a --dir records, or what the source holds.")
 final class ListCommand {
 
 	@Command(name = "progress", mixinStandardHelpOptions = true,
@@ -36,6 +46,86 @@ final class ListCommand {
 		}
 		else {
 			print(progress, summary);
+		}
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "extensions", mixinStandardHelpOptions = true,
+			description = "The source database's extensions: version, schema, configuration tables. With"
+					+ " --requirements, a JSON file for pgcopydb copy extensions --requirements.")
+	int extensions(
+			@Option(names = "--source", paramLabel = "<uri>",
+					description = "Source database ($PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = "--requirements",
+					description = "Print name and version of each extension as JSON, to edit and pass to copy"
+							+ " extensions --requirements.") boolean requirements,
+			@Option(names = "--json", description = "Print JSON.") boolean json) {
+		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, source);
+		Extensions extensions;
+		try (Connection connection = endpoint.connect("list extensions")) {
+			extensions = Extensions.read(connection);
+		}
+		catch (SQLException ex) {
+			throw endpoint.failure("listing the extensions", ex);
+		}
+		if (requirements) {
+			Json.print(extensions.extensions()
+				.stream()
+				.map((extension) -> Map.of("name", extension.name(), "version", extension.version()))
+				.toList());
+		}
+		else if (json) {
+			Json.print(extensions.extensions()
+				.stream()
+				.map((extension) -> Map.of("name", extension.name(), "version", extension.version(), "schema",
+						extension.schema(), "configTables",
+						extensions.configTables()
+							.stream()
+							.filter((table) -> table.extension().equals(extension.name()))
+							.map((table) -> table.schema() + "." + table.name())
+							.toList()))
+				.toList());
+		}
+		else {
+			System.out.printf("%-24s %-12s %-20s %s%n", "Name", "Version", "Schema", "Configuration tables");
+			for (Extensions.Extension extension : extensions.extensions()) {
+				System.out.printf("%-24s %-12s %-20s %s%n", extension.name(), extension.version(), extension.schema(),
+						extensions.configTables()
+							.stream()
+							.filter((table) -> table.extension().equals(extension.name()))
+							.map((table) -> table.schema() + "." + table.name())
+							.reduce((a, b) -> a + ", " + b)
+							.orElse(""));
+			}
+		}
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "collations", mixinStandardHelpOptions = true,
+			description = "The collations created in the source database (--skip-collations leaves them out of a"
+					+ " clone): provider, locale, recorded and current version.")
+	int collations(
+			@Option(names = "--source", paramLabel = "<uri>",
+					description = "Source database ($PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = "--json", description = "Print JSON.") boolean json) {
+		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, source);
+		List<Collations.Collation> collations;
+		try (Connection connection = endpoint.connect("list collations")) {
+			collations = Collations.read(connection);
+		}
+		catch (SQLException ex) {
+			throw endpoint.failure("listing the collations", ex);
+		}
+		if (json) {
+			Json.print(collations);
+		}
+		else {
+			System.out.printf("%-32s %-8s %-20s %-12s %s%n", "Name", "Provider", "Locale", "Version", "Current");
+			for (Collations.Collation collation : collations) {
+				System.out.printf("%-32s %-8s %-20s %-12s %s%n", collation.schema() + "." + collation.name(),
+						collation.provider(), Objects.toString(collation.collate(), ""),
+						Objects.toString(collation.version(), ""), Objects.toString(collation.actualVersion(), ""));
+			}
 		}
 		return ExitCode.SUCCESS.code();
 	}

@@ -18,7 +18,8 @@ final class RestoreCommand {
 	@Command(name = "schema", sortOptions = false, mixinStandardHelpOptions = true,
 			description = "Restore the pre-data then the post-data section on the target (no data).")
 	int schema(@Mixin CloneOptions options) {
-		return options.launch("restore schema", EnumSet.of(Stage.RESTORE_PRE_DATA, Stage.RESTORE_POST_DATA));
+		return options.launch("restore schema",
+				EnumSet.of(Stage.RESTORE_PRE_DATA, Stage.RESTORE_POST_DATA, Stage.DATABASE_PROPERTIES));
 	}
 
 	@Command(name = "pre-data", sortOptions = false, mixinStandardHelpOptions = true,
@@ -31,7 +32,7 @@ final class RestoreCommand {
 			description = "Restore the post-data section on the target: foreign keys, triggers, rules, policies; "
 					+ "indexes and constraints the target already has (copy data built them) are skipped.")
 	int postData(@Mixin CloneOptions options) {
-		return options.launch("restore post-data", EnumSet.of(Stage.RESTORE_POST_DATA));
+		return options.launch("restore post-data", EnumSet.of(Stage.RESTORE_POST_DATA, Stage.DATABASE_PROPERTIES));
 	}
 
 }

@@ -18,6 +18,21 @@ public final class SqlStates {
 
 	public static final String UNDEFINED_TABLE = "42P01";
 
+	/** undefined_object: an unknown configuration parameter, a missing role. */
+	public static final String UNDEFINED_OBJECT = "42704";
+
+	/** invalid_parameter_value */
+	public static final String INVALID_PARAMETER_VALUE = "22023";
+
+	/** cant_change_runtime_param: a parameter that cannot be set per database. */
+	public static final String CANT_CHANGE_RUNTIME_PARAM = "55P02";
+
+	/** duplicate_object: a role, an extension that already exists. */
+	public static final String DUPLICATE_OBJECT = "42710";
+
+	/** undefined_file: e.g. an extension's control file. */
+	public static final String UNDEFINED_FILE = "58P01";
+
 	/** lock_not_available: NOWAIT, or lock_timeout expired. */
 	public static final String LOCK_NOT_AVAILABLE = "55P03";
 

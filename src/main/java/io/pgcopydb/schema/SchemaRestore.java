@@ -49,19 +49,29 @@ public final class SchemaRestore {
 	 * Restores the pre-data section.
 	 * @param plannedTables the run's tables: foreign keys touching them are dropped
 	 * before a clean restore
+	 * @param filter the entries to restore
 	 * @return the number of archive entries restored
 	 */
 	public int preData(PgEndpoint target, WorkDirectory dir, Set<QualifiedName> plannedTables,
-			SchemaArchives.RestoreOptions options) {
+			SchemaArchives.RestoreOptions options, PreDataFilter filter) {
 		requireArchive(dir.preDataArchive(), dir);
 		if (options.clean()) {
 			dropForeignKeys(target, plannedTables);
 		}
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		warnUnparsed(toc, dir.preDataArchive());
-		dir.write(dir.preDataList(), toc.useList((entry) -> true));
+		int[] left = { 0 };
+		dir.write(dir.preDataList(), toc.useList((entry) -> {
+			boolean keep = filter.test(entry);
+			if (!keep) {
+				logger.info("Pre-data: leaving out {} {} (the target has it, or an option leaves it out)", entry.desc(),
+						entry.name());
+				left[0]++;
+			}
+			return keep;
+		}));
 		this.archives.restore(target, dir.preDataArchive(), dir.preDataList(), options, dir.pgRestoreLog());
-		return toc.entries().size();
+		return toc.entries().size() - left[0];
 	}
 
 	/**

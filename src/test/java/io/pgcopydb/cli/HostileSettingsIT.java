@@ -96,6 +96,15 @@ class HostileSettingsIT {
 				server.execute("postgres", "ALTER DATABASE " + db + " SET " + setting);
 			}
 		}
+		for (PgServer server : new PgServer[] { servers.source(), servers.target() }) {
+			server.execute("postgres", "DROP ROLE IF EXISTS hostile_reader; CREATE ROLE hostile_reader");
+		}
+		servers.source()
+			.execute("postgres",
+					"COMMENT ON DATABASE " + db + " IS 'the app''s \"hostile\" data';" + " REVOKE ALL ON DATABASE " + db
+							+ " FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE " + db
+							+ " TO hostile_reader WITH GRANT OPTION; ALTER DATABASE " + db + " SET myext.flag = 'on';"
+							+ " ALTER DATABASE " + db + " SET search_path = \"$user\", public, \"Odd Schema\"");
 		servers.source()
 			.execute("postgres", "ALTER ROLE " + superuser + " IN DATABASE " + db + " SET extra_float_digits = 0");
 		servers.source()
@@ -121,9 +130,22 @@ class HostileSettingsIT {
 		assertThat(literal(servers.target(), db, "SELECT arr[2] IS NULL FROM public.vals WHERE id = 1")).isEqualTo("t");
 		assertThat(literal(servers.target(), db, "SELECT m::numeric::text FROM public.vals WHERE id = 3"))
 			.isEqualTo("-92233720368547758.08");
+		// the target's own settings stay (the clone adds the source's): these four were
+		// there only to make the copy's sessions fail if they did not pin their own
+		for (String own : new String[] { "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
+				"default_transaction_read_only" }) {
+			servers.target().execute("postgres", "ALTER DATABASE " + db + " RESET " + own);
+		}
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		assertThat(DatabaseComparison.databaseProperties(servers.target().connect(db)))
+			.containsEntry("comment", "the app's \"hostile\" data")
+			.containsEntry("setting (database)/extra_float_digits", "-15")
+			.containsEntry("setting " + superuser + "/IntervalStyle", "iso_8601");
 		servers.source().execute("postgres", "ALTER ROLE " + superuser + " IN DATABASE " + db + " RESET ALL");
 		CloneIT.cleanup(servers, db);
+		for (PgServer server : new PgServer[] { servers.source(), servers.target() }) {
+			server.execute("postgres", "DROP ROLE IF EXISTS hostile_reader");
+		}
 	}
 
 	/** "id/column" to the column's settings-independent form, for every row. */

@@ -102,6 +102,40 @@ public final class DatabaseComparison {
 		return values;
 	}
 
+	/**
+	 * What pg_dump leaves out of a database without --create: its settings and those of
+	 * roles in it ("setting role/name" to value), its comment, and its privileges, as one
+	 * sorted map. Read independently of the code under test.
+	 */
+	public static SortedMap<String, String> databaseProperties(Connection conn) throws SQLException {
+		SortedMap<String, String> properties = new TreeMap<>();
+		try (Statement statement = conn.createStatement()) {
+			try (ResultSet rs = statement.executeQuery("""
+					SELECT coalesce(r.rolname, '(database)') || '/' || split_part(s, '=', 1),
+					       substr(s, strpos(s, '=') + 1)
+					  FROM pg_db_role_setting rs JOIN pg_database d ON d.oid = rs.setdatabase
+					  LEFT JOIN pg_roles r ON r.oid = rs.setrole, unnest(rs.setconfig) s
+					 WHERE d.datname = current_database()""")) {
+				while (rs.next()) {
+					properties.put("setting " + rs.getString(1), rs.getString(2));
+				}
+			}
+			try (ResultSet rs = statement.executeQuery("""
+					SELECT coalesce(shobj_description(d.oid, 'pg_database'), '(none)'),
+					       coalesce((SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+					                                        ELSE pg_get_userbyid(a.grantee) END
+					                                   || ':' || a.privilege_type || (CASE WHEN a.is_grantable
+					                                   THEN '*' ELSE '' END), ', ' ORDER BY 1)
+					                   FROM aclexplode(d.datacl) a WHERE a.grantee <> d.datdba), '(default)')
+					  FROM pg_database d WHERE d.datname = current_database()""")) {
+				rs.next();
+				properties.put("comment", rs.getString(1));
+				properties.put("privileges", rs.getString(2));
+			}
+		}
+		return properties;
+	}
+
 	/** Large object oid to the md5 of its content. */
 	public static SortedMap<Long, String> largeObjects(Connection conn) throws SQLException {
 		SortedMap<Long, String> objects = new TreeMap<>();
@@ -138,6 +172,9 @@ public final class DatabaseComparison {
 			.isEmpty();
 		softly.assertThat(mapDiff(expected.largeObjects(), actual.largeObjects()))
 			.as("large objects (oid: md5) of %s", pair)
+			.isEmpty();
+		softly.assertThat(mapDiff(expected.properties(), actual.properties()))
+			.as("database properties (settings, comment, privileges) of %s", pair)
 			.isEmpty();
 		softly.assertAll();
 	}
@@ -218,13 +255,14 @@ public final class DatabaseComparison {
 
 	/** Everything compared, read from one database. */
 	private record Snapshot(List<String> schema, Map<String, String> tables, Map<String, String> sequences,
-			Map<Long, String> largeObjects) {
+			Map<Long, String> largeObjects, Map<String, String> properties) {
 
 		static Snapshot of(PgServer server, String db) {
 			List<String> schema = schemaDump(server, db);
 			try (Connection conn = server.connect(db)) {
 				return new Snapshot(schema, DatabaseComparison.tableChecksums(conn),
-						DatabaseComparison.sequenceValues(conn), DatabaseComparison.largeObjects(conn));
+						DatabaseComparison.sequenceValues(conn), DatabaseComparison.largeObjects(conn),
+						DatabaseComparison.databaseProperties(conn));
 			}
 			catch (SQLException ex) {
 				throw new IllegalStateException(String.format("cannot read database %s on %s:%d for comparison: %s", db,

@@ -44,9 +44,9 @@ import io.pgcopydb.snapshot.RunSnapshot;
  * The clone job, steps in pgcopydb's order ({@link #cloneJob} is the whole of it):
  *
  * <pre>
- * snapshot, catalog, dumpSchema, restorePreData,
- * split: copyData | buildIndexes | vacuum | sequences | largeObjects
- * restorePostData
+ * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData,
+ * split: copyData | buildIndexes | vacuum | sequences | largeObjects | extensionData
+ * restorePostData, databaseProperties
  * </pre>
  *
  * copyData runs one partition per table (--table-jobs threads, largest first);
@@ -69,20 +69,24 @@ class CloneJobConfiguration {
 	@Bean
 	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
 			Step dumpSchemaStep, Step restorePreDataStep, Step copyDataStep, Step buildIndexesStep, Step vacuumStep,
-			Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep, RunSnapshot snapshot,
-			ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher, StepStatusBoard board) {
+			Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep, Step databasePropertiesStep,
+			Step copyRolesStep, Step extensionDataStep, RunSnapshot snapshot, ProgressTracker tracker,
+			CopyProperties properties, StopRequestWatcher watcher, StepStatusBoard board) {
 		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
 			.add(gated(copyDataStep, Stage.TABLE_DATA, request), gated(buildIndexesStep, Stage.INDEXES, request),
 					gated(vacuumStep, Stage.VACUUM, request), gated(sequencesStep, Stage.SEQUENCES, request),
-					gated(largeObjectsStep, Stage.LARGE_OBJECTS, request))
+					gated(largeObjectsStep, Stage.LARGE_OBJECTS, request),
+					gated(extensionDataStep, Stage.TABLE_DATA, request))
 			.build();
 		RunEnd end = new RunEnd(board, request.command());
 		Flow clone = new FlowBuilder<SimpleFlow>("cloneFlow").start(snapshotStep)
 			.next(catalogStep)
 			.next(gated(dumpSchemaStep, Stage.DUMP_SCHEMA, request))
+			.next(gated(copyRolesStep, Stage.RESTORE_PRE_DATA, request, request.objects().roles()))
 			.next(gated(restorePreDataStep, Stage.RESTORE_PRE_DATA, request))
 			.next(data)
 			.next(gated(restorePostDataStep, Stage.RESTORE_POST_DATA, request))
+			.next(gated(databasePropertiesStep, Stage.DATABASE_PROPERTIES, request))
 			.next(end)
 			.on(RunEnd.PAUSE)
 			.stop()
@@ -104,8 +108,13 @@ class CloneJobConfiguration {
 	 * the stage stays to do in the run.
 	 */
 	private static Flow gated(Step step, Stage stage, CloneRequest request) {
+		return gated(step, stage, request, true);
+	}
+
+	/** As above, and only when {@code wanted} (an option asks for the step). */
+	private static Flow gated(Step step, Stage stage, CloneRequest request, boolean wanted) {
 		JobExecutionDecider gate = (jobExecution,
-				stepExecution) -> new FlowExecutionStatus(request.includes(stage) ? "RUN" : "SKIP");
+				stepExecution) -> new FlowExecutionStatus(wanted && request.includes(stage) ? "RUN" : "SKIP");
 		return new FlowBuilder<SimpleFlow>(step.getName() + "Flow").start(gate)
 			.on("RUN")
 			.to(step)
@@ -186,6 +195,21 @@ class CloneJobConfiguration {
 	Step restorePostDataStep(JobRepository repository, CloneRequest request, ClonePlan plan, SchemaArchives archives) {
 		return toolTasklet(repository, CloneSteps.RESTORE_POST_DATA,
 				new RestorePostDataTasklet(request, plan, new SchemaRestore(archives)));
+	}
+
+	@Bean
+	Step copyRolesStep(JobRepository repository, CloneRequest request) {
+		return tasklet(repository, CloneSteps.COPY_ROLES, new RolesTasklet(request));
+	}
+
+	@Bean
+	Step extensionDataStep(JobRepository repository, CloneRequest request, Sessions sessions) {
+		return tasklet(repository, CloneSteps.EXTENSION_DATA, new ExtensionDataTasklet(request, sessions));
+	}
+
+	@Bean
+	Step databasePropertiesStep(JobRepository repository, CloneRequest request) {
+		return tasklet(repository, CloneSteps.DATABASE_PROPERTIES, new DatabasePropertiesTasklet(request));
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.pgcopydb.job.clone;
 
+import java.util.Map;
 import java.util.Set;
 
 import io.pgcopydb.config.PgEndpoint;
@@ -25,7 +26,30 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
 		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
 		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
-		Set<Stage> stages) implements JobRequest {
+		Set<Stage> stages, ObjectOptions objects) implements JobRequest {
+
+	/**
+	 * What the run copies beyond tables, indexes and data, as the --skip-* and --roles
+	 * options say.
+	 *
+	 * @param dbProperties database settings, comment and privileges (not
+	 * --skip-db-properties)
+	 * @param extensions CREATE EXTENSION and the extensions' configuration rows (not
+	 * --skip-extensions)
+	 * @param extensionComments COMMENT ON EXTENSION (not --skip-ext-comments)
+	 * @param collations collations (not --skip-collations)
+	 * @param roles the source cluster's roles (--roles)
+	 * @param rolePasswords with their passwords (not --no-role-passwords)
+	 * @param requirements extension name to the version {@code copy extensions} creates
+	 * (--requirements)
+	 */
+	public record ObjectOptions(boolean dbProperties, boolean extensions, boolean extensionComments, boolean collations,
+			boolean roles, boolean rolePasswords, Map<String, String> requirements) {
+
+		/** Everything but roles, as clone does without options. */
+		public static final ObjectOptions DEFAULT = new ObjectOptions(true, true, true, true, false, true, Map.of());
+
+	}
 
 	@Override
 	public String describe() {

@@ -42,6 +42,20 @@ public final class CloneSteps {
 
 	public static final String RESTORE_POST_DATA = "restorePostData";
 
+	public static final String DATABASE_PROPERTIES = "databaseProperties";
+
+	/** clone --roles: the source cluster's missing roles, before pre-data. */
+	public static final String COPY_ROLES = "copyRoles";
+
+	/** Rows of extension configuration tables, with the table data. */
+	public static final String EXTENSION_DATA = "extensionData";
+
+	/** The job, and its one step, of {@code pgcopydb copy roles}. */
+	public static final String ROLES_JOB = "copyRoles";
+
+	/** The job, and its one step, of {@code pgcopydb copy extensions}. */
+	public static final String EXTENSIONS_JOB = "copyExtensions";
+
 	/** Worker step name to the manager step its partitions belong to, for summaries. */
 	public static final Map<String, String> PARTITION_MANAGERS = Map.of(COPY_TABLE, COPY_DATA, BUILD_INDEX,
 			BUILD_INDEXES, VACUUM_TABLE, VACUUM);

@@ -1,5 +1,8 @@
 package io.pgcopydb.job.clone;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import java.util.HashSet;
 import java.util.Set;
 
@@ -13,6 +16,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
+import io.pgcopydb.database.Extensions;
+import io.pgcopydb.schema.PreDataFilter;
 import io.pgcopydb.schema.SchemaRestore;
 
 /**
@@ -40,6 +45,18 @@ class RestorePreDataTasklet implements Tasklet {
 		this.state = state;
 	}
 
+	/** What the target has of the source's extensions decides what pre-data creates. */
+	private PreDataFilter filter() {
+		CloneRequest.ObjectOptions objects = this.request.objects();
+		try (Connection target = this.request.target().connect("pre-data extensions")) {
+			return new PreDataFilter(objects.extensions(), objects.extensionComments(), objects.collations(),
+					Extensions.installedVersions(target).keySet(), Extensions.extensionSchemas(target));
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("reading the target's extensions", ex);
+		}
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		Set<QualifiedName> planned = new HashSet<>();
@@ -48,7 +65,7 @@ class RestorePreDataTasklet implements Tasklet {
 		}
 		boolean clean = this.request.dropIfExists() || this.state.attempted(CloneSteps.RESTORE_PRE_DATA);
 		int entries = this.restore.preData(this.request.target(), this.request.workDirectory(), planned,
-				this.request.restoreOptions(false, clean));
+				this.request.restoreOptions(false, clean), filter());
 		logger.info("Restored the pre-data section ({} archive entries) on the {}", entries, this.request.target());
 		return RepeatStatus.FINISHED;
 	}

@@ -26,7 +26,14 @@ public enum Stage {
 
 	LARGE_OBJECTS(CloneSteps.LARGE_OBJECTS, "copy blobs", true),
 
-	RESTORE_POST_DATA(CloneSteps.RESTORE_POST_DATA, "restore post-data", false);
+	RESTORE_POST_DATA(CloneSteps.RESTORE_POST_DATA, "restore post-data", false),
+
+	/**
+	 * Settings, comment and privileges of the database, last: with restore post-data.
+	 * Read from the source as it is then, not in the snapshot: pg_dump does not take them
+	 * at the snapshot's instant either.
+	 */
+	DATABASE_PROPERTIES(CloneSteps.DATABASE_PROPERTIES, "restore post-data", false);
 
 	/** {@code clone}, {@code copy db}. */
 	public static final Set<Stage> ALL = EnumSet.allOf(Stage.class);
@@ -63,7 +70,7 @@ public enum Stage {
 
 	/** "restore pre-data, copy table-data" for messages. */
 	public static String describe(Set<Stage> stages) {
-		return stages.stream().sorted().map(Stage::command).collect(Collectors.joining(", "));
+		return stages.stream().sorted().map(Stage::command).distinct().collect(Collectors.joining(", "));
 	}
 
 }

@@ -177,7 +177,8 @@ class CloneStagesIT {
 		WorkDirectory work = new WorkDirectory(dir).create();
 		CloneRequest request = new CloneRequest(source, target, work, 2, 2, 1, false, false, false, false, false, false,
 				null, new PgToolLocator(null, System.getenv()).locate(source.serverVersion().major()),
-				source.serverVersion(), target.serverVersion(), CloneRequest.Mode.FRESH, false, "stages test", stages);
+				source.serverVersion(), target.serverVersion(), CloneRequest.Mode.FRESH, false, "stages test", stages,
+				CloneRequest.ObjectOptions.DEFAULT);
 		return BatchContext.start(work, this.stop, request, CloneContext.class);
 	}
 

@@ -59,12 +59,14 @@ class RunStateTest {
 	void stagesAreDescribedByTheCommandsUsersType() {
 		assertThat(Stage.describe(EnumSet.of(Stage.RESTORE_POST_DATA, Stage.DUMP_SCHEMA)))
 			.isEqualTo("dump schema, restore post-data");
-		assertThat(Stage.ALL).hasSize(8).containsAll(Stage.DATA);
+		assertThat(Stage.describe(EnumSet.of(Stage.RESTORE_POST_DATA, Stage.DATABASE_PROPERTIES)))
+			.isEqualTo("restore post-data");
+		assertThat(Stage.ALL).hasSize(9).containsAll(Stage.DATA);
 	}
 
 	private static CloneRequest request(Set<Stage> stages) {
 		return new CloneRequest(null, null, null, 1, 1, 1, false, false, false, false, false, false, null, null, null,
-				null, CloneRequest.Mode.FRESH, false, "test", stages);
+				null, CloneRequest.Mode.FRESH, false, "test", stages, CloneRequest.ObjectOptions.DEFAULT);
 	}
 
 }

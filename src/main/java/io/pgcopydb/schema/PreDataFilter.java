@@ -1,0 +1,56 @@
+package io.pgcopydb.schema;
+
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Which pre-data archive entries to restore, as far as extensions go:
+ * <ul>
+ * <li>CREATE EXTENSION is left out with --skip-extensions, and for an extension the
+ * target already has (created by {@code pgcopydb copy extensions}, or by its DBA);
+ * <li>COMMENT ON EXTENSION goes with it, and is also left out with --skip-ext-comments
+ * (managed services refuse it);
+ * <li>CREATE COLLATION (and its comment) is left out with --skip-collations: the target
+ * must then have them;
+ * <li>CREATE SCHEMA is left out for a schema the target already has and that holds one of
+ * its extensions: {@code copy extensions} created it with its owner, and pg_restore would
+ * fail on it.
+ * </ul>
+ *
+ * @param extensions restore CREATE EXTENSION entries (not --skip-extensions)
+ * @param extensionComments restore COMMENT ON EXTENSION entries
+ * @param collations restore CREATE COLLATION entries (not --skip-collations)
+ * @param targetExtensions the extensions the target has
+ * @param targetExtensionSchemas the target's schemas holding one of its extensions
+ */
+public record PreDataFilter(boolean extensions, boolean extensionComments, boolean collations,
+		Set<String> targetExtensions, Set<String> targetExtensionSchemas) implements Predicate<TocEntry> {
+
+	/** Restores every entry. */
+	public static final PreDataFilter ALL = new PreDataFilter(true, true, true, Set.of(), Set.of());
+
+	private static final String EXTENSION_COMMENT = "EXTENSION ";
+
+	@Override
+	public boolean test(TocEntry entry) {
+		return switch (entry.desc()) {
+			case "EXTENSION" -> keepsExtension(entry.name());
+			case "COMMENT" -> keepsComment(entry.name());
+			case "COLLATION" -> this.collations;
+			case "SCHEMA" -> !this.targetExtensionSchemas.contains(entry.name());
+			default -> true;
+		};
+	}
+
+	private boolean keepsComment(String tag) {
+		if (tag.startsWith(EXTENSION_COMMENT)) {
+			return this.extensionComments && keepsExtension(tag.substring(EXTENSION_COMMENT.length()));
+		}
+		return this.collations || !tag.startsWith("COLLATION ");
+	}
+
+	private boolean keepsExtension(String name) {
+		return this.extensions && !this.targetExtensions.contains(name);
+	}
+
+}
