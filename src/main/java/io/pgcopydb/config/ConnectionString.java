@@ -24,19 +24,29 @@ import io.pgcopydb.error.BadArgumentsException;
  * ({@code postgres://user:pass@host:5432/db?sslmode=require}) or keyword/value pairs
  * ({@code host=127.0.0.1 dbname=pagila application_name='my app'}), resolved the way
  * libpq resolves it (see <a href=
- * "https://www.postgresql.org/docs/current/libpq-connect.html">libpq-connect</a>):
- * missing values come from PGHOST, PGPORT, PGUSER, PGDATABASE and the other PG*
- * variables, then from libpq's defaults; the password from the string, else PGPASSWORD,
- * else the password file.
+ * "https://www.postgresql.org/docs/current/libpq-connect.html">libpq-connect</a>): a
+ * keyword left out comes from the {@code service} named in the string or PGSERVICE (see
+ * {@link ServiceFile}), else from PGHOST, PGPORT, PGUSER, PGDATABASE and the other PG*
+ * variables, else from libpq's defaults; the password from the string or the service,
+ * else PGPASSWORD, else the password file.
+ * <p>
+ * A host starting with {@code /} is the directory of a Unix-domain socket, and so is the
+ * default when no host is given anywhere: libpq's default socket directory (see
+ * {@link LibpqDefaults}), not TCP localhost. The socket file is
+ * {@code <directory>/.s.PGSQL.<port>}. The password file then matches such a default
+ * socket with the host name {@code localhost}, as libpq's does (see
+ * <a href= "https://www.postgresql.org/docs/current/libpq-pgpass.html">libpq-pgpass</a>),
+ * and another directory by its path. How the settings map to PgJDBC is
+ * {@link PgJdbcSettings}'s business.
  * <p>
  * This is the redacted-URI type: the password (and sslpassword) is only ever handed out
  * by {@link #password()}, {@link #jdbcProperties()} and {@link #childEnvironment()};
  * never by {@link #toString()}, {@link #jdbcUrl()}, {@link #libpqUri()} or exception
- * messages. Java cannot use Unix-domain sockets and we do not fail over between hosts, so
- * socket directories and host lists are refused at parse time.
+ * messages. We do not fail over between hosts, so host lists are refused at parse time,
+ * as are sockets in Linux's abstract namespace.
  * <p>
- * Immutable and thread-safe. Equality is the identity of the connection (host, port,
- * database, user and the other keywords), never the password.
+ * Immutable and thread-safe. Equality is the identity of the connection (host or socket
+ * directory, port, database, user and the other keywords), never the password.
  */
 public final class ConnectionString {
 
@@ -53,14 +63,11 @@ public final class ConnectionString {
 	static final List<String> KEYWORDS = List.of("host", "hostaddr", "port", "dbname", "user", "password", "passfile",
 			"sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword", "gssencmode", "connect_timeout", "keepalives",
 			"keepalives_idle", "keepalives_interval", "keepalives_count", "application_name", "options",
-			"target_session_attrs");
+			"target_session_attrs", "service");
 
 	/** Keywords kept in dedicated fields rather than in {@link #parameters}. */
 	private static final Set<String> MAIN_KEYWORDS = Set.of("host", "port", "dbname", "user", "password",
 			"sslpassword");
-
-	private static final Set<String> INTEGER_KEYWORDS = Set.of("connect_timeout", "keepalives", "keepalives_idle",
-			"keepalives_interval", "keepalives_count");
 
 	/** The environment variables libpq reads for a keyword left out. */
 	private static final Map<String, String> ENVIRONMENT = Map.ofEntries(Map.entry("host", "PGHOST"),
@@ -70,23 +77,6 @@ public final class ConnectionString {
 			Map.entry("sslrootcert", "PGSSLROOTCERT"), Map.entry("gssencmode", "PGGSSENCMODE"),
 			Map.entry("connect_timeout", "PGCONNECT_TIMEOUT"), Map.entry("application_name", "PGAPPNAME"),
 			Map.entry("options", "PGOPTIONS"), Map.entry("target_session_attrs", "PGTARGETSESSIONATTRS"));
-
-	private static final Map<String, List<String>> ENUMERATIONS = Map.of("sslmode",
-			List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full"), "gssencmode",
-			List.of("disable", "prefer", "require"), "target_session_attrs",
-			List.of("any", "read-write", "read-only", "primary", "standby", "prefer-standby"));
-
-	/**
-	 * PgJDBC's targetServerType closest to each libpq target_session_attrs: PgJDBC's
-	 * "primary" checks that the session is writable, like libpq's read-write.
-	 */
-	private static final Map<String, String> TARGET_SERVER_TYPES = Map.of("any", "any", "read-write", "primary",
-			"read-only", "secondary", "primary", "primary", "standby", "secondary", "prefer-standby",
-			"preferSecondary");
-
-	private static final Map<String, String> JDBC_NAMES = Map.of("sslmode", "sslmode", "sslcert", "sslcert", "sslkey",
-			"sslkey", "sslrootcert", "sslrootcert", "gssencmode", "gssEncMode", "connect_timeout", "connectTimeout",
-			"options", "options");
 
 	private final String host;
 
@@ -99,62 +89,94 @@ public final class ConnectionString {
 	/** The other keywords in {@link #KEYWORDS} order, without secrets. */
 	private final Map<String, String> parameters;
 
+	/** Where libpq would find default SSL files ({@code ~/.postgresql}). */
+	private final Path sslDirectory;
+
 	private final PasswordSources passwordSources;
 
 	private final String password;
 
 	private ConnectionString(String host, int port, String database, String user, Map<String, String> parameters,
-			PasswordSources passwordSources) {
+			Path sslDirectory, PasswordSources passwordSources) {
 		this.host = host;
 		this.port = port;
 		this.database = database;
 		this.user = user;
 		this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+		this.sslDirectory = sslDirectory;
 		this.passwordSources = passwordSources;
 		this.password = passwordSources.resolve(this);
 	}
 
 	/**
 	 * Parses a connection string given through {@code optionName} (such as
-	 * {@code --source}), with defaults from the process environment and the password file
-	 * in the user's home directory.
+	 * {@code --source}), with defaults from the process environment, the user's home
+	 * directory and this machine's libpq defaults.
 	 * @throws BadArgumentsException when the string is malformed or cannot be used
 	 */
 	public static ConnectionString parse(String raw, String optionName) {
-		return parse(raw, optionName, System.getenv(), Path.of(System.getProperty("user.home")));
+		return parse(raw, optionName, System.getenv(), LibpqDefaults.system());
 	}
 
-	static ConnectionString parse(String raw, String optionName, Map<String, String> env, Path homeDir) {
+	static ConnectionString parse(String raw, String optionName, Map<String, String> env, LibpqDefaults defaults) {
 		Map<String, String> given = new ConninfoParser(optionName).parse(raw);
+		ServiceFile.Definition service = service(given, optionName, env, defaults);
 		Map<String, String> values = new LinkedHashMap<>();
 		Map<String, String> origins = new HashMap<>();
 		for (String keyword : KEYWORDS) {
 			String value = nonEmpty(given.get(keyword));
 			String origin = optionName;
+			if (value == null && service != null) {
+				origin = service.origin();
+				value = nonEmpty(service.values().get(keyword));
+			}
 			if (value == null && ENVIRONMENT.containsKey(keyword)) {
 				origin = ENVIRONMENT.get(keyword);
 				value = nonEmpty(env.get(origin));
 			}
-			if (value != null) {
+			if (value != null && !keyword.equals("service")) {
 				values.put(keyword, value);
 				origins.put(keyword, origin);
 			}
 		}
-		new Validation(optionName, values, origins).check();
+		new ConninfoValidation(optionName, values, origins).check();
 
 		String user = values.getOrDefault("user", System.getProperty("user.name"));
-		String host = values.getOrDefault("host", values.getOrDefault("hostaddr", "localhost"));
 		int port = values.containsKey("port") ? Integer.parseInt(values.get("port")) : 5432;
+		String host = values.getOrDefault("host", values.get("hostaddr"));
+		String passHost = host;
+		if (host == null || (isSocketDirectory(host) && !values.containsKey("hostaddr"))) {
+			String defaultDirectory = defaults.socketDirectory(port);
+			passHost = (host == null || host.equals(defaultDirectory)) ? "localhost" : host;
+			host = (host != null) ? host : defaultDirectory;
+		}
 		String database = values.getOrDefault("dbname", user);
 		Map<String, String> parameters = new LinkedHashMap<>(values);
 		parameters.keySet().removeAll(MAIN_KEYWORDS);
-		String givenPassword = nonEmpty(given.get("password"));
-		String envPassword = (givenPassword == null) ? values.get("password") : null;
-		Path passfile = values.containsKey("passfile") ? Path.of(values.get("passfile")) : homeDir.resolve(".pgpass");
-		return new ConnectionString(host, port, database, user, parameters,
-				new PasswordSources(givenPassword, envPassword, passfile, values.get("sslpassword")));
+		String inString = nonEmpty(given.get("password"));
+		String explicit = (inString != null || service == null) ? inString : nonEmpty(service.values().get("password"));
+		String envPassword = (explicit == null) ? values.get("password") : null;
+		Path passfile = values.containsKey("passfile") ? Path.of(values.get("passfile"))
+				: defaults.homeDir().resolve(".pgpass");
+		return new ConnectionString(host, port, database, user, parameters, defaults.homeDir().resolve(".postgresql"),
+				new PasswordSources(explicit, inString != null, envPassword, passfile, passHost,
+						values.get("sslpassword")));
 	}
 
+	/** The service named in the string, else in PGSERVICE, or null. */
+	private static ServiceFile.Definition service(Map<String, String> given, String optionName, Map<String, String> env,
+			LibpqDefaults defaults) {
+		String name = nonEmpty(given.get("service"));
+		if (name == null) {
+			name = nonEmpty(env.get("PGSERVICE"));
+		}
+		return (name != null) ? new ServiceFile(optionName, env, defaults).lookup(name) : null;
+	}
+
+	/**
+	 * The host name or IP address; for a Unix-domain socket, its directory (libpq's
+	 * default one when the string gave no host).
+	 */
 	public String host() {
 		return this.host;
 	}
@@ -176,21 +198,28 @@ public final class ConnectionString {
 		return Optional.ofNullable(this.password);
 	}
 
+	/** The socket file {@code <host>/.s.PGSQL.<port>}, when connecting through one. */
+	public Optional<Path> socketFile() {
+		return isSocket() ? Optional.of(LibpqDefaults.socketFile(this.host, this.port)) : Optional.empty();
+	}
+
 	/**
-	 * The PgJDBC URL {@code jdbc:postgresql://host:port/dbname}, to use with
+	 * The PgJDBC URL {@code jdbc:postgresql://host:port/dbname} ({@code localhost} for a
+	 * Unix-domain socket, which the properties name), to use with
 	 * {@link #jdbcProperties()}. It carries no settings: PgJDBC lets URL parameters win
 	 * over properties, so keeping them all in the properties lets a caller override one
 	 * (such as ApplicationName).
 	 */
 	public String jdbcUrl() {
-		return "jdbc:postgresql://" + bracketed(jdbcHost()) + ":" + this.port + "/" + formEncode(this.database);
+		String jdbcHost = isSocket() ? "localhost" : bracketed(jdbcHost());
+		return "jdbc:postgresql://" + jdbcHost + ":" + this.port + "/" + formEncode(this.database);
 	}
 
 	/**
 	 * A fresh copy of the PgJDBC connection properties: user, password and sslpassword
-	 * when known, the ssl*, gssencmode, connect_timeout, options, keepalives and
-	 * target_session_attrs settings under their PgJDBC names, and ApplicationName
-	 * (pgcopydb unless application_name was given).
+	 * when known, and the settings of {@link PgJdbcSettings} (socket factory, ssl*,
+	 * gssencmode, connect_timeout, options, keepalives, target_session_attrs,
+	 * ApplicationName: pgcopydb unless application_name was given).
 	 */
 	public Properties jdbcProperties() {
 		Properties properties = new Properties();
@@ -199,14 +228,17 @@ public final class ConnectionString {
 		if (this.passwordSources.sslPassword() != null) {
 			properties.setProperty("sslpassword", this.passwordSources.sslPassword());
 		}
-		jdbcSettings().forEach(properties::setProperty);
+		PgJdbcSettings.of(this.parameters, socketFile().orElse(null), this.sslDirectory)
+			.forEach(properties::setProperty);
 		return properties;
 	}
 
 	/**
 	 * The URI to give pg_dump and pg_restore, without the password (pass
 	 * {@link #childEnvironment()} to the child) and without the sslpassword, which libpq
-	 * cannot take from the environment.
+	 * cannot take from the environment. Everything resolved here is spelled out (a socket
+	 * directory as a percent-encoded host, the values of a service), so the child
+	 * connects where we do whatever its own libpq defaults are.
 	 */
 	public String libpqUri() {
 		return render(false);
@@ -217,9 +249,12 @@ public final class ConnectionString {
 		return (this.password != null) ? Map.of("PGPASSWORD", this.password) : Map.of();
 	}
 
-	/** {@code host:port/dbname}, for messages. */
+	/**
+	 * {@code host:port/dbname}, for messages; for a Unix-domain socket
+	 * {@code /socket/directory:port/dbname}, as pg_isready shows it.
+	 */
 	public String endpoint() {
-		return bracketed(this.host) + ":" + this.port + "/" + this.database;
+		return (isSocket() ? this.host : bracketed(this.host)) + ":" + this.port + "/" + this.database;
 	}
 
 	/** The same server and credentials, connected to another database. */
@@ -227,7 +262,8 @@ public final class ConnectionString {
 		if (database == null || database.isEmpty()) {
 			throw new IllegalArgumentException("database must not be empty");
 		}
-		return new ConnectionString(this.host, this.port, database, this.user, this.parameters, this.passwordSources);
+		return new ConnectionString(this.host, this.port, database, this.user, this.parameters, this.sslDirectory,
+				this.passwordSources);
 	}
 
 	/**
@@ -268,7 +304,7 @@ public final class ConnectionString {
 
 	private String render(boolean redacted) {
 		StringBuilder uri = new StringBuilder("postgres://").append(percentEncode(this.user));
-		if (redacted && this.passwordSources.given() != null) {
+		if (redacted && this.passwordSources.inString()) {
 			uri.append(':').append(MASK);
 		}
 		uri.append('@').append(uriHost(this.host)).append(':').append(this.port);
@@ -284,22 +320,13 @@ public final class ConnectionString {
 		return uri.toString();
 	}
 
-	/** The PgJDBC settings other than the user and the secrets, in keyword order. */
-	private Map<String, String> jdbcSettings() {
-		Map<String, String> settings = new LinkedHashMap<>();
-		this.parameters.forEach((keyword, value) -> {
-			if (JDBC_NAMES.containsKey(keyword)) {
-				settings.put(JDBC_NAMES.get(keyword), value);
-			}
-		});
-		if (this.parameters.containsKey("keepalives")) {
-			settings.put("tcpKeepAlive", Boolean.toString(!this.parameters.get("keepalives").equals("0")));
-		}
-		if (this.parameters.containsKey("target_session_attrs")) {
-			settings.put("targetServerType", TARGET_SERVER_TYPES.get(this.parameters.get("target_session_attrs")));
-		}
-		settings.put("ApplicationName", this.parameters.getOrDefault("application_name", "pgcopydb"));
-		return settings;
+	/** A socket unless hostaddr is given: libpq then connects to hostaddr over TCP. */
+	private boolean isSocket() {
+		return isSocketDirectory(this.host) && !this.parameters.containsKey("hostaddr");
+	}
+
+	private static boolean isSocketDirectory(String host) {
+		return host.startsWith("/");
 	}
 
 	/**
@@ -314,7 +341,8 @@ public final class ConnectionString {
 	}
 
 	private static String uriHost(String host) {
-		return host.contains(":") ? "[" + host.replace("%", "%25") + "]" : percentEncode(host);
+		return (host.contains(":") && !isSocketDirectory(host)) ? "[" + host.replace("%", "%25") + "]"
+				: percentEncode(host);
 	}
 
 	/** Encodes all but RFC 3986 unreserved characters, which libpq decodes back. */
@@ -354,19 +382,27 @@ public final class ConnectionString {
 	/**
 	 * Where the password comes from, kept so that {@link #withDatabase} looks the
 	 * password file up again for the new database, as libpq would.
+	 *
+	 * @param explicit the password of the string, else of the service, or null
+	 * @param inString whether the string itself held it (then toString shows a mask)
+	 * @param fromEnvironment PGPASSWORD when nothing explicit, or null
+	 * @param passfile the password file
+	 * @param passHost the host name the password file is searched for
+	 * @param sslPassword the sslpassword, or null
 	 */
-	private record PasswordSources(String given, String fromEnvironment, Path passfile, String sslPassword) {
+	private record PasswordSources(String explicit, boolean inString, String fromEnvironment, Path passfile,
+			String passHost, String sslPassword) {
 
 		String resolve(ConnectionString target) {
-			if (this.given != null) {
-				return this.given;
+			if (this.explicit != null) {
+				return this.explicit;
 			}
 			if (this.fromEnvironment != null) {
 				logger.debug("Password for {} taken from PGPASSWORD", target);
 				return this.fromEnvironment;
 			}
 			Optional<String> fromFile = PgPassFile.load(this.passfile)
-				.passwordFor(target.host, target.port, target.database, target.user);
+				.passwordFor(this.passHost, target.port, target.database, target.user);
 			if (fromFile.isPresent()) {
 				logger.debug("Password for {} taken from {}", target, this.passfile);
 			}
@@ -376,70 +412,6 @@ public final class ConnectionString {
 		@Override
 		public String toString() {
 			return "PasswordSources[passfile=" + this.passfile + "]";
-		}
-
-	}
-
-	/**
-	 * Checks the resolved keyword values; messages name the variable a value came from.
-	 */
-	private record Validation(String optionName, Map<String, String> values, Map<String, String> origins) {
-
-		void check() {
-			checkHost("host");
-			checkHost("hostaddr");
-			String port = this.values.get("port");
-			if (port != null) {
-				if (port.contains(",")) {
-					throw multipleHosts("port");
-				}
-				if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-					throw invalid(this.optionName,
-							"port \"" + port + "\"" + from("port") + " is not a port number (1 to 65535)",
-							KEYWORDS_EXAMPLE);
-				}
-			}
-			ENUMERATIONS.forEach((keyword, allowed) -> {
-				String value = this.values.get(keyword);
-				if (value != null && !allowed.contains(value)) {
-					throw invalid(this.optionName, keyword + " \"" + value + "\"" + from(keyword)
-							+ " is not valid; use one of " + String.join(", ", allowed), URI_EXAMPLE);
-				}
-			});
-			for (String keyword : INTEGER_KEYWORDS) {
-				String value = this.values.get(keyword);
-				if (value != null && !value.matches("[0-9]{1,9}")) {
-					throw invalid(this.optionName,
-							keyword + " \"" + value + "\"" + from(keyword) + " is not a non-negative integer",
-							"connect_timeout=10");
-				}
-			}
-		}
-
-		private void checkHost(String keyword) {
-			String host = this.values.get(keyword);
-			if (host == null) {
-				return;
-			}
-			if (host.contains(",")) {
-				throw multipleHosts(keyword);
-			}
-			if (host.startsWith("/") || host.startsWith("@")) {
-				throw invalid(this.optionName,
-						keyword + " \"" + host + "\"" + from(keyword) + " is a Unix-domain socket, which Java cannot"
-								+ " connect to; use TCP with host=127.0.0.1 (or localhost)",
-						KEYWORDS_EXAMPLE);
-			}
-		}
-
-		private BadArgumentsException multipleHosts(String keyword) {
-			return invalid(this.optionName, "several hosts or ports in " + keyword + from(keyword)
-					+ " (a comma list) are not supported; give a single host and port", KEYWORDS_EXAMPLE);
-		}
-
-		private String from(String keyword) {
-			String origin = this.origins.get(keyword);
-			return this.optionName.equals(origin) ? "" : " (from " + origin + ")";
 		}
 
 	}

@@ -139,6 +139,12 @@ public final class PgEndpoint {
 			message = "database \"" + this.connectionString.database() + "\" does not exist on the " + where
 					+ ": create it first or fix dbname in " + this.side.option();
 		}
+		else if (SqlStates.isConnection(state) && this.connectionString.socketFile().isPresent()) {
+			message = "cannot connect to the " + where + " through the Unix-domain socket "
+					+ this.connectionString.socketFile().get() + ": " + innermostReason(ex)
+					+ "; start the server, or give its socket directory (host=/path) or a TCP host in "
+					+ this.side.option();
+		}
 		else if (SqlStates.isConnection(state)) {
 			message = "cannot connect to the " + where + ": " + SqlStates.networkReason(ex)
 					+ "; check host and port in " + this.side.option();
@@ -147,6 +153,18 @@ public final class PgEndpoint {
 			message = "cannot connect to the " + where + ": " + SqlStates.firstLine(ex.getMessage());
 		}
 		return new DatabaseException(this.side.exitCode(), message, state, ex);
+	}
+
+	/**
+	 * PgJDBC's own message names {@code localhost:port}, which is not where a socket
+	 * connection went; the innermost cause says what the socket call met.
+	 */
+	private static String innermostReason(SQLException ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return SqlStates.firstLine((cause.getMessage() != null) ? cause.getMessage() : cause.toString());
 	}
 
 	/**

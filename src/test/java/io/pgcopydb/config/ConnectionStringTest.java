@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -53,7 +54,7 @@ class ConnectionStringTest {
 	void uriWithoutHostPortUserOrDatabaseUsesLibpqDefaults() {
 		ConnectionString cs = parse("postgres://");
 		String osUser = System.getProperty("user.name");
-		assertThat(cs.host()).isEqualTo("localhost");
+		assertThat(cs.host()).isEqualTo(defaultSocketDirectory().toString());
 		assertThat(cs.port()).isEqualTo(5432);
 		assertThat(cs.user()).isEqualTo(osUser);
 		assertThat(cs.database()).isEqualTo(osUser);
@@ -169,7 +170,7 @@ class ConnectionStringTest {
 	@Test
 	void emptyValueMeansDefault() {
 		ConnectionString cs = parse("host='' port='' user=app");
-		assertThat(cs.host()).isEqualTo("localhost");
+		assertThat(cs.host()).isEqualTo(defaultSocketDirectory().toString());
 		assertThat(cs.port()).isEqualTo(5432);
 	}
 
@@ -412,12 +413,13 @@ class ConnectionStringTest {
 	}
 
 	@Test
-	void unixSocketHostsAreRefusedWithTheTcpRemedy() {
-		assertThat(failure("host=/var/run/postgresql dbname=db")).contains("Unix-domain socket", "host=127.0.0.1");
-		assertThat(failure("postgres:///db?host=%2Ftmp")).contains("\"/tmp\"", "Unix-domain socket");
-		assertThat(failure("host=@abstract")).contains("Unix-domain socket");
-		this.env.put("PGHOST", "/var/run/postgresql");
-		assertThat(failure("dbname=db")).contains("(from PGHOST)", "host=127.0.0.1");
+	void abstractNamespaceSocketsAreRefused() {
+		assertThat(failure("host=@pg dbname=db")).contains("host \"@pg\"", "abstract namespace",
+				"host=/var/run/postgresql");
+		this.env.put("PGHOST", "@pg");
+		assertThat(failure("dbname=db")).contains("(from PGHOST)");
+		this.env.remove("PGHOST");
+		assertThat(failure("hostaddr=/tmp")).contains("hostaddr \"/tmp\" is not an IP address");
 	}
 
 	@Test
@@ -451,7 +453,7 @@ class ConnectionStringTest {
 	void errorsAreOneLineNamingTheOptionWithAnExampleAndNeverThePassword() {
 		String[] inputs = { "postgres://app:" + SECRET + "@h:99999/db", "host=h password='" + SECRET,
 				"password=" + SECRET + " bogus", "postgres://app:" + SECRET + "@h/db?nope=1",
-				"password='" + SECRET + "' port=x", "password='" + SECRET + "' host=/tmp" };
+				"password='" + SECRET + "' port=x", "password='" + SECRET + "' host=@abstract" };
 		for (String input : inputs) {
 			BadArgumentsException ex = failureOf(input, "PGCOPYDB_TARGET_PGURI");
 			assertThat(ex.exitCode()).isEqualTo(ExitCode.BAD_ARGUMENTS);
@@ -464,7 +466,20 @@ class ConnectionStringTest {
 	}
 
 	private ConnectionString parse(String raw) {
-		return ConnectionString.parse(raw, "--source", this.env, this.home);
+		return ConnectionString.parse(raw, "--source", this.env, defaults());
+	}
+
+	/**
+	 * Socket and sysconf candidates inside the test's home, so the machine never shows.
+	 */
+	private LibpqDefaults defaults() {
+		return new LibpqDefaults(this.home, List.of(this.home.resolve("run"), this.home.resolve("tmp")),
+				() -> List.of(this.home.resolve("etc")));
+	}
+
+	/** Neither candidate exists in a fresh home: the first one is the default. */
+	private Path defaultSocketDirectory() {
+		return this.home.resolve("run");
 	}
 
 	private String failure(String raw) {
@@ -473,7 +488,7 @@ class ConnectionStringTest {
 
 	private BadArgumentsException failureOf(String raw, String option) {
 		try {
-			ConnectionString.parse(raw, option, this.env, this.home);
+			ConnectionString.parse(raw, option, this.env, defaults());
 		}
 		catch (BadArgumentsException ex) {
 			return ex;

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -92,6 +93,11 @@ final class LocalPgServer implements PgServer, AutoCloseable {
 	@Override
 	public int majorVersion() {
 		return this.majorVersion;
+	}
+
+	@Override
+	public Optional<Path> socketDirectory() {
+		return Optional.of(this.cluster.baseDir());
 	}
 
 	@Override

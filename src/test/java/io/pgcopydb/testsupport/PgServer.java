@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -40,6 +41,14 @@ public interface PgServer {
 	 * (local mode); {@code null} means "use the ones on the PATH".
 	 */
 	Path binDir();
+
+	/**
+	 * The directory of the server's Unix-domain socket ({@code .s.PGSQL.<port>}, trust
+	 * authentication for the superuser), when the test can reach it (local mode).
+	 */
+	default Optional<Path> socketDirectory() {
+		return Optional.empty();
+	}
 
 	/** The path of a client program to run against this server, such as "pg_dump". */
 	default String tool(String name) {
