@@ -281,7 +281,8 @@ public final class ConnectionString {
 	public ConnectionString withoutOptions() {
 		Map<String, String> kept = new LinkedHashMap<>(this.parameters);
 		kept.remove("options");
-		return new ConnectionString(this.host, this.port, this.database, this.user, kept, this.passwordSources);
+		return new ConnectionString(this.host, this.port, this.database, this.user, kept, this.sslDirectory,
+				this.passwordSources);
 	}
 
 	/** The URI with {@code ****} in place of a password the string held. */
