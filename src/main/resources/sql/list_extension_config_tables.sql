@@ -10,7 +10,7 @@ SELECT e.extname,
           FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_list
   FROM pg_catalog.pg_extension e
- CROSS JOIN LATERAL pg_catalog.unnest(e.extconfig, e.extcondition) AS cfg(reloid, condition)
+ CROSS JOIN LATERAL unnest(e.extconfig, e.extcondition) AS cfg(reloid, condition) -- the multi-argument form: not schema-qualified
   JOIN pg_catalog.pg_class c ON c.oid = cfg.reloid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  ORDER BY e.extname, n.nspname, c.relname;

@@ -69,6 +69,12 @@ class HostileSettingsIT {
 	void everyValueArrivesExactlyWhateverTheDatabaseAndRoleSettings(String format, PgServers servers, @TempDir Path dir)
 			throws SQLException {
 		String db = "hostile_settings_" + format;
+		for (PgServer server : new PgServer[] { servers.source(), servers.target() }) {
+			// a database left by a failed run still grants to the role
+			server.dropDatabase("hostile_settings_text");
+			server.dropDatabase("hostile_settings_auto");
+			server.execute("postgres", "DROP ROLE IF EXISTS hostile_reader; CREATE ROLE hostile_reader");
+		}
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
 		servers.source().execute(db, """
@@ -95,9 +101,6 @@ class HostileSettingsIT {
 				String setting = line.strip().substring("SET ".length());
 				server.execute("postgres", "ALTER DATABASE " + db + " SET " + setting);
 			}
-		}
-		for (PgServer server : new PgServer[] { servers.source(), servers.target() }) {
-			server.execute("postgres", "DROP ROLE IF EXISTS hostile_reader; CREATE ROLE hostile_reader");
 		}
 		servers.source()
 			.execute("postgres",

@@ -112,6 +112,7 @@ class CloneRuns {
 		if (request.includes(Stage.RESTORE_PRE_DATA)) {
 			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot);
 		}
+		DatabasePreflight.check(request);
 		if (abandoned != null) {
 			logger.info("--restart: abandoning job execution {} ({})", abandoned.getId(), abandoned.getStatus());
 			this.operator.abandon(abandoned);

@@ -1,0 +1,67 @@
+package io.pgcopydb.job.clone;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pgcopydb.database.DatabaseFacts;
+import io.pgcopydb.database.PrivilegeCheck;
+import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.error.ExitCode;
+
+/**
+ * Checks, before a new run is recorded, what would make it fail late or lose data: a
+ * target database whose encoding cannot hold the source's characters (refused), locales
+ * and lc_monetary that differ (warnings), and the privileges the two roles need (refused
+ * with a remedy for each); see {@link DatabaseFacts} and {@link PrivilegeCheck}.
+ */
+final class DatabasePreflight {
+
+	private static final Logger logger = LoggerFactory.getLogger(DatabasePreflight.class);
+
+	private DatabasePreflight() {
+	}
+
+	static void check(CloneRequest request) {
+		boolean restores = request.includes(Stage.RESTORE_PRE_DATA);
+		boolean copies = request.includes(Stage.TABLE_DATA);
+		if (!restores && !copies) {
+			return;
+		}
+		try (Connection source = request.source().connect("preflight");
+				Connection target = request.target().connect("preflight")) {
+			DatabaseFacts sourceFacts = DatabaseFacts.read(source, request.sourceVersion());
+			DatabaseFacts targetFacts = DatabaseFacts.read(target, request.targetVersion());
+			String refusal = DatabaseFacts.refusal(sourceFacts, targetFacts);
+			if (refusal != null) {
+				throw new BadStateException(refusal);
+			}
+			DatabaseFacts.warnings(sourceFacts, targetFacts).forEach(logger::warn);
+			if (copies) {
+				refuse(ExitCode.SOURCE, "the source role \"" + request.source().connectionString().user() + "\"",
+						PrivilegeCheck.sourceProblems(source));
+			}
+			if (restores) {
+				refuse(ExitCode.TARGET, "the target role \"" + request.target().connectionString().user() + "\"",
+						PrivilegeCheck.targetProblems(source, target, !request.noOwner(),
+								request.objects().extensions()));
+			}
+		}
+		catch (SQLException ex) {
+			throw new DatabaseException(ExitCode.POSTGRES,
+					"checking the databases before the run failed: " + ex.getMessage(), ex.getSQLState(), ex);
+		}
+	}
+
+	private static void refuse(ExitCode code, String who, List<String> problems) {
+		if (!problems.isEmpty()) {
+			throw new DatabaseException(code, who + " cannot clone this database: " + String.join("; ", problems), null,
+					null);
+		}
+	}
+
+}
