@@ -4,6 +4,8 @@
 -- exclusion constraints (no USING INDEX form), indexes of partitioned tables and the
 -- partition indexes attached to them (their ATTACH order matters), invalid indexes.
 -- Indexes of extension member tables are the extension's business, as their tables are.
+-- constraint_definition ("PRIMARY KEY (id) DEFERRABLE") builds the constraint directly
+-- where USING INDEX cannot: on a table the target partitioned after restore pre-data.
 -- Run with search_path = '' so that pg_get_indexdef qualifies every name it prints.
 SELECT i.indexrelid AS index_oid,
        i.indrelid AS table_oid,
@@ -14,6 +16,7 @@ SELECT i.indexrelid AS index_oid,
        co.oid AS constraint_oid,
        co.conname AS constraint_name,
        co.contype AS constraint_type,
+       pg_catalog.pg_get_constraintdef(co.oid) AS constraint_definition,
        co.condeferrable AS is_deferrable,
        co.condeferred AS is_deferred,
        i.indisclustered AS is_clustered,

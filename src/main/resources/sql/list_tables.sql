@@ -5,13 +5,28 @@
 -- explicit so that a target with extra columns (schema changes) still loads.
 -- column_types ("name type" lines) and builtin_types (every type is built in, OID below
 -- FirstNormalObjectId) decide whether the table may be copied in binary format.
+-- partition_ancestors (qualified names quoted as the tool quotes them, always, nearest
+-- first) and partition_bound let the
+-- copy find where the rows go when the target was partitioned differently after
+-- restore pre-data; index_names (every index of the table, one per line) let the
+-- post-data restore list the entries of a partition the target no longer has.
 SELECT c.oid AS table_oid,
        n.nspname AS schema_name,
        c.relname AS table_name,
        cols.column_list,
        cols.column_types,
        cols.builtin_types,
-       pg_catalog.pg_table_size(c.oid) AS table_bytes
+       pg_catalog.pg_table_size(c.oid) AS table_bytes,
+       (SELECT pg_catalog.string_agg('"' || pg_catalog.replace(an.nspname, '"', '""') || '"."'
+                                     || pg_catalog.replace(ac.relname, '"', '""') || '"', E'\n' ORDER BY a.depth)
+          FROM pg_catalog.pg_partition_ancestors(c.oid) WITH ORDINALITY AS a(relid, depth)
+          JOIN pg_catalog.pg_class ac ON ac.oid = a.relid
+          JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace
+         WHERE a.relid <> c.oid) AS partition_ancestors,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       (SELECT pg_catalog.string_agg(ic.relname, E'\n' ORDER BY ic.relname)
+          FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+         WHERE i.indrelid = c.oid) AS index_names
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  CROSS JOIN LATERAL (

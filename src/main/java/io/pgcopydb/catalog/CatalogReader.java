@@ -20,24 +20,27 @@ public final class CatalogReader {
 	}
 
 	public List<SourceTable> tables() throws SQLException {
-		return query("list_tables", (rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
-				rs.getString("table_name"), nullToEmpty(rs.getString("column_list")),
-				nullToEmpty(rs.getString("column_types")), rs.getBoolean("builtin_types"), rs.getLong("table_bytes")));
+		return query("list_tables",
+				(rs) -> new SourceTable(rs.getLong("table_oid"), rs.getString("schema_name"),
+						rs.getString("table_name"), nullToEmpty(rs.getString("column_list")),
+						nullToEmpty(rs.getString("column_types")), rs.getBoolean("builtin_types"),
+						rs.getLong("table_bytes"), lines(rs.getString("partition_ancestors")),
+						rs.getString("partition_bound"), lines(rs.getString("index_names"))));
 	}
 
 	public List<SourceIndex> indexes() throws SQLException {
-		return query("list_indexes",
-				(rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"), rs.getString("schema_name"),
-						rs.getString("table_name"), rs.getString("index_name"), rs.getString("index_definition"),
-						rs.getLong("constraint_oid"), rs.getString("constraint_name"), rs.getString("constraint_type"),
-						rs.getBoolean("is_deferrable"), rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"),
-						rs.getBoolean("is_replica_identity"), rs.getString("tablespace_name"),
-						rs.getString("column_statistics")));
+		return query("list_indexes", (rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"),
+				rs.getString("schema_name"), rs.getString("table_name"), rs.getString("index_name"),
+				rs.getString("index_definition"), rs.getLong("constraint_oid"), rs.getString("constraint_name"),
+				rs.getString("constraint_type"), rs.getString("constraint_definition"), rs.getBoolean("is_deferrable"),
+				rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"), rs.getBoolean("is_replica_identity"),
+				rs.getString("tablespace_name"), rs.getString("column_statistics")));
 	}
 
 	public List<SourceSequence> sequences() throws SQLException {
-		return query("list_sequences", (rs) -> new SourceSequence(rs.getLong("sequence_oid"),
-				rs.getString("schema_name"), rs.getString("sequence_name")));
+		return query("list_sequences",
+				(rs) -> new SourceSequence(rs.getLong("sequence_oid"), rs.getString("schema_name"),
+						rs.getString("sequence_name"), rs.getString("owner_table"), rs.getString("owner_column")));
 	}
 
 	public long largeObjectCount() throws SQLException {
@@ -53,6 +56,11 @@ public final class CatalogReader {
 			}
 		}
 		return rows;
+	}
+
+	/** A newline-separated aggregate as a list; null (no row aggregated) is empty. */
+	static List<String> lines(String value) {
+		return (value == null || value.isEmpty()) ? List.of() : List.of(value.split("\n"));
 	}
 
 	private static String nullToEmpty(String value) {

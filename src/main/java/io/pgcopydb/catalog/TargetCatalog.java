@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,13 +36,57 @@ public final class TargetCatalog {
 	}
 
 	/**
-	 * The target table's columns as "quoted_name type" lines, the form of
-	 * {@link SourceTable#columnTypes()}.
+	 * The relation of that name, with its place in a partition tree, or empty when the
+	 * target has no table of that name.
+	 * @param qualifiedName quoted and qualified, as {@link SourceTable#qualifiedName()}
 	 */
-	public Set<String> columnTypes(SourceTable table) throws SQLException {
+	public Optional<TargetRelation> relation(String qualifiedName) throws SQLException {
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("describe_target_relation"))) {
+			query.setString(1, qualifiedName);
+			try (ResultSet rs = query.executeQuery()) {
+				if (!rs.next()) {
+					return Optional.empty();
+				}
+				return Optional.of(new TargetRelation(rs.getString("relation"), rs.getBoolean("is_partitioned"),
+						rs.getString("partition_bound"), CatalogReader.lines(rs.getString("ancestors"))));
+			}
+		}
+	}
+
+	/**
+	 * The sequence that feeds {@code column} of {@code table} on the target (serial or
+	 * identity), else a sequence named {@code sequence}, else empty.
+	 * @param table quoted and qualified
+	 * @param sequence quoted and qualified
+	 * @return the sequence's name, quoted and qualified
+	 */
+	public Optional<String> sequenceFor(String table, String column, String sequence) throws SQLException {
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("find_target_sequence"))) {
+			query.setString(1, table);
+			query.setString(2, column);
+			query.setString(3, table);
+			query.setString(4, column);
+			query.setString(5, sequence);
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				String owned = rs.getString("sequence_name");
+				if (owned != null) {
+					return Optional.of(owned);
+				}
+				return rs.getBoolean("same_name_exists") ? Optional.of(sequence) : Optional.empty();
+			}
+		}
+	}
+
+	/**
+	 * The target relation's columns as "quoted_name type" lines, the form of
+	 * {@link SourceTable#columnTypes()}.
+	 * @param relation quoted and qualified
+	 */
+	public Set<String> columnTypes(String relation) throws SQLException {
 		Set<String> types = new HashSet<>();
 		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_target_column_types"))) {
-			query.setString(1, table.qualifiedName());
+			query.setString(1, relation);
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					types.add(rs.getString(1));

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
@@ -20,15 +21,19 @@ import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.config.Side;
 
 /**
- * Streams one table from source to target with COPY: the source's COPY TO output goes
- * into the target's COPY FROM through a fixed-size buffer, so memory stays bounded
- * whatever the table size, and no row is parsed.
+ * Streams tables from source to target with COPY: the source's COPY TO output goes into
+ * the target's COPY FROM through a fixed-size buffer, so memory stays bounded whatever
+ * the table size, and no row is parsed.
  *
  * <p>
- * Contract: the target side runs TRUNCATE and COPY ... FREEZE in one transaction and
- * commits only after the whole stream arrived. A failure or a retry therefore leaves the
- * target table as it was, and a rerun starts from an empty table: no row is lost or
- * doubled. The source connection must already be in the run's snapshot.
+ * Contract: one call copies one {@link CopyTarget copy unit}. The target side runs the
+ * unit's TRUNCATE, then a COPY per table of the unit (FREEZE where the target relation
+ * takes it; into a partitioned relation, which routes each row), all in one transaction
+ * that commits only after every stream arrived. A failure or a retry therefore leaves the
+ * unit's relations as they were, and a rerun starts from empty ones: no row is lost or
+ * doubled, whether the rows land in their own table, in a partitioned one, or in a table
+ * shared with their sibling partitions. The source connection must already be in the
+ * run's snapshot.
  */
 public final class TableCopier {
 
@@ -39,22 +44,67 @@ public final class TableCopier {
 	}
 
 	/**
-	 * Copies {@code table} and commits on the target.
-	 * @param binary COPY in binary format (see {@link CopyFormat} for when that is safe)
-	 * @param progress receives the number of bytes streamed since its previous call
-	 * @throws CopyException naming the side that failed; the target is rolled back
+	 * Copies {@code table} into the target table of the same name and commits.
+	 * @see #copy(Connection, Connection, List, LongConsumer)
 	 */
 	public CopyResult copy(Connection source, Connection target, SourceTable table, boolean binary,
 			LongConsumer progress) throws CopyException {
+		return copy(source, target,
+				List.of(new Load(table, CopyTarget.sameTable(table.oid(), table.qualifiedName()), binary)), progress);
+	}
+
+	/**
+	 * Copies one unit and commits on the target.
+	 * @param unit the tables of one unit, each with its target (all sharing the unit
+	 * relation): the unit's leader first
+	 * @param progress receives the number of bytes streamed since its previous call
+	 * @throws CopyException naming the side that failed; the target is rolled back
+	 */
+	public CopyResult copy(Connection source, Connection target, List<Load> unit, LongConsumer progress)
+			throws CopyException {
+		try {
+			target.setAutoCommit(false);
+			try (Statement statement = target.createStatement()) {
+				statement.execute("SET LOCAL synchronous_commit TO off");
+				statement.execute(unit.get(0).target().truncate());
+			}
+			long rows = 0;
+			long bytes = 0;
+			for (Load load : unit) {
+				CopyResult loaded = load(source, target, load, progress);
+				rows += loaded.rows();
+				bytes += loaded.bytes();
+			}
+			target.commit();
+			return new CopyResult(rows, bytes);
+		}
+		catch (CopyException ex) {
+			rollbackQuietly(target);
+			throw ex;
+		}
+		catch (SQLException ex) {
+			rollbackQuietly(target);
+			throw new CopyException(Side.TARGET, ex);
+		}
+	}
+
+	/** One table of a unit, streamed inside the unit's transaction. */
+	private CopyResult load(Connection source, Connection target, Load load, LongConsumer progress)
+			throws CopyException, SQLException {
+		SourceTable table = load.table();
 		String columns = table.columnList().isEmpty() ? "" : " (" + table.columnList() + ")";
-		String format = binary ? "FORMAT binary" : "FORMAT text";
+		String format = load.binary() ? "FORMAT binary" : "FORMAT text";
+		// FREEZE: the unit's TRUNCATE gave the relation a new file in this transaction,
+		// so
+		// rows are written frozen and the first VACUUM has nothing to rewrite
+		String options = load.target().freeze() ? "FREEZE, " + format : format;
 		try {
 			CopyManager sourceCopy = source.unwrap(PGConnection.class).getCopyAPI();
-			CopyIn copyIn = startTargetCopy(target, table, columns + " FROM STDIN WITH (FREEZE, " + format + ")");
-			CountingOutputStream counter;
-			long rows;
+			CopyIn copyIn = target.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn("COPY " + load.target().relation() + columns + " FROM STDIN WITH (" + options + ")");
 			try (PGCopyOutputStream into = new PGCopyOutputStream(copyIn, this.bufferBytes)) {
-				counter = new CountingOutputStream(into, progress);
+				CountingOutputStream counter = new CountingOutputStream(into, progress);
 				try {
 					sourceCopy.copyOut("COPY " + table.qualifiedName() + columns + " TO STDOUT WITH (" + format + ")",
 							counter);
@@ -68,37 +118,27 @@ public final class TableCopier {
 					throw new CopyException(Side.TARGET, asSqlException(ex));
 				}
 				counter.publish();
-				rows = into.endCopy();
+				return new CopyResult(into.endCopy(), counter.count);
 			}
-			target.commit();
-			return new CopyResult(rows, counter.count);
-		}
-		catch (CopyException ex) {
-			rollbackQuietly(target);
-			throw ex;
-		}
-		catch (SQLException ex) {
-			rollbackQuietly(target);
-			throw new CopyException(Side.TARGET, ex);
 		}
 		catch (IOException ex) {
-			rollbackQuietly(target);
 			throw new CopyException(Side.TARGET, asSqlException(ex));
 		}
 	}
 
 	/**
 	 * Whether to COPY {@code table} in binary format under {@code format}, reading the
-	 * target table's column types when that decides it.
+	 * column types of the target {@code relation} (quoted, qualified) when that decides
+	 * it.
 	 * @throws CopyException when the target's catalog cannot be read
 	 */
-	public static boolean useBinary(CopyFormat format, SourceTable table, boolean sameMajorVersion, Connection target)
-			throws CopyException {
+	public static boolean useBinary(CopyFormat format, SourceTable table, boolean sameMajorVersion, Connection target,
+			String relation) throws CopyException {
 		if (format != CopyFormat.AUTO) {
 			return useBinary(format, table, sameMajorVersion, Set.of());
 		}
 		try {
-			return useBinary(format, table, sameMajorVersion, new TargetCatalog(target).columnTypes(table));
+			return useBinary(format, table, sameMajorVersion, new TargetCatalog(target).columnTypes(relation));
 		}
 		catch (SQLException ex) {
 			throw new CopyException(Side.TARGET, ex);
@@ -118,20 +158,6 @@ public final class TableCopier {
 			case AUTO -> sameMajorVersion && table.builtinTypes() && !table.columnTypes().isEmpty()
 					&& targetColumnTypes.containsAll(table.columnTypes().lines().toList());
 		};
-	}
-
-	private static CopyIn startTargetCopy(Connection target, SourceTable table, String columnsAndOptions)
-			throws SQLException {
-		target.setAutoCommit(false);
-		try (Statement statement = target.createStatement()) {
-			statement.execute("SET LOCAL synchronous_commit TO off");
-			statement.execute("TRUNCATE ONLY " + table.qualifiedName());
-		}
-		// FREEZE: the table was truncated in this transaction, so rows are written frozen
-		// and the first VACUUM has nothing to rewrite.
-		return target.unwrap(PGConnection.class)
-			.getCopyAPI()
-			.copyIn("COPY " + table.qualifiedName() + columnsAndOptions);
 	}
 
 	private static SQLException asSqlException(IOException ex) {
@@ -156,6 +182,14 @@ public final class TableCopier {
 	 * per call, so progress is published about every {@link #PUBLISH_EVERY} bytes, not
 	 * per row: the consumer's atomic add stays off the per-row path.
 	 */
+	/**
+	 * One table of a copy unit.
+	 *
+	 * @param binary COPY in binary format (see {@link CopyFormat} for when that is safe)
+	 */
+	public record Load(SourceTable table, CopyTarget target, boolean binary) {
+	}
+
 	private static final class CountingOutputStream extends FilterOutputStream {
 
 		private static final int PUBLISH_EVERY = 64 * 1024;

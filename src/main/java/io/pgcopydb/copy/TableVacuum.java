@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.pgcopydb.catalog.SourceTable;
-
 /**
  * VACUUM ANALYZE of a copied table on the target, once its indexes are built: the planner
  * gets statistics before the application arrives, and the visibility map is set (rows
@@ -18,10 +16,12 @@ public final class TableVacuum {
 
 	/**
 	 * @param target an autocommit session (VACUUM cannot run in a transaction)
+	 * @param relation the target relation, quoted and qualified; a partitioned one is
+	 * vacuumed partition by partition, and analyzed as a whole
 	 */
-	public static void vacuumAnalyze(Connection target, SourceTable table) throws SQLException {
+	public static void vacuumAnalyze(Connection target, String relation) throws SQLException {
 		try (Statement statement = target.createStatement()) {
-			statement.execute("VACUUM (ANALYZE) " + table.qualifiedName());
+			statement.execute("VACUUM (ANALYZE) " + relation);
 		}
 	}
 

@@ -7,10 +7,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.catalog.TargetCatalog;
+import io.pgcopydb.catalog.TargetRelation;
+import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.Identifiers;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * Builds one index on the target, and the PRIMARY KEY or UNIQUE constraint it backs:
@@ -22,11 +31,27 @@ import io.pgcopydb.pg.Identifiers;
  * per-column statistics targets.
  *
  * <p>
+ * The target's shape decides, as it is at build time: on a table the target partitioned
+ * after restore pre-data, where {@code USING INDEX} is refused, a PRIMARY KEY or UNIQUE
+ * constraint is built directly from its definition (building its partitioned index), and
+ * CLUSTER ON, which PostgreSQL refuses there, is left out with a warning; a key that
+ * lacks a partition-key column fails in one line naming it; an index whose table the
+ * target no longer has (a partition merged into its parent) is not built and is reported.
+ *
+ * <p>
  * Contract: the index commits first, then the constraint and index properties in a second
  * transaction; each statement is idempotent (IF NOT EXISTS, constraint existence
- * checked), so a retry after a failure between or within them is safe.
+ * checked), so a retry after a failure between or within them is safe. A constraint built
+ * directly commits in one transaction with its index.
  */
 public final class IndexBuilder {
+
+	/**
+	 * SQLSTATE 0A000, what a key lacking a partition column on a partitioned table gets.
+	 */
+	private static final String FEATURE_NOT_SUPPORTED = "0A000";
+
+	private static final Logger logger = LoggerFactory.getLogger(IndexBuilder.class);
 
 	private final String maintenanceWorkMem;
 
@@ -34,14 +59,28 @@ public final class IndexBuilder {
 		this.maintenanceWorkMem = maintenanceWorkMem;
 	}
 
-	public void build(Connection target, SourceIndex index) throws SQLException {
+	/**
+	 * Builds the index and its constraint, unless its table is missing on the target.
+	 * @throws BadStateException when a key lacks a column the target partitions by
+	 */
+	public Outcome build(Connection target, SourceIndex index) throws SQLException {
+		Optional<TargetRelation> table = new TargetCatalog(target).relation(index.qualifiedTableName());
+		if (table.isEmpty()) {
+			return Outcome.NO_TABLE;
+		}
+		boolean partitioned = table.get().partitioned();
 		target.setAutoCommit(false);
 		try (Statement statement = target.createStatement()) {
 			// on a retry, a constraint from the earlier attempt owns (and renamed) the
 			// index
 			boolean attached = index.backsConstraint() && constraintExists(target, index);
-			if (!attached) {
-				createIndex(statement, index);
+			if (!attached && partitioned && index.backsConstraint()) {
+				buildSettings(statement, index);
+				statement.execute(addConstraintDirectly(index));
+			}
+			else if (!attached) {
+				buildSettings(statement, index);
+				statement.execute(createIfNotExists(index.definition()));
 				// CREATE INDEX holds a SHARE lock until commit: two builds on one table
 				// both waiting for ALTER TABLE's ACCESS EXCLUSIVE lock would deadlock
 				target.commit();
@@ -49,18 +88,61 @@ public final class IndexBuilder {
 					statement.execute(addConstraint(index));
 				}
 			}
-			for (String property : indexProperties(index)) {
+			for (String property : indexProperties(index, partitioned)) {
 				statement.execute(property);
 			}
 			target.commit();
+			return partitioned ? Outcome.BUILT_PARTITIONED : Outcome.BUILT;
 		}
 		catch (SQLException | RuntimeException ex) {
 			target.rollback();
+			if (partitioned && ex instanceof SQLException sql && lacksPartitionKey(sql)) {
+				throw partitionKeyMissing(index, sql);
+			}
 			throw ex;
 		}
 	}
 
-	private void createIndex(Statement statement, SourceIndex index) throws SQLException {
+	/** What {@link #build} did. */
+	public enum Outcome {
+
+		/** Built on a plain table. */
+		BUILT,
+
+		/** Built on a partitioned table, for each of its partitions. */
+		BUILT_PARTITIONED,
+
+		/** Not built: the target has no table of that name. */
+		NO_TABLE
+
+	}
+
+	/**
+	 * PostgreSQL's refusal of a unique key without every partition key column (its
+	 * SQLSTATE is shared by other refusals, hence the message; with lc_messages other
+	 * than English the server's own error is reported instead).
+	 */
+	static boolean lacksPartitionKey(SQLException ex) {
+		return FEATURE_NOT_SUPPORTED.equals(ex.getSQLState()) && ex.getMessage() != null
+				&& ex.getMessage().contains("partitioning columns");
+	}
+
+	/**
+	 * The one-line error of a unique key on a partitioned target that lacks a partition
+	 * key column; PostgreSQL names the column in the error's detail.
+	 */
+	static BadStateException partitionKeyMissing(SourceIndex index, SQLException ex) {
+		String detail = (ex instanceof PSQLException psql && psql.getServerErrorMessage() != null
+				&& psql.getServerErrorMessage().getDetail() != null) ? psql.getServerErrorMessage().getDetail()
+						: SqlStates.firstLine(ex.getMessage());
+		String what = index.backsConstraint() ? "constraint " + index.constraintName() : "unique index " + index.name();
+		return new BadStateException("cannot build " + what + " on " + index.qualifiedTableName()
+				+ ", which the target partitions: " + detail + " Create it on the target with the partition key"
+				+ " columns added (the copy keeps a constraint or index of that name), then run copy data --resume",
+				ex);
+	}
+
+	private void buildSettings(Statement statement, SourceIndex index) throws SQLException {
 		statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
 		// the definition was read with an empty search_path: every name in it is
 		// qualified
@@ -69,16 +151,22 @@ public final class IndexBuilder {
 		// too
 		statement.execute("SET LOCAL default_tablespace TO "
 				+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''"));
-		statement.execute(createIfNotExists(index.definition()));
 	}
 
 	/**
-	 * What pg_dump attaches to an index entry: CLUSTER ON, REPLICA IDENTITY, statistics.
+	 * What pg_dump attaches to an index entry: CLUSTER ON (not on a partitioned table,
+	 * where PostgreSQL refuses it), REPLICA IDENTITY, statistics.
 	 */
-	static List<String> indexProperties(SourceIndex index) {
+	static List<String> indexProperties(SourceIndex index, boolean partitioned) {
 		String name = Identifiers.quote(constraintOrIndexName(index));
 		List<String> statements = new ArrayList<>();
-		if (index.clustered()) {
+		if (index.clustered() && partitioned) {
+			logger.warn(
+					"Not marking {} clustered: {} is partitioned on the target, and PostgreSQL refuses"
+							+ " CLUSTER ON a partitioned table",
+					constraintOrIndexName(index), index.qualifiedTableName());
+		}
+		else if (index.clustered()) {
 			statements.add("ALTER TABLE ONLY " + index.qualifiedTableName() + " CLUSTER ON " + name);
 		}
 		if (index.replicaIdentity()) {
@@ -95,6 +183,20 @@ public final class IndexBuilder {
 			throw new IllegalArgumentException("not an index definition: " + definition);
 		}
 		return definition.substring(0, at) + "INDEX IF NOT EXISTS " + definition.substring(at + "INDEX ".length());
+	}
+
+	/**
+	 * ADD CONSTRAINT from the constraint's own definition, which builds its index: the
+	 * form a partitioned table takes, recursing into its partitions.
+	 */
+	static String addConstraintDirectly(SourceIndex index) {
+		if (index.constraintDefinition() == null) {
+			throw new BadStateException("the plan holds no definition of constraint " + index.constraintName() + " of "
+					+ index.qualifiedTableName() + " to build it on the partitioned target table: start the run over"
+					+ " with --restart");
+		}
+		return "ALTER TABLE " + index.qualifiedTableName() + " ADD CONSTRAINT "
+				+ Identifiers.quote(index.constraintName()) + " " + index.constraintDefinition();
 	}
 
 	static String addConstraint(SourceIndex index) {

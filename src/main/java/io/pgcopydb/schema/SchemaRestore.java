@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
 import io.pgcopydb.catalog.TargetCatalog.TableObject;
@@ -31,7 +32,10 @@ import io.pgcopydb.pg.Identifiers;
  * refuse (pre-data holds none of them);
  * <li>post-data without the planned indexes and constraints the target already has (the
  * copy built them), matched by OID in their own catalog; those it lacks are restored from
- * the archive.
+ * the archive. Also left out, and listed in a warning, are the entries of a source table
+ * the target no longer has (a partition merged into its parent after restore pre-data):
+ * its indexes, their INDEX ATTACH, its constraints, triggers, rules, policies and their
+ * comments. One left in would fail the whole single-transaction restore.
  * </ul>
  * Archive entries this program cannot parse are restored as they are, with a warning.
  */
@@ -80,9 +84,10 @@ public final class SchemaRestore {
 	 * @return the entries restored and those skipped as already built
 	 */
 	public PostData postData(PgEndpoint target, WorkDirectory dir, List<SourceIndex> planned,
-			SchemaArchives.RestoreOptions options) {
+			List<SourceTable> plannedTables, SchemaArchives.RestoreOptions options) {
 		requireArchive(dir.postDataArchive(), dir);
 		Set<TableObject> onTarget = indexesAndConstraints(target);
+		Gone gone = Gone.of(plannedTables, targetTables(target));
 		Set<Long> builtIndexes = new HashSet<>();
 		Set<Long> builtConstraints = new HashSet<>();
 		for (SourceIndex index : planned) {
@@ -99,19 +104,89 @@ public final class SchemaRestore {
 		ArchiveToc toc = this.archives.list(dir.postDataArchive(), dir.pgRestoreLog());
 		warnUnparsed(toc, dir.postDataArchive());
 		int[] skipped = { 0 };
+		List<String> leftOut = new ArrayList<>();
 		dir.write(dir.postDataList(), toc.useList((entry) -> {
 			boolean built = isBuilt(entry, builtIndexes, builtConstraints);
 			if (built) {
 				skipped[0]++;
+				return false;
 			}
-			return !built;
+			if (gone.owns(entry)) {
+				leftOut.add(entry.desc() + " " + entry.schema() + " " + entry.name());
+				return false;
+			}
+			return true;
 		}));
+		if (!leftOut.isEmpty()) {
+			logger.warn("Left out {} post-data entries of tables the target no longer has: {}", leftOut.size(),
+					String.join(", ", leftOut));
+		}
 		this.archives.restore(target, dir.postDataArchive(), dir.postDataList(), options, dir.pgRestoreLog());
-		return new PostData(toc.entries().size() - skipped[0], skipped[0]);
+		return new PostData(toc.entries().size() - skipped[0] - leftOut.size(), skipped[0], leftOut);
 	}
 
-	/** What a post-data restore did: entries restored, entries the copy had built. */
-	public record PostData(int restored, int alreadyBuilt) {
+	/**
+	 * What a post-data restore did: entries restored, entries the copy had built, entries
+	 * of tables the target no longer has ("desc schema tag").
+	 */
+	public record PostData(int restored, int alreadyBuilt, List<String> leftOut) {
+	}
+
+	/**
+	 * The source tables the target no longer has, and their indexes: the post-data
+	 * entries that belong to them are left out. An entry tagged "table name" (constraint,
+	 * trigger, rule, policy) belongs to the longest table name that starts its tag, among
+	 * the tables of its schema on either side, so a table whose name starts another's is
+	 * not mistaken for it.
+	 */
+	record Gone(Set<QualifiedName> tables, Set<QualifiedName> indexes, Set<QualifiedName> kept) {
+
+		static Gone of(List<SourceTable> planned, Set<QualifiedName> onTarget) {
+			Set<QualifiedName> tables = new HashSet<>();
+			Set<QualifiedName> indexes = new HashSet<>();
+			for (SourceTable table : planned) {
+				QualifiedName name = new QualifiedName(table.schema(), table.name());
+				if (!onTarget.contains(name)) {
+					tables.add(name);
+					table.indexNames().forEach((index) -> indexes.add(new QualifiedName(table.schema(), index)));
+				}
+			}
+			return new Gone(tables, indexes, onTarget);
+		}
+
+		boolean owns(TocEntry entry) {
+			if (this.tables.isEmpty() || entry.schema() == null) {
+				return false;
+			}
+			String tag = entry.name();
+			return switch (entry.desc()) {
+				case "INDEX", "INDEX ATTACH" -> this.indexes.contains(new QualifiedName(entry.schema(), tag));
+				case "CONSTRAINT", "FK CONSTRAINT", "CHECK CONSTRAINT", "TRIGGER", "RULE", "POLICY" ->
+					gone(entry.schema(), tag, (table) -> tag.startsWith(table + " "));
+				case "ROW SECURITY" -> this.tables.contains(new QualifiedName(entry.schema(), tag));
+				case "COMMENT" -> tag.startsWith("INDEX ")
+						? this.indexes.contains(new QualifiedName(entry.schema(), tag.substring("INDEX ".length())))
+						: gone(entry.schema(), tag, (table) -> tag.endsWith(" ON " + table));
+				default -> false;
+			};
+		}
+
+		/**
+		 * The longest table of {@code schema} that {@code matches} is one of the gone.
+		 */
+		private boolean gone(String schema, String tag, java.util.function.Predicate<String> matches) {
+			QualifiedName best = null;
+			for (Set<QualifiedName> side : List.of(this.tables, this.kept)) {
+				for (QualifiedName table : side) {
+					if (table.schema().equals(schema) && matches.test(table.name())
+							&& (best == null || table.name().length() > best.name().length())) {
+						best = table;
+					}
+				}
+			}
+			return best != null && this.tables.contains(best);
+		}
+
 	}
 
 	/** A restore command run before {@code dump schema} gets told so. */
@@ -138,6 +213,15 @@ public final class SchemaRestore {
 	private static void warnUnparsed(ArchiveToc toc, Path archive) {
 		for (String line : toc.unparsedLines()) {
 			logger.warn("Unrecognized entry in the table of contents of {}, restored as is: {}", archive, line);
+		}
+	}
+
+	private static Set<QualifiedName> targetTables(PgEndpoint target) {
+		try (Connection session = target.connect("post-data check")) {
+			return new HashSet<>(new TargetCatalog(session).tables());
+		}
+		catch (SQLException ex) {
+			throw target.failure("listing the tables of the target", ex);
 		}
 	}
 

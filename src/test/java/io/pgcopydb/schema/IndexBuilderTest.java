@@ -1,12 +1,16 @@
 package io.pgcopydb.schema;
 
+import java.sql.SQLException;
+
 import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.error.BadStateException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The SQL the index builder sends, from definitions as pg_get_indexdef prints them. */
 class IndexBuilderTest {
@@ -106,6 +110,46 @@ class IndexBuilderTest {
 	void indexWithoutColumnStatisticsNeedsNoStatement() {
 		assertThat(IndexBuilder.columnStatistics(constraintIndex("public", "t", "t_pkey", "t_pkey", "p", false, false)))
 			.isEmpty();
+	}
+
+	@Test
+	void aKeyOnAPartitionedTableIsAddedFromItsDefinitionNotUsingAnIndex() {
+		SourceIndex index = new SourceIndex(16600, 16500, "public", "events", "events_pkey", "CREATE UNIQUE INDEX ...",
+				16700, "events_pkey", "p", "PRIMARY KEY (id) DEFERRABLE", true, false, false, false, null, null);
+		assertThat(IndexBuilder.addConstraintDirectly(index))
+			.isEqualTo("ALTER TABLE \"public\".\"events\" ADD CONSTRAINT \"events_pkey\" PRIMARY KEY (id) DEFERRABLE");
+	}
+
+	@Test
+	void aKeyWithoutItsDefinitionCannotBeBuiltOnAPartitionedTable() {
+		SourceIndex index = constraintIndex("public", "events", "events_pkey", "events_pkey", "p", false, false);
+		assertThatThrownBy(() -> IndexBuilder.addConstraintDirectly(index)).isInstanceOf(BadStateException.class)
+			.hasMessageContaining("events_pkey")
+			.hasMessageContaining("--restart");
+	}
+
+	@Test
+	void clusterOnIsLeftOutOnAPartitionedTable() {
+		SourceIndex index = new SourceIndex(16600, 16500, "public", "t", "t_pkey", "CREATE UNIQUE INDEX ...", 16700,
+				"t_pkey", "p", false, false, true, true, null, null);
+		assertThat(IndexBuilder.indexProperties(index, false)).containsExactly(
+				"ALTER TABLE ONLY \"public\".\"t\" CLUSTER ON \"t_pkey\"",
+				"ALTER TABLE ONLY \"public\".\"t\" REPLICA IDENTITY USING INDEX \"t_pkey\"");
+		assertThat(IndexBuilder.indexProperties(index, true))
+			.containsExactly("ALTER TABLE ONLY \"public\".\"t\" REPLICA IDENTITY USING INDEX \"t_pkey\"");
+	}
+
+	@Test
+	void aKeyLackingAPartitionColumnFailsInOneLineNamingTheColumnAndTheRemedy() {
+		SourceIndex index = constraintIndex("public", "events", "events_pkey", "events_pkey", "p", false, false);
+		SQLException refusal = new SQLException(
+				"ERROR: unique constraint on partitioned table must include all partitioning columns", "0A000");
+		assertThat(IndexBuilder.lacksPartitionKey(refusal)).isTrue();
+		assertThat(IndexBuilder.lacksPartitionKey(new SQLException("cannot mark index clustered", "0A000"))).isFalse();
+		BadStateException error = IndexBuilder.partitionKeyMissing(index, refusal);
+		assertThat(error.getMessage()).doesNotContain("\n")
+			.contains("constraint events_pkey", "\"public\".\"events\"", "partitioning columns",
+					"partition key columns added", "copy data --resume");
 	}
 
 	private static SourceIndex constraintIndex(String schema, String table, String indexName, String constraintName,

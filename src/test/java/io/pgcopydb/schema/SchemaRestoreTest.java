@@ -8,6 +8,9 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -86,6 +89,33 @@ class SchemaRestoreTest {
 			.contains("\n3487; 0 0 COMMENT app INDEX idx_address_line postgres")
 			.contains("\n3305; 0 0 INDEX ATTACH app event_2020_at_idx postgres")
 			.contains("\n3309; 2620 16513 TRIGGER app address address_touch postgres");
+	}
+
+	@Test
+	void entriesOfAPartitionTheTargetNoLongerHasAreLeftOut() throws IOException {
+		SourceTable partition = new SourceTable(16530, "app", "event_2020", "", "", true, 0,
+				List.of("\"app\".\"event\""), "FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
+				List.of("event_2020_at_idx", "event_2020_pkey"));
+		SourceTable address = new SourceTable(16490, "app", "address", "", "", true, 0);
+		SchemaRestore.Gone gone = SchemaRestore.Gone.of(List.of(partition, address),
+				Set.of(new QualifiedName("app", "event"), new QualifiedName("app", "address")));
+		ArchiveToc toc = ArchiveToc.parse(resource("toc/sample-pg15-post-data.list"));
+		assertThat(toc.entries().stream().filter(gone::owns).map(TocEntry::line)).containsExactly(
+				"3304; 2606 16536 CONSTRAINT app event_2020 event_2020_pkey postgres",
+				"3302; 1259 16538 INDEX app event_2020_at_idx postgres",
+				"3305; 0 0 INDEX ATTACH app event_2020_at_idx postgres",
+				"3306; 0 0 INDEX ATTACH app event_2020_pkey postgres");
+	}
+
+	@Test
+	void aTableWhoseNameStartsAnotherTagKeepsItsEntries() {
+		SourceTable gone = new SourceTable(1, "app", "my", "", "", true, 0);
+		SchemaRestore.Gone restore = SchemaRestore.Gone.of(List.of(gone), Set.of(new QualifiedName("app", "my table")));
+		List<TocEntry> entries = ArchiveToc
+			.parse("3297; 2606 16511 CONSTRAINT app my table my table pkey postgres\n"
+					+ "3298; 2606 16512 CONSTRAINT app my my_pkey postgres")
+			.entries();
+		assertThat(entries.stream().filter(restore::owns).map(TocEntry::name)).containsExactly("my my_pkey");
 	}
 
 	private static boolean isBuilt(String listLine) {

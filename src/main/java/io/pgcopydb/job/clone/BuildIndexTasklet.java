@@ -15,7 +15,11 @@ import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.schema.IndexBuilder;
 
-/** One index partition: an index, and the constraint it backs, built on the target. */
+/**
+ * One index partition: an index, and the constraint it backs, built on the target as the
+ * target's table is now (see {@link IndexBuilder}); an index whose table the target no
+ * longer has is reported and not built. Idempotent.
+ */
 class BuildIndexTasklet implements Tasklet {
 
 	private static final Logger logger = LoggerFactory.getLogger(BuildIndexTasklet.class);
@@ -43,15 +47,23 @@ class BuildIndexTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		SourceIndex index = this.plan.index(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
 		long started = System.nanoTime();
+		IndexBuilder.Outcome outcome;
 		try (Connection target = this.sessions.target("index " + index.displayName())) {
-			this.builder.build(target, index);
+			outcome = this.builder.build(target, index);
 		}
 		catch (SQLException ex) {
 			throw this.request.target().failure("building index " + index.displayName(), ex);
 		}
 		this.progress.indexDone();
-		logger.info("Built index {}{} in {} ms", index.displayName(),
+		if (outcome == IndexBuilder.Outcome.NO_TABLE) {
+			logger.warn("Not building index {}: the target has no table {} any more", index.displayName(),
+					index.qualifiedTableName());
+			return RepeatStatus.FINISHED;
+		}
+		logger.info("Built index {}{}{} in {} ms", index.displayName(),
 				index.backsConstraint() ? " and constraint " + index.constraintName() : "",
+				(outcome == IndexBuilder.Outcome.BUILT_PARTITIONED)
+						? " on the partitioned " + index.qualifiedTableName() : "",
 				(System.nanoTime() - started) / 1_000_000);
 		return RepeatStatus.FINISHED;
 	}

@@ -44,17 +44,19 @@ import io.pgcopydb.snapshot.RunSnapshot;
  * The clone job, steps in pgcopydb's order ({@link #cloneJob} is the whole of it):
  *
  * <pre>
- * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData,
+ * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData, planTargets,
  * split: copyData | buildIndexes | vacuum | sequences | largeObjects | extensionData
  * restorePostData, databaseProperties
  * </pre>
  *
- * copyData runs one partition per table (--table-jobs threads, largest first);
- * buildIndexes one per index (--index-jobs threads), each started when its table's copy
- * partition is COMPLETED; vacuum one per table once its indexes are built. A step command
- * runs some stages only: a decider before each stage skips the others. Every tasklet runs
- * without a repository transaction: a COPY may last hours, and the embedded repository
- * must stay writable meanwhile.
+ * planTargets records, once, where each table's rows land on the target as the run first
+ * copies data (after restore pre-data and the user's schema changes); copyData runs one
+ * partition per table (--table-jobs threads, largest first); buildIndexes one per index
+ * (--index-jobs threads), each started when its table's copy partition is COMPLETED;
+ * vacuum one per table once its indexes are built. A step command runs some stages only:
+ * a decider before each stage skips the others. Every tasklet runs without a repository
+ * transaction: a COPY may last hours, and the embedded repository must stay writable
+ * meanwhile.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CopyProperties.class)
@@ -68,10 +70,10 @@ class CloneJobConfiguration {
 
 	@Bean
 	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
-			Step dumpSchemaStep, Step restorePreDataStep, Step copyDataStep, Step buildIndexesStep, Step vacuumStep,
-			Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep, Step databasePropertiesStep,
-			Step copyRolesStep, Step extensionDataStep, RunSnapshot snapshot, ProgressTracker tracker,
-			CopyProperties properties, StopRequestWatcher watcher, StepStatusBoard board) {
+			Step dumpSchemaStep, Step restorePreDataStep, Step planTargetsStep, Step copyDataStep,
+			Step buildIndexesStep, Step vacuumStep, Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep,
+			Step databasePropertiesStep, Step copyRolesStep, Step extensionDataStep, RunSnapshot snapshot,
+			ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher, StepStatusBoard board) {
 		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
 			.add(gated(copyDataStep, Stage.TABLE_DATA, request), gated(buildIndexesStep, Stage.INDEXES, request),
 					gated(vacuumStep, Stage.VACUUM, request), gated(sequencesStep, Stage.SEQUENCES, request),
@@ -84,6 +86,7 @@ class CloneJobConfiguration {
 			.next(gated(dumpSchemaStep, Stage.DUMP_SCHEMA, request))
 			.next(gated(copyRolesStep, Stage.RESTORE_PRE_DATA, request, request.objects().roles()))
 			.next(gated(restorePreDataStep, Stage.RESTORE_PRE_DATA, request))
+			.next(gated(planTargetsStep, Stage.TABLE_DATA, request))
 			.next(data)
 			.next(gated(restorePostDataStep, Stage.RESTORE_POST_DATA, request))
 			.next(gated(databasePropertiesStep, Stage.DATABASE_PROPERTIES, request))
@@ -149,6 +152,12 @@ class CloneJobConfiguration {
 			RunState state) {
 		return toolTasklet(repository, CloneSteps.RESTORE_PRE_DATA,
 				new RestorePreDataTasklet(request, plan, new SchemaRestore(archives), state));
+	}
+
+	/** Runs once per run, with the first command that copies table data. */
+	@Bean
+	Step planTargetsStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, CloneSteps.PLAN_TARGETS, new PlanTargetsTasklet(request, sessions, plan));
 	}
 
 	@Bean

@@ -14,15 +14,17 @@ import org.springframework.context.annotation.Configuration;
 
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.job.partition.PartitionSpec;
 
 /**
  * The partitions of the clone job's parallel steps, from the stored plan: one per table
- * to copy (largest first), one per index (waiting on its table's copy), one per table to
- * vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition step
- * names are stable across restarts. A partition waits only on stages the command runs:
- * {@code copy indexes} alone builds on the tables as they are.
+ * to copy (largest first; a table copied in its unit's transaction waits for the unit's
+ * leader, see {@link CopyTarget}), one per index (waiting on its table's copy), one per
+ * table to vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition
+ * step names are stable across restarts. A partition waits only on stages the command
+ * runs: {@code copy indexes} alone builds on the tables as they are.
  */
 @Configuration(proxyBeanMethods = false)
 class ClonePartitioners {
@@ -31,9 +33,14 @@ class ClonePartitioners {
 	@StepScope
 	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
 		return (gridSize) -> {
+			Map<Long, CopyTarget> targets = plan.targets(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
-				partitions.add(new PartitionSpec(copyTable(table.oid()), partitions.size(), List.of()));
+				CopyTarget target = targets.get(table.oid());
+				// the unit's leader copies the whole unit; its other tables wait for it
+				List<PartitionKey> dependsOn = (target == null || target.leadsUnit()) ? List.of()
+						: List.of(copyTable(target.unitOid()));
+				partitions.add(new PartitionSpec(copyTable(table.oid()), partitions.size(), dependsOn));
 			}
 			return PartitionSpec.contexts(partitions);
 		};

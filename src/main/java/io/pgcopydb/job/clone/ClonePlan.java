@@ -2,7 +2,9 @@ package io.pgcopydb.job.clone;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -11,11 +13,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.copy.CopyTarget;
 
 /**
  * The work plan of one clone job instance, stored in the repository next to the
- * JobRepository tables. The catalog step writes it once; partitioners and tasklets read
- * it, also after a restart, so a resumed run works on exactly the same tables.
+ * JobRepository tables. The catalog step writes the source's tables, indexes and
+ * sequences once; the planTargets step writes where each table's rows land on the target
+ * ({@link CopyTarget}) once, when the run first copies data. Partitioners and tasklets
+ * read both, also after a restart, so a resumed run works on exactly the same tables and
+ * empties exactly the same copy units.
  */
 class ClonePlan {
 
@@ -36,28 +42,74 @@ class ClonePlan {
 			int[] ordinal = { 0 };
 			this.jdbc.batchUpdate(
 					"INSERT INTO PGCOPYDB_PLAN_TABLE (JOB_INSTANCE_ID, TABLE_OID, ORDINAL, SCHEMA_NAME, "
-							+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES) "
-							+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+							+ "TABLE_NAME, COLUMN_LIST, COLUMN_TYPES, BUILTIN_TYPES, TABLE_BYTES, PARTITION_ANCESTORS, "
+							+ "PARTITION_BOUND, INDEX_NAMES) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					tables.stream()
 						.map((t) -> new Object[] { instance, t.oid(), ordinal[0]++, t.schema(), t.name(),
-								t.columnList(), t.columnTypes(), flag(t.builtinTypes()), t.bytes() })
+								t.columnList(), t.columnTypes(), flag(t.builtinTypes()), t.bytes(),
+								String.join("\n", t.partitionAncestors()), t.partitionBound(),
+								String.join("\n", t.indexNames()) })
 						.toList());
 			this.jdbc
 				.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
 						+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
-						+ "IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY, TABLESPACE_NAME, COLUMN_STATISTICS) "
-						+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+						+ "CONSTRAINT_DEFINITION, IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY, "
+						+ "TABLESPACE_NAME, COLUMN_STATISTICS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 						indexes.stream()
 							.map((i) -> new Object[] { instance, i.oid(), i.tableOid(), i.schema(), i.tableName(),
 									i.name(), i.definition(), i.constraintOid(), i.constraintName(), i.constraintType(),
-									flag(i.deferrable()), flag(i.deferred()), flag(i.clustered()),
-									flag(i.replicaIdentity()), i.tablespace(), i.columnStatistics() })
+									i.constraintDefinition(), flag(i.deferrable()), flag(i.deferred()),
+									flag(i.clustered()), flag(i.replicaIdentity()), i.tablespace(),
+									i.columnStatistics() })
 							.toList());
 			this.jdbc.batchUpdate(
 					"INSERT INTO PGCOPYDB_PLAN_SEQUENCE (JOB_INSTANCE_ID, SEQUENCE_OID, SCHEMA_NAME, "
-							+ "SEQUENCE_NAME) VALUES (?, ?, ?, ?)",
-					sequences.stream().map((s) -> new Object[] { instance, s.oid(), s.schema(), s.name() }).toList());
+							+ "SEQUENCE_NAME, OWNER_TABLE, OWNER_COLUMN) VALUES (?, ?, ?, ?, ?, ?)",
+					sequences.stream()
+						.map((s) -> new Object[] { instance, s.oid(), s.schema(), s.name(), s.ownerTable(),
+								s.ownerColumn() })
+						.toList());
 		});
+	}
+
+	/** Records where each table's rows land, replacing what an earlier attempt wrote. */
+	void saveTargets(long instance, List<CopyTarget> targets) {
+		this.transaction.executeWithoutResult((status) -> {
+			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_TARGET WHERE JOB_INSTANCE_ID = ?", instance);
+			this.jdbc.batchUpdate(
+					"INSERT INTO PGCOPYDB_PLAN_TARGET (JOB_INSTANCE_ID, TABLE_OID, TARGET_RELATION, "
+							+ "IS_ROUTED, UNIT_OID, UNIT_RELATION, IS_UNIT_PARTITIONED) VALUES (?, ?, ?, ?, ?, ?, ?)",
+					targets.stream()
+						.map((t) -> new Object[] { instance, t.tableOid(), t.relation(), flag(t.routed()), t.unitOid(),
+								t.unitRelation(), flag(t.unitPartitioned()) })
+						.toList());
+		});
+	}
+
+	/**
+	 * Where the rows of each table land, by source table OID; empty when the run has not
+	 * resolved it (no data copied yet), and then each table is its own target.
+	 */
+	Map<Long, CopyTarget> targets(long instance) {
+		Map<Long, CopyTarget> targets = new LinkedHashMap<>();
+		for (CopyTarget target : this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_TARGET WHERE JOB_INSTANCE_ID = ?",
+				ClonePlan::target, instance)) {
+			targets.put(target.tableOid(), target);
+		}
+		return targets;
+	}
+
+	/** Where the rows of one table land: the recorded target, else its namesake. */
+	CopyTarget target(long instance, SourceTable table) {
+		List<CopyTarget> recorded = this.jdbc.query(
+				"SELECT * FROM PGCOPYDB_PLAN_TARGET WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", ClonePlan::target,
+				instance, table.oid());
+		return recorded.isEmpty() ? CopyTarget.sameTable(table.oid(), table.qualifiedName()) : recorded.get(0);
+	}
+
+	private static CopyTarget target(ResultSet rs, int row) throws SQLException {
+		return new CopyTarget(rs.getLong("TABLE_OID"), rs.getString("TARGET_RELATION"), rs.getInt("IS_ROUTED") != 0,
+				rs.getLong("UNIT_OID"), rs.getString("UNIT_RELATION"), rs.getInt("IS_UNIT_PARTITIONED") != 0);
 	}
 
 	/** Tables in copy order: largest first. */
@@ -74,7 +126,8 @@ class ClonePlan {
 	private static SourceTable table(ResultSet rs, int row) throws SQLException {
 		return new SourceTable(rs.getLong("TABLE_OID"), rs.getString("SCHEMA_NAME"), rs.getString("TABLE_NAME"),
 				rs.getString("COLUMN_LIST"), rs.getString("COLUMN_TYPES"), rs.getInt("BUILTIN_TYPES") != 0,
-				rs.getLong("TABLE_BYTES"));
+				rs.getLong("TABLE_BYTES"), lines(rs.getString("PARTITION_ANCESTORS")), rs.getString("PARTITION_BOUND"),
+				lines(rs.getString("INDEX_NAMES")));
 	}
 
 	List<SourceIndex> indexes(long instance) {
@@ -91,8 +144,8 @@ class ClonePlan {
 		return new SourceIndex(rs.getLong("INDEX_OID"), rs.getLong("TABLE_OID"), rs.getString("SCHEMA_NAME"),
 				rs.getString("TABLE_NAME"), rs.getString("INDEX_NAME"), rs.getString("INDEX_DEFINITION"),
 				rs.getLong("CONSTRAINT_OID"), rs.getString("CONSTRAINT_NAME"), rs.getString("CONSTRAINT_TYPE"),
-				rs.getInt("IS_DEFERRABLE") != 0, rs.getInt("IS_DEFERRED") != 0, rs.getInt("IS_CLUSTERED") != 0,
-				rs.getInt("IS_REPLICA_IDENTITY") != 0, rs.getString("TABLESPACE_NAME"),
+				rs.getString("CONSTRAINT_DEFINITION"), rs.getInt("IS_DEFERRABLE") != 0, rs.getInt("IS_DEFERRED") != 0,
+				rs.getInt("IS_CLUSTERED") != 0, rs.getInt("IS_REPLICA_IDENTITY") != 0, rs.getString("TABLESPACE_NAME"),
 				rs.getString("COLUMN_STATISTICS"));
 	}
 
@@ -100,7 +153,7 @@ class ClonePlan {
 		return this.jdbc.query(
 				"SELECT * FROM PGCOPYDB_PLAN_SEQUENCE WHERE JOB_INSTANCE_ID = ? ORDER BY SCHEMA_NAME, SEQUENCE_NAME",
 				(rs, row) -> new SourceSequence(rs.getLong("SEQUENCE_OID"), rs.getString("SCHEMA_NAME"),
-						rs.getString("SEQUENCE_NAME")),
+						rs.getString("SEQUENCE_NAME"), rs.getString("OWNER_TABLE"), rs.getString("OWNER_COLUMN")),
 				instance);
 	}
 
@@ -109,6 +162,10 @@ class ClonePlan {
 			throw new IllegalStateException(kind + " " + oid + " is not in the plan of job instance " + instance);
 		}
 		return rows.get(0);
+	}
+
+	private static List<String> lines(String value) {
+		return (value == null || value.isEmpty()) ? List.of() : List.of(value.split("\n"));
 	}
 
 	private static int flag(boolean value) {

@@ -21,6 +21,11 @@ public final class CloneSteps {
 
 	public static final String RESTORE_PRE_DATA = "restorePreData";
 
+	/**
+	 * Resolves where each table's rows land on the target, once, before the first copy.
+	 */
+	public static final String PLAN_TARGETS = "planTargets";
+
 	public static final String COPY_DATA = "copyData";
 
 	/** Worker of copyData: one partition per table. */

@@ -2,6 +2,10 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,14 +20,17 @@ import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
+import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.progress.RunSummary;
 
 /**
- * One copy partition: one table, streamed from the snapshot into the target. The
- * partition completes only after the target committed, so COMPLETED in the JobRepository
- * means the rows are there.
+ * One copy partition: one table, streamed from the snapshot into the target relation the
+ * plan records for it ({@link CopyTarget}). The partition of a unit's leader copies every
+ * table of the unit in one transaction; the partition of another table of the unit waits
+ * for it and has nothing left to do. A partition completes only after the target
+ * committed, so COMPLETED in the JobRepository means the rows are there.
  */
 class CopyTableTasklet implements Tasklet {
 
@@ -53,24 +60,39 @@ class CopyTableTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws SQLException {
-		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
+		long instance = Executions.instanceId(chunkContext);
+		SourceTable table = this.plan.table(instance, Executions.partitionOid(chunkContext));
+		CopyTarget target = this.plan.target(instance, table);
+		if (!target.leadsUnit()) {
+			this.progress.tableStarted(table.displayName(), 0).done(0);
+			logger.info("Copied {} with {}, in one transaction into {}", table.displayName(),
+					this.plan.table(instance, target.unitOid()).displayName(), target.unitRelation());
+			return RepeatStatus.FINISHED;
+		}
+		List<SourceTable> members = unit(instance, table, target);
 		MDC.put("table", table.displayName());
-		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(), table.bytes());
+		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(),
+				members.stream().mapToLong(SourceTable::bytes).sum());
 		long started = System.nanoTime();
 		try (Connection source = this.sessions.source("copy " + table.displayName());
-				Connection target = this.sessions.target("copy " + table.displayName())) {
-			boolean binary = binary(table, target);
-			CopyResult result = this.copier.copy(source, target, table, binary, tableProgress);
+				Connection targetSession = this.sessions.target("copy " + table.displayName())) {
+			List<TableCopier.Load> loads = new ArrayList<>();
+			for (SourceTable member : members) {
+				CopyTarget memberTarget = this.plan.target(instance, member);
+				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession)));
+			}
+			CopyResult result = this.copier.copy(source, targetSession, loads, tableProgress);
 			tableProgress.done(result.rows());
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
-			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", table.displayName(), result.rows(),
-					result.bytes() >> 10, binary ? "binary" : "text", (System.nanoTime() - started) / 1_000_000);
+			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", describe(members, target), result.rows(),
+					result.bytes() >> 10, loads.get(0).binary() ? "binary" : "text",
+					(System.nanoTime() - started) / 1_000_000);
 			return RepeatStatus.FINISHED;
 		}
 		catch (CopyException ex) {
 			tableProgress.failed();
-			throw this.request.endpoint(ex.side()).failure("copying table " + table.displayName(), ex.getCause());
+			throw this.request.endpoint(ex.side()).failure("copying table " + describe(members, target), ex.getCause());
 		}
 		catch (RuntimeException ex) {
 			tableProgress.failed();
@@ -81,13 +103,39 @@ class CopyTableTasklet implements Tasklet {
 		}
 	}
 
+	/** The tables of the unit {@code leader} leads, itself first, in plan order. */
+	private List<SourceTable> unit(long instance, SourceTable leader, CopyTarget target) {
+		Map<Long, CopyTarget> targets = this.plan.targets(instance);
+		if (targets.isEmpty()) {
+			return List.of(leader);
+		}
+		List<SourceTable> members = new ArrayList<>();
+		for (SourceTable table : this.plan.tables(instance)) {
+			CopyTarget member = targets.get(table.oid());
+			if (member != null && member.unitOid() == target.unitOid()) {
+				members.add(table);
+			}
+		}
+		return members;
+	}
+
+	/** "public.big" or "public.m_1, public.m_2 into public.m" for logs and errors. */
+	private static String describe(List<SourceTable> members, CopyTarget target) {
+		if (members.size() == 1 && !target.redirected(members.get(0).qualifiedName())) {
+			return members.get(0).displayName();
+		}
+		return members.stream().map(SourceTable::displayName).collect(Collectors.joining(", ")) + " into "
+				+ target.unitRelation();
+	}
+
 	/** Binary COPY where provably safe: the target's column types decide it. */
-	private boolean binary(SourceTable table, Connection target) {
+	private boolean binary(SourceTable table, CopyTarget copyTarget, Connection target) {
 		try {
-			return TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(), target);
+			return TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(), target,
+					copyTarget.relation());
 		}
 		catch (CopyException ex) {
-			throw this.request.target().failure("reading the column types of " + table.displayName(), ex.getCause());
+			throw this.request.target().failure("reading the column types of " + copyTarget.relation(), ex.getCause());
 		}
 	}
 

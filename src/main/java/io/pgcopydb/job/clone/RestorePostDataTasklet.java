@@ -16,7 +16,8 @@ import io.pgcopydb.schema.SchemaRestore;
  * indexes of partitioned tables, materialized view data. The planned indexes and
  * constraints the target already has (built by the copy) are left out; those it does not
  * have, because no index stage ran ({@code restore post-data} before
- * {@code copy indexes}), are restored from the archive.
+ * {@code copy indexes}), are restored from the archive. Entries of tables the target no
+ * longer has (partitions merged into their parent) are left out and listed.
  */
 class RestorePostDataTasklet implements Tasklet {
 
@@ -36,10 +37,11 @@ class RestorePostDataTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		long instance = Executions.instanceId(chunkContext);
 		SchemaRestore.PostData restored = this.restore.postData(this.request.target(), this.request.workDirectory(),
-				this.plan.indexes(Executions.instanceId(chunkContext)), this.request.restoreOptions(true, false));
-		logger.info("Restored the post-data section: {} archive entries, {} already built by the copy",
-				restored.restored(), restored.alreadyBuilt());
+				this.plan.indexes(instance), this.plan.tables(instance), this.request.restoreOptions(true, false));
+		logger.info("Restored the post-data section: {} archive entries, {} already built by the copy, {} left out",
+				restored.restored(), restored.alreadyBuilt(), restored.leftOut().size());
 		return RepeatStatus.FINISHED;
 	}
 

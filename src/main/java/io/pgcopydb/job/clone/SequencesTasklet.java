@@ -14,7 +14,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.SequenceCopier;
 
-/** Sets every target sequence to its source value. */
+/**
+ * Sets every target sequence to its source value; an owned sequence is found on the
+ * target through its column, see {@link SequenceCopier}.
+ */
 class SequencesTasklet implements Tasklet {
 
 	private static final Logger logger = LoggerFactory.getLogger(SequencesTasklet.class);
@@ -36,9 +39,13 @@ class SequencesTasklet implements Tasklet {
 		var sequences = this.plan.sequences(Executions.instanceId(chunkContext));
 		try (Connection source = this.sessions.source("sequences");
 				Connection target = this.sessions.target("sequences")) {
-			int count = new SequenceCopier().copy(source, target, sequences);
-			contribution.incrementWriteCount(count);
-			logger.info("Reset {} sequences", count);
+			SequenceCopier.Result result = new SequenceCopier().copy(source, target, sequences);
+			contribution.incrementWriteCount(result.set());
+			logger.info("Reset {} sequences", result.set());
+			if (!result.missing().isEmpty()) {
+				logger.warn("Left out {} sequences the target has neither by name nor on their column: {}",
+						result.missing().size(), String.join(", ", result.missing()));
+			}
 			return RepeatStatus.FINISHED;
 		}
 		catch (CopyException ex) {

@@ -12,9 +12,14 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableVacuum;
 
-/** VACUUM ANALYZE of one copied table, once its indexes are built. */
+/**
+ * VACUUM ANALYZE of one copied table, once its indexes are built: of the relation its
+ * rows landed in ({@link CopyTarget}), by the partition of the unit's leader only, so a
+ * relation filled by several source tables is vacuumed once. Idempotent.
+ */
 class VacuumTableTasklet implements Tasklet {
 
 	private static final Logger logger = LoggerFactory.getLogger(VacuumTableTasklet.class);
@@ -33,14 +38,20 @@ class VacuumTableTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		SourceTable table = this.plan.table(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
+		long instance = Executions.instanceId(chunkContext);
+		SourceTable table = this.plan.table(instance, Executions.partitionOid(chunkContext));
+		CopyTarget copyTarget = this.plan.target(instance, table);
+		if (!copyTarget.leadsUnit()) {
+			logger.debug("{} is vacuumed with its copy unit, {}", table.displayName(), copyTarget.unitRelation());
+			return RepeatStatus.FINISHED;
+		}
 		try (Connection target = this.sessions.target("vacuum " + table.displayName())) {
-			TableVacuum.vacuumAnalyze(target, table);
+			TableVacuum.vacuumAnalyze(target, copyTarget.unitRelation());
 		}
 		catch (SQLException ex) {
-			throw this.request.target().failure("VACUUM ANALYZE of " + table.displayName(), ex);
+			throw this.request.target().failure("VACUUM ANALYZE of " + copyTarget.unitRelation(), ex);
 		}
-		logger.debug("Vacuumed {}", table.displayName());
+		logger.debug("Vacuumed {}", copyTarget.unitRelation());
 		return RepeatStatus.FINISHED;
 	}
 

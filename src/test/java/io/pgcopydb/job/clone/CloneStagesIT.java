@@ -94,7 +94,7 @@ class CloneStagesIT {
 			assertThat(RunOutcome.isPaused(execution)).as("%s", execution).isTrue();
 			assertThat(execution.getExitStatus().getExitDescription()).contains("still to do", "restore pre-data",
 					"copy indexes", "restore post-data");
-			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "copyData",
+			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "planTargets", "copyData",
 					copyTable("public.small"), copyTable("public.big"), copyTable("sales.\"Order Lines\""));
 			assertThat(execution.getStepExecutions()).allSatisfy(
 					(step) -> assertThat(step.getStatus()).as(step.getStepName()).isEqualTo(BatchStatus.COMPLETED));
