@@ -176,11 +176,18 @@ final class CloneOptions {
 		}
 		String snapshotId = blankToNull(this.snapshot);
 		WorkDirectory work = this.workDir.workDirectory().create();
-		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, this.source);
-		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, this.target);
-		ServerVersion sourceVersion = sourceEndpoint.serverVersion();
-		ServerVersion targetVersion = targetEndpoint.serverVersion();
-		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(sourceVersion.major());
+		// a command needs only the sides its stages use: dump schema no target, restore
+		// no source (it is still parsed when given, and checked when used)
+		boolean needsSource = stages.isEmpty() || stages.stream().anyMatch(Stage::readsSource);
+		boolean needsTarget = stages.isEmpty() || !stages.equals(Set.of(Stage.DUMP_SCHEMA));
+		PgEndpoint sourceEndpoint = needsSource ? Endpoints.of(Side.SOURCE, this.source)
+				: Endpoints.optional(Side.SOURCE, this.source);
+		PgEndpoint targetEndpoint = needsTarget ? Endpoints.of(Side.TARGET, this.target)
+				: Endpoints.optional(Side.TARGET, this.target);
+		ServerVersion sourceVersion = needsSource ? sourceEndpoint.serverVersion() : null;
+		ServerVersion targetVersion = needsTarget ? targetEndpoint.serverVersion() : null;
+		ServerVersion toolsFor = (sourceVersion != null) ? sourceVersion : targetVersion;
+		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(toolsFor.major());
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,

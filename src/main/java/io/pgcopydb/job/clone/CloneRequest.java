@@ -53,7 +53,8 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 
 	@Override
 	public String describe() {
-		return "from " + this.source + " to " + this.target;
+		return (this.target == null) ? "from " + this.source
+				: (this.source == null) ? "to " + this.target : "from " + this.source + " to " + this.target;
 	}
 
 	/** What to do with the runs already recorded in --dir. */
@@ -72,8 +73,9 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 
 	}
 
+	/** Both servers run the same major version (asked of them when not known yet). */
 	public boolean sameMajorVersion() {
-		return this.sourceVersion.major() == this.targetVersion.major();
+		return this.source.serverVersion().major() == this.target.serverVersion().major();
 	}
 
 	public boolean resuming() {
@@ -94,7 +96,8 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 	 * and database, without password or options. A resume must match it.
 	 */
 	public static String identity(PgEndpoint endpoint) {
-		return endpoint.connectionString().user() + "@" + endpoint.connectionString().endpoint();
+		return (endpoint == null) ? ""
+				: endpoint.connectionString().user() + "@" + endpoint.connectionString().endpoint();
 	}
 
 	public PgEndpoint endpoint(Side side) {

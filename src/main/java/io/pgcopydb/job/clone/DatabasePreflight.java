@@ -29,13 +29,15 @@ final class DatabasePreflight {
 	static void check(CloneRequest request) {
 		boolean restores = request.includes(Stage.RESTORE_PRE_DATA);
 		boolean copies = request.includes(Stage.TABLE_DATA);
-		if (!restores && !copies) {
+		boolean readsSource = request.stages().stream().anyMatch(Stage::readsSource);
+		if ((!restores && !copies) || !readsSource || request.source() == null || request.target() == null) {
+			// a command that uses one side only (restore pre-data) leaves the other alone
 			return;
 		}
 		try (Connection source = request.source().connect("preflight");
 				Connection target = request.target().connect("preflight")) {
-			DatabaseFacts sourceFacts = DatabaseFacts.read(source, request.sourceVersion());
-			DatabaseFacts targetFacts = DatabaseFacts.read(target, request.targetVersion());
+			DatabaseFacts sourceFacts = DatabaseFacts.read(source, request.source().serverVersion());
+			DatabaseFacts targetFacts = DatabaseFacts.read(target, request.target().serverVersion());
 			String refusal = DatabaseFacts.refusal(sourceFacts, targetFacts);
 			if (refusal != null) {
 				throw new BadStateException(refusal);

@@ -1,6 +1,7 @@
 package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
+import java.nio.file.Files;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +11,11 @@ import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
+import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.schema.PgToolRunner;
+import io.pgcopydb.schema.SchemaArchives;
+import io.pgcopydb.schema.TocEntry;
 import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SourceSnapshot;
 
@@ -35,7 +40,8 @@ final class TargetPreflight {
 		if (request.dropIfExists()) {
 			return;
 		}
-		Set<QualifiedName> sourceTables = sourceTables(request, snapshot, runSnapshot);
+		Set<QualifiedName> sourceTables = request.includes(Stage.DUMP_SCHEMA)
+				? sourceTables(request, snapshot, runSnapshot) : archivedTables(request);
 		List<QualifiedName> existing;
 		try (Connection target = request.target().connect("pre-data check")) {
 			existing = new TargetCatalog(target).tables()
@@ -52,6 +58,26 @@ final class TargetPreflight {
 					+ " of the source's tables (" + existing.get(0) + ((existing.size() > 1) ? ", ..." : "")
 					+ "): use --drop-if-exists to drop and recreate them, or clone into an empty database");
 		}
+	}
+
+	/**
+	 * The tables of the run's pre-data archive, for a restore command: it then needs no
+	 * source connection.
+	 */
+	private static Set<QualifiedName> archivedTables(CloneRequest request) {
+		WorkDirectory dir = request.workDirectory();
+		Set<QualifiedName> tables = new HashSet<>();
+		if (!Files.isRegularFile(dir.preDataArchive())) {
+			return tables;
+		}
+		for (TocEntry entry : new SchemaArchives(request.pgTools(), new PgToolRunner())
+			.list(dir.preDataArchive(), dir.pgRestoreLog())
+			.entries()) {
+			if ("TABLE".equals(entry.desc()) && entry.schema() != null) {
+				tables.add(new QualifiedName(entry.schema(), entry.name()));
+			}
+		}
+		return tables;
 	}
 
 	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
