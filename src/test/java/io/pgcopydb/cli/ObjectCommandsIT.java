@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ObjectCommandsIT {
 
 	@Test
-	void dumpSchemaNeedsNoTargetAndRestoreNeedsNoSource(PgServers servers, @TempDir Path dir) {
+	void dumpSchemaNeedsNoTargetAndRestoreNeedsNoSource(PgServers servers, @TempDir Path dir) throws Exception {
 		String db = "one_side";
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
@@ -43,7 +43,8 @@ class ObjectCommandsIT {
 	}
 
 	@Test
-	void copyRolesWithoutPasswordsAndByARoleThatCannotCreateRoles(PgServers servers, @TempDir Path dir) {
+	void copyRolesWithoutPasswordsAndByARoleThatCannotCreateRoles(PgServers servers, @TempDir Path dir)
+			throws Exception {
 		for (PgServer server : new PgServer[] { servers.source(), servers.target() }) {
 			server.execute("postgres",
 					"DROP ROLE IF EXISTS obj_pw_role; DROP ROLE IF EXISTS obj_weak; CREATE ROLE obj_weak LOGIN"
