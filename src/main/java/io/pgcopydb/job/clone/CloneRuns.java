@@ -143,6 +143,12 @@ class CloneRuns {
 		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA)) {
 			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot);
 		}
+		boolean firstCopy = request.includes(Stage.TABLE_DATA) && !done.wasAttempted(CloneSteps.COPY_DATA);
+		boolean firstRestore = request.includes(Stage.RESTORE_PRE_DATA)
+				&& !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA);
+		if (firstCopy || firstRestore) {
+			DatabasePreflight.check(request);
+		}
 		if (paused) {
 			logger.info("Continuing the run of job execution {} with {}", last.getId(),
 					Stage.describe(request.stages()));
