@@ -177,13 +177,11 @@ final class CloneOptions {
 		String snapshotId = blankToNull(this.snapshot);
 		WorkDirectory work = this.workDir.workDirectory().create();
 		// a command needs only the sides its stages use: dump schema no target, restore
-		// no source (it is still parsed when given, and checked when used)
+		// no source; the other side is neither read nor recorded (nor compared on resume)
 		boolean needsSource = stages.isEmpty() || stages.stream().anyMatch(Stage::readsSource);
 		boolean needsTarget = stages.isEmpty() || !stages.equals(Set.of(Stage.DUMP_SCHEMA));
-		PgEndpoint sourceEndpoint = needsSource ? Endpoints.of(Side.SOURCE, this.source)
-				: Endpoints.optional(Side.SOURCE, this.source);
-		PgEndpoint targetEndpoint = needsTarget ? Endpoints.of(Side.TARGET, this.target)
-				: Endpoints.optional(Side.TARGET, this.target);
+		PgEndpoint sourceEndpoint = needsSource ? Endpoints.of(Side.SOURCE, this.source) : null;
+		PgEndpoint targetEndpoint = needsTarget ? Endpoints.of(Side.TARGET, this.target) : null;
 		ServerVersion sourceVersion = needsSource ? sourceEndpoint.serverVersion() : null;
 		ServerVersion targetVersion = needsTarget ? targetEndpoint.serverVersion() : null;
 		ServerVersion toolsFor = (sourceVersion != null) ? sourceVersion : targetVersion;

@@ -11,15 +11,6 @@ final class Endpoints {
 	private Endpoints() {
 	}
 
-	/**
-	 * The side when given, else null: for a command that does not use it, such as the
-	 * target of {@code dump schema}.
-	 */
-	static PgEndpoint optional(Side side, String option) {
-		String raw = (option != null && !option.isBlank()) ? option : System.getenv(side.environmentVariable());
-		return (raw == null || raw.isBlank()) ? null : new PgEndpoint(side, ConnectionString.parse(raw, side.option()));
-	}
-
 	static PgEndpoint of(Side side, String option) {
 		String raw = (option != null && !option.isBlank()) ? option : System.getenv(side.environmentVariable());
 		if (raw == null || raw.isBlank()) {

@@ -55,7 +55,7 @@ class CloneObjectsIT {
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT parent_table || ' ' || partition_interval FROM partman.part_config ORDER BY 1"))
-			.containsExactly("public.a 1 mon", "public.b 1 day");
+			.containsExactly("public.a 1 month", "public.b 1 day");
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.owned'::regclass"))
 			.containsExactly("clone_roles_owner");
