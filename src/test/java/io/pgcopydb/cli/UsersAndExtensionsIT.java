@@ -1,5 +1,6 @@
 package io.pgcopydb.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -100,6 +101,14 @@ class UsersAndExtensionsIT {
 		assertThat(released.exitCode()).as(released.toString()).isZero();
 
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		String hash = CloneIT
+			.strings(servers.source(), "postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'tut_app'")
+			.get(0);
+		assertThat(hash).startsWith("SCRAM-SHA-256$");
+		assertThat(Files.readString(tmp.resolve("pgcopydb").resolve("logs").resolve("pgcopydb.log")))
+			.as("neither the password nor its hash is logged")
+			.doesNotContain(APP_PASSWORD)
+			.doesNotContain(hash);
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT e.extversion || ' in ' || n.nspname FROM pg_extension e"
 						+ " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_partman'"))
