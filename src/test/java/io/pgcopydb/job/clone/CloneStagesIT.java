@@ -95,7 +95,8 @@ class CloneStagesIT {
 			assertThat(execution.getExitStatus().getExitDescription()).contains("still to do", "restore pre-data",
 					"copy indexes", "restore post-data");
 			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "planTargets", "copyData",
-					copyTable("public.small"), copyTable("public.big"), copyTable("sales.\"Order Lines\""));
+					"extensionData", copyTable("public.small"), copyTable("public.big"),
+					copyTable("sales.\"Order Lines\""));
 			assertThat(execution.getStepExecutions()).allSatisfy(
 					(step) -> assertThat(step.getStatus()).as(step.getStepName()).isEqualTo(BatchStatus.COMPLETED));
 			assertThat(partition(execution, copyTable("public.big")).getWriteCount()).isEqualTo(50_000);
