@@ -3,8 +3,7 @@
 -- LOCK TABLE), to name them when the run cannot lock or read it. A waiter counts: a new
 -- ACCESS SHARE request queues behind it, and it waits for the run's own locks.
 -- Parameters: a table's qualified name, twice; NULL for every table of the database.
-SELECT a.pid, a.usename, a.application_name, a.state, l.granted, l.relation::pg_catalog.regclass::text AS locked,
-       pg_catalog.left(pg_catalog.regexp_replace(a.query, '\s+', ' ', 'g'), 120) AS query
+SELECT a.pid, a.usename, a.application_name, a.state, l.granted, l.relation::pg_catalog.regclass::text AS locked
   FROM pg_catalog.pg_locks l
   JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
  WHERE l.locktype = 'relation'

@@ -1,11 +1,12 @@
--- Tables (and materialized views, sequences) whose rows this session's role cannot read
+-- Tables and sequences (what the copy reads: materialized views are refreshed on the
+-- target, partitioned parents hold no rows) whose rows this session's role cannot read
 -- in full: no SELECT privilege, or row-level security that would filter rows (enabled,
 -- and the role neither owns the table nor bypasses RLS). The copy would fail on them.
 SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) AS name,
        CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'SELECT') THEN 'select' ELSE 'rls' END AS reason
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p', 'm', 'S')
+ WHERE c.relkind IN ('r', 'S')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname !~ '^pg_(toast|temp)'
    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d

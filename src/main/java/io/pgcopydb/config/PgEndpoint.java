@@ -29,6 +29,12 @@ public final class PgEndpoint {
 
 	private final ConnectionString connectionString;
 
+	/**
+	 * The oldest server version supported (server_version_num): the catalog queries use
+	 * generated columns and partition functions of PostgreSQL 12.
+	 */
+	public static final int OLDEST_SUPPORTED = 120000;
+
 	/** Learnt on the first session; until then only settings every server knows. */
 	private volatile ServerVersion version;
 
@@ -100,6 +106,13 @@ public final class PgEndpoint {
 		try {
 			ServerVersion version = new ServerVersion(
 					connection.unwrap(BaseConnection.class).getQueryExecutor().getServerVersionNum());
+			if (version.number() < OLDEST_SUPPORTED) {
+				closeQuietly(connection);
+				throw new DatabaseException(this.side.exitCode(),
+						"the " + this + " runs PostgreSQL " + version + ", which pgcopydb does not support: it needs"
+								+ " PostgreSQL 12 or later (use pg_dump and pg_restore for older servers)",
+						null, null);
+			}
 			List<SessionSettings.Setting> oldest = SessionSettings.forSession(this.side, null);
 			try (Statement statement = connection.createStatement()) {
 				for (SessionSettings.Setting setting : SessionSettings.forSession(this.side, version)) {

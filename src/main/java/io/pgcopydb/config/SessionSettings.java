@@ -24,8 +24,8 @@ import io.pgcopydb.pg.ServerVersion;
  */
 public final class SessionSettings {
 
-	/** The oldest server this list is written for. */
-	static final int OLDEST = 100000;
+	/** The oldest server this list is written for: the oldest the tool supports. */
+	static final int OLDEST = PgEndpoint.OLDEST_SUPPORTED;
 
 	private static final List<Setting> SETTINGS = List.of(
 			// how values are written and read

@@ -103,6 +103,14 @@ public record WorkDirectory(Path root) {
 		return this.root.resolve("schema");
 	}
 
+	/**
+	 * The source database's properties, read by dump schema, so that restore post-data
+	 * needs no source.
+	 */
+	public Path databaseProperties() {
+		return schemaDir().resolve("database-properties.json");
+	}
+
 	public Path preDataArchive() {
 		return schemaDir().resolve("pre.dump");
 	}

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.pg.SqlStates;
@@ -31,6 +33,8 @@ import io.pgcopydb.pg.SqlStates;
  * @param grants the privileges granted to others than the owner
  */
 public record DatabaseProperties(List<Setting> settings, String comment, boolean hasOwnPrivileges, List<Grant> grants) {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** SQLSTATEs of a property the target cannot take: a warning, not a failure. */
 	private static final Set<String> NOT_APPLICABLE = Set.of(SqlStates.UNDEFINED_OBJECT,
@@ -153,6 +157,16 @@ public record DatabaseProperties(List<Setting> settings, String comment, boolean
 			rs.next();
 			return rs.getBoolean(1);
 		}
+	}
+
+	/** These properties as JSON, to keep in --dir between dump and restore. */
+	public String toJson() {
+		return JSON.writeValueAsString(this);
+	}
+
+	/** Properties written by {@link #toJson}. */
+	public static DatabaseProperties fromJson(String json) {
+		return JSON.readValue(json, DatabaseProperties.class);
 	}
 
 	/** How many properties there are, for the log. */

@@ -40,10 +40,15 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 	 * @param condition its WHERE clause, empty for every row
 	 */
 	public record ConfigTable(String extension, String schema, String name, char relkind, String condition,
-			String columnList) {
+			String columnList, List<String> referenced) {
 
 		public String qualifiedName() {
 			return Identifiers.qualified(this.schema, this.name);
+		}
+
+		/** schema.name, as {@link #referenced} names tables. */
+		public String displayName() {
+			return this.schema + "." + this.name;
 		}
 
 	}
@@ -69,9 +74,10 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 				ResultSet rs = statement.executeQuery(SqlFiles.load("list_extension_config_tables"))) {
 			while (rs.next()) {
 				String condition = rs.getString("condition");
-				configTables.add(new ConfigTable(rs.getString("extname"), rs.getString("schema_name"),
-						rs.getString("relname"), rs.getString("relkind").charAt(0),
-						(condition != null) ? condition : "", rs.getString("column_list")));
+				configTables
+					.add(new ConfigTable(rs.getString("extname"), rs.getString("schema_name"), rs.getString("relname"),
+							rs.getString("relkind").charAt(0), (condition != null) ? condition : "",
+							rs.getString("column_list"), List.of((String[]) rs.getArray("referenced").getArray())));
 			}
 		}
 		return new Extensions(inDependencyOrder(byName), List.copyOf(configTables));
@@ -143,8 +149,13 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 					}
 					continue;
 				}
-				statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(extension.schema())
-						+ " AUTHORIZATION " + Identifiers.quote(extension.schemaOwner()));
+				// only when missing: AUTHORIZATION is checked (the role must exist and be
+				// ours
+				// to give) even when IF NOT EXISTS would skip the creation
+				if (!schemaExists(target, extension.schema())) {
+					statement.execute("CREATE SCHEMA " + Identifiers.quote(extension.schema()) + " AUTHORIZATION "
+							+ Identifiers.quote(extension.schemaOwner()));
+				}
 				try {
 					statement.execute("CREATE EXTENSION " + Identifiers.quote(extension.name()) + " WITH SCHEMA "
 							+ Identifiers.quote(extension.schema()) + " VERSION "
@@ -173,6 +184,15 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 			}
 		}
 		return versions;
+	}
+
+	private static boolean schemaExists(Connection connection, String schema) throws SQLException {
+		try (var query = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+			query.setString(1, schema);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next();
+			}
+		}
 	}
 
 	/** The schemas of the session's database that hold one of its extensions. */

@@ -57,16 +57,18 @@ public final class PrivilegeCheck {
 	 * for a superuser.
 	 * @param source a session on the source database
 	 * @param owners check object owners (not --no-owner)
+	 * @param rolesCopied the run creates the missing roles first (--roles): a missing
+	 * owner is then no problem
 	 * @param extensions check extensions the target lacks (not --skip-extensions)
 	 */
-	public static List<String> targetProblems(Connection source, Connection target, boolean owners, boolean extensions)
-			throws SQLException {
+	public static List<String> targetProblems(Connection source, Connection target, boolean owners, boolean rolesCopied,
+			boolean extensions) throws SQLException {
 		if (isSuperuser(target)) {
 			return List.of();
 		}
 		List<String> problems = new ArrayList<>();
 		if (owners) {
-			ownerProblems(source, target, problems);
+			ownerProblems(source, target, rolesCopied, problems);
 		}
 		if (count(source, "SELECT count(*) FROM pg_catalog.pg_event_trigger") > 0) {
 			problems.add("the source has event triggers, which only a superuser can create (create them on the"
@@ -78,7 +80,8 @@ public final class PrivilegeCheck {
 		return problems;
 	}
 
-	private static void ownerProblems(Connection source, Connection target, List<String> problems) throws SQLException {
+	private static void ownerProblems(Connection source, Connection target, boolean rolesCopied, List<String> problems)
+			throws SQLException {
 		List<String> owners = new ArrayList<>();
 		try (Statement statement = source.createStatement();
 				ResultSet rs = statement.executeQuery(SqlFiles.load("list_object_owners"))) {
@@ -104,7 +107,7 @@ public final class PrivilegeCheck {
 				}
 			}
 		}
-		if (!missing.isEmpty()) {
+		if (!missing.isEmpty() && !rolesCopied) {
 			problems.add("objects are owned by roles the target lacks: " + listed(missing)
 					+ " (run pgcopydb copy roles first, or pass --no-owner)");
 		}
@@ -118,8 +121,12 @@ public final class PrivilegeCheck {
 			throws SQLException {
 		Map<String, String> onTarget = Extensions.installedVersions(target);
 		List<String> untrusted = new ArrayList<>();
+		// trusted extensions (PostgreSQL 13) may be created by a role with CREATE on the
+		// database; before, every extension marked superuser needs one
+		String needsSuperuser = (target.getMetaData().getDatabaseMajorVersion() >= 13) ? "superuser AND NOT trusted"
+				: "superuser";
 		try (PreparedStatement query = target.prepareStatement("SELECT DISTINCT name FROM"
-				+ " pg_catalog.pg_available_extension_versions WHERE name = ANY (?::text[]) AND NOT trusted")) {
+				+ " pg_catalog.pg_available_extension_versions WHERE name = ANY (?::text[]) AND " + needsSuperuser)) {
 			List<String> lacking = Extensions.installedVersions(source)
 				.keySet()
 				.stream()

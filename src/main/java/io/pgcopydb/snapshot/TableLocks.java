@@ -109,9 +109,10 @@ final class TableLocks {
 	}
 
 	/**
-	 * "pid 123 (user app, application "psql", idle in transaction, on t: TRUNCATE t)" for
+	 * "pid 123 (user app, application "psql", idle in transaction, holding public.t)" for
 	 * each session holding an ACCESS EXCLUSIVE lock on the table (null: on any table of
-	 * the database), read on a session of its own.
+	 * the database), read on a session of its own. Not its query: the last statement of
+	 * an idle session may hold a secret (ALTER ROLE ... PASSWORD).
 	 */
 	private static String holders(PgEndpoint source, SourceTable table) {
 		List<String> holders = new ArrayList<>();
@@ -124,8 +125,7 @@ final class TableLocks {
 				while (rs.next()) {
 					holders.add("pid " + rs.getInt("pid") + " (user " + rs.getString("usename") + ", application \""
 							+ rs.getString("application_name") + "\", " + rs.getString("state") + ", "
-							+ (rs.getBoolean("granted") ? "holding " : "waiting for ") + rs.getString("locked") + ": "
-							+ rs.getString("query") + ")");
+							+ (rs.getBoolean("granted") ? "holding " : "waiting for ") + rs.getString("locked") + ")");
 				}
 			}
 		}

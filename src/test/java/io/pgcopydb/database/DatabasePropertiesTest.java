@@ -43,4 +43,13 @@ class DatabasePropertiesTest {
 		assertThat(properties.without(false, true).statements("d")).containsExactly("COMMENT ON DATABASE \"d\" IS 'c'");
 	}
 
+	@Test
+	void propertiesSurviveTheirJsonFileInTheWorkDirectory() {
+		DatabaseProperties properties = new DatabaseProperties(
+				List.of(new DatabaseProperties.Setting(null, "search_path", "\"$user\", public")), "a \"comment\"",
+				true, List.of(new DatabaseProperties.Grant(null, "CONNECT", false)));
+
+		assertThat(DatabaseProperties.fromJson(properties.toJson())).isEqualTo(properties);
+	}
+
 }

@@ -1,6 +1,5 @@
 package io.pgcopydb.job.clone;
 
-import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -15,6 +14,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
+import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.partition.StepStatusBoard;
@@ -128,7 +128,7 @@ class CloneRuns {
 					+ last.getId() + ", " + (paused ? RunOutcome.PAUSED : last.getStatus())
 					+ "): use --resume to finish it, or --restart to start over");
 		}
-		checkSameRun(request, last.getJobParameters());
+		checkSameRun(request, last);
 		StepStatusBoard.Snapshot done = this.board.read(last.getJobInstance().getId(), -1);
 		checkSchemaDumped(request, done.completed());
 		checkDataBeforePostData(request, done);
@@ -218,22 +218,31 @@ class CloneRuns {
 		}
 	}
 
-	/** A resume must copy between the same databases as the run it finishes. */
-	private static void checkSameRun(CloneRequest request, JobParameters recorded) {
-		Map<String, String> now = Map.of("--source", CloneRequest.identity(request.source()), "--target",
-				CloneRequest.identity(request.target()));
-		Map<String, String> then = Map.of("--source", String.valueOf(recorded.getString("source")), "--target",
-				String.valueOf(recorded.getString("target")));
-		for (String option : new String[] { "--source", "--target" }) {
-			// a command that needs one side only (dump schema, restore ...) records or
-			// passes none for the other
-			if (now.get(option).isEmpty() || then.get(option).isEmpty()) {
+	/** Job context key: the identity of one side, once a command of the run used it. */
+	static String identityKey(Side side) {
+		return "identity." + side.label();
+	}
+
+	/**
+	 * A resume must copy between the same databases as the run it finishes: each side is
+	 * compared with what the run recorded, in its job parameters or, for a side its first
+	 * command did not use, when a later command first used it. A side this command does
+	 * not use is not compared.
+	 */
+	private static void checkSameRun(CloneRequest request, JobExecution last) {
+		for (Side side : Side.values()) {
+			String now = CloneRequest.identity(request.endpoint(side));
+			String then = String.valueOf(last.getJobParameters().getString(side.label()));
+			if (then.isEmpty() || "null".equals(then)) {
+				then = last.getExecutionContext().getString(identityKey(side), "");
+			}
+			if (now.isEmpty() || then.isEmpty()) {
 				continue;
 			}
-			if (!now.get(option).equals(then.get(option))) {
+			if (!now.equals(then)) {
 				throw new BadStateException(
-						"cannot resume: " + option + " is " + now.get(option) + " but the run recorded in --dir used "
-								+ then.get(option) + ": pass the same " + option + ", or use --restart to start over");
+						"cannot resume: " + side.option() + " is " + now + " but the run recorded in --dir used " + then
+								+ ": pass the same " + side.option() + ", or use --restart to start over");
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import io.pgcopydb.database.PrivilegeCheck;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * Checks, before a new run is recorded, what would make it fail late or lose data: a
@@ -49,13 +50,15 @@ final class DatabasePreflight {
 			}
 			if (restores) {
 				refuse(ExitCode.TARGET, "the target role \"" + request.target().connectionString().user() + "\"",
-						PrivilegeCheck.targetProblems(source, target, !request.noOwner(),
+						PrivilegeCheck.targetProblems(source, target, !request.noOwner(), request.objects().roles(),
 								request.objects().extensions()));
 			}
 		}
 		catch (SQLException ex) {
 			throw new DatabaseException(ExitCode.POSTGRES,
-					"checking the databases before the run failed: " + ex.getMessage(), ex.getSQLState(), ex);
+					"checking the source and target databases before the run" + " failed: "
+							+ SqlStates.firstLine(ex.getMessage()) + "; rerun with --debug for details",
+					ex.getSQLState(), ex);
 		}
 	}
 

@@ -1,5 +1,9 @@
 package io.pgcopydb.job.clone;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -29,19 +33,46 @@ class DatabasePropertiesTasklet implements Tasklet {
 		this.request = request;
 	}
 
+	/**
+	 * The properties dump schema recorded in --dir; read from the source when a run
+	 * recorded none (null when there is no source either).
+	 */
+	private DatabaseProperties recorded() {
+		Path file = this.request.workDirectory().databaseProperties();
+		try {
+			if (Files.isRegularFile(file)) {
+				return DatabaseProperties.fromJson(Files.readString(file));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("reading " + file, ex);
+		}
+		if (this.request.source() == null) {
+			return null;
+		}
+		try (Connection source = this.request.source().connect("database properties")) {
+			return DatabaseProperties.read(source);
+		}
+		catch (SQLException ex) {
+			throw this.request.source().failure("reading the database properties", ex);
+		}
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		if (!this.request.objects().dbProperties()) {
 			logger.info("Database properties skipped (--skip-db-properties)");
 			return RepeatStatus.FINISHED;
 		}
-		DatabaseProperties properties;
-		try (Connection source = this.request.source().connect("database properties")) {
-			properties = DatabaseProperties.read(source).without(this.request.noComments(), this.request.noAcl());
+		DatabaseProperties properties = recorded();
+		if (properties == null) {
+			logger.warn(
+					"No database properties recorded in --dir {} and no source to read them from: the"
+							+ " database's settings, comment and privileges were not copied",
+					this.request.workDirectory().root());
+			return RepeatStatus.FINISHED;
 		}
-		catch (SQLException ex) {
-			throw this.request.source().failure("reading the database properties", ex);
-		}
+		properties = properties.without(this.request.noComments(), this.request.noAcl());
 		String database = this.request.target().connectionString().database();
 		try (Connection target = this.request.target().connect("database properties")) {
 			List<String> warnings = properties.apply(target, database);

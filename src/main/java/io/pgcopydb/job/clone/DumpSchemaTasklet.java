@@ -1,5 +1,8 @@
 package io.pgcopydb.job.clone;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,10 +12,14 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.database.DatabaseProperties;
 import io.pgcopydb.schema.SchemaArchives;
 import io.pgcopydb.snapshot.RunSnapshot;
 
-/** pg_dump of the pre-data and post-data sections, in the run's snapshot, into --dir. */
+/**
+ * pg_dump of the pre-data and post-data sections, in the run's snapshot, into --dir, with
+ * the database's properties (settings, comment, privileges), which pg_dump leaves out.
+ */
 class DumpSchemaTasklet implements Tasklet {
 
 	private static final Logger logger = LoggerFactory.getLogger(DumpSchemaTasklet.class);
@@ -38,6 +45,12 @@ class DumpSchemaTasklet implements Tasklet {
 				dir.preDataArchive(), dir.pgDumpLog());
 		this.archives.dump(this.request.source(), id, "post-data", largeObjects, this.snapshot.lockTimeout(),
 				dir.postDataArchive(), dir.pgDumpLog());
+		try (Connection source = this.request.source().connect("database properties")) {
+			dir.write(dir.databaseProperties(), DatabaseProperties.read(source).toJson());
+		}
+		catch (SQLException ex) {
+			throw this.request.source().failure("reading the database properties", ex);
+		}
 		logger.info("Dumped the source schema into {} and {}", dir.preDataArchive(), dir.postDataArchive());
 		return RepeatStatus.FINISHED;
 	}

@@ -41,7 +41,13 @@ class ExtensionDataTasklet implements Tasklet {
 		}
 		try (Connection source = this.sessions.source("extension data");
 				Connection target = this.sessions.target("extension data")) {
-			Extensions extensions = Extensions.read(source);
+			Extensions extensions;
+			try {
+				extensions = Extensions.read(source);
+			}
+			catch (SQLException ex) {
+				throw this.sessions.sourceFailure("listing the source's extensions", ex);
+			}
 			long rows = ExtensionsTasklet.copyConfigRows(source, target, extensions);
 			contribution.incrementWriteCount(rows);
 			if (!extensions.configTables().isEmpty()) {

@@ -2,6 +2,10 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -46,7 +50,13 @@ class ExtensionsTasklet implements Tasklet {
 				SourceSnapshot.begin(source, snapshot.id());
 				logger.info("Reading the source in {}", snapshot.describe());
 			}
-			Extensions extensions = Extensions.read(source).pinned(this.request.objects().requirements());
+			Extensions extensions;
+			try {
+				extensions = Extensions.read(source).pinned(this.request.objects().requirements());
+			}
+			catch (SQLException ex) {
+				throw this.request.source().failure("listing the source's extensions", ex);
+			}
 			Extensions.Result result;
 			try {
 				result = extensions.createMissing(target, this.request.objects().extensionComments());
@@ -78,11 +88,15 @@ class ExtensionsTasklet implements Tasklet {
 	 */
 	static long copyConfigRows(Connection source, Connection target, Extensions extensions) throws SQLException {
 		Set<String> onTarget = Extensions.installedVersions(target).keySet();
-		long rows = 0;
+		Map<String, List<Extensions.ConfigTable>> byExtension = new LinkedHashMap<>();
 		for (Extensions.ConfigTable table : extensions.configTables()) {
 			if (onTarget.contains(table.extension())) {
-				rows += ExtensionConfigRows.copy(source, target, table);
+				byExtension.computeIfAbsent(table.extension(), (name) -> new ArrayList<>()).add(table);
 			}
+		}
+		long rows = 0;
+		for (List<Extensions.ConfigTable> tables : byExtension.values()) {
+			rows += ExtensionConfigRows.copy(source, target, tables);
 		}
 		return rows;
 	}

@@ -11,6 +11,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.snapshot.RunSnapshot;
@@ -82,8 +83,24 @@ class SnapshotTasklet implements Tasklet {
 		this.snapshot.lockTables(left);
 	}
 
+	/**
+	 * Records the identity of each side the first time a command of the run uses it (the
+	 * job parameters hold "" for a side the first command did not use), so that a later
+	 * command is compared with it; see {@link CloneRuns}.
+	 */
+	private void recordSides(ChunkContext chunkContext) {
+		var context = Executions.jobContext(chunkContext);
+		for (Side side : Side.values()) {
+			String identity = CloneRequest.identity(this.request.endpoint(side));
+			if (!identity.isEmpty() && !context.containsKey(CloneRuns.identityKey(side))) {
+				context.putString(CloneRuns.identityKey(side), identity);
+			}
+		}
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		recordSides(chunkContext);
 		if (!this.state.readsSource(this.request)) {
 			logger.info("{} does not read the source: no snapshot needed", this.request.command());
 			return RepeatStatus.FINISHED;

@@ -30,8 +30,7 @@ public enum Stage {
 
 	/**
 	 * Settings, comment and privileges of the database, last: with restore post-data.
-	 * Read from the source as it is then, not in the snapshot: pg_dump does not take them
-	 * at the snapshot's instant either.
+	 * dump schema records them in --dir, so this stage needs no source.
 	 */
 	DATABASE_PROPERTIES(CloneSteps.DATABASE_PROPERTIES, "restore post-data", false);
 
