@@ -39,6 +39,12 @@ class ObjectCommandsIT {
 				servers.target().uri(db), "--dir", dir.toString());
 		assertThat(restore.exitCode()).as(restore.toString()).isZero();
 		assertThat(CloneIT.strings(servers.target(), db, "SELECT count(*) FROM public.t")).containsExactly("0");
+
+		// the target the run first used is recorded then: another one is refused
+		PgCopyDbRun elsewhere = PgCopyDbRun.run(Map.of(), "copy", "table-data", "--source", servers.source().uri(db),
+				"--target", servers.target().uri("postgres"), "--dir", dir.toString());
+		assertThat(elsewhere.exitCode()).as(elsewhere.toString()).isEqualTo(3);
+		assertThat(elsewhere.errorLines()).first().asString().contains("cannot resume: --target", "/" + db);
 		CloneIT.cleanup(servers, db);
 	}
 
