@@ -195,6 +195,19 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 		}
 	}
 
+	/** The schemas of the session's database, but the system ones, to their owners. */
+	public static Map<String, String> schemaOwners(Connection connection) throws SQLException {
+		Map<String, String> owners = new HashMap<>();
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT nspname, pg_catalog.pg_get_userbyid(nspowner)"
+						+ " FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'")) {
+			while (rs.next()) {
+				owners.put(rs.getString(1), rs.getString(2));
+			}
+		}
+		return owners;
+	}
+
 	/** The schemas of the session's database that hold one of its extensions. */
 	public static Set<String> extensionSchemas(Connection connection) throws SQLException {
 		Set<String> schemas = new HashSet<>();

@@ -1,5 +1,6 @@
 package io.pgcopydb.schema;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -13,8 +14,10 @@ import java.util.function.Predicate;
  * <li>CREATE COLLATION (and its comment) is left out with --skip-collations: the target
  * must then have them;
  * <li>CREATE SCHEMA is left out for a schema the target already has and that holds one of
- * its extensions: {@code copy extensions} created it with its owner, and pg_restore would
- * fail on it.
+ * its extensions ({@code copy extensions} created it with its owner), or that has the
+ * archive entry's owner (an identical schema made by the DBA; any owner with --no-owner):
+ * pg_restore would fail on it. A schema of the same name and another owner is restored,
+ * and fails loudly.
  * </ul>
  *
  * @param extensions restore CREATE EXTENSION entries (not --skip-extensions)
@@ -22,12 +25,15 @@ import java.util.function.Predicate;
  * @param collations restore CREATE COLLATION entries (not --skip-collations)
  * @param targetExtensions the extensions the target has
  * @param targetExtensionSchemas the target's schemas holding one of its extensions
+ * @param targetSchemaOwners the target's schemas and their owners
+ * @param noOwner --no-owner: owners are not compared
  */
 public record PreDataFilter(boolean extensions, boolean extensionComments, boolean collations,
-		Set<String> targetExtensions, Set<String> targetExtensionSchemas) implements Predicate<TocEntry> {
+		Set<String> targetExtensions, Set<String> targetExtensionSchemas, Map<String, String> targetSchemaOwners,
+		boolean noOwner) implements Predicate<TocEntry> {
 
 	/** Restores every entry. */
-	public static final PreDataFilter ALL = new PreDataFilter(true, true, true, Set.of(), Set.of());
+	public static final PreDataFilter ALL = new PreDataFilter(true, true, true, Set.of(), Set.of(), Map.of(), false);
 
 	private static final String EXTENSION_COMMENT = "EXTENSION ";
 
@@ -37,9 +43,17 @@ public record PreDataFilter(boolean extensions, boolean extensionComments, boole
 			case "EXTENSION" -> keepsExtension(entry.name());
 			case "COMMENT" -> keepsComment(entry.name());
 			case "COLLATION" -> this.collations;
-			case "SCHEMA" -> !this.targetExtensionSchemas.contains(entry.name());
+			case "SCHEMA" -> !presentSchema(entry);
 			default -> true;
 		};
+	}
+
+	private boolean presentSchema(TocEntry entry) {
+		if (this.targetExtensionSchemas.contains(entry.name())) {
+			return true;
+		}
+		String owner = this.targetSchemaOwners.get(entry.name());
+		return owner != null && (this.noOwner || owner.equals(entry.owner()));
 	}
 
 	private boolean keepsComment(String tag) {

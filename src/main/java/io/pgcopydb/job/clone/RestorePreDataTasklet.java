@@ -50,7 +50,8 @@ class RestorePreDataTasklet implements Tasklet {
 		CloneRequest.ObjectOptions objects = this.request.objects();
 		try (Connection target = this.request.target().connect("pre-data extensions")) {
 			return new PreDataFilter(objects.extensions(), objects.extensionComments(), objects.collations(),
-					Extensions.installedVersions(target).keySet(), Extensions.extensionSchemas(target));
+					Extensions.installedVersions(target).keySet(), Extensions.extensionSchemas(target),
+					Extensions.schemaOwners(target), this.request.noOwner());
 		}
 		catch (SQLException ex) {
 			throw this.request.target().failure("reading the target's extensions", ex);
