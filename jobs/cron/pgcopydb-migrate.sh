@@ -4,6 +4,8 @@
 #
 # - First call: starts the clone. Later calls: finish it with --resume (completed
 #   tables and indexes are kept), and once it has completed, exit 0 doing nothing.
+#   Whether a clone was started is read from the run's repository (job list), so a
+#   first call refused before it started is simply made again.
 # - flock: never two runs at once for the same migration (pgcopydb also refuses a
 #   second process in the same --dir, with exit code 3).
 # - One log file per call in $PGCOPYDB_LOG_DIR; pgcopydb's own log is in --dir/logs.
@@ -25,10 +27,21 @@ if ! flock -n 9; then
 	exit 75
 fi
 
-args=(clone --dir "$PGCOPYDB_DIR")
+# Decide from what the run recorded, not from files: a first call refused before it
+# started (target not empty, bad password) or killed in its first seconds leaves a
+# repository without any clone, and --resume would then be refused on every call.
+recorded=no
 if [[ -f "$PGCOPYDB_DIR/pgcopydb.db" ]]; then
-	# a run is recorded: finish it. Without a held snapshot (pgcopydb snapshot) the
-	# resume reads a new one; drop --not-consistent to insist on the original.
+	runs=$("$here/../bin/pgcopydb" job list --json --dir "$PGCOPYDB_DIR" 2>>"$log" || true)
+	if grep -q '"job" *: *"clone"' <<<"$runs"; then
+		recorded=yes
+	fi
+fi
+args=(clone --dir "$PGCOPYDB_DIR")
+if [[ $recorded == yes ]]; then
+	# a clone is recorded: finish it (or do nothing once it completed). Without a held
+	# snapshot (pgcopydb snapshot) the resume reads a new one; drop --not-consistent to
+	# insist on the original.
 	args+=(--resume --not-consistent)
 fi
 set +e

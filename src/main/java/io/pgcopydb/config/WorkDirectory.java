@@ -3,6 +3,11 @@ package io.pgcopydb.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
 
 import io.pgcopydb.error.BadConfigException;
 
@@ -32,10 +37,40 @@ public record WorkDirectory(Path root) {
 		return Path.of((tmp == null || tmp.isBlank()) ? "/tmp" : tmp, "pgcopydb");
 	}
 
+	/**
+	 * Creates the directory and its schema/ and logs/ for the owner only (0700), and the
+	 * files the run and its children write there for the owner only (0600): archives,
+	 * lists and logs describe the source's schema. An existing directory that another
+	 * user owns, or that others may write to, is refused: they could replace the archives
+	 * that pg_restore then runs on the target.
+	 * @throws BadConfigException naming the directory and the remedy
+	 */
 	public WorkDirectory create() {
 		try {
-			Files.createDirectories(schemaDir());
-			Files.createDirectories(logsDir());
+			if (Files.isDirectory(this.root)) {
+				checkPrivate(this.root);
+			}
+			for (Path dir : List.of(this.root, schemaDir(), logsDir())) {
+				if (!Files.isDirectory(dir)) {
+					Files.createDirectories(dir);
+					ownerOnly(dir, "rwx------");
+				}
+			}
+			ownerOnly(schemaDir(), "rwx------");
+			ownerOnly(logsDir(), "rwx------");
+			for (Path file : List.of(logFile(), pgDumpLog(), pgRestoreLog())) {
+				if (!Files.exists(file)) {
+					Files.createFile(file);
+				}
+				ownerOnly(file, "rw-------");
+			}
+			// created by SQLite on first use (its journal files take its mode); whether
+			// it
+			// exists tells a wrapper whether a run was ever recorded, so it is not made
+			// here
+			if (Files.exists(repositoryFile())) {
+				ownerOnly(repositoryFile(), "rw-------");
+			}
 			return this;
 		}
 		catch (IOException ex) {
@@ -43,6 +78,41 @@ public record WorkDirectory(Path root) {
 					"cannot use " + this.root + " as the work directory (" + ex.getClass().getSimpleName() + ": "
 							+ ex.getMessage() + "): pass a writable directory with --dir",
 					ex);
+		}
+	}
+
+	/**
+	 * Refuses a directory another user owns or others may write to.
+	 */
+	private void checkPrivate(Path dir) throws IOException {
+		PosixFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(dir, PosixFileAttributes.class);
+		}
+		catch (UnsupportedOperationException ex) {
+			return;
+		}
+		String me = System.getProperty("user.name");
+		if (!attributes.owner().getName().equals(me)) {
+			throw new BadConfigException("--dir " + dir + " belongs to " + attributes.owner().getName() + ", not to "
+					+ me + ": its schema archives could be replaced by that user; pass a --dir of your own");
+		}
+		Set<PosixFilePermission> permissions = attributes.permissions();
+		if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			throw new BadConfigException("--dir " + dir + " is writable by other users ("
+					+ PosixFilePermissions.toString(permissions) + "): they could replace the schema archives that"
+					+ " pg_restore runs on the target; chmod go-w " + dir + ", or pass another --dir");
+		}
+	}
+
+	/** Sets owner-only permissions where the file system has POSIX ones. */
+	private static void ownerOnly(Path path, String permissions) throws IOException {
+		try {
+			Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+		}
+		catch (UnsupportedOperationException ex) {
+			// not a POSIX file system: its own access control applies
 		}
 	}
 
@@ -84,9 +154,16 @@ public record WorkDirectory(Path root) {
 		return this.root.resolve("snapshot");
 	}
 
-	/** Writes a file of the run (a restore list); a failure names the file and --dir. */
+	/**
+	 * Writes a file of the run (a restore list), for the owner only; a failure names the
+	 * file and --dir.
+	 */
 	public Path write(Path file, String content) {
 		try {
+			if (!Files.exists(file)) {
+				Files.createFile(file);
+				ownerOnly(file, "rw-------");
+			}
 			return Files.writeString(file, content);
 		}
 		catch (IOException ex) {

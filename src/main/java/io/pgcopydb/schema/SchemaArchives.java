@@ -1,6 +1,10 @@
 package io.pgcopydb.schema;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +42,28 @@ public final class SchemaArchives {
 		if (!largeObjects) {
 			argv.add("--no-blobs");
 		}
+		ownerOnlyFile(archive);
 		PgEndpoint.ChildConnection connection = source.childConnection();
 		argv.add("--dbname=" + connection.uri());
 		this.runner.run("pg_dump --section=" + section, argv, connection.environment(), log);
+	}
+
+	/**
+	 * Creates {@code file} for its owner only before pg_dump writes it: pg_dump keeps the
+	 * mode of a file it truncates, and Java cannot set a child's umask.
+	 */
+	static void ownerOnlyFile(Path file) {
+		try {
+			Files.deleteIfExists(file);
+			Files.createFile(file);
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		}
+		catch (UnsupportedOperationException ex) {
+			// not a POSIX file system: its own access control applies
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("preparing " + file, ex);
+		}
 	}
 
 	public ArchiveToc list(Path archive, Path log) {

@@ -3,10 +3,14 @@ package io.pgcopydb.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
 import java.util.List;
 
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.error.ExitCodes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +74,45 @@ class WorkDirectoryTest {
 		String tmpdir = System.getenv("TMPDIR");
 		Path expectedParent = Path.of((tmpdir == null || tmpdir.isBlank()) ? "/tmp" : tmpdir);
 		assertThat(WorkDirectory.defaultRoot()).isEqualTo(expectedParent.resolve("pgcopydb"));
+	}
+
+	@Test
+	void theDirectoryAndWhatTheRunWritesThereAreForTheOwnerOnly(@TempDir Path tmp) throws IOException {
+		WorkDirectory work = new WorkDirectory(tmp.resolve("run")).create();
+		Path list = work.write(work.preDataList(), "1; 0 0 TABLE public t app\n");
+
+		for (Path dir : List.of(work.root(), work.schemaDir(), work.logsDir())) {
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
+				.isEqualTo("rwx------");
+		}
+		for (Path file : List.of(list, work.logFile(), work.pgDumpLog(), work.pgRestoreLog())) {
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+				.isEqualTo("rw-------");
+		}
+	}
+
+	@Test
+	void aDirectoryOthersMayWriteToIsRefusedWithTheRemedy(@TempDir Path tmp) throws IOException {
+		Path shared = Files.createDirectory(tmp.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+		assertThatThrownBy(() -> new WorkDirectory(shared).create())
+			.satisfies((failure) -> assertThat(ExitCodes.of(failure)).isEqualTo(ExitCode.BAD_CONFIG))
+			.hasMessageContaining("writable by other users")
+			.hasMessageContaining("chmod go-w " + shared);
+	}
+
+	@Test
+	void aDirectoryOfAnotherUserIsRefused(@TempDir Path tmp) throws IOException {
+		Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+				"skipped: only root can give a directory to another user here");
+		Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+		UserPrincipal nobody = theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+		Files.setOwner(theirs, nobody);
+
+		assertThatThrownBy(() -> new WorkDirectory(theirs).create())
+			.satisfies((failure) -> assertThat(ExitCodes.of(failure)).isEqualTo(ExitCode.BAD_CONFIG))
+			.hasMessageContaining("belongs to nobody");
 	}
 
 }

@@ -1,0 +1,69 @@
+package io.pgcopydb.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pgcopydb.testsupport.DatabaseComparison;
+import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.PostgresExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped cron wrapper, called again and again as a scheduler would: a first call
+ * refused before the clone started (the target already has a source table) leaves a
+ * repository without a clone in --dir, and the next call, once the DBA made room, must
+ * start the clone rather than ask to resume one that does not exist; a call after the
+ * clone completed does nothing and exits 0.
+ */
+@ExtendWith(PostgresExtension.class)
+class CronWrapperIT {
+
+	private static final Path WRAPPER = Path.of("jobs", "cron", "pgcopydb-migrate.sh");
+
+	@Test
+	void aFirstCallRefusedBeforeTheCloneStartedIsSimplyMadeAgain(PgServers servers, @TempDir Path tmp)
+			throws Exception {
+		String db = "cron_wrapper";
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		servers.source().execute(db, "CREATE TABLE public.t (id integer PRIMARY KEY); INSERT INTO public.t VALUES (1)");
+		servers.target().execute(db, "CREATE TABLE public.t (id integer)");
+		Map<String, String> env = Map.of("PGCOPYDB_DIR", tmp.resolve("run").toString(), "PGCOPYDB_SOURCE_PGURI",
+				servers.source().uri(db), "PGCOPYDB_TARGET_PGURI", servers.target().uri(db), "PGCOPYDB_JAR",
+				PgCopyDbRun.JAR.toAbsolutePath().toString());
+
+		assertThat(call(env, tmp)).as("refused: the target has public.t").isEqualTo(3);
+		assertThat(tmp.resolve("run").resolve("pgcopydb.db")).exists();
+
+		servers.target().execute(db, "DROP TABLE public.t");
+		assertThat(call(env, tmp)).as("the clone starts now").isZero();
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+
+		assertThat(call(env, tmp)).as("nothing left to do").isZero();
+		CloneIT.cleanup(servers, db);
+	}
+
+	private static int call(Map<String, String> env, Path tmp) throws IOException, InterruptedException {
+		ProcessBuilder builder = new ProcessBuilder(List.of("bash", WRAPPER.toString()));
+		builder.environment().keySet().removeIf((name) -> name.startsWith("PG"));
+		builder.environment().putAll(env);
+		Path output = Files.createTempFile(tmp, "wrapper", ".out");
+		builder.redirectErrorStream(true).redirectOutput(output.toFile());
+		Process process = builder.start();
+		if (!process.waitFor(5, TimeUnit.MINUTES)) {
+			process.destroyForcibly();
+			throw new IllegalStateException("the cron wrapper did not finish within 5 minutes");
+		}
+		return process.exitValue();
+	}
+
+}
