@@ -47,6 +47,18 @@ public record DatabaseProperties(List<Setting> settings, String comment, boolean
 	 * @param role the role, or null for the database's own setting
 	 */
 	public record Setting(String role, String name, String value) {
+
+		/** A setting as pg_db_role_setting stores it ("name=value"). */
+		static Setting parse(String role, String stored) {
+			int equals = stored.indexOf('=');
+			return new Setting(role, stored.substring(0, equals), stored.substring(equals + 1));
+		}
+
+		/** {@code SET "name" TO value}, the end of the ALTER that gives it. */
+		String setClause() {
+			return "SET " + Identifiers.quote(this.name) + " TO " + SettingValues.render(this.name, this.value);
+		}
+
 	}
 
 	/**
@@ -64,10 +76,7 @@ public record DatabaseProperties(List<Setting> settings, String comment, boolean
 		try (Statement statement = source.createStatement();
 				ResultSet rs = statement.executeQuery(SqlFiles.load("list_database_settings"))) {
 			while (rs.next()) {
-				String setting = rs.getString("setting");
-				int equals = setting.indexOf('=');
-				settings.add(new Setting(rs.getString("role_name"), setting.substring(0, equals),
-						setting.substring(equals + 1)));
+				settings.add(Setting.parse(rs.getString("role_name"), rs.getString("setting")));
 			}
 		}
 		String comment;
@@ -100,8 +109,7 @@ public record DatabaseProperties(List<Setting> settings, String comment, boolean
 		for (Setting setting : this.settings) {
 			String target = (setting.role() == null) ? "DATABASE " + db
 					: "ROLE " + Identifiers.quote(setting.role()) + " IN DATABASE " + db;
-			statements.add("ALTER " + target + " SET " + Identifiers.quote(setting.name()) + " TO "
-					+ SettingValues.render(setting.name(), setting.value()));
+			statements.add("ALTER " + target + " " + setting.setClause());
 		}
 		if (this.comment != null) {
 			statements.add("COMMENT ON DATABASE " + db + " IS " + Identifiers.literal(this.comment));

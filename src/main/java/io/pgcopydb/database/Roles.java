@@ -77,10 +77,7 @@ public record Roles(List<Role> roles, List<Membership> memberships, List<Databas
 		try (Statement statement = source.createStatement();
 				ResultSet rs = statement.executeQuery(SqlFiles.load("list_role_settings"))) {
 			while (rs.next()) {
-				String setting = rs.getString("setting");
-				int equals = setting.indexOf('=');
-				settings.add(new DatabaseProperties.Setting(rs.getString("role_name"), setting.substring(0, equals),
-						setting.substring(equals + 1)));
+				settings.add(DatabaseProperties.Setting.parse(rs.getString("role_name"), rs.getString("setting")));
 			}
 		}
 		return new Roles(List.copyOf(roles), List.copyOf(memberships), List.copyOf(settings));
@@ -122,10 +119,7 @@ public record Roles(List<Role> roles, List<Membership> memberships, List<Databas
 			for (DatabaseProperties.Setting setting : this.settings) {
 				if (createdNames.contains(setting.role())) {
 					tryStatement(statement,
-							"ALTER ROLE " + Identifiers.quote(setting.role()) + " SET "
-									+ Identifiers.quote(setting.name()) + " TO "
-									+ SettingValues.render(setting.name(), setting.value()),
-							warnings);
+							"ALTER ROLE " + Identifiers.quote(setting.role()) + " " + setting.setClause(), warnings);
 				}
 			}
 			for (Membership membership : this.memberships) {
