@@ -33,10 +33,27 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 	}
 
 	static Running start(Map<String, String> environment, List<String> args) {
+		return start(environment, args, false);
+	}
+
+	/**
+	 * Starts the program as the leader of a process group of its own (through util-linux
+	 * {@code setsid}, which execs in place, so the process's pid is the group id): a test
+	 * can then kill the whole group, the program and its children together, as a
+	 * scheduler that kills a job does.
+	 */
+	static Running startInOwnGroup(Map<String, String> environment, List<String> args) {
+		return start(environment, args, true);
+	}
+
+	private static Running start(Map<String, String> environment, List<String> args, boolean ownGroup) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs through ./mvnw verify");
 		}
 		List<String> command = new ArrayList<>();
+		if (ownGroup) {
+			command.add("setsid");
+		}
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx512m");
 		command.add("-jar");
@@ -61,6 +78,35 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 
 	/** A program run in progress. */
 	record Running(Process process, Path out, Path err, List<String> args) {
+
+		/**
+		 * SIGKILL to the process group led by this run (see {@link #startInOwnGroup}):
+		 * the JVM and every child it started die at once.
+		 */
+		void killGroup() {
+			try {
+				Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + this.process.pid()).inheritIO().start();
+				kill.waitFor(10, TimeUnit.SECONDS);
+				this.process.waitFor(30, TimeUnit.SECONDS);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("cannot run kill", ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted", ex);
+			}
+		}
+
+		/** What the program printed on stderr so far. */
+		String stderrSoFar() {
+			try {
+				return Files.readString(this.err);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("cannot read " + this.err, ex);
+			}
+		}
 
 		/** Waits for the end (5 minutes at most) and collects the outputs. */
 		PgCopyDbRun finish() {
