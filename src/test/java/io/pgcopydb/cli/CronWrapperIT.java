@@ -3,6 +3,7 @@ package io.pgcopydb.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.pgcopydb.testsupport.DatabaseComparison;
 import io.pgcopydb.testsupport.PgServers;
 import io.pgcopydb.testsupport.PostgresExtension;
+import io.pgcopydb.testsupport.SampleDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The shipped cron wrapper, called again and again as a scheduler would: a first call
@@ -52,18 +55,53 @@ class CronWrapperIT {
 		CloneIT.cleanup(servers, db);
 	}
 
+	/**
+	 * A scheduler that kills a call in its first seconds (the repository just created,
+	 * the clone perhaps not yet recorded) kills the whole group; its next call finishes
+	 * the migration, whichever side of the record the kill fell.
+	 */
+	@Test
+	void aFirstCallKilledInItsFirstSecondsIsFinishedByTheNextCall(PgServers servers, @TempDir Path tmp)
+			throws Exception {
+		String db = "cron_wrapper_killed";
+		CloneIT.prepare(servers, db);
+		SampleDatabase.load(servers.source(), db);
+		Map<String, String> env = Map.of("PGCOPYDB_DIR", tmp.resolve("run").toString(), "PGCOPYDB_SOURCE_PGURI",
+				servers.source().uri(db), "PGCOPYDB_TARGET_PGURI", servers.target().uri(db), "PGCOPYDB_JAR",
+				PgCopyDbRun.JAR.toAbsolutePath().toString());
+		Path repository = tmp.resolve("run").resolve("pgcopydb.db");
+
+		ProcessBuilder builder = command(env, tmp, List.of("setsid", "bash", WRAPPER.toString()));
+		Process first = builder.start();
+		await().atMost(Duration.ofMinutes(1))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> Files.exists(repository) || !first.isAlive());
+		new ProcessBuilder("kill", "-KILL", "--", "-" + first.pid()).inheritIO().start().waitFor();
+		first.waitFor(30, TimeUnit.SECONDS);
+		assertThat(first.exitValue()).as("killed").isEqualTo(137);
+
+		assertThat(call(env, tmp)).as("the next call finishes the migration").isZero();
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		assertThat(call(env, tmp)).as("nothing left to do").isZero();
+		CloneIT.cleanup(servers, db);
+	}
+
 	private static int call(Map<String, String> env, Path tmp) throws IOException, InterruptedException {
-		ProcessBuilder builder = new ProcessBuilder(List.of("bash", WRAPPER.toString()));
-		builder.environment().keySet().removeIf((name) -> name.startsWith("PG"));
-		builder.environment().putAll(env);
-		Path output = Files.createTempFile(tmp, "wrapper", ".out");
-		builder.redirectErrorStream(true).redirectOutput(output.toFile());
-		Process process = builder.start();
+		Process process = command(env, tmp, List.of("bash", WRAPPER.toString())).start();
 		if (!process.waitFor(5, TimeUnit.MINUTES)) {
 			process.destroyForcibly();
 			throw new IllegalStateException("the cron wrapper did not finish within 5 minutes");
 		}
 		return process.exitValue();
+	}
+
+	private static ProcessBuilder command(Map<String, String> env, Path tmp, List<String> argv) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(argv);
+		builder.environment().keySet().removeIf((name) -> name.startsWith("PG"));
+		builder.environment().putAll(env);
+		Path output = Files.createTempFile(tmp, "wrapper", ".out");
+		builder.redirectErrorStream(true).redirectOutput(output.toFile());
+		return builder;
 	}
 
 }
