@@ -16,7 +16,8 @@ import io.pgcopydb.catalog.SchemaObjects.CatalogObject;
  * target's catalog and the run's own record of what it created:
  * <ul>
  * <li>absent: restore it (and record it as created by the run);
- * <li>ours: the run created it (a DBA may have edited it since): leave it out;
+ * <li>ours: the run recorded it and the target has an object of its kind (a DBA may have
+ * edited it since): leave it out;
  * <li>identical: made by someone else with the same kind (and, for a table, the same
  * columns; for a schema, the same owner): leave it out, the run uses it as it is;
  * <li>a clash: same identity, another kind (a view where the archive has a table, a table
@@ -94,16 +95,18 @@ public final class TargetPresence {
 		if (found == null) {
 			return new Decision(Verdict.ABSENT, found, null);
 		}
-		if (ours) {
-			return new Decision(Verdict.OURS, found, null);
+		if ("TYPE".equals(wanted.kind()) && "SHELL TYPE".equals(found.kind())) {
+			// CREATE TYPE completes a shell type
+			return new Decision(Verdict.ABSENT, found, null);
 		}
+		// the record names what a restore was about to create, and it may have stopped
+		// before some: an object of another kind is someone else's even then
 		if (!sameKind(wanted.kind(), found.kind())) {
-			if ("TYPE".equals(wanted.kind()) && "SHELL TYPE".equals(found.kind())) {
-				// CREATE TYPE completes a shell type
-				return new Decision(Verdict.ABSENT, found, null);
-			}
 			return new Decision(Verdict.CLASH, found,
 					"the target already has " + found.describe() + " where the source has " + article(wanted.kind()));
+		}
+		if (ours) {
+			return new Decision(Verdict.OURS, found, null);
 		}
 		if ("TABLE".equals(wanted.kind()) && wanted.detail() != null && found.detail() != null
 				&& !sameColumns(wanted.detail(), found.detail())) {
