@@ -53,17 +53,22 @@ public final class RestoreRecord {
 	public static void add(WorkDirectory dir, Path file, Collection<Integer> dumpIds) {
 		Set<Integer> all = read(file);
 		if (all.addAll(dumpIds) || !Files.exists(file)) {
-			StringBuilder body = new StringBuilder(HEADER).append('\n');
-			all.forEach((id) -> body.append(id).append('\n'));
-			Path partial = file.resolveSibling(file.getFileName() + ".new");
-			dir.write(partial, body.toString());
-			try {
-				Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-						java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("writing " + file, ex);
-			}
+			replace(dir, file, all);
+		}
+	}
+
+	/** Makes the record hold exactly {@code dumpIds}, atomically. */
+	public static void replace(WorkDirectory dir, Path file, Collection<Integer> dumpIds) {
+		StringBuilder body = new StringBuilder(HEADER).append('\n');
+		new TreeSet<>(dumpIds).forEach((id) -> body.append(id).append('\n'));
+		Path partial = file.resolveSibling(file.getFileName() + ".new");
+		dir.write(partial, body.toString());
+		try {
+			Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+					java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("writing " + file, ex);
 		}
 	}
 

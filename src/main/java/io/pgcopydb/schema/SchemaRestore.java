@@ -214,10 +214,41 @@ public final class SchemaRestore {
 							+ " privileges and other re-runnable entries",
 					archive.getFileName(), selection.present(), selection.restored());
 		}
+		Set<Integer> before = RestoreRecord.read(record);
 		RestoreRecord.add(dir, record, selection.created());
 		dir.write(useList, toc.useList(selection::restores));
 		if (selection.restored() > 0) {
-			this.archives.restore(target, archive, useList, options, dir.pgRestoreLog());
+			try {
+				this.archives.restore(target, archive, useList, options, dir.pgRestoreLog());
+			}
+			catch (RuntimeException ex) {
+				narrowRecord(target, dir, toc, selection, record, before, options.noOwner(), ex);
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * After a failed restore, keeps in the record only the entries it did create: what a
+	 * DBA then makes of the others (the tutorial's remedy) is not the run's. A kill
+	 * leaves the wider record, whose entries the target lacks are restored again anyway.
+	 */
+	private static void narrowRecord(PgEndpoint target, WorkDirectory dir, ArchiveToc toc, EntrySelection selection,
+			Path record, Set<Integer> before, boolean noOwner, RuntimeException failure) {
+		try {
+			TargetPresence now = presence(target, noOwner);
+			Set<Integer> kept = new HashSet<>(before);
+			for (TocEntry entry : toc.entries()) {
+				if (selection.created().contains(entry.dumpId())
+						&& now.decide(EntrySelection.wanted(entry, Map.of()), true)
+							.verdict() == TargetPresence.Verdict.OURS) {
+					kept.add(entry.dumpId());
+				}
+			}
+			RestoreRecord.replace(dir, record, kept);
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
 		}
 	}
 
