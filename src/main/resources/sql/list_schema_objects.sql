@@ -7,7 +7,8 @@
 -- columns of a table ("name type" lines, generated columns left out, as list_tables.sql)
 -- and the owner of a schema. With ? false, extension members are left out (pg_dump does
 -- not dump them); the target's are kept, since the archive's objects cannot be created
--- over them either. The public schema is left out: pg_dump never creates it.
+-- over them either. The public schema is left out: pg_dump never creates it. Large
+-- objects are listed by OID, the tag of pg_dump's BLOB entries.
 WITH members AS (
     SELECT d.classid, d.objid
       FROM pg_catalog.pg_depend d
@@ -159,3 +160,7 @@ SELECT 'PUBLICATION TABLE', s.nspname, pub.pubname || ' ' || c.relname, NULL
   FROM pg_catalog.pg_publication_rel pr
   JOIN pg_catalog.pg_publication pub ON pub.oid = pr.prpubid
   JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN schemas s ON s.oid = c.relnamespace
+UNION ALL
+-- pre-data creates every large object (pg_restore's lo_create); the job fills them
+SELECT 'BLOB', NULL, lo.oid::pg_catalog.text, NULL
+  FROM pg_catalog.pg_largeobject_metadata lo

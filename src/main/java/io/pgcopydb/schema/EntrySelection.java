@@ -40,7 +40,8 @@ final class EntrySelection {
 	}
 
 	/**
-	 * @param section "Pre-data" or "Post-data", for the log
+	 * @param section "Pre-data" or "Post-data", for the log; null for a check that logs
+	 * nothing
 	 * @param eligible the entries the restore would run were the target empty
 	 * @param ours the dumpIds the run recorded as created by itself
 	 * @param columns the source's tables and their columns ("name type" lines), as the
@@ -66,8 +67,10 @@ final class EntrySelection {
 				case OURS -> selection.present++;
 				case IDENTICAL -> {
 					selection.present++;
-					logger.info("{}: the target already has {} as the source has it: left out", section,
-							decision.found().describe());
+					if (section != null) {
+						logger.info("{}: the target already has {} as the source has it: left out", section,
+								decision.found().describe());
+					}
 				}
 				case CLASH -> selection.clashes.add(decision.clash());
 			}

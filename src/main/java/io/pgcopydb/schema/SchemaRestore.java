@@ -101,7 +101,7 @@ public final class SchemaRestore {
 		if (Files.isRegularFile(dir.postDataArchive())) {
 			clashes.addAll(
 					EntrySelection
-						.select("Post-data", this.archives.list(dir.postDataArchive(), dir.pgRestoreLog()).entries(),
+						.select(null, this.archives.list(dir.postDataArchive(), dir.pgRestoreLog()).entries(),
 								(entry) -> true, presence, RestoreRecord.read(dir.postDataRecord()), columns)
 						.clashes());
 		}
@@ -135,8 +135,8 @@ public final class SchemaRestore {
 				Predicate<TocEntry> eligible = archive.equals(dir.preDataArchive()) ? filter : (entry) -> true;
 				clashes.addAll(
 						EntrySelection
-							.select("Check", this.archives.list(archive, dir.pgRestoreLog()).entries(), eligible,
-									presence, ours, columns)
+							.select(null, this.archives.list(archive, dir.pgRestoreLog()).entries(), eligible, presence,
+									ours, columns)
 							.clashes());
 			}
 		}
