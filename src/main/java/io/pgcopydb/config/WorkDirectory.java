@@ -24,6 +24,8 @@ import io.pgcopydb.error.BadConfigException;
  * schema/post.dump
  * schema/pre.list
  * schema/post.list
+ * schema/pre-data.attempted   dumpIds of the entries the run restored (its own objects)
+ * schema/post-data.attempted
  * logs/pgcopydb.log    this program's log
  * logs/pg_dump.log     output of the child processes
  * logs/pg_restore.log
@@ -202,6 +204,19 @@ public record WorkDirectory(Path root) {
 
 	public Path postDataList() {
 		return schemaDir().resolve("post.list");
+	}
+
+	/**
+	 * The dumpIds of the pre-data entries the run restored: what it created on the
+	 * target.
+	 */
+	public Path preDataRecord() {
+		return schemaDir().resolve("pre-data.attempted");
+	}
+
+	/** The same for post-data. */
+	public Path postDataRecord() {
+		return schemaDir().resolve("post-data.attempted");
 	}
 
 	public Path logsDir() {

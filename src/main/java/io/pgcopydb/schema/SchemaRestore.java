@@ -6,13 +6,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.catalog.SchemaObjects;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
@@ -25,23 +29,34 @@ import io.pgcopydb.pg.Identifiers;
 
 /**
  * Restores the two schema sections dumped in --dir on the target, each through a
- * {@code --use-list} written next to its archive:
+ * {@code --use-list} written next to its archive, entry by entry rather than in one
+ * transaction (one transaction over thousands of tables runs out of lock slots):
  * <ul>
- * <li>pre-data whole; with {@code clean}, the archive's objects are dropped first
- * (pg_restore --clean --if-exists), after the foreign keys that would make DROP TABLE
- * refuse (pre-data holds none of them);
- * <li>post-data without the planned indexes and constraints the target already has (the
- * copy built them), matched by OID in their own catalog; those it lacks are restored from
- * the archive. Also left out, and listed in a warning, are the entries of a source table
- * the target no longer has (a partition merged into its parent after restore pre-data):
- * its indexes, their INDEX ATTACH, its constraints, triggers, rules, policies and their
- * comments. One left in would fail the whole single-transaction restore.
+ * <li>only the entries whose object the target lacks are restored
+ * ({@link TargetPresence}, {@link EntrySelection}), and recorded beforehand as the run's
+ * own ({@link RestoreRecord}), so that a retried restore, or one after a kill that came
+ * after pg_restore's commit but before the run recorded it, restores what is missing and
+ * nothing twice, and never drops what the run did not create. An object of the same
+ * identity and another kind or definition is refused before anything is restored (exit
+ * 3);
+ * <li>with {@code clean} (--drop-if-exists only), pre-data is restored whole, the
+ * archive's objects dropped first (pg_restore --clean --if-exists), after the foreign
+ * keys that would make DROP TABLE refuse (pre-data holds none of them);
+ * <li>post-data leaves out the planned indexes and constraints the target already has
+ * (the copy built them), matched by OID in their own catalog; those it lacks are restored
+ * from the archive. Also left out, and listed in a warning, are the entries of a source
+ * table the target no longer has (a partition merged into its parent after restore
+ * pre-data): its indexes, their INDEX ATTACH, its constraints, triggers, rules, policies
+ * and their comments.
  * </ul>
  * Archive entries this program cannot parse are restored as they are, with a warning.
  */
 public final class SchemaRestore {
 
 	private static final Logger logger = LoggerFactory.getLogger(SchemaRestore.class);
+
+	/** The remedy's end when a restore step finds a clash: the run is recorded. */
+	private static final String RESUME = "run the command again with --resume";
 
 	private final SchemaArchives archives;
 
@@ -50,38 +65,97 @@ public final class SchemaRestore {
 	}
 
 	/**
-	 * Restores the pre-data section.
-	 * @param plannedTables the run's tables: foreign keys touching them are dropped
-	 * before a clean restore
+	 * Restores the pre-data section: the entries {@code filter} keeps whose object the
+	 * target lacks (all of them with {@code options.clean()}). Clashes in either section
+	 * are refused first.
+	 * @param plannedTables the run's tables: their columns are compared with a table the
+	 * target already has; with clean, foreign keys touching them are dropped first
 	 * @param filter the entries to restore
-	 * @return the number of archive entries restored
+	 * @return the entries restored and those the target already had
 	 */
-	public int preData(PgEndpoint target, WorkDirectory dir, Set<QualifiedName> plannedTables,
+	public Restored preData(PgEndpoint target, WorkDirectory dir, List<SourceTable> plannedTables,
 			SchemaArchives.RestoreOptions options, PreDataFilter filter) {
 		requireArchive(dir.preDataArchive(), dir);
-		if (options.clean()) {
-			dropForeignKeys(target, plannedTables);
-		}
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		warnUnparsed(toc, dir.preDataArchive());
-		int[] left = { 0 };
-		dir.write(dir.preDataList(), toc.useList((entry) -> {
+		Predicate<TocEntry> eligible = (entry) -> {
 			boolean keep = filter.test(entry);
 			if (!keep) {
 				logger.info("Pre-data: leaving out {} {} (the target has it, or an option leaves it out)", entry.desc(),
 						entry.name());
-				left[0]++;
 			}
 			return keep;
-		}));
-		this.archives.restore(target, dir.preDataArchive(), dir.preDataList(), options, dir.pgRestoreLog());
-		return toc.entries().size() - left[0];
+		};
+		if (options.clean()) {
+			dropForeignKeys(target, names(plannedTables));
+			int[] kept = { 0 };
+			dir.write(dir.preDataList(), toc.useList((entry) -> eligible.test(entry) && ++kept[0] > 0));
+			this.archives.restore(target, dir.preDataArchive(), dir.preDataList(), options, dir.pgRestoreLog());
+			return new Restored(kept[0], 0);
+		}
+		TargetPresence presence = presence(target, options.noOwner());
+		Map<QualifiedName, String> columns = columns(plannedTables);
+		EntrySelection selection = EntrySelection.select("Pre-data", toc.entries(), eligible, presence,
+				RestoreRecord.read(dir.preDataRecord()), columns);
+		List<String> clashes = new ArrayList<>(selection.clashes());
+		if (Files.isRegularFile(dir.postDataArchive())) {
+			clashes.addAll(
+					EntrySelection
+						.select(null, this.archives.list(dir.postDataArchive(), dir.pgRestoreLog()).entries(),
+								(entry) -> true, presence, RestoreRecord.read(dir.postDataRecord()), columns)
+						.clashes());
+		}
+		EntrySelection.refuseClashes(clashes, RESUME);
+		run(target, dir, toc, selection, dir.preDataArchive(), dir.preDataList(), dir.preDataRecord(), options);
+		return new Restored(selection.restored(), selection.present());
 	}
 
 	/**
-	 * Restores the post-data section but for what the target already has of
-	 * {@code planned}.
-	 * @return the entries restored and those skipped as already built
+	 * What a restore did: entries restored (re-runnable ones included), entries left out
+	 * since the target had their object.
+	 */
+	public record Restored(int restored, int present) {
+	}
+
+	/**
+	 * The clashes between the target and the run's archives (both sections), for a check
+	 * before the run's first restore: each one "the target already has view
+	 * public.film_list where the source has a table".
+	 * @param filter the pre-data entries that would be restored
+	 */
+	public List<String> clashes(PgEndpoint target, WorkDirectory dir, List<SourceTable> plannedTables,
+			PreDataFilter filter, boolean noOwner) {
+		TargetPresence presence = presence(target, noOwner);
+		Map<QualifiedName, String> columns = columns(plannedTables);
+		List<String> clashes = new ArrayList<>();
+		for (Path archive : List.of(dir.preDataArchive(), dir.postDataArchive())) {
+			if (Files.isRegularFile(archive)) {
+				Set<Integer> ours = RestoreRecord
+					.read(archive.equals(dir.preDataArchive()) ? dir.preDataRecord() : dir.postDataRecord());
+				Predicate<TocEntry> eligible = archive.equals(dir.preDataArchive()) ? filter : (entry) -> true;
+				clashes.addAll(
+						EntrySelection
+							.select(null, this.archives.list(archive, dir.pgRestoreLog()).entries(), eligible, presence,
+									ours, columns)
+							.clashes());
+			}
+		}
+		return clashes;
+	}
+
+	/**
+	 * Refuses clashes found before the run's first restore: nothing is recorded yet, so
+	 * the user simply runs the command again.
+	 */
+	public static void refuseClashes(List<String> clashes) {
+		EntrySelection.refuseClashes(clashes, "run the command again");
+	}
+
+	/**
+	 * Restores the post-data section but for what the target already has: the planned
+	 * indexes and constraints the copy built, and every object present (created by an
+	 * earlier attempt of the run, or identical).
+	 * @return the entries restored, skipped as already built or present, and left out
 	 */
 	public PostData postData(PgEndpoint target, WorkDirectory dir, List<SourceIndex> planned,
 			List<SourceTable> plannedTables, SchemaArchives.RestoreOptions options) {
@@ -105,9 +179,8 @@ public final class SchemaRestore {
 		warnUnparsed(toc, dir.postDataArchive());
 		int[] skipped = { 0 };
 		List<String> leftOut = new ArrayList<>();
-		dir.write(dir.postDataList(), toc.useList((entry) -> {
-			boolean built = isBuilt(entry, builtIndexes, builtConstraints);
-			if (built) {
+		Predicate<TocEntry> eligible = (entry) -> {
+			if (isBuilt(entry, builtIndexes, builtConstraints)) {
 				skipped[0]++;
 				return false;
 			}
@@ -116,20 +189,96 @@ public final class SchemaRestore {
 				return false;
 			}
 			return true;
-		}));
+		};
+		EntrySelection selection = EntrySelection.select("Post-data", toc.entries(), eligible,
+				presence(target, options.noOwner()), RestoreRecord.read(dir.postDataRecord()), columns(plannedTables));
+		EntrySelection.refuseClashes(selection.clashes(), RESUME);
 		if (!leftOut.isEmpty()) {
 			logger.warn("Left out {} post-data entries of tables the target no longer has: {}", leftOut.size(),
 					String.join(", ", leftOut));
 		}
-		this.archives.restore(target, dir.postDataArchive(), dir.postDataList(), options, dir.pgRestoreLog());
-		return new PostData(toc.entries().size() - skipped[0] - leftOut.size(), skipped[0], leftOut);
+		run(target, dir, toc, selection, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
+		return new PostData(selection.restored(), skipped[0] + selection.present(), leftOut);
 	}
 
 	/**
-	 * What a post-data restore did: entries restored, entries the copy had built, entries
-	 * of tables the target no longer has ("desc schema tag").
+	 * Records the entries about to create their object, then restores the selection. A
+	 * selection that creates nothing says so: the section was done, by this run or a
+	 * killed one.
 	 */
-	public record PostData(int restored, int alreadyBuilt, List<String> leftOut) {
+	private void run(PgEndpoint target, WorkDirectory dir, ArchiveToc toc, EntrySelection selection, Path archive,
+			Path useList, Path record, SchemaArchives.RestoreOptions options) {
+		if (selection.created().isEmpty() && selection.present() > 0) {
+			logger.info(
+					"The target already has every object of {} ({} entries): re-applying only its {} comments,"
+							+ " privileges and other re-runnable entries",
+					archive.getFileName(), selection.present(), selection.restored());
+		}
+		Set<Integer> before = RestoreRecord.read(record);
+		RestoreRecord.add(dir, record, selection.created());
+		dir.write(useList, toc.useList(selection::restores));
+		if (selection.restored() > 0) {
+			try {
+				this.archives.restore(target, archive, useList, options, dir.pgRestoreLog());
+			}
+			catch (RuntimeException ex) {
+				narrowRecord(target, dir, toc, selection, record, before, options.noOwner(), ex);
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * After a failed restore, keeps in the record only the entries it did create: what a
+	 * DBA then makes of the others (the tutorial's remedy) is not the run's. A kill
+	 * leaves the wider record, whose entries the target lacks are restored again anyway.
+	 */
+	private static void narrowRecord(PgEndpoint target, WorkDirectory dir, ArchiveToc toc, EntrySelection selection,
+			Path record, Set<Integer> before, boolean noOwner, RuntimeException failure) {
+		try {
+			TargetPresence now = presence(target, noOwner);
+			Set<Integer> kept = new HashSet<>(before);
+			for (TocEntry entry : toc.entries()) {
+				if (selection.created().contains(entry.dumpId())
+						&& now.decide(EntrySelection.wanted(entry, Map.of()), true)
+							.verdict() == TargetPresence.Verdict.OURS) {
+					kept.add(entry.dumpId());
+				}
+			}
+			RestoreRecord.replace(dir, record, kept);
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private static TargetPresence presence(PgEndpoint target, boolean noOwner) {
+		try (Connection session = target.connect("schema objects")) {
+			return new TargetPresence(SchemaObjects.read(session, true), noOwner);
+		}
+		catch (SQLException ex) {
+			throw target.failure("listing the objects of the target", ex);
+		}
+	}
+
+	private static Map<QualifiedName, String> columns(List<SourceTable> tables) {
+		Map<QualifiedName, String> columns = new HashMap<>();
+		for (SourceTable table : tables) {
+			columns.put(new QualifiedName(table.schema(), table.name()), table.columnTypes());
+		}
+		return columns;
+	}
+
+	private static Set<QualifiedName> names(List<SourceTable> tables) {
+		return columns(tables).keySet();
+	}
+
+	/**
+	 * What a post-data restore did: entries restored, entries left out as the target had
+	 * them (built by the copy, or present), entries of tables the target no longer has
+	 * ("desc schema tag").
+	 */
+	public record PostData(int restored, int present, List<String> leftOut) {
 	}
 
 	/**

@@ -26,6 +26,7 @@ import io.pgcopydb.config.CopyProperties;
 import io.pgcopydb.copy.LargeObjectCopier;
 import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.job.RunLifecycleListener;
+import io.pgcopydb.job.HaltAfterTasklet;
 import io.pgcopydb.job.StopAwareTasklet;
 import io.pgcopydb.job.StopRequestWatcher;
 import io.pgcopydb.job.partition.LiveStatus;
@@ -252,11 +253,15 @@ class CloneJobConfiguration {
 
 	/** A step waiting on pg_dump or pg_restore: a stop terminates the child process. */
 	private Step toolTasklet(JobRepository repository, String name, Tasklet tasklet) {
-		return new StepBuilder(name, repository).tasklet(new StopAwareTasklet(tasklet, this.stop, true)).build();
+		return new StepBuilder(name, repository)
+			.tasklet(new StopAwareTasklet(HaltAfterTasklet.wrap(name, tasklet), this.stop, true))
+			.build();
 	}
 
 	private Step tasklet(JobRepository repository, String name, Tasklet tasklet) {
-		return new StepBuilder(name, repository).tasklet(new StopAwareTasklet(tasklet, this.stop)).build();
+		return new StepBuilder(name, repository)
+			.tasklet(new StopAwareTasklet(HaltAfterTasklet.wrap(name, tasklet), this.stop))
+			.build();
 	}
 
 	@Bean

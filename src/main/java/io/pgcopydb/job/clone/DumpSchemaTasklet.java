@@ -13,6 +13,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.database.DatabaseProperties;
+import io.pgcopydb.schema.RestoreRecord;
 import io.pgcopydb.schema.SchemaArchives;
 import io.pgcopydb.snapshot.RunSnapshot;
 
@@ -41,6 +42,8 @@ class DumpSchemaTasklet implements Tasklet {
 		WorkDirectory dir = this.request.workDirectory();
 		String id = this.snapshot.id();
 		boolean largeObjects = !this.request.skipLargeObjects();
+		// new archives, new dumpIds: what an earlier dump's entries created is no record
+		RestoreRecord.clear(dir);
 		this.archives.dump(this.request.source(), id, "pre-data", largeObjects, this.snapshot.lockTimeout(),
 				dir.preDataArchive(), dir.pgDumpLog());
 		this.archives.dump(this.request.source(), id, "post-data", largeObjects, this.snapshot.lockTimeout(),

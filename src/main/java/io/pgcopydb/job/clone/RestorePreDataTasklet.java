@@ -3,8 +3,7 @@ package io.pgcopydb.job.clone;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,16 +14,18 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
 import io.pgcopydb.database.Extensions;
 import io.pgcopydb.schema.PreDataFilter;
 import io.pgcopydb.schema.SchemaRestore;
 
 /**
- * Creates the schema on the target from the pre-data archive; with --drop-if-exists, or
- * when a resumed run redoes its own partial pre-data, the archive's objects are dropped
- * first (pg_restore --clean --if-exists). A target already holding the source's tables
- * was refused before the run started ({@link TargetPreflight}).
+ * Creates the schema on the target from the pre-data archive, the objects the target
+ * lacks only: a resumed run that redoes its own partial pre-data restores what is missing
+ * and drops nothing. With --drop-if-exists alone, the archive's objects are dropped first
+ * (pg_restore --clean --if-exists). A target already holding the source's tables was
+ * refused before the run started ({@link TargetPreflight}); an object clashing with the
+ * archive's is refused here again, before anything is restored, for the resumed and step
+ * commands.
  */
 class RestorePreDataTasklet implements Tasklet {
 
@@ -46,28 +47,28 @@ class RestorePreDataTasklet implements Tasklet {
 	}
 
 	/** What the target has of the source's extensions decides what pre-data creates. */
-	private PreDataFilter filter() {
-		CloneRequest.ObjectOptions objects = this.request.objects();
-		try (Connection target = this.request.target().connect("pre-data extensions")) {
+	static PreDataFilter filter(CloneRequest request) {
+		CloneRequest.ObjectOptions objects = request.objects();
+		try (Connection target = request.target().connect("pre-data extensions")) {
 			return new PreDataFilter(objects.extensions(), objects.extensionComments(), objects.collations(),
 					Extensions.installedVersions(target).keySet(), Extensions.extensionSchemas(target),
-					Extensions.schemaOwners(target), this.request.noOwner());
+					Extensions.schemaOwners(target), request.noOwner());
 		}
 		catch (SQLException ex) {
-			throw this.request.target().failure("reading the target's extensions", ex);
+			throw request.target().failure("reading the target's extensions", ex);
 		}
 	}
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		Set<QualifiedName> planned = new HashSet<>();
-		for (SourceTable table : this.plan.tables(Executions.instanceId(chunkContext))) {
-			planned.add(new QualifiedName(table.schema(), table.name()));
+		List<SourceTable> planned = this.plan.tables(Executions.instanceId(chunkContext));
+		if (this.state.attempted(CloneSteps.RESTORE_PRE_DATA) && !this.request.dropIfExists()) {
+			logger.info("Pre-data was attempted before: restoring only what the target lacks");
 		}
-		boolean clean = this.request.dropIfExists() || this.state.attempted(CloneSteps.RESTORE_PRE_DATA);
-		int entries = this.restore.preData(this.request.target(), this.request.workDirectory(), planned,
-				this.request.restoreOptions(false, clean), filter());
-		logger.info("Restored the pre-data section ({} archive entries) on the {}", entries, this.request.target());
+		SchemaRestore.Restored restored = this.restore.preData(this.request.target(), this.request.workDirectory(),
+				planned, this.request.restoreOptions(false, this.request.dropIfExists()), filter(this.request));
+		logger.info("Restored the pre-data section ({} archive entries, {} already on the target) on the {}",
+				restored.restored(), restored.present(), this.request.target());
 		return RepeatStatus.FINISHED;
 	}
 

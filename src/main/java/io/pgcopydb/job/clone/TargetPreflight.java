@@ -8,24 +8,32 @@ import java.util.List;
 import java.util.Set;
 
 import io.pgcopydb.catalog.CatalogReader;
+import io.pgcopydb.catalog.SchemaObjects;
+import io.pgcopydb.catalog.SchemaObjects.CatalogObject;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.schema.PgToolRunner;
 import io.pgcopydb.schema.SchemaArchives;
+import io.pgcopydb.schema.SchemaRestore;
+import io.pgcopydb.schema.TargetPresence;
 import io.pgcopydb.schema.TocEntry;
 import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SourceSnapshot;
 
 /**
  * Refuses, before the pre-data section is first restored, a clone into a target that
- * already holds some of the source's tables, unless --drop-if-exists asks to replace
- * them. It runs before the run is recorded, so that a refusal leaves nothing to resume
- * and the user's retry with --drop-if-exists simply starts; there is no plan yet, so it
- * lists the source's tables itself, in the run's snapshot when that is given or held (an
- * exported one is taken by the run's first step).
+ * holds an object clashing with one of the source's (same identity, another kind or
+ * definition: a user's view with a source table's name), or that already holds some of
+ * the source's tables (their rows would be replaced), unless --drop-if-exists asks to
+ * replace them. It runs before the run is recorded, so that a refusal leaves nothing to
+ * resume and the user's retry with --drop-if-exists simply starts; there is no plan yet,
+ * so it lists the source's tables and objects itself, in the run's snapshot when that is
+ * given or held (an exported one is taken by the run's first step); a restore command
+ * compares the run's archives instead.
  */
 final class TargetPreflight {
 
@@ -40,8 +48,18 @@ final class TargetPreflight {
 		if (request.dropIfExists()) {
 			return;
 		}
-		Set<QualifiedName> sourceTables = request.includes(Stage.DUMP_SCHEMA)
-				? sourceTables(request, snapshot, runSnapshot) : archivedTables(request);
+		Set<QualifiedName> sourceTables;
+		if (request.includes(Stage.DUMP_SCHEMA)) {
+			SourceObjects source = sourceObjects(request, snapshot, runSnapshot);
+			sourceTables = source.tables();
+			SchemaRestore.refuseClashes(sourceClashes(request, source.objects()));
+		}
+		else {
+			sourceTables = archivedTables(request);
+			SchemaRestore.refuseClashes(new SchemaRestore(new SchemaArchives(request.pgTools(), new PgToolRunner()))
+				.clashes(request.target(), request.workDirectory(), List.of(), RestorePreDataTasklet.filter(request),
+						request.noOwner()));
+		}
 		List<QualifiedName> existing;
 		try (Connection target = request.target().connect("pre-data check")) {
 			existing = new TargetCatalog(target).tables()
@@ -80,7 +98,29 @@ final class TargetPreflight {
 		return tables;
 	}
 
-	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
+	/**
+	 * The clashes between the target and the source's objects that pre-data and post-data
+	 * would create: a schema holding one of the target's extensions was made by
+	 * {@code copy extensions}, and collations are left out with --skip-collations.
+	 */
+	private static List<String> sourceClashes(CloneRequest request, List<CatalogObject> source) {
+		try (Connection target = request.target().connect("pre-data check")) {
+			Set<String> extensionSchemas = Extensions.extensionSchemas(target);
+			TargetPresence presence = new TargetPresence(SchemaObjects.read(target, true), request.noOwner());
+			return presence.clashes(source,
+					(object) -> !("SCHEMA".equals(object.kind()) && extensionSchemas.contains(object.tag()))
+							&& (request.objects().collations() || !"COLLATION".equals(object.kind())));
+		}
+		catch (SQLException ex) {
+			throw request.target().failure("checking the target for clashing objects", ex);
+		}
+	}
+
+	/** The source's tables, and its objects as {@link SchemaObjects} lists them. */
+	private record SourceObjects(Set<QualifiedName> tables, List<CatalogObject> objects) {
+	}
+
+	private static SourceObjects sourceObjects(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
 		Set<QualifiedName> tables = new HashSet<>();
 		try (Connection source = request.source().connect("pre-data check")) {
 			if (snapshot != null) {
@@ -92,11 +132,11 @@ final class TargetPreflight {
 			for (SourceTable table : new CatalogReader(source).tables()) {
 				tables.add(new QualifiedName(table.schema(), table.name()));
 			}
+			return new SourceObjects(tables, SchemaObjects.read(source, false));
 		}
 		catch (SQLException ex) {
 			throw runSnapshot.readFailure("listing the source tables", ex);
 		}
-		return tables;
 	}
 
 }
