@@ -123,6 +123,10 @@ public final class PgToolRunner {
 				captureStdout ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.appendTo(logFile.toFile()));
 		Process process;
 		try {
+			if (command.get(0).contains("/") && !Files.isExecutable(Path.of(command.get(0)))) {
+				// through setpriv, a missing program would only show as exit code 127
+				throw new IOException("no executable file " + command.get(0));
+			}
 			process = start(what, builder);
 			process.getOutputStream().close();
 		}
