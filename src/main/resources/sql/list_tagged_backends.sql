@@ -7,8 +7,8 @@
 SELECT a.pid, a.datname, a.usename, a.application_name, a.state, a.wait_event_type, a.wait_event,
        CASE WHEN a.query IS NULL OR a.query LIKE '<%' THEN NULL
             ELSE pg_catalog.upper(pg_catalog.split_part(pg_catalog.ltrim(a.query), ' ', 1)) END AS command,
-       pg_catalog.floor(extract(epoch FROM pg_catalog.now() - pg_catalog.coalesce(a.query_start, a.backend_start)))::bigint AS seconds
+       pg_catalog.floor(extract(epoch FROM pg_catalog.now() - coalesce(a.query_start, a.backend_start)))::bigint AS seconds
   FROM pg_catalog.pg_stat_activity a
  WHERE a.pid <> pg_catalog.pg_backend_pid()
-   AND pg_catalog.substring(a.application_name FROM '^pgcopydb\[([a-z0-9]{8})\]') = ANY (?::text[])
+   AND pg_catalog.substring(a.application_name, '^pgcopydb\[([a-z0-9]{8})\]') = ANY (?::text[])
  ORDER BY a.pid;
