@@ -60,12 +60,22 @@ class OrphanedWorkIT {
 
 			PgCopyDbRun.Running first = PgCopyDbRun.start(Map.of(), "clone", "--source", servers.source().uri(db),
 					"--target", servers.target().uri(db), "--dir", dir.toString());
-			await().atMost(Duration.ofMinutes(2))
-				.until(() -> waitingOnLock(servers.target(), "pgcopydb[%] pg_restore%"));
+			await().atMost(Duration.ofMinutes(2)).until(() -> waitingOnLock(servers.target(), db));
 			ProcessHandle child = tool(first.process(), "pg_restore").orElseThrow();
 
 			List<String> names = new ArrayList<>(applicationNames(servers.source()));
 			names.addAll(applicationNames(servers.target()));
+			Path record = dir.resolve("children").resolve(Long.toString(child.pid()));
+			boolean recorded = Files.exists(record);
+
+			first.process().destroyForcibly();
+			assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+			await("pg_restore dies with the JVM").atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> !child.isAlive());
+			assertThat(recorded).as("the running child was recorded in --dir").isTrue();
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
 			assertThat(names).as("every session and child shows the process's tag").isNotEmpty().allMatch((name) -> {
 				return TAGGED.matcher(name).find();
 			});
@@ -74,16 +84,6 @@ class OrphanedWorkIT {
 			tag = matcher.group(1);
 			assertThat(names).allMatch((name) -> name.startsWith("pgcopydb[" + tag + "] "))
 				.anyMatch((name) -> name.startsWith("pgcopydb[" + tag + "] pg_restore"));
-			Path record = dir.resolve("children").resolve(Long.toString(child.pid()));
-			assertThat(record).exists();
-			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
-
-			first.process().destroyForcibly();
-			assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-			await("pg_restore dies with the JVM").atMost(Duration.ofSeconds(5))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> !child.isAlive());
 			blocker.rollback();
 		}
 
@@ -137,11 +137,12 @@ class OrphanedWorkIT {
 			.findFirst();
 	}
 
-	private static boolean waitingOnLock(PgServer server, String applicationName) throws SQLException {
+	/** Whether a session (pg_restore's) waits for a lock in {@code db}. */
+	private static boolean waitingOnLock(PgServer server, String db) throws SQLException {
 		try (Connection connection = server.connect("postgres");
 				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name"
-						+ " LIKE '" + applicationName + "' AND wait_event_type = 'Lock'")) {
+				ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db
+						+ "' AND wait_event_type = 'Lock'")) {
 			rs.next();
 			return rs.getInt(1) > 0;
 		}
