@@ -279,8 +279,28 @@ public final class ConnectionString {
 	 * them another way (PGOPTIONS).
 	 */
 	public ConnectionString withoutOptions() {
+		return without("options");
+	}
+
+	/**
+	 * The {@code application_name} the user gave (in the string, a service or PGAPPNAME),
+	 * if any.
+	 */
+	public Optional<String> applicationName() {
+		return Optional.ofNullable(this.parameters.get("application_name"));
+	}
+
+	/**
+	 * The same connection without {@code application_name}, for a caller that passes its
+	 * own in PGAPPNAME (a keyword in the URI would win over it).
+	 */
+	public ConnectionString withoutApplicationName() {
+		return without("application_name");
+	}
+
+	private ConnectionString without(String keyword) {
 		Map<String, String> kept = new LinkedHashMap<>(this.parameters);
-		kept.remove("options");
+		kept.remove(keyword);
 		return new ConnectionString(this.host, this.port, this.database, this.user, kept, this.sslDirectory,
 				this.passwordSources);
 	}

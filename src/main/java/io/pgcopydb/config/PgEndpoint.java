@@ -9,6 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.postgresql.core.BaseConnection;
 
@@ -25,6 +30,8 @@ import io.pgcopydb.pg.SqlStates;
  */
 public final class PgEndpoint {
 
+	private static final Logger logger = LoggerFactory.getLogger(PgEndpoint.class);
+
 	private final Side side;
 
 	private final ConnectionString connectionString;
@@ -38,9 +45,19 @@ public final class PgEndpoint {
 	/** Learnt on the first session; until then only settings every server knows. */
 	private volatile ServerVersion version;
 
+	/** Best-effort settings the server refused on the first session: never sent again. */
+	private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+	private final SessionTag tag;
+
 	public PgEndpoint(Side side, ConnectionString connectionString) {
 		this.side = side;
 		this.connectionString = connectionString;
+		this.tag = SessionTag.current();
+	}
+
+	public Side side() {
+		return this.side;
 	}
 
 	public ConnectionString connectionString() {
@@ -49,12 +66,13 @@ public final class PgEndpoint {
 
 	/**
 	 * Opens an autocommit session with the {@link SessionSettings} pinned;
-	 * {@code purpose} shows in pg_stat_activity.application_name.
+	 * {@code purpose} shows in pg_stat_activity.application_name after this process's
+	 * {@link SessionTag}.
 	 */
 	public Connection connect(String purpose) {
 		ServerVersion known = this.version;
 		Properties properties = this.connectionString.jdbcProperties();
-		properties.setProperty("ApplicationName", "pgcopydb " + purpose);
+		properties.setProperty("ApplicationName", applicationName(purpose));
 		properties.setProperty("options", sessionOptions(known));
 		Connection connection;
 		try {
@@ -70,14 +88,33 @@ public final class PgEndpoint {
 	}
 
 	/**
-	 * The connection for pg_dump or pg_restore: a libpq URI without password and without
-	 * options, and the environment that carries them (PGPASSWORD, and PGOPTIONS with the
-	 * user's options followed by the pinned settings, which win).
+	 * {@code pgcopydb[tag] purpose}, with the user's own application_name between the two
+	 * when one was given.
+	 */
+	public String applicationName(String purpose) {
+		return this.tag.applicationName(this.connectionString.applicationName(), purpose);
+	}
+
+	/**
+	 * The connection for pg_dump (on the source) or pg_restore (on the target); see
+	 * {@link #childConnection(String)}.
 	 */
 	public ChildConnection childConnection() {
+		return childConnection((this.side == Side.SOURCE) ? "pg_dump" : "pg_restore");
+	}
+
+	/**
+	 * The connection for a child tool: a libpq URI without password, options and
+	 * application_name, and the environment that carries them (PGPASSWORD, PGOPTIONS with
+	 * the user's options followed by the pinned settings, which win, and PGAPPNAME with
+	 * this process's {@link SessionTag} and {@code purpose}).
+	 */
+	public ChildConnection childConnection(String purpose) {
 		Map<String, String> environment = new HashMap<>(this.connectionString.childEnvironment());
 		environment.put("PGOPTIONS", sessionOptions(serverVersion()));
-		return new ChildConnection(this.connectionString.withoutOptions().libpqUri(), Map.copyOf(environment));
+		environment.put("PGAPPNAME", applicationName(purpose));
+		return new ChildConnection(this.connectionString.withoutOptions().withoutApplicationName().libpqUri(),
+				Map.copyOf(environment));
 	}
 
 	/** The server's version ({@code server_version_num}), read once. */
@@ -94,7 +131,10 @@ public final class PgEndpoint {
 	 * null version, those every supported server knows).
 	 */
 	private String sessionOptions(ServerVersion version) {
-		String pinned = SessionSettings.options(SessionSettings.forSession(this.side, version));
+		String pinned = SessionSettings.options(SessionSettings.forSession(this.side, version)
+			.stream()
+			.filter((setting) -> !this.refused.contains(setting.name()))
+			.toList());
 		return this.connectionString.options().map((given) -> given + " " + pinned).orElse(pinned);
 	}
 
@@ -117,8 +157,7 @@ public final class PgEndpoint {
 			try (Statement statement = connection.createStatement()) {
 				for (SessionSettings.Setting setting : SessionSettings.forSession(this.side, version)) {
 					if (!oldest.contains(setting)) {
-						statement.execute("SELECT pg_catalog.set_config(" + Identifiers.literal(setting.name()) + ", "
-								+ Identifiers.literal(setting.value()) + ", false)");
+						pin(statement, setting);
 					}
 				}
 			}
@@ -127,6 +166,21 @@ public final class PgEndpoint {
 		catch (SQLException ex) {
 			closeQuietly(connection);
 			throw failure("setting up the session", ex);
+		}
+	}
+
+	private void pin(Statement statement, SessionSettings.Setting setting) throws SQLException {
+		try {
+			statement.execute("SELECT pg_catalog.set_config(" + Identifiers.literal(setting.name()) + ", "
+					+ Identifiers.literal(setting.value()) + ", false)");
+		}
+		catch (SQLException ex) {
+			if (!setting.bestEffort()) {
+				throw ex;
+			}
+			logger.debug("The {} refuses {} = {}, so sessions run without it: {}", this, setting.name(),
+					setting.value(), SqlStates.firstLine(ex.getMessage()));
+			this.refused.add(setting.name());
 		}
 	}
 

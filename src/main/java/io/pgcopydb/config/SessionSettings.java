@@ -42,6 +42,10 @@ public final class SessionSettings {
 			new Setting("idle_in_transaction_session_timeout", "0", OLDEST, false),
 			new Setting("idle_session_timeout", "0", 140000, false),
 			new Setting("transaction_timeout", "0", 170000, false),
+			// a backend whose client died (a killed run) stops within seconds instead of
+			// finishing an index build or waiting for a lock; servers on a platform
+			// without the kernel support refuse any other value than 0, hence best effort
+			new Setting("client_connection_check_interval", "10s", 140000, false, true),
 			// the target is written to, whatever its database says
 			new Setting("default_transaction_read_only", "off", OLDEST, true));
 
@@ -75,8 +79,15 @@ public final class SessionSettings {
 	 *
 	 * @param since the first server version ({@code server_version_num}) that has it
 	 * @param targetOnly pinned on target sessions only
+	 * @param bestEffort a server that refuses the value runs without it rather than
+	 * failing the session
 	 */
-	public record Setting(String name, String value, int since, boolean targetOnly) {
+	public record Setting(String name, String value, int since, boolean targetOnly, boolean bestEffort) {
+
+		public Setting(String name, String value, int since, boolean targetOnly) {
+			this(name, value, since, targetOnly, false);
+		}
+
 	}
 
 }

@@ -29,6 +29,8 @@ import io.pgcopydb.error.BadConfigException;
  * logs/pgcopydb.log    this program's log
  * logs/pg_dump.log     output of the child processes
  * logs/pg_restore.log
+ * processes            session tags of processes that ran a job here and did not end cleanly
+ * children/&lt;pid&gt;       one record per running pg_dump or pg_restore (pid, start time, tag)
  * </pre>
  */
 public record WorkDirectory(Path root) {
@@ -116,6 +118,14 @@ public record WorkDirectory(Path root) {
 		catch (UnsupportedOperationException ex) {
 			// not a POSIX file system: its own access control applies
 		}
+	}
+
+	/**
+	 * The records of the processes working from this directory; see
+	 * {@link ProcessRecords}.
+	 */
+	public ProcessRecords processRecords() {
+		return new ProcessRecords(this.root);
 	}
 
 	/**

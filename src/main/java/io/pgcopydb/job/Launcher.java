@@ -10,6 +10,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.pgcopydb.config.DirectoryLock;
+import io.pgcopydb.config.SessionTag;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.error.ExitCodes;
@@ -27,6 +28,8 @@ import io.pgcopydb.signal.StopSignal;
  * <li>the run's log file in --dir, and a quiet console while a progress bar shows;
  * <li>the lock of --dir, so one job-running process works there at a time (and a run the
  * repository calls running is known to be stale);
+ * <li>this process's {@link SessionTag} recorded in --dir, so that the next command can
+ * end what this one leaves working on the servers if it is killed;
  * <li>the job's Spring context, on the repository of --dir;
  * <li>SIGTERM and SIGINT routed to a clean stop;
  * <li>the execution the request asks for ({@link JobDefinition#run});
@@ -53,7 +56,7 @@ public final class Launcher {
 			LogSetup.consoleWarningsOnly();
 		}
 		StopSignal stop = new StopSignal();
-		try (DirectoryLock lock = dir.lock(request.command());
+		try (DirectoryLock lock = lockAndRecord(dir, request.command());
 				ConfigurableApplicationContext context = BatchContext.start(dir, stop, request, job.configuration());
 				Signals signals = Signals.install(stop, "the next --resume recovers the run")) {
 			JobExecution execution = job.run(context, request);
@@ -71,6 +74,25 @@ public final class Launcher {
 			throw new PgCopyException(ExitCode.INTERNAL, request.command() + " could not run: " + ExitCodes.message(ex),
 					ex);
 		}
+	}
+
+	/**
+	 * Takes the lock of --dir, then records this process's session tag there before any
+	 * session opens. Nothing is undone at the end: the next command finds the tag's
+	 * sessions gone, and forgets it.
+	 */
+	private static DirectoryLock lockAndRecord(WorkDirectory dir, String command) {
+		DirectoryLock lock = dir.lock(command);
+		try {
+			dir.processRecords().register(SessionTag.current(), command);
+		}
+		catch (RuntimeException ex) {
+			lock.close();
+			throw ex;
+		}
+		logger.info("Sessions and child tools of this process show in pg_stat_activity as application_name '{}...'",
+				SessionTag.PREFIX + SessionTag.current() + "]");
+		return lock;
 	}
 
 	/** The manager step whose summary line counts a partition step, by its worker. */

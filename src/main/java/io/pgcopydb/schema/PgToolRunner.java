@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.pgcopydb.config.ProcessRecords;
 import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.PgToolException;
 import io.pgcopydb.error.StoppedException;
@@ -40,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * the log file. An interrupted caller (a stop request) terminates the child, SIGTERM
  * first and SIGKILL after five seconds, and gets a {@link StoppedException} with the
  * thread's interrupt flag set again.
+ * <p>
+ * A child never outlives this process by much: it is started through
+ * {@link ParentDeathSignal} (the kernel kills it when its forking thread ends), from a
+ * thread of its own that waits for it (so that thread ends only after the child); a
+ * shutdown hook sends it SIGTERM when the JVM exits normally; and while it runs, its pid
+ * and start time are recorded in --dir ({@link ProcessRecords}), where the next command
+ * finds it if all else failed.
  */
 public final class PgToolRunner {
 
@@ -58,6 +67,22 @@ public final class PgToolRunner {
 
 	private static final Pattern KEYWORD_PASSWORD = Pattern.compile("(password\\s*=\\s*)('[^']*'|[^\\s']+)",
 			Pattern.CASE_INSENSITIVE);
+
+	/** Where running children are recorded, or null to record them nowhere. */
+	private final ProcessRecords records;
+
+	/** A runner that records its children nowhere (tests, probes). */
+	public PgToolRunner() {
+		this(null);
+	}
+
+	/**
+	 * A runner that records each running child in {@code records}.
+	 * @param records the --dir's records, or null
+	 */
+	public PgToolRunner(ProcessRecords records) {
+		this.records = records;
+	}
 
 	/**
 	 * Runs argv and waits for it to finish.
@@ -92,13 +117,17 @@ public final class PgToolRunner {
 		String commandLine = redact(commandLine(command));
 		logger.debug("Running {}: {}", what, commandLine);
 		appendToLog(logFile, what, "== " + what + " ==\n" + commandLine + "\n");
-		ProcessBuilder builder = new ProcessBuilder(command);
+		ProcessBuilder builder = new ProcessBuilder(ParentDeathSignal.wrap(command));
 		builder.environment().putAll(extraEnv);
 		builder.redirectOutput(
 				captureStdout ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.appendTo(logFile.toFile()));
 		Process process;
 		try {
-			process = builder.start();
+			if (command.get(0).contains("/") && !Files.isExecutable(Path.of(command.get(0)))) {
+				// through setpriv, a missing program would only show as exit code 127
+				throw new IOException("no executable file " + command.get(0));
+			}
+			process = start(what, builder);
 			process.getOutputStream().close();
 		}
 		catch (IOException ex) {
@@ -119,6 +148,85 @@ public final class PgToolRunner {
 					+ (detail.isEmpty() ? "" : ": " + detail) + "; see " + logFile);
 		}
 		return output;
+	}
+
+	/**
+	 * Starts the child from a new thread that then waits for it: the parent-death signal
+	 * follows the forking thread, so that thread must outlive the child.
+	 */
+	private Process start(String what, ProcessBuilder builder) throws IOException {
+		CompletableFuture<Process> started = new CompletableFuture<>();
+		Thread owner = new Thread(() -> own(what, builder, started), "pgcopydb " + what);
+		owner.setDaemon(true);
+		owner.start();
+		try {
+			return started.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof IOException io) {
+				throw io;
+			}
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
+		}
+	}
+
+	/**
+	 * The body of a child's own thread: start it, record it, wait for its end, then
+	 * remove the record and the shutdown hook.
+	 */
+	private void own(String what, ProcessBuilder builder, CompletableFuture<Process> started) {
+		Process process;
+		try {
+			process = builder.start();
+		}
+		catch (IOException | RuntimeException ex) {
+			started.completeExceptionally(ex);
+			return;
+		}
+		Thread hook = new Thread(() -> terminate(process), "pgcopydb stop " + what);
+		AutoCloseable record;
+		try {
+			Runtime.getRuntime().addShutdownHook(hook);
+			record = (this.records != null) ? this.records.recordChild(process.pid(), what) : () -> {
+			};
+		}
+		catch (RuntimeException ex) {
+			process.destroyForcibly();
+			started.completeExceptionally(new BadConfigException(
+					what + " could not be recorded in --dir: " + ex.getMessage() + ": check that --dir is writable",
+					ex));
+			return;
+		}
+		started.complete(process);
+		waitUninterruptibly(process);
+		try {
+			Runtime.getRuntime().removeShutdownHook(hook);
+		}
+		catch (IllegalStateException ex) {
+			// the JVM is shutting down: the hook runs on an ended child, harmlessly
+		}
+		try {
+			record.close();
+		}
+		catch (Exception ex) {
+			logger.debug("removing the record of {} (pid {}) failed", what, process.pid(), ex);
+		}
+	}
+
+	private static void waitUninterruptibly(Process process) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				process.waitFor();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static int waitFor(String what, Process process) {

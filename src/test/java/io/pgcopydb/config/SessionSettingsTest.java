@@ -24,6 +24,17 @@ class SessionSettingsTest {
 	}
 
 	@Test
+	void backendsOfADeadClientStopOnTheirOwnWhereTheServerCanTell() {
+		assertThat(SessionSettings.forSession(Side.SOURCE, new ServerVersion(140005)))
+			.contains(new SessionSettings.Setting("client_connection_check_interval", "10s", 140000, false, true));
+		assertThat(SessionSettings.forSession(Side.TARGET, new ServerVersion(150018)))
+			.extracting(SessionSettings.Setting::name)
+			.contains("client_connection_check_interval");
+		assertThat(names(SessionSettings.forSession(Side.TARGET, new ServerVersion(130012))))
+			.doesNotContain("client_connection_check_interval");
+	}
+
+	@Test
 	void onlyTheTargetIsForcedWritable() {
 		ServerVersion v15 = new ServerVersion(150018);
 

@@ -229,7 +229,7 @@ class CloneJobConfiguration {
 
 	@Bean
 	SchemaArchives schemaArchives(CloneRequest request) {
-		return new SchemaArchives(request.pgTools(), new PgToolRunner());
+		return new SchemaArchives(request.pgTools(), new PgToolRunner(request.workDirectory().processRecords()));
 	}
 
 	/**

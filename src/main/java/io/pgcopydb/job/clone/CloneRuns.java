@@ -19,6 +19,7 @@ import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.snapshot.RunSnapshot;
+import io.pgcopydb.signal.StopSignal;
 import io.pgcopydb.snapshot.SnapshotSource;
 
 /**
@@ -35,7 +36,8 @@ import io.pgcopydb.snapshot.SnapshotSource;
  * <li>{@code --restart} abandons the last run if unfinished and starts a new one.
  * </ul>
  * The caller holds the directory's lock, so a run recorded as running is stale (its
- * process is gone, e.g. after kill -9): it is recovered (marked FAILED) first.
+ * process is gone, e.g. after kill -9): it is recovered (marked FAILED) first, and what
+ * earlier processes left working is ended ({@link LeftoverWork}).
  */
 class CloneRuns {
 
@@ -53,8 +55,11 @@ class CloneRuns {
 
 	private final RunSnapshot snapshot;
 
+	private final StopSignal stop;
+
 	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state,
-			RunSnapshot snapshot) {
+			RunSnapshot snapshot, StopSignal stop) {
+		this.stop = stop;
 		this.operator = operator;
 		this.repository = repository;
 		this.cloneJob = cloneJob;
@@ -71,6 +76,7 @@ class CloneRuns {
 					last.getStatus());
 			last = this.operator.recover(last);
 		}
+		new LeftoverWork(request.workDirectory().processRecords(), this.stop).end(request.source(), request.target());
 		if (request.mode() == CloneRequest.Mode.RESTART) {
 			return start(request, isUnfinished(last) ? last : null);
 		}

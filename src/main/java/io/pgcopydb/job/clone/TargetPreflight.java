@@ -88,7 +88,8 @@ final class TargetPreflight {
 		if (!Files.isRegularFile(dir.preDataArchive())) {
 			return tables;
 		}
-		for (TocEntry entry : new SchemaArchives(request.pgTools(), new PgToolRunner())
+		for (TocEntry entry : new SchemaArchives(request.pgTools(),
+				new PgToolRunner(request.workDirectory().processRecords()))
 			.list(dir.preDataArchive(), dir.pgRestoreLog())
 			.entries()) {
 			if ("TABLE".equals(entry.desc()) && entry.schema() != null) {
