@@ -56,6 +56,7 @@ public final class PgEndpoint {
 		Properties properties = this.connectionString.jdbcProperties();
 		properties.setProperty("ApplicationName", "pgcopydb " + purpose);
 		properties.setProperty("options", sessionOptions(known));
+		PgJdbcSettings.disableDriverPasswordFile();
 		Connection connection;
 		try {
 			connection = DriverManager.getConnection(this.connectionString.jdbcUrl(), properties);
