@@ -143,30 +143,38 @@ public final class PgEndpoint {
 	DatabaseException connectFailure(SQLException ex) {
 		String state = ex.getSQLState();
 		String where = this.side.label() + " " + this.connectionString.endpoint();
-		String message;
-		if (SqlStates.isAuthentication(state)) {
-			message = "authentication failed for user \"" + this.connectionString.user() + "\" on the " + where
+		String user = "\"" + this.connectionString.user() + "\"";
+		String message = switch (SqlStates.cause(ex, true)) {
+			case NO_PASSWORD -> "the " + where + " asks a password of user " + user + " and none was given: put it"
+					+ " in " + this.side.option() + " (or " + this.side.environmentVariable() + "), in PGPASSWORD or in"
+					+ " a password file (~/.pgpass, PGPASSFILE or passfile=, mode 0600)";
+			case NO_SUCH_ROLE -> "role \"" + SqlStates.role(ex) + "\" does not exist on the " + where
+					+ ": create it there (CREATE ROLE ... LOGIN) or fix user= in " + this.side.option();
+			case WRONG_PASSWORD -> "password authentication failed for user " + user + " on the " + where
 					+ ": check the password in " + this.side.option() + " (or " + this.side.environmentVariable()
-					+ "), PGPASSWORD or ~/.pgpass, and the server's pg_hba.conf";
-		}
-		else if (SqlStates.INVALID_CATALOG_NAME.equals(state)) {
-			message = "database \"" + this.connectionString.database() + "\" does not exist on the " + where
-					+ ": create it first or fix dbname in " + this.side.option();
-		}
-		else if (SqlStates.isConnection(state) && this.connectionString.socketFile().isPresent()) {
-			message = "cannot connect to the " + where + " through the Unix-domain socket "
+					+ "), PGPASSWORD or ~/.pgpass, and that the role exists";
+			case NOT_AUTHORIZED ->
+				"the " + where + " refused user " + user + ": " + SqlStates.firstLine(ex.getMessage())
+						+ "; check the server's pg_hba.conf and the ssl settings in " + this.side.option();
+			case NO_SUCH_DATABASE -> "database \"" + this.connectionString.database() + "\" does not exist on the "
+					+ where + ": create it first or fix dbname in " + this.side.option();
+			case NOT_ACCEPTING -> "the " + where + " does not accept connections now ("
+					+ SqlStates.firstLine(ex.getMessage()) + "): wait until it is up, then run the command again";
+			case UNREACHABLE -> unreachable(ex, where);
+			default -> "cannot connect to the " + where + ": " + SqlStates.firstLine(ex.getMessage());
+		};
+		return new DatabaseException(this.side.exitCode(), message, state, ex);
+	}
+
+	private String unreachable(SQLException ex, String where) {
+		if (this.connectionString.socketFile().isPresent()) {
+			return "cannot connect to the " + where + " through the Unix-domain socket "
 					+ this.connectionString.socketFile().get() + ": " + innermostReason(ex)
 					+ "; start the server, or give its socket directory (host=/path) or a TCP host in "
 					+ this.side.option();
 		}
-		else if (SqlStates.isConnection(state)) {
-			message = "cannot connect to the " + where + ": " + SqlStates.networkReason(ex)
-					+ "; check host and port in " + this.side.option();
-		}
-		else {
-			message = "cannot connect to the " + where + ": " + SqlStates.firstLine(ex.getMessage());
-		}
-		return new DatabaseException(this.side.exitCode(), message, state, ex);
+		return "cannot connect to the " + where + ": " + SqlStates.networkReason(ex) + "; check host and port in "
+				+ this.side.option();
 	}
 
 	/**
@@ -186,7 +194,12 @@ public final class PgEndpoint {
 	 * being done.
 	 */
 	public DatabaseException failure(String doing, SQLException ex) {
-		if (SqlStates.isConnection(ex.getSQLState()) || SqlStates.isAuthentication(ex.getSQLState())) {
+		SqlStates.Cause cause = SqlStates.cause(ex, false);
+		if (cause.sessionLost()) {
+			return new DatabaseException(this.side.exitCode(), doing + ": " + sessionLost(cause, ex), ex.getSQLState(),
+					ex);
+		}
+		if (cause != SqlStates.Cause.OTHER) {
 			DatabaseException connect = connectFailure(ex);
 			return new DatabaseException(this.side.exitCode(), doing + ": " + connect.getMessage(), ex.getSQLState(),
 					ex);
@@ -205,6 +218,40 @@ public final class PgEndpoint {
 		}
 		return new DatabaseException(this.side.exitCode(), doing + " failed on the " + this.side.label() + " "
 				+ this.connectionString.endpoint() + ": " + reason + remedy, ex.getSQLState(), ex);
+	}
+
+	/**
+	 * What ended a session in use, and the remedy. pg_terminate_backend() and a fast
+	 * shutdown send the same 57P01; {@link #accepting()} tells them apart afterwards.
+	 */
+	String sessionLost(SqlStates.Cause cause, SQLException ex) {
+		String where = this.side.label() + " " + this.connectionString.endpoint();
+		String reason = SqlStates.firstLine(ex.getMessage());
+		return switch (cause) {
+			case TERMINATED -> accepting()
+					? "an administrator terminated the session on the " + where + " (" + reason
+							+ ", e.g. pg_terminate_backend); ask who ends pgcopydb's sessions"
+					: "the " + where + " shut down and ended the session (" + reason + "); start it";
+			case CRASHED -> "the " + where + " ended the session after a server process crashed (" + reason
+					+ "); see the server log";
+			case NOT_ACCEPTING -> "the " + where + " does not accept connections (" + reason + "); wait until it is up";
+			default -> "the connection to the " + where + " was lost (" + SqlStates.networkReason(ex)
+					+ "); check the server and the network";
+		};
+	}
+
+	/**
+	 * Whether a new session can be opened now: after a session ended, tells a terminated
+	 * backend (the server runs on) from a server going down.
+	 */
+	public boolean accepting() {
+		try {
+			closeQuietly(connect("check"));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	@Override

@@ -54,10 +54,10 @@ final class PgJdbcSettings {
 
 	/**
 	 * PgJDBC looks a password up by itself whenever the connection properties hold none:
-	 * in the file this system property names, else PGPASSFILE, else ~/.pgpass, with
-	 * rules of its own (no permission check, no passfile keyword). Pointed at an empty
-	 * file, that lookup finds nothing, so {@link ConnectionString} alone decides the
-	 * password, with libpq's rules, and PgJDBC and the child tools (PGPASSWORD) agree.
+	 * in the file this system property names, else PGPASSFILE, else ~/.pgpass, with rules
+	 * of its own (no permission check, no passfile keyword). Pointed at an empty file,
+	 * that lookup finds nothing, so {@link ConnectionString} alone decides the password,
+	 * with libpq's rules, and PgJDBC and the child tools (PGPASSWORD) agree.
 	 */
 	static void disableDriverPasswordFile() {
 		String empty = (java.io.File.separatorChar == '\\') ? "NUL" : "/dev/null";

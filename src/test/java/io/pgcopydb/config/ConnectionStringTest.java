@@ -19,6 +19,7 @@ import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.ExitCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConnectionStringTest {
 
