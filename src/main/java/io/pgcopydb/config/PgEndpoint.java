@@ -38,6 +38,9 @@ public final class PgEndpoint {
 	/** Learnt on the first session; until then only settings every server knows. */
 	private volatile ServerVersion version;
 
+	/** pg_postmaster_start_time() at the first session: a later one means a restart. */
+	private volatile String serverStart;
+
 	public PgEndpoint(Side side, ConnectionString connectionString) {
 		this.side = side;
 		this.connectionString = connectionString;
@@ -123,6 +126,7 @@ public final class PgEndpoint {
 					}
 				}
 			}
+			this.serverStart = serverStart(connection);
 			this.version = version;
 		}
 		catch (SQLException ex) {
@@ -221,36 +225,50 @@ public final class PgEndpoint {
 	}
 
 	/**
-	 * What ended a session in use, and the remedy. pg_terminate_backend() and a fast
-	 * shutdown send the same 57P01; {@link #accepting()} tells them apart afterwards.
+	 * What ended a session in use, and the remedy. PgJDBC mostly reports a backend ended
+	 * under it as a broken connection (08006), not with the server's 57P01, and
+	 * pg_terminate_backend() and a fast shutdown send the same 57P01 anyway: a new
+	 * session tells them apart, by whether one can be opened and whether the server's
+	 * start time changed since this process first connected.
 	 */
 	String sessionLost(SqlStates.Cause cause, SQLException ex) {
 		String where = this.side.label() + " " + this.connectionString.endpoint();
 		String reason = SqlStates.firstLine(ex.getMessage());
-		return switch (cause) {
-			case TERMINATED -> accepting()
-					? "an administrator terminated the session on the " + where + " (" + reason
-							+ ", e.g. pg_terminate_backend); ask who ends pgcopydb's sessions"
-					: "the " + where + " shut down and ended the session (" + reason + "); start it";
-			case CRASHED -> "the " + where + " ended the session after a server process crashed (" + reason
+		if (cause == SqlStates.Cause.CRASHED) {
+			return "the " + where + " ended the session after a server process crashed (" + reason
 					+ "); see the server log";
-			case NOT_ACCEPTING -> "the " + where + " does not accept connections (" + reason + "); wait until it is up";
-			default -> "the connection to the " + where + " was lost (" + SqlStates.networkReason(ex)
-					+ "); check the server and the network";
-		};
+		}
+		if (cause == SqlStates.Cause.NOT_ACCEPTING) {
+			return "the " + where + " does not accept connections (" + reason + "); wait until it is up";
+		}
+		String startNow = startTimeNow();
+		if (startNow == null) {
+			return "the " + where + " is down or restarting: the session ended (" + reason
+					+ ") and no new one can be opened; start the server";
+		}
+		String known = this.serverStart;
+		if (known != null && !known.equals(startNow)) {
+			return "the " + where + " restarted and ended the session (" + reason + ")";
+		}
+		return "the session on the " + where + " was ended while the server runs (" + reason
+				+ "): an administrator terminated it (pg_terminate_backend) or the network dropped it";
 	}
 
-	/**
-	 * Whether a new session can be opened now: after a session ended, tells a terminated
-	 * backend (the server runs on) from a server going down.
-	 */
-	public boolean accepting() {
-		try {
-			closeQuietly(connect("check"));
-			return true;
+	/** pg_postmaster_start_time() in a new session, or null when none can be opened. */
+	private String startTimeNow() {
+		try (Connection connection = connect("check")) {
+			return serverStart(connection);
 		}
-		catch (RuntimeException ex) {
-			return false;
+		catch (SQLException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static String serverStart(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_postmaster_start_time()::text")) {
+			rs.next();
+			return rs.getString(1);
 		}
 	}
 
