@@ -57,6 +57,9 @@ final class JobCommand {
 			Runs.Run run = shown.run();
 			System.out.printf("Job execution %d (%s): %s, exit %s, started %s, ended %s%n", run.executionId(),
 					run.job(), run.status(), run.exitCode(), Json.text(run.start()), Json.text(run.end()));
+			if (!run.consistent()) {
+				System.out.printf("Not consistent: %s%n", run.notConsistent());
+			}
 			Json.printSteps(shown.steps());
 		}
 		return ExitCode.SUCCESS.code();

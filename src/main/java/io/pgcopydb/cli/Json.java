@@ -67,6 +67,10 @@ final class Json {
 		json.put("exitCode", run.exitCode());
 		json.put("start", text(run.start()));
 		json.put("end", text(run.end()));
+		json.put("consistent", run.consistent());
+		if (!run.consistent()) {
+			json.put("notConsistent", run.notConsistent());
+		}
 		return json;
 	}
 

@@ -154,6 +154,9 @@ final class ListCommand {
 						: " (" + String.join(", ", progress.tablesInProgress()) + ")",
 				progress.tablesToDo(), progress.rows());
 		System.out.printf("Indexes: %d of %d built%n", progress.indexesDone(), progress.indexesTotal());
+		if (!run.consistent()) {
+			System.out.printf("Not consistent: %s%n", run.notConsistent());
+		}
 		if (summary) {
 			Json.printSteps(progress.steps());
 		}

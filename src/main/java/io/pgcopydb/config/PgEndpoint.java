@@ -50,6 +50,9 @@ public final class PgEndpoint {
 
 	private final SessionTag tag;
 
+	/** pg_postmaster_start_time() at the first session: a later one means a restart. */
+	private volatile String serverStart;
+
 	public PgEndpoint(Side side, ConnectionString connectionString) {
 		this.side = side;
 		this.connectionString = connectionString;
@@ -74,6 +77,7 @@ public final class PgEndpoint {
 		Properties properties = this.connectionString.jdbcProperties();
 		properties.setProperty("ApplicationName", applicationName(purpose));
 		properties.setProperty("options", sessionOptions(known));
+		PgJdbcSettings.disableDriverPasswordFile();
 		Connection connection;
 		try {
 			connection = DriverManager.getConnection(this.connectionString.jdbcUrl(), properties);
@@ -161,6 +165,7 @@ public final class PgEndpoint {
 					}
 				}
 			}
+			this.serverStart = serverStart(connection);
 			this.version = version;
 		}
 		catch (SQLException ex) {
@@ -196,30 +201,38 @@ public final class PgEndpoint {
 	DatabaseException connectFailure(SQLException ex) {
 		String state = ex.getSQLState();
 		String where = this.side.label() + " " + this.connectionString.endpoint();
-		String message;
-		if (SqlStates.isAuthentication(state)) {
-			message = "authentication failed for user \"" + this.connectionString.user() + "\" on the " + where
+		String user = "\"" + this.connectionString.user() + "\"";
+		String message = switch (SqlStates.cause(ex, true)) {
+			case NO_PASSWORD -> "the " + where + " asks a password of user " + user + " and none was given: put it"
+					+ " in " + this.side.option() + " (or " + this.side.environmentVariable() + "), in PGPASSWORD or in"
+					+ " a password file (~/.pgpass, PGPASSFILE or passfile=, mode 0600)";
+			case NO_SUCH_ROLE -> "role \"" + SqlStates.role(ex) + "\" does not exist on the " + where
+					+ ": create it there (CREATE ROLE ... LOGIN) or fix user= in " + this.side.option();
+			case WRONG_PASSWORD -> "password authentication failed for user " + user + " on the " + where
 					+ ": check the password in " + this.side.option() + " (or " + this.side.environmentVariable()
-					+ "), PGPASSWORD or ~/.pgpass, and the server's pg_hba.conf";
-		}
-		else if (SqlStates.INVALID_CATALOG_NAME.equals(state)) {
-			message = "database \"" + this.connectionString.database() + "\" does not exist on the " + where
-					+ ": create it first or fix dbname in " + this.side.option();
-		}
-		else if (SqlStates.isConnection(state) && this.connectionString.socketFile().isPresent()) {
-			message = "cannot connect to the " + where + " through the Unix-domain socket "
+					+ "), PGPASSWORD or ~/.pgpass, and that the role exists";
+			case NOT_AUTHORIZED ->
+				"the " + where + " refused user " + user + ": " + SqlStates.firstLine(ex.getMessage())
+						+ "; check the server's pg_hba.conf and the ssl settings in " + this.side.option();
+			case NO_SUCH_DATABASE -> "database \"" + this.connectionString.database() + "\" does not exist on the "
+					+ where + ": create it first or fix dbname in " + this.side.option();
+			case NOT_ACCEPTING -> "the " + where + " does not accept connections now ("
+					+ SqlStates.firstLine(ex.getMessage()) + "): wait until it is up, then run the command again";
+			case UNREACHABLE -> unreachable(ex, where);
+			default -> "cannot connect to the " + where + ": " + SqlStates.firstLine(ex.getMessage());
+		};
+		return new DatabaseException(this.side.exitCode(), message, state, ex);
+	}
+
+	private String unreachable(SQLException ex, String where) {
+		if (this.connectionString.socketFile().isPresent()) {
+			return "cannot connect to the " + where + " through the Unix-domain socket "
 					+ this.connectionString.socketFile().get() + ": " + innermostReason(ex)
 					+ "; start the server, or give its socket directory (host=/path) or a TCP host in "
 					+ this.side.option();
 		}
-		else if (SqlStates.isConnection(state)) {
-			message = "cannot connect to the " + where + ": " + SqlStates.networkReason(ex)
-					+ "; check host and port in " + this.side.option();
-		}
-		else {
-			message = "cannot connect to the " + where + ": " + SqlStates.firstLine(ex.getMessage());
-		}
-		return new DatabaseException(this.side.exitCode(), message, state, ex);
+		return "cannot connect to the " + where + ": " + SqlStates.networkReason(ex) + "; check host and port in "
+				+ this.side.option();
 	}
 
 	/**
@@ -239,7 +252,12 @@ public final class PgEndpoint {
 	 * being done.
 	 */
 	public DatabaseException failure(String doing, SQLException ex) {
-		if (SqlStates.isConnection(ex.getSQLState()) || SqlStates.isAuthentication(ex.getSQLState())) {
+		SqlStates.Cause cause = SqlStates.cause(ex, false);
+		if (cause.sessionLost()) {
+			return new DatabaseException(this.side.exitCode(), doing + ": " + sessionLost(cause, ex), ex.getSQLState(),
+					ex);
+		}
+		if (cause != SqlStates.Cause.OTHER) {
 			DatabaseException connect = connectFailure(ex);
 			return new DatabaseException(this.side.exitCode(), doing + ": " + connect.getMessage(), ex.getSQLState(),
 					ex);
@@ -258,6 +276,54 @@ public final class PgEndpoint {
 		}
 		return new DatabaseException(this.side.exitCode(), doing + " failed on the " + this.side.label() + " "
 				+ this.connectionString.endpoint() + ": " + reason + remedy, ex.getSQLState(), ex);
+	}
+
+	/**
+	 * What ended a session in use, and the remedy. PgJDBC mostly reports a backend ended
+	 * under it as a broken connection (08006), not with the server's 57P01, and
+	 * pg_terminate_backend() and a fast shutdown send the same 57P01 anyway: a new
+	 * session tells them apart, by whether one can be opened and whether the server's
+	 * start time changed since this process first connected.
+	 */
+	String sessionLost(SqlStates.Cause cause, SQLException ex) {
+		String where = this.side.label() + " " + this.connectionString.endpoint();
+		String reason = SqlStates.firstLine(ex.getMessage());
+		if (cause == SqlStates.Cause.CRASHED) {
+			return "the " + where + " ended the session after a server process crashed (" + reason
+					+ "); see the server log";
+		}
+		if (cause == SqlStates.Cause.NOT_ACCEPTING) {
+			return "the " + where + " does not accept connections (" + reason + "); wait until it is up";
+		}
+		String startNow = startTimeNow();
+		if (startNow == null) {
+			return "the " + where + " is down or restarting: the session ended (" + reason
+					+ ") and no new one can be opened; start the server";
+		}
+		String known = this.serverStart;
+		if (known != null && !known.equals(startNow)) {
+			return "the " + where + " restarted and ended the session (" + reason + ")";
+		}
+		return "the session on the " + where + " was ended while the server runs (" + reason
+				+ "): an administrator terminated it (pg_terminate_backend) or the network dropped it";
+	}
+
+	/** pg_postmaster_start_time() in a new session, or null when none can be opened. */
+	private String startTimeNow() {
+		try (Connection connection = connect("check")) {
+			return serverStart(connection);
+		}
+		catch (SQLException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static String serverStart(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_postmaster_start_time()::text")) {
+			rs.next();
+			return rs.getString(1);
+		}
 	}
 
 	@Override

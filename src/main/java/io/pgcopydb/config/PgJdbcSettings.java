@@ -43,7 +43,27 @@ final class PgJdbcSettings {
 			"read-only", "secondary", "primary", "primary", "standby", "secondary", "prefer-standby",
 			"preferSecondary");
 
+	/**
+	 * The system property PgJDBC reads first for its own password file; see
+	 * {@link #disableDriverPasswordFile()}.
+	 */
+	static final String DRIVER_PASSFILE_PROPERTY = "org.postgresql.pgpassfile";
+
 	private PgJdbcSettings() {
+	}
+
+	/**
+	 * PgJDBC looks a password up by itself whenever the connection properties hold none:
+	 * in the file this system property names, else PGPASSFILE, else ~/.pgpass, with rules
+	 * of its own (no permission check, no passfile keyword). Pointed at an empty file,
+	 * that lookup finds nothing, so {@link ConnectionString} alone decides the password,
+	 * with libpq's rules, and PgJDBC and the child tools (PGPASSWORD) agree.
+	 */
+	static void disableDriverPasswordFile() {
+		String empty = (java.io.File.separatorChar == '\\') ? "NUL" : "/dev/null";
+		if (!empty.equals(System.getProperty(DRIVER_PASSFILE_PROPERTY))) {
+			System.setProperty(DRIVER_PASSFILE_PROPERTY, empty);
+		}
 	}
 
 	/**

@@ -14,6 +14,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.error.BadConfigException;
+
 /**
  * A libpq password file: {@code ~/.pgpass}, {@code PGPASSFILE} or the {@code passfile}
  * keyword. Each line is {@code hostname:port:database:username:password}; a field that is
@@ -21,16 +23,19 @@ import org.slf4j.LoggerFactory;
  * first matching line wins and lines starting with {@code #} are comments.
  * <p>
  * As libpq does, a missing file is ignored silently, and a file that is not a regular
- * file or that grants any access to group or others is ignored with a warning (see
+ * file is ignored with a warning (see
  * <a href="https://www.postgresql.org/docs/current/libpq-pgpass.html">libpq-pgpass</a>).
- * Immutable; the password text never leaves this class except through
- * {@link #passwordFor}.
+ * A file that grants any access to group or others is one libpq (so pg_dump and
+ * pg_restore) ignores: when it holds the entry for a connection, {@link #passwordFor}
+ * refuses it with a {@link BadConfigException} naming the remedy, rather than let PgJDBC
+ * connect and the child tools fail later in the run. Immutable; the password text never
+ * leaves this class except through {@link #passwordFor}.
  */
 final class PgPassFile {
 
 	private static final Logger logger = LoggerFactory.getLogger(PgPassFile.class);
 
-	private static final PgPassFile EMPTY = new PgPassFile(List.of());
+	private static final PgPassFile EMPTY = new PgPassFile(List.of(), null);
 
 	private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(PosixFilePermission.GROUP_READ,
 			PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
@@ -38,8 +43,12 @@ final class PgPassFile {
 
 	private final List<Entry> entries;
 
-	private PgPassFile(List<Entry> entries) {
+	/** The file, when libpq would ignore it for its permissions; else null. */
+	private final Path tooOpen;
+
+	private PgPassFile(List<Entry> entries, Path tooOpen) {
 		this.entries = List.copyOf(entries);
+		this.tooOpen = tooOpen;
 	}
 
 	/** Reads the file, or returns an empty one when libpq would not use it. */
@@ -52,12 +61,8 @@ final class PgPassFile {
 				logger.warn("Password file {} is not a plain file: ignoring it", path);
 				return EMPTY;
 			}
-			if (isOpenToGroupOrOthers(path)) {
-				logger.warn("Password file {} has group or world access: ignoring it; "
-						+ "permissions should be u=rw (0600) or less (chmod 0600 {})", path, path);
-				return EMPTY;
-			}
-			return parse(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+			PgPassFile file = parse(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+			return isOpenToGroupOrOthers(path) ? new PgPassFile(file.entries, path) : file;
 		}
 		catch (NoSuchFileException ex) {
 			return EMPTY;
@@ -80,7 +85,7 @@ final class PgPassFile {
 				entries.add(entry);
 			}
 		}
-		return new PgPassFile(entries);
+		return new PgPassFile(entries, null);
 	}
 
 	/**
@@ -91,8 +96,18 @@ final class PgPassFile {
 		List<String> wanted = List.of(host, Integer.toString(port), database, user);
 		for (Entry entry : this.entries) {
 			if (entry.matches(wanted)) {
+				if (this.tooOpen != null) {
+					throw new BadConfigException("password file " + this.tooOpen + " holds the password for user \""
+							+ user + "\" on " + host + ":" + port + "/" + database
+							+ " but is readable by group or others, so pg_dump and pg_restore (libpq) ignore it:"
+							+ " run chmod 0600 " + this.tooOpen);
+				}
 				return entry.password().isEmpty() ? Optional.empty() : Optional.of(entry.password());
 			}
+		}
+		if (this.tooOpen != null) {
+			logger.warn("Password file {} has group or world access: libpq ignores it; permissions should be u=rw"
+					+ " (0600) or less (chmod 0600 {})", this.tooOpen, this.tooOpen);
 		}
 		return Optional.empty();
 	}

@@ -31,6 +31,16 @@ public interface JobDefinition<R extends JobRequest> {
 	String resumeCommand(R request);
 
 	/**
+	 * The command that finishes {@code execution}, which ended without completing; by
+	 * default {@link #resumeCommand(JobRequest)}. A job whose resume depends on what the
+	 * execution left (a snapshot gone with this process) says so here, so that the
+	 * printed command is one that is accepted.
+	 */
+	default String resumeCommand(ApplicationContext context, R request, JobExecution execution) {
+		return resumeCommand(request);
+	}
+
+	/**
 	 * Worker step name to the manager step whose summary line counts its partitions.
 	 */
 	default Map<String, String> partitionManagers() {

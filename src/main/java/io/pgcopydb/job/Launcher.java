@@ -62,8 +62,8 @@ public final class Launcher {
 			JobExecution execution = job.run(context, request);
 			System.out.print(RunSummary.render(execution, (step) -> managerOf(step, job.partitionManagers())));
 			System.out.flush();
-			RunOutcome outcome = RunOutcome.of(execution, stop.reason(), request.command(), job.resumeCommand(request),
-					dir.logFile());
+			RunOutcome outcome = RunOutcome.of(execution, stop.reason(), request.command(),
+					job.resumeCommand(context, request, execution), dir.logFile());
 			outcome.log(logger);
 			return outcome.exitCode().code();
 		}

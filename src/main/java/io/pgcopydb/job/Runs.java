@@ -13,6 +13,7 @@ import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.partition.PartitionKey;
+import io.pgcopydb.progress.RunSummary;
 
 /**
  * The runs recorded in a --dir, for schedulers and operators: list them, show one, ask a
@@ -141,18 +142,39 @@ public class Runs {
 		}
 	}
 
-	private static Run run(java.sql.ResultSet rs) throws java.sql.SQLException {
-		return new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), time(rs.getTimestamp(5)),
-				time(rs.getTimestamp(6)), rs.getLong(7));
+	private Run run(java.sql.ResultSet rs) throws java.sql.SQLException {
+		long id = rs.getLong(1);
+		return new Run(id, rs.getString(2), rs.getString(3), rs.getString(4), time(rs.getTimestamp(5)),
+				time(rs.getTimestamp(6)), rs.getLong(7), notConsistent(id));
+	}
+
+	/**
+	 * What the execution's context records under {@link RunSummary#NOT_CONSISTENT_KEY}
+	 * (the run was resumed from a new snapshot), or null.
+	 */
+	private String notConsistent(long executionId) {
+		JobExecution execution = this.repository.getJobExecution(executionId);
+		return (execution != null) ? execution.getExecutionContext().getString(RunSummary.NOT_CONSISTENT_KEY, null)
+				: null;
 	}
 
 	private static LocalDateTime time(java.sql.Timestamp value) {
 		return (value == null) ? null : value.toLocalDateTime();
 	}
 
-	/** One job execution. */
+	/**
+	 * One job execution.
+	 *
+	 * @param notConsistent why the run's tables are not from one snapshot (it was resumed
+	 * with --not-consistent from a new one), or null when they are
+	 */
 	public record Run(long executionId, String job, String status, String exitCode, LocalDateTime start,
-			LocalDateTime end, long instanceId) {
+			LocalDateTime end, long instanceId, String notConsistent) {
+
+		public boolean consistent() {
+			return this.notConsistent == null;
+		}
+
 	}
 
 	/** One step of an execution. */

@@ -36,7 +36,122 @@ public final class SqlStates {
 	/** lock_not_available: NOWAIT, or lock_timeout expired. */
 	public static final String LOCK_NOT_AVAILABLE = "55P03";
 
+	/** invalid_authorization_specification: e.g. a role that does not exist. */
+	public static final String INVALID_AUTHORIZATION = "28000";
+
+	/** invalid_password */
+	public static final String INVALID_PASSWORD = "28P01";
+
+	/**
+	 * admin_shutdown: pg_terminate_backend(), or a smart or fast shutdown of the server;
+	 * both say "terminating connection due to administrator command".
+	 */
+	public static final String ADMIN_SHUTDOWN = "57P01";
+
+	/** crash_shutdown: another backend crashed, or an immediate shutdown. */
+	public static final String CRASH_SHUTDOWN = "57P02";
+
+	/** cannot_connect_now: the server is starting up or shutting down. */
+	public static final String CANNOT_CONNECT_NOW = "57P03";
+
+	/**
+	 * Why a session failed, as far as its SQLException tells; what a message and a retry
+	 * decide on.
+	 */
+	public enum Cause {
+
+		/** The server asked for a password and the client had none. */
+		NO_PASSWORD,
+
+		/** The role does not exist (told only where authentication is trust or peer). */
+		NO_SUCH_ROLE,
+
+		/** The password was refused (or, with scram, the role does not exist). */
+		WRONG_PASSWORD,
+
+		/** Another class 28 failure: pg_hba.conf has no entry, an SSL requirement. */
+		NOT_AUTHORIZED,
+
+		/** The database does not exist. */
+		NO_SUCH_DATABASE,
+
+		/** The server is starting up, shutting down or in recovery (57P03). */
+		NOT_ACCEPTING,
+
+		/** The server ended the session on an administrator's command (57P01). */
+		TERMINATED,
+
+		/** The server ended the session because a backend crashed (57P02). */
+		CRASHED,
+
+		/** The connection broke while in use (reset, closed, I/O error). */
+		CONNECTION_LOST,
+
+		/** No connection could be made: refused, timed out, unknown host. */
+		UNREACHABLE,
+
+		/** Anything else: the statement's own failure. */
+		OTHER;
+
+		/**
+		 * The session is gone for a reason outside the work it did, so the same work may
+		 * succeed in a new session.
+		 */
+		public boolean sessionLost() {
+			return this == TERMINATED || this == CRASHED || this == CONNECTION_LOST || this == NOT_ACCEPTING
+					|| this == UNREACHABLE;
+		}
+
+	}
+
 	private SqlStates() {
+	}
+
+	/**
+	 * Classifies a failure by SQLSTATE and, where one SQLSTATE covers several causes, by
+	 * the text PgJDBC or PostgreSQL gives (PgJDBC's messages are in English unless the
+	 * JVM's locale has a translation; the server's follow lc_messages, where the SQLSTATE
+	 * alone still gives the broad class).
+	 * @param atConnect whether the failure happened while opening the session
+	 */
+	public static Cause cause(SQLException ex, boolean atConnect) {
+		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+		String message = (ex.getMessage() != null) ? ex.getMessage() : "";
+		if (message.contains("no password was provided")) {
+			return Cause.NO_PASSWORD;
+		}
+		switch (state) {
+			case INVALID_PASSWORD:
+				return Cause.WRONG_PASSWORD;
+			case INVALID_CATALOG_NAME:
+				return Cause.NO_SUCH_DATABASE;
+			case CANNOT_CONNECT_NOW:
+				return Cause.NOT_ACCEPTING;
+			case ADMIN_SHUTDOWN:
+				return Cause.TERMINATED;
+			case CRASH_SHUTDOWN:
+				return Cause.CRASHED;
+			default:
+				break;
+		}
+		if (INVALID_AUTHORIZATION.equals(state) && role(ex) != null) {
+			return Cause.NO_SUCH_ROLE;
+		}
+		if (isAuthentication(state)) {
+			return Cause.NOT_AUTHORIZED;
+		}
+		if (isConnection(state)) {
+			return atConnect ? Cause.UNREACHABLE : Cause.CONNECTION_LOST;
+		}
+		return Cause.OTHER;
+	}
+
+	/** The role a 28000 "role ... does not exist" names, or null. */
+	public static String role(SQLException ex) {
+		String message = firstLine(ex.getMessage());
+		int start = message.indexOf("role \"");
+		int end = message.lastIndexOf("\" does not exist");
+		return (start >= 0 && end > start + 6) ? message.substring(start + 6, end) : null;
 	}
 
 	public static boolean isAuthentication(String sqlState) {

@@ -33,6 +33,13 @@ public final class RunSummary {
 	 */
 	public static final String BYTES_KEY = "bytes";
 
+	/**
+	 * Job context key: set when a resume read the source in a new snapshot
+	 * (--not-consistent), saying which; tables copied before and after then reflect
+	 * different moments. Kept by every later execution of the run.
+	 */
+	public static final String NOT_CONSISTENT_KEY = "notConsistent";
+
 	private static final Set<String> STANDARD_EXIT_CODES = Stream
 		.of(ExitStatus.UNKNOWN, ExitStatus.EXECUTING, ExitStatus.COMPLETED, ExitStatus.NOOP, ExitStatus.FAILED,
 				ExitStatus.STOPPED)
@@ -75,6 +82,10 @@ public final class RunSummary {
 		String exitCode = execution.getExitStatus().getExitCode();
 		String status = STANDARD_EXIT_CODES.contains(exitCode) ? execution.getStatus().toString() : exitCode;
 		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", status, Durations.format(wall)));
+		String notConsistent = execution.getExecutionContext().getString(NOT_CONSISTENT_KEY, null);
+		if (notConsistent != null) {
+			out.append(String.format(Locale.ROOT, "%-18s %s%n", "Consistency", "not consistent: " + notConsistent));
+		}
 		return out.toString();
 	}
 

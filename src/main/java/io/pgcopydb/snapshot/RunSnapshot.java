@@ -1,7 +1,9 @@
 package io.pgcopydb.snapshot;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,6 +34,9 @@ public final class RunSnapshot implements AutoCloseable {
 
 	private volatile String id;
 
+	/** pg_postmaster_start_time() when the snapshot was exported here, or null. */
+	private volatile String serverStart;
+
 	/** The session holding the table locks when the snapshot is not held here. */
 	private Connection lockSession;
 
@@ -58,12 +63,78 @@ public final class RunSnapshot implements AutoCloseable {
 	private String export() {
 		try {
 			this.held = SourceSnapshot.export(this.source.connect("snapshot"));
+			this.serverStart = serverStart(this.held.session());
 		}
 		catch (SQLException ex) {
 			throw this.source.failure("exporting a snapshot", ex);
 		}
 		this.id = this.held.id();
 		return this.id;
+	}
+
+	/** When the source server started: a later value means it restarted since. */
+	private static String serverStart(Connection session) throws SQLException {
+		try (Statement statement = session.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_postmaster_start_time()::text")) {
+			rs.next();
+			return rs.getString(1);
+		}
+	}
+
+	/**
+	 * Whether work that lost its session may be retried in this snapshot: the session
+	 * holding it (when this process exported it) still answers, or (when adopted) a new
+	 * session can still import it.
+	 */
+	public synchronized boolean stillValid() {
+		String current = this.id;
+		if (current == null) {
+			return false;
+		}
+		if (this.held != null) {
+			try {
+				this.held.checkAlive();
+				return true;
+			}
+			catch (SQLException ex) {
+				logger.debug("the session holding snapshot {} is gone", current, ex);
+				return false;
+			}
+		}
+		try (Connection connection = this.source.connect("snapshot check")) {
+			SourceSnapshot.begin(connection, current);
+			connection.rollback();
+			return true;
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("snapshot {} can no longer be imported", current, ex);
+			return false;
+		}
+	}
+
+	/**
+	 * The error for work that needed the snapshot after it was lost: says so, why, what
+	 * was being done, and the two ways on.
+	 * @param doing what was being done, such as "copying table public.big"
+	 * @param resume the command that resumes the run (without --not-consistent)
+	 */
+	public SnapshotLostException lost(String doing, String resume, Throwable cause) {
+		return new SnapshotLostException(
+				"the source snapshot " + this.id + " is lost (" + lossReason() + ") while " + doing
+						+ ": finish from a new snapshot with " + resume + " --not-consistent (tables copied before"
+						+ " and after then reflect different moments of the source), or start over with --restart",
+				cause);
+	}
+
+	private String lossReason() {
+		String was = this.serverStart;
+		try (Connection connection = this.source.connect("snapshot check")) {
+			String now = serverStart(connection);
+			return (was != null && !was.equals(now)) ? "the source server restarted" : "the session holding it ended";
+		}
+		catch (SQLException | RuntimeException ex) {
+			return "the source server is down or restarting";
+		}
 	}
 
 	private String adopt(String snapshotId) {

@@ -15,9 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.ExitCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConnectionStringTest {
 
@@ -270,9 +272,11 @@ class ConnectionStringTest {
 	}
 
 	@Test
-	void passwordFileOpenToOthersIsIgnored() throws IOException {
+	void passwordFileOpenToOthersIsRefusedWhenConsulted() throws IOException {
 		writePgpass("rw-r--r--", "*:*:*:*:fromfile\n");
-		assertThat(parse("host=h").password()).isEmpty();
+		assertThatThrownBy(() -> parse("host=h")).isInstanceOf(BadConfigException.class)
+			.hasMessageContaining("chmod 0600");
+		assertThat(parse("postgres://app:given@h/db").password()).contains("given");
 	}
 
 	@Test

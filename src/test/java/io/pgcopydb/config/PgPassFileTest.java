@@ -8,7 +8,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pgcopydb.error.BadConfigException;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PgPassFileTest {
 
@@ -100,14 +103,26 @@ class PgPassFileTest {
 	}
 
 	@Test
-	void fileReadableByGroupIsIgnored() throws IOException {
+	void fileReadableByGroupHoldingTheEntryIsRefusedWithTheRemedy() throws IOException {
 		Path path = write("rw-r-----", "*:*:*:*:secret\n");
-		assertThat(PgPassFile.load(path).passwordFor("h", 1, "d", "u")).isEmpty();
+		assertThatThrownBy(() -> PgPassFile.load(path).passwordFor("h", 1, "d", "u"))
+			.isInstanceOf(BadConfigException.class)
+			.hasMessageContaining("password file " + path)
+			.hasMessageContaining("user \"u\" on h:1/d")
+			.hasMessageEndingWith("chmod 0600 " + path)
+			.hasMessageNotContaining("secret");
 	}
 
 	@Test
-	void fileReadableByOthersIsIgnored() throws IOException {
-		Path path = write("rw----r--", "*:*:*:*:secret\n");
+	void fileReadableByOthersHoldingTheEntryIsRefused() throws IOException {
+		Path path = write("rw-r--r--", "*:*:*:*:secret\n");
+		assertThatThrownBy(() -> PgPassFile.load(path).passwordFor("h", 1, "d", "u"))
+			.isInstanceOf(BadConfigException.class);
+	}
+
+	@Test
+	void openFileWithoutTheEntryIsIgnored() throws IOException {
+		Path path = write("rw-r--r--", "other:1:d:u:secret\n");
 		assertThat(PgPassFile.load(path).passwordFor("h", 1, "d", "u")).isEmpty();
 	}
 

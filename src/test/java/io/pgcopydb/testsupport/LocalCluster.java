@@ -88,6 +88,12 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
 				"-p " + port, "-w", "-t", "60", "start")), Map.of(), Duration.ofSeconds(90));
 	}
 
+	/** Stops the server with a fast shutdown (sessions ended) and starts it again. */
+	ChildProcess.Result restart(int port) {
+		return ChildProcess.run(asServerUser(List.of(pgCtl(), "-D", dataDir().toString(), "-l", log().toString(), "-o",
+				"-p " + port, "-m", "fast", "-w", "-t", "60", "restart")), Map.of(), Duration.ofSeconds(90));
+	}
+
 	/**
 	 * A shutdown hook does not run when the JVM is killed (SIGKILL from a fork timeout or
 	 * the OOM killer), so a small shell outlives the JVM, notices its death and stops the

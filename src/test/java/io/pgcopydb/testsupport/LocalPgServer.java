@@ -110,6 +110,14 @@ final class LocalPgServer implements PgServer, AutoCloseable {
 		return "local PostgreSQL " + this.majorVersion + " on 127.0.0.1:" + this.port + " in " + this.cluster.baseDir();
 	}
 
+	/** Restarts the server on its port (fast shutdown: every session ends). */
+	void restart() {
+		ChildProcess.Result restart = this.cluster.restart(this.port);
+		if (!restart.succeeded()) {
+			throw new IllegalStateException("pg_ctl restart failed for " + this + ": " + restart.stderr().strip());
+		}
+	}
+
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {

@@ -63,6 +63,9 @@ import io.pgcopydb.snapshot.RunSnapshot;
 @EnableConfigurationProperties(CopyProperties.class)
 class CloneJobConfiguration {
 
+	/** The wait before retrying work whose session died, doubled for each next retry. */
+	private static final Duration TRANSIENT_RETRY_DELAY = Duration.ofSeconds(1);
+
 	private final StopSignal stop;
 
 	CloneJobConfiguration(StopSignal stop) {
@@ -164,9 +167,11 @@ class CloneJobConfiguration {
 	@Bean
 	Step copyDataStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
 			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
-			PartitionedSteps partitioned, ThreadPoolTaskExecutor copyExecutor) {
+			PartitionedSteps partitioned, ThreadPoolTaskExecutor copyExecutor, RunSnapshot snapshot) {
+		TransientFaults faults = new TransientFaults(snapshot, this.stop, TRANSIENT_RETRY_DELAY,
+				CloneJob.DEFINITION.resumeCommand(request));
 		Step worker = tasklet(repository, CloneSteps.COPY_TABLE, new CopyTableTasklet(request, sessions, plan,
-				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker));
+				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker, faults));
 		return partitioned.build(CloneSteps.COPY_DATA, worker, copyPartitioner, copyExecutor, List.of(),
 				new CopyProgressListener(plan, tracker, board));
 	}

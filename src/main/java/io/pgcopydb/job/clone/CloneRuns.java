@@ -90,6 +90,9 @@ class CloneRuns {
 						+ "; run without --resume to start one");
 			}
 			if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+				// a complete run of other databases is not "this" run finished: a
+				// scheduler reusing a --dir must hear about it, not get exit 0
+				checkSameRun(request, last);
 				logger.info("The clone recorded in --dir {} already completed (job execution {}): nothing to resume",
 						dir, last.getId());
 				return last;

@@ -30,7 +30,10 @@ import io.pgcopydb.progress.RunSummary;
  * plan records for it ({@link CopyTarget}). The partition of a unit's leader copies every
  * table of the unit in one transaction; the partition of another table of the unit waits
  * for it and has nothing left to do. A partition completes only after the target
- * committed, so COMPLETED in the JobRepository means the rows are there.
+ * committed, so COMPLETED in the JobRepository means the rows are there. A copy whose
+ * session died (administrator termination, lost connection) is retried while the snapshot
+ * holds ({@link TransientFaults}); the unit's TRUNCATE makes each attempt start from
+ * empty relations, so the result is the same.
  */
 class CopyTableTasklet implements Tasklet {
 
@@ -48,8 +51,11 @@ class CopyTableTasklet implements Tasklet {
 
 	private final ProgressTracker progress;
 
+	private final TransientFaults faults;
+
 	CopyTableTasklet(CloneRequest request, Sessions sessions, ClonePlan plan, TableCopier copier, CopyFormat format,
-			ProgressTracker progress) {
+			ProgressTracker progress, TransientFaults faults) {
+		this.faults = faults;
 		this.request = request;
 		this.sessions = sessions;
 		this.plan = plan;
@@ -59,7 +65,7 @@ class CopyTableTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws SQLException {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
 		SourceTable table = this.plan.table(instance, Executions.partitionOid(chunkContext));
 		CopyTarget target = this.plan.target(instance, table);
@@ -71,6 +77,23 @@ class CopyTableTasklet implements Tasklet {
 		}
 		List<SourceTable> members = unit(instance, table, target);
 		MDC.put("table", table.displayName());
+		try {
+			CopyResult result = this.faults.run("copying table " + describe(members, target), true,
+					() -> copyOnce(instance, table, members, target));
+			contribution.incrementWriteCount(result.rows());
+			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
+			return RepeatStatus.FINISHED;
+		}
+		finally {
+			MDC.remove("table");
+		}
+	}
+
+	/**
+	 * One attempt: the unit's TRUNCATE and COPY in one target transaction, so a failed
+	 * attempt leaves nothing and the next starts from empty relations.
+	 */
+	private CopyResult copyOnce(long instance, SourceTable table, List<SourceTable> members, CopyTarget target) {
 		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(),
 				members.stream().mapToLong(SourceTable::bytes).sum());
 		long started = System.nanoTime();
@@ -83,23 +106,23 @@ class CopyTableTasklet implements Tasklet {
 			}
 			CopyResult result = this.copier.copy(source, targetSession, loads, tableProgress);
 			tableProgress.done(result.rows());
-			contribution.incrementWriteCount(result.rows());
-			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
 			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", describe(members, target), result.rows(),
 					result.bytes() >> 10, loads.get(0).binary() ? "binary" : "text",
 					(System.nanoTime() - started) / 1_000_000);
-			return RepeatStatus.FINISHED;
+			return result;
 		}
 		catch (CopyException ex) {
 			tableProgress.failed();
 			throw this.request.endpoint(ex.side()).failure("copying table " + describe(members, target), ex.getCause());
 		}
+		catch (SQLException ex) {
+			tableProgress.failed();
+			// closing a session failed after the commit: the unit is copied
+			throw this.request.target().failure("closing the sessions of " + describe(members, target), ex);
+		}
 		catch (RuntimeException ex) {
 			tableProgress.failed();
 			throw ex;
-		}
-		finally {
-			MDC.remove("table");
 		}
 	}
 

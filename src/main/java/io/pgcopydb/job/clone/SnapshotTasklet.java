@@ -14,6 +14,7 @@ import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.partition.PartitionKey;
+import io.pgcopydb.progress.RunSummary;
 import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SnapshotSource;
 
@@ -65,6 +66,10 @@ class SnapshotTasklet implements Tasklet {
 		}
 		logger.warn("Resuming with snapshot {} instead of {} (--not-consistent): tables copied before and after the"
 				+ " interruption reflect different moments of the source", id, before);
+		var context = Executions.jobContext(chunkContext);
+		String earlier = context.getString(RunSummary.NOT_CONSISTENT_KEY, null);
+		String now = "resumed with --not-consistent: snapshot " + before + ", then " + id;
+		context.putString(RunSummary.NOT_CONSISTENT_KEY, (earlier == null) ? now : earlier + "; then " + id);
 	}
 
 	/**
