@@ -106,14 +106,17 @@ class CloneJobConfiguration {
 		return new JobBuilder(CloneSteps.JOB, repository).start(clone)
 			.end()
 			.listener(new RunLifecycleListener(watcher).showing(() -> ProgressReporter.start(tracker, interval))
-				.showing(() -> stallWatcher(request, tracker, properties).start())
 				.endingWith(end::exitStatus)
 				.releasing(snapshot))
 			.build();
 	}
 
-	/** The watch of the run's sessions on the servers the command uses. */
-	private StallWatcher stallWatcher(CloneRequest request, ProgressTracker tracker, CopyProperties properties) {
+	/**
+	 * The watch of the run's sessions on the servers the command uses, from its first
+	 * check (a preflight may wait for a lock too) to its end; see {@link CloneRuns}.
+	 */
+	@Bean
+	StallWatcher stallWatcher(CloneRequest request, ProgressTracker tracker, CopyProperties properties) {
 		Map<Side, PgEndpoint> endpoints = new EnumMap<>(Side.class);
 		for (Side side : Side.values()) {
 			if (request.endpoint(side) != null) {

@@ -9,13 +9,16 @@ import java.util.Set;
 
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
+import io.pgcopydb.catalog.TargetCatalog;
+import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.schema.PgToolRunner;
 import io.pgcopydb.schema.SchemaArchives;
 import io.pgcopydb.schema.TocEntry;
+import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.signal.WorkSession;
 import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SourceSnapshot;
 
@@ -35,13 +38,14 @@ final class TargetPreflight {
 	/**
 	 * @param snapshot the snapshot the run will read, when known and checked importable;
 	 * null to list the source's tables as they are now
+	 * @param stop registers the session reading the source, which may wait for a lock
 	 */
-	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
+	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot, StopSignal stop) {
 		if (request.dropIfExists()) {
 			return;
 		}
 		Set<QualifiedName> sourceTables = request.includes(Stage.DUMP_SCHEMA)
-				? sourceTables(request, snapshot, runSnapshot) : archivedTables(request);
+				? sourceTables(request, snapshot, runSnapshot, stop) : archivedTables(request);
 		List<QualifiedName> existing;
 		try (Connection target = request.target().connect("pre-data check")) {
 			existing = new TargetCatalog(target).tables()
@@ -80,9 +84,11 @@ final class TargetPreflight {
 		return tables;
 	}
 
-	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
+	private static Set<QualifiedName> sourceTables(CloneRequest request, String snapshot, RunSnapshot runSnapshot,
+			StopSignal stop) {
 		Set<QualifiedName> tables = new HashSet<>();
-		try (Connection source = request.source().connect("pre-data check")) {
+		try (Connection source = request.source().connect("pre-data check");
+				WorkSession registered = stop.register(source, Side.SOURCE, "listing the source tables")) {
 			if (snapshot != null) {
 				SourceSnapshot.begin(source, snapshot, runSnapshot.lockTimeout());
 			}
