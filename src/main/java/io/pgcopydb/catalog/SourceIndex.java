@@ -40,7 +40,7 @@ public record SourceIndex(long oid, long tableOid, String schema, String tableNa
 	}
 
 	public String displayName() {
-		return this.schema + "." + this.name;
+		return Identifiers.displayQualified(this.schema, this.name);
 	}
 
 }

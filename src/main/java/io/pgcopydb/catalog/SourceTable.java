@@ -38,9 +38,12 @@ public record SourceTable(long oid, String schema, String name, String columnLis
 		return Identifiers.qualified(this.schema, this.name);
 	}
 
-	/** schema.name as a person reads it, for logs and progress. */
+	/**
+	 * schema.name as a person reads it, for logs and progress: quoted as quote_ident
+	 * does.
+	 */
 	public String displayName() {
-		return this.schema + "." + this.name;
+		return Identifiers.displayQualified(this.schema, this.name);
 	}
 
 	/** The nearest partitioned ancestor on the source, quoted and qualified, or null. */

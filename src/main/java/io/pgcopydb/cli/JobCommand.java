@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.error.PgCopyException;
+import io.pgcopydb.job.RunRepository;
 import io.pgcopydb.job.Runs;
 
 /**
@@ -69,10 +70,8 @@ final class JobCommand {
 			description = "Ask the process running a job execution to stop cleanly (it exits 8; resume later).")
 	int stop(@Parameters(paramLabel = "ID", description = "Job execution id (pgcopydb job list).") long id,
 			@Mixin RepositoryOptions options) {
-		options.runs((runs) -> {
-			runs.stop(id, options.workDirectory());
-			return id;
-		});
+		options.init();
+		RunRepository.stop(options.workDirectory(), id);
 		System.out.println("Stop requested for job execution " + id
 				+ ": the running process cancels its statements in flight and stops");
 		return ExitCode.SUCCESS.code();

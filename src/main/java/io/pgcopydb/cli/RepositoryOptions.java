@@ -32,9 +32,14 @@ final class RepositoryOptions {
 		return read(Runs.class, action);
 	}
 
+	/** Sets up logging, for a command that opens the repository by itself. */
+	void init() {
+		LogSetup.init(this.workDir.debug);
+	}
+
 	/** Applies {@code action} to a job's queries over the repository of --dir. */
 	<Q, T> T read(Class<Q> queries, Function<Q, T> action) {
-		LogSetup.init(this.workDir.debug);
+		init();
 		return RunRepository.read(workDirectory(), queries, action);
 	}
 

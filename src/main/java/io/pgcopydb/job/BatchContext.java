@@ -63,10 +63,15 @@ public class BatchContext {
 		}).run();
 	}
 
+	/** The JDBC URL of the repository of {@code dir}. */
+	static String repositoryUrl(WorkDirectory dir) {
+		return "jdbc:sqlite:" + dir.repositoryFile()
+				+ "?journal_mode=WAL&busy_timeout=30000&synchronous=NORMAL&transaction_mode=IMMEDIATE";
+	}
+
 	private static SpringApplicationBuilder builder(WorkDirectory dir) {
 		Map<String, Object> properties = new HashMap<>();
-		properties.put("spring.datasource.url", "jdbc:sqlite:" + dir.repositoryFile()
-				+ "?journal_mode=WAL&busy_timeout=30000&synchronous=NORMAL&transaction_mode=IMMEDIATE");
+		properties.put("spring.datasource.url", repositoryUrl(dir));
 		properties.put("spring.datasource.hikari.maximum-pool-size", 8);
 		properties.put("spring.datasource.hikari.pool-name", "repository");
 		properties.put("spring.batch.job.enabled", false);

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.util.function.Function;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadStateException;
@@ -18,6 +20,22 @@ public final class RunRepository {
 	private RunRepository() {
 	}
 
+	/**
+	 * Asks the process running {@code executionId} to stop (see {@link Runs#stop}),
+	 * through one plain connection to the repository: no Spring context, so the command
+	 * returns in the time the JVM takes to start.
+	 */
+	public static void stop(WorkDirectory dir, long executionId) {
+		requireRepository(dir);
+		SingleConnectionDataSource repository = new SingleConnectionDataSource(BatchContext.repositoryUrl(dir), true);
+		try {
+			Runs.stop(new JdbcTemplate(repository), executionId, dir);
+		}
+		finally {
+			repository.destroy();
+		}
+	}
+
 	/** Applies {@code action} to the runs recorded in {@code dir}. */
 	public static <T> T read(WorkDirectory dir, Function<Runs, T> action) {
 		return read(dir, Runs.class, action);
@@ -29,12 +47,16 @@ public final class RunRepository {
 	 * (such as a {@code JdbcTemplate}), e.g. the progress queries of one job
 	 */
 	public static <Q, T> T read(WorkDirectory dir, Class<Q> queries, Function<Q, T> action) {
+		requireRepository(dir);
+		try (ConfigurableApplicationContext context = BatchContext.start(dir, queries)) {
+			return action.apply(context.getBean(queries));
+		}
+	}
+
+	private static void requireRepository(WorkDirectory dir) {
 		if (!Files.exists(dir.repositoryFile())) {
 			throw new BadStateException("no pgcopydb run is recorded in --dir " + dir.root() + " (no "
 					+ dir.repositoryFile().getFileName() + "): pass the --dir of the run");
-		}
-		try (ConfigurableApplicationContext context = BatchContext.start(dir, queries)) {
-			return action.apply(context.getBean(queries));
 		}
 	}
 

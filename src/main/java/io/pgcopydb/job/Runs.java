@@ -48,8 +48,27 @@ public class Runs {
 		return this.jdbc.query(EXECUTIONS + "WHERE je.JOB_EXECUTION_ID = ?", (rs, row) -> run(rs), executionId)
 			.stream()
 			.findFirst()
-			.orElseThrow(() -> new BadArgumentsException(
-					"no job execution " + executionId + " in this --dir: pgcopydb job list shows the recorded ones"));
+			.orElseThrow(() -> noSuchExecution(executionId));
+	}
+
+	/**
+	 * The execution's status and job, read without a JobRepository (for {@code job stop},
+	 * which starts no Spring context): its consistency is not read.
+	 */
+	private static Run show(JdbcTemplate jdbc, long executionId) {
+		return jdbc
+			.query(EXECUTIONS + "WHERE je.JOB_EXECUTION_ID = ?",
+					(rs, row) -> new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+							time(rs.getTimestamp(5)), time(rs.getTimestamp(6)), rs.getLong(7), null),
+					executionId)
+			.stream()
+			.findFirst()
+			.orElseThrow(() -> noSuchExecution(executionId));
+	}
+
+	private static BadArgumentsException noSuchExecution(long executionId) {
+		return new BadArgumentsException(
+				"no job execution " + executionId + " in this --dir: pgcopydb job list shows the recorded ones");
 	}
 
 	/** The steps of one execution (partitions summed into their manager's line). */
@@ -84,7 +103,16 @@ public class Runs {
 	 * it notices within a second and stops cleanly.
 	 */
 	public void stop(long executionId, WorkDirectory dir) {
-		Run run = show(executionId);
+		stop(this.jdbc, executionId, dir);
+	}
+
+	/**
+	 * As {@link #stop(long, WorkDirectory)}, over a bare connection to the repository:
+	 * {@code job stop} needs no Spring context, whose start took seconds of the command's
+	 * 8-10 s on a busy machine.
+	 */
+	static void stop(JdbcTemplate jdbc, long executionId, WorkDirectory dir) {
+		Run run = show(jdbc, executionId);
 		if (!BatchStatus.valueOf(run.status()).isRunning()) {
 			throw new BadStateException("job execution " + executionId + " is not running (" + run.status() + ")");
 		}
@@ -93,11 +121,11 @@ public class Runs {
 					+ " but no process runs it (it was killed): finish it with pgcopydb " + run.job() + " --resume");
 		}
 		// only while still running: a run that just ended must not be marked STOPPING
-		int updated = this.jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STOPPING', VERSION = VERSION + 1 "
+		int updated = jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STOPPING', VERSION = VERSION + 1 "
 				+ "WHERE JOB_EXECUTION_ID = ? AND STATUS IN ('STARTING', 'STARTED')", executionId);
 		if (updated == 0) {
 			throw new BadStateException("job execution " + executionId + " ended meanwhile ("
-					+ show(executionId).status() + "): nothing to stop");
+					+ show(jdbc, executionId).status() + "): nothing to stop");
 		}
 	}
 

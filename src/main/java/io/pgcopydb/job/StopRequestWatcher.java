@@ -1,5 +1,6 @@
 package io.pgcopydb.job;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +15,13 @@ import io.pgcopydb.signal.StopSignal;
 /**
  * Lets {@code pgcopydb job stop ID}, run in another process, stop this one: that command
  * records the job execution STOPPING in the shared repository; this watcher reads the
- * status every second while the job runs and then raises the same {@link StopSignal} as
- * SIGTERM does.
+ * status every {@link #POLL} while the job runs and then raises the same
+ * {@link StopSignal} as SIGTERM does.
  */
 public class StopRequestWatcher {
+
+	/** How often the status is read: a stop takes effect within about this. */
+	static final Duration POLL = Duration.ofMillis(200);
 
 	private static final Logger logger = LoggerFactory.getLogger(StopRequestWatcher.class);
 
@@ -52,7 +56,7 @@ public class StopRequestWatcher {
 			catch (RuntimeException ex) {
 				logger.debug("reading the status of job execution {} failed: {}", jobExecutionId, ex.getMessage());
 			}
-		}, 1, 1, TimeUnit.SECONDS);
+		}, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	public synchronized void unwatch() {

@@ -76,8 +76,10 @@ public final class ProgressReporter implements AutoCloseable {
 		}
 		this.bar.maxHint(Math.max(1, now.tableBytesTotal()));
 		this.bar.stepTo(now.tableBytesDone());
-		this.bar.setExtraMessage(String.format(" tables %d/%d, indexes %d/%d%s", now.tablesDone(), now.tablesTotal(),
-				now.indexesDone(), now.indexesTotal(), current(now)));
+		Duration stalledFor = this.tracker.stalledFor();
+		this.bar.setExtraMessage(String.format(" tables %d/%d, indexes %d/%d%s%s", now.tablesDone(), now.tablesTotal(),
+				now.indexesDone(), now.indexesTotal(),
+				stalledFor.isZero() ? "" : ", stalled for " + stalledFor.toSeconds() + " s", current(now)));
 	}
 
 	private void log() {
@@ -85,12 +87,22 @@ public final class ProgressReporter implements AutoCloseable {
 		if (now.tablesTotal() == 0 && now.indexesTotal() == 0) {
 			return;
 		}
-		long eta = now.etaSeconds();
-		logger.info("Progress: {}% - tables {}/{}, {} MB of {} MB, {} rows, indexes {}/{}, elapsed {}, ETA {}{}",
+		logger.info("Progress: {}% - tables {}/{}, {} MB of {} MB, {} rows, indexes {}/{}, elapsed {}, {}{}",
 				now.percent(), now.tablesDone(), now.tablesTotal(), now.tableBytesDone() >> 20,
 				now.tableBytesTotal() >> 20, now.rows(), now.indexesDone(), now.indexesTotal(),
-				Durations.format(now.elapsed()), (eta < 0) ? "unknown" : Durations.format(Duration.ofSeconds(eta)),
-				current(now));
+				Durations.format(now.elapsed()), eta(now, this.tracker.stalledFor()), current(now));
+	}
+
+	/**
+	 * "ETA 31s", or "stalled for 95 s" while a session makes no progress: an ETA from the
+	 * average rate would promise an end that is not coming.
+	 */
+	static String eta(ProgressSnapshot now, Duration stalledFor) {
+		if (!stalledFor.isZero()) {
+			return "stalled for " + stalledFor.toSeconds() + " s";
+		}
+		long eta = now.etaSeconds();
+		return "ETA " + ((eta < 0) ? "unknown" : Durations.format(Duration.ofSeconds(eta)));
 	}
 
 	private static String current(ProgressSnapshot now) {

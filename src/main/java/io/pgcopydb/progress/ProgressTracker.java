@@ -38,6 +38,8 @@ public class ProgressTracker {
 
 	private volatile Instant started = Instant.now();
 
+	private volatile Duration stalledFor = Duration.ZERO;
+
 	/**
 	 * Called once the plan is known; counts what an earlier execution already finished.
 	 */
@@ -56,6 +58,19 @@ public class ProgressTracker {
 		TableProgress progress = new TableProgress(name, tableBytes);
 		this.inFlight.put(name, progress);
 		return progress;
+	}
+
+	/**
+	 * Records the longest current stall of a working session, as the {@link StallWatcher}
+	 * judges it (zero: none).
+	 */
+	public void stalled(Duration longest) {
+		this.stalledFor = longest;
+	}
+
+	/** The longest current stall, zero when every session progresses. */
+	public Duration stalledFor() {
+		return this.stalledFor;
 	}
 
 	public void indexDone() {

@@ -164,7 +164,8 @@ public final class IndexBuilder {
 			logger.warn(
 					"Not marking {} clustered: {} is partitioned on the target, and PostgreSQL refuses"
 							+ " CLUSTER ON a partitioned table",
-					constraintOrIndexName(index), index.qualifiedTableName());
+					Identifiers.display(constraintOrIndexName(index)),
+					Identifiers.displayQualified(index.schema(), index.tableName()));
 		}
 		else if (index.clustered()) {
 			statements.add("ALTER TABLE ONLY " + index.qualifiedTableName() + " CLUSTER ON " + name);

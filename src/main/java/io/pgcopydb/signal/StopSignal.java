@@ -1,8 +1,8 @@
 package io.pgcopydb.signal;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,9 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.pgcopydb.config.Side;
 
 /**
  * A request to stop the running command cleanly (SIGTERM, Ctrl-C, {@code job stop}): no
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * as the stop came may be copied again, from an empty table): a stop never leaves a
  * half-copied table counted as done.
  * <p>
+ * A backend that does not react to the cancel within {@link #ABORT_AFTER} (frozen, or its
+ * network gone: it never reads the cancel) has its session aborted: the socket is closed
+ * under the worker, whose blocked read or write then fails, so a stop takes about a
+ * second whatever the servers do.
+ * <p>
  * One per command: the launcher of a job, or the snapshot holder, creates it and wires it
  * to the process's signals with {@link Signals}.
  */
@@ -30,7 +36,10 @@ public final class StopSignal {
 
 	private static final Logger logger = LoggerFactory.getLogger(StopSignal.class);
 
-	private final Set<Connection> sessions = ConcurrentHashMap.newKeySet();
+	/** How long a cancelled session may take to react before it is aborted. */
+	public static final Duration ABORT_AFTER = Duration.ofSeconds(1);
+
+	private final Set<WorkSession> sessions = ConcurrentHashMap.newKeySet();
 
 	private final Set<Thread> toolThreads = ConcurrentHashMap.newKeySet();
 
@@ -66,9 +75,36 @@ public final class StopSignal {
 		this.requested.countDown();
 		logger.warn("Stopping ({}): cancelling {} statements in flight; {}", why, this.sessions.size(),
 				this.consequence);
-		this.sessions.forEach(StopSignal::cancel);
+		List<WorkSession> cancelled = List.copyOf(this.sessions);
+		cancelled.forEach(WorkSession::cancel);
 		this.toolThreads.forEach(Thread::interrupt);
+		abortLater(cancelled);
 		return true;
+	}
+
+	/**
+	 * Aborts, after {@link #ABORT_AFTER}, the sessions still open and registered: their
+	 * worker did not get out of the cancelled statement.
+	 */
+	private void abortLater(List<WorkSession> cancelled) {
+		Thread aborter = new Thread(() -> {
+			try {
+				Thread.sleep(ABORT_AFTER.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			for (WorkSession session : cancelled) {
+				if (this.sessions.contains(session) && !session.isClosed()) {
+					logger.warn("Stopping: {} did not react to the cancel within {} s; closing its connection", session,
+							ABORT_AFTER.toSeconds());
+					session.abort();
+				}
+			}
+		}, "stop-abort");
+		aborter.setDaemon(true);
+		aborter.start();
 	}
 
 	/**
@@ -112,29 +148,27 @@ public final class StopSignal {
 	 * the next registration. A session registered after the stop is cancelled at once.
 	 */
 	public void register(Connection session) {
-		this.sessions.removeIf(StopSignal::isClosed);
+		register(session, null, null);
+	}
+
+	/**
+	 * Registers a session doing {@code work} on {@code side}, for the stop and the stall
+	 * watcher; close the returned handle to unregister it before its connection is used
+	 * for something else.
+	 */
+	public WorkSession register(Connection connection, Side side, String work) {
+		this.sessions.removeIf(WorkSession::isClosed);
+		WorkSession session = new WorkSession(connection, side, work, this.sessions::remove);
 		this.sessions.add(session);
 		if (requested()) {
-			cancel(session);
+			session.cancel();
 		}
+		return session;
 	}
 
-	private static boolean isClosed(Connection session) {
-		try {
-			return session.isClosed();
-		}
-		catch (SQLException ex) {
-			return true;
-		}
-	}
-
-	private static void cancel(Connection session) {
-		try {
-			session.unwrap(PGConnection.class).cancelQuery();
-		}
-		catch (SQLException ex) {
-			logger.debug("cancelling a statement failed: {}", ex.getMessage());
-		}
+	/** The registered sessions still open, for the stall watcher. */
+	public List<WorkSession> sessions() {
+		return this.sessions.stream().filter((session) -> !session.isClosed()).toList();
 	}
 
 }

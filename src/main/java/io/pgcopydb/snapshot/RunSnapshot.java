@@ -12,8 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.SqlStates;
+import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.signal.WorkSession;
 
 /**
  * The snapshot a run reads the source in, in this process: exported and held here for the
@@ -162,6 +165,15 @@ public final class RunSnapshot implements AutoCloseable {
 	 * inside the snapshot; see {@link TableLocks}.
 	 */
 	public synchronized void lockTables(List<SourceTable> tables) {
+		lockTables(tables, null);
+	}
+
+	/**
+	 * As {@link #lockTables(List)}, the locking session registered with {@code stop}
+	 * (null: none) while it waits: a stop cancels the wait, and the stall watcher names
+	 * the sessions it waits for.
+	 */
+	public synchronized void lockTables(List<SourceTable> tables, StopSignal stop) {
 		if (tables.isEmpty()) {
 			return;
 		}
@@ -170,7 +182,8 @@ public final class RunSnapshot implements AutoCloseable {
 			session = sourceSession("table locks");
 			this.lockSession = session;
 		}
-		try {
+		try (WorkSession registered = (stop != null) ? stop.register(session, Side.SOURCE, "locking the source tables")
+				: null) {
 			TableLocks.lock(this.source, session, tables, this.lockTimeout);
 			logger.debug("locked {} source tables in snapshot {}", tables.size(), this.id);
 		}

@@ -12,6 +12,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.schema.IndexBuilder;
 
@@ -61,9 +62,9 @@ class BuildIndexTasklet implements Tasklet {
 			return RepeatStatus.FINISHED;
 		}
 		logger.info("Built index {}{}{} in {} ms", index.displayName(),
-				index.backsConstraint() ? " and constraint " + index.constraintName() : "",
+				index.backsConstraint() ? " and constraint " + Identifiers.display(index.constraintName()) : "",
 				(outcome == IndexBuilder.Outcome.BUILT_PARTITIONED)
-						? " on the partitioned " + index.qualifiedTableName() : "",
+						? " on the partitioned " + Identifiers.displayQualified(index.schema(), index.tableName()) : "",
 				(System.nanoTime() - started) / 1_000_000);
 		return RepeatStatus.FINISHED;
 	}

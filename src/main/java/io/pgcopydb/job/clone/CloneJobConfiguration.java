@@ -2,7 +2,9 @@ package io.pgcopydb.job.clone;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.FlowBuilder;
@@ -23,6 +25,8 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import io.pgcopydb.config.CopyProperties;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
 import io.pgcopydb.copy.LargeObjectCopier;
 import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.job.RunLifecycleListener;
@@ -33,6 +37,7 @@ import io.pgcopydb.job.partition.LiveStatus;
 import io.pgcopydb.job.partition.PartitionedSteps;
 import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.progress.ProgressReporter;
+import io.pgcopydb.progress.StallWatcher;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.schema.IndexBuilder;
 import io.pgcopydb.schema.PgToolRunner;
@@ -108,6 +113,22 @@ class CloneJobConfiguration {
 				.endingWith(end::exitStatus)
 				.releasing(snapshot))
 			.build();
+	}
+
+	/**
+	 * The watch of the run's sessions on the servers the command uses, from its first
+	 * check (a preflight may wait for a lock too) to its end; see {@link CloneRuns}.
+	 */
+	@Bean
+	StallWatcher stallWatcher(CloneRequest request, ProgressTracker tracker, CopyProperties properties) {
+		Map<Side, PgEndpoint> endpoints = new EnumMap<>(Side.class);
+		for (Side side : Side.values()) {
+			if (request.endpoint(side) != null) {
+				endpoints.put(side, request.endpoint(side));
+			}
+		}
+		return new StallWatcher(endpoints, this.stop, tracker, new StallWatcher.Limits(properties.stallCheckInterval(),
+				properties.stallWarning(), properties.stallTimeout(), properties.lockWaitReport()));
 	}
 
 	/**

@@ -18,8 +18,9 @@ import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.partition.StepStatusBoard;
-import io.pgcopydb.snapshot.RunSnapshot;
+import io.pgcopydb.progress.StallWatcher;
 import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SnapshotSource;
 
 /**
@@ -57,9 +58,12 @@ class CloneRuns {
 
 	private final StopSignal stop;
 
+	private final StallWatcher stallWatcher;
+
 	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state,
-			RunSnapshot snapshot, StopSignal stop) {
+			RunSnapshot snapshot, StopSignal stop, StallWatcher stallWatcher) {
 		this.stop = stop;
+		this.stallWatcher = stallWatcher;
 		this.operator = operator;
 		this.repository = repository;
 		this.cloneJob = cloneJob;
@@ -68,8 +72,17 @@ class CloneRuns {
 		this.snapshot = snapshot;
 	}
 
-	/** Runs the job as {@code request} says, synchronously; returns its execution. */
+	/**
+	 * Runs the job as {@code request} says, synchronously; returns its execution. The
+	 * stall watcher watches the sessions of the checks before the run and of the run.
+	 */
 	JobExecution run(CloneRequest request) throws Exception {
+		try (StallWatcher watching = this.stallWatcher.start()) {
+			return runWatched(request);
+		}
+	}
+
+	private JobExecution runWatched(CloneRequest request) throws Exception {
 		JobExecution last = lastExecution();
 		if (last != null && last.getStatus().isRunning()) {
 			logger.warn("Job execution {} is recorded {} but its process is gone: recovering it", last.getId(),
@@ -119,9 +132,9 @@ class CloneRuns {
 		checkSchemaDumped(request, Set.of());
 		resolveSnapshot(request);
 		if (request.includes(Stage.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot);
+			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot, this.stop);
 		}
-		DatabasePreflight.check(request);
+		DatabasePreflight.check(request, this.stop);
 		if (abandoned != null) {
 			logger.info("--restart: abandoning job execution {} ({})", abandoned.getId(), abandoned.getStatus());
 			this.operator.abandon(abandoned);
@@ -150,13 +163,13 @@ class CloneRuns {
 					+ " --not-consistent to resume from a new one");
 		}
 		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot);
+			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot, this.stop);
 		}
 		boolean firstCopy = request.includes(Stage.TABLE_DATA) && !done.wasAttempted(CloneSteps.COPY_DATA);
 		boolean firstRestore = request.includes(Stage.RESTORE_PRE_DATA)
 				&& !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA);
 		if (firstCopy || firstRestore) {
-			DatabasePreflight.check(request);
+			DatabasePreflight.check(request, this.stop);
 		}
 		if (paused) {
 			logger.info("Continuing the run of job execution {} with {}", last.getId(),

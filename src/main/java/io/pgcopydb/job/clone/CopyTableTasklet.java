@@ -18,12 +18,15 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.CopyFormat;
+import io.pgcopydb.config.Side;
 import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
 import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableCopier;
+import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.progress.RunSummary;
+import io.pgcopydb.signal.WorkSession;
 
 /**
  * One copy partition: one table, streamed from the snapshot into the target relation the
@@ -97,14 +100,25 @@ class CopyTableTasklet implements Tasklet {
 		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(),
 				members.stream().mapToLong(SourceTable::bytes).sum());
 		long started = System.nanoTime();
-		try (Connection source = this.sessions.source("copy " + table.displayName());
-				Connection targetSession = this.sessions.target("copy " + table.displayName())) {
+		String work = "copy of " + table.displayName();
+		WorkSession sourceWork = null;
+		WorkSession targetWork = null;
+		try (WorkSession reading = this.sessions.sourceWork(work);
+				Connection sourceSession = reading.connection();
+				WorkSession writing = this.sessions.targetWork(work);
+				Connection targetSession = writing.connection()) {
+			sourceWork = reading;
+			targetWork = writing;
 			List<TableCopier.Load> loads = new ArrayList<>();
 			for (SourceTable member : members) {
 				CopyTarget memberTarget = this.plan.target(instance, member);
 				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession)));
 			}
-			CopyResult result = this.copier.copy(source, targetSession, loads, tableProgress);
+			CopyResult result = this.copier.copy(sourceSession, targetSession, loads, (bytes) -> {
+				tableProgress.accept(bytes);
+				reading.progressed(bytes);
+				writing.progressed(bytes);
+			});
 			tableProgress.done(result.rows());
 			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", describe(members, target), result.rows(),
 					result.bytes() >> 10, loads.get(0).binary() ? "binary" : "text",
@@ -113,6 +127,10 @@ class CopyTableTasklet implements Tasklet {
 		}
 		catch (CopyException ex) {
 			tableProgress.failed();
+			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
+			if (stalled != null) {
+				throw new DatabaseException(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
+			}
 			throw this.request.endpoint(ex.side()).failure("copying table " + describe(members, target), ex.getCause());
 		}
 		catch (SQLException ex) {
@@ -124,6 +142,19 @@ class CopyTableTasklet implements Tasklet {
 			tableProgress.failed();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Why the stall watcher cancelled the copy, the failing side's session first, or
+	 * null: the cancel then explains the broken connection.
+	 */
+	private static String stallFailure(Side side, WorkSession source, WorkSession target) {
+		WorkSession failing = (side == Side.SOURCE) ? source : target;
+		WorkSession other = (side == Side.SOURCE) ? target : source;
+		if (failing != null && failing.failure() != null) {
+			return failing.failure();
+		}
+		return (other != null) ? other.failure() : null;
 	}
 
 	/** The tables of the unit {@code leader} leads, itself first, in plan order. */

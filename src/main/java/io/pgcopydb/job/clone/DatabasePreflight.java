@@ -7,12 +7,15 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.config.Side;
 import io.pgcopydb.database.DatabaseFacts;
 import io.pgcopydb.database.PrivilegeCheck;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.pg.SqlStates;
+import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.signal.WorkSession;
 
 /**
  * Checks, before a new run is recorded, what would make it fail late or lose data: a
@@ -27,7 +30,7 @@ final class DatabasePreflight {
 	private DatabasePreflight() {
 	}
 
-	static void check(CloneRequest request) {
+	static void check(CloneRequest request, StopSignal stop) {
 		boolean restores = request.includes(Stage.RESTORE_PRE_DATA);
 		boolean copies = request.includes(Stage.TABLE_DATA);
 		boolean readsSource = request.stages().stream().anyMatch(Stage::readsSource);
@@ -36,7 +39,9 @@ final class DatabasePreflight {
 			return;
 		}
 		try (Connection source = request.source().connect("preflight");
-				Connection target = request.target().connect("preflight")) {
+				Connection target = request.target().connect("preflight");
+				WorkSession sourceCheck = stop.register(source, Side.SOURCE, "checking the source database");
+				WorkSession targetCheck = stop.register(target, Side.TARGET, "checking the target database")) {
 			DatabaseFacts sourceFacts = DatabaseFacts.read(source, request.source().serverVersion());
 			DatabaseFacts targetFacts = DatabaseFacts.read(target, request.target().serverVersion());
 			String refusal = DatabaseFacts.refusal(sourceFacts, targetFacts);

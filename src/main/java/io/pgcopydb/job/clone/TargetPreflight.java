@@ -11,8 +11,9 @@ import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SchemaObjects;
 import io.pgcopydb.catalog.SchemaObjects.CatalogObject;
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
+import io.pgcopydb.catalog.TargetCatalog;
+import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadStateException;
@@ -21,6 +22,8 @@ import io.pgcopydb.schema.SchemaArchives;
 import io.pgcopydb.schema.SchemaRestore;
 import io.pgcopydb.schema.TargetPresence;
 import io.pgcopydb.schema.TocEntry;
+import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.signal.WorkSession;
 import io.pgcopydb.snapshot.RunSnapshot;
 import io.pgcopydb.snapshot.SourceSnapshot;
 
@@ -43,14 +46,15 @@ final class TargetPreflight {
 	/**
 	 * @param snapshot the snapshot the run will read, when known and checked importable;
 	 * null to list the source's tables as they are now
+	 * @param stop registers the session reading the source, which may wait for a lock
 	 */
-	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
+	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot, StopSignal stop) {
 		if (request.dropIfExists()) {
 			return;
 		}
 		Set<QualifiedName> sourceTables;
 		if (request.includes(Stage.DUMP_SCHEMA)) {
-			SourceObjects source = sourceObjects(request, snapshot, runSnapshot);
+			SourceObjects source = sourceObjects(request, snapshot, runSnapshot, stop);
 			sourceTables = source.tables();
 			SchemaRestore.refuseClashes(sourceClashes(request, source.objects()));
 		}
@@ -121,9 +125,11 @@ final class TargetPreflight {
 	private record SourceObjects(Set<QualifiedName> tables, List<CatalogObject> objects) {
 	}
 
-	private static SourceObjects sourceObjects(CloneRequest request, String snapshot, RunSnapshot runSnapshot) {
+	private static SourceObjects sourceObjects(CloneRequest request, String snapshot, RunSnapshot runSnapshot,
+			StopSignal stop) {
 		Set<QualifiedName> tables = new HashSet<>();
-		try (Connection source = request.source().connect("pre-data check")) {
+		try (Connection source = request.source().connect("pre-data check");
+				WorkSession registered = stop.register(source, Side.SOURCE, "listing the source tables")) {
 			if (snapshot != null) {
 				SourceSnapshot.begin(source, snapshot, runSnapshot.lockTimeout());
 			}

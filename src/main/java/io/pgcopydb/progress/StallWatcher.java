@@ -1,0 +1,310 @@
+package io.pgcopydb.progress;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.signal.StopSignal;
+import io.pgcopydb.signal.WorkSession;
+
+/**
+ * No silent waits: every interval, asks each server (one query per side, on a monitoring
+ * session of its own) what the run's working sessions ({@link StopSignal#sessions()}) are
+ * doing, and judges each with {@link SessionHealth}. A session that made no progress for
+ * {@code warnAfter} gets a warning naming its work, its side and its wait; after
+ * {@code cancelAfter} its statement is cancelled and, when the backend does not react,
+ * its connection aborted, and the worker's error then names the stall
+ * ({@link WorkSession#failure()}). A lock wait longer than {@code lockReportAfter} is
+ * reported with the blocking sessions (user, application, state; never their query), and
+ * again every {@link #LOCK_REPEAT}. The longest current stall is shown by the progress
+ * line instead of an ETA.
+ * <p>
+ * One per running job, on a daemon thread; start with {@link #start}, stop by closing.
+ */
+public final class StallWatcher implements AutoCloseable {
+
+	static final Duration LOCK_REPEAT = Duration.ofSeconds(30);
+
+	private static final Logger logger = LoggerFactory.getLogger(StallWatcher.class);
+
+	private final Map<Side, PgEndpoint> endpoints;
+
+	private final StopSignal stop;
+
+	private final ProgressTracker tracker;
+
+	private final Limits limits;
+
+	private final Map<Side, Connection> monitors = new ConcurrentHashMap<>();
+
+	private final Map<WorkSession, Watched> watched = new HashMap<>();
+
+	private ScheduledExecutorService scheduler;
+
+	/**
+	 * @param interval how often the servers are asked
+	 * @param warnAfter how long without progress before a warning
+	 * @param cancelAfter how long without progress before the work is cancelled
+	 * @param lockReportAfter how long a lock wait lasts before it is reported
+	 */
+	public record Limits(Duration interval, Duration warnAfter, Duration cancelAfter, Duration lockReportAfter) {
+	}
+
+	public StallWatcher(Map<Side, PgEndpoint> endpoints, StopSignal stop, ProgressTracker tracker, Limits limits) {
+		this.endpoints = Map.copyOf(endpoints);
+		this.stop = stop;
+		this.tracker = tracker;
+		this.limits = limits;
+	}
+
+	/** Starts watching; returns this, to close when the run ends. */
+	public StallWatcher start() {
+		synchronized (this.monitors) {
+			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "stall-watcher");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long millis = Math.max(100, this.limits.interval().toMillis());
+			this.scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
+		}
+		return this;
+	}
+
+	private void checkQuietly() {
+		// a scheduled task that throws is never run again
+		try {
+			check();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("the stall watch failed: {}", ex.getMessage(), ex);
+		}
+	}
+
+	/** One round: sample every working session, judge, report and act. */
+	synchronized void check() {
+		List<WorkSession> sessions = this.stop.sessions()
+			.stream()
+			.filter((session) -> session.side() != null && session.pid() != 0
+					&& this.endpoints.containsKey(session.side()))
+			.toList();
+		this.watched.keySet().retainAll(sessions);
+		Duration longest = Duration.ZERO;
+		for (Side side : Side.values()) {
+			List<WorkSession> ofSide = sessions.stream().filter((session) -> session.side() == side).toList();
+			if (ofSide.isEmpty()) {
+				continue;
+			}
+			Map<Integer, SessionSample> samples = sample(side, ofSide);
+			for (WorkSession session : ofSide) {
+				SessionSample sample = samples.get(session.pid());
+				if (sample == null) {
+					sample = SessionSample.unreachable(Instant.now(), session.clientProgress());
+				}
+				Watched before = this.watched.get(session);
+				Watched now = (before == null) ? new Watched(SessionHealth.first(sample))
+						: before.next(before.health.next(sample));
+				this.watched.put(session, now);
+				act(side, session, now);
+				if (!this.stop.requested() && now.health.stalledFor().compareTo(longest) > 0) {
+					longest = now.health.stalledFor();
+				}
+			}
+		}
+		this.tracker.stalled(longest.compareTo(this.limits.interval().multipliedBy(2)) >= 0 ? longest : Duration.ZERO);
+	}
+
+	private void act(Side side, WorkSession session, Watched watched) {
+		SessionHealth health = watched.health;
+		Duration stalled = health.stalledFor();
+		if (health.lockWait().compareTo(this.limits.lockReportAfter()) >= 0 && (watched.lockReported == null
+				|| Duration.between(watched.lockReported, health.last().at()).compareTo(LOCK_REPEAT) >= 0)) {
+			watched.lockReported = health.last().at();
+			logger.warn("{} waits for a lock on the {} held by {} (for {} s)", session.work(), side.label(),
+					blockers(side, health.last().blockers()), health.lockWait().toSeconds());
+		}
+		if (this.stop.requested()) {
+			return;
+		}
+		if (watched.cancelled != null) {
+			if (Duration.between(watched.cancelled, health.last().at()).compareTo(StopSignal.ABORT_AFTER) >= 0
+					&& !watched.aborted) {
+				watched.aborted = true;
+				logger.warn("{}: the {} backend {} did not react to the cancel; closing its connection", session.work(),
+						side.label(), session.pid());
+				session.abort();
+			}
+			return;
+		}
+		if (stalled.compareTo(this.limits.cancelAfter()) >= 0) {
+			String why = session.work() + ": the " + side.label() + " backend " + session.pid()
+					+ " made no progress for " + stalled.toSeconds() + " s (" + health.last().describe()
+					+ "); cancelled after pgcopydb.copy.stall-timeout (" + this.limits.cancelAfter().toSeconds()
+					+ " s): check the " + side.label() + " server, then finish with --resume";
+			logger.warn("{}", why);
+			session.failed(why);
+			watched.cancelled = health.last().at();
+			session.cancel();
+		}
+		else if (stalled.compareTo(this.limits.warnAfter()) >= 0 && (watched.warned == null
+				|| Duration.between(watched.warned, health.last().at()).compareTo(this.limits.warnAfter()) >= 0)) {
+			watched.warned = health.last().at();
+			logger.warn("{}: the {} backend {} has made no progress for {} s ({}); cancelled after {} s",
+					session.work(), side.label(), session.pid(), stalled.toSeconds(), health.last().describe(),
+					this.limits.cancelAfter().toSeconds());
+		}
+	}
+
+	/** The samples of {@code sessions} on {@code side}, by pid; none when unreachable. */
+	private Map<Integer, SessionSample> sample(Side side, List<WorkSession> sessions) {
+		Map<Integer, SessionSample> samples = new HashMap<>();
+		Map<Integer, Long> client = new HashMap<>();
+		sessions.forEach((session) -> client.put(session.pid(), session.clientProgress()));
+		try {
+			Connection monitor = monitor(side);
+			String sql = SqlFiles.load((monitor.getMetaData().getDatabaseMajorVersion() >= 14) ? "list_session_activity"
+					: "list_session_activity_pre14");
+			try (PreparedStatement query = monitor.prepareStatement(sql)) {
+				query.setArray(1, monitor.createArrayOf("int4", client.keySet().toArray()));
+				try (ResultSet rs = query.executeQuery()) {
+					Instant at = Instant.now();
+					while (rs.next()) {
+						int pid = rs.getInt("pid");
+						samples.put(pid, new SessionSample(at, client.get(pid), true, rs.getString("state"),
+								rs.getString("wait_event_type"), rs.getString("wait_event"), rs.getString("progress"),
+								rs.getBoolean("counts_every_row"), ints(rs.getArray("blockers"))));
+					}
+				}
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("asking the {} about the run's sessions failed: {}", side.label(), ex.getMessage());
+			closeMonitor(side);
+		}
+		return samples;
+	}
+
+	/** "pid 4242 (user bob, application psql, idle in transaction)" for each blocker. */
+	private String blockers(Side side, List<Integer> pids) {
+		if (pids.isEmpty()) {
+			return "another session";
+		}
+		List<String> named = new ArrayList<>();
+		try {
+			Connection monitor = monitor(side);
+			try (PreparedStatement query = monitor.prepareStatement(SqlFiles.load("list_blocking_sessions"))) {
+				query.setArray(1, monitor.createArrayOf("int4", pids.toArray()));
+				try (ResultSet rs = query.executeQuery()) {
+					while (rs.next()) {
+						named.add("pid " + rs.getInt("pid") + " (user " + rs.getString("usename") + ", application "
+								+ rs.getString("application_name") + ", " + rs.getString("state") + ")");
+					}
+				}
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("naming the blocking sessions on the {} failed: {}", side.label(), ex.getMessage());
+		}
+		return named.isEmpty() ? "pid " + pids : String.join(", ", named);
+	}
+
+	private static List<Integer> ints(Array array) throws SQLException {
+		if (array == null) {
+			return List.of();
+		}
+		return Arrays.stream((Integer[]) array.getArray()).toList();
+	}
+
+	/**
+	 * The monitoring session of {@code side}, opened on first use; its reads time out, so
+	 * that a server gone silent does not stop the watch.
+	 */
+	private Connection monitor(Side side) throws SQLException {
+		Connection monitor = this.monitors.get(side);
+		if (monitor == null) {
+			monitor = this.endpoints.get(side).connect("stall watch");
+			monitor.setNetworkTimeout(Runnable::run, (int) Math.max(5000, this.limits.interval().toMillis() * 2));
+			this.monitors.put(side, monitor);
+		}
+		return monitor;
+	}
+
+	private void closeMonitor(Side side) {
+		Connection monitor = this.monitors.remove(side);
+		if (monitor != null) {
+			try {
+				monitor.abort(Runnable::run);
+			}
+			catch (SQLException | RuntimeException ex) {
+				logger.debug("closing the {} monitoring session failed: {}", side.label(), ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Stops the watch without waiting for a round in flight: its monitoring sessions are
+	 * aborted under it.
+	 */
+	@Override
+	public void close() {
+		ScheduledExecutorService running;
+		synchronized (this.monitors) {
+			running = this.scheduler;
+			this.scheduler = null;
+		}
+		if (running != null) {
+			running.shutdownNow();
+		}
+		List.copyOf(this.monitors.keySet()).forEach(this::closeMonitor);
+		this.tracker.stalled(Duration.ZERO);
+	}
+
+	/** A session's health and what was already reported or done about it. */
+	private static final class Watched {
+
+		private final SessionHealth health;
+
+		private Instant warned;
+
+		private Instant lockReported;
+
+		private Instant cancelled;
+
+		private boolean aborted;
+
+		Watched(SessionHealth health) {
+			this.health = health;
+		}
+
+		Watched next(SessionHealth next) {
+			Watched watched = new Watched(next);
+			boolean stillStalled = next.lastHealthy().equals(this.health.lastHealthy());
+			watched.warned = stillStalled ? this.warned : null;
+			watched.cancelled = stillStalled ? this.cancelled : null;
+			watched.aborted = stillStalled && this.aborted;
+			watched.lockReported = (next.lockWaitSince() != null) ? this.lockReported : null;
+			return watched;
+		}
+
+	}
+
+}
