@@ -60,7 +60,8 @@ final class TargetPreflight {
 		}
 		else {
 			sourceTables = archivedTables(request);
-			SchemaRestore.refuseClashes(new SchemaRestore(new SchemaArchives(request.pgTools(), new PgToolRunner()))
+			SchemaRestore.refuseClashes(new SchemaRestore(
+					new SchemaArchives(request.pgTools(), new PgToolRunner(request.workDirectory().processRecords())))
 				.clashes(request.target(), request.workDirectory(), List.of(), RestorePreDataTasklet.filter(request),
 						request.noOwner()));
 		}
