@@ -117,6 +117,9 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 				}
 				PgCopyDbRun run = new PgCopyDbRun(this.process.exitValue(), Files.readString(this.out),
 						Files.readString(this.err));
+				// one line per run in the test's output file: what a user would have seen
+				System.out.println("pgcopydb " + shape(this.args) + " -> exit " + run.exitCode() + "; first error: "
+						+ run.errorLines().stream().findFirst().orElse("(none)"));
 				Files.delete(this.out);
 				Files.delete(this.err);
 				return run;
@@ -130,6 +133,25 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 			}
 		}
 
+	}
+
+	/**
+	 * The command words and option names of a run, without values (connection strings may
+	 * hold passwords).
+	 */
+	static String shape(List<String> args) {
+		List<String> words = new ArrayList<>();
+		boolean commandWords = true;
+		for (String arg : args) {
+			if (arg.startsWith("-")) {
+				commandWords = false;
+				words.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
+			}
+			else if (commandWords) {
+				words.add(arg);
+			}
+		}
+		return String.join(" ", words);
 	}
 
 	/** The ERROR lines of stderr, which a user reads first. */
