@@ -76,7 +76,7 @@ class InterruptionsIT {
 			assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(6);
 			assertThat(failed.errorLines()).first()
 				.asString()
-				.contains("source snapshot", "is lost (the source server", "public.big", "--not-consistent",
+				.contains("source snapshot", "is lost (the source server", "copying table public.", "--not-consistent",
 						"--restart");
 			String finish = failed.errorLines()
 				.stream()

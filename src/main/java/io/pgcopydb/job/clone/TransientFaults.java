@@ -93,11 +93,17 @@ class TransientFaults {
 
 	private RuntimeException classify(String doing, boolean readsSnapshot, RuntimeException ex, int attempt) {
 		SQLException sql = sqlCause(ex);
-		if (sql == null || this.stop.requested() || !SqlStates.cause(sql, false).sessionLost()) {
+		if (sql == null || this.stop.requested()) {
 			return ex;
 		}
-		if (readsSnapshot && !this.snapshot.stillValid()) {
+		boolean sessionLost = SqlStates.cause(sql, false).sessionLost();
+		// a session opened after the loss fails on SET TRANSACTION SNAPSHOT instead
+		boolean importFailed = SqlStates.INVALID_PARAMETER_VALUE.equals(sql.getSQLState());
+		if (readsSnapshot && (sessionLost || importFailed) && !this.snapshot.stillValid()) {
 			return this.snapshot.lost(doing, this.resumeCommand, ex);
+		}
+		if (!sessionLost) {
+			return ex;
 		}
 		if (attempt > RETRIES) {
 			return ex;
