@@ -4,8 +4,9 @@
 -- pg_dump's tag: "table name" for constraints, triggers, rules and policies, "f(integer,
 -- text)" for functions, "CAST (a AS b)", "pubname table" for a publication's table. Run
 -- with search_path = '' so format_type qualifies types as pg_dump does. detail is the
--- columns of a table ("name type" lines, generated columns left out, as list_tables.sql)
--- and the owner of a schema. With ? false, extension members are left out (pg_dump does
+-- columns of a table ("name type" lines, generated columns left out, as list_tables.sql),
+-- the owner of a schema, and "definition <md5>" of a view's query or a function's body
+-- and result type. With ? false, extension members are left out (pg_dump does
 -- not dump them); the target's are kept, since the archive's objects cannot be created
 -- over them either. The public schema is left out: pg_dump never creates it. Large
 -- objects are listed by OID, the tag of pg_dump's BLOB entries.
@@ -34,6 +35,7 @@ SELECT CASE c.relkind WHEN 'r' THEN 'TABLE' WHEN 'p' THEN 'TABLE' WHEN 'v' THEN 
                                          || pg_catalog.format_type(a.atttypid, NULL), E'\n' ORDER BY a.attnum)
               FROM pg_catalog.pg_attribute a
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '')
+            WHEN c.relkind IN ('v', 'm') THEN 'definition ' || pg_catalog.md5(pg_catalog.pg_get_viewdef(c.oid))
        END
   FROM pg_catalog.pg_class c JOIN schemas s ON s.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c', 'i', 'I')
@@ -61,7 +63,10 @@ SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE '
        p.proname || '(' || CASE WHEN p.prokind = 'a' AND p.pronargs = 0 THEN '*' ELSE
            COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.type, NULL), ', ' ORDER BY a.ord)
                        FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY AS a(type, ord)), '') END || ')',
-       NULL
+       CASE WHEN p.prokind IN ('f', 'p') THEN
+           'definition ' || pg_catalog.md5(COALESCE(p.prosrc, '') || ' ' || COALESCE(p.probin, '') || ' '
+                                           || pg_catalog.format_type(p.prorettype, NULL))
+       END
   FROM pg_catalog.pg_proc p JOIN schemas s ON s.oid = p.pronamespace
  WHERE ('pg_catalog.pg_proc'::pg_catalog.regclass, p.oid) NOT IN (SELECT classid, objid FROM members)
 UNION ALL

@@ -51,7 +51,9 @@ public final class ProcessRecords {
 	public void register(SessionTag tag, String command) {
 		List<String> lines = new ArrayList<>(lines());
 		lines.removeIf((line) -> line.startsWith(tag.value() + " "));
-		lines.add(tag.value() + " " + ProcessHandle.current().pid() + " " + command.replaceAll("\\s+", " "));
+		long pid = ProcessHandle.current().pid();
+		lines.add(tag.value() + " " + pid + " " + startTime(pid).orElse("unknown") + " "
+				+ command.replaceAll("\\s+", " "));
 		// a step command that uses one server cannot clear the other's: keep it bounded
 		write(lines.subList(Math.max(0, lines.size() - MAX_PROCESSES), lines.size()));
 	}
@@ -67,13 +69,27 @@ public final class ProcessRecords {
 		}
 	}
 
-	/** The tags of the processes recorded here, except {@code current}. */
+	/**
+	 * The tags of the processes recorded here, except {@code current} and those whose
+	 * process still runs (same pid, same start time): only one process works in a --dir
+	 * at a time, so a live one is another --dir's, copied along with its files, and its
+	 * sessions are not ours to end.
+	 */
 	public List<SessionTag> earlier(SessionTag current) {
 		return lines().stream()
-			.map((line) -> line.split(" ", 2)[0])
-			.filter((value) -> value.matches("[a-z0-9]{8}") && !value.equals(current.value()))
-			.map(SessionTag::new)
+			.map((line) -> line.split(" ", 4))
+			.filter((fields) -> fields[0].matches("[a-z0-9]{8}") && !fields[0].equals(current.value()))
+			.filter((fields) -> !stillRuns(fields))
+			.map((fields) -> new SessionTag(fields[0]))
 			.toList();
+	}
+
+	private static boolean stillRuns(String[] fields) {
+		if (fields.length < 3 || !fields[1].matches("\\d+")) {
+			return false;
+		}
+		long pid = Long.parseLong(fields[1]);
+		return pid != ProcessHandle.current().pid() && startTime(pid).filter(fields[2]::equals).isPresent();
 	}
 
 	/**

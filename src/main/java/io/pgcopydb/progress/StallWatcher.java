@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,7 +102,16 @@ public final class StallWatcher implements AutoCloseable {
 		}
 	}
 
-	/** One round: sample every working session, judge, report and act. */
+	/** Sides whose server did not answer the last round, warned about once per outage. */
+	private final Set<Side> unwatchable = EnumSet.noneOf(Side.class);
+
+	/**
+	 * One round: sample every working session, judge, report and act. A copy has a
+	 * session on each side: when one of them works (healthy at this sample), the other
+	 * waiting on it is not stalled (a target COPY waits on the client while the source
+	 * scans or waits for a lock), so only a copy whose two sessions both stand still is
+	 * acted on, on both sides, which frees the worker whichever side it is blocked on.
+	 */
 	synchronized void check() {
 		List<WorkSession> sessions = this.stop.sessions()
 			.stream()
@@ -108,13 +119,19 @@ public final class StallWatcher implements AutoCloseable {
 					&& this.endpoints.containsKey(session.side()))
 			.toList();
 		this.watched.keySet().retainAll(sessions);
-		Duration longest = Duration.ZERO;
+		List<WorkSession> judged = new ArrayList<>();
 		for (Side side : Side.values()) {
 			List<WorkSession> ofSide = sessions.stream().filter((session) -> session.side() == side).toList();
 			if (ofSide.isEmpty()) {
 				continue;
 			}
 			Map<Integer, SessionSample> samples = sample(side, ofSide);
+			if (samples == null) {
+				// the server did not answer the watcher (connection limit, pooler,
+				// network):
+				// nothing is known of its sessions, which is not a stall
+				continue;
+			}
 			for (WorkSession session : ofSide) {
 				SessionSample sample = samples.get(session.pid());
 				if (sample == null) {
@@ -124,16 +141,24 @@ public final class StallWatcher implements AutoCloseable {
 				Watched now = (before == null) ? new Watched(SessionHealth.first(sample))
 						: before.next(before.health.next(sample));
 				this.watched.put(session, now);
-				act(side, session, now);
-				if (!this.stop.requested() && now.health.stalledFor().compareTo(longest) > 0) {
-					longest = now.health.stalledFor();
-				}
+				judged.add(session);
+			}
+		}
+		Duration longest = Duration.ZERO;
+		for (WorkSession session : judged) {
+			Watched now = this.watched.get(session);
+			boolean peerWorks = judged.stream()
+				.filter((other) -> other.side() != session.side() && other.work().equals(session.work()))
+				.anyMatch((peer) -> this.watched.get(peer).health.stalledFor().isZero());
+			act(session.side(), session, now, peerWorks);
+			if (!peerWorks && !this.stop.requested() && now.health.stalledFor().compareTo(longest) > 0) {
+				longest = now.health.stalledFor();
 			}
 		}
 		this.tracker.stalled(longest.compareTo(this.limits.interval().multipliedBy(2)) >= 0 ? longest : Duration.ZERO);
 	}
 
-	private void act(Side side, WorkSession session, Watched watched) {
+	private void act(Side side, WorkSession session, Watched watched, boolean peerWorks) {
 		SessionHealth health = watched.health;
 		Duration stalled = health.stalledFor();
 		if (health.lockWait().compareTo(this.limits.lockReportAfter()) >= 0 && (watched.lockReported == null
@@ -142,7 +167,7 @@ public final class StallWatcher implements AutoCloseable {
 			logger.warn("{} waits for a lock on the {} held by {} (for {} s)", session.work(), side.label(),
 					blockers(side, health.last().blockers()), health.lockWait().toSeconds());
 		}
-		if (this.stop.requested()) {
+		if (this.stop.requested() || (peerWorks && watched.cancelled == null)) {
 			return;
 		}
 		if (watched.cancelled != null) {
@@ -174,7 +199,10 @@ public final class StallWatcher implements AutoCloseable {
 		}
 	}
 
-	/** The samples of {@code sessions} on {@code side}, by pid; none when unreachable. */
+	/**
+	 * The samples of {@code sessions} on {@code side}, by pid (a session the server no
+	 * longer lists has none), or null when the server could not be asked.
+	 */
 	private Map<Integer, SessionSample> sample(Side side, List<WorkSession> sessions) {
 		Map<Integer, SessionSample> samples = new HashMap<>();
 		Map<Integer, Long> client = new HashMap<>();
@@ -197,9 +225,14 @@ public final class StallWatcher implements AutoCloseable {
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			logger.debug("asking the {} about the run's sessions failed: {}", side.label(), ex.getMessage());
+			if (this.unwatchable.add(side)) {
+				logger.warn("Cannot watch the run's sessions on the {}: {}; stalls there go undetected until it"
+						+ " answers again", side.label(), ex.getMessage());
+			}
 			closeMonitor(side);
+			return null;
 		}
+		this.unwatchable.remove(side);
 		return samples;
 	}
 

@@ -113,6 +113,11 @@ public final class TargetPresence {
 			return new Decision(Verdict.CLASH, found, "the target already has table " + qualified(found)
 					+ " with other columns than the source's (" + difference(found.detail(), wanted.detail()) + ")");
 		}
+		if (Set.of("VIEW", "MATERIALIZED VIEW", "FUNCTION", "PROCEDURE").contains(wanted.kind())
+				&& wanted.detail() != null && found.detail() != null && !wanted.detail().equals(found.detail())) {
+			return new Decision(Verdict.CLASH, found,
+					"the target already has " + found.describe() + " with another definition than the source's");
+		}
 		if ("SCHEMA".equals(wanted.kind()) && !this.noOwner && wanted.detail() != null
 				&& !wanted.detail().equals(found.detail())) {
 			return new Decision(Verdict.CLASH, found, "the target already has schema " + found.tag() + " owned by "

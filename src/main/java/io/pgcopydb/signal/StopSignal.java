@@ -76,9 +76,15 @@ public final class StopSignal {
 		logger.warn("Stopping ({}): cancelling {} statements in flight; {}", why, this.sessions.size(),
 				this.consequence);
 		List<WorkSession> cancelled = List.copyOf(this.sessions);
-		cancelled.forEach(WorkSession::cancel);
-		this.toolThreads.forEach(Thread::interrupt);
+		// the aborts are due in a second whatever the cancels do: a cancel to an
+		// unreachable server may wait its whole timeout, so each runs on its own thread
 		abortLater(cancelled);
+		this.toolThreads.forEach(Thread::interrupt);
+		for (WorkSession session : cancelled) {
+			Thread canceller = new Thread(session::cancel, "stop-cancel");
+			canceller.setDaemon(true);
+			canceller.start();
+		}
 		return true;
 	}
 

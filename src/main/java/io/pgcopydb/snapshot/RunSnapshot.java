@@ -122,10 +122,9 @@ public final class RunSnapshot implements AutoCloseable {
 	 * @param resume the command that resumes the run (without --not-consistent)
 	 */
 	public SnapshotLostException lost(String doing, String resume, Throwable cause) {
-		return new SnapshotLostException(
-				"the source snapshot " + this.id + " is lost (" + lossReason() + ") while " + doing
-						+ ": finish from a new snapshot with " + resume + " --not-consistent (tables copied before"
-						+ " and after then reflect different moments of the source), or start over with --restart",
+		return new SnapshotLostException("the source snapshot " + this.id + " is lost (" + lossReason() + ") while "
+				+ doing + ": finish from a new snapshot with " + resume + " --not-consistent (tables copied before"
+				+ " and after then reflect different moments of the source), or start over with --restart --drop-if-exists",
 				cause);
 	}
 

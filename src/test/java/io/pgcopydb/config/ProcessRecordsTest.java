@@ -39,6 +39,28 @@ class ProcessRecordsTest {
 		assertThat(records.earlier(killed)).containsExactly(SessionTag.current());
 	}
 
+	/**
+	 * A --dir copied with its files carries the tags of a process that still runs
+	 * elsewhere: its sessions are not ours to end.
+	 */
+	@Test
+	void aTagWhoseProcessStillRunsIsNotAnEarlierOne() throws Exception {
+		Process other = new ProcessBuilder("sleep", "60").start();
+		try {
+			ProcessRecords records = new WorkDirectory(this.dir).processRecords();
+			records.register(SessionTag.current(), "clone");
+			String start = ProcessRecords.startTime(other.pid()).orElseThrow();
+			Files.writeString(this.dir.resolve("processes"),
+					"cccccccc " + other.pid() + " " + start + " clone\n" + "dddddddd 999999999 12345 clone\n",
+					java.nio.file.StandardOpenOption.APPEND);
+
+			assertThat(records.earlier(SessionTag.current())).containsExactly(new SessionTag("dddddddd"));
+		}
+		finally {
+			other.destroyForcibly();
+		}
+	}
+
 	@Test
 	void aChildIsRecordedOwnerOnlyWhileItRunsAndTerminatedWhenFound() throws Exception {
 		Process sleep = new ProcessBuilder("sleep", "60").start();

@@ -111,6 +111,24 @@ class TargetPresenceTest {
 			.isEqualTo(Verdict.IDENTICAL);
 	}
 
+	/**
+	 * A fresh clone compares the source's catalog with the target's: a view or function
+	 * of the source's name with another body is someone else's, not the source's.
+	 */
+	@Test
+	void aViewOrFunctionWithAnotherDefinitionClashes() {
+		TargetPresence presence = new TargetPresence(List.of(new CatalogObject("VIEW", "public", "v", "definition aaa"),
+				new CatalogObject("FUNCTION", "public", "f(integer)", "definition bbb")), false);
+		assertThat(presence.decide(new CatalogObject("VIEW", "public", "v", "definition ccc"), false).clash())
+			.contains("view public.v", "another definition");
+		assertThat(presence.decide(new CatalogObject("VIEW", "public", "v", "definition aaa"), false).verdict())
+			.isEqualTo(Verdict.IDENTICAL);
+		assertThat(presence.decide(new CatalogObject("FUNCTION", "public", "f(integer)", "definition ccc"), false)
+			.verdict()).isEqualTo(Verdict.CLASH);
+		assertThat(presence.decide(new CatalogObject("FUNCTION", "public", "f(integer)", "definition ccc"), true)
+			.verdict()).as("the run's own, edited by a DBA").isEqualTo(Verdict.OURS);
+	}
+
 	@Test
 	void aShellTypeIsCompletedByItsType() {
 		assertThat(verdict("891; 0 0 SHELL TYPE s1 shell postgres", false)).isEqualTo(Verdict.IDENTICAL);

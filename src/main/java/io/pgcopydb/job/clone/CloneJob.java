@@ -46,7 +46,7 @@ public final class CloneJob implements JobDefinition<CloneRequest> {
 	@Override
 	public String resumeCommand(ApplicationContext context, CloneRequest request, JobExecution execution) {
 		String resume = resumeCommand(request);
-		if (!(context.getBean(RunState.class).snapshot() instanceof SnapshotSource.Export) || request.notConsistent()) {
+		if (!(context.getBean(RunState.class).snapshot() instanceof SnapshotSource.Export)) {
 			return resume;
 		}
 		StepStatusBoard.Snapshot done = context.getBean(StepStatusBoard.class)
@@ -60,7 +60,7 @@ public final class CloneJob implements JobDefinition<CloneRequest> {
 		}
 		return resume + " --not-consistent (the run's snapshot ended with this process: tables copied before and"
 				+ " after the interruption will reflect different moments of the source; or start over with"
-				+ " --restart)";
+				+ " --restart --drop-if-exists)";
 	}
 
 	@Override

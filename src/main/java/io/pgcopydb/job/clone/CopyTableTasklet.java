@@ -1,6 +1,8 @@
 package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import io.pgcopydb.copy.CopyResult;
 import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.progress.RunSummary;
 import io.pgcopydb.signal.WorkSession;
@@ -129,8 +132,9 @@ class CopyTableTasklet implements Tasklet {
 			tableProgress.failed();
 			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
 			if (stalled != null) {
-				throw new DatabaseException(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
+				throw new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
 			}
+			endLeftBackend(targetWork);
 			throw this.request.endpoint(ex.side()).failure("copying table " + describe(members, target), ex.getCause());
 		}
 		catch (SQLException ex) {
@@ -142,6 +146,43 @@ class CopyTableTasklet implements Tasklet {
 			tableProgress.failed();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Ends the target backend of a failed attempt if it is still there (its connection
+	 * was lost, not closed: a network drop leaves it waiting in COPY with the unit's
+	 * TRUNCATE lock), so that a retry's TRUNCATE does not wait for it. Best effort: the
+	 * failure being reported matters more.
+	 */
+	private void endLeftBackend(WorkSession session) {
+		if (session == null || session.pid() <= 0) {
+			return;
+		}
+		try (Connection check = this.request.target().connect("end a failed copy's backend");
+				PreparedStatement statement = check.prepareStatement("SELECT pg_catalog.pg_terminate_backend(pid)"
+						+ " FROM pg_catalog.pg_stat_activity WHERE pid = ? AND application_name LIKE 'pgcopydb%'")) {
+			statement.setInt(1, session.pid());
+			try (ResultSet rs = statement.executeQuery()) {
+				if (rs.next() && rs.getBoolean(1)) {
+					logger.info("Ended target backend {} left by the failed copy attempt", session.pid());
+				}
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.debug("could not end target backend {}: {}", session.pid(), ex.getMessage());
+		}
+	}
+
+	/**
+	 * A copy the stall watcher gave up on: never retried, its backend may be frozen and
+	 * still hold the unit's lock.
+	 */
+	static final class StalledWork extends DatabaseException {
+
+		StalledWork(ExitCode exitCode, String message, String sqlState, Throwable cause) {
+			super(exitCode, message, sqlState, cause);
+		}
+
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 
+import io.pgcopydb.error.StoppedException;
 import io.pgcopydb.pg.SqlStates;
 import io.pgcopydb.signal.StopSignal;
 import io.pgcopydb.snapshot.RunSnapshot;
@@ -27,7 +28,8 @@ import io.pgcopydb.snapshot.RunSnapshot;
  * says so ({@link RunSnapshot#lost}) and is not retried. The work itself must make a
  * retry safe (the copy's TRUNCATE and COPY commit together: a failed attempt left
  * nothing). A failure of the work itself (a constraint, a privilege, a cancel on stop) is
- * never retried, nor anything after a stop was requested.
+ * never retried, nor work the stall watcher gave up on (its backend may be frozen and
+ * hold the unit's lock), nor anything after a stop was requested, backoff included.
  */
 class TransientFaults {
 
@@ -71,6 +73,10 @@ class TransientFaults {
 		try {
 			return this.template.execute(() -> {
 				attempt[0]++;
+				if (attempt[0] > 1 && this.stop.requested()) {
+					// a stop during the backoff: no new attempt
+					throw new StoppedException(doing + " stopped on request before its next attempt; safe to resume");
+				}
 				try {
 					return work.get();
 				}
@@ -93,7 +99,7 @@ class TransientFaults {
 
 	private RuntimeException classify(String doing, boolean readsSnapshot, RuntimeException ex, int attempt) {
 		SQLException sql = sqlCause(ex);
-		if (sql == null || this.stop.requested()) {
+		if (sql == null || this.stop.requested() || ex instanceof CopyTableTasklet.StalledWork) {
 			return ex;
 		}
 		boolean sessionLost = SqlStates.cause(sql, false).sessionLost();
