@@ -166,6 +166,10 @@ SELECT 'PUBLICATION TABLE', s.nspname, pub.pubname || ' ' || c.relname, NULL
   JOIN pg_catalog.pg_publication pub ON pub.oid = pr.prpubid
   JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN schemas s ON s.oid = c.relnamespace
 UNION ALL
+SELECT 'SUBSCRIPTION', NULL, sub.subname, NULL
+  FROM pg_catalog.pg_subscription sub
+ WHERE sub.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+UNION ALL
 -- pre-data creates every large object (pg_restore's lo_create); the job fills them
 SELECT 'BLOB', NULL, lo.oid::pg_catalog.text, NULL
   FROM pg_catalog.pg_largeobject_metadata lo

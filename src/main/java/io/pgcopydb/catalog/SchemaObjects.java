@@ -41,11 +41,11 @@ public final class SchemaObjects {
 			setting(connection, "SELECT pg_catalog.set_config('search_path', '', true)");
 			try (PreparedStatement query = connection.prepareStatement(SqlFiles.load("list_schema_objects"))) {
 				query.setBoolean(1, extensionMembers);
-				try (ResultSet rs = query.executeQuery()) {
-					while (rs.next()) {
-						objects.add(new CatalogObject(rs.getString("kind"), rs.getString("schema_name"),
-								rs.getString("tag"), rs.getString("detail")));
-					}
+				addAll(query, objects);
+			}
+			if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
+				try (PreparedStatement query = connection.prepareStatement(SqlFiles.load("list_publication_schemas"))) {
+					addAll(query, objects);
 				}
 			}
 		}
@@ -63,6 +63,15 @@ public final class SchemaObjects {
 			}
 		}
 		return objects;
+	}
+
+	private static void addAll(PreparedStatement query, List<CatalogObject> objects) throws SQLException {
+		try (ResultSet rs = query.executeQuery()) {
+			while (rs.next()) {
+				objects.add(new CatalogObject(rs.getString("kind"), rs.getString("schema_name"), rs.getString("tag"),
+						rs.getString("detail")));
+			}
+		}
 	}
 
 	private static String setting(Connection connection, String sql) throws SQLException {
