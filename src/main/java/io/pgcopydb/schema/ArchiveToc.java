@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * against pg_dump's own list of entry types (PostgreSQL 13 to 18), longest first, and an
  * entry without an owner is told apart by the trailing space pg_restore prints in its
  * place. Names are split from owners on the last space, so an owner whose name holds a
- * space is misread; a schema whose name holds a space, likewise.
+ * space is misread. A schema whose name holds a space is told from its SCHEMA entry in
+ * the same listing.
  * <p>
  * Safety over completeness: a line that looks like an entry but cannot be parsed (a desc
  * this class does not know, from a newer pg_dump) is reported by {@link #unparsedLines()}
@@ -84,10 +85,25 @@ public final class ArchiveToc {
 				entryByLine.add(null);
 				continue;
 			}
-			Optional<TocEntry> entry = parseEntry(line);
+			Optional<TocEntry> entry = parseEntry(line, List.of());
 			entryByLine.add(entry.orElse(null));
 			if (entry.isEmpty()) {
 				unparsed.add(line);
+			}
+		}
+		// a schema whose name holds a space is known from its SCHEMA entry: the entries
+		// in it are split again on that name, longest first
+		List<String> spacedSchemas = entryByLine.stream()
+			.filter((entry) -> entry != null && "SCHEMA".equals(entry.desc()) && entry.name().contains(" "))
+			.map(TocEntry::name)
+			.sorted(Comparator.comparingInt(String::length).reversed())
+			.toList();
+		if (!spacedSchemas.isEmpty()) {
+			for (int i = 0; i < entryByLine.size(); i++) {
+				TocEntry entry = entryByLine.get(i);
+				if (entry != null && entry.schema() != null) {
+					entryByLine.set(i, parseEntry(entry.line(), spacedSchemas).orElse(entry));
+				}
 			}
 		}
 		return new ArchiveToc(lines, entryByLine, unparsed);
@@ -95,6 +111,14 @@ public final class ArchiveToc {
 
 	/** Parses one entry line, or returns empty when its shape or desc is unknown. */
 	static Optional<TocEntry> parseEntry(String line) {
+		return parseEntry(line, List.of());
+	}
+
+	/**
+	 * As {@link #parseEntry(String)}, the schema being the first of {@code spacedSchemas}
+	 * (names holding a space) that starts the rest of the line, else its first word.
+	 */
+	static Optional<TocEntry> parseEntry(String line, List<String> spacedSchemas) {
 		Matcher matcher = ENTRY.matcher(line);
 		if (!matcher.matches()) {
 			return Optional.empty();
@@ -105,7 +129,11 @@ public final class ArchiveToc {
 			return Optional.empty();
 		}
 		String afterDesc = rest.substring(desc.length() + 1);
-		int schemaEnd = afterDesc.indexOf(' ');
+		int schemaEnd = spacedSchemas.stream()
+			.filter((schema) -> afterDesc.startsWith(schema + " "))
+			.findFirst()
+			.map(String::length)
+			.orElse(afterDesc.indexOf(' '));
 		if (schemaEnd <= 0) {
 			return Optional.empty();
 		}

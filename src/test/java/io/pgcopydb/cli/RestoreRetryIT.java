@@ -33,6 +33,14 @@ class RestoreRetryIT {
 		String db = "retry_post_data";
 		CloneIT.prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
+		// pg_restore --list prints names unquoted: a schema with a space in its name
+		servers.source().execute(db, """
+				CREATE SCHEMA "Sch é";
+				CREATE TABLE "Sch é"."x.y tab" (id integer PRIMARY KEY, ref integer, v text CHECK (v <> ''));
+				CREATE INDEX "x.y tab v" ON "Sch é"."x.y tab" (v);
+				ALTER TABLE "Sch é"."x.y tab" ADD FOREIGN KEY (ref) REFERENCES "Sch é"."x.y tab" (id);
+				INSERT INTO "Sch é"."x.y tab" VALUES (1, 1, 'a'), (2, 1, 'b');
+				""");
 		List<String> clone = List.of("clone", "--source", servers.source().uri(db), "--target",
 				servers.target().uri(db), "--dir", dir.toString());
 

@@ -57,6 +57,25 @@ class ArchiveTocTest {
 		assertThat(entry(toc, 3284).schema()).isNull();
 	}
 
+	/**
+	 * A retried restore looks entries up by schema and name: a schema whose name holds a
+	 * space must not swallow the table's name.
+	 */
+	@Test
+	void aSchemaWhoseNameHoldsASpaceIsToldFromItsSchemaEntry() {
+		ArchiveToc toc = ArchiveToc
+			.parse(String.join("\n", "6; 2615 16385 SCHEMA - Sch \"é\" postgres", "7; 2615 16386 SCHEMA - Sch postgres",
+					"216; 1259 16397 TABLE Sch \"é\" x.y.tab postgres", "217; 1259 16398 TABLE Sch other postgres",
+					"3272; 2606 16403 CONSTRAINT Sch \"é\" x.y.tab x.y.tab_pkey postgres"));
+
+		assertThat(toc.entries()).extracting(TocEntry::schema, TocEntry::name)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(null, "Sch \"é\""),
+					org.assertj.core.groups.Tuple.tuple(null, "Sch"),
+					org.assertj.core.groups.Tuple.tuple("Sch \"é\"", "x.y.tab"),
+					org.assertj.core.groups.Tuple.tuple("Sch", "other"),
+					org.assertj.core.groups.Tuple.tuple("Sch \"é\"", "x.y.tab x.y.tab_pkey"));
+	}
+
 	@Test
 	void entryWithoutOwnerIsToldApartByTheTrailingSpace() throws IOException {
 		ArchiveToc toc = ArchiveToc.parse(resource("toc/sample-pg15.list"));
