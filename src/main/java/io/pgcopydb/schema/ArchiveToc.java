@@ -74,6 +74,16 @@ public final class ArchiveToc {
 	 * @return the table of contents
 	 */
 	public static ArchiveToc parse(String pgRestoreListOutput) {
+		return parse(pgRestoreListOutput, List.of());
+	}
+
+	/**
+	 * As {@link #parse(String)}, knowing {@code schemas} besides those the listing's own
+	 * SCHEMA entries name: a post-data archive has none, its schemas are in pre-data.
+	 * @param schemas schema names, those holding a space matter
+	 * @return the table of contents
+	 */
+	public static ArchiveToc parse(String pgRestoreListOutput, java.util.Collection<String> schemas) {
 		List<String> lines = new ArrayList<>();
 		List<TocEntry> entryByLine = new ArrayList<>();
 		List<String> unparsed = new ArrayList<>();
@@ -93,9 +103,13 @@ public final class ArchiveToc {
 		}
 		// a schema whose name holds a space is known from its SCHEMA entry: the entries
 		// in it are split again on that name, longest first
-		List<String> spacedSchemas = entryByLine.stream()
-			.filter((entry) -> entry != null && "SCHEMA".equals(entry.desc()) && entry.name().contains(" "))
-			.map(TocEntry::name)
+		List<String> spacedSchemas = Stream
+			.concat(schemas.stream(),
+					entryByLine.stream()
+						.filter((entry) -> entry != null && "SCHEMA".equals(entry.desc()))
+						.map(TocEntry::name))
+			.filter((name) -> name.contains(" "))
+			.distinct()
 			.sorted(Comparator.comparingInt(String::length).reversed())
 			.toList();
 		if (!spacedSchemas.isEmpty()) {

@@ -67,9 +67,17 @@ public final class SchemaArchives {
 	}
 
 	public ArchiveToc list(Path archive, Path log) {
+		return list(archive, log, List.of());
+	}
+
+	/**
+	 * Lists {@code archive}, knowing {@code schemas} besides those of its own SCHEMA
+	 * entries (see {@link ArchiveToc#parse(String, java.util.Collection)}).
+	 */
+	public ArchiveToc list(Path archive, Path log, java.util.Collection<String> schemas) {
 		String output = this.runner.output("pg_restore --list " + archive.getFileName(),
 				List.of(this.tools.pgRestore().path().toString(), "--list", archive.toString()), Map.of(), log);
-		return ArchiveToc.parse(output);
+		return ArchiveToc.parse(output, schemas);
 	}
 
 	/** Restores the entries of {@code useList} from {@code archive} into the target. */

@@ -101,8 +101,8 @@ public final class SchemaRestore {
 		if (Files.isRegularFile(dir.postDataArchive())) {
 			clashes.addAll(
 					EntrySelection
-						.select(null, this.archives.list(dir.postDataArchive(), dir.pgRestoreLog()).entries(),
-								(entry) -> true, presence, RestoreRecord.read(dir.postDataRecord()), columns)
+						.select(null, postDataListing(dir).entries(), (entry) -> true, presence,
+								RestoreRecord.read(dir.postDataRecord()), columns)
 						.clashes());
 		}
 		EntrySelection.refuseClashes(clashes, RESUME);
@@ -135,8 +135,11 @@ public final class SchemaRestore {
 				Predicate<TocEntry> eligible = archive.equals(dir.preDataArchive()) ? filter : (entry) -> true;
 				clashes.addAll(
 						EntrySelection
-							.select(null, this.archives.list(archive, dir.pgRestoreLog()).entries(), eligible, presence,
-									ours, columns)
+							.select(null,
+									(archive.equals(dir.postDataArchive()) ? postDataListing(dir)
+											: this.archives.list(archive, dir.pgRestoreLog()))
+										.entries(),
+									eligible, presence, ours, columns)
 							.clashes());
 			}
 		}
@@ -175,7 +178,7 @@ public final class SchemaRestore {
 				builtIndexes.add(index.oid());
 			}
 		}
-		ArchiveToc toc = this.archives.list(dir.postDataArchive(), dir.pgRestoreLog());
+		ArchiveToc toc = postDataListing(dir);
 		warnUnparsed(toc, dir.postDataArchive());
 		int[] skipped = { 0 };
 		List<String> leftOut = new ArrayList<>();
@@ -336,6 +339,22 @@ public final class SchemaRestore {
 			return best != null && this.tables.contains(best);
 		}
 
+	}
+
+	/**
+	 * The post-data archive's listing, its schemas known from the pre-data archive's
+	 * SCHEMA entries (a schema name may hold a space, which the listing does not quote).
+	 */
+	private ArchiveToc postDataListing(WorkDirectory dir) {
+		List<String> schemas = Files.isRegularFile(dir.preDataArchive())
+				? this.archives.list(dir.preDataArchive(), dir.pgRestoreLog())
+					.entries()
+					.stream()
+					.filter((entry) -> "SCHEMA".equals(entry.desc()))
+					.map(TocEntry::name)
+					.toList()
+				: List.of();
+		return this.archives.list(dir.postDataArchive(), dir.pgRestoreLog(), schemas);
 	}
 
 	/** A restore command run before {@code dump schema} gets told so. */
