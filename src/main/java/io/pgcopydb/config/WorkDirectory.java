@@ -1,6 +1,7 @@
 package io.pgcopydb.config;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -63,9 +64,7 @@ public record WorkDirectory(Path root) {
 			ownerOnly(schemaDir(), "rwx------");
 			ownerOnly(logsDir(), "rwx------");
 			for (Path file : List.of(logFile(), pgDumpLog(), pgRestoreLog())) {
-				if (!Files.exists(file)) {
-					Files.createFile(file);
-				}
+				createIfMissing(file);
 				ownerOnly(file, "rw-------");
 			}
 			// created by SQLite on first use (its journal files take its mode); whether
@@ -82,6 +81,22 @@ public record WorkDirectory(Path root) {
 					"cannot use " + this.root + " as the work directory (" + ex.getClass().getSimpleName() + ": "
 							+ ex.getMessage() + "): pass a writable directory with --dir",
 					ex);
+		}
+	}
+
+	/**
+	 * Creates {@code file} unless it exists; another process of the same --dir (the
+	 * tutorial's {@code pgcopydb snapshot} in the background) may create it at the same
+	 * moment, which is no failure.
+	 * @return whether this call created it
+	 */
+	private static boolean createIfMissing(Path file) throws IOException {
+		try {
+			Files.createFile(file);
+			return true;
+		}
+		catch (FileAlreadyExistsException ex) {
+			return false;
 		}
 	}
 
@@ -172,8 +187,7 @@ public record WorkDirectory(Path root) {
 	 */
 	public Path write(Path file, String content) {
 		try {
-			if (!Files.exists(file)) {
-				Files.createFile(file);
+			if (createIfMissing(file)) {
 				ownerOnly(file, "rw-------");
 			}
 			return Files.writeString(file, content);
