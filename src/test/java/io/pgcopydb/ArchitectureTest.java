@@ -39,7 +39,7 @@ class ArchitectureTest {
 					"io.pgcopydb.database..")
 			.layer("Foundations")
 			.definedBy("io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.signal..",
-					"io.pgcopydb.error..")
+					"io.pgcopydb.error..", "io.pgcopydb.filter..")
 			.whereLayer("Cli")
 			.mayOnlyBeAccessedByLayers("Root")
 			.whereLayer("Jobs")

@@ -157,6 +157,14 @@ class ClonePlan {
 				instance);
 	}
 
+	/**
+	 * What the run's filters leave out, as the catalog step decided it in the run's
+	 * snapshot; {@link io.pgcopydb.filter.FilterPlan#NONE} for a run without filters.
+	 */
+	io.pgcopydb.filter.FilterPlan filterPlan(long instance) {
+		return io.pgcopydb.filter.FilterPlan.NONE;
+	}
+
 	private static <T> T single(List<T> rows, String kind, long instance, long oid) {
 		if (rows.isEmpty()) {
 			throw new IllegalStateException(kind + " " + oid + " is not in the plan of job instance " + instance);
