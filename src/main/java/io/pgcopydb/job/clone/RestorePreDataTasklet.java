@@ -50,7 +50,7 @@ class RestorePreDataTasklet implements Tasklet {
 	static PreDataFilter filter(CloneRequest request) {
 		CloneRequest.ObjectOptions objects = request.objects();
 		try (Connection target = request.target().connect("pre-data extensions")) {
-			return new PreDataFilter(objects.extensions(), objects.extensionComments(), objects.collations(),
+			return new PreDataFilter(request::extensionKept, objects.extensionComments(), objects.collations(),
 					Extensions.installedVersions(target).keySet(), Extensions.extensionSchemas(target),
 					Extensions.schemaOwners(target), request.noOwner());
 		}
