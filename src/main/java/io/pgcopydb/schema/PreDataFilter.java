@@ -58,6 +58,20 @@ public record PreDataFilter(Predicate<String> extensions, boolean extensionComme
 		};
 	}
 
+	/**
+	 * The extension an entry creates or comments on (EXTENSION, COMMENT ON EXTENSION), or
+	 * null: the entries the filters' extension sections decide.
+	 */
+	public static String extensionOf(TocEntry entry) {
+		if ("EXTENSION".equals(entry.desc())) {
+			return entry.name();
+		}
+		if ("COMMENT".equals(entry.desc()) && entry.schema() == null && entry.name().startsWith(EXTENSION_COMMENT)) {
+			return entry.name().substring(EXTENSION_COMMENT.length());
+		}
+		return null;
+	}
+
 	private boolean presentSchema(TocEntry entry) {
 		if (this.targetExtensionSchemas.contains(entry.name())) {
 			return true;
