@@ -103,7 +103,7 @@ class CatalogTasklet implements Tasklet {
 		filterPlan.warnings().forEach((warning) -> logger.warn("{}", warning));
 		String summary = FilteredCatalog.summary(filterPlan);
 		if (summary.isEmpty()) {
-			logger.info("Filters of {} leave nothing out", this.request.filters().file());
+			logger.info("Filters leave nothing out");
 			return;
 		}
 		logger.info("Filters leave out {}", summary);
