@@ -170,7 +170,14 @@ public final class PgToolLocator {
 	}
 
 	private static PgTools chosen(PgTools tools, int sourceMajor) {
-		logger.info("Using {} and {} (source server is PostgreSQL {})", tools.pgDump(), tools.pgRestore(), sourceMajor);
+		if (sourceMajor > 0) {
+			logger.info("Using {} and {} (source server is PostgreSQL {})", tools.pgDump(), tools.pgRestore(),
+					sourceMajor);
+		}
+		else {
+			// a command reading archives only (restore parse-list): the newest tools
+			logger.info("Using {} and {}", tools.pgDump(), tools.pgRestore());
+		}
 		return tools;
 	}
 
