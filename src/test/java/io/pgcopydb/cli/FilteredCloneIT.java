@@ -166,6 +166,7 @@ class FilteredCloneIT {
 			.contains("Filters leave out")
 			.containsPattern("WARN .*customer_id_seq");
 		assertThat(clone.stdout()).containsPattern("Filters\\s+left out \\d+ objects");
+		clone.stderr().lines().filter((line) -> line.contains("Filters leave out")).forEach(System.out::println);
 		assertKept(servers, db, expected, db);
 
 		// the tutorial's commands, with the same filters; a command with other filters
