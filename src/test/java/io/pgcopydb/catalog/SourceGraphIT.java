@@ -256,4 +256,44 @@ class SourceGraphIT {
 		assertThat(pg18.skipped()).isEmpty();
 	}
 
+	/**
+	 * Two queries whatever the catalog's size: 10k tables (each with a primary key, a
+	 * serial and a toast table, so about ten objects each) read well within a generous
+	 * bound on a busy machine, and the plan over them too.
+	 */
+	@Test
+	void readsTenThousandTablesInTwoQueries() throws SQLException {
+		String db = "it_source_graph_10k";
+		server.dropDatabase(db);
+		server.createDatabase(db);
+		try {
+			server.execute(db, "CREATE SCHEMA many");
+			// a commit every 500 tables, within max_locks_per_transaction
+			server.execute(db,
+					"DO $$ BEGIN FOR i IN 1..10000 LOOP EXECUTE format("
+							+ "'CREATE TABLE many.t%s (id serial PRIMARY KEY, v text)', i);"
+							+ " IF i % 500 = 0 THEN COMMIT; END IF; END LOOP; END $$");
+			long start = System.nanoTime();
+			SourceGraph many;
+			try (Connection connection = server.connect(db)) {
+				many = SourceGraph.read(connection);
+			}
+			long readMillis = (System.nanoTime() - start) / 1_000_000;
+			start = System.nanoTime();
+			FilterPlan plan = FilterPlanner.plan(Filters.parse("[exclude-table]\n~/^many\\.t1/\n", Path.of("f.ini")),
+					many.objects(), many.dependencies(), false);
+			long planMillis = (System.nanoTime() - start) / 1_000_000;
+			System.out.printf("SourceGraph.read of %d objects and %d dependencies: %d ms; plan: %d ms%n",
+					many.objects().size(), many.dependencies().size(), readMillis, planMillis);
+			assertThat(many.objects().size()).isGreaterThan(80_000);
+			assertThat(plan.skipped().values()).filteredOn((skip) -> GraphObject.TABLE.equals(skip.object().kind()))
+				.hasSize(1112);
+			assertThat(readMillis).isLessThan(60_000);
+			assertThat(planMillis).isLessThan(60_000);
+		}
+		finally {
+			server.dropDatabase(db);
+		}
+	}
+
 }
