@@ -71,6 +71,8 @@ class SourceGraphIT {
 			CREATE VIEW "Mixed Case".reader AS SELECT * FROM "Mixed Case"."a.b c";
 			CREATE TABLE archive.old_orders (id int);
 			CREATE VIEW app.recent_archive AS SELECT * FROM archive.old_orders;
+			CREATE EXTENSION hstore SCHEMA app;
+			CREATE TABLE app.kv (id int, attributes app.hstore);
 			""";
 
 	private static PgServer server;
@@ -254,6 +256,20 @@ class SourceGraphIT {
 		assertThat(pg18.notValidForeignKeys().values()).extracting(GraphObject::name)
 			.containsExactlyInAnyOrder("orders_customer_id_fkey", "note_customer_id_fkey", "events_customer_id_fkey");
 		assertThat(pg18.skipped()).isEmpty();
+	}
+
+	@Test
+	void anExtensionLeftOutKeepsItsMembersAndWhatUsesThem() {
+		GraphObject hstoreType = object(GraphObject.TYPE, "app", "hstore");
+		assertThat(hstoreType.extensionMember()).isTrue();
+
+		FilterPlan plan = plan("[exclude-extension]\nhstore\n", false);
+
+		assertThat(reasons(plan)).containsOnly(Map.entry("extension hstore", "[exclude-extension] hstore (line 2)"));
+		FilterPlan skipping = FilterPlanner.plan(Filters.NONE.skippingExtensions(), graph.objects(),
+				graph.dependencies(), false);
+		assertThat(reasons(skipping)).containsOnly(Map.entry("extension hstore", "--skip-extensions"),
+				Map.entry("extension plpgsql", "--skip-extensions"));
 	}
 
 	/**
