@@ -71,6 +71,7 @@ class SourceGraphIT {
 			CREATE VIEW "Mixed Case".reader AS SELECT * FROM "Mixed Case"."a.b c";
 			CREATE TABLE archive.old_orders (id int);
 			CREATE VIEW app.recent_archive AS SELECT * FROM archive.old_orders;
+			CREATE PUBLICATION it_source_graph_schema_pub FOR TABLES IN SCHEMA archive;
 			CREATE EXTENSION hstore SCHEMA app;
 			CREATE TABLE app.kv (id int, attributes app.hstore);
 			""";
@@ -102,7 +103,6 @@ class SourceGraphIT {
 
 	@AfterAll
 	static void dropFixture() {
-		server.execute(DB, "DROP PUBLICATION IF EXISTS it_source_graph_pub");
 		server.dropDatabase(DB);
 	}
 
@@ -197,6 +197,7 @@ class SourceGraphIT {
 		assertThat(reasons(plan)).containsEntry("schema archive", "[exclude-schema] archive (line 2)")
 			.containsEntry("table archive.old_orders", "in schema archive")
 			.containsEntry("view app.recent_archive", "reads table archive.old_orders")
+			.containsEntry("publication schema archive.it_source_graph_schema_pub", "publishes schema archive")
 			.doesNotContainKey("table app.customer");
 		assertThat(plan.skipped().values())
 			.allSatisfy((skip) -> assertThat(skip.object().schema()).isIn(null, "archive", "app", "pg_toast"));
