@@ -46,7 +46,16 @@ public record SourceGraph(List<GraphObject> objects, List<Dependency> dependenci
 			}
 		}
 		List<GraphObject> objects = new ArrayList<>();
-		try (PreparedStatement statement = connection.prepareStatement(SqlFiles.load("list_filter_objects"));
+		readObjects(connection, "list_filter_objects", members, objects);
+		if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
+			readObjects(connection, "list_filter_publication_schemas", members, objects);
+		}
+		return new SourceGraph(List.copyOf(objects), List.copyOf(dependencies));
+	}
+
+	private static void readObjects(Connection connection, String sqlFile, Set<ObjectId> members,
+			List<GraphObject> objects) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(SqlFiles.load(sqlFile));
 				ResultSet rs = statement.executeQuery()) {
 			while (rs.next()) {
 				ObjectId id = new ObjectId(rs.getLong("class_oid"), rs.getLong("object_oid"));
@@ -57,7 +66,6 @@ public record SourceGraph(List<GraphObject> objects, List<Dependency> dependenci
 						rs.getString("description")));
 			}
 		}
-		return new SourceGraph(List.copyOf(objects), List.copyOf(dependencies));
 	}
 
 	private static ObjectId relation(ResultSet rs, String column) throws SQLException {

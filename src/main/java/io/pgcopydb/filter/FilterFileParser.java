@@ -103,6 +103,7 @@ final class FilterFileParser {
 		if (text.startsWith("~/")) {
 			return regexEntry(text);
 		}
+		text = withoutInlineComment(text);
 		List<String> parts = new ArrayList<>();
 		int end = nameParts(text, parts);
 		String written = keyOnly(text, end);
@@ -196,6 +197,24 @@ final class FilterFileParser {
 				+ " double a quote inside a name (\"a\"\"b\")");
 	}
 
+	/**
+	 * An inline comment ({@code #} or {@code ;} after a space, outside quotes) ends the
+	 * line, as in the INI reader pgcopydb uses.
+	 */
+	private static String withoutInlineComment(String text) {
+		boolean quoted = false;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '"') {
+				quoted = !quoted;
+			}
+			else if (!quoted && (c == '#' || c == ';') && i > 0 && Character.isWhitespace(text.charAt(i - 1))) {
+				return text.substring(0, i).strip();
+			}
+		}
+		return text;
+	}
+
 	private static String foldCase(String bare) {
 		StringBuilder folded = new StringBuilder(bare.length());
 		for (int i = 0; i < bare.length(); i++) {
@@ -208,7 +227,8 @@ final class FilterFileParser {
 	private FilterEntry regexEntry(String text) {
 		int close = text.lastIndexOf('/');
 		String after = (close > 1) ? text.substring(close + 1).strip() : "";
-		if (close <= 1 || !(after.isEmpty() || after.startsWith("="))) {
+		if (close <= 1
+				|| !(after.isEmpty() || after.startsWith("=") || after.startsWith("#") || after.startsWith(";"))) {
 			throw refuse(text + " in [" + this.current.title() + "]: a regex entry is ~/pattern/: close it with /");
 		}
 		String source = text.substring(2, close);

@@ -23,9 +23,10 @@ import io.pgcopydb.error.BadConfigException;
 
 /**
  * A parsed {@code --filters} file (pgcopydb's INI format: section headers, one entry per
- * line, {@code #} and {@code ;} comments, blank lines; a {@code key = value} line keeps
- * its key, as pgcopydb ignores values) and the name-level decisions it makes. Which
- * objects a run then leaves out, following dependencies, is {@link FilterPlanner}'s.
+ * line, {@code #} and {@code ;} comments (also inline, after a space), blank lines; a
+ * {@code key = value} line keeps its key, as pgcopydb ignores values) and the name-level
+ * decisions it makes. Which objects a run then leaves out, following dependencies, is
+ * {@link FilterPlanner}'s.
  * <p>
  * Rules, each refused with a one-line {@link io.pgcopydb.error.BadConfigException} (exit
  * 2) naming the file, the line and the remedy: an unknown section, an entry before any

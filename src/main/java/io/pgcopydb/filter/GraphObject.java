@@ -75,6 +75,9 @@ public record GraphObject(ObjectId id, String kind, String schema, String name, 
 
 	public static final String PUBLICATION_TABLE = "publication table";
 
+	/** A publication's FOR TABLES IN SCHEMA membership (PostgreSQL 15 and later). */
+	public static final String PUBLICATION_SCHEMA = "publication schema";
+
 	/** A column default (pg_attrdef). */
 	public static final String DEFAULT = "default";
 

@@ -62,7 +62,9 @@ final class ObjectGraph {
 				all.add(new Dependency(object.id(), schema.id(), 'n'));
 			}
 		}
-		Comparator<ObjectId> byOrder = Comparator.comparing(this.byId::get, ORDER);
+		Map<ObjectId, Integer> rank = new HashMap<>();
+		this.byId.keySet().forEach((id) -> rank.put(id, rank.size()));
+		Comparator<ObjectId> byOrder = Comparator.comparing(rank::get);
 		all.sort(Comparator.comparing(Dependency::referenced, byOrder)
 			.thenComparing(Dependency::dependent, byOrder)
 			.thenComparing(Dependency::type));

@@ -27,7 +27,8 @@ final class Reasons {
 			return new Reason(referenced.id(), "inherits from " + ObjectGraph.describe(referenced));
 		}
 		if (GraphObject.SCHEMA.equals(kind)) {
-			return new Reason(referenced.id(), "in schema " + Identifiers.display(referenced.name()));
+			String verb = GraphObject.PUBLICATION_SCHEMA.equals(dependent.kind()) ? "publishes schema " : "in schema ";
+			return new Reason(referenced.id(), verb + Identifiers.display(referenced.name()));
 		}
 		if (GraphObject.TYPE.equals(kind) && whole != null && whole.isRelation()) {
 			String text = (dependent.isRelation() ? "column typed by " : "uses the row type of ")

@@ -71,6 +71,9 @@ class SourceGraphIT {
 			CREATE VIEW "Mixed Case".reader AS SELECT * FROM "Mixed Case"."a.b c";
 			CREATE TABLE archive.old_orders (id int);
 			CREATE VIEW app.recent_archive AS SELECT * FROM archive.old_orders;
+			CREATE PUBLICATION it_source_graph_schema_pub FOR TABLES IN SCHEMA archive;
+			CREATE EXTENSION hstore SCHEMA app;
+			CREATE TABLE app.kv (id int, attributes app.hstore);
 			""";
 
 	private static PgServer server;
@@ -100,7 +103,6 @@ class SourceGraphIT {
 
 	@AfterAll
 	static void dropFixture() {
-		server.execute(DB, "DROP PUBLICATION IF EXISTS it_source_graph_pub");
 		server.dropDatabase(DB);
 	}
 
@@ -195,6 +197,7 @@ class SourceGraphIT {
 		assertThat(reasons(plan)).containsEntry("schema archive", "[exclude-schema] archive (line 2)")
 			.containsEntry("table archive.old_orders", "in schema archive")
 			.containsEntry("view app.recent_archive", "reads table archive.old_orders")
+			.containsEntry("publication schema archive.it_source_graph_schema_pub", "publishes schema archive")
 			.doesNotContainKey("table app.customer");
 		assertThat(plan.skipped().values())
 			.allSatisfy((skip) -> assertThat(skip.object().schema()).isIn(null, "archive", "app", "pg_toast"));
@@ -254,6 +257,60 @@ class SourceGraphIT {
 		assertThat(pg18.notValidForeignKeys().values()).extracting(GraphObject::name)
 			.containsExactlyInAnyOrder("orders_customer_id_fkey", "note_customer_id_fkey", "events_customer_id_fkey");
 		assertThat(pg18.skipped()).isEmpty();
+	}
+
+	@Test
+	void anExtensionLeftOutKeepsItsMembersAndWhatUsesThem() {
+		GraphObject hstoreType = object(GraphObject.TYPE, "app", "hstore");
+		assertThat(hstoreType.extensionMember()).isTrue();
+
+		FilterPlan plan = plan("[exclude-extension]\nhstore\n", false);
+
+		assertThat(reasons(plan)).containsOnly(Map.entry("extension hstore", "[exclude-extension] hstore (line 2)"));
+		FilterPlan skipping = FilterPlanner.plan(Filters.NONE.skippingExtensions(), graph.objects(),
+				graph.dependencies(), false);
+		assertThat(reasons(skipping)).containsOnly(Map.entry("extension hstore", "--skip-extensions"),
+				Map.entry("extension plpgsql", "--skip-extensions"));
+	}
+
+	/**
+	 * Two queries whatever the catalog's size: 10k tables (each with a primary key, a
+	 * serial and a toast table, so about ten objects each) read well within a generous
+	 * bound on a busy machine, and the plan over them too.
+	 */
+	@Test
+	void readsTenThousandTablesInTwoQueries() throws SQLException {
+		String db = "it_source_graph_10k";
+		server.dropDatabase(db);
+		server.createDatabase(db);
+		try {
+			server.execute(db, "CREATE SCHEMA many");
+			// a commit every 500 tables, within max_locks_per_transaction
+			server.execute(db,
+					"DO $$ BEGIN FOR i IN 1..10000 LOOP EXECUTE format("
+							+ "'CREATE TABLE many.t%s (id serial PRIMARY KEY, v text)', i);"
+							+ " IF i % 500 = 0 THEN COMMIT; END IF; END LOOP; END $$");
+			long start = System.nanoTime();
+			SourceGraph many;
+			try (Connection connection = server.connect(db)) {
+				many = SourceGraph.read(connection);
+			}
+			long readMillis = (System.nanoTime() - start) / 1_000_000;
+			start = System.nanoTime();
+			FilterPlan plan = FilterPlanner.plan(Filters.parse("[exclude-table]\n~/^many\\.t1/\n", Path.of("f.ini")),
+					many.objects(), many.dependencies(), false);
+			long planMillis = (System.nanoTime() - start) / 1_000_000;
+			System.out.printf("SourceGraph.read of %d objects and %d dependencies: %d ms; plan: %d ms%n",
+					many.objects().size(), many.dependencies().size(), readMillis, planMillis);
+			assertThat(many.objects().size()).isGreaterThan(80_000);
+			assertThat(plan.skipped().values()).filteredOn((skip) -> GraphObject.TABLE.equals(skip.object().kind()))
+				.hasSize(1112);
+			assertThat(readMillis).isLessThan(60_000);
+			assertThat(planMillis).isLessThan(60_000);
+		}
+		finally {
+			server.dropDatabase(db);
+		}
 	}
 
 }

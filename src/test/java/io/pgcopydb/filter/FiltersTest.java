@@ -219,6 +219,7 @@ class FiltersTest {
 				"App"."order"
 				public.bar
 				public.bar
+				~/x #y/
 				[exclude-schema]
 				archive
 				[include-only-extension]
@@ -226,11 +227,12 @@ class FiltersTest {
 		Filters two = parse("""
 				[include-only-extension]
 				[exclude-schema]
-				  ARCHIVE   # trailing spaces
-				""".replace("# trailing spaces", "") + """
+				  ARCHIVE   # inline comment
+				""" + """
 				[exclude-table]
 				"App"."order" = 1
-				"public"."bar"
+				"public"."bar" ; inline comment "with a quote
+				~/x #y/ # a regex holding a hash
 				PUBLIC.FOO
 				""");
 		assertThat(one.normalized()).isEqualTo("""
@@ -241,6 +243,7 @@ class FiltersTest {
 				"App"."order"
 				public.bar
 				public.foo
+				~/x #y/
 
 				[include-only-extension]
 				""");
