@@ -16,7 +16,11 @@ import io.pgcopydb.pg.ByteSize;
  */
 final class SchemaListing {
 
-	private static final List<String> KINDS = List.of("table", "view", "index", "sequence", "function");
+	/** The kinds list_schema_contents.sql gives, to their JSON field. */
+	private static final Map<String, String> COUNTS = Map.of("table", "tables", "view", "views", "index", "indexes",
+			"sequence", "sequences", "function", "functions");
+
+	private static final List<String> FIELDS = List.of("tables", "views", "indexes", "sequences", "functions");
 
 	private SchemaListing() {
 	}
@@ -33,8 +37,8 @@ final class SchemaListing {
 				schema.put("owner", content.owner());
 				schema.put("kept", schemaSkip == null);
 				schema.put("leftOutBy", (schemaSkip != null) ? SourceListing.reason(schemaSkip) : null);
-				for (String kind : KINDS) {
-					schema.put(kind + "s", 0L);
+				for (String field : FIELDS) {
+					schema.put(field, 0L);
 				}
 				schema.put("objectsLeftOut", 0L);
 				schema.put("bytes", 0L);
@@ -48,7 +52,7 @@ final class SchemaListing {
 				json.merge("objectsLeftOut", 1L, (a, b) -> (Long) a + (Long) b);
 				continue;
 			}
-			json.merge(content.kind() + "s", 1L, (a, b) -> (Long) a + (Long) b);
+			json.merge(COUNTS.get(content.kind()), 1L, (a, b) -> (Long) a + (Long) b);
 			json.merge("bytes", content.bytes(), (a, b) -> (Long) a + (Long) b);
 		}
 		for (Map<String, Object> json : bySchema.values()) {
