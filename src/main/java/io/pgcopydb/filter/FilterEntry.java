@@ -1,6 +1,9 @@
 package io.pgcopydb.filter;
 
+import java.util.Objects;
 import java.util.regex.Pattern;
+
+import io.pgcopydb.pg.Identifiers;
 
 /**
  * One entry of a filter file's section: a name (a schema or an extension, or a
@@ -22,7 +25,23 @@ public record FilterEntry(Section section, int line, String text, String schema,
 	 * Whether the entry names this object ({@code schema} null for unqualified kinds).
 	 */
 	public boolean matches(String schema, String name) {
-		throw new UnsupportedOperationException("filter: in progress");
+		if (this.regex != null) {
+			String text = this.section.kind().qualified() ? schema + "." + name : name;
+			return this.regex.matcher(text).find();
+		}
+		return this.name.equals(name) && Objects.equals(this.schema, schema);
+	}
+
+	/**
+	 * The entry as a normalised file writes it: a regex as written, a name quoted only
+	 * where PostgreSQL needs it ({@code "My Schema".orders}).
+	 */
+	public String normalized() {
+		if (this.regex != null) {
+			return "~/" + this.regex.pattern() + "/";
+		}
+		return (this.schema != null) ? Identifiers.displayQualified(this.schema, this.name)
+				: Identifiers.display(this.name);
 	}
 
 	/** {@code [exclude-table] public.foo (line 7)}. */

@@ -1,8 +1,25 @@
 package io.pgcopydb.filter;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.BadConfigException;
 
 /**
  * A parsed {@code --filters} file (pgcopydb's INI format: section headers, one entry per
@@ -25,25 +42,48 @@ import java.util.Optional;
 public final class Filters {
 
 	/** No filter file: everything is copied. */
-	public static final Filters NONE = new Filters(null, List.of());
+	public static final Filters NONE = new Filters(null, List.of(), Map.of(), false);
+
+	private static final String SKIP_EXTENSIONS = "--skip-extensions";
 
 	private final Path file;
 
 	private final List<FilterEntry> entries;
 
-	private Filters(Path file, List<FilterEntry> entries) {
+	private final Map<Section, Integer> headers;
+
+	private final boolean skipExtensions;
+
+	private Filters(Path file, List<FilterEntry> entries, Map<Section, Integer> headers, boolean skipExtensions) {
 		this.file = file;
 		this.entries = List.copyOf(entries);
+		this.headers = headers.isEmpty() ? Map.of() : new EnumMap<>(headers);
+		this.skipExtensions = skipExtensions;
 	}
 
 	/** Reads and checks {@code file}; see the class comment for what is refused. */
 	public static Filters load(Path file) {
-		throw new UnsupportedOperationException("filter: in progress");
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+		}
+		catch (NoSuchFileException ex) {
+			throw new BadConfigException(file + ": no such filter file: check the --filters path");
+		}
+		catch (CharacterCodingException ex) {
+			throw new BadConfigException(file + ": the filter file is not UTF-8 text: save it as UTF-8");
+		}
+		catch (IOException ex) {
+			throw new BadConfigException(file + ": cannot read the filter file (" + ex.getClass().getSimpleName() + ": "
+					+ ex.getMessage() + "): check that it is a readable file", ex);
+		}
+		return parse(text, file);
 	}
 
 	/** Parses a filter file's text; {@code file} names it in messages. */
 	public static Filters parse(String text, Path file) {
-		throw new UnsupportedOperationException("filter: in progress");
+		FilterFileParser.Parsed parsed = FilterFileParser.parse(text, String.valueOf(file));
+		return new Filters(file, parsed.entries(), parsed.headers(), false);
 	}
 
 	/**
@@ -52,7 +92,14 @@ public final class Filters {
 	 * section: use one or the other.
 	 */
 	public Filters skippingExtensions() {
-		return this;
+		for (Section section : List.of(Section.INCLUDE_ONLY_EXTENSION, Section.EXCLUDE_EXTENSION)) {
+			Integer line = this.headers.get(section);
+			if (line != null) {
+				throw new BadArgumentsException(SKIP_EXTENSIONS + " and [" + section.title() + "] (" + this.file
+						+ " line " + line + ") both decide which extensions to copy: drop the option or the section");
+			}
+		}
+		return new Filters(this.file, this.entries, this.headers, true);
 	}
 
 	/** The file, or null for {@link #NONE}. */
@@ -64,32 +111,128 @@ public final class Filters {
 		return this.entries;
 	}
 
+	/**
+	 * No entry and no section, and extensions are not skipped: the run keeps everything.
+	 */
 	public boolean isEmpty() {
-		return this.entries.isEmpty();
+		return this.entries.isEmpty() && this.headers.isEmpty() && !this.skipExtensions;
 	}
 
-	/** The normalised text (see the class comment); empty for no filter. */
+	/** Whether {@code --skip-extensions} leaves every extension out. */
+	public boolean skipsExtensions() {
+		return this.skipExtensions;
+	}
+
+	/** The line of the section's first header in the file, if it has one. */
+	public Optional<Integer> sectionLine(Section section) {
+		return Optional.ofNullable(this.headers.get(section));
+	}
+
+	/** {@code filters.ini line 7}: where an entry is, for messages. */
+	public String where(int line) {
+		return this.file + " line " + line;
+	}
+
+	/**
+	 * The normalised text (see the class comment); empty for no filter. A section written
+	 * with no entry is kept (an empty include-only section leaves everything of its kind
+	 * out). {@code --skip-extensions} is not part of it: it is an option, which a resume
+	 * checks as one.
+	 */
 	public String normalized() {
-		throw new UnsupportedOperationException("filter: in progress");
+		StringBuilder text = new StringBuilder();
+		for (Map.Entry<Section, Set<String>> section : normalizedSections().entrySet()) {
+			if (!text.isEmpty()) {
+				text.append('\n');
+			}
+			text.append('[').append(section.getKey().title()).append("]\n");
+			section.getValue().forEach((entry) -> text.append(entry).append('\n'));
+		}
+		return text.toString();
+	}
+
+	private Map<Section, Set<String>> normalizedSections() {
+		Map<Section, Set<String>> sections = new EnumMap<>(Section.class);
+		this.headers.keySet().forEach((section) -> sections.put(section, new TreeSet<>()));
+		this.entries.forEach((entry) -> sections.get(entry.section()).add(entry.normalized()));
+		return sections;
 	}
 
 	/** SHA-256 (hex) of {@link #normalized()}; empty for no filter. */
 	public String digest() {
-		throw new UnsupportedOperationException("filter: in progress");
+		String normalized = normalized();
+		if (normalized.isEmpty()) {
+			return "";
+		}
+		try {
+			MessageDigest sha = MessageDigest.getInstance("SHA-256");
+			return HexFormat.of().formatHex(sha.digest(normalized.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java runtime has SHA-256", ex);
+		}
 	}
 
 	/**
 	 * What differs between a run's recorded normalised filters and these, one item per
 	 * entry: {@code added [exclude-table] public.foo}, {@code removed [exclude-schema]
-	 * archive}; empty when they are the same.
+	 * archive}; empty when they are the same. A section added or removed without entries
+	 * is one item too ({@code added [include-only-table]}).
 	 */
 	public List<String> differencesFrom(String recordedNormalized) {
-		throw new UnsupportedOperationException("filter: in progress");
+		Map<Section, Set<String>> recorded = parseNormalized(recordedNormalized);
+		Map<Section, Set<String>> current = normalizedSections();
+		List<String> differences = new ArrayList<>();
+		for (Section section : Section.values()) {
+			Set<String> before = recorded.get(section);
+			Set<String> after = current.get(section);
+			String title = "[" + section.title() + "]";
+			if (before == null && after == null) {
+				continue;
+			}
+			if (before == null && after.isEmpty()) {
+				differences.add("added " + title);
+			}
+			if (after == null && before.isEmpty()) {
+				differences.add("removed " + title);
+			}
+			Set<String> was = (before != null) ? before : Set.of();
+			Set<String> is = (after != null) ? after : Set.of();
+			was.stream()
+				.filter((entry) -> !is.contains(entry))
+				.forEach((entry) -> differences.add("removed " + title + " " + entry));
+			is.stream()
+				.filter((entry) -> !was.contains(entry))
+				.forEach((entry) -> differences.add("added " + title + " " + entry));
+		}
+		return differences;
+	}
+
+	private static Map<Section, Set<String>> parseNormalized(String normalized) {
+		Map<Section, Set<String>> sections = new EnumMap<>(Section.class);
+		if (normalized == null) {
+			return sections;
+		}
+		Set<String> current = null;
+		for (String line : normalized.split("\n")) {
+			if (line.isEmpty()) {
+				continue;
+			}
+			Optional<Section> section = line.startsWith("[") && line.endsWith("]")
+					? Section.byTitle(line.substring(1, line.length() - 1)) : Optional.empty();
+			if (section.isPresent()) {
+				current = sections.computeIfAbsent(section.get(), (key) -> new TreeSet<>());
+			}
+			else if (current != null) {
+				current.add(line);
+			}
+		}
+		return sections;
 	}
 
 	/** Whether the schema is left out ([include-only-schema], [exclude-schema]). */
 	public Optional<Verdict> schemaLeftOut(String schema) {
-		throw new UnsupportedOperationException("filter: in progress");
+		return leftOut(Section.INCLUDE_ONLY_SCHEMA, Section.EXCLUDE_SCHEMA, null, schema, List.of(), true);
 	}
 
 	/**
@@ -101,12 +244,12 @@ public final class Filters {
 	 * table is listed
 	 */
 	public Optional<Verdict> tableLeftOut(String schema, String name, boolean holdsRows, List<String[]> ancestors) {
-		throw new UnsupportedOperationException("filter: in progress");
+		return leftOut(Section.INCLUDE_ONLY_TABLE, Section.EXCLUDE_TABLE, schema, name, ancestors, holdsRows);
 	}
 
 	/** Whether an index is left out by name ([exclude-index]). */
 	public Optional<Verdict> indexLeftOut(String schema, String name) {
-		throw new UnsupportedOperationException("filter: in progress");
+		return leftOut(null, Section.EXCLUDE_INDEX, schema, name, List.of(), false);
 	}
 
 	/**
@@ -114,7 +257,7 @@ public final class Filters {
 	 * table too.
 	 */
 	public Optional<Verdict> tableDataLeftOut(String schema, String name, List<String[]> ancestors) {
-		throw new UnsupportedOperationException("filter: in progress");
+		return leftOut(null, Section.EXCLUDE_TABLE_DATA, schema, name, ancestors, false);
 	}
 
 	/**
@@ -122,7 +265,45 @@ public final class Filters {
 	 * [exclude-extension], --skip-extensions).
 	 */
 	public Optional<Verdict> extensionLeftOut(String name) {
-		throw new UnsupportedOperationException("filter: in progress");
+		if (this.skipExtensions) {
+			return Optional.of(new Verdict(null, null, SKIP_EXTENSIONS));
+		}
+		return leftOut(Section.INCLUDE_ONLY_EXTENSION, Section.EXCLUDE_EXTENSION, null, name, List.of(), true);
+	}
+
+	/**
+	 * The exclude section's first entry naming the object or one of its ancestors; else,
+	 * when the include-only section is there and {@code includeOnlyApplies}, whether it
+	 * lists neither.
+	 */
+	private Optional<Verdict> leftOut(Section includeOnly, Section exclude, String schema, String name,
+			List<String[]> ancestors, boolean includeOnlyApplies) {
+		Optional<FilterEntry> excluded = firstMatch(exclude, schema, name, ancestors);
+		if (excluded.isPresent()) {
+			return Optional.of(new Verdict(exclude, excluded.get(), null));
+		}
+		if (includeOnly != null && includeOnlyApplies && this.headers.containsKey(includeOnly)
+				&& firstMatch(includeOnly, schema, name, ancestors).isEmpty()) {
+			return Optional.of(new Verdict(includeOnly, null, null));
+		}
+		return Optional.empty();
+	}
+
+	private Optional<FilterEntry> firstMatch(Section section, String schema, String name, List<String[]> ancestors) {
+		for (FilterEntry entry : this.entries) {
+			if (entry.section() != section) {
+				continue;
+			}
+			if (entry.matches(schema, name)) {
+				return Optional.of(entry);
+			}
+			for (String[] ancestor : ancestors) {
+				if (entry.matches(ancestor[0], ancestor[1])) {
+					return Optional.of(entry);
+				}
+			}
+		}
+		return Optional.empty();
 	}
 
 }

@@ -50,6 +50,37 @@ public record GraphObject(ObjectId id, String kind, String schema, String name, 
 	public static final String FOREIGN_KEY = "foreign key";
 
 	/**
+	 * PRIMARY KEY, UNIQUE, EXCLUDE, CHECK, NOT NULL, constraint triggers, domain checks.
+	 */
+	public static final String CONSTRAINT = "constraint";
+
+	public static final String TRIGGER = "trigger";
+
+	public static final String RULE = "rule";
+
+	public static final String POLICY = "policy";
+
+	public static final String FUNCTION = "function";
+
+	public static final String PROCEDURE = "procedure";
+
+	public static final String AGGREGATE = "aggregate";
+
+	/** A composite, enum, range, base type, or a relation's row or array type. */
+	public static final String TYPE = "type";
+
+	public static final String DOMAIN = "domain";
+
+	public static final String STATISTICS = "statistics";
+
+	public static final String PUBLICATION_TABLE = "publication table";
+
+	/** A column default (pg_attrdef). */
+	public static final String DEFAULT = "default";
+
+	public static final String TOAST_TABLE = "toast table";
+
+	/**
 	 * A relation that holds rows: a table section's include-only leaves out the others.
 	 */
 	public boolean holdsRows() {
