@@ -59,3 +59,42 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_TARGET (
 	IS_UNIT_PARTITIONED INTEGER NOT NULL,
 	PRIMARY KEY (JOB_INSTANCE_ID, TABLE_OID)
 );
+-- What the run's --filters leave out (io.pgcopydb.filter.FilterPlan), decided once by the
+-- catalog step in the run's snapshot and read back by every later step and command of
+-- the run. One row per item, ROLE saying which part of the plan it belongs to:
+-- skipped (an object left out; VERDICT the entry that named it, or CAUSE_* and REASON the
+-- left-out object it needs), data (a kept table whose rows stay behind), not-valid (a
+-- foreign key created NOT VALID, DEFINITION its pg_get_constraintdef), unowned (a
+-- sequence kept without OWNED BY), unmatched (an entry that matched nothing), warning.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_FILTER (
+	JOB_INSTANCE_ID BIGINT NOT NULL,
+	ORDINAL INTEGER NOT NULL,
+	ROLE VARCHAR(16) NOT NULL,
+	CLASS_OID BIGINT,
+	OBJECT_OID BIGINT,
+	KIND VARCHAR(64),
+	SCHEMA_NAME TEXT,
+	OBJECT_NAME TEXT,
+	TABLE_CLASS_OID BIGINT,
+	TABLE_OID BIGINT,
+	PART_OF_CLASS_OID BIGINT,
+	PART_OF_OID BIGINT,
+	REFERENCES_CLASS_OID BIGINT,
+	REFERENCES_OID BIGINT,
+	DEFINITION TEXT,
+	IS_EXTENSION_MEMBER INTEGER,
+	DESCRIPTION TEXT,
+	CAUSE_CLASS_OID BIGINT,
+	CAUSE_OID BIGINT,
+	REASON TEXT,
+	VERDICT TEXT,
+	VERDICT_SECTION VARCHAR(32),
+	VERDICT_OPTION VARCHAR(64),
+	ENTRY_LINE INTEGER,
+	ENTRY_TEXT TEXT,
+	ENTRY_SCHEMA TEXT,
+	ENTRY_NAME TEXT,
+	ENTRY_REGEX TEXT,
+	ENTRY_REGEX_FLAGS INTEGER,
+	PRIMARY KEY (JOB_INSTANCE_ID, ORDINAL)
+);

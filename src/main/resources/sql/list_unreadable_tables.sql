@@ -2,7 +2,9 @@
 -- target, partitioned parents hold no rows) whose rows this session's role cannot read
 -- in full: no SELECT privilege, or row-level security that would filter rows (enabled,
 -- and the role neither owns the table nor bypasses RLS). The copy would fail on them.
+-- schema_name, table_name and is_table let a filtered run pass over what it leaves out.
 SELECT pg_catalog.format('%s.%s', n.nspname, c.relname) AS name,
+       n.nspname AS schema_name, c.relname AS table_name, c.relkind = 'r' AS is_table,
        CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'SELECT') THEN 'select' ELSE 'rls' END AS reason
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

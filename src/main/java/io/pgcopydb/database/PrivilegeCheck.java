@@ -32,12 +32,22 @@ public final class PrivilegeCheck {
 
 	/** What the source role cannot read, with the remedy: empty when it can read all. */
 	public static List<String> sourceProblems(Connection source) throws SQLException {
+		return sourceProblems(source, (schema, name, table) -> true);
+	}
+
+	/**
+	 * What the source role cannot read of what the run reads, with the remedy.
+	 * @param read whether the run reads a table or sequence, by name
+	 */
+	public static List<String> sourceProblems(Connection source, ReadByRun read) throws SQLException {
 		List<String> selects = new ArrayList<>();
 		List<String> filtered = new ArrayList<>();
 		try (Statement statement = source.createStatement();
 				ResultSet rs = statement.executeQuery(SqlFiles.load("list_unreadable_tables"))) {
 			while (rs.next()) {
-				("select".equals(rs.getString("reason")) ? selects : filtered).add(rs.getString("name"));
+				if (read.reads(rs.getString("schema_name"), rs.getString("table_name"), rs.getBoolean("is_table"))) {
+					("select".equals(rs.getString("reason")) ? selects : filtered).add(rs.getString("name"));
+				}
 			}
 		}
 		List<String> problems = new ArrayList<>();
@@ -50,6 +60,17 @@ public final class PrivilegeCheck {
 					+ " (connect as a role with BYPASSRLS, or as their owner, so that every row is copied)");
 		}
 		return problems;
+	}
+
+	/** Whether the run reads a source relation's rows (--filters may leave it out). */
+	@FunctionalInterface
+	public interface ReadByRun {
+
+		/**
+		 * @param table a table, else a sequence
+		 */
+		boolean reads(String schema, String name, boolean table);
+
 	}
 
 	/**

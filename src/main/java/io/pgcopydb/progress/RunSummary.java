@@ -40,6 +40,12 @@ public final class RunSummary {
 	 */
 	public static final String NOT_CONSISTENT_KEY = "notConsistent";
 
+	/**
+	 * Job context key: what the run's --filters leave out, in words ({@code 3 tables, 1
+	 * view; rows of 1 table stay behind}); set by the catalog step of a filtered run.
+	 */
+	public static final String FILTERED_KEY = "filtered";
+
 	private static final Set<String> STANDARD_EXIT_CODES = Stream
 		.of(ExitStatus.UNKNOWN, ExitStatus.EXECUTING, ExitStatus.COMPLETED, ExitStatus.NOOP, ExitStatus.FAILED,
 				ExitStatus.STOPPED)
@@ -82,6 +88,10 @@ public final class RunSummary {
 		String exitCode = execution.getExitStatus().getExitCode();
 		String status = STANDARD_EXIT_CODES.contains(exitCode) ? execution.getStatus().toString() : exitCode;
 		out.append(String.format(Locale.ROOT, "%-18s %-10s %10s%n", "Total wall time", status, Durations.format(wall)));
+		String filtered = execution.getExecutionContext().getString(FILTERED_KEY, null);
+		if (filtered != null) {
+			out.append(String.format(Locale.ROOT, "%-18s %s%n", "Filters", "left out " + filtered));
+		}
 		String notConsistent = execution.getExecutionContext().getString(NOT_CONSISTENT_KEY, null);
 		if (notConsistent != null) {
 			out.append(String.format(Locale.ROOT, "%-18s %s%n", "Consistency", "not consistent: " + notConsistent));

@@ -3,6 +3,9 @@ package io.pgcopydb.job.clone;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,20 +18,39 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
+import io.pgcopydb.catalog.SourceGraph;
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.filter.FilterPlan;
+import io.pgcopydb.filter.FilterPlanner;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.filter.GraphObject;
+import io.pgcopydb.filter.ObjectId;
+import io.pgcopydb.progress.RunSummary;
 
-/** Reads the source catalog once, in the run's snapshot, and stores the plan. */
+/**
+ * Reads the source catalog once, in the run's snapshot, applies the run's filters and
+ * stores the plan. With --filters, the objects and dependencies the filters decide on
+ * ({@link SourceGraph}) are read in the same transaction, so what is left out matches the
+ * schema dump; the decision ({@link FilterPlan}) is stored with the plan and never made
+ * again in the run. Without filters the graph is not read at all.
+ */
 class CatalogTasklet implements Tasklet {
 
 	static final String LARGE_OBJECTS_KEY = "largeObjects";
 
+	/** PostgreSQL 18 creates a foreign key NOT VALID on a partitioned table. */
+	private static final int NOT_VALID_ON_PARTITIONED = 18;
+
 	private static final Logger logger = LoggerFactory.getLogger(CatalogTasklet.class);
+
+	private final CloneRequest request;
 
 	private final Sessions sessions;
 
 	private final ClonePlan plan;
 
-	CatalogTasklet(Sessions sessions, ClonePlan plan) {
+	CatalogTasklet(CloneRequest request, Sessions sessions, ClonePlan plan) {
+		this.request = request;
 		this.sessions = sessions;
 		this.plan = plan;
 	}
@@ -41,18 +63,51 @@ class CatalogTasklet implements Tasklet {
 			List<SourceIndex> indexes = reader.indexes();
 			List<SourceSequence> sequences = reader.sequences();
 			long largeObjects = reader.largeObjectCount();
+			Filters filters = this.request.filters();
+			SourceGraph graph = filters.isEmpty() ? new SourceGraph(List.of(), List.of()) : SourceGraph.read(source);
 			source.rollback();
-			this.sessions.lockSourceTables(tables);
-			this.plan.save(Executions.instanceId(chunkContext), tables, indexes, sequences);
+			FilterPlan filterPlan = filters.isEmpty() ? FilterPlan.NONE
+					: FilterPlanner.plan(filters, graph.objects(), graph.dependencies(), notValidOnPartitioned());
+			FilteredCatalog kept = FilteredCatalog.of(filterPlan, tables, indexes, sequences);
+			this.sessions.lockSourceTables(kept.copied());
+			Map<ObjectId, GraphObject> objects = graph.objects()
+				.stream()
+				.collect(Collectors.toMap(GraphObject::id, Function.identity(), (a, b) -> a));
+			this.plan.save(Executions.instanceId(chunkContext), kept.tables(), kept.indexes(), kept.sequences(),
+					filterPlan, objects);
 			Executions.jobContext(chunkContext).putLong(LARGE_OBJECTS_KEY, largeObjects);
-			long bytes = tables.stream().mapToLong(SourceTable::bytes).sum();
+			report(filterPlan, chunkContext);
+			long bytes = kept.copied().stream().mapToLong(SourceTable::bytes).sum();
 			logger.info("Planned {} tables ({} MB on disk), {} indexes and constraints, {} sequences, {} large objects",
-					tables.size(), bytes >> 20, indexes.size(), sequences.size(), largeObjects);
+					kept.tables().size(), bytes >> 20, kept.indexes().size(), kept.sequences().size(), largeObjects);
 			return RepeatStatus.FINISHED;
 		}
 		catch (SQLException ex) {
 			throw this.sessions.sourceFailure("reading the source catalog", ex);
 		}
+	}
+
+	/**
+	 * The target is known to create NOT VALID foreign keys on partitioned tables; false
+	 * when the command does not know the target (dump schema alone).
+	 */
+	private boolean notValidOnPartitioned() {
+		return this.request.targetVersion() != null && this.request.targetVersion().major() >= NOT_VALID_ON_PARTITIONED;
+	}
+
+	/** Each warning at WARN, one INFO line, and the line kept for the run summary. */
+	private void report(FilterPlan filterPlan, ChunkContext chunkContext) {
+		if (this.request.filters().isEmpty()) {
+			return;
+		}
+		filterPlan.warnings().forEach((warning) -> logger.warn("{}", warning));
+		String summary = FilteredCatalog.summary(filterPlan);
+		if (summary.isEmpty()) {
+			logger.info("Filters leave nothing out");
+			return;
+		}
+		logger.info("Filters leave out {}", summary);
+		Executions.jobContext(chunkContext).putString(RunSummary.FILTERED_KEY, summary);
 	}
 
 }

@@ -33,7 +33,14 @@ public final class CloneJob implements JobDefinition<CloneRequest> {
 
 	@Override
 	public String resumeCommand(CloneRequest request) {
-		return "pgcopydb " + request.command() + " --resume --dir " + request.workDirectory().root();
+		// the run refuses a resume without its filters: the printed command passes them
+		String filters = (request.filters().file() != null) ? " --filters " + shellWord(request.filters().file()) : "";
+		return "pgcopydb " + request.command() + " --resume --dir " + request.workDirectory().root() + filters;
+	}
+
+	private static String shellWord(Object value) {
+		String word = String.valueOf(value);
+		return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
 	}
 
 	/**

@@ -163,8 +163,8 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	Step catalogStep(JobRepository repository, Sessions sessions, ClonePlan plan) {
-		return tasklet(repository, CloneSteps.CATALOG, new CatalogTasklet(sessions, plan));
+	Step catalogStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, CloneSteps.CATALOG, new CatalogTasklet(request, sessions, plan));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.partition.Partitioner;
@@ -24,7 +25,9 @@ import io.pgcopydb.job.partition.PartitionSpec;
  * leader, see {@link CopyTarget}), one per index (waiting on its table's copy), one per
  * table to vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition
  * step names are stable across restarts. A partition waits only on stages the command
- * runs: {@code copy indexes} alone builds on the tables as they are.
+ * runs: {@code copy indexes} alone builds on the tables as they are. A table whose rows
+ * stay behind ([exclude-table-data]) has no copy partition: its indexes and vacuum wait
+ * for no copy.
  */
 @Configuration(proxyBeanMethods = false)
 class ClonePartitioners {
@@ -35,7 +38,7 @@ class ClonePartitioners {
 		return (gridSize) -> {
 			Map<Long, CopyTarget> targets = plan.targets(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
-			for (SourceTable table : plan.tables(instance(manager))) {
+			for (SourceTable table : plan.copiedTables(instance(manager))) {
 				CopyTarget target = targets.get(table.oid());
 				// the unit's leader copies the whole unit; its other tables wait for it
 				List<PartitionKey> dependsOn = (target == null || target.leadsUnit()) ? List.of()
@@ -52,6 +55,7 @@ class ClonePartitioners {
 			CloneRequest request) {
 		boolean afterCopy = request.includes(Stage.TABLE_DATA);
 		return (gridSize) -> {
+			Set<Long> rowsStayBehind = plan.dataSkippedTables(instance(manager));
 			Map<Long, Integer> tableOrder = new HashMap<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
 				tableOrder.put(table.oid(), tableOrder.size());
@@ -60,7 +64,8 @@ class ClonePartitioners {
 			for (SourceIndex index : plan.indexes(instance(manager))) {
 				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()),
 						tableOrder.getOrDefault(index.tableOid(), 0),
-						afterCopy ? List.of(copyTable(index.tableOid())) : List.of()));
+						(afterCopy && !rowsStayBehind.contains(index.tableOid())) ? List.of(copyTable(index.tableOid()))
+								: List.of()));
 			}
 			return PartitionSpec.contexts(partitions);
 		};
@@ -76,6 +81,7 @@ class ClonePartitioners {
 			if (request.skipVacuum()) {
 				return Map.of();
 			}
+			Set<Long> rowsStayBehind = plan.dataSkippedTables(instance(manager));
 			Map<Long, List<PartitionKey>> indexes = new HashMap<>();
 			for (SourceIndex index : afterIndexes ? plan.indexes(instance(manager)) : List.<SourceIndex>of()) {
 				indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
@@ -84,7 +90,7 @@ class ClonePartitioners {
 			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
 				List<PartitionKey> dependsOn = new ArrayList<>();
-				if (afterCopy) {
+				if (afterCopy && !rowsStayBehind.contains(table.oid())) {
 					dependsOn.add(copyTable(table.oid()));
 				}
 				dependsOn.addAll(indexes.getOrDefault(table.oid(), List.of()));

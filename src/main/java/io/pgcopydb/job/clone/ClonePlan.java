@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -14,6 +15,9 @@ import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.copy.CopyTarget;
+import io.pgcopydb.filter.FilterPlan;
+import io.pgcopydb.filter.GraphObject;
+import io.pgcopydb.filter.ObjectId;
 
 /**
  * The work plan of one clone job instance, stored in the repository next to the
@@ -21,7 +25,10 @@ import io.pgcopydb.copy.CopyTarget;
  * sequences once; the planTargets step writes where each table's rows land on the target
  * ({@link CopyTarget}) once, when the run first copies data. Partitioners and tasklets
  * read both, also after a restart, so a resumed run works on exactly the same tables and
- * empties exactly the same copy units.
+ * empties exactly the same copy units. With --filters, the catalog step stores only what
+ * the filters keep, and what they leave out beside it ({@link FilterPlanRecord}): the
+ * tables whose rows stay behind are planned (created, indexed) but not copied
+ * ({@link #copiedTables}).
  */
 class ClonePlan {
 
@@ -29,13 +36,28 @@ class ClonePlan {
 
 	private final TransactionTemplate transaction;
 
+	private final FilterPlanRecord filterRecord;
+
 	ClonePlan(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
 		this.transaction = new TransactionTemplate(transactionManager);
+		this.filterRecord = new FilterPlanRecord(jdbc);
 	}
 
 	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences) {
+		save(instance, tables, indexes, sequences, FilterPlan.NONE, Map.of());
+	}
+
+	/**
+	 * Stores the plan of the objects the filters keep, and the filters' plan beside it,
+	 * in one transaction, replacing what an earlier attempt wrote.
+	 * @param objects the source's objects by id (the filter plan names its data-skipped
+	 * tables from them)
+	 */
+	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences,
+			FilterPlan filterPlan, Map<ObjectId, GraphObject> objects) {
 		this.transaction.executeWithoutResult((status) -> {
+			this.filterRecord.save(instance, filterPlan, objects);
 			for (String table : List.of("PGCOPYDB_PLAN_TABLE", "PGCOPYDB_PLAN_INDEX", "PGCOPYDB_PLAN_SEQUENCE")) {
 				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
 			}
@@ -112,10 +134,29 @@ class ClonePlan {
 				rs.getLong("UNIT_OID"), rs.getString("UNIT_RELATION"), rs.getInt("IS_UNIT_PARTITIONED") != 0);
 	}
 
-	/** Tables in copy order: largest first. */
+	/**
+	 * Tables in copy order (largest first): every table the run creates, those whose rows
+	 * stay behind included.
+	 */
 	List<SourceTable> tables(long instance) {
 		return this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_TABLE WHERE JOB_INSTANCE_ID = ? ORDER BY ORDINAL",
 				ClonePlan::table, instance);
+	}
+
+	/**
+	 * The tables whose rows the run copies, in copy order: {@link #tables} but those
+	 * [exclude-table-data] leaves behind.
+	 */
+	List<SourceTable> copiedTables(long instance) {
+		return this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_TABLE t WHERE t.JOB_INSTANCE_ID = ? AND NOT EXISTS "
+				+ "(SELECT 1 FROM PGCOPYDB_PLAN_FILTER f WHERE f.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID AND f.ROLE = '"
+				+ FilterPlanRecord.DATA + "' AND f.CLASS_OID = " + ObjectId.PG_CLASS
+				+ " AND f.OBJECT_OID = t.TABLE_OID) ORDER BY t.ORDINAL", ClonePlan::table, instance);
+	}
+
+	/** The OIDs of the planned tables whose rows stay behind ([exclude-table-data]). */
+	Set<Long> dataSkippedTables(long instance) {
+		return this.filterRecord.dataSkippedTables(instance);
 	}
 
 	SourceTable table(long instance, long oid) {
@@ -161,8 +202,8 @@ class ClonePlan {
 	 * What the run's filters leave out, as the catalog step decided it in the run's
 	 * snapshot; {@link io.pgcopydb.filter.FilterPlan#NONE} for a run without filters.
 	 */
-	io.pgcopydb.filter.FilterPlan filterPlan(long instance) {
-		return io.pgcopydb.filter.FilterPlan.NONE;
+	FilterPlan filterPlan(long instance) {
+		return this.filterRecord.read(instance);
 	}
 
 	private static <T> T single(List<T> rows, String kind, long instance, long oid) {

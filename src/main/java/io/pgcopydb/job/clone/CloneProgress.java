@@ -33,7 +33,10 @@ public class CloneProgress {
 			return null;
 		}
 		long instance = last.instanceId();
-		int tables = count("SELECT count(*) FROM PGCOPYDB_PLAN_TABLE WHERE JOB_INSTANCE_ID = ?", instance);
+		// tables whose rows stay behind ([exclude-table-data]) are not copied
+		int tables = count("SELECT count(*) FROM PGCOPYDB_PLAN_TABLE t WHERE t.JOB_INSTANCE_ID = ? AND NOT EXISTS "
+				+ "(SELECT 1 FROM PGCOPYDB_PLAN_FILTER f WHERE f.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID "
+				+ "AND f.ROLE = '" + FilterPlanRecord.DATA + "' AND f.OBJECT_OID = t.TABLE_OID)", instance);
 		int indexes = count("SELECT count(*) FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ?", instance);
 		String copyTables = CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR;
 		Long rows = this.jdbc.queryForObject(

@@ -1,5 +1,6 @@
 package io.pgcopydb.job.clone;
 
+import java.util.List;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ import org.springframework.batch.core.repository.JobRepository;
 
 import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.progress.StallWatcher;
@@ -106,6 +108,7 @@ class CloneRuns {
 				// a complete run of other databases is not "this" run finished: a
 				// scheduler reusing a --dir must hear about it, not get exit 0
 				checkSameRun(request, last);
+				checkSameFilters(request, last);
 				logger.info("The clone recorded in --dir {} already completed (job execution {}): nothing to resume",
 						dir, last.getId());
 				return last;
@@ -151,6 +154,7 @@ class CloneRuns {
 					+ "): use --resume to finish it, or --restart to start over");
 		}
 		checkSameRun(request, last);
+		checkSameFilters(request, last);
 		StepStatusBoard.Snapshot done = this.board.read(last.getJobInstance().getId(), -1);
 		checkSchemaDumped(request, done.completed());
 		checkDataBeforePostData(request, done);
@@ -238,6 +242,60 @@ class CloneRuns {
 					+ " already restored post-data (foreign keys, triggers), so its table data can no longer be"
 					+ " copied: copy data before restore post-data; to start over use --restart --drop-if-exists");
 		}
+	}
+
+	/**
+	 * Job context key: the SHA-256 of the run's normalised filters, recorded by its first
+	 * command; "" for a run without --filters.
+	 */
+	static final String FILTERS_DIGEST_KEY = "filters.digest";
+
+	/** Job context key: the run's normalised filters, recorded by its first command. */
+	static final String FILTERS_KEY = "filters.normalized";
+
+	/** The digest a run records for {@code filters}: "" for none. */
+	static String digest(Filters filters) {
+		return filters.isEmpty() ? "" : filters.digest();
+	}
+
+	/** The normalised text a run records for {@code filters}: "" for none. */
+	static String normalized(Filters filters) {
+		return filters.isEmpty() ? "" : filters.normalized();
+	}
+
+	/**
+	 * Every command of a run leaves out what its first command's filters left out: the
+	 * plan was made once, in the run's snapshot, from them. A command whose filters
+	 * differ (compared as written: a regex entry is not expanded) is refused before
+	 * anything runs, naming the difference. A run recorded before filters were recorded
+	 * is not compared.
+	 */
+	static void checkSameFilters(CloneRequest request, JobExecution last) {
+		String recorded = last.getExecutionContext().getString(FILTERS_DIGEST_KEY, null);
+		String now = digest(request.filters());
+		if (recorded == null || recorded.equals(now)) {
+			return;
+		}
+		String remedy = "start a new run with --restart";
+		if (recorded.isEmpty()) {
+			throw new BadStateException("the run in --dir " + request.workDirectory().root()
+					+ " was started without --filters (recorded at its first command): run without --filters "
+					+ request.filters().file() + ", or " + remedy);
+		}
+		String pass = "pass the run's filter file (digest " + shortDigest(recorded) + ")";
+		if (now.isEmpty()) {
+			throw new BadStateException("the run in --dir " + request.workDirectory().root()
+					+ " was started with --filters (recorded at its first command): " + pass + ", or " + remedy);
+		}
+		List<String> differences = request.filters()
+			.differencesFrom(last.getExecutionContext().getString(FILTERS_KEY, ""));
+		String what = differences.isEmpty() ? "digest " + shortDigest(now) : String.join(", ", differences);
+		throw new BadStateException("--filters differ from the run's (recorded at its first command): " + what + "; "
+				+ pass + " or " + remedy);
+	}
+
+	private static String shortDigest(String digest) {
+		return (digest.length() > 12) ? digest.substring(0, 12) : digest;
 	}
 
 	/** Job context key: the identity of one side, once a command of the run used it. */

@@ -33,7 +33,7 @@ class CopyProgressListener implements StepExecutionListener {
 	@Override
 	public void beforeStep(StepExecution copyData) {
 		long instance = copyData.getJobExecution().getJobInstance().getId();
-		List<SourceTable> tables = this.plan.tables(instance);
+		List<SourceTable> tables = this.plan.copiedTables(instance);
 		List<SourceIndex> indexes = this.plan.indexes(instance);
 		StepStatusBoard.Snapshot status = this.board.read(instance, copyData.getJobExecutionId());
 		List<SourceTable> done = tables.stream()

@@ -205,7 +205,7 @@ class CopyTableTasklet implements Tasklet {
 			return List.of(leader);
 		}
 		List<SourceTable> members = new ArrayList<>();
-		for (SourceTable table : this.plan.tables(instance)) {
+		for (SourceTable table : this.plan.copiedTables(instance)) {
 			CopyTarget member = targets.get(table.oid());
 			if (member != null && member.unitOid() == target.unitOid()) {
 				members.add(table);

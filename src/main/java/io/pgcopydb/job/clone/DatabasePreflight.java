@@ -13,6 +13,7 @@ import io.pgcopydb.database.PrivilegeCheck;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.filter.Filters;
 import io.pgcopydb.pg.SqlStates;
 import io.pgcopydb.signal.StopSignal;
 import io.pgcopydb.signal.WorkSession;
@@ -28,6 +29,24 @@ final class DatabasePreflight {
 	private static final Logger logger = LoggerFactory.getLogger(DatabasePreflight.class);
 
 	private DatabasePreflight() {
+	}
+
+	/**
+	 * Whether the run reads a relation's rows, as far as names tell before the run's plan
+	 * exists: not in a schema the filters leave out, nor a table they leave out or whose
+	 * rows they leave behind by name. A table left out through a dependency only is still
+	 * checked.
+	 */
+	private static boolean reads(CloneRequest request, String schema, String name, boolean table) {
+		Filters filters = request.filters();
+		if (filters.isEmpty()) {
+			return true;
+		}
+		if (filters.schemaLeftOut(schema).isPresent()) {
+			return false;
+		}
+		return !table || (filters.tableLeftOut(schema, name, true, List.of()).isEmpty()
+				&& filters.tableDataLeftOut(schema, name, List.of()).isEmpty());
 	}
 
 	static void check(CloneRequest request, StopSignal stop) {
@@ -51,7 +70,8 @@ final class DatabasePreflight {
 			DatabaseFacts.warnings(sourceFacts, targetFacts).forEach(logger::warn);
 			if (copies) {
 				refuse(ExitCode.SOURCE, "the source role \"" + request.source().connectionString().user() + "\"",
-						PrivilegeCheck.sourceProblems(source));
+						PrivilegeCheck.sourceProblems(source,
+								(schema, name, table) -> reads(request, schema, name, table)));
 			}
 			if (restores) {
 				refuse(ExitCode.TARGET, "the target role \"" + request.target().connectionString().user() + "\"",

@@ -47,7 +47,7 @@ class PlanTargetsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
-		List<SourceTable> tables = this.plan.tables(instance);
+		List<SourceTable> tables = this.plan.copiedTables(instance);
 		List<CopyTarget> targets;
 		try (Connection target = this.sessions.target("plan targets")) {
 			targets = TargetMapping.resolve(tables, new TargetCatalog(target)::relation);

@@ -80,7 +80,7 @@ class SnapshotTasklet implements Tasklet {
 		if (!this.request.includes(Stage.TABLE_DATA) || this.state.completed(CloneSteps.COPY_DATA)) {
 			return;
 		}
-		List<SourceTable> left = this.plan.tables(instance)
+		List<SourceTable> left = this.plan.copiedTables(instance)
 			.stream()
 			.filter((
 					table) -> !this.state.completed(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid()).stepName()))
@@ -103,9 +103,23 @@ class SnapshotTasklet implements Tasklet {
 		}
 	}
 
+	/**
+	 * Records the run's filters at its first command: their digest and normalised text
+	 * ("" for none), never the file's path, which may change between commands; every
+	 * later command is compared with them before it runs (see {@link CloneRuns}).
+	 */
+	private void recordFilters(ChunkContext chunkContext) {
+		var context = Executions.jobContext(chunkContext);
+		if (!context.containsKey(CloneRuns.FILTERS_DIGEST_KEY)) {
+			context.putString(CloneRuns.FILTERS_DIGEST_KEY, CloneRuns.digest(this.request.filters()));
+			context.putString(CloneRuns.FILTERS_KEY, CloneRuns.normalized(this.request.filters()));
+		}
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		recordSides(chunkContext);
+		recordFilters(chunkContext);
 		if (!this.state.readsSource(this.request)) {
 			logger.info("{} does not read the source: no snapshot needed", this.request.command());
 			return RepeatStatus.FINISHED;
