@@ -11,7 +11,7 @@ import io.pgcopydb.job.clone.Stage;
  * {@code pgcopydb restore ...}: the schema-restore stages of the clone job in --dir, for
  * a step-by-step migration (see {@link CopyCommand}); refused before {@code dump schema}.
  */
-@Command(name = "restore", mixinStandardHelpOptions = true,
+@Command(name = "restore", mixinStandardHelpOptions = true, subcommands = ParseListCommand.class,
 		description = "Restore the schema dumped in --dir on the target.")
 final class RestoreCommand {
 

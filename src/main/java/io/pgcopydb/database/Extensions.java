@@ -120,6 +120,15 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 			.toList(), this.configTables);
 	}
 
+	/**
+	 * Only the extensions {@code kept} names, and their configuration tables: the others
+	 * are left to the target (--skip-extensions, the filters' extension sections).
+	 */
+	public Extensions only(java.util.function.Predicate<String> kept) {
+		return new Extensions(this.extensions.stream().filter((e) -> kept.test(e.name())).toList(),
+				this.configTables.stream().filter((t) -> kept.test(t.extension())).toList());
+	}
+
 	/** The extensions' names, for filters and logs. */
 	public List<String> names() {
 		return this.extensions.stream().map(Extension::name).toList();

@@ -80,10 +80,11 @@ public final class PrivilegeCheck {
 	 * @param owners check object owners (not --no-owner)
 	 * @param rolesCopied the run creates the missing roles first (--roles): a missing
 	 * owner is then no problem
-	 * @param extensions check extensions the target lacks (not --skip-extensions)
+	 * @param extensions the extensions the run creates (not --skip-extensions, not left
+	 * out by the filters): those the target lacks are checked
 	 */
 	public static List<String> targetProblems(Connection source, Connection target, boolean owners, boolean rolesCopied,
-			boolean extensions) throws SQLException {
+			java.util.function.Predicate<String> extensions) throws SQLException {
 		if (isSuperuser(target)) {
 			return List.of();
 		}
@@ -95,9 +96,7 @@ public final class PrivilegeCheck {
 			problems.add("the source has event triggers, which only a superuser can create (create them on the"
 					+ " target yourself after the clone, or clone as a superuser)");
 		}
-		if (extensions) {
-			extensionProblems(source, target, problems);
-		}
+		extensionProblems(source, target, extensions, problems);
 		return problems;
 	}
 
@@ -138,8 +137,8 @@ public final class PrivilegeCheck {
 		}
 	}
 
-	private static void extensionProblems(Connection source, Connection target, List<String> problems)
-			throws SQLException {
+	private static void extensionProblems(Connection source, Connection target,
+			java.util.function.Predicate<String> kept, List<String> problems) throws SQLException {
 		Map<String, String> onTarget = Extensions.installedVersions(target);
 		List<String> untrusted = new ArrayList<>();
 		// trusted extensions (PostgreSQL 13) may be created by a role with CREATE on the
@@ -151,7 +150,7 @@ public final class PrivilegeCheck {
 			List<String> lacking = Extensions.installedVersions(source)
 				.keySet()
 				.stream()
-				.filter((name) -> !onTarget.containsKey(name))
+				.filter((name) -> !onTarget.containsKey(name) && kept.test(name))
 				.sorted()
 				.toList();
 			query.setArray(1, target.createArrayOf("text", lacking.toArray()));

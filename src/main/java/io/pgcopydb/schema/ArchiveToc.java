@@ -2,7 +2,9 @@ package io.pgcopydb.schema;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -49,6 +51,9 @@ public final class ArchiveToc {
 		.sorted(Comparator.comparingInt(String::length).reversed())
 		.toList();
 
+	/** The line --verbose prints under an entry: ";\tdepends on: 214 215". */
+	private static final Pattern DEPENDS_ON = Pattern.compile("^;\\s*depends on:((?:\\s+\\d+)*)\\s*$");
+
 	/** "dumpId; catalogOid objectOid rest", where rest keeps its trailing space. */
 	private static final Pattern ENTRY = Pattern.compile("^\\s*(\\d+);\\s*(\\d+)\\s+(\\d+) (.*)$");
 
@@ -87,16 +92,23 @@ public final class ArchiveToc {
 		List<String> lines = new ArrayList<>();
 		List<TocEntry> entryByLine = new ArrayList<>();
 		List<String> unparsed = new ArrayList<>();
+		Map<Integer, List<Integer>> dependencies = new HashMap<>();
+		TocEntry previous = null;
 		for (String raw : pgRestoreListOutput.split("\n", -1)) {
 			String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
 			lines.add(line);
 			String content = line.strip();
 			if (content.isEmpty() || content.startsWith(";")) {
 				entryByLine.add(null);
+				Matcher depends = DEPENDS_ON.matcher(content);
+				if (previous != null && depends.matches()) {
+					dependencies.put(previous.dumpId(), ids(depends.group(1)));
+				}
 				continue;
 			}
 			Optional<TocEntry> entry = parseEntry(line, List.of());
 			entryByLine.add(entry.orElse(null));
+			previous = entry.orElse(null);
 			if (entry.isEmpty()) {
 				unparsed.add(line);
 			}
@@ -120,7 +132,19 @@ public final class ArchiveToc {
 				}
 			}
 		}
+		if (!dependencies.isEmpty()) {
+			for (int i = 0; i < entryByLine.size(); i++) {
+				TocEntry entry = entryByLine.get(i);
+				if (entry != null && dependencies.containsKey(entry.dumpId())) {
+					entryByLine.set(i, entry.withDependencies(dependencies.get(entry.dumpId())));
+				}
+			}
+		}
 		return new ArchiveToc(lines, entryByLine, unparsed);
+	}
+
+	private static List<Integer> ids(String list) {
+		return Stream.of(list.strip().split("\\s+")).filter((id) -> !id.isEmpty()).map(Integer::valueOf).toList();
 	}
 
 	/** Parses one entry line, or returns empty when its shape or desc is unknown. */
@@ -195,16 +219,32 @@ public final class ArchiveToc {
 	 * @return the file body
 	 */
 	public String useList(Predicate<TocEntry> keep) {
+		return annotated((entry) -> keep.test(entry) ? Optional.empty() : Optional.of(""));
+	}
+
+	/**
+	 * As {@link #useList}, each entry left out followed by why: {@code ;214; 1259 16384
+	 * TABLE app audit_log postgres ; left out: [exclude-table] app.audit_log (line 4)}.
+	 * Still a {@code --use-list} file.
+	 * @param leftOut why an entry is left out, empty for one restored (a blank reason
+	 * adds no comment)
+	 * @return the listing
+	 */
+	public String annotated(java.util.function.Function<TocEntry, Optional<String>> leftOut) {
 		StringBuilder body = new StringBuilder();
 		for (int i = 0; i < this.lines.size(); i++) {
 			TocEntry entry = this.entryByLine.get(i);
 			if (i > 0) {
 				body.append('\n');
 			}
-			if (entry != null && !keep.test(entry)) {
+			Optional<String> reason = (entry != null) ? leftOut.apply(entry) : Optional.empty();
+			if (reason.isPresent()) {
 				body.append(';');
 			}
 			body.append(this.lines.get(i));
+			if (reason.isPresent() && !reason.get().isBlank()) {
+				body.append(" ; left out: ").append(reason.get());
+			}
 		}
 		return body.toString();
 	}

@@ -7,7 +7,8 @@ import java.util.function.Predicate;
 /**
  * Which pre-data archive entries to restore, as far as extensions go:
  * <ul>
- * <li>CREATE EXTENSION is left out with --skip-extensions, and for an extension the
+ * <li>CREATE EXTENSION is left out with --skip-extensions, for an extension the filters
+ * leave out ([include-only-extension], [exclude-extension]), and for an extension the
  * target already has (created by {@code pgcopydb copy extensions}, or by its DBA);
  * <li>COMMENT ON EXTENSION goes with it, and is also left out with --skip-ext-comments
  * (managed services refuse it);
@@ -20,7 +21,8 @@ import java.util.function.Predicate;
  * and fails loudly.
  * </ul>
  *
- * @param extensions restore CREATE EXTENSION entries (not --skip-extensions)
+ * @param extensions the extensions whose CREATE EXTENSION entries are restored (not
+ * --skip-extensions, not left out by the filters)
  * @param extensionComments restore COMMENT ON EXTENSION entries
  * @param collations restore CREATE COLLATION entries (not --skip-collations)
  * @param targetExtensions the extensions the target has
@@ -28,7 +30,7 @@ import java.util.function.Predicate;
  * @param targetSchemaOwners the target's schemas and their owners
  * @param noOwner --no-owner: owners are not compared
  */
-public record PreDataFilter(boolean extensions, boolean extensionComments, boolean collations,
+public record PreDataFilter(Predicate<String> extensions, boolean extensionComments, boolean collations,
 		Set<String> targetExtensions, Set<String> targetExtensionSchemas, Map<String, String> targetSchemaOwners,
 		boolean noOwner) implements Predicate<TocEntry> {
 
@@ -36,6 +38,14 @@ public record PreDataFilter(boolean extensions, boolean extensionComments, boole
 	public static final PreDataFilter ALL = new PreDataFilter(true, true, true, Set.of(), Set.of(), Map.of(), false);
 
 	private static final String EXTENSION_COMMENT = "EXTENSION ";
+
+	/** Every extension restored, or none ({@code --skip-extensions}). */
+	public PreDataFilter(boolean extensions, boolean extensionComments, boolean collations,
+			Set<String> targetExtensions, Set<String> targetExtensionSchemas, Map<String, String> targetSchemaOwners,
+			boolean noOwner) {
+		this((name) -> extensions, extensionComments, collations, targetExtensions, targetExtensionSchemas,
+				targetSchemaOwners, noOwner);
+	}
 
 	@Override
 	public boolean test(TocEntry entry) {
@@ -46,6 +56,20 @@ public record PreDataFilter(boolean extensions, boolean extensionComments, boole
 			case "SCHEMA" -> !presentSchema(entry);
 			default -> true;
 		};
+	}
+
+	/**
+	 * The extension an entry creates or comments on (EXTENSION, COMMENT ON EXTENSION), or
+	 * null: the entries the filters' extension sections decide.
+	 */
+	public static String extensionOf(TocEntry entry) {
+		if ("EXTENSION".equals(entry.desc())) {
+			return entry.name();
+		}
+		if ("COMMENT".equals(entry.desc()) && entry.schema() == null && entry.name().startsWith(EXTENSION_COMMENT)) {
+			return entry.name().substring(EXTENSION_COMMENT.length());
+		}
+		return null;
 	}
 
 	private boolean presentSchema(TocEntry entry) {
@@ -64,7 +88,7 @@ public record PreDataFilter(boolean extensions, boolean extensionComments, boole
 	}
 
 	private boolean keepsExtension(String name) {
-		return this.extensions && !this.targetExtensions.contains(name);
+		return this.extensions.test(name) && !this.targetExtensions.contains(name);
 	}
 
 }

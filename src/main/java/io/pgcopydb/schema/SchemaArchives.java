@@ -76,7 +76,8 @@ public final class SchemaArchives {
 	 */
 	public ArchiveToc list(Path archive, Path log, java.util.Collection<String> schemas) {
 		String output = this.runner.output("pg_restore --list " + archive.getFileName(),
-				List.of(this.tools.pgRestore().path().toString(), "--list", archive.toString()), Map.of(), log);
+				List.of(this.tools.pgRestore().path().toString(), "--list", "--verbose", archive.toString()), Map.of(),
+				log);
 		return ArchiveToc.parse(output, schemas);
 	}
 

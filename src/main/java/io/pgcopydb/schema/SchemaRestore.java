@@ -25,6 +25,8 @@ import io.pgcopydb.catalog.TargetCatalog.TableObject;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.filter.FilterPlan;
 import io.pgcopydb.pg.Identifiers;
 
 /**
@@ -75,10 +77,27 @@ public final class SchemaRestore {
 	 */
 	public Restored preData(PgEndpoint target, WorkDirectory dir, List<SourceTable> plannedTables,
 			SchemaArchives.RestoreOptions options, PreDataFilter filter) {
+		return preData(target, dir, plannedTables, options, filter, FilterPlan.NONE);
+	}
+
+	/**
+	 * As
+	 * {@link #preData(PgEndpoint, WorkDirectory, List, SchemaArchives.RestoreOptions, PreDataFilter)},
+	 * leaving out what the run's filters leave out ({@link ArchiveFilter}), also from the
+	 * clash checks.
+	 */
+	public Restored preData(PgEndpoint target, WorkDirectory dir, List<SourceTable> plannedTables,
+			SchemaArchives.RestoreOptions options, PreDataFilter filter, FilterPlan plan) {
 		requireArchive(dir.preDataArchive(), dir);
 		ArchiveToc toc = this.archives.list(dir.preDataArchive(), dir.pgRestoreLog());
 		warnUnparsed(toc, dir.preDataArchive());
+		ArchiveToc postToc = Files.isRegularFile(dir.postDataArchive()) ? postDataListing(dir, toc) : null;
+		ArchiveFilter filtered = ArchiveFilter.of(plan, java.util.Arrays.asList(toc, postToc));
+		logLeftOut("Pre-data", filtered, toc);
 		Predicate<TocEntry> eligible = (entry) -> {
+			if (!filtered.keeps(entry)) {
+				return false;
+			}
 			boolean keep = filter.test(entry);
 			if (!keep) {
 				logger.info("Pre-data: leaving out {} {} (the target has it, or an option leaves it out)", entry.desc(),
@@ -98,10 +117,10 @@ public final class SchemaRestore {
 		EntrySelection selection = EntrySelection.select("Pre-data", toc.entries(), eligible, presence,
 				RestoreRecord.read(dir.preDataRecord()), columns);
 		List<String> clashes = new ArrayList<>(selection.clashes());
-		if (Files.isRegularFile(dir.postDataArchive())) {
+		if (postToc != null) {
 			clashes.addAll(
 					EntrySelection
-						.select(null, postDataListing(dir).entries(), (entry) -> true, presence,
+						.select(null, postToc.entries(), filtered::keeps, presence,
 								RestoreRecord.read(dir.postDataRecord()), columns)
 						.clashes());
 		}
@@ -125,25 +144,52 @@ public final class SchemaRestore {
 	 */
 	public List<String> clashes(PgEndpoint target, WorkDirectory dir, List<SourceTable> plannedTables,
 			PreDataFilter filter, boolean noOwner) {
+		return clashes(target, dir, plannedTables, filter, noOwner, FilterPlan.NONE);
+	}
+
+	/** As above, ignoring what the run's filters leave out. */
+	public List<String> clashes(PgEndpoint target, WorkDirectory dir, List<SourceTable> plannedTables,
+			PreDataFilter filter, boolean noOwner, FilterPlan plan) {
 		TargetPresence presence = presence(target, noOwner);
 		Map<QualifiedName, String> columns = columns(plannedTables);
+		ArchiveToc preToc = Files.isRegularFile(dir.preDataArchive())
+				? this.archives.list(dir.preDataArchive(), dir.pgRestoreLog()) : null;
+		ArchiveToc postToc = Files.isRegularFile(dir.postDataArchive()) ? postDataListing(dir, preToc) : null;
+		ArchiveFilter filtered = ArchiveFilter.of(plan, java.util.Arrays.asList(preToc, postToc));
 		List<String> clashes = new ArrayList<>();
-		for (Path archive : List.of(dir.preDataArchive(), dir.postDataArchive())) {
-			if (Files.isRegularFile(archive)) {
-				Set<Integer> ours = RestoreRecord
-					.read(archive.equals(dir.preDataArchive()) ? dir.preDataRecord() : dir.postDataRecord());
-				Predicate<TocEntry> eligible = archive.equals(dir.preDataArchive()) ? filter : (entry) -> true;
-				clashes.addAll(
-						EntrySelection
-							.select(null,
-									(archive.equals(dir.postDataArchive()) ? postDataListing(dir)
-											: this.archives.list(archive, dir.pgRestoreLog()))
-										.entries(),
-									eligible, presence, ours, columns)
-							.clashes());
-			}
+		if (preToc != null) {
+			clashes.addAll(
+					EntrySelection
+						.select(null, preToc.entries(), (entry) -> filtered.keeps(entry) && filter.test(entry),
+								presence, RestoreRecord.read(dir.preDataRecord()), columns)
+						.clashes());
+		}
+		if (postToc != null) {
+			clashes.addAll(
+					EntrySelection
+						.select(null, postToc.entries(), filtered::keeps, presence,
+								RestoreRecord.read(dir.postDataRecord()), columns)
+						.clashes());
 		}
 		return clashes;
+	}
+
+	/**
+	 * The run's archive filter over both archives of --dir (those present), for
+	 * {@code restore parse-list} and the restores.
+	 */
+	public ArchiveFilter archiveFilter(WorkDirectory dir, FilterPlan plan) {
+		ArchiveToc preToc = Files.isRegularFile(dir.preDataArchive())
+				? this.archives.list(dir.preDataArchive(), dir.pgRestoreLog()) : null;
+		ArchiveToc postToc = Files.isRegularFile(dir.postDataArchive()) ? postDataListing(dir, preToc) : null;
+		return ArchiveFilter.of(plan, java.util.Arrays.asList(preToc, postToc));
+	}
+
+	private static void logLeftOut(String section, ArchiveFilter filtered, ArchiveToc toc) {
+		if (!filtered.isEmpty()) {
+			logger.info("{}: the filters leave out {} of {} archive entries", section, filtered.leftOut(toc),
+					toc.entries().size());
+		}
 	}
 
 	/**
@@ -162,6 +208,15 @@ public final class SchemaRestore {
 	 */
 	public PostData postData(PgEndpoint target, WorkDirectory dir, List<SourceIndex> planned,
 			List<SourceTable> plannedTables, SchemaArchives.RestoreOptions options) {
+		return postData(target, dir, planned, plannedTables, options, FilterPlan.NONE);
+	}
+
+	/**
+	 * As above, leaving out what the run's filters leave out ({@link ArchiveFilter}), and
+	 * creating first, NOT VALID, the foreign keys the plan says so.
+	 */
+	public PostData postData(PgEndpoint target, WorkDirectory dir, List<SourceIndex> planned,
+			List<SourceTable> plannedTables, SchemaArchives.RestoreOptions options, FilterPlan plan) {
 		requireArchive(dir.postDataArchive(), dir);
 		Set<TableObject> onTarget = indexesAndConstraints(target);
 		Gone gone = Gone.of(plannedTables, targetTables(target));
@@ -178,11 +233,18 @@ public final class SchemaRestore {
 				builtIndexes.add(index.oid());
 			}
 		}
-		ArchiveToc toc = postDataListing(dir);
+		ArchiveToc preToc = Files.isRegularFile(dir.preDataArchive())
+				? this.archives.list(dir.preDataArchive(), dir.pgRestoreLog()) : null;
+		ArchiveToc toc = postDataListing(dir, preToc);
 		warnUnparsed(toc, dir.postDataArchive());
+		ArchiveFilter filtered = ArchiveFilter.of(plan, java.util.Arrays.asList(preToc, toc));
+		logLeftOut("Post-data", filtered, toc);
 		int[] skipped = { 0 };
 		List<String> leftOut = new ArrayList<>();
 		Predicate<TocEntry> eligible = (entry) -> {
+			if (!filtered.keeps(entry)) {
+				return false;
+			}
 			if (isBuilt(entry, builtIndexes, builtConstraints)) {
 				skipped[0]++;
 				return false;
@@ -200,6 +262,7 @@ public final class SchemaRestore {
 			logger.warn("Left out {} post-data entries of tables the target no longer has: {}", leftOut.size(),
 					String.join(", ", leftOut));
 		}
+		createNotValid(target, filtered.notValidForeignKeys(), onTarget);
 		run(target, dir, toc, selection, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
 		return new PostData(selection.restored(), skipped[0] + selection.present(), leftOut);
 	}
@@ -344,17 +407,53 @@ public final class SchemaRestore {
 	/**
 	 * The post-data archive's listing, its schemas known from the pre-data archive's
 	 * SCHEMA entries (a schema name may hold a space, which the listing does not quote).
+	 * @param preToc the pre-data listing, null when there is none
 	 */
-	private ArchiveToc postDataListing(WorkDirectory dir) {
-		List<String> schemas = Files.isRegularFile(dir.preDataArchive())
-				? this.archives.list(dir.preDataArchive(), dir.pgRestoreLog())
-					.entries()
-					.stream()
-					.filter((entry) -> "SCHEMA".equals(entry.desc()))
-					.map(TocEntry::name)
-					.toList()
-				: List.of();
+	private ArchiveToc postDataListing(WorkDirectory dir, ArchiveToc preToc) {
+		List<String> schemas = (preToc != null) ? preToc.entries()
+			.stream()
+			.filter((entry) -> "SCHEMA".equals(entry.desc()))
+			.map(TocEntry::name)
+			.toList() : List.of();
 		return this.archives.list(dir.postDataArchive(), dir.pgRestoreLog(), schemas);
+	}
+
+	/**
+	 * Creates the foreign keys the filters make NOT VALID, before the post-data restore
+	 * (their comments are in it); one the target has (an earlier attempt created it) is
+	 * not created again.
+	 */
+	private static void createNotValid(PgEndpoint target, List<ArchiveFilter.NotValidForeignKey> keys,
+			Set<TableObject> onTarget) {
+		if (keys.isEmpty()) {
+			return;
+		}
+		int created = 0;
+		try (Connection session = target.connect("foreign keys not valid");
+				Statement statement = session.createStatement()) {
+			for (ArchiveFilter.NotValidForeignKey key : keys) {
+				if (onTarget.contains(new TableObject(TableObject.Kind.CONSTRAINT,
+						new QualifiedName(key.schema(), key.table()), key.name()))) {
+					continue;
+				}
+				try {
+					statement.execute(key.sql());
+					created++;
+				}
+				catch (SQLException ex) {
+					DatabaseException failure = target.failure("creating foreign key " + key.describe()
+							+ " NOT VALID (its referenced table's rows are not copied)", ex);
+					throw new DatabaseException(failure.exitCode(),
+							failure.getMessage() + "; fix the target, then run the command again with --resume",
+							ex.getSQLState(), ex);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw target.failure("creating foreign keys NOT VALID", ex);
+		}
+		logger.info("Created {} foreign keys NOT VALID ({} already on the target): their referenced tables' rows"
+				+ " are not copied", created, keys.size() - created);
 	}
 
 	/** A restore command run before {@code dump schema} gets told so. */

@@ -1,5 +1,9 @@
 package io.pgcopydb.schema;
 
+import java.util.List;
+
+import io.pgcopydb.filter.ObjectId;
+
 /**
  * One entry of an archive's table of contents, as {@code pg_restore --list} prints it:
  * {@code 3415; 2606 16523 CONSTRAINT public actor actor_pkey postgres}.
@@ -19,8 +23,41 @@ package io.pgcopydb.schema;
  * @param name the entry's tag, which may hold spaces
  * @param owner the owner, or {@code null} when the entry has none
  * @param line the line exactly as pg_restore printed it
+ * @param dependsOn the dumpIds of the entries it depends on, as
+ * {@code pg_restore --list --verbose} prints them under it ({@code ;\tdepends on: 214
+ * 215}); empty from a listing without them. An id may name an entry of the other
+ * section's archive (both are dumped in one snapshot, so their ids agree) or none at all
+ * (pg_dump's section boundaries)
  */
 public record TocEntry(int dumpId, long catalogOid, long objectOid, String desc, String schema, String name,
-		String owner, String line) {
+		String owner, String line, List<Integer> dependsOn) {
+
+	public TocEntry {
+		dependsOn = List.copyOf(dependsOn);
+	}
+
+	/** An entry of a listing without dependencies. */
+	public TocEntry(int dumpId, long catalogOid, long objectOid, String desc, String schema, String name, String owner,
+			String line) {
+		this(dumpId, catalogOid, objectOid, desc, schema, name, owner, line, List.of());
+	}
+
+	TocEntry withDependencies(List<Integer> dependencies) {
+		return new TocEntry(this.dumpId, this.catalogOid, this.objectOid, this.desc, this.schema, this.name, this.owner,
+				this.line, dependencies);
+	}
+
+	/**
+	 * The source object it creates, as pg_depend and the run's filter plan name it; null
+	 * for an entry about another's object (COMMENT, ACL, SECURITY LABEL, SEQUENCE OWNED
+	 * BY...). TABLE DATA and MATERIALIZED VIEW DATA carry their relation's OID without a
+	 * catalog: theirs is pg_class.
+	 */
+	public ObjectId objectId() {
+		if (this.catalogOid != 0) {
+			return new ObjectId(this.catalogOid, this.objectOid);
+		}
+		return (this.objectOid != 0) ? new ObjectId(ObjectId.PG_CLASS, this.objectOid) : null;
+	}
 
 }

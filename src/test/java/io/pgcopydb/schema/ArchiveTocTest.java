@@ -196,6 +196,40 @@ class ArchiveTocTest {
 		return toc.entries().stream().filter((entry) -> entry.dumpId() == dumpId).findFirst().orElseThrow();
 	}
 
+	@Test
+	void verboseListingGivesEachEntryTheDumpIdsItDependsOn() throws IOException {
+		ArchiveToc pre = ArchiveToc.parse(resource("toc/filtered-pre.list"));
+		ArchiveToc post = ArchiveToc.parse(resource("toc/filtered-post.list"));
+
+		assertThat(pre.unparsedLines()).isEmpty();
+		assertThat(entry(pre, 214).dependsOn()).isEmpty();
+		assertThat(entry(pre, 3378).dependsOn()).containsExactly(214);
+		assertThat(entry(pre, 217).dependsOn()).containsExactly(214, 214);
+		assertThat(entry(pre, 3214).dependsOn()).containsExactly(216, 215, 216);
+		assertThat(entry(post, 3369).dependsOn()).as("a pre-data entry and a section boundary")
+			.containsExactly(218, 3372);
+		assertThat(entry(post, 3221).dependsOn()).containsExactly(3217);
+		assertThat(entry(pre, 3378).objectId()).isNull();
+		assertThat(entry(post, 3369).objectId()).isEqualTo(new io.pgcopydb.filter.ObjectId(1259, 16409));
+		assertThat(entry(post, 3221).objectId()).isEqualTo(new io.pgcopydb.filter.ObjectId(2606, 16400));
+	}
+
+	@Test
+	void aDependencyLineBelongsToTheEntryAboveEvenInASpacedSchema() {
+		ArchiveToc toc = ArchiveToc.parse(HEADER + """
+				10; 2615 16400 SCHEMA - my app postgres
+				11; 1259 16401 TABLE my app t postgres
+				;\tdepends on: 10
+				12; 0 0 COMMENT my app TABLE t postgres
+				;\tdepends on: 11
+				""");
+
+		assertThat(entry(toc, 11).schema()).isEqualTo("my app");
+		assertThat(entry(toc, 11).dependsOn()).containsExactly(10);
+		assertThat(entry(toc, 12).dependsOn()).containsExactly(11);
+		assertThat(entry(toc, 10).dependsOn()).isEmpty();
+	}
+
 	private String resource(String name) throws IOException {
 		try (InputStream in = getClass().getClassLoader().getResourceAsStream(name)) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -48,6 +48,20 @@ class PreDataFilterTest {
 	}
 
 	@Test
+	void theFiltersExtensionSectionsDecideEachExtensionAndItsComment() {
+		PreDataFilter filter = new PreDataFilter((name) -> !"postgis".equals(name), true, true, Set.of(), Set.of(),
+				Map.of(), false);
+
+		assertThat(filter.test(entry("EXTENSION", null, "postgis"))).isFalse();
+		assertThat(filter.test(entry("COMMENT", null, "EXTENSION postgis"))).isFalse();
+		assertThat(filter.test(entry("EXTENSION", null, "pg_trgm"))).isTrue();
+		assertThat(filter.test(entry("COMMENT", null, "EXTENSION pg_trgm"))).isTrue();
+		assertThat(PreDataFilter.extensionOf(entry("COMMENT", null, "EXTENSION postgis"))).isEqualTo("postgis");
+		assertThat(PreDataFilter.extensionOf(entry("EXTENSION", null, "pg_trgm"))).isEqualTo("pg_trgm");
+		assertThat(PreDataFilter.extensionOf(entry("COMMENT", "public", "TABLE t"))).isNull();
+	}
+
+	@Test
 	void aSchemaTheTargetHasWithTheSameOwnerIsPresentAnotherOwnerIsNot() {
 		PreDataFilter filter = new PreDataFilter(true, true, true, Set.of(), Set.of(),
 				Map.of("app", "app_owner", "reports", "someone_else"), false);

@@ -54,6 +54,15 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 
 	}
 
+	/**
+	 * Whether the run creates this extension and copies its configuration rows: not
+	 * --skip-extensions, not left out by [include-only-extension] or [exclude-extension]
+	 * (one mechanism: {@link Filters#extensionLeftOut}).
+	 */
+	public boolean extensionKept(String name) {
+		return this.objects.extensions() && (this.filters.isEmpty() || this.filters.extensionLeftOut(name).isEmpty());
+	}
+
 	@Override
 	public String describe() {
 		return (this.target == null) ? "from " + this.source

@@ -62,8 +62,11 @@ class CloneRuns {
 
 	private final StallWatcher stallWatcher;
 
+	private final ClonePlan plan;
+
 	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state,
-			RunSnapshot snapshot, StopSignal stop, StallWatcher stallWatcher) {
+			RunSnapshot snapshot, StopSignal stop, StallWatcher stallWatcher, ClonePlan plan) {
+		this.plan = plan;
 		this.stop = stop;
 		this.stallWatcher = stallWatcher;
 		this.operator = operator;
@@ -167,7 +170,8 @@ class CloneRuns {
 					+ " --not-consistent to resume from a new one");
 		}
 		if (request.includes(Stage.RESTORE_PRE_DATA) && !done.wasAttempted(CloneSteps.RESTORE_PRE_DATA)) {
-			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot, this.stop);
+			TargetPreflight.check(request, checkedSnapshot(request), this.snapshot, this.stop,
+					this.plan.filterPlan(last.getJobInstance().getId()));
 		}
 		boolean firstCopy = request.includes(Stage.TABLE_DATA) && !done.wasAttempted(CloneSteps.COPY_DATA);
 		boolean firstRestore = request.includes(Stage.RESTORE_PRE_DATA)

@@ -76,7 +76,7 @@ final class DatabasePreflight {
 			if (restores) {
 				refuse(ExitCode.TARGET, "the target role \"" + request.target().connectionString().user() + "\"",
 						PrivilegeCheck.targetProblems(source, target, !request.noOwner(), request.objects().roles(),
-								request.objects().extensions()));
+								request::extensionKept));
 			}
 		}
 		catch (SQLException ex) {

@@ -18,7 +18,7 @@ import io.pgcopydb.database.Extensions;
  * configuration tables (pg_extension_config_dump, with its condition) and the positions
  * of their configuration sequences, read in the run's snapshot. pg_dump keeps them in its
  * data section, which the clone does not restore, so without this step they would be
- * lost. Left out with --skip-extensions.
+ * lost. Left out with --skip-extensions, and for each extension the filters leave out.
  */
 class ExtensionDataTasklet implements Tasklet {
 
@@ -43,7 +43,7 @@ class ExtensionDataTasklet implements Tasklet {
 				Connection target = this.sessions.target("extension data")) {
 			Extensions extensions;
 			try {
-				extensions = Extensions.read(source);
+				extensions = Extensions.read(source).only(this.request::extensionKept);
 			}
 			catch (SQLException ex) {
 				throw this.sessions.sourceFailure("listing the source's extensions", ex);

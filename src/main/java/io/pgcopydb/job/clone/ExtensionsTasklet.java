@@ -27,8 +27,10 @@ import io.pgcopydb.snapshot.SourceSnapshot;
 /**
  * {@code copy extensions}: creates the source's extensions the target lacks, each in its
  * schema at its version, then copies the rows of every extension configuration table (in
- * the snapshot held for --dir or given with --snapshot, when there is one). A retry
- * creates what is still missing and copies the rows again, replacing those it copied.
+ * the snapshot held for --dir or given with --snapshot, when there is one). The
+ * extensions the filters leave out ([include-only-extension], [exclude-extension]) are
+ * left to the target, their configuration rows too. A retry creates what is still missing
+ * and copies the rows again, replacing those it copied.
  */
 class ExtensionsTasklet implements Tasklet {
 
@@ -52,7 +54,9 @@ class ExtensionsTasklet implements Tasklet {
 			}
 			Extensions extensions;
 			try {
-				extensions = Extensions.read(source).pinned(this.request.objects().requirements());
+				extensions = Extensions.read(source)
+					.pinned(this.request.objects().requirements())
+					.only(this.request::extensionKept);
 			}
 			catch (SQLException ex) {
 				throw this.request.source().failure("listing the source's extensions", ex);

@@ -42,7 +42,8 @@ class RestorePostDataTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
 		SchemaRestore.PostData restored = this.restore.postData(this.request.target(), this.request.workDirectory(),
-				this.plan.indexes(instance), this.plan.tables(instance), this.request.restoreOptions(false, false));
+				this.plan.indexes(instance), this.plan.tables(instance), this.request.restoreOptions(false, false),
+				this.plan.filterPlan(instance));
 		logger.info("Restored the post-data section: {} archive entries, {} already on the target, {} left out",
 				restored.restored(), restored.present(), restored.leftOut().size());
 		return RepeatStatus.FINISHED;

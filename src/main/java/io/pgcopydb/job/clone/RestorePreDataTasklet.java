@@ -50,7 +50,7 @@ class RestorePreDataTasklet implements Tasklet {
 	static PreDataFilter filter(CloneRequest request) {
 		CloneRequest.ObjectOptions objects = request.objects();
 		try (Connection target = request.target().connect("pre-data extensions")) {
-			return new PreDataFilter(objects.extensions(), objects.extensionComments(), objects.collations(),
+			return new PreDataFilter(request::extensionKept, objects.extensionComments(), objects.collations(),
 					Extensions.installedVersions(target).keySet(), Extensions.extensionSchemas(target),
 					Extensions.schemaOwners(target), request.noOwner());
 		}
@@ -61,12 +61,14 @@ class RestorePreDataTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		List<SourceTable> planned = this.plan.tables(Executions.instanceId(chunkContext));
+		long instance = Executions.instanceId(chunkContext);
+		List<SourceTable> planned = this.plan.tables(instance);
 		if (this.state.attempted(CloneSteps.RESTORE_PRE_DATA) && !this.request.dropIfExists()) {
 			logger.info("Pre-data was attempted before: restoring only what the target lacks");
 		}
 		SchemaRestore.Restored restored = this.restore.preData(this.request.target(), this.request.workDirectory(),
-				planned, this.request.restoreOptions(false, this.request.dropIfExists()), filter(this.request));
+				planned, this.request.restoreOptions(false, this.request.dropIfExists()), filter(this.request),
+				this.plan.filterPlan(instance));
 		logger.info("Restored the pre-data section ({} archive entries, {} already on the target) on the {}",
 				restored.restored(), restored.present(), this.request.target());
 		return RepeatStatus.FINISHED;

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SchemaObjects;
+import io.pgcopydb.catalog.SourceGraph;
 import io.pgcopydb.catalog.SchemaObjects.CatalogObject;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog.QualifiedName;
@@ -17,9 +18,12 @@ import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.filter.FilterPlan;
+import io.pgcopydb.filter.FilterPlanner;
 import io.pgcopydb.schema.PgToolRunner;
 import io.pgcopydb.schema.SchemaArchives;
 import io.pgcopydb.schema.SchemaRestore;
+import io.pgcopydb.schema.SkippedNames;
 import io.pgcopydb.schema.TargetPresence;
 import io.pgcopydb.schema.TocEntry;
 import io.pgcopydb.signal.StopSignal;
@@ -49,21 +53,35 @@ final class TargetPreflight {
 	 * @param stop registers the session reading the source, which may wait for a lock
 	 */
 	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot, StopSignal stop) {
+		check(request, snapshot, runSnapshot, stop, FilterPlan.NONE);
+	}
+
+	/**
+	 * As above; what the run's filters leave out is no clash, and a target table of its
+	 * name is not one of the source's.
+	 * @param recorded the filter plan of the run continued (a restore command after dump
+	 * schema); a run that dumps the schema plans its filters here itself
+	 */
+	static void check(CloneRequest request, String snapshot, RunSnapshot runSnapshot, StopSignal stop,
+			FilterPlan recorded) {
 		if (request.dropIfExists()) {
 			return;
 		}
 		Set<QualifiedName> sourceTables;
 		if (request.includes(Stage.DUMP_SCHEMA)) {
 			SourceObjects source = sourceObjects(request, snapshot, runSnapshot, stop);
-			sourceTables = source.tables();
-			SchemaRestore.refuseClashes(sourceClashes(request, source.objects()));
+			SkippedNames skipped = new SkippedNames(source.plan());
+			sourceTables = new HashSet<>(skipped.kept(source.tables()));
+			SchemaRestore
+				.refuseClashes(sourceClashes(request, source.objects().stream().filter(skipped::keeps).toList()));
 		}
 		else {
-			sourceTables = archivedTables(request);
+			FilterPlan plan = (recorded != null) ? recorded : FilterPlan.NONE;
+			sourceTables = archivedTables(request, plan);
 			SchemaRestore.refuseClashes(new SchemaRestore(
 					new SchemaArchives(request.pgTools(), new PgToolRunner(request.workDirectory().processRecords())))
 				.clashes(request.target(), request.workDirectory(), List.of(), RestorePreDataTasklet.filter(request),
-						request.noOwner()));
+						request.noOwner(), plan));
 		}
 		List<QualifiedName> existing;
 		try (Connection target = request.target().connect("pre-data check")) {
@@ -87,7 +105,7 @@ final class TargetPreflight {
 	 * The tables of the run's pre-data archive, for a restore command: it then needs no
 	 * source connection.
 	 */
-	private static Set<QualifiedName> archivedTables(CloneRequest request) {
+	private static Set<QualifiedName> archivedTables(CloneRequest request, FilterPlan plan) {
 		WorkDirectory dir = request.workDirectory();
 		Set<QualifiedName> tables = new HashSet<>();
 		if (!Files.isRegularFile(dir.preDataArchive())) {
@@ -97,7 +115,8 @@ final class TargetPreflight {
 				new PgToolRunner(request.workDirectory().processRecords()))
 			.list(dir.preDataArchive(), dir.pgRestoreLog())
 			.entries()) {
-			if ("TABLE".equals(entry.desc()) && entry.schema() != null) {
+			if ("TABLE".equals(entry.desc()) && entry.schema() != null
+					&& (entry.objectId() == null || !plan.skips(entry.objectId()))) {
 				tables.add(new QualifiedName(entry.schema(), entry.name()));
 			}
 		}
@@ -123,7 +142,20 @@ final class TargetPreflight {
 	}
 
 	/** The source's tables, and its objects as {@link SchemaObjects} lists them. */
-	private record SourceObjects(Set<QualifiedName> tables, List<CatalogObject> objects) {
+	private record SourceObjects(Set<QualifiedName> tables, List<CatalogObject> objects, FilterPlan plan) {
+	}
+
+	/**
+	 * What the run's filters leave out, planned as the catalog step will plan it (read in
+	 * the same snapshot).
+	 */
+	private static FilterPlan filterPlan(CloneRequest request, Connection source) throws SQLException {
+		if (request.filters().isEmpty()) {
+			return FilterPlan.NONE;
+		}
+		SourceGraph graph = SourceGraph.read(source);
+		boolean notValidOnPartitioned = request.targetVersion() != null && request.targetVersion().major() >= 18;
+		return FilterPlanner.plan(request.filters(), graph.objects(), graph.dependencies(), notValidOnPartitioned);
 	}
 
 	private static SourceObjects sourceObjects(CloneRequest request, String snapshot, RunSnapshot runSnapshot,
@@ -140,7 +172,7 @@ final class TargetPreflight {
 			for (SourceTable table : new CatalogReader(source).tables()) {
 				tables.add(new QualifiedName(table.schema(), table.name()));
 			}
-			return new SourceObjects(tables, SchemaObjects.read(source, false));
+			return new SourceObjects(tables, SchemaObjects.read(source, false), filterPlan(request, source));
 		}
 		catch (SQLException ex) {
 			throw runSnapshot.readFailure("listing the source tables", ex);

@@ -1,0 +1,11 @@
+create table a(id int primary key, v text);
+create table b(id serial primary key, a_id int references a(id), t a);
+create view va as select * from a;
+create materialized view mva as select count(*) from a;
+comment on table a is 'table a';
+comment on view va is 'view';
+grant select on a to public;
+create index a_v on a(v);
+comment on index a_v is 'idx';
+create function f() returns int language sql begin atomic select count(*) from a; end;
+create table c(id int default nextval('b_id_seq'));
