@@ -45,7 +45,7 @@ final class DependsListing {
 		return dependents.skipped()
 			.values()
 			.stream()
-			.filter((skip) -> skip.cause() != null)
+			.filter((skip) -> skip.cause() != null && SourceListing.listed(skip, dependents))
 			.sorted(Comparator.comparing((FilterPlan.Skip skip) -> SourceListing.displayName(skip.object(), byId)))
 			.map((skip) -> {
 				Map<String, Object> json = SourceListing.skip(skip, byId);

@@ -117,10 +117,22 @@ final class SourceListing {
 		return plan.skipped()
 			.values()
 			.stream()
+			.filter((skip) -> listed(skip, plan))
 			.sorted(Comparator.comparing((FilterPlan.Skip skip) -> skip.verdict() == null)
 				.thenComparing((skip) -> displayName(skip.object(), byId)))
 			.map((skip) -> skip(skip, byId))
 			.toList();
+	}
+
+	/**
+	 * Whether a left-out object gets a line of its own: not when it is a part of a
+	 * left-out whole that is created with it (a view's _RETURN rule, a relation's row and
+	 * array types and TOAST table, a column default, a CHECK constraint), which only
+	 * repeats the whole's line.
+	 */
+	static boolean listed(FilterPlan.Skip skip, FilterPlan plan) {
+		ObjectId whole = skip.object().partOf();
+		return whole == null || !plan.skips(whole);
 	}
 
 	static Map<String, Object> skip(FilterPlan.Skip skip, Map<ObjectId, GraphObject> byId) {
@@ -170,7 +182,13 @@ final class SourceListing {
 			if (current.cause() == null) {
 				break;
 			}
-			links.add(current.object().kind() + " " + displayName(current.object(), byId) + " " + reason(current));
+			GraphObject object = current.object();
+			String reason = reason(current);
+			// "trigger t on table app.customer", not "trigger t on app.customer on table
+			// ..."
+			String name = (reason.startsWith("on ") && object.table() != null) ? Identifiers.display(object.name())
+					: displayName(object, byId);
+			links.add(object.kind() + " " + name + " " + reason);
 			current = plan.skipped().get(current.cause());
 		}
 		return String.join("; ", links);
