@@ -285,6 +285,10 @@ class ListCommandsIT {
 			assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
 			assertThat(run.errorLines()).first().asString().contains(filters.toString(), "exclude-tables", "line 3");
 		}
+		PgCopyDbRun noTable = PgCopyDbRun.run(Map.of(), "list", "depends", "--schema-name", "app", "--table-name",
+				"nope", "--source", servers.source().uri("postgres"));
+		assertThat(noTable.exitCode()).as(noTable.toString()).isEqualTo(1);
+		assertThat(noTable.errorLines()).first().asString().contains("no table app.nope", "--table-name");
 		PgCopyDbRun unreachable = PgCopyDbRun.run(Map.of(), "list", "tables", "--source",
 				"postgres://nobody@127.0.0.1:1/postgres");
 		assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(6);
