@@ -146,19 +146,25 @@ final class SourceListing {
 		json.put("displayName", displayName(object, byId));
 		json.put("reason", reason(skip));
 		Verdict verdict = skip.verdict();
-		if (verdict != null && verdict.entry() != null) {
-			json.put("filter", Map.of("section", verdict.entry().section().title(), "line", verdict.entry().line(),
-					"entry", verdict.entry().text()));
-		}
-		else if (verdict != null) {
-			json.put("filter", (verdict.section() != null) ? Map.of("section", verdict.section().title())
-					: Map.of("option", verdict.option()));
-		}
-		else {
-			json.put("filter", null);
-		}
+		json.put("filter", (verdict != null) ? filter(verdict) : null);
 		GraphObject cause = (skip.cause() != null) ? byId.get(skip.cause()) : null;
 		json.put("cause", (cause != null) ? cause.kind() + " " + displayName(cause, byId) : null);
+		return json;
+	}
+
+	/** The filter decision, its fields always in one order. */
+	private static Map<String, Object> filter(Verdict verdict) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		if (verdict.section() != null) {
+			json.put("section", verdict.section().title());
+		}
+		if (verdict.entry() != null) {
+			json.put("line", verdict.entry().line());
+			json.put("entry", verdict.entry().text());
+		}
+		if (verdict.option() != null) {
+			json.put("option", verdict.option());
+		}
 		return json;
 	}
 
