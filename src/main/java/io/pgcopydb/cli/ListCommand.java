@@ -11,21 +11,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.pgcopydb.catalog.SourceInventory;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.database.Collations;
 import io.pgcopydb.database.Extensions;
+import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.filter.Verdict;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.Runs;
 import io.pgcopydb.job.clone.CloneProgress;
+import io.pgcopydb.pg.ByteSize;
 import io.pgcopydb.progress.Durations;
 
 /**
  * {@code pgcopydb list progress [--summary] [--json]}: where the last clone of a --dir
  * stands, read from its repository; works while the clone runs, from another process.
- * {@code list extensions} and {@code list collations} read the source only.
+ * {@code list databases, extensions, collations, tables, sequences, indexes, depends,
+ * schema} read the source only, and show what a run with the same {@code --filters} would
+ * copy: text for a person (aligned, sizes as pg_size_pretty, a count line), or JSON whose
+ * field names jobs/README.md documents.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
 		description = "List what a --dir records, or what the source holds.")
@@ -56,10 +64,16 @@ final class ListCommand {
 	int extensions(
 			@Option(names = "--source", paramLabel = "<uri>",
 					description = "Source database ($PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+					description = "Mark the extensions this filter file leaves out.") java.nio.file.Path filters,
+			@Option(names = "--skip-extensions",
+					description = "Mark every extension left out, as a run with --skip-extensions.") boolean skipExtensions,
 			@Option(names = "--requirements",
 					description = "Print name and version of each extension as JSON, to edit and pass to copy"
 							+ " extensions --requirements.") boolean requirements,
 			@Option(names = "--json", description = "Print JSON.") boolean json) {
+		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
+		Filters filter = skipExtensions ? loaded.skippingExtensions() : loaded;
 		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, source);
 		Extensions extensions;
 		try (Connection connection = endpoint.connect("list extensions")) {
@@ -75,28 +89,32 @@ final class ListCommand {
 				.toList());
 		}
 		else if (json) {
-			Json.print(extensions.extensions()
-				.stream()
-				.map((extension) -> Map.of("name", extension.name(), "version", extension.version(), "schema",
-						extension.schema(), "configTables",
-						extensions.configTables()
-							.stream()
-							.filter((table) -> table.extension().equals(extension.name()))
-							.map((table) -> table.schema() + "." + table.name())
-							.toList()))
-				.toList());
+			Json.print(extensions.extensions().stream().map((extension) -> {
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("name", extension.name());
+				row.put("version", extension.version());
+				row.put("schema", extension.schema());
+				row.put("configTables", configTables(extensions, extension));
+				String leftOut = filter.isEmpty() && !skipExtensions ? null
+						: filter.extensionLeftOut(extension.name()).map(Verdict::describe).orElse(null);
+				row.put("kept", leftOut == null);
+				row.put("leftOutBy", leftOut);
+				return row;
+			}).toList());
 		}
 		else {
-			System.out.printf("%-24s %-12s %-20s %s%n", "Name", "Version", "Schema", "Configuration tables");
+			TextTable table = new TextTable("Name", "Version", "Schema", "Configuration tables", "Filter");
+			int kept = 0;
 			for (Extensions.Extension extension : extensions.extensions()) {
-				System.out.printf("%-24s %-12s %-20s %s%n", extension.name(), extension.version(), extension.schema(),
-						extensions.configTables()
-							.stream()
-							.filter((table) -> table.extension().equals(extension.name()))
-							.map((table) -> table.schema() + "." + table.name())
-							.reduce((a, b) -> a + ", " + b)
-							.orElse(""));
+				String leftOut = filter.isEmpty() && !skipExtensions ? null
+						: filter.extensionLeftOut(extension.name()).map(Verdict::describe).orElse(null);
+				kept += (leftOut == null) ? 1 : 0;
+				table.row(extension.name(), extension.version(), extension.schema(),
+						String.join(", ", configTables(extensions, extension)),
+						(leftOut == null) ? "kept" : "left out: " + leftOut);
 			}
+			table.print();
+			System.out.printf("%d extensions, %d kept%n", table.size(), kept);
 		}
 		return ExitCode.SUCCESS.code();
 	}
@@ -128,6 +146,171 @@ final class ListCommand {
 			}
 		}
 		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "databases", mixinStandardHelpOptions = true,
+			description = "The source server's databases: owner, encoding, size.")
+	int databases(@Mixin SourceListOptions options) {
+		List<SourceInventory.Database> databases = options.read("databases",
+				(source) -> source.inventory().databases());
+		if (options.json) {
+			Json.print(databases.stream().map(SourceListing::database).toList());
+			return ExitCode.SUCCESS.code();
+		}
+		TextTable table = new TextTable("Name", "Owner", "Encoding", "Size>");
+		long bytes = 0;
+		for (SourceInventory.Database database : databases) {
+			table.row(database.name(), database.owner(), database.encoding(),
+					(database.bytes() != null) ? ByteSize.pretty(database.bytes()) : "");
+			bytes += (database.bytes() != null) ? database.bytes() : 0;
+		}
+		table.print();
+		System.out.printf("%d databases, %s%n", databases.size(), ByteSize.pretty(bytes));
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "tables", mixinStandardHelpOptions = true,
+			description = "The tables a run copies (ordinary tables and leaf partitions): estimated rows, size, whether"
+					+ " their rows are copied. With --list-skipped, every object the filters leave out, and why.")
+	int tables(@Option(names = "--list-skipped",
+			description = "List what the filters leave out (tables, views, foreign keys, sequences, triggers...) with"
+					+ " the reason: the filter entry, or the dependency.") boolean listSkipped,
+			@Mixin SourceListOptions options) {
+		if (listSkipped) {
+			List<Map<String, Object>> skipped = options.read("skipped objects", (source) -> source.filters().isEmpty()
+					? List.of() : SourceListing.skipped(source.inventory().graph(), source.plan()));
+			if (options.json) {
+				Json.print(skipped);
+				return ExitCode.SUCCESS.code();
+			}
+			TextTable table = new TextTable("Kind", "Name", "Reason");
+			long byEntry = skipped.stream().filter((skip) -> skip.get("cause") == null).count();
+			skipped.forEach((skip) -> table.row(skip.get("kind"), skip.get("displayName"), skip.get("reason")));
+			table.print();
+			System.out.printf("%d objects left out: %d by the filters, %d by a dependency%n", skipped.size(), byEntry,
+					skipped.size() - byEntry);
+			return ExitCode.SUCCESS.code();
+		}
+		List<Map<String, Object>> tables = options.read("tables",
+				(source) -> SourceListing.tables(source.inventory(), source.plan()));
+		if (options.json) {
+			Json.print(tables);
+			return ExitCode.SUCCESS.code();
+		}
+		TextTable table = new TextTable("Schema", "Name", "Estimated rows>", "Size>", "Copy", "Parts>");
+		long bytes = 0;
+		int schemaOnly = 0;
+		for (Map<String, Object> row : tables) {
+			boolean copyRows = (Boolean) row.get("copyRows");
+			table.row(row.get("schema"), row.get("name"), row.get("estimatedRows"), row.get("size"),
+					copyRows ? "rows" : "schema only", row.get("parts"));
+			bytes += copyRows ? (Long) row.get("bytes") : 0;
+			schemaOnly += copyRows ? 0 : 1;
+		}
+		table.print();
+		System.out.printf("%d tables, %d schema only; %s of rows to copy%n", tables.size(), schemaOnly,
+				ByteSize.pretty(bytes));
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "sequences", mixinStandardHelpOptions = true,
+			description = "The sequences a run sets on the target: last value, owning column.")
+	int sequences(@Mixin SourceListOptions options) {
+		List<Map<String, Object>> sequences = options.read("sequences",
+				(source) -> SourceListing.sequences(source.inventory(), source.plan()));
+		if (options.json) {
+			Json.print(sequences);
+			return ExitCode.SUCCESS.code();
+		}
+		TextTable table = new TextTable("Schema", "Name", "Last value>", "Owned by");
+		long unowned = 0;
+		for (Map<String, Object> row : sequences) {
+			boolean isUnowned = (Boolean) row.get("unowned");
+			unowned += isUnowned ? 1 : 0;
+			table.row(row.get("schema"), row.get("name"), row.get("lastValue"),
+					isUnowned ? "unowned (owner " + row.get("ownerLeftOut") + " left out)" : row.get("ownedBy"));
+		}
+		table.print();
+		System.out.printf("%d sequences, %d kept without OWNED BY%n", sequences.size(), unowned);
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "indexes", mixinStandardHelpOptions = true,
+			description = "The indexes a run builds: table, constraint, size, definition.")
+	int indexes(@Mixin SourceListOptions options) {
+		List<Map<String, Object>> indexes = options.read("indexes",
+				(source) -> SourceListing.indexes(source.inventory(), source.plan()));
+		if (options.json) {
+			Json.print(indexes);
+			return ExitCode.SUCCESS.code();
+		}
+		TextTable table = new TextTable("Schema", "Table", "Name", "Constraint", "Size>", "Definition");
+		long bytes = 0;
+		for (Map<String, Object> row : indexes) {
+			table.row(row.get("schema"), row.get("table"), row.get("name"),
+					Objects.toString(row.get("constraint"), "none"), row.get("size"), row.get("definition"));
+			bytes += (Long) row.get("bytes");
+		}
+		table.print();
+		System.out.printf("%d indexes, %s%n", indexes.size(), ByteSize.pretty(bytes));
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "depends", mixinStandardHelpOptions = true,
+			description = "The objects that depend on a table (transitively), as a filter excluding it would leave"
+					+ " them out; without a table, what the filters leave out through a dependency.")
+	int depends(
+			@Option(names = "--schema-name", paramLabel = "<schema>",
+					description = "The table's schema.") String schemaName,
+			@Option(names = "--table-name", paramLabel = "<table>", description = "The table.") String tableName,
+			@Mixin SourceListOptions options) {
+		if ((schemaName == null) != (tableName == null)) {
+			throw new BadArgumentsException("list depends: pass both --schema-name and --table-name, or neither");
+		}
+		List<Map<String, Object>> dependents = options.read("dependencies",
+				(source) -> DependsListing.dependents(source, schemaName, tableName));
+		if (options.json) {
+			Json.print(dependents);
+			return ExitCode.SUCCESS.code();
+		}
+		TextTable table = new TextTable("Kind", "Name", "Depends through");
+		dependents.forEach((row) -> table.row(row.get("kind"), row.get("displayName"), row.get("chain")));
+		table.print();
+		System.out.printf("%d dependent objects%n", dependents.size());
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "schema", mixinStandardHelpOptions = true,
+			description = "Per schema: owner, counts of tables, views, indexes, sequences, functions, and size, kept or"
+					+ " left out by the filters.")
+	int schema(@Mixin SourceListOptions options) {
+		Map<String, Object> listing = options.read("schemas", (source) -> {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("schemas", SchemaListing.schemas(source.inventory().schemaContents(), source.plan()));
+			json.put("tables", SourceListing.tables(source.inventory(), source.plan()));
+			json.put("indexes", SourceListing.indexes(source.inventory(), source.plan()));
+			json.put("sequences", SourceListing.sequences(source.inventory(), source.plan()));
+			json.put("skipped", source.filters().isEmpty() ? List.of()
+					: SourceListing.skipped(source.inventory().graph(), source.plan()));
+			return json;
+		});
+		if (options.json) {
+			Json.print(listing);
+		}
+		else {
+			@SuppressWarnings("unchecked")
+			List<Map<String, Object>> schemas = (List<Map<String, Object>>) listing.get("schemas");
+			SchemaListing.print(schemas);
+		}
+		return ExitCode.SUCCESS.code();
+	}
+
+	private static List<String> configTables(Extensions extensions, Extensions.Extension extension) {
+		return extensions.configTables()
+			.stream()
+			.filter((table) -> table.extension().equals(extension.name()))
+			.map((table) -> table.schema() + "." + table.name())
+			.toList();
 	}
 
 	private static Map<String, Object> json(CloneProgress.Progress progress, boolean summary) {
