@@ -51,15 +51,22 @@ record FilteredCatalog(List<SourceTable> tables, List<SourceIndex> indexes, List
 	}
 
 	/**
-	 * One line on what the filters leave out, for the log and the run summary:
+	 * One line on what the filters leave out (objects that are parts of another left-out
+	 * object are not counted), for the log and the run summary:
 	 * {@code 6 objects (3 tables, 2 views, 1 foreign key); rows of 1 table stay behind};
 	 * empty when they leave nothing out.
 	 */
 	static String summary(FilterPlan plan) {
-		Map<String, Integer> kinds = new LinkedHashMap<>();
-		plan.skipped()
+		// parts (row types, a view's rule, defaults, toast tables) leave with their
+		// whole:
+		// counting them would only confuse the count of what the user sees
+		List<FilterPlan.Skip> wholes = plan.skipped()
 			.values()
 			.stream()
+			.filter((skip) -> skip.object().partOf() == null)
+			.toList();
+		Map<String, Integer> kinds = new LinkedHashMap<>();
+		wholes.stream()
 			.map((skip) -> skip.object().kind())
 			.sorted()
 			.forEach((kind) -> kinds.merge(kind, 1, Integer::sum));
@@ -69,7 +76,7 @@ record FilteredCatalog(List<SourceTable> tables, List<SourceIndex> indexes, List
 			.sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
 			.map((e) -> count(e.getValue(), e.getKey()))
 			.collect(Collectors.joining(", "));
-		parts.add(kinds.isEmpty() ? "no objects" : count(plan.skipped().size(), "object") + " (" + byKind + ")");
+		parts.add(kinds.isEmpty() ? "no objects" : count(wholes.size(), "object") + " (" + byKind + ")");
 		int data = plan.dataSkipped().size();
 		if (data > 0) {
 			parts.add("rows of " + count(data, "table") + " stay behind");

@@ -88,6 +88,14 @@ class FilteredCatalogTest {
 		assertThat(FilteredCatalog.summary(PLAN)).isEqualTo(
 				"3 objects (1 index, 1 table, 1 view); rows of 1 table stay behind; 1 foreign key created NOT VALID");
 		assertThat(FilteredCatalog.summary(FilterPlan.NONE)).isEmpty();
+		GraphObject rowType = new GraphObject(new ObjectId(1247, 14), "type", "app", "audit_log", null, rel(10), null,
+				null, false, "type app.audit_log");
+		Map<ObjectId, FilterPlan.Skip> withPart = new java.util.HashMap<>(PLAN.skipped());
+		withPart.put(rowType.id(), new FilterPlan.Skip(rowType, null, rel(10), "row type of table app.audit_log"));
+		assertThat(
+				FilteredCatalog.summary(new FilterPlan(withPart, Map.of(), Map.of(), Map.of(), List.of(), List.of())))
+			.as("a part leaves with its whole, uncounted")
+			.isEqualTo("3 objects (1 index, 1 table, 1 view)");
 		assertThat(FilteredCatalog.count(2, "policy")).isEqualTo("2 policies");
 		assertThat(FilteredCatalog.count(2, "statistics")).isEqualTo("2 statistics");
 	}
