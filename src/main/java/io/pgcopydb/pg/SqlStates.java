@@ -21,6 +21,9 @@ public final class SqlStates {
 	/** undefined_object: an unknown configuration parameter, a missing role. */
 	public static final String UNDEFINED_OBJECT = "42704";
 
+	/** A foreign key whose referenced table lacks a matching unique key (yet). */
+	public static final String INVALID_FOREIGN_KEY = "42830";
+
 	/** invalid_parameter_value */
 	public static final String INVALID_PARAMETER_VALUE = "22023";
 

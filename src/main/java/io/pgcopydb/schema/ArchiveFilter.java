@@ -113,8 +113,9 @@ public final class ArchiveFilter {
 	 * @param table the table's name
 	 * @param name the constraint's name
 	 * @param definition {@code pg_get_constraintdef}
+	 * @param dumpId its archive entry's id (what its comment depends on)
 	 */
-	public record NotValidForeignKey(String schema, String table, String name, String definition) {
+	public record NotValidForeignKey(String schema, String table, String name, String definition, int dumpId) {
 
 		static NotValidForeignKey of(GraphObject key, TocEntry entry, Map<Integer, TocEntry> byId) {
 			String table = null;
@@ -131,7 +132,7 @@ public final class ArchiveFilter {
 				table = entry.name().substring(0, entry.name().length() - key.name().length() - 1);
 			}
 			String schema = (key.schema() != null) ? key.schema() : entry.schema();
-			return new NotValidForeignKey(schema, table, key.name(), key.definition());
+			return new NotValidForeignKey(schema, table, key.name(), key.definition(), entry.dumpId());
 		}
 
 		/** The statement; an already NOT VALID definition is not marked twice. */

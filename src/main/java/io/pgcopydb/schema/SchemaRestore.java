@@ -28,6 +28,7 @@ import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.filter.FilterPlan;
 import io.pgcopydb.pg.Identifiers;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * Restores the two schema sections dumped in --dir on the target, each through a
@@ -241,8 +242,13 @@ public final class SchemaRestore {
 		logLeftOut("Post-data", filtered, toc);
 		int[] skipped = { 0 };
 		List<String> leftOut = new ArrayList<>();
+		// a key whose referenced unique key only this restore creates (one on a
+		// partitioned table) is created after it, and its comment then
+		List<ArchiveFilter.NotValidForeignKey> deferred = createNotValid(target, filtered.notValidForeignKeys(),
+				onTarget, false);
+		Set<Integer> afterKeys = dependents(toc, deferred);
 		Predicate<TocEntry> eligible = (entry) -> {
-			if (!filtered.keeps(entry)) {
+			if (!filtered.keeps(entry) || afterKeys.contains(entry.dumpId())) {
 				return false;
 			}
 			if (isBuilt(entry, builtIndexes, builtConstraints)) {
@@ -262,9 +268,36 @@ public final class SchemaRestore {
 			logger.warn("Left out {} post-data entries of tables the target no longer has: {}", leftOut.size(),
 					String.join(", ", leftOut));
 		}
-		createNotValid(target, filtered.notValidForeignKeys(), onTarget);
 		run(target, dir, toc, selection, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
-		return new PostData(selection.restored(), skipped[0] + selection.present(), leftOut);
+		if (deferred.isEmpty()) {
+			return new PostData(selection.restored(), skipped[0] + selection.present(), leftOut);
+		}
+		createNotValid(target, deferred, indexesAndConstraints(target), true);
+		EntrySelection after = EntrySelection.select("Post-data", toc.entries(),
+				(entry) -> afterKeys.contains(entry.dumpId()) && filtered.keeps(entry),
+				presence(target, options.noOwner()), RestoreRecord.read(dir.postDataRecord()), columns(plannedTables));
+		run(target, dir, toc, after, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
+		return new PostData(selection.restored() + after.restored(), skipped[0] + selection.present(), leftOut);
+	}
+
+	/**
+	 * The entries that depend, directly or through one another, on the archive entries of
+	 * {@code keys}: a foreign key's comment.
+	 */
+	static Set<Integer> dependents(ArchiveToc toc, List<ArchiveFilter.NotValidForeignKey> keys) {
+		Set<Integer> found = new HashSet<>();
+		keys.forEach((key) -> found.add(key.dumpId()));
+		boolean grew = !found.isEmpty();
+		while (grew) {
+			grew = false;
+			for (TocEntry entry : toc.entries()) {
+				if (!found.contains(entry.dumpId()) && entry.dependsOn().stream().anyMatch(found::contains)) {
+					grew |= found.add(entry.dumpId());
+				}
+			}
+		}
+		keys.forEach((key) -> found.remove(key.dumpId()));
+		return found;
 	}
 
 	/**
@@ -422,11 +455,16 @@ public final class SchemaRestore {
 	 * Creates the foreign keys the filters make NOT VALID, before the post-data restore
 	 * (their comments are in it); one the target has (an earlier attempt created it) is
 	 * not created again.
+	 * @param last after the restore: every failure is one; before it, a key whose
+	 * referenced table lacks the unique key it needs (the restore creates it) is returned
+	 * to create after the restore
+	 * @return the keys to create after the restore
 	 */
-	private static void createNotValid(PgEndpoint target, List<ArchiveFilter.NotValidForeignKey> keys,
-			Set<TableObject> onTarget) {
+	private static List<ArchiveFilter.NotValidForeignKey> createNotValid(PgEndpoint target,
+			List<ArchiveFilter.NotValidForeignKey> keys, Set<TableObject> onTarget, boolean last) {
+		List<ArchiveFilter.NotValidForeignKey> deferred = new ArrayList<>();
 		if (keys.isEmpty()) {
-			return;
+			return deferred;
 		}
 		int created = 0;
 		try (Connection session = target.connect("foreign keys not valid");
@@ -441,6 +479,10 @@ public final class SchemaRestore {
 					created++;
 				}
 				catch (SQLException ex) {
+					if (!last && SqlStates.INVALID_FOREIGN_KEY.equals(ex.getSQLState())) {
+						deferred.add(key);
+						continue;
+					}
 					DatabaseException failure = target.failure("creating foreign key " + key.describe()
 							+ " NOT VALID (its referenced table's rows are not copied)", ex);
 					throw new DatabaseException(failure.exitCode(),
@@ -452,8 +494,12 @@ public final class SchemaRestore {
 		catch (SQLException ex) {
 			throw target.failure("creating foreign keys NOT VALID", ex);
 		}
-		logger.info("Created {} foreign keys NOT VALID ({} already on the target): their referenced tables' rows"
-				+ " are not copied", created, keys.size() - created);
+		logger.info(
+				"Created {} foreign keys NOT VALID ({} already on the target{}): their referenced tables' rows"
+						+ " are not copied",
+				created, keys.size() - created - deferred.size(),
+				deferred.isEmpty() ? "" : ", " + deferred.size() + " after the restore creates their referenced keys");
+		return deferred;
 	}
 
 	/** A restore command run before {@code dump schema} gets told so. */

@@ -82,6 +82,11 @@ class FilteredCloneIT {
 			CREATE TABLE app.metrics (at date NOT NULL, v int) PARTITION BY RANGE (at);
 			CREATE TABLE app.metrics_1 PARTITION OF app.metrics FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 			CREATE TABLE app.metrics_2 PARTITION OF app.metrics FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+			CREATE TABLE app.shipment (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+			CREATE TABLE app.shipment_2024 PARTITION OF app.shipment FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+			CREATE TABLE app.shipment_note (id int PRIMARY KEY, shipment_id int, shipped date,
+			                                FOREIGN KEY (shipment_id, shipped) REFERENCES app.shipment);
+			COMMENT ON CONSTRAINT shipment_note_shipment_id_shipped_fkey ON app.shipment_note IS 'NOT VALID';
 			CREATE TABLE app.base_item (id int PRIMARY KEY, label text);
 			CREATE TABLE app.special_item (extra text) INHERITS (app.base_item);
 			CREATE TABLE app.tmp_import (line text);
@@ -101,6 +106,8 @@ class FilteredCloneIT {
 			INSERT INTO app.customer_snapshot SELECT '2024-05-01', c FROM app.customer c LIMIT 3;
 			INSERT INTO app.events SELECT i, DATE '2024-01-01' + i, 'k' FROM generate_series(1, 600) i;
 			INSERT INTO app.metrics SELECT DATE '2024-01-01' + i, i FROM generate_series(1, 600) i;
+			INSERT INTO app.shipment SELECT i, DATE '2024-02-01' + i FROM generate_series(1, 30) i;
+			INSERT INTO app.shipment_note SELECT i, i, DATE '2024-02-01' + i FROM generate_series(1, 30) i;
 			INSERT INTO app.base_item VALUES (1, 'one');
 			INSERT INTO app.special_item VALUES (2, 'two', 'x');
 			INSERT INTO app.tmp_import SELECT 'line ' || i FROM generate_series(1, 10) i;
@@ -126,6 +133,7 @@ class FilteredCloneIT {
 			; the log moves without its rows
 			[exclude-table-data]
 			app.audit_log
+			app.shipment
 
 			[exclude-extension]
 			hstore
@@ -148,6 +156,11 @@ class FilteredCloneIT {
 			TRUNCATE app.audit_log;
 			ALTER TABLE app.audit_note ADD CONSTRAINT audit_note_audit_id_fkey FOREIGN KEY (audit_id)
 			  REFERENCES app.audit_log (id) NOT VALID;
+			ALTER TABLE app.shipment_note DROP CONSTRAINT shipment_note_shipment_id_shipped_fkey;
+			TRUNCATE app.shipment;
+			ALTER TABLE app.shipment_note ADD CONSTRAINT shipment_note_shipment_id_shipped_fkey
+			  FOREIGN KEY (shipment_id, shipped) REFERENCES app.shipment NOT VALID;
+			COMMENT ON CONSTRAINT shipment_note_shipment_id_shipped_fkey ON app.shipment_note IS 'NOT VALID';
 			""";
 
 	@Test
@@ -215,7 +228,8 @@ class FilteredCloneIT {
 		assertThat(progress.exitCode()).as(progress.toString()).isZero();
 		int copied = Integer.parseInt(CloneIT.strings(servers.target(), steps,
 				"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
-						+ "AND n.nspname IN ('app', 'Mixed Case') AND c.relname <> 'audit_log'")
+						+ "AND n.nspname IN ('app', 'Mixed Case') "
+						+ "AND c.relname NOT IN ('audit_log', 'shipment_2024')")
 			.get(0));
 		assertThat(progress.stdout()).as("only the tables whose rows move are counted")
 			.contains("Tables:  " + copied + " of " + copied + " copied");
@@ -335,6 +349,7 @@ class FilteredCloneIT {
 				[exclude-table-data]
 				# rows stay behind
 				"app"."audit_log"
+				App.Shipment
 				[exclude-index]
 				"Mixed Case"."a.b c idx"
 				app."orders_created_idx"

@@ -141,7 +141,7 @@ class ArchiveFilterTest {
 	@Test
 	void quotedNamesAreWrittenQuotedInTheNotValidStatement() {
 		ArchiveFilter.NotValidForeignKey key = new ArchiveFilter.NotValidForeignKey("Mixed Case", "a.b c", "Key",
-				"FOREIGN KEY (x) REFERENCES \"Mixed Case\".t(id) NOT VALID");
+				"FOREIGN KEY (x) REFERENCES \"Mixed Case\".t(id) NOT VALID", 1);
 
 		assertThat(key.sql()).isEqualTo("ALTER TABLE ONLY \"Mixed Case\".\"a.b c\" ADD CONSTRAINT \"Key\""
 				+ " FOREIGN KEY (x) REFERENCES \"Mixed Case\".t(id) NOT VALID");
