@@ -36,9 +36,19 @@ public final class SchemaArchives {
 	 */
 	public void dump(PgEndpoint source, String snapshot, String section, boolean largeObjects, Duration lockWait,
 			Path archive, Path log) {
+		dump(source, snapshot, section, largeObjects, lockWait, archive, log, DumpExclusions.NONE);
+	}
+
+	/**
+	 * As above, leaving out of the archive the schemas and tables the run's filters leave
+	 * out: pg_dump then neither reads nor locks them (a role may lack the privilege to).
+	 */
+	public void dump(PgEndpoint source, String snapshot, String section, boolean largeObjects, Duration lockWait,
+			Path archive, Path log, DumpExclusions exclusions) {
 		List<String> argv = new ArrayList<>(
 				List.of(this.tools.pgDump().path().toString(), "--format=custom", "--section=" + section,
 						"--file=" + archive, "--snapshot=" + snapshot, "--lock-wait-timeout=" + lockWait.toMillis()));
+		argv.addAll(exclusions.arguments());
 		if (!largeObjects) {
 			argv.add("--no-blobs");
 		}
@@ -109,6 +119,33 @@ public final class SchemaArchives {
 		}
 		argv.add(archive.toString());
 		return argv;
+	}
+
+	/**
+	 * Schemas and tables pg_dump leaves out ({@code --exclude-schema},
+	 * {@code --exclude-table}), each written as an exact pattern: every name
+	 * double-quoted, so that pg_dump's pattern characters ({@code * ? .}) and upper case
+	 * are taken literally.
+	 *
+	 * @param schemas schema names
+	 * @param tables schema and name of each table
+	 */
+	public record DumpExclusions(List<String> schemas, List<String[]> tables) {
+
+		public static final DumpExclusions NONE = new DumpExclusions(List.of(), List.of());
+
+		List<String> arguments() {
+			List<String> arguments = new ArrayList<>();
+			this.schemas.forEach((schema) -> arguments.add("--exclude-schema=" + pattern(schema)));
+			this.tables
+				.forEach((table) -> arguments.add("--exclude-table=" + pattern(table[0]) + "." + pattern(table[1])));
+			return arguments;
+		}
+
+		static String pattern(String name) {
+			return "\"" + name.replace("\"", "\"\"") + "\"";
+		}
+
 	}
 
 	/**

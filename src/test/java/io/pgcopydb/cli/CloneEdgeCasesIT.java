@@ -1,5 +1,6 @@
 package io.pgcopydb.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
@@ -50,6 +51,48 @@ class CloneEdgeCasesIT {
 		assertThat(run.exitCode()).as(run.toString()).isZero();
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
 		CloneIT.cleanup(servers, db);
+	}
+
+	@Test
+	void aSourceRoleNeedsNoPrivilegeOnWhatTheFiltersLeaveOut(PgServers servers, @TempDir Path dir) throws Exception {
+		String db = "clone_unreadable";
+		String role = "pgcopydb_partial_reader";
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		servers.source().execute("postgres", "DROP ROLE IF EXISTS " + role);
+		servers.source().execute("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD 'partial-reader-pw'");
+		servers.source().execute(db, """
+				CREATE SCHEMA app;
+				CREATE SCHEMA secret;
+				CREATE TABLE app.kept (id int PRIMARY KEY, v text);
+				CREATE TABLE app.hidden (id int PRIMARY KEY);
+				CREATE TABLE app.events (id int, at date) PARTITION BY RANGE (at);
+				CREATE TABLE app.events_2024 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+				CREATE TABLE secret.payroll (id int PRIMARY KEY, amount numeric);
+				INSERT INTO app.kept SELECT i, 'v' || i FROM generate_series(1, 10) i;
+				INSERT INTO secret.payroll VALUES (1, 100);
+				GRANT USAGE ON SCHEMA app TO pgcopydb_partial_reader;
+				GRANT SELECT ON app.kept TO pgcopydb_partial_reader;
+				""");
+		Path filters = Files.writeString(dir.resolve("readable.ini"), """
+				[exclude-schema]
+				secret
+				[exclude-table]
+				app.hidden
+				app.events
+				""");
+		String source = servers.source().uri(db, role, "partial-reader-pw");
+
+		PgCopyDbRun clone = PgCopyDbRun.run(Map.of(), "clone", "--source", source, "--target", servers.target().uri(db),
+				"--dir", dir.resolve("run").toString(), "--filters", filters.toString(), "--no-owner", "--no-acl");
+
+		assertThat(clone.exitCode()).as(clone.toString()).isZero();
+		assertThat(CloneIT.strings(servers.target(), db, "SELECT count(*) FROM app.kept")).containsExactly("10");
+		assertThat(CloneIT.strings(servers.target(), db,
+				"SELECT count(*) FROM pg_class WHERE relname IN ('hidden', 'events', 'events_2024', 'payroll')"))
+			.containsExactly("0");
+		CloneIT.cleanup(servers, db);
+		servers.source().execute("postgres", "DROP ROLE IF EXISTS " + role);
 	}
 
 	@Test

@@ -168,8 +168,10 @@ class CloneJobConfiguration {
 	}
 
 	@Bean
-	Step dumpSchemaStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, SchemaArchives archives) {
-		return toolTasklet(repository, CloneSteps.DUMP_SCHEMA, new DumpSchemaTasklet(request, snapshot, archives));
+	Step dumpSchemaStep(JobRepository repository, CloneRequest request, RunSnapshot snapshot, SchemaArchives archives,
+			ClonePlan plan) {
+		return toolTasklet(repository, CloneSteps.DUMP_SCHEMA,
+				new DumpSchemaTasklet(request, snapshot, archives, plan));
 	}
 
 	@Bean
