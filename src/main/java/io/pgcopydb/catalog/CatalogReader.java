@@ -43,6 +43,23 @@ public final class CatalogReader {
 						rs.getString("sequence_name"), rs.getString("owner_table"), rs.getString("owner_column")));
 	}
 
+	/**
+	 * Of {@code tables} (OIDs), those the connected role cannot lock as pg_dump does
+	 * (SELECT on the table, USAGE on its schema).
+	 */
+	public java.util.Set<Long> unlockableTables(java.util.Collection<Long> tables) throws SQLException {
+		java.util.Set<Long> unlockable = new java.util.HashSet<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(SqlFiles.load("list_unlockable_tables"))) {
+			statement.setArray(1, this.connection.createArrayOf("int8", tables.toArray()));
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					unlockable.add(rs.getLong(1));
+				}
+			}
+		}
+		return unlockable;
+	}
+
 	public long largeObjectCount() throws SQLException {
 		return query("count_large_objects", (rs) -> rs.getLong(1)).get(0);
 	}

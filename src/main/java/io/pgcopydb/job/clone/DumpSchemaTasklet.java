@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.database.DatabaseProperties;
 import io.pgcopydb.filter.FilterPlan;
@@ -46,12 +48,14 @@ class DumpSchemaTasklet implements Tasklet {
 	}
 
 	/**
-	 * The schemas the filters leave out by name, and the tables (ordinary, partitioned,
-	 * foreign) they leave out outside those schemas: pg_dump need not read nor lock them,
-	 * and the source role may lack the privilege to. Views and the other objects left out
-	 * through a dependency stay in the archive, and the restores leave them out.
+	 * The schemas the filters leave out by name (pg_dump need not read them), and the
+	 * tables they leave out elsewhere that the source role cannot lock (pg_dump locks
+	 * every table it dumps, which takes SELECT and the schema's USAGE). Other left-out
+	 * objects stay in the archive, where {@code restore parse-list} shows them, and the
+	 * restores leave them out.
+	 * @param unlockable OIDs of left-out tables the source role cannot lock
 	 */
-	static SchemaArchives.DumpExclusions exclusions(FilterPlan filterPlan) {
+	static SchemaArchives.DumpExclusions exclusions(FilterPlan filterPlan, Set<Long> unlockable) {
 		List<String> schemas = new ArrayList<>();
 		for (FilterPlan.Skip skip : filterPlan.skipped().values()) {
 			if (GraphObject.SCHEMA.equals(skip.object().kind()) && skip.verdict() != null) {
@@ -61,11 +65,30 @@ class DumpSchemaTasklet implements Tasklet {
 		List<String[]> tables = new ArrayList<>();
 		for (FilterPlan.Skip skip : filterPlan.skipped().values()) {
 			GraphObject object = skip.object();
-			if (object.holdsRows() && !schemas.contains(object.schema())) {
+			if (object.holdsRows() && !schemas.contains(object.schema())
+					&& unlockable.contains(object.id().objectOid())) {
 				tables.add(new String[] { object.schema(), object.name() });
 			}
 		}
 		return new SchemaArchives.DumpExclusions(schemas, tables);
+	}
+
+	private Set<Long> unlockable(FilterPlan filterPlan) {
+		List<Long> leftOut = filterPlan.skipped()
+			.values()
+			.stream()
+			.filter((skip) -> skip.object().holdsRows())
+			.map((skip) -> skip.object().id().objectOid())
+			.toList();
+		if (leftOut.isEmpty()) {
+			return Set.of();
+		}
+		try (Connection source = this.request.source().connect("dump exclusions")) {
+			return new CatalogReader(source).unlockableTables(leftOut);
+		}
+		catch (SQLException ex) {
+			throw this.request.source().failure("checking which left-out tables pg_dump can lock", ex);
+		}
 	}
 
 	@Override
@@ -75,8 +98,8 @@ class DumpSchemaTasklet implements Tasklet {
 		boolean largeObjects = !this.request.skipLargeObjects();
 		// new archives, new dumpIds: what an earlier dump's entries created is no record
 		RestoreRecord.clear(dir);
-		SchemaArchives.DumpExclusions exclusions = exclusions(
-				this.plan.filterPlan(Executions.instanceId(chunkContext)));
+		FilterPlan filterPlan = this.plan.filterPlan(Executions.instanceId(chunkContext));
+		SchemaArchives.DumpExclusions exclusions = exclusions(filterPlan, unlockable(filterPlan));
 		this.archives.dump(this.request.source(), id, "pre-data", largeObjects, this.snapshot.lockTimeout(),
 				dir.preDataArchive(), dir.pgDumpLog(), exclusions);
 		this.archives.dump(this.request.source(), id, "post-data", largeObjects, this.snapshot.lockTimeout(),
