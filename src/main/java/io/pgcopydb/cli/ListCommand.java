@@ -69,8 +69,8 @@ final class ListCommand {
 			@Option(names = "--skip-extensions",
 					description = "Mark every extension left out, as a run with --skip-extensions.") boolean skipExtensions,
 			@Option(names = "--requirements",
-					description = "Print name and version of each extension as JSON, to edit and pass to copy"
-							+ " extensions --requirements.") boolean requirements,
+					description = "Print name and version of each extension the filters keep as JSON, to edit and"
+							+ " pass to copy extensions --requirements.") boolean requirements,
 			@Option(names = "--json", description = "Print JSON.") boolean json) {
 		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
 		Filters filter = skipExtensions ? loaded.skippingExtensions() : loaded;
@@ -85,6 +85,7 @@ final class ListCommand {
 		if (requirements) {
 			Json.print(extensions.extensions()
 				.stream()
+				.filter((extension) -> filter.extensionLeftOut(extension.name()).isEmpty())
 				.map((extension) -> Map.of("name", extension.name(), "version", extension.version()))
 				.toList());
 		}
@@ -121,11 +122,19 @@ final class ListCommand {
 
 	@Command(name = "collations", mixinStandardHelpOptions = true,
 			description = "The collations created in the source database (--skip-collations leaves them out of a"
-					+ " clone): provider, locale, recorded and current version.")
+					+ " clone): provider, locale, recorded and current version, and whether the filters keep their"
+					+ " schema.")
 	int collations(
 			@Option(names = "--source", paramLabel = "<uri>",
 					description = "Source database ($PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+					description = "Mark the collations in schemas this filter file leaves out.") java.nio.file.Path filters,
+			@Option(names = "--skip-extensions",
+					description = "As a run with --skip-extensions (checked against the filter file; an extension's"
+							+ " collations are not listed, so it marks none).") boolean skipExtensions,
 			@Option(names = "--json", description = "Print JSON.") boolean json) {
+		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
+		Filters filter = skipExtensions ? loaded.skippingExtensions() : loaded;
 		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, source);
 		List<Collations.Collation> collations;
 		try (Connection connection = endpoint.connect("list collations")) {
@@ -135,17 +144,41 @@ final class ListCommand {
 			throw endpoint.failure("listing the collations", ex);
 		}
 		if (json) {
-			Json.print(collations);
+			Json.print(collations.stream().map((collation) -> {
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("schema", collation.schema());
+				row.put("name", collation.name());
+				row.put("provider", collation.provider());
+				row.put("collate", collation.collate());
+				row.put("ctype", collation.ctype());
+				row.put("version", collation.version());
+				row.put("actualVersion", collation.actualVersion());
+				String leftOut = leftOut(filter, collation);
+				row.put("kept", leftOut == null);
+				row.put("leftOutBy", leftOut);
+				return row;
+			}).toList());
 		}
 		else {
-			System.out.printf("%-32s %-8s %-20s %-12s %s%n", "Name", "Provider", "Locale", "Version", "Current");
+			TextTable table = new TextTable("Name", "Provider", "Locale", "Version", "Current", "Filter");
+			int kept = 0;
 			for (Collations.Collation collation : collations) {
-				System.out.printf("%-32s %-8s %-20s %-12s %s%n", collation.schema() + "." + collation.name(),
-						collation.provider(), Objects.toString(collation.collate(), ""),
-						Objects.toString(collation.version(), ""), Objects.toString(collation.actualVersion(), ""));
+				String leftOut = leftOut(filter, collation);
+				kept += (leftOut == null) ? 1 : 0;
+				table.row(collation.schema() + "." + collation.name(), collation.provider(),
+						Objects.toString(collation.collate(), ""), Objects.toString(collation.version(), ""),
+						Objects.toString(collation.actualVersion(), ""),
+						(leftOut == null) ? "kept" : "left out: " + leftOut);
 			}
+			table.print();
+			System.out.printf("%d collations, %d kept%n", table.size(), kept);
 		}
 		return ExitCode.SUCCESS.code();
+	}
+
+	/** Why the filters leave out a collation (its schema's verdict), or null. */
+	private static String leftOut(Filters filter, Collations.Collation collation) {
+		return filter.schemaLeftOut(collation.schema()).map(Verdict::describe).orElse(null);
 	}
 
 	@Command(name = "databases", mixinStandardHelpOptions = true,

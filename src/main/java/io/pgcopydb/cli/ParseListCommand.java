@@ -199,7 +199,7 @@ final class ParseListCommand implements java.util.concurrent.Callable<Integer> {
 								+ "): leave --filters out to see the run's, or pass another --dir");
 			}
 			Filters filters = (given != null) ? given : recorded.normalized().isEmpty() ? Filters.NONE
-					: Filters.parse(recorded.normalized(), dir.root().resolve("(the run's filters)"));
+					: Filters.ofNormalized(recorded.normalized(), dir.root().resolve("(the run's filters)"));
 			logger.info("Marking what the filters of the run in --dir {} leave out", dir.root());
 			return new Plan(recorded.plan(), filters);
 		}

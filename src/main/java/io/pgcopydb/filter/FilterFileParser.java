@@ -24,6 +24,8 @@ final class FilterFileParser {
 
 	private static final String SEE = " (see jobs/README.md)";
 
+	private static final String BOM = "\uFEFF";
+
 	private final String file;
 
 	private final List<FilterEntry> entries = new ArrayList<>();
@@ -44,12 +46,30 @@ final class FilterFileParser {
 
 	static Parsed parse(String text, String file) {
 		FilterFileParser parser = new FilterFileParser(file);
-		String[] lines = text.split("\r\n|\r|\n", -1);
+		// editors on Windows save UTF-8 with a byte order mark
+		String[] lines = (text.startsWith(BOM) ? text.substring(1) : text).split("\r\n|\r|\n", -1);
 		for (int i = 0; i < lines.length; i++) {
 			parser.line = i + 1;
 			parser.parseLine(lines[i].strip());
 		}
+		parser.checkIncludeOnlyHaveEntries();
 		return new Parsed(parser.entries, parser.headers);
+	}
+
+	/**
+	 * An include-only section without an entry (every one commented out, say) would leave
+	 * everything of its kind out, and a run would copy nothing of it and succeed.
+	 */
+	private void checkIncludeOnlyHaveEntries() {
+		for (Map.Entry<Section, Integer> header : this.headers.entrySet()) {
+			Section section = header.getKey();
+			if (section.includeOnly() && this.entries.stream().noneMatch((entry) -> entry.section() == section)) {
+				this.line = header.getValue();
+				throw refuse("[" + section.title() + "] has no entry: every "
+						+ section.kind().name().toLowerCase(Locale.ROOT)
+						+ " would be left out; list what to keep or remove the section");
+			}
+		}
 	}
 
 	private void parseLine(String text) {
@@ -67,7 +87,8 @@ final class FilterFileParser {
 		this.entries.add(entry(text));
 	}
 
-	private void header(String text) {
+	private void header(String written) {
+		String text = withoutInlineComment(written);
 		if (!text.endsWith("]")) {
 			throw refuse("section header " + text + " lacks its closing ]: write [section-name]" + SEE);
 		}
@@ -224,8 +245,12 @@ final class FilterFileParser {
 		return folded.toString();
 	}
 
+	/**
+	 * The pattern ends at the first {@code /} followed by the end of the line, a space,
+	 * {@code =}, {@code #} or {@code ;}: a comment after the entry may hold slashes.
+	 */
 	private FilterEntry regexEntry(String text) {
-		int close = text.lastIndexOf('/');
+		int close = regexClose(text);
 		String after = (close > 1) ? text.substring(close + 1).strip() : "";
 		if (close <= 1
 				|| !(after.isEmpty() || after.startsWith("=") || after.startsWith("#") || after.startsWith(";"))) {
@@ -243,6 +268,22 @@ final class FilterFileParser {
 					+ ((ex.getIndex() >= 0) ? " near index " + ex.getIndex() : "")
 					+ ": fix the pattern (Java regex syntax)");
 		}
+	}
+
+	private static int regexClose(String text) {
+		for (int i = 2; i < text.length(); i++) {
+			if (text.charAt(i) != '/') {
+				continue;
+			}
+			if (i + 1 == text.length()) {
+				return i;
+			}
+			char next = text.charAt(i + 1);
+			if (Character.isWhitespace(next) || next == '=' || next == '#' || next == ';') {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	private static String keyOnly(String text, int end) {

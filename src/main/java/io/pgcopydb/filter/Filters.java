@@ -33,12 +33,14 @@ import io.pgcopydb.error.BadConfigException;
  * section, a malformed entry (an unqualified table or index, unbalanced quotes, an empty
  * part, a bad regex), an include-only and an exclude section of the same kind
  * ([include-only-schema] with [exclude-schema], [include-only-table] with
- * [exclude-table], [include-only-extension] with [exclude-extension]). A file that is
+ * [exclude-table], [include-only-extension] with [exclude-extension]), an include-only
+ * section without an entry (it would leave everything of its kind out). A file that is
  * missing or unreadable is refused the same way.
  * <p>
- * The normalised form (sections in {@link Section} order, entries unique and sorted,
- * names quoted only where needed) is what a run records: its digest tells whether a
- * resume has the run's filters, whatever the file's comments, order or spelling.
+ * The normalised form (a first line {@code --skip-extensions} when the option is given,
+ * then sections in {@link Section} order, entries unique and sorted, names quoted only
+ * where needed) is what a run records: its digest tells whether a resume has the run's
+ * filters and --skip-extensions, whatever the file's comments, order or spelling.
  */
 public final class Filters {
 
@@ -85,6 +87,16 @@ public final class Filters {
 	public static Filters parse(String text, Path file) {
 		FilterFileParser.Parsed parsed = FilterFileParser.parse(text, String.valueOf(file));
 		return new Filters(file, parsed.entries(), parsed.headers(), false);
+	}
+
+	/**
+	 * The filters a run recorded as {@link #normalized()} text (with its
+	 * {@code --skip-extensions} line, if any); {@code file} names them in messages.
+	 */
+	public static Filters ofNormalized(String normalized, Path file) {
+		boolean skip = normalized.startsWith(SKIP_EXTENSIONS + "\n");
+		Filters filters = parse(skip ? normalized.substring(SKIP_EXTENSIONS.length() + 1) : normalized, file);
+		return skip ? new Filters(file, filters.entries, filters.headers, true) : filters;
 	}
 
 	/**
@@ -135,13 +147,14 @@ public final class Filters {
 	}
 
 	/**
-	 * The normalised text (see the class comment); empty for no filter. A section written
-	 * with no entry is kept (an empty include-only section leaves everything of its kind
-	 * out). {@code --skip-extensions} is not part of it: it is an option, which a resume
-	 * checks as one.
+	 * The normalised text (see the class comment); empty for no filter and no
+	 * {@code --skip-extensions}. An exclude section written with no entry is kept.
 	 */
 	public String normalized() {
 		StringBuilder text = new StringBuilder();
+		if (this.skipExtensions) {
+			text.append(SKIP_EXTENSIONS).append('\n');
+		}
 		for (Map.Entry<Section, Set<String>> section : normalizedSections().entrySet()) {
 			if (!text.isEmpty()) {
 				text.append('\n');
@@ -178,12 +191,17 @@ public final class Filters {
 	 * What differs between a run's recorded normalised filters and these, one item per
 	 * entry: {@code added [exclude-table] public.foo}, {@code removed [exclude-schema]
 	 * archive}; empty when they are the same. A section added or removed without entries
-	 * is one item too ({@code added [include-only-table]}).
+	 * is one item too ({@code added [exclude-index]}), and so is the option
+	 * ({@code added --skip-extensions}).
 	 */
 	public List<String> differencesFrom(String recordedNormalized) {
 		Map<Section, Set<String>> recorded = parseNormalized(recordedNormalized);
 		Map<Section, Set<String>> current = normalizedSections();
 		List<String> differences = new ArrayList<>();
+		boolean recordedSkip = recordedNormalized != null && recordedNormalized.startsWith(SKIP_EXTENSIONS + "\n");
+		if (recordedSkip != this.skipExtensions) {
+			differences.add((this.skipExtensions ? "added " : "removed ") + SKIP_EXTENSIONS);
+		}
 		for (Section section : Section.values()) {
 			Set<String> before = recorded.get(section);
 			Set<String> after = current.get(section);

@@ -276,10 +276,48 @@ class ListCommandsIT {
 	}
 
 	@Test
+	void collationsAndExtensionRequirementsHonourTheFilters(PgServers servers, @TempDir Path dir) throws Exception {
+		String db = "list_collations_filtered";
+		PgServer source = servers.source();
+		source.dropDatabase(db);
+		source.createDatabase(db);
+		source.execute(db,
+				"CREATE SCHEMA archive; CREATE SCHEMA app;"
+						+ " CREATE COLLATION archive.old_c (provider = libc, locale = 'C');"
+						+ " CREATE COLLATION app.app_c (provider = libc, locale = 'C');");
+		String uri = source.uri(db);
+		Path filters = Files.writeString(dir.resolve("filters.ini"),
+				"[exclude-schema]\narchive\n[exclude-extension]\nplpgsql\n");
+
+		JsonNode collations = json(PgCopyDbRun.run(Map.of(), "list", "collations", "--json", "--filters",
+				filters.toString(), "--source", uri));
+		Map<String, String> marks = new TreeMap<>();
+		collations.forEach((row) -> marks.put(row.get("schema").asString() + "." + row.get("name").asString(),
+				row.get("kept").asBoolean() + " " + row.get("leftOutBy").asString("")));
+		assertThat(marks).containsEntry("archive.old_c", "false [exclude-schema] archive (line 2)")
+			.containsEntry("app.app_c", "true ");
+		PgCopyDbRun text = PgCopyDbRun.run(Map.of(), "list", "collations", "--filters", filters.toString(), "--source",
+				uri);
+		assertThat(text.exitCode()).as(text.toString()).isZero();
+		assertThat(text.stdout())
+			.containsPattern("archive\\.old_c .* left out: \\[exclude-schema] archive \\(line 2\\)")
+			.containsPattern("app\\.app_c .* kept");
+		assertThat(text.stdout()).contains("2 collations, 1 kept");
+
+		PgCopyDbRun all = PgCopyDbRun.run(Map.of(), "list", "extensions", "--requirements", "--source", uri);
+		assertThat(names(json(all))).contains("plpgsql");
+		JsonNode kept = json(PgCopyDbRun.run(Map.of(), "list", "extensions", "--requirements", "--filters",
+				filters.toString(), "--source", uri));
+		assertThat(names(kept)).doesNotContain("plpgsql");
+		source.dropDatabase(db);
+	}
+
+	@Test
 	void aBadFilterFileIsRefusedWithExitCode2(PgServers servers, @TempDir Path dir) throws Exception {
 		Path filters = dir.resolve("bad.ini");
 		Files.writeString(filters, "[exclude-table]\napp.customer\n[exclude-tables]\napp.orders\n");
-		for (String command : List.of("tables", "sequences", "indexes", "depends", "schema", "extensions")) {
+		for (String command : List.of("tables", "sequences", "indexes", "depends", "schema", "extensions",
+				"collations")) {
 			PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "list", command, "--filters", filters.toString(), "--source",
 					servers.source().uri("postgres"));
 			assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
@@ -307,6 +345,12 @@ class ListCommandsIT {
 		finally {
 			Files.delete(script);
 		}
+	}
+
+	private static List<String> names(JsonNode rows) {
+		List<String> names = new ArrayList<>();
+		rows.forEach((row) -> names.add(row.get("name").asString()));
+		return names;
 	}
 
 	private static JsonNode json(PgCopyDbRun run) {

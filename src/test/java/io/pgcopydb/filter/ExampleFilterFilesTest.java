@@ -30,4 +30,12 @@ class ExampleFilterFilesTest {
 		}
 	}
 
+	@Test
+	void theTempTablesExampleMatchesTableNamesNotSchemaNames() {
+		Filters filters = Filters.load(Path.of("config", "filters", "regex-temp-tables.ini"));
+		assertThat(filters.tableLeftOut("app", "tmp_import", true, List.of())).isPresent();
+		assertThat(filters.tableLeftOut("app.tmp_area", "orders", true, List.of())).isEmpty();
+		assertThat(filters.tableLeftOut("app", "orders_old", true, List.of())).isPresent();
+	}
+
 }

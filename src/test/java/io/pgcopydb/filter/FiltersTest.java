@@ -222,10 +222,10 @@ class FiltersTest {
 				~/x #y/
 				[exclude-schema]
 				archive
-				[include-only-extension]
+				[exclude-extension]
 				""");
 		Filters two = parse("""
-				[include-only-extension]
+				[exclude-extension]
 				[exclude-schema]
 				  ARCHIVE   # inline comment
 				""" + """
@@ -245,7 +245,7 @@ class FiltersTest {
 				public.foo
 				~/x #y/
 
-				[include-only-extension]
+				[exclude-extension]
 				""");
 		assertThat(two.normalized()).isEqualTo(one.normalized());
 		assertThat(two.digest()).isEqualTo(one.digest()).hasSize(64).matches("[0-9a-f]{64}");
@@ -256,16 +256,78 @@ class FiltersTest {
 
 	@Test
 	void differencesNameEachAddedAndRemovedEntry() {
-		Filters recorded = parse("[exclude-schema]\narchive\n[exclude-table]\npublic.foo\n[include-only-extension]\n");
+		Filters recorded = parse("[exclude-schema]\narchive\n[exclude-table]\npublic.foo\n[exclude-extension]\n");
 		Filters now = parse("[exclude-table]\npublic.foo\npublic.bar\n[exclude-table-data]\n~/log$/\n");
 		assertThat(now.differencesFrom(recorded.normalized())).containsExactly("removed [exclude-schema] archive",
 				"added [exclude-table] public.bar", "added [exclude-table-data] ~/log$/",
-				"removed [include-only-extension]");
+				"removed [exclude-extension]");
 		assertThat(now.differencesFrom(now.normalized())).isEmpty();
 		assertThat(Filters.NONE.differencesFrom(recorded.normalized())).containsExactly(
 				"removed [exclude-schema] archive", "removed [exclude-table] public.foo",
-				"removed [include-only-extension]");
+				"removed [exclude-extension]");
 		assertThat(now.differencesFrom("")).hasSize(3);
+	}
+
+	@Test
+	void acceptsAFileStartingWithAByteOrderMark() {
+		assertThat(parse("\uFEFF[exclude-schema]\narchive\n").schemaLeftOut("archive")).get()
+			.extracting(Verdict::describe)
+			.isEqualTo("[exclude-schema] archive (line 2)");
+	}
+
+	@Test
+	void acceptsACommentAfterASectionHeader() {
+		Filters filters = parse(
+				"[exclude-table]  # the staging tables\napp.b\n[exclude-schema]\t; archived\narchive\n");
+		assertThat(filters.tableLeftOut("app", "b", true, List.of())).isPresent();
+		assertThat(filters.schemaLeftOut("archive")).isPresent();
+	}
+
+	@Test
+	void aRegexEndsAtTheSlashBeforeTheEndOfLineASpaceAnEqualsSignOrAComment() {
+		Filters filters = parse("[exclude-table]\n~/^app\\.a$/   # see /docs/filters\n");
+		assertThat(filters.entries()).extracting(FilterEntry::text).containsExactly("~/^app\\.a$/");
+		assertThat(filters.tableLeftOut("app", "a", true, List.of())).get()
+			.extracting(Verdict::describe)
+			.isEqualTo("[exclude-table] ~/^app\\.a$/ (line 2)");
+		assertThat(filters.tableLeftOut("app", "ab", true, List.of())).isEmpty();
+		assertThat(parse("[exclude-table]\n~/^app\\.a/b$/\n").tableLeftOut("app", "a/b", true, List.of())).isPresent();
+		assertThat(parse("[exclude-table]\n~/^app\\.a$/=1\n").entries()).extracting(FilterEntry::text)
+			.containsExactly("~/^app\\.a$/");
+		refused("[exclude-table]\n~/^app\\.a$/ b\n",
+				"filters.ini line 2: ~/^app\\.a$/ b in [exclude-table]: a regex entry is ~/pattern/: close it with /");
+	}
+
+	@Test
+	void refusesAnIncludeOnlySectionWithoutEntries() {
+		refused("""
+				[include-only-table]
+				# app.orders
+				; app.customers
+				[exclude-index]
+				""", "filters.ini line 1: [include-only-table] has no entry: every table would be left out;"
+				+ " list what to keep or remove the section");
+		refused("[exclude-table]\napp.x\n\n[include-only-schema]  # none yet\n",
+				"filters.ini line 4: [include-only-schema] has no entry: every schema would be left out;"
+						+ " list what to keep or remove the section");
+		refused("[include-only-extension]\n", "filters.ini line 1: [include-only-extension] has no entry: every"
+				+ " extension would be left out; list what to keep or remove the section");
+	}
+
+	@Test
+	void skipExtensionsIsPartOfTheNormalizedFormAndItsDifferences() {
+		Filters file = parse("[exclude-table]\npublic.foo\n");
+		Filters skipping = file.skippingExtensions();
+		assertThat(skipping.normalized()).isEqualTo("--skip-extensions\n\n[exclude-table]\npublic.foo\n");
+		assertThat(skipping.digest()).isNotEqualTo(file.digest());
+		assertThat(skipping.differencesFrom(file.normalized())).containsExactly("added --skip-extensions");
+		assertThat(file.differencesFrom(skipping.normalized())).containsExactly("removed --skip-extensions");
+		assertThat(Filters.NONE.skippingExtensions().normalized()).isEqualTo("--skip-extensions\n");
+		assertThat(Filters.NONE.skippingExtensions().digest()).hasSize(64);
+		Filters recorded = Filters.ofNormalized(skipping.normalized(), FILE);
+		assertThat(recorded.skipsExtensions()).isTrue();
+		assertThat(recorded.normalized()).isEqualTo(skipping.normalized());
+		assertThat(Filters.ofNormalized(file.normalized(), FILE).skipsExtensions()).isFalse();
 	}
 
 }

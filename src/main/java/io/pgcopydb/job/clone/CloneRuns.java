@@ -249,13 +249,16 @@ class CloneRuns {
 	}
 
 	/**
-	 * Job context key: the SHA-256 of the run's normalised filters, recorded by its first
-	 * command; "" for a run without --filters.
+	 * Job context key: the SHA-256 of the run's normalised filters (--skip-extensions
+	 * included), recorded by its first command; "" for a run with neither --filters nor
+	 * --skip-extensions.
 	 */
 	static final String FILTERS_DIGEST_KEY = "filters.digest";
 
 	/** Job context key: the run's normalised filters, recorded by its first command. */
 	static final String FILTERS_KEY = "filters.normalized";
+
+	private static final String SKIP_EXTENSIONS = "--skip-extensions";
 
 	/** The digest a run records for {@code filters}: "" for none. */
 	static String digest(Filters filters) {
@@ -268,11 +271,11 @@ class CloneRuns {
 	}
 
 	/**
-	 * Every command of a run leaves out what its first command's filters left out: the
-	 * plan was made once, in the run's snapshot, from them. A command whose filters
-	 * differ (compared as written: a regex entry is not expanded) is refused before
-	 * anything runs, naming the difference. A run recorded before filters were recorded
-	 * is not compared.
+	 * Every command of a run leaves out what its first command's filters and
+	 * --skip-extensions left out: the plan was made once, in the run's snapshot, from
+	 * them. A command whose filters differ (compared as written: a regex entry is not
+	 * expanded) is refused before anything runs, naming the difference. A run recorded
+	 * before filters were recorded is not compared.
 	 */
 	static void checkSameFilters(CloneRequest request, JobExecution last) {
 		String recorded = last.getExecutionContext().getString(FILTERS_DIGEST_KEY, null);
@@ -280,22 +283,36 @@ class CloneRuns {
 		if (recorded == null || recorded.equals(now)) {
 			return;
 		}
+		String recordedText = last.getExecutionContext().getString(FILTERS_KEY, "");
 		String remedy = "start a new run with --restart";
 		if (recorded.isEmpty()) {
 			throw new BadStateException("the run in --dir " + request.workDirectory().root()
-					+ " was started without --filters (recorded at its first command): run without --filters "
-					+ request.filters().file() + ", or " + remedy);
+					+ " was started without --filters or --skip-extensions (recorded at its first command): run"
+					+ " without " + given(request.filters()) + ", or " + remedy);
 		}
-		String pass = "pass the run's filter file (digest " + shortDigest(recorded) + ")";
+		boolean hadFilters = recordedText.lines().anyMatch((line) -> line.startsWith("["));
+		boolean hadSkip = recordedText.startsWith(SKIP_EXTENSIONS + "\n");
+		String pass = "pass " + (hadFilters ? "the run's filter file (digest " + shortDigest(recorded) + ")" : "")
+				+ ((hadFilters && hadSkip) ? " and " : "") + (hadSkip ? SKIP_EXTENSIONS : "");
 		if (now.isEmpty()) {
-			throw new BadStateException("the run in --dir " + request.workDirectory().root()
-					+ " was started with --filters (recorded at its first command): " + pass + ", or " + remedy);
+			throw new BadStateException("the run in --dir " + request.workDirectory().root() + " was started with "
+					+ (hadFilters ? "--filters" : "") + ((hadFilters && hadSkip) ? " and " : "")
+					+ (hadSkip ? SKIP_EXTENSIONS : "") + " (recorded at its first command): " + pass + ", or "
+					+ remedy);
 		}
-		List<String> differences = request.filters()
-			.differencesFrom(last.getExecutionContext().getString(FILTERS_KEY, ""));
+		List<String> differences = request.filters().differencesFrom(recordedText);
 		String what = differences.isEmpty() ? "digest " + shortDigest(now) : String.join(", ", differences);
-		throw new BadStateException("--filters differ from the run's (recorded at its first command): " + what + "; "
-				+ pass + " or " + remedy);
+		String subject = differences.stream().anyMatch((difference) -> difference.endsWith(SKIP_EXTENSIONS))
+				? "--filters or --skip-extensions differ" : "--filters differ";
+		throw new BadStateException(
+				subject + " from the run's (recorded at its first command): " + what + "; " + pass + " or " + remedy);
+	}
+
+	/** What a command passed that a run without filters had not: its options. */
+	private static String given(Filters filters) {
+		String file = (filters.file() != null) ? "--filters " + filters.file() : "";
+		String skip = filters.skipsExtensions() ? SKIP_EXTENSIONS : "";
+		return (file.isEmpty() || skip.isEmpty()) ? file + skip : file + " and " + skip;
 	}
 
 	private static String shortDigest(String digest) {

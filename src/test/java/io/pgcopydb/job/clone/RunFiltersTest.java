@@ -105,4 +105,30 @@ class RunFiltersTest {
 				Set.of(Stage.TABLE_DATA), CloneRequest.ObjectOptions.DEFAULT, filters);
 	}
 
+	@Test
+	void skipExtensionsIsRecordedAndComparedWithOrWithoutFilters() {
+		Filters skipping = Filters.NONE.skippingExtensions();
+		assertThat(CloneRuns.digest(Filters.NONE)).isEmpty();
+		assertThat(CloneRuns.normalized(Filters.NONE)).isEmpty();
+		assertThat(CloneRuns.digest(skipping)).hasSize(64);
+		assertThatCode(() -> CloneRuns.checkSameFilters(request(skipping), recorded(skipping)))
+			.doesNotThrowAnyException();
+		assertThatThrownBy(() -> CloneRuns.checkSameFilters(request(Filters.NONE), recorded(skipping)))
+			.isInstanceOf(BadStateException.class)
+			.hasMessage("the run in --dir /tmp/pgcopydb was started with --skip-extensions (recorded at its first"
+					+ " command): pass --skip-extensions, or start a new run with --restart");
+		assertThatThrownBy(() -> CloneRuns.checkSameFilters(request(skipping), recorded(Filters.NONE)))
+			.isInstanceOf(BadStateException.class)
+			.hasMessage("the run in --dir /tmp/pgcopydb was started without --filters or --skip-extensions (recorded"
+					+ " at its first command): run without --skip-extensions, or start a new run with --restart");
+		assertThatThrownBy(() -> CloneRuns.checkSameFilters(request(RUN.skippingExtensions()), recorded(RUN)))
+			.isInstanceOf(BadStateException.class)
+			.hasMessageStartingWith("--filters or --skip-extensions differ from the run's (recorded at its first"
+					+ " command): added --skip-extensions; pass the run's filter file (digest ");
+		assertThatThrownBy(() -> CloneRuns.checkSameFilters(request(RUN), recorded(RUN.skippingExtensions())))
+			.isInstanceOf(BadStateException.class)
+			.hasMessageContaining(": removed --skip-extensions; pass the run's filter file (digest ")
+			.hasMessageContaining(") and --skip-extensions or start a new run with --restart");
+	}
+
 }
