@@ -31,9 +31,19 @@ final class SnapshotCommand implements Callable<Integer> {
 	@Mixin
 	WorkDirOptions workDir;
 
+	// the snapshot covers the whole database whatever a run leaves out: a --filters
+	// given to every command of a script is read (a bad file is refused) and changes
+	// nothing here
+	@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+			description = "Accepted as the other commands take it; the snapshot covers the whole database.")
+	java.nio.file.Path filters;
+
 	@Override
 	public Integer call() {
 		LogSetup.init(this.workDir.debug);
+		if (this.filters != null) {
+			io.pgcopydb.filter.Filters.load(this.filters);
+		}
 		PgEndpoint source = Endpoints.of(Side.SOURCE, this.source);
 		WorkDirectory work = this.workDir.workDirectory().create();
 		LogSetup.attachFile(work.logFile());

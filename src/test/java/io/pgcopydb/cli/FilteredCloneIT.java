@@ -188,7 +188,8 @@ class FilteredCloneIT {
 				servers.target().uri(steps));
 		String dir = "--dir=" + tmp.resolve("steps");
 		String filter = "--filters=" + filters;
-		PgCopyDbRun.Running coproc = PgCopyDbRun.start(env, "snapshot", dir);
+		// a script passing --filters to every command, the snapshot's included
+		PgCopyDbRun.Running coproc = PgCopyDbRun.start(env, "snapshot", dir, filter);
 		try {
 			Path published = tmp.resolve("steps").resolve("snapshot");
 			await().atMost(Duration.ofMinutes(1))
