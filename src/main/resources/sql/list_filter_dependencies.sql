@@ -4,6 +4,10 @@
 -- pg_depend does not record for tables. Pin rows and what initdb created are left out
 -- (OID below 16384, FirstNormalObjectId), except dependencies on a schema: public is
 -- 2200. deptype 'x' (auto extension) and 'p' are not followed and not read.
+-- A constraint cloned from a parent one (pg_constraint.conparentid, PostgreSQL 12 and
+-- later: a foreign key's copy on each partition, and one per partition of the table it
+-- references, which pg_depend records as 'i' only) is a 'P' dependent of its parent, so
+-- it counts as the parent's, not as a foreign key of its own.
 -- One query for the whole catalog, PostgreSQL 13 to 18.
 SELECT d.classid AS class_oid, d.objid AS object_oid, d.refclassid AS referenced_class_oid,
        d.refobjid AS referenced_oid, d.deptype::text AS dependency_type
@@ -17,4 +21,9 @@ SELECT 'pg_catalog.pg_class'::regclass::oid, i.inhrelid, 'pg_catalog.pg_class'::
        CASE WHEN c.relispartition THEN 'h' ELSE 'H' END
   FROM pg_catalog.pg_inherits i
   JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+ UNION
+SELECT 'pg_catalog.pg_constraint'::regclass::oid, co.oid, 'pg_catalog.pg_constraint'::regclass::oid, co.conparentid,
+       'P'
+  FROM pg_catalog.pg_constraint co
+ WHERE co.conparentid <> 0
  ORDER BY 1, 2, 3, 4, 5

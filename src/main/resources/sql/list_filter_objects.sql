@@ -1,7 +1,10 @@
 -- Every object of the source database that --filters may leave out, directly or because
 -- it depends on something left out (io.pgcopydb.catalog.SourceGraph): user schemas and
 -- their relations, indexes, constraints, triggers, rules, policies, functions, types,
--- extended statistics, publication memberships and column defaults; extensions; the
+-- extended statistics, publication memberships and column defaults; collations, text
+-- search configurations, dictionaries, parsers and templates, operators, operator
+-- classes and families, conversions, and default privileges set IN SCHEMA (so nothing
+-- of a left-out schema is restored into a schema the target lacks); extensions; the
 -- toast table and index of each table. System schemas are never filtered.
 -- part_of names the object whose definition includes this one (a view's _RETURN rule,
 -- a column default or CHECK/NOT NULL constraint, a relation's row and array type, a toast
@@ -110,6 +113,56 @@ object AS (
        JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
        JOIN user_namespace n ON n.oid = c.relnamespace
        JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+      UNION ALL
+     SELECT 'pg_catalog.pg_collation'::regclass::oid, co.oid, 'collation', n.nspname, co.collname, NULL, NULL, NULL,
+            NULL
+       FROM pg_catalog.pg_collation co
+       JOIN user_namespace n ON n.oid = co.collnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_ts_config'::regclass::oid, c.oid, 'text search configuration', n.nspname, c.cfgname,
+            NULL, NULL, NULL, NULL
+       FROM pg_catalog.pg_ts_config c
+       JOIN user_namespace n ON n.oid = c.cfgnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_ts_dict'::regclass::oid, d.oid, 'text search dictionary', n.nspname, d.dictname, NULL,
+            NULL, NULL, NULL
+       FROM pg_catalog.pg_ts_dict d
+       JOIN user_namespace n ON n.oid = d.dictnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_ts_parser'::regclass::oid, p.oid, 'text search parser', n.nspname, p.prsname, NULL,
+            NULL, NULL, NULL
+       FROM pg_catalog.pg_ts_parser p
+       JOIN user_namespace n ON n.oid = p.prsnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_ts_template'::regclass::oid, t.oid, 'text search template', n.nspname, t.tmplname,
+            NULL, NULL, NULL, NULL
+       FROM pg_catalog.pg_ts_template t
+       JOIN user_namespace n ON n.oid = t.tmplnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_operator'::regclass::oid, o.oid, 'operator', n.nspname, o.oprname, NULL, NULL, NULL,
+            NULL
+       FROM pg_catalog.pg_operator o
+       JOIN user_namespace n ON n.oid = o.oprnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_opclass'::regclass::oid, oc.oid, 'operator class', n.nspname, oc.opcname, NULL, NULL,
+            NULL, NULL
+       FROM pg_catalog.pg_opclass oc
+       JOIN user_namespace n ON n.oid = oc.opcnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_opfamily'::regclass::oid, f.oid, 'operator family', n.nspname, f.opfname, NULL, NULL,
+            NULL, NULL
+       FROM pg_catalog.pg_opfamily f
+       JOIN user_namespace n ON n.oid = f.opfnamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_conversion'::regclass::oid, cv.oid, 'conversion', n.nspname, cv.conname, NULL, NULL,
+            NULL, NULL
+       FROM pg_catalog.pg_conversion cv
+       JOIN user_namespace n ON n.oid = cv.connamespace
+      UNION ALL
+     SELECT 'pg_catalog.pg_default_acl'::regclass::oid, da.oid, 'default privileges', n.nspname,
+            pg_catalog.pg_get_userbyid(da.defaclrole)::text, NULL, NULL, NULL, NULL
+       FROM pg_catalog.pg_default_acl da
+       JOIN user_namespace n ON n.oid = da.defaclnamespace
 )
 SELECT o.class_oid, o.object_oid, o.kind, o.schema_name, o.object_name, o.table_oid, o.part_of_class,
        o.part_of_oid, o.references_oid,

@@ -3,9 +3,11 @@ package io.pgcopydb.cli;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -114,14 +116,31 @@ final class SourceListing {
 	/** Every object the plan leaves out, those named by a filter entry first. */
 	static List<Map<String, Object>> skipped(SourceGraph graph, FilterPlan plan) {
 		Map<ObjectId, GraphObject> byId = byId(graph);
+		Set<ObjectId> clones = clonesLeftOut(graph, plan, byId);
 		return plan.skipped()
 			.values()
 			.stream()
-			.filter((skip) -> listed(skip, plan))
+			.filter((skip) -> listed(skip, plan) && !clones.contains(skip.object().id()))
 			.sorted(Comparator.comparing((FilterPlan.Skip skip) -> skip.verdict() == null)
 				.thenComparing((skip) -> displayName(skip.object(), byId)))
 			.map((skip) -> skip(skip, byId))
 			.toList();
+	}
+
+	/**
+	 * Foreign keys cloned from a left-out foreign key (a partition's copy, or one per
+	 * partition of the referenced table: their {@code P} dependency): PostgreSQL creates
+	 * and drops them with their parent, so, like parts, they only repeat its line.
+	 */
+	static Set<ObjectId> clonesLeftOut(SourceGraph graph, FilterPlan plan, Map<ObjectId, GraphObject> byId) {
+		Set<ObjectId> clones = new HashSet<>();
+		graph.dependencies()
+			.stream()
+			.filter((edge) -> edge.type() == 'P' && plan.skips(edge.dependent()) && plan.skips(edge.referenced()))
+			.filter((edge) -> byId.containsKey(edge.referenced())
+					&& GraphObject.FOREIGN_KEY.equals(byId.get(edge.referenced()).kind()))
+			.forEach((edge) -> clones.add(edge.dependent()));
+		return clones;
 	}
 
 	/**

@@ -26,8 +26,13 @@ import io.pgcopydb.filter.FilterPlan.Skip;
  * rules, policies, statistics, publication memberships, partitions and inheritance
  * children, tables with a column typed by its row type, functions whose SQL body (BEGIN
  * ATOMIC) reads it;
- * <li>extensions are the target's business once left out: their members are never left
- * out, and nothing is left out for using them ({@code e} dependencies do not propagate);
+ * <li>an index named by [exclude-index] that is a partition of a parent index ({@code P})
+ * takes the parent index with it (and so the parent's constraint and the other
+ * partitions' indexes); a partition table left out does not;
+ * <li>an extension is left out only by the extension sections and --skip-extensions,
+ * never through its schema or anything it needs; once left out it is the target's
+ * business: its members are never left out, and nothing is left out for using them
+ * ({@code e} dependencies do not propagate);
  * <li>a sequence owned by a left-out table (its {@code a} dependency on the table) is
  * left out only when no kept object uses it; otherwise it is kept without OWNED BY, with
  * a warning ({@link FilterPlan#unownedSequences()});
@@ -36,7 +41,9 @@ import io.pgcopydb.filter.FilterPlan.Skip;
  * created NOT VALID ({@link FilterPlan#notValidForeignKeys()}), unless its table is
  * partitioned and the target refuses NOT VALID there: then it is left out with a warning
  * naming it;
- * <li>entries that matched nothing are reported ({@link FilterPlan#unmatched()}).
+ * <li>entries that matched nothing are reported ({@link FilterPlan#unmatched()}), and
+ * [include-only-table] entries whose every table is left out all the same (a partition
+ * listed without its parent) are warned of.
  * </ol>
  */
 public final class FilterPlanner {
@@ -81,6 +88,7 @@ public final class FilterPlanner {
 		List<FilterEntry> unmatched = planner.unmatched();
 		unmatched.forEach((entry) -> planner.warnings.add(filters.where(entry.line()) + ": [" + entry.section().title()
 				+ "] " + entry.text() + " matches no object of the source"));
+		planner.listedButLeftOut();
 		Map<ObjectId, Skip> skipped = new LinkedHashMap<>();
 		planner.graph.objects().forEach((object) -> {
 			Skip skip = planner.skipped.get(object.id());
@@ -115,7 +123,16 @@ public final class FilterPlanner {
 		}
 	}
 
+	/**
+	 * An object left out because of another. Never an extension: only the extension
+	 * sections and --skip-extensions decide one, not its schema nor anything it needs, as
+	 * a kept object may use it (a kept table's citext column, citext in a left-out
+	 * schema).
+	 */
 	private void leaveOut(GraphObject object, Reasons.Reason reason) {
+		if (GraphObject.EXTENSION.equals(object.kind())) {
+			return;
+		}
 		leaveOut(object, new Skip(object, null, reason.cause(), reason.text()));
 	}
 
@@ -126,7 +143,7 @@ public final class FilterPlanner {
 	private void close() {
 		while (!this.queue.isEmpty()) {
 			GraphObject out = this.queue.poll();
-			for (Dependency edge : this.graph.propagatingDependents(out.id())) {
+			for (Dependency edge : partitionsFirst(this.graph.propagatingDependents(out.id()))) {
 				GraphObject dependent = this.graph.get(edge.dependent());
 				if (edge.type() == 'a' && GraphObject.SEQUENCE.equals(dependent.kind()) && out.isRelation()) {
 					this.ownedByLeftOut.putIfAbsent(dependent.id(), out.id());
@@ -145,8 +162,30 @@ public final class FilterPlanner {
 				if (edge.type() == 'i') {
 					leaveOut(this.graph.get(edge.referenced()), Reasons.ofPart(skip));
 				}
+				else if (edge.type() == 'P' && skip.verdict() != null && GraphObject.INDEX.equals(out.kind())
+						&& GraphObject.INDEX.equals(this.graph.get(edge.referenced()).kind())) {
+					// a parent index is never half-attached: named partition index out
+					GraphObject parent = this.graph.get(edge.referenced());
+					leaveOut(parent, new Reasons.Reason(out.id(), "its partition " + ObjectGraph.describe(out)
+							+ " is left out (" + skip.verdict().describe() + ")"));
+				}
 			}
 		}
+	}
+
+	/**
+	 * Partition and inheritance edges before the others, so that a partition or child
+	 * table says it goes with its parent rather than that it reads it.
+	 */
+	private static List<Dependency> partitionsFirst(List<Dependency> edges) {
+		List<Dependency> ordered = new ArrayList<>(edges.size());
+		edges.stream().filter(FilterPlanner::ofParent).forEach(ordered::add);
+		edges.stream().filter((edge) -> !ofParent(edge)).forEach(ordered::add);
+		return ordered;
+	}
+
+	private static boolean ofParent(Dependency edge) {
+		return edge.type() == Dependency.PARTITION_OF || edge.type() == Dependency.INHERITS || edge.type() == 'P';
 	}
 
 	/**
@@ -250,6 +289,36 @@ public final class FilterPlanner {
 			.stream()
 			.anyMatch((edge) -> edge.type() == 'P'
 					&& GraphObject.FOREIGN_KEY.equals(this.graph.get(edge.referenced()).kind()));
+	}
+
+	/**
+	 * Warns of every [include-only-table] entry whose every table is left out all the
+	 * same: a partition or inheritance child listed without its parent.
+	 */
+	private void listedButLeftOut() {
+		for (FilterEntry entry : this.filters.entries()) {
+			if (entry.section() != Section.INCLUDE_ONLY_TABLE) {
+				continue;
+			}
+			Skip first = null;
+			boolean kept = false;
+			for (GraphObject object : this.graph.objects()) {
+				if (object.isRelation() && entry.matches(object.schema(), object.name())) {
+					Skip skip = this.skipped.get(object.id());
+					kept |= skip == null;
+					first = (first != null) ? first : skip;
+				}
+			}
+			if (!kept && first != null) {
+				Skip cause = (first.cause() != null) ? this.skipped.get(first.cause()) : null;
+				boolean unlisted = cause != null && cause.verdict() != null
+						&& cause.verdict().section() == Section.INCLUDE_ONLY_TABLE
+						&& (first.reason().startsWith("partition of ") || first.reason().startsWith("inherits from "));
+				this.warnings.add(this.filters.where(entry.line()) + ": [" + entry.section().title() + "] "
+						+ entry.text() + " is left out: " + first.reason()
+						+ (unlisted ? ", which is not listed: list the parent" : ""));
+			}
+		}
 	}
 
 	/** Entries that name no object of their kind, in file order. */

@@ -84,6 +84,13 @@ public record GraphObject(ObjectId id, String kind, String schema, String name, 
 	public static final String TOAST_TABLE = "toast table";
 
 	/**
+	 * Also read, so that they follow their schema: {@code text search configuration},
+	 * {@code operator}, {@code operator class}, {@code default privileges}... (see
+	 * list_filter_objects.sql).
+	 */
+	public static final String COLLATION = "collation";
+
+	/**
 	 * A relation that holds rows: a table section's include-only leaves out the others.
 	 */
 	public boolean holdsRows() {

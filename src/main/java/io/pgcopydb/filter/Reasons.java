@@ -50,7 +50,7 @@ final class Reasons {
 			return "on ";
 		}
 		if (GraphObject.SEQUENCE.equals(referenced.kind()) || GraphObject.TYPE.equals(referenced.kind())
-				|| GraphObject.DOMAIN.equals(referenced.kind())) {
+				|| GraphObject.DOMAIN.equals(referenced.kind()) || GraphObject.COLLATION.equals(referenced.kind())) {
 			return "uses ";
 		}
 		if (referenced.isRelation()) {

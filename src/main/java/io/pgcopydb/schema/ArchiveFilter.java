@@ -28,6 +28,8 @@ import io.pgcopydb.pg.Identifiers;
  * <li>an entry about another's object (COMMENT, ACL, SECURITY LABEL, SEQUENCE OWNED
  * BY...: no OIDs) is left out when an entry it depends on is left out, transitively;
  * SEQUENCE OWNED BY of a sequence the plan keeps without its owner is left out too;
+ * <li>an entry in a schema the plan leaves out is left out, whatever its kind: a
+ * collation or default privileges the plan does not list cannot be created there;
  * <li>a foreign key the plan creates NOT VALID is left out of pg_restore and created by
  * the run ({@link #notValidForeignKeys()}) before the post-data restore, so its comment
  * still restores. It counts as kept for what depends on it.
@@ -135,10 +137,16 @@ public final class ArchiveFilter {
 			return new NotValidForeignKey(schema, table, key.name(), key.definition(), entry.dumpId());
 		}
 
-		/** The statement; an already NOT VALID definition is not marked twice. */
+		/**
+		 * The statement; an already NOT VALID definition is not marked twice. Without
+		 * ONLY: PostgreSQL refuses ONLY for a foreign key on a partitioned table, and
+		 * never adds a foreign key to a plain table's inheritance children anyway
+		 * (tablecmds.c, ATExecAddConstraint: "we currently never recurse for FK
+		 * constraints").
+		 */
 		public String sql() {
 			String definition = this.definition.strip();
-			return "ALTER TABLE ONLY " + Identifiers.qualified(this.schema, this.table) + " ADD CONSTRAINT "
+			return "ALTER TABLE " + Identifiers.qualified(this.schema, this.table) + " ADD CONSTRAINT "
 					+ Identifiers.quote(this.name) + " " + definition
 					+ (definition.endsWith("NOT VALID") ? "" : " NOT VALID");
 		}
@@ -164,9 +172,16 @@ public final class ArchiveFilter {
 
 		private final Set<Integer> deciding = new HashSet<>();
 
+		private final Set<String> schemasLeftOut = new HashSet<>();
+
 		Decider(FilterPlan plan, Map<Integer, TocEntry> byId) {
 			this.plan = plan;
 			this.byId = byId;
+			plan.skipped()
+				.values()
+				.stream()
+				.filter((skip) -> GraphObject.SCHEMA.equals(skip.object().kind()))
+				.forEach((skip) -> this.schemasLeftOut.add(skip.object().name()));
 		}
 
 		Optional<String> reason(TocEntry entry) {
@@ -193,6 +208,13 @@ public final class ArchiveFilter {
 				if ("TABLE DATA".equals(entry.desc()) && this.plan.skipsData(id)) {
 					return Optional.of(this.plan.dataSkipped().get(id).describe());
 				}
+			}
+			if (entry.schema() != null && this.schemasLeftOut.contains(entry.schema())) {
+				// what the plan does not know of a left-out schema cannot be created
+				// either
+				return Optional.of("in schema " + Identifiers.display(entry.schema()) + ", left out");
+			}
+			if (id != null) {
 				return Optional.empty();
 			}
 			for (Integer dependency : entry.dependsOn()) {

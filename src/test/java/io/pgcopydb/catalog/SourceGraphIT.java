@@ -74,6 +74,16 @@ class SourceGraphIT {
 			CREATE PUBLICATION it_source_graph_schema_pub FOR TABLES IN SCHEMA archive;
 			CREATE EXTENSION hstore SCHEMA app;
 			CREATE TABLE app.kv (id int, attributes app.hstore);
+			CREATE COLLATION archive.c2 FROM "C";
+			CREATE TABLE app.labels (label text COLLATE archive.c2);
+			CREATE TEXT SEARCH CONFIGURATION archive.fr (COPY = french);
+			ALTER DEFAULT PRIVILEGES IN SCHEMA archive GRANT SELECT ON TABLES TO PUBLIC;
+			CREATE EXTENSION citext SCHEMA public;
+			CREATE TABLE app.users (email public.citext);
+			CREATE TABLE app.p (id int PRIMARY KEY) PARTITION BY RANGE (id);
+			CREATE TABLE app.p1 PARTITION OF app.p FOR VALUES FROM (0) TO (10);
+			CREATE TABLE app.p2 PARTITION OF app.p FOR VALUES FROM (10) TO (20);
+			CREATE TABLE app.p_ref (p_id int REFERENCES app.p (id));
 			""";
 
 	private static PgServer server;
@@ -205,6 +215,58 @@ class SourceGraphIT {
 	}
 
 	@Test
+	void excludingASchemaLeavesOutItsCollationsTextSearchAndDefaultPrivilegesAndTheTablesUsingThem() {
+		FilterPlan plan = plan("[exclude-schema]\narchive\n", false);
+
+		assertThat(reasons(plan)).containsEntry("collation archive.c2", "in schema archive")
+			.containsEntry("text search configuration archive.fr", "in schema archive")
+			.containsEntry("table app.labels", "uses collation archive.c2");
+		assertThat(plan.skipped().values()).filteredOn((skip) -> "default privileges".equals(skip.object().kind()))
+			.singleElement()
+			.satisfies((skip) -> assertThat(skip.reason()).isEqualTo("in schema archive"));
+	}
+
+	@Test
+	void anExtensionIsKeptWhenItsSchemaIsLeftOut() {
+		FilterPlan plan = plan("[include-only-schema]\napp\n", false);
+
+		assertThat(reasons(plan)).containsEntry("schema public", "not listed in [include-only-schema]")
+			.doesNotContainKeys("extension citext", "table app.users");
+	}
+
+	@Test
+	void excludingAPartitionIndexLeavesOutItsParentIndexAndItsSiblings() {
+		FilterPlan plan = plan("[exclude-index]\napp.p1_pkey\n", false);
+
+		assertThat(reasons(plan))
+			.containsEntry("index app.p_pkey",
+					"its partition index app.p1_pkey is left out ([exclude-index] app.p1_pkey (line 2))")
+			.containsEntry("index app.p2_pkey of a partition", "partition of index app.p_pkey")
+			.containsKey("foreign key app.p_ref_p_id_fkey")
+			.doesNotContainKeys("partitioned table app.p", "table app.p1", "table app.p2");
+
+		assertThat(reasons(plan("[exclude-table]\napp.p1\n", false))).containsKey("index app.p1_pkey of a partition")
+			.doesNotContainKeys("index app.p_pkey", "index app.p2_pkey of a partition");
+	}
+
+	@Test
+	void aPartitionListedWithoutItsParentIsLeftOutWithAWarning() {
+		FilterPlan plan = plan("[include-only-table]\napp.p1\n", false);
+
+		assertThat(reasons(plan)).containsEntry("table app.p1", "partition of partitioned table app.p");
+		assertThat(plan.warnings()).contains("filters.ini line 2: [include-only-table] app.p1 is left out: partition"
+				+ " of partitioned table app.p, which is not listed: list the parent");
+	}
+
+	@Test
+	void aForeignKeyIntoAPartitionedTableCountsOnceWhenMadeNotValid() {
+		FilterPlan plan = plan("[exclude-table-data]\napp.p\n", false);
+
+		assertThat(plan.notValidForeignKeys().values()).extracting(GraphObject::name)
+			.containsExactly("p_ref_p_id_fkey");
+	}
+
+	@Test
 	void includeOnlyTableKeepsListedTablesTheirPartitionsAndWhatReadsOnlyThem() {
 		FilterPlan plan = plan("[include-only-table]\napp.customer\napp.events\n", false);
 
@@ -269,7 +331,8 @@ class SourceGraphIT {
 		assertThat(reasons(plan)).containsOnly(Map.entry("extension hstore", "[exclude-extension] hstore (line 2)"));
 		FilterPlan skipping = FilterPlanner.plan(Filters.NONE.skippingExtensions(), graph.objects(),
 				graph.dependencies(), false);
-		assertThat(reasons(skipping)).containsOnly(Map.entry("extension hstore", "--skip-extensions"),
+		assertThat(reasons(skipping)).containsOnly(Map.entry("extension citext", "--skip-extensions"),
+				Map.entry("extension hstore", "--skip-extensions"),
 				Map.entry("extension plpgsql", "--skip-extensions"));
 	}
 

@@ -36,6 +36,7 @@ class FilterPlannerTest {
 			case GraphObject.TRIGGER -> 2620;
 			case GraphObject.RULE -> 2618;
 			case GraphObject.DEFAULT -> 2604;
+			case GraphObject.COLLATION -> 3456;
 			default -> ObjectId.PG_CLASS;
 		};
 		GraphObject object = new GraphObject(new ObjectId(classOid, this.nextOid++), kind, schema, name,
@@ -367,6 +368,103 @@ class FilterPlannerTest {
 
 		FilterPlan partitions = plan("[exclude-table-data]\napp.log\n");
 		assertThat(partitions.dataSkipped()).containsOnlyKeys(log.id(), log2024.id());
+	}
+
+	@Test
+	void aCollationFollowsItsSchemaAndTakesTheTablesUsingIt() {
+		schema("archive");
+		GraphObject collation = add(GraphObject.COLLATION, "archive", "ci", null, null, null, false,
+				"collation archive.ci");
+		GraphObject users = table("app", "users");
+		depend(users, collation, 'n');
+
+		FilterPlan plan = plan("[exclude-schema]\narchive\n");
+
+		assertThat(reasons(plan)).containsEntry("collation archive.ci", "in schema archive")
+			.containsEntry("table app.users", "uses collation archive.ci");
+	}
+
+	@Test
+	void anExtensionIsNotLeftOutThroughItsSchema() {
+		GraphObject publicSchema = schema("public");
+		schema("app");
+		GraphObject citext = add(GraphObject.EXTENSION, null, "citext", null, null, null, false, null);
+		depend(citext, publicSchema, 'n');
+		GraphObject type = add(GraphObject.TYPE, "public", "citext", null, null, null, true, "type citext");
+		depend(type, citext, 'e');
+		GraphObject users = table("app", "users");
+		depend(users, type, 'n');
+
+		FilterPlan plan = plan("[include-only-schema]\napp\n");
+
+		assertThat(plan.skips(publicSchema.id())).isTrue();
+		assertThat(plan.skips(citext.id())).isFalse();
+		assertThat(plan.skips(users.id())).isFalse();
+	}
+
+	@Test
+	void excludingAPartitionIndexLeavesOutItsParentIndexButExcludingAPartitionDoesNot() {
+		GraphObject p = relation(GraphObject.PARTITIONED_TABLE, "app", "p");
+		GraphObject p1 = table("app", "p1");
+		GraphObject p2 = table("app", "p2");
+		depend(p1, p, Dependency.PARTITION_OF);
+		depend(p2, p, Dependency.PARTITION_OF);
+		GraphObject pkey = primaryKey(p, "p_pkey");
+		GraphObject p1Key = primaryKey(p1, "p1_pkey");
+		GraphObject p2Key = primaryKey(p2, "p2_pkey");
+		depend(p1Key, pkey, 'P');
+		depend(p2Key, pkey, 'P');
+
+		FilterPlan plan = plan("[exclude-index]\napp.p1_pkey\n");
+
+		assertThat(reasons(plan))
+			.containsEntry("index app.p_pkey",
+					"its partition index app.p1_pkey is left out ([exclude-index] app.p1_pkey (line 2))")
+			.containsEntry("constraint p_pkey on table app.p",
+					"its partition index app.p1_pkey is left out ([exclude-index] app.p1_pkey (line 2))")
+			.containsEntry("index app.p2_pkey", "partition of index app.p_pkey");
+		assertThat(plan.skips(p.id())).isFalse();
+
+		FilterPlan table = plan("[exclude-table]\napp.p1\n");
+		assertThat(table.skips(p1Key.id())).isTrue();
+		assertThat(table.skips(pkey.id())).isFalse();
+		assertThat(table.skips(p2Key.id())).isFalse();
+	}
+
+	@Test
+	void aPartitionListedWithoutItsParentIsLeftOutWithAWarning() {
+		GraphObject p = relation(GraphObject.PARTITIONED_TABLE, "app", "p");
+		GraphObject p1 = table("app", "p1");
+		depend(p1, p, 'a');
+		depend(p1, p, Dependency.PARTITION_OF);
+		GraphObject kept = table("app", "kept");
+
+		FilterPlan plan = plan("[include-only-table]\napp.p1\napp.kept\n");
+
+		assertThat(plan.skipped().get(p1.id()).reason()).isEqualTo("partition of partitioned table app.p");
+		assertThat(plan.skips(kept.id())).isFalse();
+		assertThat(plan.warnings()).containsExactly("filters.ini line 2: [include-only-table] app.p1 is left out:"
+				+ " partition of partitioned table app.p, which is not listed: list the parent");
+	}
+
+	@Test
+	void aForeignKeyCloneOnAReferencedPartitionIsNotAForeignKeyOfItsOwn() {
+		GraphObject customer = relation(GraphObject.PARTITIONED_TABLE, "app", "customer");
+		GraphObject c1 = table("app", "customer_1");
+		GraphObject c2 = table("app", "customer_2");
+		depend(c1, customer, Dependency.PARTITION_OF);
+		depend(c2, customer, Dependency.PARTITION_OF);
+		GraphObject orders = table("app", "orders");
+		GraphObject fk = foreignKey(orders, "orders_customer_fkey", customer, null);
+		for (GraphObject partition : List.of(c1, c2)) {
+			GraphObject clone = foreignKey(orders, "orders_customer_fkey", partition, null);
+			depend(clone, fk, 'i');
+			depend(clone, fk, 'P');
+		}
+
+		FilterPlan plan = plan("[exclude-table-data]\napp.customer\n");
+
+		assertThat(plan.notValidForeignKeys()).containsOnlyKeys(fk.id());
 	}
 
 	@Test

@@ -125,7 +125,7 @@ class ArchiveFilterTest {
 		assertThat(filter.notValidForeignKeys()).singleElement().satisfies((notValid) -> {
 			assertThat(notValid.describe()).isEqualTo("public.b b_a_id_fkey");
 			assertThat(notValid.sql()).isEqualTo(
-					"ALTER TABLE ONLY \"public\".\"b\" ADD CONSTRAINT \"b_a_id_fkey\" FOREIGN KEY (a_id) REFERENCES public.a(id) NOT VALID");
+					"ALTER TABLE \"public\".\"b\" ADD CONSTRAINT \"b_a_id_fkey\" FOREIGN KEY (a_id) REFERENCES public.a(id) NOT VALID");
 		});
 	}
 
@@ -139,11 +139,33 @@ class ArchiveFilterTest {
 	}
 
 	@Test
+	void whatThePlanDoesNotKnowOfALeftOutSchemaIsLeftOutWithIt() {
+		ObjectId archive = new ObjectId(2615, 16500);
+		ArchiveToc toc = ArchiveToc.parse("""
+				10; 2615 16500 SCHEMA - archive postgres
+				11; 3456 16501 COLLATION archive ci postgres
+				12; 3602 16502 TEXT SEARCH CONFIGURATION archive fr postgres
+				13; 826 16503 DEFAULT ACL archive DEFAULT PRIVILEGES FOR TABLES postgres
+				14; 0 0 COMMENT archive COLLATION ci postgres
+				;\tdepends on: 11
+				15; 1259 16384 TABLE public a postgres
+				""");
+		FilterPlan.Skip schema = new FilterPlan.Skip(
+				new GraphObject(archive, GraphObject.SCHEMA, null, "archive", null, null, null, null, false, null),
+				new Verdict(Section.EXCLUDE_SCHEMA, null, null), null, "[exclude-schema] archive (line 2)");
+		ArchiveFilter filter = ArchiveFilter.of(plan(Map.of(archive, schema), Map.of(), Map.of()), List.of(toc));
+
+		assertThat(leftOut(filter, toc)).containsExactly(10, 11, 12, 13, 14);
+		assertThat(filter.reason(entry(toc, 11))).hasValue("in schema archive, left out");
+		assertThat(filter.reason(entry(toc, 13))).hasValue("in schema archive, left out");
+	}
+
+	@Test
 	void quotedNamesAreWrittenQuotedInTheNotValidStatement() {
 		ArchiveFilter.NotValidForeignKey key = new ArchiveFilter.NotValidForeignKey("Mixed Case", "a.b c", "Key",
 				"FOREIGN KEY (x) REFERENCES \"Mixed Case\".t(id) NOT VALID", 1);
 
-		assertThat(key.sql()).isEqualTo("ALTER TABLE ONLY \"Mixed Case\".\"a.b c\" ADD CONSTRAINT \"Key\""
+		assertThat(key.sql()).isEqualTo("ALTER TABLE \"Mixed Case\".\"a.b c\" ADD CONSTRAINT \"Key\""
 				+ " FOREIGN KEY (x) REFERENCES \"Mixed Case\".t(id) NOT VALID");
 	}
 

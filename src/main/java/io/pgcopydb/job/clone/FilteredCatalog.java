@@ -92,6 +92,9 @@ record FilteredCatalog(List<SourceTable> tables, List<SourceIndex> indexes, List
 	}
 
 	private static String plural(String kind) {
+		if (kind.endsWith("ss")) {
+			return kind + "es";
+		}
 		if (kind.endsWith("s")) {
 			return kind;
 		}
