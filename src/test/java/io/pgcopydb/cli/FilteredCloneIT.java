@@ -94,6 +94,9 @@ class FilteredCloneIT {
 			CREATE INDEX "a.b c idx" ON "Mixed Case"."a.b c" ("Val");
 			CREATE TABLE archive.old_orders (id int PRIMARY KEY, order_id bigint REFERENCES app.orders (id));
 			CREATE VIEW archive.old_totals AS SELECT count(*) FROM archive.old_orders;
+			CREATE COLLATION archive.bytewise FROM "C";
+			CREATE TEXT SEARCH CONFIGURATION archive.fr (COPY = french);
+			ALTER DEFAULT PRIVILEGES IN SCHEMA archive GRANT SELECT ON TABLES TO PUBLIC;
 
 			INSERT INTO app.customer (name, tags) SELECT 'c' || i, hstore('k', i::text) FROM generate_series(1, 50) i;
 			UPDATE app.customer SET name = name || '!' WHERE id % 2 = 0;
