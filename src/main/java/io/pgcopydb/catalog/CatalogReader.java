@@ -65,8 +65,13 @@ public final class CatalogReader {
 	}
 
 	private <T> List<T> query(String sqlFile, RowReader<T> reader) throws SQLException {
+		return query(this.connection, sqlFile, reader);
+	}
+
+	/** Runs one catalog query file without parameters and reads every row. */
+	static <T> List<T> query(Connection connection, String sqlFile, RowReader<T> reader) throws SQLException {
 		List<T> rows = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement(SqlFiles.load(sqlFile));
+		try (PreparedStatement statement = connection.prepareStatement(SqlFiles.load(sqlFile));
 				ResultSet rs = statement.executeQuery()) {
 			while (rs.next()) {
 				rows.add(reader.read(rs));

@@ -1,11 +1,8 @@
 package io.pgcopydb.catalog;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.pgcopydb.filter.FilterPlan;
@@ -137,14 +134,7 @@ public final class SourceInventory implements AutoCloseable {
 	}
 
 	private <T> List<T> query(String sqlFile, CatalogReader.RowReader<T> reader) throws SQLException {
-		List<T> rows = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement(SqlFiles.load(sqlFile));
-				ResultSet rs = statement.executeQuery()) {
-			while (rs.next()) {
-				rows.add(reader.read(rs));
-			}
-		}
-		return rows;
+		return CatalogReader.query(this.connection, sqlFile, reader);
 	}
 
 }
