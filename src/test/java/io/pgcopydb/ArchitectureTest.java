@@ -29,14 +29,14 @@ class ArchitectureTest {
 			.layer("Cli")
 			.definedBy("io.pgcopydb.cli..")
 			.layer("Jobs")
-			.definedBy("io.pgcopydb.job.clone..")
+			.definedBy("io.pgcopydb.job.clone..", "io.pgcopydb.job.stream..")
 			.layer("JobWiring")
 			.definedBy("io.pgcopydb.job")
 			.layer("Partitions")
 			.definedBy("io.pgcopydb.job.partition..")
 			.layer("Stages")
 			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.snapshot..", "io.pgcopydb.progress..",
-					"io.pgcopydb.database..")
+					"io.pgcopydb.database..", "io.pgcopydb.cdc..")
 			.layer("Foundations")
 			.definedBy("io.pgcopydb.catalog..", "io.pgcopydb.config..", "io.pgcopydb.pg..", "io.pgcopydb.signal..",
 					"io.pgcopydb.error..", "io.pgcopydb.filter..")

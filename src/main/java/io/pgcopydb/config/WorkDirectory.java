@@ -243,6 +243,11 @@ public record WorkDirectory(Path root) {
 		return schemaDir().resolve("post-data.attempted");
 	}
 
+	/** The change files of a follow ({@code stream receive}, {@code stream apply}). */
+	public Path cdcDir() {
+		return this.root.resolve("cdc");
+	}
+
 	public Path logsDir() {
 		return this.root.resolve("logs");
 	}

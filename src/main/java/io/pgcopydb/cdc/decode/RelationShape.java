@@ -1,0 +1,31 @@
+package io.pgcopydb.cdc.decode;
+
+import java.util.List;
+
+/**
+ * A source table as the change stream describes it (pgoutput's Relation message; the text
+ * plugins' decoders build one when a table or its columns first appear or change).
+ *
+ * @param id the relation id the row changes refer to: the source table's OID for
+ * pgoutput, an id the decoder assigns for the text plugins
+ * @param replicaIdentity {@code d} default (primary key), {@code n} nothing, {@code f}
+ * full, {@code i} index
+ * @param columns the columns the stream sends, in the order of the tuples (generated
+ * columns are not sent)
+ */
+public record RelationShape(long id, String schema, String name, char replicaIdentity, List<Column> columns) {
+
+	/**
+	 * @param typeOid the source type's OID (0 when the plugin sends a type name only)
+	 * @param typeName the type as the plugin names it, or null (pgoutput sends OIDs)
+	 * @param key part of the replica identity
+	 */
+	public record Column(String name, long typeOid, String typeName, boolean key) {
+	}
+
+	/** {@code schema.name}, quoted where needed, for messages and SQL. */
+	public String qualifiedName() {
+		return io.pgcopydb.pg.Identifiers.qualified(this.schema, this.name);
+	}
+
+}
