@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.postgresql.PGProperty;
 import org.postgresql.core.BaseConnection;
 
 import io.pgcopydb.error.DatabaseException;
@@ -89,6 +90,29 @@ public final class PgEndpoint {
 			pinNewerSettings(connection);
 		}
 		return connection;
+	}
+
+	/**
+	 * Opens a logical replication connection ({@code replication=database}, simple query
+	 * mode) with the {@link SessionSettings} pinned in the startup packet, where the
+	 * walsender reads them: a SET there would end an exported snapshot, and the walsender
+	 * renders the values it decodes under these settings. The role needs REPLICATION.
+	 */
+	public Connection replicationConnection(String purpose) {
+		ServerVersion known = serverVersion();
+		Properties properties = this.connectionString.jdbcProperties();
+		properties.setProperty("ApplicationName", applicationName(purpose));
+		properties.setProperty("options", sessionOptions(known));
+		PGProperty.REPLICATION.set(properties, "database");
+		PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+		PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
+		PgJdbcSettings.disableDriverPasswordFile();
+		try {
+			return DriverManager.getConnection(this.connectionString.jdbcUrl(), properties);
+		}
+		catch (SQLException ex) {
+			throw connectFailure(ex);
+		}
 	}
 
 	/**
