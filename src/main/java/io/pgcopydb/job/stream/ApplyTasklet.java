@@ -14,6 +14,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ApplyControl;
 import io.pgcopydb.cdc.apply.ChangeApplier;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
@@ -68,8 +69,7 @@ class ApplyTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-		StreamSource.Recorded recorded = (this.state.recorded() != null) ? this.state.recorded()
-				: this.source.recorded();
+		StreamRecord recorded = (this.state.recorded() != null) ? this.state.recorded() : this.source.recorded();
 		if (recorded == null) {
 			throw new BadStateException("no origin is recorded in --dir " + this.request.workDirectory().root()
 					+ ": run pgcopydb stream setup first");

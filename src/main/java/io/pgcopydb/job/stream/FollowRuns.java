@@ -1,5 +1,6 @@
 package io.pgcopydb.job.stream;
 
+import io.pgcopydb.cdc.receive.StreamRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,10 +113,10 @@ public class FollowRuns {
 	 * change files go, so that the new one starts from a new snapshot.
 	 */
 	private void dropRecorded(FollowRequest request) {
-		StreamSource.Recorded recorded = this.source.recorded();
+		StreamRecord recorded = this.source.recorded();
 		if (recorded != null) {
-			logger.info("--restart: dropping slot {}, publication {}, origin {} of the last follow",
-					recorded.slotName(), recorded.publication(), recorded.origin());
+			logger.info("--restart: dropping slot {}, publication {}, origin {} of the last follow", recorded.slot(),
+					recorded.publication(), recorded.origin());
 			this.source.cleanup(recorded, request);
 		}
 		deleteChangeFiles(request.workDirectory().cdcDir());

@@ -1,5 +1,6 @@
 package io.pgcopydb.job.stream;
 
+import io.pgcopydb.cdc.receive.StreamRecord;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ public final class FollowState {
 
 	private final CountDownLatch setupEnded = new CountDownLatch(1);
 
-	private final AtomicReference<StreamSource.Recorded> recorded = new AtomicReference<>();
+	private final AtomicReference<StreamRecord> recorded = new AtomicReference<>();
 
 	private final AtomicReference<AutoCloseable> snapshotHolder = new AtomicReference<>();
 
@@ -32,7 +33,7 @@ public final class FollowState {
 
 	private volatile RuntimeException setupFailure;
 
-	void setupDone(StreamSource.Recorded what, AutoCloseable holder) {
+	void setupDone(StreamRecord what, AutoCloseable holder) {
 		this.recorded.set(what);
 		this.snapshotHolder.set(holder);
 		this.setupEnded.countDown();
@@ -43,7 +44,7 @@ public final class FollowState {
 		this.setupEnded.countDown();
 	}
 
-	StreamSource.Recorded recorded() {
+	StreamRecord recorded() {
 		return this.recorded.get();
 	}
 
@@ -59,7 +60,7 @@ public final class FollowState {
 		if (this.setupFailure != null) {
 			throw this.setupFailure;
 		}
-		StreamSource.Recorded what = this.recorded.get();
+		StreamRecord what = this.recorded.get();
 		if (what == null) {
 			throw new PgCopyException(io.pgcopydb.error.ExitCode.STOPPED,
 					"the follow stopped before its setup ended: " + halted());

@@ -11,6 +11,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.cdc.store.ChangeWriter;
@@ -55,7 +56,7 @@ class ReceiveTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-		StreamSource.Recorded recorded = this.state.recorded();
+		StreamRecord recorded = this.state.recorded();
 		if (recorded == null) {
 			recorded = this.source.recorded();
 		}

@@ -9,6 +9,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ChangeApplier;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
@@ -48,13 +49,13 @@ class SetupTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		try {
-			StreamSource.Recorded recorded = this.source.recorded();
+			StreamRecord recorded = this.source.recorded();
 			if (recorded == null) {
 				StreamSource.Created created = this.source.create(this.request);
 				recorded = created.recorded();
 				Lsn startpos = this.request.startpos().isValid() ? this.request.startpos() : recorded.consistentPoint();
 				this.sentinel.init(startpos, this.request.endpos());
-				logger.info("Created slot {} at {} (snapshot {}), origin {}{}", recorded.slotName(),
+				logger.info("Created slot {} at {} (snapshot {}), origin {}{}", recorded.slot(),
 						recorded.consistentPoint(), recorded.snapshotName(), recorded.origin(),
 						(recorded.publication() != null) ? ", publication " + recorded.publication() : "");
 				this.state.setupDone(recorded, created.snapshotHolder());
@@ -86,7 +87,7 @@ class SetupTasklet implements Tasklet {
 	 * is applied. With S after O, the transactions ending in (O, S] are only in the
 	 * change files: they must hold up to S, else they would be lost without a word.
 	 */
-	private void checkCoverage(StreamSource.Recorded recorded) {
+	private void checkCoverage(StreamRecord recorded) {
 		Lsn confirmed = this.source.slotConfirmed(recorded, this.request);
 		Lsn applied;
 		try (ChangeApplier applier = new ChangeApplier(this.request.target(), recorded.origin())) {
@@ -94,19 +95,18 @@ class SetupTasklet implements Tasklet {
 		}
 		if (!confirmed.isAfter(applied)) {
 			logger.info("Resuming: origin {} at {}, slot {} confirmed at {}", recorded.origin(), applied,
-					recorded.slotName(), confirmed);
+					recorded.slot(), confirmed);
 			return;
 		}
 		ChangeStore.Coverage coverage = this.store.coverage();
 		if (coverage == null || coverage.to().isBefore(confirmed)) {
 			throw new BadStateException("cannot resume the follow: target origin " + recorded.origin() + " is at "
-					+ applied + " but slot " + recorded.slotName() + " confirmed " + confirmed
-					+ " and the change files in " + this.store.dir() + " hold "
-					+ ((coverage == null) ? "nothing" : "only up to " + coverage.to())
+					+ applied + " but slot " + recorded.slot() + " confirmed " + confirmed + " and the change files in "
+					+ this.store.dir() + " hold " + ((coverage == null) ? "nothing" : "only up to " + coverage.to())
 					+ ": the transactions between are lost; start over with --restart");
 		}
 		logger.info("Resuming: origin {} at {}, slot {} confirmed at {}, change files cover {} to {}",
-				recorded.origin(), applied, recorded.slotName(), confirmed, coverage.from(), coverage.to());
+				recorded.origin(), applied, recorded.slot(), confirmed, coverage.from(), coverage.to());
 	}
 
 }

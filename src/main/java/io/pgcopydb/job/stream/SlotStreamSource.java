@@ -1,50 +1,114 @@
 package io.pgcopydb.job.stream;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.pgcopydb.catalog.CatalogReader;
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.ReplicationSlots;
+import io.pgcopydb.cdc.receive.StreamCleanup;
+import io.pgcopydb.cdc.receive.StreamNames;
+import io.pgcopydb.cdc.receive.StreamRecord;
+import io.pgcopydb.cdc.receive.StreamRecords;
+import io.pgcopydb.cdc.receive.StreamSetup;
 import io.pgcopydb.cdc.store.ChangeWriter;
+import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.job.clone.CloneRequest;
 
 /**
- * The source side of the streaming job on {@code cdc.receive}: setup, the recorded
- * stream, the receiver and cleanup.
+ * The source side of the streaming job on {@code cdc.receive}: setup
+ * ({@link StreamSetup}), the record of --dir ({@link StreamRecords}), the receiver and
+ * cleanup ({@link StreamCleanup}).
  */
 class SlotStreamSource implements StreamSource {
 
-	private final JdbcTemplate repository;
+	/** How long creating the slot may wait for the source's open transactions. */
+	static final Duration SLOT_WAIT = Duration.ofMinutes(10);
+
+	private final StreamRecords records;
 
 	SlotStreamSource(JdbcTemplate repository) {
-		this.repository = repository;
+		this.records = new StreamRecords(repository);
 	}
 
 	@Override
 	public Created create(FollowRequest request) {
+		StreamSetup.Setup setup = new StreamSetup(this.records).setup(setupRequest(request, tables(request), false));
+		return new Created(setup.record(), setup);
+	}
+
+	@Override
+	public StreamRecord recorded() {
+		return this.records.find().orElse(null);
+	}
+
+	@Override
+	public void verify(StreamRecord recorded, FollowRequest request) {
+		new StreamSetup(this.records).setup(setupRequest(request, List.of(), true));
+	}
+
+	@Override
+	public Lsn slotConfirmed(StreamRecord recorded, FollowRequest request) {
+		try (Connection source = request.source().connect("stream resume")) {
+			return ReplicationSlots.find(source, recorded.slot())
+				.map(ReplicationSlots.Slot::confirmedFlush)
+				.orElseThrow(() -> new BadStateException("replication slot " + recorded.slot()
+						+ " of this --dir is gone from the source: start over with --restart"));
+		}
+		catch (SQLException ex) {
+			throw request.source().failure("reading replication slot " + recorded.slot(), ex);
+		}
+	}
+
+	@Override
+	public boolean receive(StreamRecord recorded, FollowRequest request, ChangeWriter writer, ReceiveControl control) {
 		throw new UnsupportedOperationException("issue 11: receive");
 	}
 
 	@Override
-	public Recorded recorded() {
-		throw new UnsupportedOperationException("issue 11: receive");
+	public void cleanup(StreamRecord recorded, FollowRequest request) {
+		new StreamCleanup(this.records).cleanup(request.source(), request.target(), names(request),
+				request.workDirectory());
 	}
 
-	@Override
-	public void verify(Recorded recorded, FollowRequest request) {
-		throw new UnsupportedOperationException("issue 11: receive");
+	private static StreamSetup.Request setupRequest(FollowRequest request, List<SourceTable> tables, boolean resume) {
+		return new StreamSetup.Request(request.source(), request.target(), request.plugin(), names(request), tables,
+				request.insertOnly(), SLOT_WAIT, resume, CloneRequest.identity(request.source()),
+				CloneRequest.identity(request.target()));
 	}
 
-	@Override
-	public Lsn slotConfirmed(Recorded recorded, FollowRequest request) {
-		throw new UnsupportedOperationException("issue 11: receive");
+	private static StreamNames names(FollowRequest request) {
+		return StreamNames.of(request.workDirectory().root(), request.slotName(), request.publication(),
+				request.origin());
 	}
 
-	@Override
-	public boolean receive(Recorded recorded, FollowRequest request, ChangeWriter writer, ReceiveControl control) {
-		throw new UnsupportedOperationException("issue 11: receive");
-	}
-
-	@Override
-	public void cleanup(Recorded recorded, FollowRequest request) {
-		throw new UnsupportedOperationException("issue 11: receive");
+	/**
+	 * The tables the follow publishes: the source's, less those the filters leave out by
+	 * name or whose rows they leave behind. Read before the slot exists, outside any
+	 * snapshot: a table created between this read and the slot is not published.
+	 */
+	private static List<SourceTable> tables(FollowRequest request) {
+		try (Connection source = request.source().connect("stream setup")) {
+			List<SourceTable> tables = new CatalogReader(source).tables();
+			Filters filters = request.filters();
+			if (filters.isEmpty()) {
+				return tables;
+			}
+			return tables.stream()
+				.filter((table) -> filters.schemaLeftOut(table.schema()).isEmpty()
+						&& filters.tableLeftOut(table.schema(), table.name(), true, List.of()).isEmpty()
+						&& filters.tableDataLeftOut(table.schema(), table.name(), List.of()).isEmpty())
+				.toList();
+		}
+		catch (SQLException ex) {
+			throw request.source().failure("listing the tables to follow", ex);
+		}
 	}
 
 }

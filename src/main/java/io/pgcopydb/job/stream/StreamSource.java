@@ -1,7 +1,7 @@
 package io.pgcopydb.job.stream;
 
 import io.pgcopydb.cdc.Lsn;
-import io.pgcopydb.cdc.decode.Plugin;
+import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.store.ChangeWriter;
 
 /**
@@ -21,40 +21,31 @@ interface StreamSource {
 	Created create(FollowRequest request);
 
 	/** What setup recorded in --dir, or null when nothing is. */
-	Recorded recorded();
+	StreamRecord recorded();
 
 	/**
 	 * Checks that the recorded slot, publication and origin exist and that the source is
 	 * the recorded one (its system identifier); fails with exit 3 naming what differs.
 	 */
-	void verify(Recorded recorded, FollowRequest request);
+	void verify(StreamRecord recorded, FollowRequest request);
 
 	/** The slot's {@code confirmed_flush_lsn}: where the server restarts streaming. */
-	Lsn slotConfirmed(Recorded recorded, FollowRequest request);
+	Lsn slotConfirmed(StreamRecord recorded, FollowRequest request);
 
 	/**
 	 * Streams from the slot into {@code writer} until the sentinel's endpos is durable in
 	 * the change files (returns true) or {@code control} asks to stop (returns false).
 	 */
-	boolean receive(Recorded recorded, FollowRequest request, ChangeWriter writer, ReceiveControl control)
+	boolean receive(StreamRecord recorded, FollowRequest request, ChangeWriter writer, ReceiveControl control)
 			throws InterruptedException;
 
 	/** Drops the recorded slot, publication and origin and forgets them. */
-	void cleanup(Recorded recorded, FollowRequest request);
-
-	/**
-	 * What setup created, as recorded in {@code PGCOPYDB_STREAM}.
-	 *
-	 * @param snapshotName the snapshot exported with the slot, or null
-	 */
-	record Recorded(Plugin plugin, String slotName, String publication, String origin, String systemIdentifier,
-			Lsn consistentPoint, String snapshotName) {
-	}
+	void cleanup(StreamRecord recorded, FollowRequest request);
 
 	/**
 	 * A setup just done: what is recorded, and the session holding the slot's snapshot.
 	 */
-	record Created(Recorded recorded, AutoCloseable snapshotHolder) {
+	record Created(StreamRecord recorded, AutoCloseable snapshotHolder) {
 	}
 
 	/** What steers receive, read between messages. */
