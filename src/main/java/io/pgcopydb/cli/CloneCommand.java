@@ -26,7 +26,7 @@ final class CloneCommand implements Callable<Integer> {
 	boolean follow;
 
 	@Mixin
-	StreamOptions stream;
+	FollowOptions stream;
 
 	@Override
 	public Integer call() {

@@ -149,7 +149,7 @@ final class CloneOptions {
 	 * {@code clone --follow}: the clone, in the snapshot of the follow's slot, and the
 	 * follow, in one process ({@link CloneFollowJob}).
 	 */
-	int launchFollow(StreamOptions stream) {
+	int launchFollow(FollowOptions stream) {
 		LogSetup.init(this.workDir.debug);
 		if (this.notConsistent) {
 			throw new BadArgumentsException("clone --follow takes no --not-consistent: a clone copied from another"

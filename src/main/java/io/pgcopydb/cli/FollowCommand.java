@@ -33,7 +33,7 @@ final class FollowCommand implements Callable<Integer> {
 	Sides sides;
 
 	@Mixin
-	StreamOptions stream;
+	FollowOptions stream;
 
 	@Override
 	public Integer call() {
@@ -66,7 +66,7 @@ final class FollowCommand implements Callable<Integer> {
 						+ " start over.")
 		boolean restart;
 
-		int launch(StreamOptions stream, Set<FollowRequest.Part> parts, String command) {
+		int launch(FollowOptions stream, Set<FollowRequest.Part> parts, String command) {
 			LogSetup.init(this.workDir.debug);
 			if (this.resume && this.restart) {
 				throw new BadArgumentsException("--resume and --restart exclude each other: --resume continues the"
