@@ -18,7 +18,6 @@ import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ApplyControl;
 import io.pgcopydb.cdc.apply.ChangeApplier;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
-import io.pgcopydb.cdc.store.ChangeReader;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.signal.StopSignal;
@@ -85,9 +84,7 @@ class ApplyTasklet implements Tasklet {
 				Lsn from = applier.originPosition();
 				logger.info("Applying the change files after {} (origin {})", from, recorded.origin());
 				control.applier = applier;
-				try (ChangeReader reader = this.store.reader(from)) {
-					reached = applier.apply(reader, control);
-				}
+				reached = applier.apply(this.store::reader, control);
 				this.store.removeUpTo(applier.originPosition());
 			}
 		}

@@ -14,7 +14,6 @@ import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
-import io.pgcopydb.cdc.store.ChangeWriter;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.signal.StopSignal;
 
@@ -78,6 +77,11 @@ class ReceiveTasklet implements Tasklet {
 			}
 
 			@Override
+			public Lsn applied() {
+				return watch.current().replayLsn();
+			}
+
+			@Override
 			public void received(Lsn write, Lsn flush) {
 				ReceiveTasklet.this.sentinel.reportReceived(write, flush);
 				ReceiveTasklet.this.progress.received(flush);
@@ -85,8 +89,8 @@ class ReceiveTasklet implements Tasklet {
 
 		};
 		boolean reached;
-		try (ChangeWriter writer = this.store.writer()) {
-			reached = this.source.receive(recorded, this.request, writer, control);
+		try {
+			reached = this.source.receive(recorded, this.request, this.store, control);
 		}
 		catch (Exception ex) {
 			if (!control.stopRequested()) {

@@ -3,6 +3,7 @@ package io.pgcopydb.job.stream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -16,7 +17,12 @@ import io.pgcopydb.cdc.receive.StreamNames;
 import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.receive.StreamRecords;
 import io.pgcopydb.cdc.receive.StreamSetup;
-import io.pgcopydb.cdc.store.ChangeWriter;
+import io.pgcopydb.cdc.decode.ChangeDecoder;
+import io.pgcopydb.cdc.decode.PgOutputDecoder;
+import io.pgcopydb.cdc.decode.TestDecodingDecoder;
+import io.pgcopydb.cdc.decode.Wal2JsonDecoder;
+import io.pgcopydb.cdc.receive.LogicalReceiver;
+import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.clone.CloneRequest;
@@ -67,8 +73,35 @@ class SlotStreamSource implements StreamSource {
 	}
 
 	@Override
-	public boolean receive(StreamRecord recorded, FollowRequest request, ChangeWriter writer, ReceiveControl control) {
-		throw new UnsupportedOperationException("issue 11: receive");
+	public boolean receive(StreamRecord recorded, FollowRequest request, ChangeStore store, ReceiveControl control)
+			throws InterruptedException {
+		LogicalReceiver.Control steering = new LogicalReceiver.Control(control::endpos, control::applied,
+				control::stopRequested, control::received, () -> {
+				});
+		LogicalReceiver receiver = new LogicalReceiver(request.source(), recorded.slot(),
+				() -> decoder(recorded, request), store::writer, steering, LogicalReceiver.Options.defaults());
+		ChangeStore.Coverage held = store.coverage();
+		return receiver.run((held != null) ? held.to() : Lsn.INVALID) == LogicalReceiver.Outcome.ENDPOS_REACHED;
+	}
+
+	/** A new decoder for one replication connection. */
+	private static ChangeDecoder decoder(StreamRecord recorded, FollowRequest request) {
+		return switch (recorded.plugin()) {
+			case PGOUTPUT -> new PgOutputDecoder(publications(recorded));
+			case TEST_DECODING -> new TestDecodingDecoder();
+			case WAL2JSON -> new Wal2JsonDecoder(request.wal2jsonNumericAsString());
+		};
+	}
+
+	private static List<String> publications(StreamRecord recorded) {
+		List<String> names = new ArrayList<>();
+		if (recorded.publication() != null) {
+			names.add(recorded.publication());
+		}
+		if (recorded.insertOnlyPublication() != null) {
+			names.add(recorded.insertOnlyPublication());
+		}
+		return names;
 	}
 
 	@Override

@@ -2,7 +2,7 @@ package io.pgcopydb.job.stream;
 
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.StreamRecord;
-import io.pgcopydb.cdc.store.ChangeWriter;
+import io.pgcopydb.cdc.store.ChangeStore;
 
 /**
  * What the streaming job needs of the source side of a follow ({@code cdc.receive}): the
@@ -33,10 +33,10 @@ interface StreamSource {
 	Lsn slotConfirmed(StreamRecord recorded, FollowRequest request);
 
 	/**
-	 * Streams from the slot into {@code writer} until the sentinel's endpos is durable in
+	 * Streams from the slot into {@code store} until the sentinel's endpos is durable in
 	 * the change files (returns true) or {@code control} asks to stop (returns false).
 	 */
-	boolean receive(StreamRecord recorded, FollowRequest request, ChangeWriter writer, ReceiveControl control)
+	boolean receive(StreamRecord recorded, FollowRequest request, ChangeStore store, ReceiveControl control)
 			throws InterruptedException;
 
 	/** Drops the recorded slot, publication and origin and forgets them. */
@@ -55,6 +55,9 @@ interface StreamSource {
 		Lsn endpos();
 
 		boolean stopRequested();
+
+		/** The target origin's position, reported to the source as replay. */
+		Lsn applied();
 
 		/**
 		 * Received and written, and durable in the change files (confirmed to the slot).
