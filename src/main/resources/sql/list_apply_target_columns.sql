@@ -4,7 +4,8 @@
 -- OVERRIDING SYSTEM VALUE, never in an UPDATE's SET), and whether the type (after its
 -- domain and array element) has a default btree operator class, that is an "=" that
 -- means equality. json, xml, point or box have none (box's "=" compares areas): a row is
--- matched on such a column by its text.
+-- matched on such a column by its text. A type binary-coercible to another implicitly
+-- (varchar to text) uses that one's class, as operator resolution does.
 SELECT a.attname AS column_name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
        a.attgenerated <> '' AS is_generated,
@@ -17,7 +18,7 @@ SELECT a.attname AS column_name,
                        OR (oc.opcintype = 'pg_catalog.anyenum'::pg_catalog.regtype AND e.typtype = 'e')
                        OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast k
                                    WHERE k.castsource = e.oid AND k.casttarget = oc.opcintype
-                                     AND k.castmethod = 'b')))
+                                     AND k.castmethod = 'b' AND k.castcontext = 'i')))
        AS has_equality
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_type t0 ON t0.oid = a.atttypid
