@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
 		description = "Change data capture by parts: setup, cleanup, sentinel get|set, receive, apply.",
-		subcommands = {})
+		subcommands = { StreamSentinelCommand.class })
 final class StreamCommand {
 
 }
