@@ -13,7 +13,11 @@ import io.pgcopydb.job.stream.FollowRequest;
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
 		description = "Change data capture by parts: setup, cleanup, sentinel get|set, receive, apply.",
+<<<<<<< HEAD
 		subcommands = { StreamSetupCommand.class, StreamCleanupCommand.class })
+=======
+		subcommands = { StreamSentinelCommand.class })
+>>>>>>> cdc-store
 final class StreamCommand {
 
 	@Command(name = "receive", sortOptions = false, mixinStandardHelpOptions = true,

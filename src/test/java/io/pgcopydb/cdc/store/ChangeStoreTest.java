@@ -79,7 +79,13 @@ class ChangeStoreTest {
 			writer.sync();
 		}
 		byte[] full = Files.readAllBytes(file);
-		for (long cut = complete; cut < full.length; cut++) {
+		// every byte of the last record (the Commit), and inside the transaction's others
+		long lastRecord = full.length - SegmentFile.RECORD_HEADER_BYTES - 24;
+		List<Long> cuts = new ArrayList<>(List.of(complete, complete + 1, complete + 5, (complete + lastRecord) / 2));
+		for (long cut = lastRecord; cut < full.length; cut++) {
+			cuts.add(cut);
+		}
+		for (long cut : cuts) {
 			Files.write(file, Arrays.copyOf(full, (int) cut));
 			try (ChangeWriter writer = store.writer()) {
 				assertThat(writer.sync()).as("cut at %d", cut).isEqualTo(new Lsn(0x1000 + 16));
