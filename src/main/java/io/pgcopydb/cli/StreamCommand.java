@@ -13,11 +13,7 @@ import io.pgcopydb.job.stream.FollowRequest;
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
 		description = "Change data capture by parts: setup, cleanup, sentinel get|set, receive, apply.",
-<<<<<<< HEAD
-		subcommands = { StreamSetupCommand.class, StreamCleanupCommand.class })
-=======
-		subcommands = { StreamSentinelCommand.class })
->>>>>>> cdc-store
+		subcommands = { StreamSetupCommand.class, StreamCleanupCommand.class, StreamSentinelCommand.class })
 final class StreamCommand {
 
 	@Command(name = "receive", sortOptions = false, mixinStandardHelpOptions = true,
