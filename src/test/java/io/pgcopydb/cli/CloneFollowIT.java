@@ -49,6 +49,7 @@ class CloneFollowIT {
 	void cloneFollowUnderLoadEndsIdenticalAtEndpos(PgServers servers, @TempDir Path dir) throws Exception {
 		String db = "clone_follow_load";
 		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
 		try (Connection source = servers.source().connect(db); Statement statement = source.createStatement()) {
 			statement.execute(SCHEMA);
 		}
