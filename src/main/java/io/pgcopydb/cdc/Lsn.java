@@ -16,7 +16,8 @@ public record Lsn(long value) implements Comparable<Lsn> {
 	public static Lsn parse(String text, String what) {
 		String trimmed = (text != null) ? text.trim() : "";
 		int slash = trimmed.indexOf('/');
-		if (slash <= 0 || slash == trimmed.length() - 1 || slash > 8 || trimmed.length() - slash - 1 > 8) {
+		if (slash <= 0 || slash == trimmed.length() - 1 || slash > 8 || trimmed.length() - slash - 1 > 8
+				|| !isHex(trimmed.substring(0, slash)) || !isHex(trimmed.substring(slash + 1))) {
 			throw new BadArgumentsException(
 					what + ": \"" + text + "\" is not an LSN; write it as PostgreSQL does," + " for example 0/16B6C50");
 		}
@@ -29,6 +30,11 @@ public record Lsn(long value) implements Comparable<Lsn> {
 			throw new BadArgumentsException(
 					what + ": \"" + text + "\" is not an LSN; write it as PostgreSQL does," + " for example 0/16B6C50");
 		}
+	}
+
+	/** Hex digits only: Long.parseLong would also take a sign. */
+	private static boolean isHex(String text) {
+		return text.chars().allMatch((c) -> Character.digit(c, 16) >= 0);
 	}
 
 	/** Parses {@code X/Y} from the server; null for a null text. */
