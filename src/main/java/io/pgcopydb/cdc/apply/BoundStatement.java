@@ -7,8 +7,15 @@ import java.util.List;
  * shape go out as one JDBC batch of one prepared statement), and its parameters, the
  * values as the source rendered them in text (null for SQL NULL), each read by the
  * target's input function of the column's type.
+ *
+ * @param rowKey for an UPDATE that a later one of the same SQL and key may replace (see
+ * {@link PendingRows}), the row's key values; null otherwise
  */
-record BoundStatement(String sql, List<String> parameters) {
+record BoundStatement(String sql, List<String> parameters, String rowKey) {
+
+	BoundStatement(String sql, List<String> parameters) {
+		this(sql, parameters, null);
+	}
 
 	/** Roughly what the statement holds in memory: its values, not its shared SQL. */
 	long bytes() {

@@ -1,6 +1,7 @@
 package io.pgcopydb.cdc.apply;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,13 @@ import io.pgcopydb.cdc.Lsn;
  * commit is the same; what this buys is one batch per table and shape instead of one
  * round trip per change. Bounded by bytes: the caller sends them past its bound, whether
  * or not a source transaction ended.
+ * <p>
+ * Compaction: an UPDATE that keeps its key replaces the pending UPDATE of the same row
+ * when both set the same columns (the same SQL), so a hot row is written once per batch;
+ * with different column sets (an unchanged TOAST value in one) both stay, so an earlier
+ * new value is never lost. Any other statement of the table ends compaction for what is
+ * pending before it, and {@link RowStatements} allows it only where no unique key but the
+ * replica identity could conflict.
  */
 final class PendingRows {
 
@@ -27,11 +35,39 @@ final class PendingRows {
 
 	private final Map<String, List<Row>> byTable = new LinkedHashMap<>();
 
+	/** Per table, where the last compactable UPDATE of each SQL and row key sits. */
+	private final Map<String, Map<String, Integer>> latest = new HashMap<>();
+
+	private long compacted;
+
 	private long bytes;
 
 	void add(String table, Row row) {
-		this.byTable.computeIfAbsent(table, (key) -> new ArrayList<>()).add(row);
+		List<Row> rows = this.byTable.computeIfAbsent(table, (key) -> new ArrayList<>());
+		String rowKey = row.statement().rowKey();
+		if (rowKey == null) {
+			this.latest.remove(table);
+		}
+		else {
+			Map<String, Integer> positions = this.latest.computeIfAbsent(table, (key) -> new HashMap<>());
+			String key = row.statement().sql() + '\u0000' + rowKey;
+			Integer position = positions.get(key);
+			if (position != null) {
+				this.bytes -= rows.get(position).statement().bytes();
+				rows.set(position, row);
+				this.bytes += row.statement().bytes();
+				this.compacted++;
+				return;
+			}
+			positions.put(key, rows.size());
+		}
+		rows.add(row);
 		this.bytes += row.statement().bytes();
+	}
+
+	/** How many statements compaction saved so far. */
+	long compacted() {
+		return this.compacted;
 	}
 
 	long bytes() {
@@ -46,12 +82,14 @@ final class PendingRows {
 	Map<String, List<Row>> drain() {
 		Map<String, List<Row>> drained = new LinkedHashMap<>(this.byTable);
 		this.byTable.clear();
+		this.latest.clear();
 		this.bytes = 0;
 		return drained;
 	}
 
 	void clear() {
 		this.byTable.clear();
+		this.latest.clear();
 		this.bytes = 0;
 	}
 

@@ -1,7 +1,9 @@
 package io.pgcopydb.cdc.apply;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import io.pgcopydb.cdc.decode.ChangeEvent;
@@ -47,11 +49,22 @@ final class RowStatements {
 
 	private final String only;
 
+	/**
+	 * Whether an UPDATE that keeps its key may replace an earlier one of the same row and
+	 * columns: only when no unique key but the replica identity could make two rows of
+	 * the group conflict (a value swapped between two rows must be applied in order).
+	 */
+	private final boolean compactable;
+
 	RowStatements(RelationShape shape, TargetTable table) {
 		this.shape = shape;
 		this.table = table;
 		this.targets = shape.columns().stream().map((column) -> table.columns().get(column.name())).toList();
 		this.only = table.partitioned() ? "" : "ONLY ";
+		Set<String> key = new HashSet<>();
+		shape.columns().stream().filter(RelationShape.Column::key).forEach((column) -> key.add(column.name()));
+		this.compactable = shape.replicaIdentity() != 'f' && !key.isEmpty()
+				&& table.uniqueKeys().stream().allMatch((unique) -> new HashSet<>(unique).equals(key));
 	}
 
 	TargetTable table() {
@@ -119,8 +132,11 @@ final class RowStatements {
 			.append(this.table.qualifiedName())
 			.append(" SET ")
 			.append(set);
+		int setCount = parameters.size();
 		matching(sql, parameters, match, full, "UPDATE");
-		return new BoundStatement(sql.toString(), parameters);
+		String rowKey = (oldRow == null && this.compactable)
+				? String.join("\u0000", parameters.subList(setCount, parameters.size())) : null;
+		return new BoundStatement(sql.toString(), parameters, rowKey);
 	}
 
 	BoundStatement delete(ChangeEvent.Delete delete) {

@@ -80,6 +80,23 @@ class RowStatementsTest {
 	}
 
 	@Test
+	void onlyAnUpdateThatKeepsItsKeyOnATableWithoutOtherUniqueKeysMayBeCompacted() {
+		RelationShape shape = shape('d', key("id"), col("n"));
+		List<Value> newRow = row(v("5"), v("2"));
+		TargetTable keyOnly = new TargetTable(T, false,
+				table(false, plain("id", "integer"), plain("n", "integer")).columns(), List.of(List.of("id")));
+		TargetTable otherUnique = new TargetTable(T, false, keyOnly.columns(), List.of(List.of("id"), List.of("n")));
+		assertThat(new RowStatements(shape, keyOnly).update(new ChangeEvent.Update(1, null, false, newRow)).rowKey())
+			.isEqualTo("5");
+		assertThat(new RowStatements(shape, keyOnly)
+			.update(new ChangeEvent.Update(1, row(v("4"), Value.NULL), false, newRow))
+			.rowKey()).isNull();
+		assertThat(
+				new RowStatements(shape, otherUnique).update(new ChangeEvent.Update(1, null, false, newRow)).rowKey())
+			.isNull();
+	}
+
+	@Test
 	void updateThatChangesTheKeyFindsTheRowByTheOldKey() {
 		TargetTable table = table(false, plain("id", "integer"), plain("n", "integer"));
 		RowStatements statements = new RowStatements(shape('d', key("id"), col("n")), table);
