@@ -30,9 +30,11 @@ import io.pgcopydb.pg.SqlStates;
  * target transaction sets the replication origin to the commit <em>end</em> LSN of the
  * last source transaction it covers ({@code pg_replication_origin_xact_setup}), so the
  * origin's position and the changes commit together; on restart apply reads the store
- * after {@link #originPosition()}, and skips any transaction that begins before it.
- * Sessions run with {@code session_replication_role = replica} (no user triggers, no FK
- * checks).
+ * after {@link #originPosition()}, and skips any transaction that ends at or before it
+ * (the reader gives a transaction's end LSN with its Begin,
+ * {@link ChangeReader#transactionEnd()}; every plugin gives it, not all a commit LSN at
+ * Begin). Sessions run with {@code session_replication_role = replica} (no user triggers,
+ * no FK checks).
  * <p>
  * Throughput: many source transactions are grouped into one target transaction (bounded
  * by {@link ApplyOptions}, and committed at once when the store has nothing more ready),
@@ -142,13 +144,26 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	public boolean apply(Function<Lsn, ChangeReader> readers, ApplyControl control) throws InterruptedException {
 		int failures = 0;
+		int rereads = 0;
 		while (true) {
 			Lsn before = this.committed;
 			try {
 				Lsn from = originPosition();
 				try (ChangeReader reader = readers.apply(from)) {
-					return run(reader, control);
+					if (!run(reader, control)) {
+						return false;
+					}
 				}
+				Lsn left = unapplied(readers, control.endpos());
+				if (left == null) {
+					return true;
+				}
+				if (++rereads > RETRIES) {
+					throw internal("a transaction ending at " + left + ", at or before endpos " + control.endpos()
+							+ ", that apply did not reach");
+				}
+				logger.warn("Apply reached endpos {} but the change files still hold a transaction ending at {},"
+						+ " before it: reading them again", control.endpos(), left);
 			}
 			catch (SessionLost lost) {
 				closeSession();
@@ -175,6 +190,30 @@ public final class ChangeApplier implements AutoCloseable {
 						RETRIES);
 				Thread.sleep(pause);
 			}
+		}
+	}
+
+	/**
+	 * The end of a transaction a fresh reader still finds after the origin's position and
+	 * at or before {@code endpos}; null when none: "endpos reached" is then true of the
+	 * files, not only of what the last reader returned.
+	 */
+	private Lsn unapplied(Function<Lsn, ChangeReader> readers, Lsn endpos) throws InterruptedException {
+		if (!endpos.isValid()) {
+			return null;
+		}
+		try (ChangeReader reader = readers.apply(originPosition())) {
+			ChangeEvent event = reader.next(Duration.ZERO);
+			while (event instanceof ChangeEvent.Relation) {
+				event = reader.next(Duration.ZERO);
+			}
+			if (event instanceof ChangeEvent.Begin) {
+				Lsn end = reader.transactionEnd();
+				if (end.isValid() && end.isAfter(this.committed) && !end.isAfter(endpos)) {
+					return end;
+				}
+			}
+			return null;
 		}
 	}
 
@@ -234,7 +273,7 @@ public final class ChangeApplier implements AutoCloseable {
 				}
 			}
 			if (event instanceof ChangeEvent.Begin begin) {
-				transaction = begin(begin, endpos, control);
+				transaction = begin(begin, reader.transactionEnd(), endpos, control);
 				if (transaction == null) {
 					return true;
 				}
@@ -266,9 +305,23 @@ public final class ChangeApplier implements AutoCloseable {
 
 	/**
 	 * The transaction that begins, or null when it ends after endpos (apply is done). One
-	 * that begins before the origin's position is skipped: it is applied already.
+	 * that ends at or before the origin's position is skipped: it is applied already.
+	 * @param end the transaction's end LSN from the reader; when the reader cannot tell
+	 * ({@link Lsn#INVALID}), the Begin's commit LSN decides, and a transaction straddling
+	 * endpos is found at its Commit
 	 */
-	private Transaction begin(ChangeEvent.Begin begin, Lsn endpos, ApplyControl control) throws SQLException {
+	private Transaction begin(ChangeEvent.Begin begin, Lsn end, Lsn endpos, ApplyControl control) throws SQLException {
+		if (end.isValid()) {
+			if (!end.isAfter(this.committed)) {
+				return new Transaction(begin.xid(), begin.finalLsn(), true);
+			}
+			if (endpos.isValid() && end.isAfter(endpos)) {
+				commitGroup(control);
+				return null;
+			}
+			this.group.begin();
+			return new Transaction(begin.xid(), begin.finalLsn(), false);
+		}
 		if (begin.finalLsn().isBefore(this.committed)) {
 			return new Transaction(begin.xid(), begin.finalLsn(), true);
 		}

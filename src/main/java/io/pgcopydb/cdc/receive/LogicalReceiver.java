@@ -47,10 +47,12 @@ import io.pgcopydb.pg.SqlStates;
  * {@code pg_stat_replication} shows write, flush and replay lag.
  * <p>
  * It stops once every transaction ending at or before endpos (read live from the
- * sentinel) is durable and the stream has reached endpos, or on a stop request. A dropped
- * connection is retried with backoff from the durable position; after
- * {@link Options#maxFailures} failures within {@link Options#failureWindow} it fails with
- * one line. Not thread-safe, except {@link #durable()} and {@link #written()}.
+ * sentinel) is durable and the stream has reached endpos (then {@link #durable()} is at
+ * or past endpos, also when the stream stopped at a transaction committing after it), or
+ * on a stop request. A dropped connection is retried with backoff from the durable
+ * position; after {@link Options#maxFailures} failures within
+ * {@link Options#failureWindow} it fails with one line. Not thread-safe, except
+ * {@link #durable()} and {@link #written()}.
  */
 public final class LogicalReceiver {
 
@@ -275,6 +277,15 @@ public final class LogicalReceiver {
 					if (reachedEndpos()) {
 						sync();
 						if (reachedEndpos()) {
+							Lsn endpos = LogicalReceiver.this.control.endpos().get();
+							if (LogicalReceiver.this.durable.isBefore(endpos)) {
+								// stopped at a transaction that commits after endpos: as
+								// transactions come in commit order, the store holds
+								// every
+								// one ending at or before endpos, which apply must hear
+								LogicalReceiver.this.durable = endpos;
+								sync();
+							}
 							logger.info("Reached endpos {}: streamed through {}",
 									LogicalReceiver.this.control.endpos().get(), LogicalReceiver.this.durable);
 							return Outcome.ENDPOS_REACHED;
@@ -351,6 +362,9 @@ public final class LogicalReceiver {
 			if (!this.writer.inTransaction() && !this.skipping) {
 				flushed = max(flushed, new Lsn(this.stream.getLastReceiveLSN().asLong()));
 			}
+			// recorded in --dir before the slot hears of it: a resume compares the slot's
+			// confirmed position with what the store says it holds
+			this.writer.received(flushed);
 			LogicalReceiver.this.durable = flushed;
 			LogicalReceiver.this.written = max(LogicalReceiver.this.written, flushed);
 			this.stream.setFlushedLSN(LogSequenceNumber.valueOf(flushed.value()));

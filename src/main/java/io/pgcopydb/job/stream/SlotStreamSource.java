@@ -80,8 +80,7 @@ class SlotStreamSource implements StreamSource {
 				});
 		LogicalReceiver receiver = new LogicalReceiver(request.source(), recorded.slot(),
 				() -> decoder(recorded, request), store::writer, steering, LogicalReceiver.Options.defaults());
-		ChangeStore.Coverage held = store.coverage();
-		return receiver.run((held != null) ? held.to() : Lsn.INVALID) == LogicalReceiver.Outcome.ENDPOS_REACHED;
+		return receiver.run(store.held().through()) == LogicalReceiver.Outcome.ENDPOS_REACHED;
 	}
 
 	/** A new decoder for one replication connection. */
