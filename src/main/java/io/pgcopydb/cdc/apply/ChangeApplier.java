@@ -86,6 +86,13 @@ public final class ChangeApplier implements AutoCloseable {
 	private final Group group = new Group();
 
 	/**
+	 * Whether the last run ended at endpos because its reader had nothing more and
+	 * receive held everything up to endpos (not because a transaction ending past it was
+	 * read): what a fresh reader then checks.
+	 */
+	private boolean endposByReceived;
+
+	/**
 	 * @param target the target server
 	 * @param origin the replication origin's name, created by setup
 	 */
@@ -149,12 +156,13 @@ public final class ChangeApplier implements AutoCloseable {
 			Lsn before = this.committed;
 			try {
 				Lsn from = originPosition();
+				this.endposByReceived = false;
 				try (ChangeReader reader = readers.apply(from)) {
 					if (!run(reader, control)) {
 						return false;
 					}
 				}
-				Lsn left = unapplied(readers, control.endpos());
+				Lsn left = this.endposByReceived ? unapplied(readers, control.endpos()) : null;
 				if (left == null) {
 					return true;
 				}
@@ -264,6 +272,7 @@ public final class ChangeApplier implements AutoCloseable {
 				if (transaction == null) {
 					commitGroup(control);
 					if (endpos.isValid() && !received.isBefore(endpos)) {
+						this.endposByReceived = true;
 						return true;
 					}
 				}

@@ -1,5 +1,6 @@
 package io.pgcopydb.cdc.apply;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,12 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.decode.ChangeEvent;
 import io.pgcopydb.cdc.decode.RelationShape;
 import io.pgcopydb.cdc.decode.Value;
 import io.pgcopydb.cdc.store.ChangeReader;
+import io.pgcopydb.cdc.store.ChangeStore;
+import io.pgcopydb.cdc.store.ChangeWriter;
 import io.pgcopydb.config.ConnectionString;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
@@ -277,6 +281,74 @@ class ChangeApplierIT {
 		}
 		assertThat(count("public.log")).isEqualTo(5);
 		assertThat(control.applied).isEqualTo(stream.endOf(5));
+	}
+
+	@Test
+	void transactionsWithoutACommitLsnAtBeginApplyOnceFromTheChangeStore(@TempDir Path dir) throws Exception {
+		// test_decoding gives no commit LSN at BEGIN; the origin starts at the slot's
+		// consistent point, before the first transaction
+		this.servers.target().execute(this.db, "CREATE TABLE public.log (n int)");
+		this.servers.target().execute(this.db, "SELECT pg_replication_origin_advance('" + this.origin + "', '0/1000')");
+		ChangeStore store = ChangeStore.open(dir.resolve("cdc"));
+		List<Lsn> ends = new ArrayList<>();
+		try (ChangeWriter writer = store.writer()) {
+			for (int i = 1; i <= 10; i++) {
+				Lsn end = new Lsn(0x10000L * i + 0x30);
+				writer.write(new ChangeEvent.Begin(700 + i, Lsn.INVALID, null));
+				writer.write(new ChangeEvent.Relation(new RelationShape(1, "public", "log", 'f', List.of(col("n")))));
+				writer.write(new ChangeEvent.Insert(1, row(v(Integer.toString(i)))));
+				writer.write(new ChangeEvent.Commit(Lsn.INVALID, end, Instant.now()));
+				ends.add(end);
+			}
+			writer.sync();
+		}
+		Control control = new Control(ends.get(6), ends.get(9));
+		try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
+			assertThat(applier.apply(store::reader, control)).isTrue();
+			assertThat(applier.originPosition()).isEqualTo(ends.get(6));
+		}
+		assertThat(texts(this.target, "SELECT string_agg(n::text, ',' ORDER BY n) FROM public.log"))
+			.containsExactly(List.of("1,2,3,4,5,6,7"));
+		// endpos between two commits: nothing past it, and a second run goes on once
+		try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
+			assertThat(applier.apply(store::reader, new Control(new Lsn(ends.get(7).value() + 8), ends.get(9))))
+				.isTrue();
+			assertThat(applier.originPosition()).isEqualTo(ends.get(7));
+			assertThat(applier.apply(store::reader, new Control(ends.get(9), ends.get(9)))).isTrue();
+		}
+		assertThat(texts(this.target, "SELECT count(*), count(DISTINCT n), max(n) FROM public.log"))
+			.containsExactly(List.of("10", "10", "10"));
+	}
+
+	@Test
+	void endposIsNotReachedWhileTheChangeFilesHoldATransactionBeforeIt(@TempDir Path dir) throws Exception {
+		this.servers.target().execute(this.db, "CREATE TABLE public.log (n int)");
+		ChangeStore store = ChangeStore.open(dir.resolve("cdc"));
+		Lsn end = new Lsn(0x10030);
+		try (ChangeWriter writer = store.writer()) {
+			writer.write(new ChangeEvent.Begin(700, Lsn.INVALID, null));
+			writer.write(new ChangeEvent.Relation(new RelationShape(1, "public", "log", 'f', List.of(col("n")))));
+			writer.write(new ChangeEvent.Insert(1, row(v("1"))));
+			writer.write(new ChangeEvent.Commit(Lsn.INVALID, end, Instant.now()));
+			writer.sync();
+		}
+		int[] opened = { 0 };
+		try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
+			// a reader that lost its place returns nothing, while receive holds endpos
+			assertThat(applier.apply((after) -> (opened[0]++ == 0) ? new ChangeReader() {
+
+				@Override
+				public ChangeEvent next(Duration wait) {
+					return null;
+				}
+
+				@Override
+				public void close() {
+				}
+			} : store.reader(after), new Control(end, end))).isTrue();
+			assertThat(applier.originPosition()).isEqualTo(end);
+		}
+		assertThat(count("public.log")).isEqualTo(1);
 	}
 
 	@Test
