@@ -2,6 +2,7 @@ package io.pgcopydb.cdc.receive;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,13 +19,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.postgresql.PGConnection;
 
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.decode.ChangeDecoder;
 import io.pgcopydb.cdc.decode.ChangeEvent;
+import io.pgcopydb.cdc.decode.PgOutputDecoder;
 import io.pgcopydb.cdc.decode.Value;
+import io.pgcopydb.cdc.store.ChangeReader;
+import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.cdc.store.ChangeWriter;
 import io.pgcopydb.config.ConnectionString;
 import io.pgcopydb.config.PgEndpoint;
@@ -128,6 +133,86 @@ class LogicalReceiverIT {
 
 		assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(LogicalReceiver.Outcome.ENDPOS_REACHED);
 		assertThat(this.store.rows()).containsExactlyElementsOf(range(1, 60));
+	}
+
+	@Test
+	void endposBetweenTwoCommitsEndsReceiveAtEndposAndAResumeMissesNothing(@TempDir Path dir) throws Exception {
+		String slot = "pgcopydb_receiver_it_pgoutput";
+		this.servers.source().execute(DB, "CREATE PUBLICATION receiver_it_pub FOR TABLE t");
+		try (Connection replication = this.source.replicationConnection("test")) {
+			replication.unwrap(PGConnection.class)
+				.getReplicationAPI()
+				.createReplicationSlot()
+				.logical()
+				.withSlotName(slot)
+				.withOutputPlugin("pgoutput")
+				.make();
+		}
+		Lsn consistent = confirmedFlush(slot);
+		insert(1, 1);
+		// WAL with no change for this slot, then endpos, then a transaction after it
+		this.servers.source()
+			.execute("postgres", "CREATE TABLE IF NOT EXISTS receiver_it_noise (v int);"
+					+ "INSERT INTO receiver_it_noise SELECT generate_series(1, 1000); DROP TABLE receiver_it_noise");
+		Lsn between = currentLsn();
+		// big enough that receive syncs in its middle
+		this.servers.source().execute(DB, "INSERT INTO t SELECT generate_series(2, 100001)");
+		this.endpos.set(between);
+		ChangeStore store = ChangeStore.open(dir.resolve("cdc"));
+
+		LogicalReceiver first = pgoutputReceiver(slot, store);
+		assertThat(first.run(Lsn.INVALID)).isEqualTo(LogicalReceiver.Outcome.ENDPOS_REACHED);
+
+		// what apply waits for (received >= endpos) holds, and only the first is held
+		// (the second, cut at endpos, comes again)
+		assertThat(first.durable()).isGreaterThanOrEqualTo(between);
+		assertThat(insertedIds(store)).containsExactly("1");
+		// the slot is confirmed past the last commit held: a resume with nothing applied
+		// yet still finds every transaction in between
+		Lsn confirmed = confirmedFlush(slot);
+		assertThat(confirmed).isGreaterThanOrEqualTo(between);
+		assertThat(store.held().gap(consistent, confirmed)).isNull();
+
+		this.endpos.set(currentLsn());
+		LogicalReceiver resumed = pgoutputReceiver(slot, store);
+		assertThat(resumed.run(store.held().through())).isEqualTo(LogicalReceiver.Outcome.ENDPOS_REACHED);
+		List<String> ids = insertedIds(store);
+		assertThat(ids).hasSize(100_001).doesNotHaveDuplicates();
+		assertThat(ids.get(ids.size() - 1)).isEqualTo("100001");
+	}
+
+	private LogicalReceiver pgoutputReceiver(String slot, ChangeStore store) {
+		LogicalReceiver.Control control = new LogicalReceiver.Control(this.endpos::get, () -> Lsn.INVALID, () -> false,
+				(write, flush) -> {
+				}, () -> {
+				});
+		LogicalReceiver.Options options = new LogicalReceiver.Options(Duration.ofSeconds(1), Duration.ofMillis(100),
+				1 << 20, 5, Duration.ofMinutes(1), Duration.ofSeconds(10));
+		return new LogicalReceiver(this.source, slot, () -> new PgOutputDecoder(List.of("receiver_it_pub")),
+				store::writer, control, options);
+	}
+
+	/** The first column of every row inserted in the transactions the store holds. */
+	private static List<String> insertedIds(ChangeStore store) throws InterruptedException {
+		List<String> ids = new ArrayList<>();
+		try (ChangeReader reader = store.reader(Lsn.INVALID)) {
+			for (ChangeEvent event = reader.next(Duration.ZERO); event != null; event = reader.next(Duration.ZERO)) {
+				if (event instanceof ChangeEvent.Insert insert) {
+					ids.add(insert.newRow().get(0).text());
+				}
+			}
+		}
+		return ids;
+	}
+
+	private Lsn confirmedFlush(String slot) {
+		return Lsn.parse(
+				StreamSetupIT
+					.strings(this.servers.source(), DB,
+							"SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '" + slot
+									+ "'")
+					.get(0),
+				"test");
 	}
 
 	private LogicalReceiver receiver() {
