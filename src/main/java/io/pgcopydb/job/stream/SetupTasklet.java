@@ -99,7 +99,12 @@ class SetupTasklet implements Tasklet {
 			return;
 		}
 		ChangeStore.Coverage coverage = this.store.coverage();
-		if (coverage == null || coverage.to().isBefore(confirmed)) {
+		// with nothing pending, receive confirms a keepalive's WAL end past the last
+		// transaction in the files, and records it as durable (flush_lsn) first: up to
+		// there the files miss nothing
+		Lsn durable = this.sentinel.get().flushLsn();
+		boolean keptUp = coverage != null && !durable.isBefore(confirmed);
+		if (!keptUp && (coverage == null || coverage.to().isBefore(confirmed))) {
 			throw new BadStateException("cannot resume the follow: target origin " + recorded.origin() + " is at "
 					+ applied + " but slot " + recorded.slot() + " confirmed " + confirmed + " and the change files in "
 					+ this.store.dir() + " hold " + ((coverage == null) ? "nothing" : "only up to " + coverage.to())
