@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -24,7 +26,13 @@ import io.pgcopydb.cdc.decode.RelationShape;
  * <p>
  * A transaction whose commit is not after the last commit written (the server sending
  * again what the store holds, after a restart from an older confirmed position) is
- * dropped whole: the store holds each transaction once.
+ * dropped whole: the store holds each transaction once. With a commit LSN at Begin
+ * (pgoutput, wal2json) it is dropped there; a plugin that only knows the commit at its
+ * end (test_decoding: {@link Lsn#INVALID} at Begin) is decided at Commit, by its end LSN:
+ * a duplicate still in the buffer is cut back to its Begin, readers never saw it; one
+ * already handed to the operating system (bigger than the buffer) fails the receive
+ * without its Commit, so the next writer drops it as a cut transaction and the server,
+ * asked to restart at the held end, does not send it again.
  */
 final class FileChangeWriter implements ChangeWriter {
 
@@ -59,6 +67,18 @@ final class FileChangeWriter implements ChangeWriter {
 
 	private Lsn transactionLsn = Lsn.INVALID;
 
+	/**
+	 * Where the open transaction's Begin starts in {@link #buffer}, -1 once part of it
+	 * left the buffer.
+	 */
+	private int transactionStart = -1;
+
+	/** Relations written in the open transaction. */
+	private final List<ChangeEvent.Relation> transactionRelations = new ArrayList<>();
+
+	/** Relations of a duplicate cut at Commit, written again after the next Begin. */
+	private final List<ChangeEvent.Relation> carriedRelations = new ArrayList<>();
+
 	/** The end LSN of the last Commit written. */
 	private Lsn committedEnd;
 
@@ -83,6 +103,10 @@ final class FileChangeWriter implements ChangeWriter {
 	@Override
 	public void write(ChangeEvent event) {
 		if (this.dropping) {
+			if (event instanceof ChangeEvent.Relation relation) {
+				this.relations.put(relation.shape().id(), relation.shape());
+				this.carriedRelations.add(relation);
+			}
 			this.dropping = !(event instanceof ChangeEvent.Commit);
 			return;
 		}
@@ -92,27 +116,50 @@ final class FileChangeWriter implements ChangeWriter {
 					throw new IllegalStateException("Begin of " + begin.finalLsn() + " inside the transaction of "
 							+ this.transactionLsn + ": a decoder bug");
 				}
-				if (this.committedEnd.isValid() && begin.finalLsn().isBefore(this.committedEnd)) {
+				if (this.committedEnd.isValid() && begin.finalLsn().isValid()
+						&& begin.finalLsn().isBefore(this.committedEnd)) {
 					log.debug("Dropping the transaction committed at {}: the change files hold it already",
 							begin.finalLsn());
 					this.dropping = true;
 					return;
 				}
+				Lsn name = begin.finalLsn().isValid() ? begin.finalLsn() : this.committedEnd;
 				if (this.channel == null || size() >= this.segmentBytes) {
-					rotate(begin.finalLsn(), false);
+					rotate(name, false);
 				}
 				this.inTransaction = true;
-				this.transactionLsn = begin.finalLsn();
+				this.transactionLsn = name;
+				this.transactionStart = this.buffer.position();
+				append(RecordCodec.kind(event), event);
+				for (ChangeEvent.Relation carried : this.carriedRelations) {
+					append(RecordCodec.kind(carried), carried);
+					this.transactionRelations.add(carried);
+				}
+				this.carriedRelations.clear();
+				return;
+			}
+			else if (event instanceof ChangeEvent.Commit commit && this.committedEnd.isValid()
+					&& commit.endLsn().isValid() && !commit.endLsn().isAfter(this.committedEnd)) {
+				dropWritten(commit);
+				return;
 			}
 			else if (this.channel == null || size() >= this.segmentBytes) {
 				rotate(this.inTransaction ? this.transactionLsn : this.committedEnd, this.inTransaction);
 			}
 			if (event instanceof ChangeEvent.Relation relation) {
 				this.relations.put(relation.shape().id(), relation.shape());
+				if (this.inTransaction) {
+					if (this.transactionRelations.contains(relation)) {
+						// carried from a dropped duplicate and written at Begin already
+						return;
+					}
+					this.transactionRelations.add(relation);
+				}
 			}
 			append(RecordCodec.kind(event), event);
 			if (event instanceof ChangeEvent.Commit commit) {
 				this.inTransaction = false;
+				this.transactionRelations.clear();
 				this.committedEnd = commit.endLsn();
 				flushBuffer();
 				this.store.signal();
@@ -121,6 +168,24 @@ final class FileChangeWriter implements ChangeWriter {
 		catch (IOException ex) {
 			throw this.store.writeFailure(ex);
 		}
+	}
+
+	/**
+	 * Cuts the open transaction, a duplicate known at its Commit, back to its Begin; its
+	 * relations go with the next transaction (the decoder will not send them again).
+	 */
+	private void dropWritten(ChangeEvent.Commit commit) throws IOException {
+		if (this.transactionStart < 0) {
+			throw new IllegalStateException("the transaction ending at " + commit.endLsn()
+					+ " is held already (the change files end at " + this.committedEnd
+					+ ") and was too big to drop in memory: run again with --resume, it is dropped then");
+		}
+		this.carriedRelations.addAll(this.transactionRelations);
+		this.transactionRelations.clear();
+		this.buffer.position(this.transactionStart);
+		this.inTransaction = false;
+		this.transactionStart = -1;
+		log.debug("Dropped the transaction ending at {}: the change files hold it already", commit.endLsn());
 	}
 
 	private void append(byte kind, ChangeEvent event) throws IOException {
@@ -181,6 +246,8 @@ final class FileChangeWriter implements ChangeWriter {
 
 	private void flushBuffer() throws IOException {
 		if (this.buffer.position() > 0) {
+			// what leaves the buffer can no longer be cut in memory (see dropWritten)
+			this.transactionStart = -1;
 			this.buffer.flip();
 			writeFully(this.buffer);
 			this.buffer.clear();
