@@ -438,6 +438,35 @@ class ChangeStoreTest {
 				new ChangeEvent.Commit(new Lsn(0x40000), new Lsn(0x40010), Instant.EPOCH));
 	}
 
+	/**
+	 * test_decoding's Begin carries no commit LSN: such transactions are neither taken
+	 * for duplicates of the ones held nor written over each other's files, also by a
+	 * second writer (a resume).
+	 */
+	@Test
+	void transactionsWithoutACommitLsnAtBeginAreAllKept() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
+		List<ChangeEvent> written = new ArrayList<>();
+		for (int round = 0; round < 2; round++) {
+			try (ChangeWriter writer = store.writer()) {
+				for (int i = 1; i <= 10; i++) {
+					long xid = round * 100 + i;
+					List<ChangeEvent> events = new ArrayList<>(transaction(xid, 0x10000L * xid, 20));
+					events.set(0, new ChangeEvent.Begin(xid, Lsn.INVALID, null));
+					events.set(events.size() - 1, new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x10000L * xid + 16),
+							((ChangeEvent.Commit) events.get(events.size() - 1)).commitTime()));
+					events.forEach(writer::write);
+					written.addAll(events.stream().filter((e) -> !(e instanceof ChangeEvent.Relation)).toList());
+				}
+				writer.sync();
+			}
+		}
+		assertThat(SegmentFile.list(this.dir)).hasSizeGreaterThan(2);
+		assertThat(readAll(store, Lsn.INVALID).stream().filter((e) -> !(e instanceof ChangeEvent.Relation)).toList())
+			.isEqualTo(written);
+		assertThat(store.coverage().to()).isEqualTo(new Lsn(0x10000L * 110 + 16));
+	}
+
 	@Test
 	void coverageSpansTheCompleteTransactionsHeld() throws Exception {
 		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
@@ -524,7 +553,7 @@ class ChangeStoreTest {
 	}
 
 	@Test
-	void transactionsWithoutACommitLsnAtBeginAreAllKept() throws Exception {
+	void textPluginTransactionsAreKeptAcrossWriters() throws Exception {
 		// test_decoding: no commit LSN at Begin nor in the Commit, only its end
 		ChangeStore store = ChangeStore.open(this.dir);
 		List<ChangeEvent> expected = new ArrayList<>();
