@@ -280,6 +280,31 @@ class ChangeApplierIT {
 	}
 
 	@Test
+	void endposInsideATransactionAppliesEveryTransactionEndingBeforeItOnly() throws Exception {
+		for (boolean commitLsnKnown : new boolean[] { true, false }) {
+			this.servers.target().execute(this.db, "DROP TABLE IF EXISTS public.log; CREATE TABLE public.log (n int)");
+			this.servers.target()
+				.execute(this.db, "SELECT pg_replication_origin_advance('" + this.origin + "', '0/0')");
+			Stream stream = new Stream().relation(new RelationShape(1, "public", "log", 'f', List.of(col("n"))));
+			stream.commitLsnKnown = commitLsnKnown;
+			for (int i = 1; i <= 10; i++) {
+				String n = Integer.toString(i);
+				stream.transaction((tx) -> tx.add(new ChangeEvent.Insert(1, row(v(n)))));
+			}
+			// after the 6th transaction's first change, before its commit record
+			Lsn endpos = new Lsn(stream.endOf(5).value() + 0x400);
+			Control control = new Control(endpos, stream.last());
+			try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
+				assertThat(applier.apply(stream.reader(applier.originPosition(), -1), control))
+					.as("commit LSN known at Begin: %s", commitLsnKnown)
+					.isTrue();
+				assertThat(applier.originPosition()).isEqualTo(stream.endOf(5));
+			}
+			assertThat(count("public.log")).as("commit LSN known at Begin: %s", commitLsnKnown).isEqualTo(5);
+		}
+	}
+
+	@Test
 	void aTableMissingOnTheTargetStopsWithTheRemedy() throws Exception {
 		Stream stream = new Stream().relation(new RelationShape(1, "public", "gone", 'd', List.of(key("id"))));
 		stream.transaction((tx) -> tx.add(new ChangeEvent.Insert(1, row(v("1")))));
@@ -352,13 +377,16 @@ class ChangeApplierIT {
 
 		private long next = 0x1000000;
 
+		/** false: test_decoding's stream, no commit LSN at Begin nor in the Commit. */
+		boolean commitLsnKnown = true;
+
 		Stream relation(RelationShape shape) {
 			this.events.add(new ChangeEvent.Relation(shape));
 			return this;
 		}
 
 		void transaction(Consumer<List<ChangeEvent>> changes) {
-			Lsn commitLsn = new Lsn(this.next + 0x800);
+			Lsn commitLsn = this.commitLsnKnown ? new Lsn(this.next + 0x800) : Lsn.INVALID;
 			Lsn endLsn = new Lsn(this.next + 0x830);
 			Instant time = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(this.ends.size());
 			this.events.add(new ChangeEvent.Begin(this.ends.size() + 1000, commitLsn, time));
