@@ -61,9 +61,17 @@ start_server() {
 	opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work -c fsync=off -c wal_level=logical"
 	for setting in "$@"; do opts+=" -c $setting"; done
 	"${run_as[@]}" "$bindir/initdb" -D "$work/$name" -U postgres --pwfile="$work/pwfile" -E UTF8 --locale=C.UTF-8 \
-		--auth-local=trust --auth-host=scram-sha-256 --no-sync >"$work/$name-initdb.log" 2>&1
-	"${run_as[@]}" "$bindir/pg_ctl" -D "$work/$name" -w -l "$work/$name.log" -o "$opts" start >/dev/null
+		--auth-local=trust --auth-host=scram-sha-256 --no-sync >"$work/$name-initdb.log" 2>&1 || {
+		echo "initdb of the $name server failed: see $work/$name-initdb.log" >&2
+		return 1
+	}
+	# (a command substitution does not inherit set -e: each failure returns by itself)
 	echo "$work/$name" >>"$work/started"
+	"${run_as[@]}" "$bindir/pg_ctl" -D "$work/$name" -w -l "$work/$name.log" -o "$opts" start >/dev/null || {
+		echo "the $name server did not start; its log ends with:" >&2
+		tail -5 "$work/$name.log" >&2
+		return 1
+	}
 	echo "$port"
 }
 
