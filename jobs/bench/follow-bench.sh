@@ -148,22 +148,25 @@ load() {
 sampler() {
 	local file="$OUT/$1-lag.csv" started
 	started=$(now)
-	echo "seconds,phase,write_lag_bytes,flush_lag_bytes,replay_lag_bytes" >"$file"
+	echo "seconds,phase,loadavg,sent_lag_bytes,write_lag_bytes,flush_lag_bytes,replay_lag_bytes" >"$file"
 	while sleep 1; do
 		psql_on "$source_port" postgres -At -F, -c "
-			SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), r.write_lsn)::bigint,
+			SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), r.sent_lsn)::bigint,
+			       pg_wal_lsn_diff(pg_current_wal_lsn(), r.write_lsn)::bigint,
 			       pg_wal_lsn_diff(pg_current_wal_lsn(), r.flush_lsn)::bigint,
 			       pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::bigint
 			  FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
 			 WHERE s.slot_type = 'logical' AND s.slot_name !~ '_sync_' AND r.replay_lsn IS NOT NULL
-			 LIMIT 1" 2>/dev/null | sed "s/^/$(since "$started"),$(cat "$work/phase"),/" >>"$file" || true
+			 LIMIT 1" 2>/dev/null | sed "s/^/$(since "$started"),$(cat "$work/phase"),$(cut -d' ' -f1 /proc/loadavg),/" >>"$file" || true
 	done
 }
 
-# lag_stats LABEL: "p50 max" of the replay lag in MB over the samples taken under load
+# lag_stats LABEL: "p50 max" of the replay lag in MB over the samples taken under load,
+# and the median 1-minute load average of the machine over the run
 lag_stats() {
-	awk -F, 'NR > 1 && ($2 == "throttled" || $2 == "unthrottled") { print $5 }' "$OUT/$1-lag.csv" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a n/a"; else printf "%.2f %.2f\n", v[int((NR + 1) / 2)] / 1048576, v[NR] / 1048576 }'
+	awk -F, 'NR > 1 && ($2 == "throttled" || $2 == "unthrottled") { print $7 }' "$OUT/$1-lag.csv" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR == 0) printf "n/a n/a"; else printf "%.2f %.2f", v[int((NR + 1) / 2)] / 1048576, v[NR] / 1048576 }'
+	awk -F, 'NR > 1 { print $3 }' "$OUT/$1-lag.csv" | sort -n | awk '{ v[NR] = $1 } END { printf " %s\n", NR ? v[int((NR + 1) / 2)] : "n/a" }'
 }
 
 # fingerprint PORT: one line per table (rows and md5 in key order) and per sequence
@@ -173,7 +176,8 @@ fingerprint() {
 		UNION ALL SELECT 'pgbench_branches', count(*), md5(string_agg(t::text, ',' ORDER BY bid)) FROM pgbench_branches t
 		UNION ALL SELECT 'pgbench_tellers', count(*), md5(string_agg(t::text, ',' ORDER BY tid)) FROM pgbench_tellers t
 		UNION ALL SELECT 'pgbench_history', count(*), md5(string_agg(t::text, ',' ORDER BY t::text)) FROM pgbench_history t
-		UNION ALL SELECT 'bench_marker', count(*), md5(string_agg(t::text, ',' ORDER BY id)) FROM bench_marker t" >"$work/rows-$1"
+		UNION ALL SELECT 'bench_marker', count(*), md5(string_agg(t::text, ',' ORDER BY id)) FROM bench_marker t
+		ORDER BY 1" >"$work/rows-$1"
 	psql_on "$1" bench -At -c "
 		SELECT format('%I.%I', schemaname, sequencename), coalesce(last_value, 0) FROM pg_sequences ORDER BY 1" >"$work/seqs-$1"
 }
@@ -190,9 +194,9 @@ verify() {
 }
 
 results=()
-# record ROUND LABEL LAG_P50 LAG_MAX CATCHUP K BACKLOG_S RATE ENDPOS_S RSS_MB CPU_S ROWS SEQS
+# record ROUND LABEL LOADAVG LAG_P50 LAG_MAX CATCHUP K BACKLOG_S RATE ENDPOS_S RSS_MB CPU_S ROWS SEQS
 record() {
-	results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$@")")
+	results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' "$@")")
 	printf '%s\n' "${results[-1]}" >&2
 }
 
@@ -218,7 +222,7 @@ run_native() {
 	id=$(marker "native-$round-load-end")
 	wait_marker "$id"
 	catchup=$(since "$load_stopped")
-	kill "$sampler_pid"
+	echo backlog >"$work/phase"
 	log "round $round native: caught up ${catchup}s after the load; backlog of ${DURATION_BACKLOG}s"
 	pid=$(worker_pid)
 	cpu=$(cpu_of "$pid") rss=$(hwm_of "$pid")
@@ -233,11 +237,12 @@ run_native() {
 	pid=$(worker_pid)
 	cpu=$(awk -v a="$cpu" -v b="$(cpu_of "$pid")" 'BEGIN { printf "%.1f", a + b }')
 	rss=$(( $(hwm_of "$pid") > rss ? $(hwm_of "$pid") : rss ))
+	kill "$sampler_pid"
 	verify "native-$round"
 	psql_on "$target_port" bench -c 'DROP SUBSCRIPTION bench_sub' >/dev/null
 	psql_on "$source_port" bench -c 'DROP PUBLICATION bench_pub' >/dev/null
-	read -r p50 max < <(lag_stats "native-$round")
-	record "$round" "native" "$p50" "$max" "$catchup" "$k" "$backlog" \
+	read -r p50 max machine_load < <(lag_stats "native-$round")
+	record "$round" "native" "$machine_load" "$p50" "$max" "$catchup" "$k" "$backlog" \
 		"$(awk -v k="$k" -v s="$backlog" 'BEGIN { printf "%.0f", k / s }')" "-" "$rss" "$cpu" "$rows_same" "$seqs_same"
 }
 
@@ -286,12 +291,11 @@ run_ours() {
 		log "round $round ours: clone --follow ended during the load (exit $status); last lines:"
 		tail -5 "$OUT/$label.err" >&2
 		kill "$sampler_pid" "$sentinel_pid"
-		record "$round" "ours" "-" "-" "FAILED (exit $status)" "-" "-" "-" "-" "-" "-" "-" "-"
+		record "$round" "ours" "-" "-" "-" "FAILED (exit $status)" "-" "-" "-" "-" "-" "-" "-" "-"
 		return 0
 	fi
 	wait_marker "$id" || { log "round $round ours: the load's last commit was not applied within ${CATCHUP_TIMEOUT}s"; catchup="> $CATCHUP_TIMEOUT"; }
 	catchup=${catchup:-$(since "$load_stopped")}
-	kill "$sampler_pid"
 	log "round $round ours: caught up ${catchup}s after the load; backlog of ${DURATION_BACKLOG}s"
 	echo backlog >"$work/phase"
 	k=0 backlog="-"
@@ -315,7 +319,7 @@ run_ours() {
 		kill_tree "$job_pid"
 		wait "$job_pid" || status=$?
 	fi
-	kill "$sentinel_pid" 2>/dev/null || true
+	kill "$sampler_pid" "$sentinel_pid" 2>/dev/null || true
 	read -r _ user sys rss < <(tail -1 "$work/$label-time.txt")
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
 	verify "$label"
@@ -325,8 +329,8 @@ run_ours() {
 		 UNION ALL SELECT 'publication ' || pubname FROM pg_publication) l")
 	leftover+=$(psql_on "$target_port" bench -At -c "SELECT string_agg('origin ' || roname, ', ') FROM pg_replication_origin")
 	[[ -z "$leftover" ]] || log "round $round ours: left behind after stream cleanup: $leftover"
-	read -r p50 max < <(lag_stats "$label")
-	record "$round" "ours" "$p50" "$max" "$catchup" "$k" "$backlog" \
+	read -r p50 max machine_load < <(lag_stats "$label")
+	record "$round" "ours" "$machine_load" "$p50" "$max" "$catchup" "$k" "$backlog" \
 		"$( [[ $backlog == - ]] && echo - || awk -v k="$k" -v s="$backlog" 'BEGIN { printf "%.0f", k / s }')" \
 		"$exit_s" "$((rss / 1024))" "$cpu" "$rows_same" "$seqs_same"
 	# a run that leaves a slot behind would hold WAL for the next contender
@@ -354,17 +358,18 @@ echo
 echo "- machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "- PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') source and target on this machine (fsync=off, shared_buffers=512MB), java $(java -version 2>&1 | awk -F'"' '/version/ {print $2}'), PGCOPYDB_JAVA_OPTS=${PGCOPYDB_JAVA_OPTS:--Xmx1g}"
 echo "- dataset: pgbench -s $SCALE ($size at the end); load: $CLIENTS clients at $RATE tx/s for $DURATION_THROTTLED s, then unthrottled for $DURATION_FULL s; backlog: unthrottled for $DURATION_BACKLOG s with apply paused"
+echo "- machine load: median 1-minute load average during the run (other work on the machine shows here: figures taken under a load above the core count are disturbed)"
 echo "- lag: source WAL not yet replayed on the target (pg_stat_replication), samples every second under load; catch-up: load end to its last commit visible on the target; backlog: K / (release to the last commit visible)"
 echo "- ours: clone --follow $OURS_OPTS; endpos: \`stream sentinel set endpos --current\` returned to exit 0; peak RSS and CPU: the JVM (native: the apply worker, VmHWM with shared buffers)"
 echo "- raw samples: $OUT"
 echo
-echo "| round | contender | lag p50 (MB) | lag max (MB) | catch-up (s) | backlog K tx | backlog (s) | backlog tx/s | endpos to exit (s) | peak RSS (MB) | CPU (s) | rows identical | sequences identical |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| round | contender | machine load | lag p50 (MB) | lag max (MB) | catch-up (s) | backlog K tx | backlog (s) | backlog tx/s | endpos to exit (s) | peak RSS (MB) | CPU (s) | rows identical | sequences identical |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 if ((ROUNDS > 1)); then
 	for contender in $CONTENDERS; do
 		printf '| median | %s |' "$contender"
-		for c in 3 4 5 6 7 8 9 10 11; do printf ' %s |' "$(median "$c" "$contender")"; done
+		for c in 3 4 5 6 7 8 9 10 11 12; do printf ' %s |' "$(median "$c" "$contender")"; done
 		echo ' | |'
 	done
 fi
