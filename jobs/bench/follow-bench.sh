@@ -312,9 +312,15 @@ run_ours() {
 	exit_s="-"
 	if ours "$label" stream sentinel set endpos --current; then
 		endpos_set=$(now)
-		wait "$job_pid" || status=$?
+		while kill -0 "$job_pid" 2>/dev/null && (($(since "$endpos_set" | cut -d. -f1) < CATCHUP_TIMEOUT)); do sleep 0.05; done
 		exit_s=$(since "$endpos_set")
-		[[ $status == 0 ]] || exit_s="exit $status"
+		if kill -0 "$job_pid" 2>/dev/null; then
+			log "round $round ours: clone --follow still runs ${CATCHUP_TIMEOUT}s after endpos; stopping it"
+			kill_tree "$job_pid"
+			exit_s="> $CATCHUP_TIMEOUT"
+		fi
+		wait "$job_pid" || status=$?
+		[[ $status == 0 ]] || exit_s="$exit_s (exit $status)"
 	else
 		kill_tree "$job_pid"
 		wait "$job_pid" || status=$?
