@@ -104,22 +104,16 @@ marker() {
 	psql_on "$source_port" bench -At -c "INSERT INTO bench_marker (label) VALUES ('$1') RETURNING id"
 }
 
-# wait_marker ID: until the row is visible on the target (polled every 10 ms, in one
-# session; the table may not exist yet on ours' target); non-zero after CATCHUP_TIMEOUT
+# wait_marker ID: until the row is visible on the target, polled every 20 ms with one
+# short query each (the table may not exist yet on ours' target); non-zero after
+# CATCHUP_TIMEOUT. Not one long-running statement: a statement that stays open for
+# minutes on the target held up the clone's pre-data restore until it ended.
 wait_marker() {
-	psql_on "$target_port" bench -c "SET statement_timeout = '${CATCHUP_TIMEOUT}s'" -c "
-		DO \$\$
-		DECLARE seen boolean := false;
-		BEGIN
-			WHILE NOT seen LOOP
-				BEGIN
-					EXECUTE 'SELECT EXISTS (SELECT 1 FROM public.bench_marker WHERE id = \$1)' INTO seen USING $1::bigint;
-				EXCEPTION WHEN undefined_table THEN seen := false;
-				END;
-				IF NOT seen THEN PERFORM pg_sleep(0.01); END IF;
-			END LOOP;
-		END
-		\$\$" >/dev/null
+	local deadline=$(($(date +%s) + CATCHUP_TIMEOUT))
+	until [[ "$(psql_on "$target_port" bench -At -c "SELECT 1 FROM public.bench_marker WHERE id = $1" 2>/dev/null)" == 1 ]]; do
+		(($(date +%s) < deadline)) || return 1
+		sleep 0.02
+	done
 }
 
 # pgbench_run ARGS...: runs pgbench on the source, prints the transactions it committed
@@ -145,6 +139,8 @@ load() {
 }
 
 # sampler LABEL: every second, the lag of the contender's walsender, to $OUT/LABEL-lag.csv
+# (while the client reports no replay position, as ours during its clone, the replay lag
+# counts from the slot's restart_lsn)
 sampler() {
 	local file="$OUT/$1-lag.csv" started
 	started=$(now)
@@ -154,9 +150,9 @@ sampler() {
 			SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), r.sent_lsn)::bigint,
 			       pg_wal_lsn_diff(pg_current_wal_lsn(), r.write_lsn)::bigint,
 			       pg_wal_lsn_diff(pg_current_wal_lsn(), r.flush_lsn)::bigint,
-			       pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::bigint
+			       pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(r.replay_lsn, s.restart_lsn))::bigint
 			  FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
-			 WHERE s.slot_type = 'logical' AND s.slot_name !~ '_sync_' AND r.replay_lsn IS NOT NULL
+			 WHERE s.slot_type = 'logical' AND s.slot_name !~ '_sync_'
 			 LIMIT 1" 2>/dev/null | sed "s/^/$(since "$started"),$(cat "$work/phase"),$(cut -d' ' -f1 /proc/loadavg),/" >>"$file" || true
 	done
 }
