@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import io.pgcopydb.job.clone.Stage;
 
@@ -19,9 +20,17 @@ final class CloneCommand implements Callable<Integer> {
 	@Mixin
 	CloneOptions options;
 
+	@Option(names = "--follow",
+			description = "Then replay the source's changes (logical decoding) until endpos: online migration; the"
+					+ " clone reads the source in the snapshot of the follow's slot.")
+	boolean follow;
+
+	@Mixin
+	FollowOptions stream;
+
 	@Override
 	public Integer call() {
-		return this.options.launch("clone", Stage.ALL);
+		return this.follow ? this.options.launchFollow(this.stream) : this.options.launch("clone", Stage.ALL);
 	}
 
 }

@@ -19,6 +19,9 @@ import io.pgcopydb.job.clone.CloneRequest;
 import io.pgcopydb.job.clone.CloneSteps;
 import io.pgcopydb.job.clone.ObjectsJob;
 import io.pgcopydb.job.clone.Stage;
+import io.pgcopydb.job.stream.CloneFollowJob;
+import io.pgcopydb.job.stream.CloneFollowRequest;
+import io.pgcopydb.job.stream.FollowRequest;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.progress.LogSetup;
 import io.pgcopydb.schema.PgToolLocator;
@@ -140,6 +143,28 @@ final class CloneOptions {
 	int launch(String command, Set<Stage> stages) {
 		LogSetup.init(this.workDir.debug);
 		return Launcher.launch(CloneJob.DEFINITION, request(command, stages, mode()));
+	}
+
+	/**
+	 * {@code clone --follow}: the clone, in the snapshot of the follow's slot, and the
+	 * follow, in one process ({@link CloneFollowJob}).
+	 */
+	int launchFollow(FollowOptions stream) {
+		LogSetup.init(this.workDir.debug);
+		if (this.notConsistent) {
+			throw new BadArgumentsException("clone --follow takes no --not-consistent: a clone copied from another"
+					+ " snapshot than the slot's would double or lose changes; start over with --restart");
+		}
+		if (blankToNull(this.snapshot) != null) {
+			throw new BadArgumentsException("clone --follow takes no --snapshot: the clone reads the snapshot"
+					+ " exported with the follow's slot");
+		}
+		CloneRequest clone = request("clone", Stage.ALL, mode());
+		FollowRequest.Mode followMode = this.resume ? FollowRequest.Mode.RESUME
+				: this.restart ? FollowRequest.Mode.RESTART : FollowRequest.Mode.FRESH;
+		FollowRequest follow = stream.request(clone.source(), clone.target(), clone.workDirectory(), clone.filters(),
+				followMode, FollowRequest.ALL, true, false, "clone --follow");
+		return Launcher.launch(CloneFollowJob.DEFINITION, new CloneFollowRequest(clone, follow));
 	}
 
 	/**

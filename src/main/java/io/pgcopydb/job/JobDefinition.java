@@ -41,6 +41,16 @@ public interface JobDefinition<R extends JobRequest> {
 	}
 
 	/**
+	 * What the log says a SIGTERM'd run is finished with, before anything is known of
+	 * where it stopped; by default the resume command, with a word on --not-consistent
+	 * for a run that exported its own snapshot.
+	 */
+	default String interruptedResume(R request) {
+		return resumeCommand(request) + " (add --not-consistent if the run had not"
+				+ " finished reading the source: a snapshot this process exported ends with it)";
+	}
+
+	/**
 	 * Worker step name to the manager step whose summary line counts its partitions.
 	 */
 	default Map<String, String> partitionManagers() {

@@ -58,9 +58,7 @@ public final class Launcher {
 		StopSignal stop = new StopSignal();
 		try (DirectoryLock lock = lockAndRecord(dir, request.command());
 				ConfigurableApplicationContext context = BatchContext.start(dir, stop, request, job.configuration());
-				Signals signals = Signals.install(stop,
-						"finish with: " + job.resumeCommand(request) + " (add --not-consistent if the run had not"
-								+ " finished reading the source: a snapshot this process exported ends with it)")) {
+				Signals signals = Signals.install(stop, "finish with: " + job.interruptedResume(request))) {
 			JobExecution execution = job.run(context, request);
 			System.out.print(RunSummary.render(execution, (step) -> managerOf(step, job.partitionManagers())));
 			System.out.flush();

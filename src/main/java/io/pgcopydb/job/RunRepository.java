@@ -36,6 +36,22 @@ public final class RunRepository {
 		}
 	}
 
+	/**
+	 * Applies {@code action} to one plain connection to the repository of {@code dir} (no
+	 * Spring context, no lock): for the commands that steer a running job through its
+	 * tables, such as {@code stream sentinel set}, and must return at once.
+	 */
+	public static <T> T withConnection(WorkDirectory dir, Function<JdbcTemplate, T> action) {
+		requireRepository(dir);
+		SingleConnectionDataSource repository = new SingleConnectionDataSource(BatchContext.repositoryUrl(dir), true);
+		try {
+			return action.apply(new JdbcTemplate(repository));
+		}
+		finally {
+			repository.destroy();
+		}
+	}
+
 	/** Applies {@code action} to the runs recorded in {@code dir}. */
 	public static <T> T read(WorkDirectory dir, Function<Runs, T> action) {
 		return read(dir, Runs.class, action);

@@ -1,47 +1,582 @@
 package io.pgcopydb.cdc.apply;
 
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.decode.ChangeEvent;
+import io.pgcopydb.cdc.decode.RelationShape;
 import io.pgcopydb.cdc.store.ChangeReader;
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.error.PgCopyException;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * Replays source transactions from the change store on the target, exactly once: each
  * target transaction sets the replication origin to the commit <em>end</em> LSN of the
  * last source transaction it covers ({@code pg_replication_origin_xact_setup}), so the
  * origin's position and the changes commit together; on restart apply reads the store
- * after {@link #originPosition()}. Sessions run with
- * {@code session_replication_role = replica} (no user triggers, no FK checks).
+ * after {@link #originPosition()}, and skips any transaction that begins before it.
+ * Sessions run with {@code session_replication_role = replica} (no user triggers, no FK
+ * checks).
  * <p>
- * Throughput: many source transactions are grouped into one target transaction, rows go
- * out as batched prepared statements bounded by bytes; a transaction larger than the
- * memory bound streams through without being held.
+ * Throughput: many source transactions are grouped into one target transaction (bounded
+ * by {@link ApplyOptions}, and committed at once when the store has nothing more ready),
+ * and rows go out as batches of prepared statements, one batch per target table and
+ * statement shape, bounded by bytes (see {@link PendingRows} for why order is kept per
+ * table only). A transaction larger than the memory bound streams through without being
+ * held: its statements are sent as they come, and it commits as a whole.
+ * <p>
+ * Stopping: a stop request is honoured between source transactions (the open target
+ * transaction commits first), or inside a large one by rolling the target transaction
+ * back; either way the origin says exactly what is applied. A lost target session is
+ * opened again and apply goes on from the origin's position (with a reader factory).
  */
 public final class ChangeApplier implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChangeApplier.class);
+
+	/**
+	 * A transaction whose commit record starts this close before endpos may end after it:
+	 * it is applied in a target transaction of its own, which is rolled back if it does.
+	 * Commit records are far smaller than this unless a transaction has thousands of
+	 * subtransactions.
+	 */
+	static final long STRADDLE_MARGIN = 64 * 1024;
+
+	private static final Duration POLL = Duration.ofMillis(200);
+
+	private static final int RETRIES = 5;
+
+	private final PgEndpoint target;
+
+	private final String origin;
+
+	private final ApplyOptions options;
+
+	private ApplySession session;
+
+	/** Every relation the stream described, kept across sessions. */
+	private final Map<Long, RelationShape> shapes = new HashMap<>();
+
+	/** The statements of each relation against the current session's target tables. */
+	private final Map<Long, RowStatements> statements = new HashMap<>();
+
+	private final PendingRows pending = new PendingRows();
+
+	/** The origin's position as of the last commit of this session. */
+	private Lsn committed = Lsn.INVALID;
+
+	private final Group group = new Group();
 
 	/**
 	 * @param target the target server
 	 * @param origin the replication origin's name, created by setup
 	 */
 	public ChangeApplier(PgEndpoint target, String origin) {
-		throw new UnsupportedOperationException("issue 11: apply");
+		this(target, origin, ApplyOptions.DEFAULTS);
+	}
+
+	public ChangeApplier(PgEndpoint target, String origin, ApplyOptions options) {
+		this.target = target;
+		this.origin = origin;
+		this.options = options;
+	}
+
+	/**
+	 * Checks, before a run starts, that the target's role may use the replication origin
+	 * functions and set {@code session_replication_role} (superuser-only by default).
+	 * @throws DatabaseException naming what is missing and the GRANTs that fix it
+	 */
+	public static void checkPrivileges(PgEndpoint target) {
+		ApplySession.checkPrivileges(target);
 	}
 
 	/** The origin's flushed position: everything at or before it is applied. */
 	public Lsn originPosition() {
-		throw new UnsupportedOperationException("issue 11: apply");
+		try {
+			return session().originPosition();
+		}
+		catch (SQLException ex) {
+			throw this.target.failure("reading the position of replication origin \"" + this.origin + "\"", ex);
+		}
 	}
 
 	/**
 	 * Applies what {@code reader} returns until endpos is reached (returns true) or a
 	 * stop is requested (returns false); fails with a one-line error naming the table,
-	 * the source transaction and the statement's SQLSTATE.
+	 * the source transaction and the statement's SQLSTATE. The reader must start after
+	 * {@link #originPosition()}; as it cannot be read again, a lost target session fails
+	 * the apply (use {@link #apply(Function, ApplyControl)} to go on instead).
 	 */
 	public boolean apply(ChangeReader reader, ApplyControl control) throws InterruptedException {
-		throw new UnsupportedOperationException("issue 11: apply");
+		try {
+			return run(reader, control);
+		}
+		catch (SessionLost lost) {
+			closeSession();
+			throw lost.failure;
+		}
+	}
+
+	/**
+	 * As {@link #apply(ChangeReader, ApplyControl)}, with readers opened by
+	 * {@code readers} after a position (the change store's {@code reader}): when the
+	 * target session is lost (a server restart), apply opens a new one, reads the
+	 * origin's position and goes on from there, a few times with growing pauses before it
+	 * gives up with a one-line error.
+	 */
+	public boolean apply(Function<Lsn, ChangeReader> readers, ApplyControl control) throws InterruptedException {
+		int failures = 0;
+		while (true) {
+			Lsn before = this.committed;
+			try {
+				Lsn from = originPosition();
+				try (ChangeReader reader = readers.apply(from)) {
+					return run(reader, control);
+				}
+			}
+			catch (SessionLost lost) {
+				closeSession();
+				failures = this.committed.equals(before) ? failures + 1 : 1;
+				if (failures > RETRIES || control.stopRequested()) {
+					throw lost.failure;
+				}
+				long pause = 1000L << (failures - 1);
+				logger.warn("{}; opening a new apply session in {} s (attempt {} of {})", lost.failure.getMessage(),
+						pause / 1000, failures, RETRIES);
+				Thread.sleep(pause);
+			}
+			catch (DatabaseException ex) {
+				if (!isSessionLost(ex.getCause()) || control.stopRequested()) {
+					throw ex;
+				}
+				closeSession();
+				failures = this.committed.equals(before) ? failures + 1 : 1;
+				if (failures > RETRIES) {
+					throw ex;
+				}
+				long pause = 1000L << (failures - 1);
+				logger.warn("{}; trying again in {} s (attempt {} of {})", ex.getMessage(), pause / 1000, failures,
+						RETRIES);
+				Thread.sleep(pause);
+			}
+		}
+	}
+
+	private boolean run(ChangeReader reader, ApplyControl control) throws InterruptedException {
+		try {
+			return loop(reader, control);
+		}
+		catch (SQLException ex) {
+			if (isSessionLost(ex)) {
+				throw new SessionLost(this.target.failure("applying changes", ex));
+			}
+			throw this.target.failure("applying changes", ex);
+		}
+	}
+
+	private boolean loop(ChangeReader reader, ApplyControl control) throws SQLException, InterruptedException {
+		ApplySession session = session();
+		this.committed = session.originPosition();
+		Transaction transaction = null;
+		Lsn endpos = control.endpos();
+		Lsn received = control.receivedThrough();
+		while (true) {
+			if (transaction == null) {
+				if (this.group.isFull(this.options)) {
+					commitGroup(control);
+				}
+				if (control.stopRequested()) {
+					commitGroup(control);
+					return false;
+				}
+				if (!control.applyAllowed()) {
+					commitGroup(control);
+					if (!awaitApplyAllowed(control)) {
+						return false;
+					}
+				}
+				endpos = control.endpos();
+				if (endpos.isValid() && !applied().isBefore(endpos)) {
+					commitGroup(control);
+					return true;
+				}
+				// read before asking the reader: if the store held everything up to
+				// endpos by then, a reader with nothing to give means nothing is left
+				received = control.receivedThrough();
+			}
+			ChangeEvent event = reader.next(Duration.ZERO);
+			if (event == null) {
+				if (transaction == null) {
+					commitGroup(control);
+					if (endpos.isValid() && !received.isBefore(endpos)) {
+						return true;
+					}
+				}
+				event = reader.next(POLL);
+				if (event == null) {
+					continue;
+				}
+			}
+			if (event instanceof ChangeEvent.Begin begin) {
+				transaction = begin(begin, endpos, control);
+				if (transaction == null) {
+					return true;
+				}
+			}
+			else if (event instanceof ChangeEvent.Relation relation) {
+				relation(relation.shape());
+			}
+			else if (transaction == null) {
+				throw internal("a " + event.getClass().getSimpleName() + " outside a transaction");
+			}
+			else if (event instanceof ChangeEvent.Commit commit) {
+				if (!transaction.skip() && !commit(transaction, commit, endpos, control)) {
+					return true;
+				}
+				transaction = null;
+			}
+			else if (!transaction.skip()) {
+				change(transaction, event);
+			}
+			if (this.pending.bytes() >= this.options.batchBytes()) {
+				flush();
+				if (control.stopRequested() && transaction != null) {
+					rollbackGroup();
+					return false;
+				}
+			}
+		}
+	}
+
+	/**
+	 * The transaction that begins, or null when it ends after endpos (apply is done). One
+	 * that begins before the origin's position is skipped: it is applied already.
+	 */
+	private Transaction begin(ChangeEvent.Begin begin, Lsn endpos, ApplyControl control) throws SQLException {
+		if (begin.finalLsn().isBefore(this.committed)) {
+			return new Transaction(begin.xid(), begin.finalLsn(), true);
+		}
+		if (endpos.isValid() && !begin.finalLsn().isBefore(endpos)) {
+			commitGroup(control);
+			return null;
+		}
+		if (endpos.isValid() && endpos.bytesAfter(begin.finalLsn()) <= STRADDLE_MARGIN) {
+			commitGroup(control);
+		}
+		this.group.begin();
+		return new Transaction(begin.xid(), begin.finalLsn(), false);
+	}
+
+	/**
+	 * Ends a source transaction; false when it ended after endpos and was rolled back.
+	 */
+	private boolean commit(Transaction transaction, ChangeEvent.Commit commit, Lsn endpos, ApplyControl control)
+			throws SQLException {
+		if (!commit.endLsn().isAfter(this.committed)) {
+			throw internal("source transaction " + transaction.xid() + " ends at " + commit.endLsn()
+					+ ", at or before the origin's position " + this.committed + ", and was not skipped");
+		}
+		if (endpos.isValid() && commit.endLsn().isAfter(endpos)) {
+			if (this.group.transactions() > 0) {
+				rollbackGroup();
+				throw new BadStateException("source transaction " + transaction.xid() + " commits at "
+						+ transaction.finalLsn() + " before endpos " + endpos + " but ends at " + commit.endLsn()
+						+ ", after it: set endpos to " + commit.endLsn() + " or to " + transaction.finalLsn()
+						+ " (pgcopydb stream sentinel set endpos), then run again with --resume");
+			}
+			rollbackGroup();
+			return false;
+		}
+		this.group.add(commit);
+		return true;
+	}
+
+	private void relation(RelationShape shape) throws SQLException {
+		this.shapes.put(shape.id(), shape);
+		this.statements.put(shape.id(), new RowStatements(shape, session().tables().resolve(shape)));
+	}
+
+	private RowStatements statementsOf(long relationId) throws SQLException {
+		RowStatements known = this.statements.get(relationId);
+		if (known != null) {
+			return known;
+		}
+		RelationShape shape = this.shapes.get(relationId);
+		if (shape == null) {
+			throw internal("a change of relation " + relationId + " before its description");
+		}
+		RowStatements resolved = new RowStatements(shape, session().tables().resolve(shape));
+		this.statements.put(relationId, resolved);
+		return resolved;
+	}
+
+	private void change(Transaction transaction, ChangeEvent event) throws SQLException {
+		RowStatements rows;
+		BoundStatement statement;
+		if (event instanceof ChangeEvent.Insert insert) {
+			rows = statementsOf(insert.relationId());
+			statement = rows.insert(insert);
+		}
+		else if (event instanceof ChangeEvent.Update update) {
+			rows = statementsOf(update.relationId());
+			statement = rows.update(update);
+		}
+		else if (event instanceof ChangeEvent.Delete delete) {
+			rows = statementsOf(delete.relationId());
+			statement = rows.delete(delete);
+		}
+		else if (event instanceof ChangeEvent.Truncate truncate) {
+			truncate(transaction, truncate);
+			return;
+		}
+		else {
+			throw internal("an unexpected " + event.getClass().getSimpleName());
+		}
+		if (statement != null) {
+			this.pending.add(rows.table().qualifiedName(),
+					new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn()));
+			this.group.addBytes(statement.bytes());
+		}
+	}
+
+	private void truncate(Transaction transaction, ChangeEvent.Truncate truncate) throws SQLException {
+		List<TargetTable> tables = new ArrayList<>();
+		for (long relationId : truncate.relationIds()) {
+			tables.add(statementsOf(relationId).table());
+		}
+		flush();
+		BoundStatement statement = RowStatements.truncate(tables, truncate.cascade(), truncate.restartIdentity());
+		run(tables.get(0).qualifiedName(),
+				List.of(new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn())));
+	}
+
+	/** Sends the pending statements: per table, one batch per run of the same SQL. */
+	private void flush() throws SQLException {
+		for (Map.Entry<String, List<PendingRows.Row>> table : this.pending.drain().entrySet()) {
+			List<PendingRows.Row> rows = table.getValue();
+			int start = 0;
+			while (start < rows.size()) {
+				String sql = rows.get(start).statement().sql();
+				int end = start + 1;
+				while (end < rows.size() && rows.get(end).statement().sql().equals(sql)) {
+					end++;
+				}
+				run(table.getKey(), rows.subList(start, end));
+				start = end;
+			}
+		}
+	}
+
+	private void run(String table, List<PendingRows.Row> rows) throws SQLException {
+		String sql = rows.get(0).statement().sql();
+		int[] counts;
+		try {
+			counts = session().executeBatch(sql, rows.stream().map(PendingRows.Row::statement).toList());
+		}
+		catch (BatchUpdateException ex) {
+			int failed = failedIndex(ex.getUpdateCounts(), rows.size());
+			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
+			throw statementFailure(table, rows.get(failed), cause);
+		}
+		catch (SQLException ex) {
+			throw statementFailure(table, rows.get(0), ex);
+		}
+		if (!sql.startsWith("INSERT") && !sql.startsWith("TRUNCATE")) {
+			int missing = 0;
+			for (int count : counts) {
+				missing += (count == 0) ? 1 : 0;
+			}
+			if (missing > 0) {
+				logger.warn("{} change(s) of table {} found no row to change on the target: the target differs"
+						+ " from the source there (rows changed on the target, or copied after the slot's snapshot)",
+						missing, table);
+			}
+		}
+	}
+
+	private static int failedIndex(int[] counts, int size) {
+		for (int i = 0; i < counts.length; i++) {
+			if (counts[i] == Statement.EXECUTE_FAILED) {
+				return Math.min(i, size - 1);
+			}
+		}
+		return Math.min(counts.length, size - 1);
+	}
+
+	private RuntimeException statementFailure(String table, PendingRows.Row row, SQLException ex) {
+		if (isSessionLost(ex)) {
+			return new SessionLost(this.target.failure("applying a change of table " + table, ex));
+		}
+		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "none";
+		return new DatabaseException(ExitCode.TARGET,
+				"applying a change of table " + table + " from source transaction " + row.xid() + " (commit LSN "
+						+ row.finalLsn() + ") failed on the " + this.target + ": "
+						+ SqlStates.firstLine(ex.getMessage()) + " (SQLSTATE " + state
+						+ "); fix the target (or the row there), then run again with --resume",
+				ex.getSQLState(), ex);
+	}
+
+	/** Commits the open target transaction, if it holds any source transaction. */
+	private void commitGroup(ApplyControl control) throws SQLException {
+		if (this.group.transactions() == 0) {
+			return;
+		}
+		flush();
+		session().commit(this.group.endLsn(), this.group.commitTime());
+		this.committed = this.group.endLsn();
+		logger.debug("Applied {} source transaction(s) through {}", this.group.transactions(), this.committed);
+		control.applied(this.group.endLsn(), this.group.commitTime());
+		this.group.reset();
+	}
+
+	private void rollbackGroup() throws SQLException {
+		this.pending.clear();
+		session().rollback();
+		this.group.reset();
+	}
+
+	/** Waits while the sentinel does not allow apply; false when a stop came first. */
+	private static boolean awaitApplyAllowed(ApplyControl control) throws InterruptedException {
+		while (!control.applyAllowed()) {
+			if (control.stopRequested()) {
+				return false;
+			}
+			Thread.sleep(POLL.toMillis());
+		}
+		return !control.stopRequested();
+	}
+
+	/** The position applied in the target transaction open now, else the origin's. */
+	private Lsn applied() {
+		return (this.group.transactions() > 0) ? this.group.endLsn() : this.committed;
+	}
+
+	private ApplySession session() {
+		if (this.session == null) {
+			try {
+				this.session = ApplySession.open(this.target, this.origin, this.options);
+			}
+			catch (SQLException ex) {
+				if (isSessionLost(ex)) {
+					throw new SessionLost(this.target.failure("opening the apply session", ex));
+				}
+				throw this.target.failure("opening the apply session", ex);
+			}
+			this.statements.clear();
+		}
+		return this.session;
+	}
+
+	private void closeSession() {
+		if (this.session != null) {
+			this.session.close();
+			this.session = null;
+		}
+		this.pending.clear();
+		this.group.reset();
+		this.statements.clear();
+	}
+
+	private static boolean isSessionLost(Throwable ex) {
+		return ex instanceof SQLException sql && SqlStates.cause(sql, false).sessionLost();
+	}
+
+	private static PgCopyException internal(String what) {
+		return new PgCopyException(ExitCode.INTERNAL,
+				"the change stream has " + what + "; this is a bug, please report it with the log file");
 	}
 
 	@Override
 	public void close() {
+		closeSession();
+	}
+
+	/** The source transaction being read, and whether it is applied already. */
+	private record Transaction(long xid, Lsn finalLsn, boolean skip) {
+	}
+
+	/** A lost target session, which a new session may get past. */
+	private static final class SessionLost extends RuntimeException {
+
+		private final DatabaseException failure;
+
+		SessionLost(DatabaseException failure) {
+			super(failure.getMessage(), failure, false, false);
+			this.failure = failure;
+		}
+
+	}
+
+	/** The open target transaction: the source transactions it holds and its bounds. */
+	private static final class Group {
+
+		private int transactions;
+
+		private long bytes;
+
+		private long startNanos;
+
+		private Lsn endLsn = Lsn.INVALID;
+
+		private Instant commitTime;
+
+		void begin() {
+			if (this.transactions == 0 && this.bytes == 0) {
+				this.startNanos = System.nanoTime();
+			}
+		}
+
+		void add(ChangeEvent.Commit commit) {
+			this.transactions++;
+			this.endLsn = commit.endLsn();
+			this.commitTime = commit.commitTime();
+		}
+
+		void addBytes(long more) {
+			this.bytes += more;
+		}
+
+		boolean isFull(ApplyOptions options) {
+			return this.transactions > 0
+					&& (this.transactions >= options.groupTransactions() || this.bytes >= options.groupBytes()
+							|| System.nanoTime() - this.startNanos >= options.groupDuration().toNanos());
+		}
+
+		int transactions() {
+			return this.transactions;
+		}
+
+		Lsn endLsn() {
+			return this.endLsn;
+		}
+
+		Instant commitTime() {
+			return this.commitTime;
+		}
+
+		void reset() {
+			this.transactions = 0;
+			this.bytes = 0;
+			this.endLsn = Lsn.INVALID;
+			this.commitTime = null;
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.pgcopydb.cdc.sentinel;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import io.pgcopydb.cdc.Lsn;
@@ -24,4 +25,31 @@ import io.pgcopydb.cdc.Lsn;
  */
 public record Sentinel(Lsn startpos, Lsn endpos, boolean apply, Lsn writeLsn, Lsn flushLsn, Lsn replayLsn,
 		Instant replayTime, Instant updated) {
+
+	/** WAL bytes received and durable in --dir but not applied on the target yet. */
+	public long lagBytes() {
+		return this.flushLsn.bytesAfter(this.replayLsn);
+	}
+
+	/**
+	 * How far the target is behind in time: from the source commit of the last
+	 * transaction applied to {@code now}, when more is waiting; zero when the target has
+	 * applied all that was received, null when nothing was applied yet.
+	 */
+	public Duration lagTime(Instant now) {
+		if (lagBytes() == 0) {
+			return Duration.ZERO;
+		}
+		if (this.replayTime == null) {
+			return null;
+		}
+		Duration lag = Duration.between(this.replayTime, now);
+		return lag.isNegative() ? Duration.ZERO : lag;
+	}
+
+	/** Whether an endpos is set and the target has applied up to it. */
+	public boolean endposReached() {
+		return this.endpos.isValid() && !this.replayLsn.isBefore(this.endpos);
+	}
+
 }

@@ -1,8 +1,26 @@
 package io.pgcopydb.cdc.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.decode.ChangeEvent;
+import io.pgcopydb.cdc.decode.RelationShape;
+import io.pgcopydb.error.BadConfigException;
+import io.pgcopydb.error.BadStateException;
 
 /**
  * The durable change files of a follow, in {@code --dir}/cdc: what receive has taken from
@@ -16,18 +34,76 @@ import io.pgcopydb.cdc.Lsn;
  * {@link #writer}: the server sends it again from the slot's confirmed position. Memory
  * stays bounded whatever the size of one transaction or of the backlog: records stream to
  * and from the files.
+ * <p>
+ * Format and files: see {@link SegmentFile} (our own binary format, a CRC per record) and
+ * {@link RecordCodec}. Files are rotated past a size at any record boundary, so a big
+ * transaction spans files. Relations: pgoutput sends a table's Relation once per session,
+ * so a reader starting after the file that held it would not know the table. Each new
+ * file therefore starts with the shape of every relation written so far; a reader
+ * remembers them and returns a {@link ChangeEvent.Relation} inside the transaction,
+ * before the first row of that relation it returns (and again when the shape changed). No
+ * side file: a file is enough to read what follows it.
+ * <p>
+ * Disk space: {@link #checkDiskUse(long)} fails with exit code 2 (bad configuration, as
+ * for any other --dir that cannot be written) when the file system runs short, before a
+ * write fails half-way; receive calls it periodically.
  */
 public final class ChangeStore {
 
+	private static final Logger log = LoggerFactory.getLogger(ChangeStore.class);
+
+	/** Files are rotated past this size by default. */
+	public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+	/**
+	 * A WARN is logged when the files grow past this size by default, then each doubling.
+	 */
+	public static final long DEFAULT_WARN_BYTES = 8L << 30;
+
 	private final Path dir;
 
-	private ChangeStore(Path dir) {
+	private final long segmentBytes;
+
+	private final Object signal = new Object();
+
+	private long version;
+
+	private long warnBytes;
+
+	private ChangeStore(Path dir, long segmentBytes, long warnBytes) {
 		this.dir = dir;
+		this.segmentBytes = segmentBytes;
+		this.warnBytes = warnBytes;
 	}
 
 	/** The store in {@code dir}, created when missing. */
 	public static ChangeStore open(Path dir) {
-		throw new UnsupportedOperationException("issue 11: change store");
+		return open(dir, DEFAULT_SEGMENT_BYTES, DEFAULT_WARN_BYTES);
+	}
+
+	/**
+	 * The store in {@code dir}, created when missing (owner only).
+	 * @param segmentBytes the size past which a file is followed by a new one
+	 * @param warnBytes the disk use past which {@link #checkDiskUse} logs a WARN
+	 */
+	public static ChangeStore open(Path dir, long segmentBytes, long warnBytes) {
+		try {
+			if (!Files.isDirectory(dir)) {
+				Files.createDirectories(dir);
+				try {
+					Files.setPosixFilePermissions(dir,
+							java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+				}
+				catch (UnsupportedOperationException ex) {
+					// not a POSIX file system: its own access control applies
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new BadConfigException("cannot create the change file directory " + dir + " ("
+					+ ex.getClass().getSimpleName() + ": " + ex.getMessage() + "): check the permissions of --dir", ex);
+		}
+		return new ChangeStore(dir, segmentBytes, warnBytes);
 	}
 
 	/**
@@ -35,7 +111,84 @@ public final class ChangeStore {
 	 * writer at a time.
 	 */
 	public ChangeWriter writer() {
-		throw new UnsupportedOperationException("issue 11: change store");
+		try {
+			List<SegmentFile> segments = SegmentFile.list(this.dir);
+			Lsn previousEnd = Lsn.INVALID;
+			for (int i = segments.size() - 1; i >= 0; i--) {
+				SegmentFile segment = segments.get(i);
+				Recovered recovered = recover(segment);
+				if (recovered != null) {
+					return new FileChangeWriter(this, this.segmentBytes, segment, recovered.size(),
+							recovered.relations(), recovered.committedEnd());
+				}
+				previousEnd = headerEnd(segment, previousEnd);
+				log.info("Removing change file {}: it holds no complete transaction (cut by a crash);"
+						+ " the source sends it again", segment.path().getFileName());
+				Files.delete(segment.path());
+			}
+			syncDirectory();
+			return new FileChangeWriter(this, this.segmentBytes, null, 0, Map.of(), previousEnd);
+		}
+		catch (IOException ex) {
+			throw writeFailure(ex);
+		}
+	}
+
+	/** What the last file with a complete transaction holds, once cut after it. */
+	private record Recovered(long size, Map<Long, RelationShape> relations, Lsn committedEnd) {
+	}
+
+	/**
+	 * Cuts {@code segment} after its last complete Commit; null when it has none (or no
+	 * complete header).
+	 */
+	private Recovered recover(SegmentFile segment) throws IOException {
+		Map<Long, RelationShape> relations = new LinkedHashMap<>();
+		Map<Long, RelationShape> committedRelations = null;
+		long committedSize = -1;
+		Lsn committedEnd = Lsn.INVALID;
+		try (RecordCursor cursor = openCursor(segment)) {
+			if (cursor == null) {
+				return null;
+			}
+			try {
+				while (cursor.next()) {
+					byte kind = cursor.kind();
+					ByteBuffer payload = cursor.payload();
+					if (kind == RecordCodec.SHAPE || kind == RecordCodec.RELATION) {
+						RelationShape shape = ((ChangeEvent.Relation) RecordCodec.decode(kind, payload)).shape();
+						relations.put(shape.id(), shape);
+					}
+					else if (kind == RecordCodec.COMMIT) {
+						committedEnd = RecordCodec.commitEnd(payload);
+						committedSize = cursor.position();
+						committedRelations = new LinkedHashMap<>(relations);
+					}
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				// a torn record: what follows the last commit is dropped below
+			}
+			if (committedSize < 0) {
+				return null;
+			}
+			long size = cursor.size();
+			if (size > committedSize) {
+				log.info("Dropping the last {} bytes of change file {}: an incomplete transaction (cut by a crash);"
+						+ " the source sends it again", size - committedSize, segment.path().getFileName());
+				try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE)) {
+					channel.truncate(committedSize);
+					channel.force(false);
+				}
+			}
+			return new Recovered(committedSize, committedRelations, committedEnd);
+		}
+	}
+
+	private Lsn headerEnd(SegmentFile segment, Lsn otherwise) throws IOException {
+		try (RecordCursor cursor = openCursor(segment)) {
+			return (cursor != null) ? cursor.header().previousEnd() : otherwise;
+		}
 	}
 
 	/**
@@ -44,29 +197,146 @@ public final class ChangeStore {
 	 * appends, in this process or another.
 	 */
 	public ChangeReader reader(Lsn after) {
-		throw new UnsupportedOperationException("issue 11: change store");
+		return new FileChangeReader(this, after);
 	}
 
 	/**
 	 * Removes the files holding only transactions ending at or before {@code applied},
-	 * the flushed position of the target's replication origin.
+	 * the flushed position of the target's replication origin. The newest file, which the
+	 * writer appends to, is never removed.
+	 * @return how many files were removed
 	 */
-	public void removeUpTo(Lsn applied) {
-		throw new UnsupportedOperationException("issue 11: change store");
+	public int removeUpTo(Lsn applied) {
+		try {
+			List<SegmentFile> segments = SegmentFile.list(this.dir);
+			int removed = 0;
+			for (int i = 0; i + 1 < segments.size(); i++) {
+				// every transaction of file i ends at or before where file i+1 starts
+				Lsn nextBase = base(segments, i + 1);
+				if (nextBase == null || nextBase.isAfter(applied)) {
+					break;
+				}
+				Files.delete(segments.get(i).path());
+				removed++;
+			}
+			if (removed > 0) {
+				log.debug("Removed {} change files applied up to {}", removed, applied);
+			}
+			return removed;
+		}
+		catch (IOException ex) {
+			throw writeFailure(ex);
+		}
+	}
+
+	/**
+	 * The commit end LSN at or before which file {@code index} holds nothing needed: the
+	 * end of the last commit before it, or, when it starts inside a transaction, that
+	 * transaction's end; null when not known yet.
+	 */
+	private Lsn base(List<SegmentFile> segments, int index) throws IOException {
+		try (RecordCursor cursor = openCursor(segments.get(index))) {
+			if (cursor == null) {
+				return null;
+			}
+			if (!cursor.header().continuation()) {
+				return cursor.header().previousEnd();
+			}
+		}
+		try (Scan scan = new Scan(segments, index)) {
+			return scan.nextCommit();
+		}
 	}
 
 	/**
 	 * The span the files cover: the commit end LSN of the first and of the last complete
 	 * transaction held, or null when empty. A resume checks that this covers the gap
-	 * between the origin's position and the slot's confirmed position.
+	 * between the origin's position and the slot's confirmed position (see
+	 * {@link Coverage#base()}).
 	 */
 	public Coverage coverage() {
-		throw new UnsupportedOperationException("issue 11: change store");
+		try {
+			List<SegmentFile> segments = SegmentFile.list(this.dir);
+			if (segments.isEmpty()) {
+				return null;
+			}
+			Lsn base = base(segments, 0);
+			Lsn first;
+			Lsn last = null;
+			try (Scan scan = new Scan(segments, 0)) {
+				RecordCursor head = openCursor(segments.get(0));
+				boolean continuation = head != null && head.header().continuation();
+				if (head != null) {
+					head.close();
+				}
+				if (continuation) {
+					scan.nextCommit();
+				}
+				first = scan.nextCommit();
+				if (first == null) {
+					return null;
+				}
+				last = first;
+				for (Lsn next = scan.nextCommit(); next != null; next = scan.nextCommit()) {
+					last = next;
+				}
+			}
+			return new Coverage(first, last, base);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** Bytes used on disk by the change files. */
 	public long diskBytes() {
-		throw new UnsupportedOperationException("issue 11: change store");
+		try {
+			long bytes = 0;
+			for (SegmentFile segment : SegmentFile.list(this.dir)) {
+				try {
+					bytes += Files.size(segment.path());
+				}
+				catch (NoSuchFileException ex) {
+					// removed meanwhile
+				}
+			}
+			return bytes;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Checks the room left for the change files: fails when the file system of the store
+	 * has less than {@code minimumFreeBytes} free, and logs a WARN when the files have
+	 * grown past the warning size (then at each doubling).
+	 * @return the bytes the change files use
+	 * @throws BadConfigException (exit code 2) naming --dir and the bytes needed and free
+	 */
+	public long checkDiskUse(long minimumFreeBytes) {
+		long used = diskBytes();
+		if (used > this.warnBytes) {
+			log.warn("The change files in {} use {} MB: apply is behind receive (pgcopydb stream sentinel get shows"
+					+ " the lag); check that apply runs (stream sentinel set apply) and the free space of --dir",
+					this.dir, used >> 20);
+			while (used > this.warnBytes) {
+				this.warnBytes *= 2;
+			}
+		}
+		long free;
+		try {
+			free = Files.getFileStore(this.dir).getUsableSpace();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		if (free < minimumFreeBytes) {
+			throw new BadConfigException("--dir " + this.dir.getParent() + " has " + (free >> 20) + " MB free, the"
+					+ " change files need at least " + (minimumFreeBytes >> 20) + " MB more (they use " + (used >> 20)
+					+ " MB): free space on that file system, then rerun with --resume");
+		}
+		return used;
 	}
 
 	public Path dir() {
@@ -74,10 +344,147 @@ public final class ChangeStore {
 	}
 
 	/**
+	 * Opens a cursor on a file, mapping a file this program cannot read to a one-line
+	 * error.
+	 */
+	RecordCursor openCursor(SegmentFile segment) throws IOException {
+		try {
+			return RecordCursor.open(segment);
+		}
+		catch (IllegalArgumentException ex) {
+			throw corrupt(segment, -1, ex);
+		}
+	}
+
+	BadStateException corrupt(SegmentFile segment, long offset, Exception cause) {
+		return new BadStateException("change file " + segment.path() + " cannot be read"
+				+ ((offset >= 0) ? " at offset " + offset : "") + " (" + cause.getMessage()
+				+ "): it was changed or damaged outside pgcopydb; rerun with --restart to stream again from a new slot",
+				cause);
+	}
+
+	BadConfigException writeFailure(IOException ex) {
+		return new BadConfigException("cannot write the change files in " + this.dir + " ("
+				+ ex.getClass().getSimpleName() + ": " + ex.getMessage()
+				+ "): check the free space and permissions of --dir, then rerun with --resume", ex);
+	}
+
+	/** Makes file creations and removals in the directory durable. */
+	void syncDirectory() throws IOException {
+		try (FileChannel directory = FileChannel.open(this.dir, StandardOpenOption.READ)) {
+			directory.force(true);
+		}
+		catch (IOException ex) {
+			// some file systems cannot open a directory; the files' own fsync still holds
+			log.debug("Cannot fsync directory {}: {}", this.dir, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Wakes the readers of this instance: the writer handed complete records to the OS.
+	 */
+	void signal() {
+		synchronized (this.signal) {
+			this.version++;
+			this.signal.notifyAll();
+		}
+	}
+
+	long version() {
+		synchronized (this.signal) {
+			return this.version;
+		}
+	}
+
+	/**
+	 * Waits up to {@code millis} for a {@link #signal()} after {@code seen}; a writer in
+	 * another process gives none, so readers poll with a short wait.
+	 */
+	void await(long seen, long millis) throws InterruptedException {
+		synchronized (this.signal) {
+			if (this.version == seen && millis > 0) {
+				this.signal.wait(millis);
+			}
+		}
+	}
+
+	/**
+	 * Walks the records of the files from one of them on, to find commits without
+	 * decoding the rest.
+	 */
+	private final class Scan implements AutoCloseable {
+
+		private final List<SegmentFile> segments;
+
+		private int index;
+
+		private RecordCursor cursor;
+
+		Scan(List<SegmentFile> segments, int index) {
+			this.segments = segments;
+			this.index = index;
+		}
+
+		/** The end LSN of the next complete Commit; null when none. */
+		Lsn nextCommit() throws IOException {
+			while (this.index < this.segments.size()) {
+				if (this.cursor == null) {
+					this.cursor = openCursor(this.segments.get(this.index));
+					if (this.cursor == null) {
+						this.index++;
+						continue;
+					}
+				}
+				try {
+					while (this.cursor.next()) {
+						if (this.cursor.kind() == RecordCodec.COMMIT) {
+							return RecordCodec.commitEnd(this.cursor.payload());
+						}
+						this.cursor.skip();
+					}
+				}
+				catch (IllegalArgumentException ex) {
+					throw corrupt(this.cursor.segment(), this.cursor.position(), ex);
+				}
+				this.cursor.close();
+				this.cursor = null;
+				this.index++;
+			}
+			return null;
+		}
+
+		@Override
+		public void close() {
+			if (this.cursor != null) {
+				this.cursor.close();
+			}
+		}
+
+	}
+
+	/**
 	 * @param from the end LSN of the oldest transaction held
 	 * @param to the end LSN of the newest complete transaction held
+	 * @param base every transaction whose commit ends after {@code base} (and at or
+	 * before {@code to}) is held: a resume whose origin is at or after {@code base} and
+	 * whose slot is at or before {@code to} misses nothing ({@link Lsn#INVALID}: held
+	 * since the start of the stream)
 	 */
-	public record Coverage(Lsn from, Lsn to) {
+	public record Coverage(Lsn from, Lsn to, Lsn base) {
+
+		/** The span without a base, taken to be {@code from}'s predecessor unknown. */
+		public Coverage(Lsn from, Lsn to) {
+			this(from, to, from);
+		}
+
+		/**
+		 * Whether every transaction ending after {@code origin} and at or before
+		 * {@code slot} is held.
+		 */
+		public boolean covers(Lsn origin, Lsn slot) {
+			return !slot.isAfter(origin) || (!origin.isBefore(this.base) && !slot.isAfter(this.to));
+		}
+
 	}
 
 }

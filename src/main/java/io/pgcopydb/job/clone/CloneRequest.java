@@ -85,6 +85,25 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 
 	}
 
+	/**
+	 * The same request reading the source in {@code snapshotId}: {@code clone --follow}
+	 * gives the clone the snapshot exported with the slot, known once the slot exists.
+	 */
+	public CloneRequest withSnapshot(String snapshotId) {
+		return new CloneRequest(this.source, this.target, this.workDirectory, this.tableJobs, this.indexJobs,
+				this.restoreJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists, this.noOwner, this.noAcl,
+				this.noComments, snapshotId, this.pgTools, this.sourceVersion, this.targetVersion, this.mode,
+				this.notConsistent, this.command, this.stages, this.objects, this.filters);
+	}
+
+	/** The same request with another mode ({@code clone --follow} decides per half). */
+	public CloneRequest withMode(Mode other) {
+		return new CloneRequest(this.source, this.target, this.workDirectory, this.tableJobs, this.indexJobs,
+				this.restoreJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists, this.noOwner, this.noAcl,
+				this.noComments, this.snapshot, this.pgTools, this.sourceVersion, this.targetVersion, other,
+				this.notConsistent, this.command, this.stages, this.objects, this.filters);
+	}
+
 	/** Both servers run the same major version (asked of them when not known yet). */
 	public boolean sameMajorVersion() {
 		return this.source.serverVersion().major() == this.target.serverVersion().major();

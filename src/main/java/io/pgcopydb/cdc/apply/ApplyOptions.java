@@ -1,0 +1,26 @@
+package io.pgcopydb.cdc.apply;
+
+import java.time.Duration;
+
+/**
+ * The bounds of apply's grouping and batching.
+ *
+ * @param groupTransactions at most this many source transactions per target transaction
+ * @param groupBytes a target transaction is committed at the first source transaction
+ * boundary past this many bytes of values
+ * @param groupDuration a target transaction is committed at the first source transaction
+ * boundary this long after it began (it is committed at once anyway when the change store
+ * has nothing more ready, so the lag stays low)
+ * @param batchBytes at most this many bytes of statements are held before they are sent:
+ * the memory bound, whatever the size of one source transaction
+ * @param synchronousCommit the target's synchronous_commit for apply sessions; off (as
+ * PostgreSQL's own subscriptions run) keeps exactly-once: the origin's position is in the
+ * same WAL as the changes, and change files are removed only up to its flushed position
+ */
+public record ApplyOptions(int groupTransactions, long groupBytes, Duration groupDuration, long batchBytes,
+		boolean synchronousCommit) {
+
+	public static final ApplyOptions DEFAULTS = new ApplyOptions(20_000, 64L << 20, Duration.ofSeconds(1), 8L << 20,
+			false);
+
+}

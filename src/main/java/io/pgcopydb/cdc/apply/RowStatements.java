@@ -1,0 +1,276 @@
+package io.pgcopydb.cdc.apply;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+import io.pgcopydb.cdc.decode.ChangeEvent;
+import io.pgcopydb.cdc.decode.RelationShape;
+import io.pgcopydb.cdc.decode.Value;
+import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.error.PgCopyException;
+import io.pgcopydb.pg.Identifiers;
+
+/**
+ * The SQL that replays one row change of one relation on its target table. Pure: no
+ * session, so every trap is tested without a server.
+ * <ul>
+ * <li>Columns are matched by name; generated columns are never written, nor are
+ * {@link Value#UNCHANGED} values (an unchanged TOAST value keeps what the target
+ * has).</li>
+ * <li>Values are parameters of unspecified type, which the server types from the column
+ * they are compared with or assigned to; where nothing gives a type (a SELECT list) they
+ * are cast to the column's type.</li>
+ * <li>A row is matched by its replica identity: the key columns, or with REPLICA IDENTITY
+ * FULL all old values, and then exactly one row even when the target holds duplicates
+ * ({@code ctid}, with {@code tableoid} on a partitioned table where ctid is not unique).
+ * A type without a btree equality (json, xml, point, box) is compared by its text.</li>
+ * <li>An identity GENERATED ALWAYS column may not appear in an UPDATE's SET: when its
+ * value changes (or may have), the row is deleted and inserted again with OVERRIDING
+ * SYSTEM VALUE, in one statement that takes the unsent values from the deleted row.</li>
+ * <li>Plain tables are written with ONLY: an inheritance child's rows arrive as changes
+ * of the child.</li>
+ * </ul>
+ */
+final class RowStatements {
+
+	/** The CTE that holds the deleted row of a DELETE + INSERT. */
+	private static final String DELETED = "pgcopydb_deleted";
+
+	private final RelationShape shape;
+
+	private final TargetTable table;
+
+	/** The target column of each column the stream sends, by position in the tuple. */
+	private final List<TargetTable.Column> targets;
+
+	private final String only;
+
+	RowStatements(RelationShape shape, TargetTable table) {
+		this.shape = shape;
+		this.table = table;
+		this.targets = shape.columns().stream().map((column) -> table.columns().get(column.name())).toList();
+		this.only = table.partitioned() ? "" : "ONLY ";
+	}
+
+	TargetTable table() {
+		return this.table;
+	}
+
+	RelationShape shape() {
+		return this.shape;
+	}
+
+	BoundStatement insert(ChangeEvent.Insert insert) {
+		List<Value> row = checked(insert.newRow(), "INSERT");
+		StringJoiner columns = new StringJoiner(", ");
+		StringJoiner values = new StringJoiner(", ");
+		List<String> parameters = new ArrayList<>();
+		boolean overriding = false;
+		for (int i = 0; i < row.size(); i++) {
+			TargetTable.Column column = this.targets.get(i);
+			if (column.generated() || row.get(i).isUnchanged()) {
+				continue;
+			}
+			overriding |= column.identityAlways();
+			columns.add(Identifiers.quote(column.name()));
+			values.add("?");
+			parameters.add(row.get(i).text());
+		}
+		return new BoundStatement("INSERT INTO " + this.table.qualifiedName() + " (" + columns + ")"
+				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")", parameters);
+	}
+
+	/**
+	 * The UPDATE, or a DELETE + INSERT when an identity ALWAYS column changes; null when
+	 * the change writes nothing (every sent value is the unchanged key or unchanged
+	 * TOAST).
+	 */
+	BoundStatement update(ChangeEvent.Update update) {
+		List<Value> newRow = checked(update.newRow(), "UPDATE");
+		List<Value> oldRow = (update.oldRow() != null) ? checked(update.oldRow(), "UPDATE") : null;
+		boolean full = update.oldIsFullRow() && oldRow != null;
+		List<Value> match = (oldRow != null) ? oldRow : newRow;
+		for (int i = 0; i < newRow.size(); i++) {
+			TargetTable.Column column = this.targets.get(i);
+			if (column.identityAlways() && !column.generated() && !newRow.get(i).isUnchanged()) {
+				Value before = valueBefore(i, oldRow, full, newRow);
+				if (before == null || !before.equals(newRow.get(i))) {
+					return replace(match, full, newRow);
+				}
+			}
+		}
+		StringJoiner set = new StringJoiner(", ");
+		List<String> parameters = new ArrayList<>();
+		for (int i = 0; i < newRow.size(); i++) {
+			TargetTable.Column column = this.targets.get(i);
+			boolean keyUnchanged = oldRow == null && this.shape.columns().get(i).key();
+			if (column.generated() || column.identityAlways() || newRow.get(i).isUnchanged() || keyUnchanged) {
+				continue;
+			}
+			set.add(Identifiers.quote(column.name()) + " = ?");
+			parameters.add(newRow.get(i).text());
+		}
+		if (parameters.isEmpty()) {
+			return null;
+		}
+		StringBuilder sql = new StringBuilder("UPDATE ").append(this.only)
+			.append(this.table.qualifiedName())
+			.append(" SET ")
+			.append(set);
+		matching(sql, parameters, match, full, "UPDATE");
+		return new BoundStatement(sql.toString(), parameters);
+	}
+
+	BoundStatement delete(ChangeEvent.Delete delete) {
+		List<Value> oldRow = checked(delete.oldRow(), "DELETE");
+		List<String> parameters = new ArrayList<>();
+		StringBuilder sql = new StringBuilder("DELETE FROM ").append(this.only).append(this.table.qualifiedName());
+		matching(sql, parameters, oldRow, delete.oldIsFullRow(), "DELETE");
+		return new BoundStatement(sql.toString(), parameters);
+	}
+
+	/**
+	 * TRUNCATE of target tables with the source's CASCADE and RESTART IDENTITY; ONLY on
+	 * plain tables (the source lists every table it emptied), never on a partitioned one
+	 * (that would empty nothing).
+	 */
+	static BoundStatement truncate(List<TargetTable> tables, boolean cascade, boolean restartIdentity) {
+		StringJoiner names = new StringJoiner(", ");
+		for (TargetTable table : tables) {
+			names.add((table.partitioned() ? "" : "ONLY ") + table.qualifiedName());
+		}
+		return new BoundStatement(
+				"TRUNCATE " + names + (restartIdentity ? " RESTART IDENTITY" : "") + (cascade ? " CASCADE" : ""),
+				List.of());
+	}
+
+	/**
+	 * What column {@code i} held before the change, when the stream says: the old row's
+	 * value, or the new row's for a key column of an update that kept its key; null when
+	 * unknown.
+	 */
+	private Value valueBefore(int i, List<Value> oldRow, boolean full, List<Value> newRow) {
+		boolean key = this.shape.columns().get(i).key();
+		if (oldRow != null && (full || key) && !oldRow.get(i).isUnchanged()) {
+			return oldRow.get(i);
+		}
+		if (oldRow == null && key) {
+			return newRow.get(i);
+		}
+		return null;
+	}
+
+	/**
+	 * DELETE + INSERT in one statement: a changed identity ALWAYS value cannot be SET.
+	 * The values the change did not send (unchanged TOAST, target-only columns) come from
+	 * the deleted row.
+	 */
+	private BoundStatement replace(List<Value> match, boolean full, List<Value> newRow) {
+		List<String> parameters = new ArrayList<>();
+		StringBuilder sql = new StringBuilder("WITH ").append(DELETED)
+			.append(" AS (DELETE FROM ")
+			.append(this.only)
+			.append(this.table.qualifiedName());
+		matching(sql, parameters, match, full, "UPDATE");
+		sql.append(" RETURNING *) INSERT INTO ").append(this.table.qualifiedName());
+		StringJoiner columns = new StringJoiner(", ", " (", ")");
+		StringJoiner values = new StringJoiner(", ");
+		for (TargetTable.Column column : this.table.writableColumns()) {
+			int i = indexOf(column.name());
+			columns.add(Identifiers.quote(column.name()));
+			if (i >= 0 && !newRow.get(i).isUnchanged()) {
+				values.add("?::" + column.type());
+				parameters.add(newRow.get(i).text());
+			}
+			else {
+				values.add(DELETED + "." + Identifiers.quote(column.name()));
+			}
+		}
+		sql.append(columns).append(" OVERRIDING SYSTEM VALUE SELECT ").append(values).append(" FROM ").append(DELETED);
+		return new BoundStatement(sql.toString(), parameters);
+	}
+
+	/**
+	 * Appends the WHERE clause that finds the row: by key, or with a full old row, the
+	 * one row (of possibly several equal ones) matching every old value.
+	 */
+	private void matching(StringBuilder sql, List<String> parameters, List<Value> old, boolean full, String verb) {
+		StringJoiner conditions = new StringJoiner(" AND ");
+		for (int i = 0; i < old.size(); i++) {
+			TargetTable.Column column = this.targets.get(i);
+			Value value = old.get(i);
+			boolean key = this.shape.columns().get(i).key();
+			if (full ? (column.generated() || value.isUnchanged()) : !key) {
+				continue;
+			}
+			if (value.isUnchanged()) {
+				throw new PgCopyException(ExitCode.INTERNAL,
+						"the change stream has a " + verb + " of " + this.table.qualifiedName() + " whose key column "
+								+ Identifiers.quote(column.name())
+								+ " was not sent; this is a bug, please report it with the log file");
+			}
+			conditions.add(condition(column, value, parameters));
+		}
+		if (conditions.length() == 0) {
+			throw new BadStateException("the change stream has a " + verb + " of " + this.table.qualifiedName()
+					+ " without a key to find the row by: give the source table a primary key or REPLICA IDENTITY"
+					+ " FULL, then copy it again");
+		}
+		if (!full) {
+			sql.append(" WHERE ").append(conditions);
+		}
+		else if (this.table.partitioned()) {
+			sql.append(" WHERE (tableoid, ctid) = (SELECT tableoid, ctid FROM ")
+				.append(this.table.qualifiedName())
+				.append(" WHERE ")
+				.append(conditions)
+				.append(" LIMIT 1)");
+		}
+		else {
+			sql.append(" WHERE ctid = (SELECT ctid FROM ONLY ")
+				.append(this.table.qualifiedName())
+				.append(" WHERE ")
+				.append(conditions)
+				.append(" LIMIT 1)");
+		}
+	}
+
+	/**
+	 * One column's match: {@code IS NULL}, {@code =} where the type has a btree equality,
+	 * else the text of both sides, the stream's value read by the column type's input
+	 * function first so that both are printed by the same output function.
+	 */
+	private static String condition(TargetTable.Column column, Value value, List<String> parameters) {
+		String name = Identifiers.quote(column.name());
+		if (value.isNull()) {
+			return name + " IS NULL";
+		}
+		parameters.add(value.text());
+		if (column.hasEquality()) {
+			return name + " = ?";
+		}
+		return name + "::text = (?::" + column.type() + ")::text";
+	}
+
+	private int indexOf(String name) {
+		for (int i = 0; i < this.shape.columns().size(); i++) {
+			if (this.shape.columns().get(i).name().equals(name)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private List<Value> checked(List<Value> row, String verb) {
+		if (row.size() != this.shape.columns().size()) {
+			throw new PgCopyException(ExitCode.INTERNAL,
+					"the change stream has a " + verb + " of " + this.table.qualifiedName() + " with " + row.size()
+							+ " values for " + this.shape.columns().size()
+							+ " columns; this is a bug, please report it with the log file");
+		}
+		return row;
+	}
+
+}

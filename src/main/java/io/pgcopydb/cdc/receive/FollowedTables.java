@@ -1,0 +1,39 @@
+package io.pgcopydb.cdc.receive;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import io.pgcopydb.catalog.CatalogReader;
+import io.pgcopydb.catalog.SourceGraph;
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.filter.FilterPlan;
+import io.pgcopydb.filter.FilterPlanner;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.filter.ObjectId;
+
+/**
+ * The tables a follow publishes when {@code stream setup} runs alone, without a clone
+ * plan: those whose rows the clone would copy with the same --filters (the rule of the
+ * clone's catalog step: neither the table nor its rows left out). A clone with
+ * {@code --follow} passes its own plan's tables instead.
+ */
+public final class FollowedTables {
+
+	private FollowedTables() {
+	}
+
+	public static List<SourceTable> read(Connection source, Filters filters) throws SQLException {
+		List<SourceTable> tables = new CatalogReader(source).tables();
+		if (filters.isEmpty()) {
+			return tables;
+		}
+		SourceGraph graph = SourceGraph.read(source);
+		FilterPlan plan = FilterPlanner.plan(filters, graph.objects(), graph.dependencies(), false);
+		return tables.stream().filter((table) -> {
+			ObjectId id = new ObjectId(ObjectId.PG_CLASS, table.oid());
+			return !plan.skips(id) && !plan.skipsData(id);
+		}).toList();
+	}
+
+}

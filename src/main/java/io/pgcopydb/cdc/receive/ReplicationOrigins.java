@@ -1,0 +1,87 @@
+package io.pgcopydb.cdc.receive;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import io.pgcopydb.cdc.Lsn;
+
+/**
+ * The replication origin on the target, where apply records the source position it has
+ * committed
+ * (<a href="https://www.postgresql.org/docs/15/replication-origins.html">replication
+ * progress tracking</a>). Origins are cluster-wide: they survive DROP DATABASE, hence the
+ * per-run default names of {@link StreamNames}. The functions are superuser-only unless
+ * granted ({@code GRANT EXECUTE ON FUNCTION pg_replication_origin_create(text)} and the
+ * others).
+ */
+public final class ReplicationOrigins {
+
+	private ReplicationOrigins() {
+	}
+
+	public static boolean exists(Connection target, String name) throws SQLException {
+		try (PreparedStatement query = target
+			.prepareStatement("SELECT 1 FROM pg_catalog.pg_replication_origin WHERE roname = ?")) {
+			query.setString(1, name);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+	/** Creates {@code name} unless it exists; returns whether this call created it. */
+	public static boolean createIfMissing(Connection target, String name) throws SQLException {
+		if (exists(target, name)) {
+			return false;
+		}
+		try (PreparedStatement call = target.prepareStatement("SELECT pg_catalog.pg_replication_origin_create(?)")) {
+			call.setString(1, name);
+			call.execute();
+		}
+		return true;
+	}
+
+	/** Sets the origin's position, where apply starts (the slot's consistent point). */
+	public static void advance(Connection target, String name, Lsn position) throws SQLException {
+		try (PreparedStatement call = target
+			.prepareStatement("SELECT pg_catalog.pg_replication_origin_advance(?, ?::pg_lsn)")) {
+			call.setString(1, name);
+			call.setString(2, position.asString());
+			call.execute();
+		}
+	}
+
+	/**
+	 * The origin's flushed position ({@code pg_replication_origin_progress(name, true)}),
+	 * {@link Lsn#INVALID} when it has none, null when the origin does not exist.
+	 */
+	public static Lsn progress(Connection target, String name) throws SQLException {
+		if (!exists(target, name)) {
+			return null;
+		}
+		try (PreparedStatement query = target
+			.prepareStatement("SELECT pg_catalog.pg_replication_origin_progress(?, true)::text")) {
+			query.setString(1, name);
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				String lsn = rs.getString(1);
+				return (lsn != null) ? Lsn.parse(lsn, "origin " + name) : Lsn.INVALID;
+			}
+		}
+	}
+
+	/** Drops {@code name}; returns whether it existed. */
+	public static boolean drop(Connection target, String name) throws SQLException {
+		if (!exists(target, name)) {
+			return false;
+		}
+		try (PreparedStatement call = target.prepareStatement("SELECT pg_catalog.pg_replication_origin_drop(?)")) {
+			call.setString(1, name);
+			call.execute();
+		}
+		return true;
+	}
+
+}

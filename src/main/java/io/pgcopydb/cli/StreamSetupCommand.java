@@ -1,0 +1,103 @@
+package io.pgcopydb.cli;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.cdc.receive.FollowedTables;
+import io.pgcopydb.cdc.receive.StreamCleanup;
+import io.pgcopydb.cdc.receive.StreamRecords;
+import io.pgcopydb.cdc.receive.StreamSetup;
+import io.pgcopydb.config.DirectoryLock;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.job.BatchContext;
+import io.pgcopydb.job.clone.CloneRequest;
+import io.pgcopydb.progress.LogSetup;
+
+/**
+ * {@code pgcopydb stream setup}: the checks, the publication(s), the slot, the origin on
+ * the target, recorded in --dir; prints the slot, its consistent point and the snapshot
+ * it exported (which ends with this process: {@code clone --follow} keeps it open for its
+ * copy).
+ */
+@Command(name = "setup", mixinStandardHelpOptions = true, sortOptions = false,
+		description = "Set up logical decoding: publication (pgoutput), replication slot on the source, replication "
+				+ "origin on the target.")
+final class StreamSetupCommand implements Callable<Integer> {
+
+	@Mixin
+	StreamOptions stream;
+
+	@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+			description = "Follow only the tables these filters keep (pgcopydb's filter file).")
+	java.nio.file.Path filters;
+
+	@Option(names = "--insert-only-tables",
+			description = "Follow tables without replica identity for inserts and truncates only, instead of refusing.")
+	boolean insertOnlyTables;
+
+	@Option(names = "--slot-wait-timeout", paramLabel = "<seconds>", defaultValue = "600",
+			description = "How long slot creation may wait for open source transactions (default: 600).")
+	long slotWaitSeconds;
+
+	@Option(names = "--resume", description = "Reuse the slot, publication and origin this --dir set up.")
+	boolean resume;
+
+	@Option(names = "--restart", description = "Drop what this --dir set up before, then set up anew.")
+	boolean restart;
+
+	@Override
+	public Integer call() {
+		LogSetup.init(this.stream.workDir.debug);
+		if (this.resume && this.restart) {
+			throw new BadArgumentsException("--resume and --restart contradict each other: pass one of them");
+		}
+		Filters runFilters = (this.filters != null) ? Filters.load(this.filters) : Filters.NONE;
+		PgEndpoint source = Endpoints.of(Side.SOURCE, this.stream.source);
+		PgEndpoint target = Endpoints.of(Side.TARGET, this.stream.target);
+		WorkDirectory work = this.stream.workDir.workDirectory().create();
+		LogSetup.attachFile(work.logFile());
+		try (DirectoryLock lock = work.lock("stream setup");
+				ConfigurableApplicationContext context = BatchContext.start(work, StreamRecords.class)) {
+			StreamRecords records = context.getBean(StreamRecords.class);
+			if (this.restart) {
+				new StreamCleanup(records).cleanup(source, target, this.stream.names(), work)
+					.forEach((line) -> System.err.println(line));
+			}
+			List<SourceTable> tables = tables(source, runFilters);
+			StreamSetup.Request request = new StreamSetup.Request(source, target, this.stream.plugin(),
+					this.stream.names(), tables, this.insertOnlyTables, Duration.ofSeconds(this.slotWaitSeconds),
+					this.resume, CloneRequest.identity(source), CloneRequest.identity(target));
+			try (StreamSetup.Setup setup = new StreamSetup(records).setup(request)) {
+				System.out.println("slot " + setup.record().slot() + " plugin " + setup.record().plugin().pluginName()
+						+ " consistent point " + setup.record().consistentPoint() + " snapshot "
+						+ setup.record().snapshotName());
+			}
+			return ExitCode.SUCCESS.code();
+		}
+	}
+
+	private static List<SourceTable> tables(PgEndpoint source, Filters filters) {
+		try (Connection connection = source.connect("stream setup")) {
+			return FollowedTables.read(connection, filters);
+		}
+		catch (SQLException ex) {
+			throw source.failure("reading the source catalog", ex);
+		}
+	}
+
+}
