@@ -17,13 +17,15 @@
 # that rents, pays (into the partitioned payment table) and updates customers and
 # inventory; otherwise pgbench's own tables (pgbench -i, pgbench_history given REPLICA
 # IDENTITY FULL as it has no key) and pgbench's default transaction.
-# Settings in the environment: LOAD_SECONDS=30 LOAD_RATE=50 (tx/s), FOLLOW_TIMEOUT=300
+# The load starts before the clone and stops LOAD_SECONDS after the follow's slot exists,
+# so that changes are both copied and replayed.
+# Settings in the environment: LOAD_SECONDS=60 LOAD_RATE=50 (tx/s), FOLLOW_TIMEOUT=300
 # (seconds for the clone to exit after endpos).
 # Needs what jobs/bin/pgcopydb-demo needs, and pgbench.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LOAD_SECONDS=${LOAD_SECONDS:-30} LOAD_RATE=${LOAD_RATE:-50} FOLLOW_TIMEOUT=${FOLLOW_TIMEOUT:-300}
+LOAD_SECONDS=${LOAD_SECONDS:-60} LOAD_RATE=${LOAD_RATE:-50} FOLLOW_TIMEOUT=${FOLLOW_TIMEOUT:-300}
 # shellcheck source=../lib/throwaway-servers.sh
 source "$here/../lib/throwaway-servers.sh"
 background=()
@@ -75,8 +77,8 @@ export TMPDIR="$work"
 export PGHOST=127.0.0.1 PGPORT="$source_port" PGUSER=postgres
 cd "$work"
 
-say "write load on the source: $LOAD_RATE tx/s for $LOAD_SECONDS s"
-"$bindir/pgbench" -h 127.0.0.1 -p "$source_port" -U postgres -n -c 2 -R "$LOAD_RATE" -T "$LOAD_SECONDS" \
+say "write load on the source: $LOAD_RATE tx/s until $LOAD_SECONDS s after the follow's slot exists"
+"$bindir/pgbench" -h 127.0.0.1 -p "$source_port" -U postgres -n -c 2 -R "$LOAD_RATE" -T 3600 \
 	"${load_args[@]}" pagila >"$work/pgbench.log" 2>&1 &
 load_pid=$!
 background+=("$load_pid")
@@ -90,8 +92,13 @@ follow_pid=$!
 background+=("$follow_pid")
 
 # while the command is running: the replication progress on the source
-while kill -0 "$load_pid" 2>/dev/null; do
+slot_seen=""
+while kill -0 "$follow_pid" 2>/dev/null; do
 	sleep 5
+	if [[ -z "$slot_seen" && -n "$(psql_on "$source_port" pagila -At -c "SELECT 1 FROM pg_replication_slots LIMIT 1")" ]]; then
+		slot_seen=$(date +%s)
+	fi
+	if [[ -n "$slot_seen" ]] && (($(date +%s) - slot_seen >= LOAD_SECONDS)); then break; fi
 	psql_on "$source_port" pagila -c "
 		SELECT application_name, state,
 		       pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)) AS write_lag,
@@ -99,8 +106,11 @@ while kill -0 "$load_pid" 2>/dev/null; do
 		       pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)) AS replay_lag, replay_lag AS replay_lag_time
 		  FROM pg_stat_replication" || true
 done
-wait "$load_pid" || { say "the write load failed:"; tail -5 "$work/pgbench.log" >&2; exit 1; }
-say "load done ($(grep -oE 'actually processed: [0-9]+' "$work/pgbench.log" | grep -oE '[0-9]+$') transactions); the applications are disconnected"
+kill -0 "$load_pid" 2>/dev/null || { say "the write load failed:"; tail -5 "$work/pgbench.log" >&2; exit 1; }
+# (SIGTERM: a background command of a script ignores SIGINT)
+kill -TERM "$load_pid"
+wait "$load_pid" || true
+say "load stopped: the applications are disconnected"
 
 # another shell, same --dir
 (pgcopydb stream sentinel set endpos --current)
