@@ -11,12 +11,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.FollowedTables;
 import io.pgcopydb.cdc.receive.StreamCleanup;
 import io.pgcopydb.cdc.receive.StreamRecords;
 import io.pgcopydb.cdc.receive.StreamSetup;
+import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.config.DirectoryLock;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
@@ -83,6 +86,12 @@ final class StreamSetupCommand implements Callable<Integer> {
 					this.stream.names(), tables, this.insertOnlyTables, Duration.ofSeconds(this.slotWaitSeconds),
 					this.resume, CloneRequest.identity(source), CloneRequest.identity(target));
 			try (StreamSetup.Setup setup = new StreamSetup(records).setup(request)) {
+				// as pgcopydb: the sentinel exists from setup on, so that stream sentinel
+				// set startpos works before the first follow; a new slot, a new sentinel
+				SentinelStore sentinel = new SentinelStore(context.getBean(JdbcTemplate.class));
+				if (setup.snapshot() != null || !sentinel.exists()) {
+					sentinel.init(setup.record().consistentPoint(), Lsn.INVALID);
+				}
 				System.out.println("slot " + setup.record().slot() + " plugin " + setup.record().plugin().pluginName()
 						+ " consistent point " + setup.record().consistentPoint() + " snapshot "
 						+ setup.record().snapshotName());
