@@ -60,7 +60,9 @@ final class RowStatements {
 	/**
 	 * Whether an UPDATE that keeps its key may replace an earlier one of the same row and
 	 * columns: only when no unique key but the replica identity could make two rows of
-	 * the group conflict (a value swapped between two rows must be applied in order).
+	 * the group conflict (a value swapped between two rows must be applied in order). A
+	 * unique index on an expression or with a predicate, or an exclusion constraint,
+	 * comes as an empty key, which never equals the identity: in order too.
 	 */
 	private final boolean compactable;
 

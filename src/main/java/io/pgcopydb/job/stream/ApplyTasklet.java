@@ -25,11 +25,12 @@ import io.pgcopydb.signal.StopSignal;
 
 /**
  * Applies the change files to the target, exactly once ({@link ChangeApplier}), from the
- * target origin's position, once the sentinel's apply flag is set, until every
- * transaction ending at or before endpos is applied. Change files are removed up to the
- * origin's flushed position as it advances. Ends COMPLETED at endpos (the count of
- * transactions goes to the job context for the end step); STOPPED on a stop or when
- * receive failed; FAILED otherwise, and then receive stops too.
+ * target origin's position (advanced first to a startpos ahead of it, see
+ * {@link Startpos}), once the sentinel's apply flag is set, until every transaction
+ * ending at or before endpos is applied. Change files are removed up to the origin's
+ * flushed position as it advances. Ends COMPLETED at endpos (the count of transactions
+ * goes to the job context for the end step); STOPPED on a stop or when receive failed;
+ * FAILED otherwise, and then receive stops too.
  */
 class ApplyTasklet implements Tasklet {
 
@@ -84,6 +85,8 @@ class ApplyTasklet implements Tasklet {
 			if (!awaitApplyFlag(watch, control)) {
 				throw stopped();
 			}
+			// a startpos set while apply waited (stream sentinel set startpos)
+			Startpos.apply(this.request.target(), recorded, this.sentinel);
 			try (ChangeApplier applier = new ChangeApplier(this.request.target(), recorded.origin())) {
 				Lsn from = applier.originPosition();
 				logger.info("Applying the change files after {} (origin {})", from, recorded.origin());
