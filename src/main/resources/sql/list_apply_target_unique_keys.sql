@@ -1,10 +1,14 @@
--- The column lists of one target table's unique indexes, one row each, key columns in
--- index order (expression and partial indexes left out: they do not name a row by its
--- columns). What decides whether two changes of one group may conflict.
-SELECT pg_catalog.array_agg(a.attname::text ORDER BY u.ord) AS column_names
+-- What may make two changes of one target table conflict: the column lists of its unique
+-- indexes, one row each, key columns in index order; and one empty list for each unique
+-- index with an expression or a predicate and each exclusion constraint, since no list
+-- of columns says which rows those compare (lower(email) makes 'A' and 'a' one value).
+-- An empty list never matches a replica identity, so such a table is applied in order.
+SELECT CASE WHEN pg_catalog.bool_and(x.indexprs IS NULL AND x.indpred IS NULL AND x.indisunique)
+            THEN pg_catalog.array_agg(a.attname::text ORDER BY u.ord)
+            ELSE '{}'::text[] END AS column_names
   FROM pg_catalog.pg_index x
  CROSS JOIN LATERAL pg_catalog.unnest(x.indkey::pg_catalog.int2[]) WITH ORDINALITY AS u(attnum, ord)
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
- WHERE x.indrelid = pg_catalog.to_regclass(?) AND x.indisunique
-   AND x.indexprs IS NULL AND x.indpred IS NULL AND u.ord <= x.indnkeyatts
+  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
+ WHERE x.indrelid = pg_catalog.to_regclass(?) AND (x.indisunique OR x.indisexclusion)
+   AND u.ord <= x.indnkeyatts
  GROUP BY x.indexrelid

@@ -14,7 +14,9 @@ import java.util.Map;
  * @param partitioned a partitioned table: no ONLY, and ctid names a row only together
  * with tableoid
  * @param columns by name
- * @param uniqueKeys the column names of each unique index, primary key included
+ * @param uniqueKeys the column names of each unique index, primary key included; an empty
+ * list for a unique index on an expression or with a predicate, or an exclusion
+ * constraint (no column list names what they compare)
  */
 record TargetTable(String qualifiedName, boolean partitioned, Map<String, Column> columns,
 		List<List<String>> uniqueKeys) {

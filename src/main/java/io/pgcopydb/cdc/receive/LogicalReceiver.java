@@ -26,6 +26,7 @@ import io.pgcopydb.cdc.decode.ChangeDecoder;
 import io.pgcopydb.cdc.decode.ChangeEvent;
 import io.pgcopydb.cdc.store.ChangeWriter;
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.pg.SqlStates;
@@ -243,6 +244,7 @@ public final class LogicalReceiver {
 			}
 			catch (SQLException ex) {
 				closeConnection();
+				refusedOption(ex);
 				if (SqlStates.cause(ex, false).sessionLost() || SqlStates.isConnection(ex.getSQLState())) {
 					throw new StreamFailure(ex);
 				}
@@ -301,11 +303,22 @@ public final class LogicalReceiver {
 				}
 			}
 			catch (SQLException ex) {
+				refusedOption(ex);
 				if (SqlStates.cause(ex, false).sessionLost() || SqlStates.isConnection(ex.getSQLState())) {
 					throw new StreamFailure(ex);
 				}
 				throw LogicalReceiver.this.source.failure("streaming replication slot " + LogicalReceiver.this.slot,
 						ex);
+			}
+		}
+
+		/**
+		 * Fails with the decoder's one line when the plugin refused one of its options.
+		 */
+		private void refusedOption(SQLException ex) {
+			String refused = this.decoder.refusedOption(ex.getMessage());
+			if (refused != null) {
+				throw new BadConfigException(refused, ex);
 			}
 		}
 

@@ -47,6 +47,19 @@ public final class SentinelStore {
 				((endpos != null) ? endpos : Lsn.INVALID).asString(), none, none, none, now);
 	}
 
+	/**
+	 * Whether a sentinel was started in this --dir ({@code stream setup} records the slot
+	 * only: the first follow on it starts the sentinel).
+	 */
+	public boolean exists() {
+		try {
+			return !this.repository.queryForList("SELECT 1 FROM PGCOPYDB_SENTINEL WHERE ID = 1").isEmpty();
+		}
+		catch (DataAccessException ex) {
+			throw missingTable(ex);
+		}
+	}
+
 	/** The sentinel; fails with a remedy when none was set up in this --dir. */
 	public Sentinel get() {
 		List<Sentinel> rows;

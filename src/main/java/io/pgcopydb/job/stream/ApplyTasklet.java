@@ -17,6 +17,7 @@ import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ApplyControl;
 import io.pgcopydb.cdc.apply.ChangeApplier;
+import io.pgcopydb.cdc.sentinel.Sentinel;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.error.BadStateException;
@@ -24,11 +25,12 @@ import io.pgcopydb.signal.StopSignal;
 
 /**
  * Applies the change files to the target, exactly once ({@link ChangeApplier}), from the
- * target origin's position, once the sentinel's apply flag is set, until every
- * transaction ending at or before endpos is applied. Change files are removed up to the
- * origin's flushed position as it advances. Ends COMPLETED at endpos (the count of
- * transactions goes to the job context for the end step); STOPPED on a stop or when
- * receive failed; FAILED otherwise, and then receive stops too.
+ * target origin's position (advanced first to a startpos ahead of it, see
+ * {@link Startpos}), once the sentinel's apply flag is set, until every transaction
+ * ending at or before endpos is applied. Change files are removed up to the origin's
+ * flushed position as it advances. Ends COMPLETED at endpos (the count of transactions
+ * goes to the job context for the end step); STOPPED on a stop or when receive failed;
+ * FAILED otherwise, and then receive stops too.
  */
 class ApplyTasklet implements Tasklet {
 
@@ -73,6 +75,9 @@ class ApplyTasklet implements Tasklet {
 			throw new BadStateException("no origin is recorded in --dir " + this.request.workDirectory().root()
 					+ ": run pgcopydb stream setup first");
 		}
+		if (!this.request.includes(FollowRequest.Part.RECEIVE)) {
+			requireReceived();
+		}
 		SentinelWatch watch = new SentinelWatch(this.sentinel);
 		Control control = new Control(watch);
 		boolean reached;
@@ -80,6 +85,8 @@ class ApplyTasklet implements Tasklet {
 			if (!awaitApplyFlag(watch, control)) {
 				throw stopped();
 			}
+			// a startpos set while apply waited (stream sentinel set startpos)
+			Startpos.apply(this.request.target(), recorded, this.sentinel);
 			try (ChangeApplier applier = new ChangeApplier(this.request.target(), recorded.origin())) {
 				Lsn from = applier.originPosition();
 				logger.info("Applying the change files after {} (origin {})", from, recorded.origin());
@@ -107,6 +114,21 @@ class ApplyTasklet implements Tasklet {
 			.getExecutionContext()
 			.putLong(APPLIED_KEY, this.progress.transactions());
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * {@code stream apply} runs while nothing receives (the process holds --dir): it
+	 * would wait forever for changes past what {@code stream receive} wrote.
+	 */
+	private void requireReceived() {
+		Sentinel at = this.sentinel.get();
+		if (!at.endpos().isValid() || at.flushLsn().isBefore(at.endpos())) {
+			throw new BadStateException(this.request.command() + " applies what stream receive wrote in --dir "
+					+ this.request.workDirectory().root() + " (up to " + at.flushLsn() + ") and nothing receives while"
+					+ " it runs: " + (at.endpos().isValid() ? "endpos " + at.endpos() + " is past it; " : "")
+					+ "pass --endpos at or before " + at.flushLsn() + ", run stream receive --endpos first, or"
+					+ " follow --resume to receive and apply together");
+		}
 	}
 
 	/**

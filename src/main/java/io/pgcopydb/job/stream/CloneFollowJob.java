@@ -75,6 +75,12 @@ public final class CloneFollowJob implements JobDefinition<CloneFollowRequest> {
 		}
 		FollowState state = context.getBean(FollowState.class);
 		FollowRuns follows = context.getBean(FollowRuns.class);
+		if (mode == CloneRequest.Mode.RESUME && clone.status() == null && follows.lastExecution() != null) {
+			// killed between the slot's creation and the clone's start: the clone has
+			// everything left to read, in a snapshot that no longer exists
+			throw new BadStateException("cannot resume clone --follow: it was interrupted before its clone started,"
+					+ " and the slot's snapshot ended with its process: start over with " + restartCommand(request));
+		}
 		AtomicReference<JobExecution> followed = new AtomicReference<>();
 		AtomicReference<Exception> followFailure = new AtomicReference<>();
 		FollowRequest followRequest = request.follow().withMode(switch (mode) {
@@ -177,7 +183,8 @@ public final class CloneFollowJob implements JobDefinition<CloneFollowRequest> {
 	@Override
 	public String resumeCommand(ApplicationContext context, CloneFollowRequest request, JobExecution execution) {
 		CloneStatus clone = CloneStatus.of(context);
-		return (clone.unfinished() && clone.sourceReadsLeft()) ? restartCommand(request) : resumeCommand(request);
+		boolean snapshotNeeded = clone.status() == null || (clone.unfinished() && clone.sourceReadsLeft());
+		return snapshotNeeded ? restartCommand(request) : resumeCommand(request);
 	}
 
 	@Override

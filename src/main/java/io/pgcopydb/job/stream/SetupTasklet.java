@@ -18,10 +18,12 @@ import io.pgcopydb.error.BadStateException;
 /**
  * Runs on every execution. A new follow: the slot (with its exported snapshot), the
  * publication and the origin are created, and the sentinel starts at the slot's
- * consistent point. A follow already set up (a resume, or {@code follow} after
- * {@code stream setup}): what is recorded is checked against the servers, and the change
- * files must cover the gap between the target origin's position and the slot's confirmed
- * position, because the server silently restarts at the slot's position whatever we ask.
+ * consistent point, or at {@code --startpos} (see {@link Startpos}: the origin is
+ * advanced to it). A follow already set up (a resume, or {@code follow} after
+ * {@code stream setup}): what is recorded is checked against the servers, the origin is
+ * advanced to a startpos ahead of it, and the change files must cover the gap between the
+ * target origin's position and the slot's confirmed position, because the server silently
+ * restarts at the slot's position whatever we ask.
  */
 class SetupTasklet implements Tasklet {
 
@@ -58,14 +60,23 @@ class SetupTasklet implements Tasklet {
 				logger.info("Created slot {} at {} (snapshot {}), origin {}{}", recorded.slot(),
 						recorded.consistentPoint(), recorded.snapshotName(), recorded.origin(),
 						(recorded.publication() != null) ? ", publication " + recorded.publication() : "");
+				Startpos.apply(this.request.target(), recorded, this.sentinel);
 				this.state.setupDone(recorded, created.snapshotHolder());
 			}
 			else {
 				this.source.verify(recorded, this.request);
-				checkCoverage(recorded);
-				if (this.request.startpos().isValid()) {
+				if (!this.sentinel.exists()) {
+					// set up by stream setup, which records the slot only
+					this.sentinel.init(
+							this.request.startpos().isValid() ? this.request.startpos() : recorded.consistentPoint(),
+							this.request.endpos());
+				}
+				else if (this.request.startpos().isValid()) {
 					this.sentinel.setStartpos(this.request.startpos());
 				}
+				// before the coverage check: transactions up to startpos are not needed
+				Startpos.apply(this.request.target(), recorded, this.sentinel);
+				checkCoverage(recorded);
 				this.state.setupDone(recorded, null);
 			}
 			if (this.request.endpos().isValid()) {

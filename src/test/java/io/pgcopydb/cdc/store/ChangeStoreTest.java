@@ -438,6 +438,35 @@ class ChangeStoreTest {
 				new ChangeEvent.Commit(new Lsn(0x40000), new Lsn(0x40010), Instant.EPOCH));
 	}
 
+	/**
+	 * test_decoding's Begin carries no commit LSN: such transactions are neither taken
+	 * for duplicates of the ones held nor written over each other's files, also by a
+	 * second writer (a resume).
+	 */
+	@Test
+	void transactionsWithoutACommitLsnAtBeginAreAllKept() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
+		List<ChangeEvent> written = new ArrayList<>();
+		for (int round = 0; round < 2; round++) {
+			try (ChangeWriter writer = store.writer()) {
+				for (int i = 1; i <= 10; i++) {
+					long xid = round * 100 + i;
+					List<ChangeEvent> events = new ArrayList<>(transaction(xid, 0x10000L * xid, 20));
+					events.set(0, new ChangeEvent.Begin(xid, Lsn.INVALID, null));
+					events.set(events.size() - 1, new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x10000L * xid + 16),
+							((ChangeEvent.Commit) events.get(events.size() - 1)).commitTime()));
+					events.forEach(writer::write);
+					written.addAll(events.stream().filter((e) -> !(e instanceof ChangeEvent.Relation)).toList());
+				}
+				writer.sync();
+			}
+		}
+		assertThat(SegmentFile.list(this.dir)).hasSizeGreaterThan(2);
+		assertThat(readAll(store, Lsn.INVALID).stream().filter((e) -> !(e instanceof ChangeEvent.Relation)).toList())
+			.isEqualTo(written);
+		assertThat(store.coverage().to()).isEqualTo(new Lsn(0x10000L * 110 + 16));
+	}
+
 	@Test
 	void coverageSpansTheCompleteTransactionsHeld() throws Exception {
 		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
@@ -521,6 +550,95 @@ class ChangeStoreTest {
 				events, bytes >> 20, events / writeSeconds, bytes / writeSeconds / (1 << 20), syncNanos / 1e9,
 				read / readSeconds, bytes / readSeconds / (1 << 20));
 		assertThat(read).isEqualTo(events + 1);
+	}
+
+	@Test
+	void textPluginTransactionsAreKeptAcrossWriters() throws Exception {
+		// test_decoding: no commit LSN at Begin nor in the Commit, only its end
+		ChangeStore store = ChangeStore.open(this.dir);
+		List<ChangeEvent> expected = new ArrayList<>();
+		try (ChangeWriter writer = store.writer()) {
+			for (int xid = 1; xid <= 3; xid++) {
+				List<ChangeEvent> events = textTransaction(xid, 0x1000L * xid, 2);
+				events.forEach(writer::write);
+				expected.addAll(events);
+			}
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x3000 + 16));
+		}
+		try (ChangeWriter writer = store.writer()) {
+			List<ChangeEvent> events = textTransaction(4, 0x4000, 1);
+			events.forEach(writer::write);
+			expected.addAll(events);
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x4000 + 16));
+		}
+		assertThat(readAll(store, Lsn.INVALID)).isEqualTo(expected);
+		assertThat(inserts(readAll(store, new Lsn(0x2000 + 16)))).containsExactly("3-0", "3-1", "4-0");
+	}
+
+	@Test
+	void aTransactionSentAgainWithoutACommitLsnIsDroppedAtItsCommitAndItsShapesKept() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir);
+		try (ChangeWriter writer = store.writer()) {
+			textTransaction(1, 0x1000, 1).forEach(writer::write);
+			textTransaction(2, 0x2000, 1).forEach(writer::write);
+			writer.sync();
+		}
+		RelationShape widened = new RelationShape(ACCOUNTS.id() + 1, "public", "pgbench_accounts", 'd',
+				List.of(new RelationShape.Column("aid", 23, null, true),
+						new RelationShape.Column("abalance", 23, null, false),
+						new RelationShape.Column("filler", 0, "character(84)", false),
+						new RelationShape.Column("note", 25, null, false)));
+		try (ChangeWriter writer = store.writer()) {
+			// the server sends transaction 2 again (its end is the store's), with a new
+			// shape the decoder sends only once
+			writer.write(new ChangeEvent.Begin(2, Lsn.INVALID, null));
+			writer.write(new ChangeEvent.Relation(widened));
+			writer.write(new ChangeEvent.Insert(widened.id(),
+					List.of(Value.text("2-0"), Value.text("0"), Value.text("x"), Value.text("n"))));
+			writer.write(new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x2000 + 16), null));
+			assertThat(writer.inTransaction()).isFalse();
+			writer.write(new ChangeEvent.Begin(3, Lsn.INVALID, null));
+			writer.write(new ChangeEvent.Insert(widened.id(),
+					List.of(Value.text("3-0"), Value.text("0"), Value.text("x"), Value.text("n"))));
+			writer.write(new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x3000), null));
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x3000));
+		}
+		List<ChangeEvent> read = readAll(store, Lsn.INVALID);
+		assertThat(inserts(read)).containsExactly("1-0", "2-0", "3-0");
+		assertThat(read.stream().filter(ChangeEvent.Begin.class::isInstance).count()).isEqualTo(3);
+		assertThat(readAll(store, new Lsn(0x2000 + 16))).contains(new ChangeEvent.Relation(widened));
+	}
+
+	@Test
+	void aTransactionSentAgainWithItsCommitLsnKeepsTheShapesItCarried() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir);
+		try (ChangeWriter writer = store.writer()) {
+			transaction(1, 0x1000, 1).forEach(writer::write);
+			writer.sync();
+		}
+		try (ChangeWriter writer = store.writer()) {
+			transaction(1, 0x1000, 1).forEach(writer::write);
+			writer.write(new ChangeEvent.Begin(2, new Lsn(0x2000), null));
+			writer.write(new ChangeEvent.Insert(ACCOUNTS.id(), List.of(Value.text("2-0"), Value.NULL, Value.NULL)));
+			writer.write(new ChangeEvent.Commit(new Lsn(0x2000), new Lsn(0x2010), null));
+			writer.sync();
+		}
+		assertThat(inserts(readAll(store, Lsn.INVALID))).containsExactly("1-0", "2-0");
+		assertThat(readAll(store, new Lsn(0x1010))).contains(new ChangeEvent.Relation(ACCOUNTS));
+	}
+
+	private static List<ChangeEvent> textTransaction(long xid, long end, int rows) {
+		List<ChangeEvent> events = transaction(xid, end, rows);
+		events.set(0, new ChangeEvent.Begin(xid, Lsn.INVALID, null));
+		events.set(events.size() - 1, new ChangeEvent.Commit(Lsn.INVALID, new Lsn(end + 16), null));
+		return events;
+	}
+
+	private static List<String> inserts(List<ChangeEvent> events) {
+		return events.stream()
+			.filter(ChangeEvent.Insert.class::isInstance)
+			.map((event) -> ((ChangeEvent.Insert) event).newRow().get(0).text())
+			.toList();
 	}
 
 	private static List<ChangeEvent> transaction(long xid, long lsn, int rows) {
