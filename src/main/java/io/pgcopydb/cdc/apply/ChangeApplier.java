@@ -333,14 +333,19 @@ public final class ChangeApplier implements AutoCloseable {
 			this.group.begin();
 			return new Transaction(begin.xid(), begin.finalLsn(), false);
 		}
-		if (begin.finalLsn().isBefore(this.committed)) {
+		// a reader without ends, and a plugin without a commit LSN at Begin (INVALID):
+		// the reader, opened after the origin's position, has passed over what is
+		// applied, and each transaction goes in a target transaction of its own so that
+		// one ending after endpos is rolled back alone
+		if (begin.finalLsn().isValid() && begin.finalLsn().isBefore(this.committed)) {
 			return new Transaction(begin.xid(), begin.finalLsn(), true);
 		}
 		if (endpos.isValid() && !begin.finalLsn().isBefore(endpos)) {
 			commitGroup(control);
 			return null;
 		}
-		if (endpos.isValid() && endpos.bytesAfter(begin.finalLsn()) <= STRADDLE_MARGIN) {
+		if (endpos.isValid()
+				&& (!begin.finalLsn().isValid() || endpos.bytesAfter(begin.finalLsn()) <= STRADDLE_MARGIN)) {
 			commitGroup(control);
 		}
 		this.group.begin();
