@@ -32,9 +32,15 @@ printf '%s\n' "$PGPASSWORD" >"$work/pwfile"
 chmod 600 "$work/pwfile"
 [[ ${#run_as[@]} -gt 0 ]] && chown "$pguser" "$work/pwfile"
 
-started=()
+# start_server runs in a command substitution (a subshell): the data directories it
+# started are listed in a file, not in a variable the subshell cannot give back
 stop_servers() {
-	for d in "${started[@]}"; do "${run_as[@]}" "$bindir/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true; done
+	local d
+	if [[ -f "$work/started" ]]; then
+		while read -r d; do
+			"${run_as[@]}" "$bindir/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
+		done <"$work/started"
+	fi
 	[[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"
 }
 trap stop_servers EXIT
@@ -55,9 +61,17 @@ start_server() {
 	opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work -c fsync=off -c wal_level=logical"
 	for setting in "$@"; do opts+=" -c $setting"; done
 	"${run_as[@]}" "$bindir/initdb" -D "$work/$name" -U postgres --pwfile="$work/pwfile" -E UTF8 --locale=C.UTF-8 \
-		--auth-local=trust --auth-host=scram-sha-256 --no-sync >"$work/$name-initdb.log" 2>&1
-	"${run_as[@]}" "$bindir/pg_ctl" -D "$work/$name" -w -l "$work/$name.log" -o "$opts" start >/dev/null
-	started+=("$work/$name")
+		--auth-local=trust --auth-host=scram-sha-256 --no-sync >"$work/$name-initdb.log" 2>&1 || {
+		echo "initdb of the $name server failed: see $work/$name-initdb.log" >&2
+		return 1
+	}
+	# (a command substitution does not inherit set -e: each failure returns by itself)
+	echo "$work/$name" >>"$work/started"
+	"${run_as[@]}" "$bindir/pg_ctl" -D "$work/$name" -w -l "$work/$name.log" -o "$opts" start >/dev/null || {
+		echo "the $name server did not start; its log ends with:" >&2
+		tail -5 "$work/$name.log" >&2
+		return 1
+	}
 	echo "$port"
 }
 

@@ -21,7 +21,9 @@ import io.pgcopydb.job.clone.ObjectsJob;
 import io.pgcopydb.job.clone.Stage;
 import io.pgcopydb.job.stream.CloneFollowJob;
 import io.pgcopydb.job.stream.CloneFollowRequest;
+import io.pgcopydb.job.stream.FollowJob;
 import io.pgcopydb.job.stream.FollowRequest;
+import io.pgcopydb.job.stream.FollowSteps;
 import io.pgcopydb.pg.ServerVersion;
 import io.pgcopydb.progress.LogSetup;
 import io.pgcopydb.schema.PgToolLocator;
@@ -195,6 +197,48 @@ final class CloneOptions {
 			return executionId;
 		});
 		return Launcher.launch(CloneJob.DEFINITION, request("clone", Stage.ALL, CloneRequest.Mode.RESUME));
+	}
+
+	/** Sets up logging, before a command reads the repository of --dir. */
+	void init() {
+		LogSetup.init(this.workDir.debug);
+	}
+
+	/**
+	 * {@code job restart ID} of a {@code clone --follow} (its clone's or its follow's
+	 * execution): {@code clone --follow --resume}.
+	 */
+	int resumeCloneFollow(String job, long executionId, FollowOptions stream) {
+		WorkDirectory dir = this.workDir.workDirectory();
+		RunRepository.read(dir, (runs) -> {
+			runs.requireLast(job, executionId, dir);
+			return executionId;
+		});
+		this.resume = true;
+		return launchFollow(stream);
+	}
+
+	/**
+	 * {@code job restart ID} of a follow run by {@code command} ({@code follow},
+	 * {@code stream receive}, {@code stream apply}): the same command with
+	 * {@code --resume}, the same steps.
+	 */
+	int resumeFollow(long executionId, FollowOptions stream, String command) {
+		WorkDirectory dir = this.workDir.workDirectory();
+		RunRepository.read(dir, (runs) -> {
+			runs.requireLast(FollowSteps.JOB, executionId, dir);
+			return executionId;
+		});
+		Set<FollowRequest.Part> parts = switch (command) {
+			case "stream receive" -> FollowRequest.RECEIVE_PARTS;
+			case "stream apply" -> FollowRequest.APPLY_PARTS;
+			default -> FollowRequest.ALL;
+		};
+		Filters filterFile = (this.filters != null) ? Filters.load(this.filters) : Filters.NONE;
+		FollowRequest request = stream.request(Endpoints.of(Side.SOURCE, this.source),
+				Endpoints.of(Side.TARGET, this.target), dir.create(), filterFile, FollowRequest.Mode.RESUME, parts,
+				false, true, command);
+		return Launcher.launch(FollowJob.DEFINITION, request);
 	}
 
 	private CloneRequest request(String command, Set<Stage> stages, CloneRequest.Mode mode) {

@@ -2,6 +2,8 @@ package io.pgcopydb.cli;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import io.pgcopydb.catalog.SourceInventory;
+import io.pgcopydb.cdc.sentinel.Sentinel;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
+import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.database.Collations;
 import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadArgumentsException;
@@ -24,12 +30,15 @@ import io.pgcopydb.filter.Verdict;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.Runs;
 import io.pgcopydb.job.clone.CloneProgress;
+import io.pgcopydb.job.stream.FollowStatus;
+import io.pgcopydb.job.stream.FollowSteps;
 import io.pgcopydb.pg.ByteSize;
 import io.pgcopydb.progress.Durations;
 
 /**
- * {@code pgcopydb list progress [--summary] [--json]}: where the last clone of a --dir
- * stands, read from its repository; works while the clone runs, from another process.
+ * {@code pgcopydb list progress [--summary] [--json]}: where the last clone and the
+ * follow of a --dir stand, read from its repository; works while they run, from another
+ * process.
  * {@code list databases, extensions, collations, tables, sequences, indexes, depends,
  * schema} read the source only, and show what a run with the same {@code --filters} would
  * copy: text for a person (aligned, sizes as pg_size_pretty, a count line), or JSON whose
@@ -40,22 +49,102 @@ import io.pgcopydb.progress.Durations;
 final class ListCommand {
 
 	@Command(name = "progress", mixinStandardHelpOptions = true,
-			description = "Progress of the last clone: tables, rows, indexes, steps; works while it runs.")
+			description = "Progress of the last clone (tables, rows, indexes, steps) and of the follow of --dir"
+					+ " (received, applied and endpos LSNs, lag); works while they run.")
 	int progress(
 			@Option(names = "--summary",
 					description = "Also show every step with its status and duration.") boolean summary,
 			@Mixin RepositoryOptions options) {
-		CloneProgress.Progress progress = options.read(CloneProgress.class, CloneProgress::last);
-		if (progress == null) {
-			throw new BadStateException("no clone is recorded in --dir " + options.workDirectory().root());
+		Progress progress = options.read(ProgressQueries.class, (queries) -> queries.read(options.workDirectory()));
+		if (progress.cloned() == null && progress.follow() == null) {
+			throw new BadStateException(
+					"no clone and no follow is recorded in --dir " + options.workDirectory().root());
 		}
 		if (options.json) {
-			Json.print(json(progress, summary));
+			Map<String, Object> json = (progress.cloned() != null) ? json(progress.cloned(), summary)
+					: new LinkedHashMap<>(Json.run(progress.followRun()));
+			if (progress.follow() != null) {
+				json.put("follow", followJson(progress, summary));
+			}
+			Json.print(json);
 		}
 		else {
-			print(progress, summary);
+			if (progress.cloned() != null) {
+				print(progress.cloned(), summary);
+			}
+			if (progress.follow() != null) {
+				printFollow(progress, summary);
+			}
 		}
 		return ExitCode.SUCCESS.code();
+	}
+
+	/** What list progress shows: the last clone and the follow, either may be null. */
+	record Progress(CloneProgress.Progress cloned, Runs.Run followRun, FollowStatus.Status follow,
+			List<Runs.StepRun> followSteps) {
+	}
+
+	/** The clone's and the follow's queries over one repository context. */
+	static final class ProgressQueries {
+
+		private final CloneProgress clone;
+
+		private final FollowStatus follow;
+
+		ProgressQueries(JdbcTemplate repository, Runs runs) {
+			this.clone = new CloneProgress(repository, runs);
+			this.follow = new FollowStatus(repository, runs);
+		}
+
+		Progress read(WorkDirectory dir) {
+			Runs.Run followRun = this.follow.runs().last(FollowSteps.JOB);
+			FollowStatus.Status status = this.follow.read(dir, followRun);
+			return new Progress(this.clone.last(), followRun, status,
+					(followRun != null) ? this.follow.runs().runSteps(followRun.instanceId()) : List.of());
+		}
+
+	}
+
+	private static Map<String, Object> followJson(Progress progress, boolean summary) {
+		FollowStatus.Status follow = progress.follow();
+		Sentinel sentinel = follow.sentinel();
+		Map<String, Object> json = new LinkedHashMap<>();
+		if (progress.followRun() != null) {
+			json.put("executionId", progress.followRun().executionId());
+			json.put("status", progress.followRun().status());
+		}
+		json.put("command", follow.command());
+		json.put("ended", follow.ended());
+		json.put("received_lsn", sentinel.flushLsn().asString());
+		json.put("applied_lsn", sentinel.replayLsn().asString());
+		json.put("endpos", sentinel.endpos().asString());
+		json.put("apply", sentinel.apply());
+		json.put("lag_bytes", sentinel.lagBytes());
+		Duration lag = sentinel.lagTime(Instant.now());
+		json.put("lag_seconds", (lag != null) ? lag.toMillis() / 1000.0 : null);
+		json.put("change_files_bytes", follow.changeFileBytes());
+		if (summary) {
+			json.put("steps", progress.followSteps().stream().map(Json::step).toList());
+		}
+		return json;
+	}
+
+	private static void printFollow(Progress progress, boolean summary) {
+		FollowStatus.Status follow = progress.follow();
+		Sentinel sentinel = follow.sentinel();
+		Runs.Run run = progress.followRun();
+		System.out.printf("Follow%s: %s%n",
+				(run != null) ? " job execution " + run.executionId()
+						+ ((follow.command() != null) ? " (" + follow.command() + ")" : "") : "",
+				(follow.ended() != null) ? follow.ended() : "set up, not run yet");
+		Duration lag = sentinel.lagTime(Instant.now());
+		System.out.printf("Changes: received %s, applied %s, endpos %s%s; lag %s, %s; change files %s%n",
+				sentinel.flushLsn(), sentinel.replayLsn(), sentinel.endpos().isValid() ? sentinel.endpos() : "none",
+				sentinel.apply() ? "" : " (apply off)", ByteSize.pretty(sentinel.lagBytes()),
+				(lag != null) ? Durations.format(lag) : "unknown", ByteSize.pretty(follow.changeFileBytes()));
+		if (summary) {
+			Json.printSteps(progress.followSteps());
+		}
 	}
 
 	@Command(name = "extensions", mixinStandardHelpOptions = true,

@@ -1,7 +1,5 @@
 package io.pgcopydb.cli;
 
-import java.util.Set;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,16 +15,17 @@ import io.pgcopydb.job.stream.FollowRequest;
 final class StreamCommand {
 
 	@Command(name = "receive", sortOptions = false, mixinStandardHelpOptions = true,
-			description = "Stream changes from the slot into the change files of --dir, until endpos (one step of"
-					+ " follow).")
+			description = "Stream changes from the slot into the change files of --dir, until endpos (the receive"
+					+ " of follow); stream apply or follow --resume continue the follow.")
 	int receive(@Mixin FollowCommand.Sides sides, @Mixin FollowOptions stream) {
-		return sides.launch(stream, Set.of(FollowRequest.Part.SETUP, FollowRequest.Part.RECEIVE), "stream receive");
+		return sides.launch(stream, FollowRequest.RECEIVE_PARTS, "stream receive");
 	}
 
 	@Command(name = "apply", sortOptions = false, mixinStandardHelpOptions = true,
-			description = "Apply the change files of --dir to the target, until endpos (one step of follow).")
+			description = "Apply the change files of --dir to the target until endpos, then set the sequences"
+					+ " (the apply and cut-over of follow); stopped, it is continued by follow --resume.")
 	int apply(@Mixin FollowCommand.Sides sides, @Mixin FollowOptions stream) {
-		return sides.launch(stream, Set.of(FollowRequest.Part.SETUP, FollowRequest.Part.APPLY), "stream apply");
+		return sides.launch(stream, FollowRequest.APPLY_PARTS, "stream apply");
 	}
 
 }

@@ -25,6 +25,7 @@ import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.BatchContext;
@@ -70,33 +71,54 @@ final class StreamSetupCommand implements Callable<Integer> {
 			throw new BadArgumentsException("--resume and --restart contradict each other: pass one of them");
 		}
 		Filters runFilters = (this.filters != null) ? Filters.load(this.filters) : Filters.NONE;
-		PgEndpoint source = Endpoints.of(Side.SOURCE, this.stream.source);
-		PgEndpoint target = Endpoints.of(Side.TARGET, this.stream.target);
-		WorkDirectory work = this.stream.workDir.workDirectory().create();
+		try (StreamSetup.Setup setup = setUp(this.stream, runFilters, this.insertOnlyTables,
+				Duration.ofSeconds(this.slotWaitSeconds), this.resume, this.restart)) {
+			System.out.println("slot " + setup.record().slot() + " plugin " + setup.record().plugin().pluginName()
+					+ " consistent point " + setup.record().consistentPoint() + " snapshot "
+					+ setup.record().snapshotName());
+		}
+		return ExitCode.SUCCESS.code();
+	}
+
+	/**
+	 * Sets up the follow of {@code stream}'s --dir, under its lock; the result holds the
+	 * slot's exported snapshot until closed (also by {@code snapshot --follow}, which
+	 * keeps it open for the copy).
+	 */
+	static StreamSetup.Setup setUp(StreamOptions stream, Filters runFilters, boolean insertOnly, Duration slotWait,
+			boolean resume, boolean restart) {
+		PgEndpoint source = Endpoints.of(Side.SOURCE, stream.source);
+		PgEndpoint target = Endpoints.of(Side.TARGET, stream.target);
+		WorkDirectory work = stream.workDir.workDirectory().create();
 		LogSetup.attachFile(work.logFile());
 		try (DirectoryLock lock = work.lock("stream setup");
 				ConfigurableApplicationContext context = BatchContext.start(work, StreamRecords.class)) {
 			StreamRecords records = context.getBean(StreamRecords.class);
-			if (this.restart) {
-				new StreamCleanup(records).cleanup(source, target, this.stream.names(), work)
+			if (restart) {
+				new StreamCleanup(records).cleanup(source, target, stream.names(), work)
 					.forEach((line) -> System.err.println(line));
 			}
 			List<SourceTable> tables = tables(source, runFilters);
-			StreamSetup.Request request = new StreamSetup.Request(source, target, this.stream.plugin(),
-					this.stream.names(), tables, this.insertOnlyTables, Duration.ofSeconds(this.slotWaitSeconds),
-					this.resume, CloneRequest.identity(source), CloneRequest.identity(target));
-			try (StreamSetup.Setup setup = new StreamSetup(records).setup(request)) {
-				// as pgcopydb: the sentinel exists from setup on, so that stream sentinel
-				// set startpos works before the first follow; a new slot, a new sentinel
-				SentinelStore sentinel = new SentinelStore(context.getBean(JdbcTemplate.class));
-				if (setup.snapshot() != null || !sentinel.exists()) {
-					sentinel.init(setup.record().consistentPoint(), Lsn.INVALID);
-				}
-				System.out.println("slot " + setup.record().slot() + " plugin " + setup.record().plugin().pluginName()
-						+ " consistent point " + setup.record().consistentPoint() + " snapshot "
-						+ setup.record().snapshotName());
+			StreamSetup.Request request = new StreamSetup.Request(source, target, stream.plugin(), stream.names(),
+					tables, insertOnly, slotWait, resume, CloneRequest.identity(source), CloneRequest.identity(target));
+			StreamSetup.Setup setup = new StreamSetup(records).setup(request);
+			// the follow that runs next in this --dir starts at the slot's consistent
+			// point, and stream sentinel get|set work from now on
+			SentinelStore sentinel = new SentinelStore(context.getBean(JdbcTemplate.class));
+			if (!resume || !hasSentinel(sentinel)) {
+				sentinel.init(setup.record().consistentPoint(), Lsn.INVALID);
 			}
-			return ExitCode.SUCCESS.code();
+			return setup;
+		}
+	}
+
+	private static boolean hasSentinel(SentinelStore sentinel) {
+		try {
+			sentinel.get();
+			return true;
+		}
+		catch (BadStateException ex) {
+			return false;
 		}
 	}
 

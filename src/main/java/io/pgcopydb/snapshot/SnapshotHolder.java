@@ -3,6 +3,7 @@ package io.pgcopydb.snapshot;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +42,46 @@ public final class SnapshotHolder {
 	 * @param onPublished receives the snapshot id once other commands can use it
 	 */
 	public void hold(Consumer<String> onPublished) throws InterruptedException {
+		hold(() -> {
+			try {
+				SourceSnapshot snapshot = SourceSnapshot.export(this.source.connect("snapshot"));
+				return new Exported() {
+
+					@Override
+					public String id() {
+						return snapshot.id();
+					}
+
+					@Override
+					public void checkAlive() throws SQLException {
+						snapshot.checkAlive();
+					}
+
+					@Override
+					public void close() throws SQLException {
+						snapshot.close();
+					}
+
+				};
+			}
+			catch (SQLException ex) {
+				throw this.source.failure("exporting a snapshot", ex);
+			}
+		}, onPublished);
+	}
+
+	/**
+	 * As {@link #hold(Consumer)}, for a snapshot exported by {@code export} once this
+	 * holder has claimed --dir: the one a logical replication slot exports as it is
+	 * created ({@code snapshot --follow}), so that the copy and the slot's changes meet
+	 * with no gap and no overlap.
+	 */
+	public void hold(Supplier<Exported> export, Consumer<String> onPublished) throws InterruptedException {
 		StopSignal stop = new StopSignal("the snapshot is released");
 		SnapshotPublication publication = new SnapshotPublication(this.dir);
 		try (Signals signals = Signals.install(stop, "the snapshot ends with this process");
 				DirectoryLock lock = publication.claim();
-				SourceSnapshot snapshot = SourceSnapshot.export(this.source.connect("snapshot"))) {
+				Exported snapshot = export.get()) {
 			publication.publish(snapshot.id());
 			onPublished.accept(snapshot.id());
 			logger.info("Holding snapshot {} of the {} for --dir {} until SIGTERM or Ctrl-C", snapshot.id(),
@@ -59,6 +95,19 @@ public final class SnapshotHolder {
 		catch (SQLException ex) {
 			throw this.source.failure("holding the snapshot", ex);
 		}
+	}
+
+	/** A snapshot exported on a session that this holder keeps open and idle. */
+	public interface Exported extends AutoCloseable {
+
+		String id();
+
+		/** Fails when the session holding the snapshot is gone. */
+		void checkAlive() throws SQLException;
+
+		@Override
+		void close() throws SQLException;
+
 	}
 
 }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.postgresql.PGStatement;
+
 import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.config.PgEndpoint;
@@ -181,6 +183,29 @@ final class ApplySession implements AutoCloseable {
 	}
 
 	/**
+	 * Runs {@code rows} of one SQL as statements of {@code size} rows each (its set-based
+	 * form), as one batch; the rows-affected count of each statement. {@code rows} holds
+	 * a multiple of {@code size}.
+	 */
+	int[] executeSet(SetStatement set, int size, List<BoundStatement> rows) throws SQLException {
+		PreparedStatement statement = prepared(set.sql(size));
+		// a long statement of a fixed shape: parsed once on the server, not per use
+		statement.unwrap(PGStatement.class).setPrepareThreshold(1);
+		int statements = rows.size() / size;
+		for (int s = 0; s < statements; s++) {
+			int index = 1;
+			for (BoundStatement row : rows.subList(s * size, (s + 1) * size)) {
+				index = bind(statement, row, index);
+			}
+			if (statements == 1) {
+				return new int[] { statement.executeUpdate() };
+			}
+			statement.addBatch();
+		}
+		return statement.executeBatch();
+	}
+
+	/**
 	 * Commits the target transaction with the origin set to {@code endLsn}, the commit
 	 * end of the last source transaction it holds.
 	 */
@@ -198,16 +223,21 @@ final class ApplySession implements AutoCloseable {
 	}
 
 	private static void bind(PreparedStatement statement, BoundStatement row) throws SQLException {
-		List<String> parameters = row.parameters();
-		for (int i = 0; i < parameters.size(); i++) {
-			String value = parameters.get(i);
+		bind(statement, row, 1);
+	}
+
+	/** Binds the row's parameters from {@code first}; the index after them. */
+	private static int bind(PreparedStatement statement, BoundStatement row, int first) throws SQLException {
+		int index = first;
+		for (String value : row.parameters()) {
 			if (value == null) {
-				statement.setNull(i + 1, Types.OTHER);
+				statement.setNull(index++, Types.OTHER);
 			}
 			else {
-				statement.setObject(i + 1, value, Types.OTHER);
+				statement.setObject(index++, value, Types.OTHER);
 			}
 		}
+		return index;
 	}
 
 	private PreparedStatement prepared(String sql) throws SQLException {

@@ -10,11 +10,17 @@ import java.util.List;
  *
  * @param rowKey for an UPDATE that a later one of the same SQL and key may replace (see
  * {@link PendingRows}), the row's key values; null otherwise
+ * @param set the set-based form that applies many rows of this SQL in one statement, or
+ * null where rows of this SQL must go one by one (see {@link SetStatement} for when)
  */
-record BoundStatement(String sql, List<String> parameters, String rowKey) {
+record BoundStatement(String sql, List<String> parameters, String rowKey, SetStatement set) {
 
 	BoundStatement(String sql, List<String> parameters) {
-		this(sql, parameters, null);
+		this(sql, parameters, null, null);
+	}
+
+	BoundStatement(String sql, List<String> parameters, String rowKey) {
+		this(sql, parameters, rowKey, null);
 	}
 
 	/** Roughly what the statement holds in memory: its values, not its shared SQL. */

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -30,9 +32,11 @@ import io.pgcopydb.pg.SqlStates;
  * target transaction sets the replication origin to the commit <em>end</em> LSN of the
  * last source transaction it covers ({@code pg_replication_origin_xact_setup}), so the
  * origin's position and the changes commit together; on restart apply reads the store
- * after {@link #originPosition()}, and skips any transaction that begins before it.
- * Sessions run with {@code session_replication_role = replica} (no user triggers, no FK
- * checks).
+ * after {@link #originPosition()}, and skips any transaction that ends at or before it
+ * (the reader gives a transaction's end LSN with its Begin,
+ * {@link ChangeReader#transactionEnd()}; every plugin gives it, not all a commit LSN at
+ * Begin). Sessions run with {@code session_replication_role = replica} (no user triggers,
+ * no FK checks).
  * <p>
  * Throughput: many source transactions are grouped into one target transaction (bounded
  * by {@link ApplyOptions}, and committed at once when the store has nothing more ready),
@@ -142,13 +146,26 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	public boolean apply(Function<Lsn, ChangeReader> readers, ApplyControl control) throws InterruptedException {
 		int failures = 0;
+		int rereads = 0;
 		while (true) {
 			Lsn before = this.committed;
 			try {
 				Lsn from = originPosition();
 				try (ChangeReader reader = readers.apply(from)) {
-					return run(reader, control);
+					if (!run(reader, control)) {
+						return false;
+					}
 				}
+				Lsn left = unapplied(readers, control.endpos());
+				if (left == null) {
+					return true;
+				}
+				if (++rereads > RETRIES) {
+					throw internal("a transaction ending at " + left + ", at or before endpos " + control.endpos()
+							+ ", that apply did not reach");
+				}
+				logger.warn("Apply reached endpos {} but the change files still hold a transaction ending at {},"
+						+ " before it: reading them again", control.endpos(), left);
 			}
 			catch (SessionLost lost) {
 				closeSession();
@@ -175,6 +192,30 @@ public final class ChangeApplier implements AutoCloseable {
 						RETRIES);
 				Thread.sleep(pause);
 			}
+		}
+	}
+
+	/**
+	 * The end of a transaction a fresh reader still finds after the origin's position and
+	 * at or before {@code endpos}; null when none: "endpos reached" is then true of the
+	 * files, not only of what the last reader returned.
+	 */
+	private Lsn unapplied(Function<Lsn, ChangeReader> readers, Lsn endpos) throws InterruptedException {
+		if (!endpos.isValid()) {
+			return null;
+		}
+		try (ChangeReader reader = readers.apply(originPosition())) {
+			ChangeEvent event = reader.next(Duration.ZERO);
+			while (event instanceof ChangeEvent.Relation) {
+				event = reader.next(Duration.ZERO);
+			}
+			if (event instanceof ChangeEvent.Begin) {
+				Lsn end = reader.transactionEnd();
+				if (end.isValid() && end.isAfter(this.committed) && !end.isAfter(endpos)) {
+					return end;
+				}
+			}
+			return null;
 		}
 	}
 
@@ -234,7 +275,7 @@ public final class ChangeApplier implements AutoCloseable {
 				}
 			}
 			if (event instanceof ChangeEvent.Begin begin) {
-				transaction = begin(begin, endpos, control);
+				transaction = begin(begin, reader.transactionEnd(), endpos, control);
 				if (transaction == null) {
 					return true;
 				}
@@ -266,9 +307,23 @@ public final class ChangeApplier implements AutoCloseable {
 
 	/**
 	 * The transaction that begins, or null when it ends after endpos (apply is done). One
-	 * that begins before the origin's position is skipped: it is applied already.
+	 * that ends at or before the origin's position is skipped: it is applied already.
+	 * @param end the transaction's end LSN from the reader; when the reader cannot tell
+	 * ({@link Lsn#INVALID}), the Begin's commit LSN decides, and a transaction straddling
+	 * endpos is found at its Commit
 	 */
-	private Transaction begin(ChangeEvent.Begin begin, Lsn endpos, ApplyControl control) throws SQLException {
+	private Transaction begin(ChangeEvent.Begin begin, Lsn end, Lsn endpos, ApplyControl control) throws SQLException {
+		if (end.isValid()) {
+			if (!end.isAfter(this.committed)) {
+				return new Transaction(begin.xid(), begin.finalLsn(), true);
+			}
+			if (endpos.isValid() && end.isAfter(endpos)) {
+				commitGroup(control);
+				return null;
+			}
+			this.group.begin();
+			return new Transaction(begin.xid(), begin.finalLsn(), false);
+		}
 		if (begin.finalLsn().isBefore(this.committed)) {
 			return new Transaction(begin.xid(), begin.finalLsn(), true);
 		}
@@ -366,7 +421,11 @@ public final class ChangeApplier implements AutoCloseable {
 				List.of(new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn())));
 	}
 
-	/** Sends the pending statements: per table, one batch per run of the same SQL. */
+	/**
+	 * Sends the pending statements: per table, per run of the same SQL, as set-based
+	 * statements where the SQL has that form and the run is long enough, the rest as one
+	 * batch of row statements.
+	 */
 	private void flush() throws SQLException {
 		for (Map.Entry<String, List<PendingRows.Row>> table : this.pending.drain().entrySet()) {
 			List<PendingRows.Row> rows = table.getValue();
@@ -377,10 +436,64 @@ public final class ChangeApplier implements AutoCloseable {
 				while (end < rows.size() && rows.get(end).statement().sql().equals(sql)) {
 					end++;
 				}
-				run(table.getKey(), rows.subList(start, end));
+				List<PendingRows.Row> run = rows.subList(start, end);
+				SetStatement set = rows.get(start).statement().set();
+				int done = (set != null && distinctKeys(run)) ? runSet(table.getKey(), set, run) : 0;
+				if (done < run.size()) {
+					run(table.getKey(), run.subList(done, run.size()));
+				}
 				start = end;
 			}
 		}
+	}
+
+	/**
+	 * Sends the longest prefix of {@code rows} that set-based statements of the built
+	 * sizes cover; how many rows that is.
+	 */
+	private int runSet(String table, SetStatement set, List<PendingRows.Row> rows) throws SQLException {
+		int done = 0;
+		int size;
+		while ((size = set.sizeFor(rows.size() - done)) > 0) {
+			int count = ((rows.size() - done) / size) * size;
+			List<PendingRows.Row> part = rows.subList(done, done + count);
+			int[] counts;
+			try {
+				counts = session().executeSet(set, size, part.stream().map(PendingRows.Row::statement).toList());
+			}
+			catch (SQLException ex) {
+				SQLException cause = (ex instanceof BatchUpdateException && ex.getNextException() != null)
+						? ex.getNextException() : ex;
+				throw statementFailure(table, part, cause);
+			}
+			if (set.kind() == SetStatement.Kind.MATCH) {
+				long changed = 0;
+				for (int c : counts) {
+					changed += c;
+				}
+				warnMissing(table, count - changed);
+			}
+			done += count;
+		}
+		return done;
+	}
+
+	/**
+	 * Whether no two rows of a run of UPDATEs share a key. Compaction leaves at most one
+	 * per key (see {@link PendingRows}); a set-based UPDATE would apply only one of two,
+	 * so this is checked rather than assumed.
+	 */
+	private static boolean distinctKeys(List<PendingRows.Row> run) {
+		if (run.get(0).statement().rowKey() == null) {
+			return true;
+		}
+		Set<String> keys = new HashSet<>(run.size() * 2);
+		for (PendingRows.Row row : run) {
+			if (!keys.add(row.statement().rowKey())) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void run(String table, List<PendingRows.Row> rows) throws SQLException {
@@ -402,11 +515,15 @@ public final class ChangeApplier implements AutoCloseable {
 			for (int count : counts) {
 				missing += (count == 0) ? 1 : 0;
 			}
-			if (missing > 0) {
-				logger.warn("{} change(s) of table {} found no row to change on the target: the target differs"
-						+ " from the source there (rows changed on the target, or copied after the slot's snapshot)",
-						missing, table);
-			}
+			warnMissing(table, missing);
+		}
+	}
+
+	private static void warnMissing(String table, long missing) {
+		if (missing > 0) {
+			logger.warn("{} change(s) of table {} found no row to change on the target: the target differs"
+					+ " from the source there (rows changed on the target, or copied after the slot's snapshot)",
+					missing, table);
 		}
 	}
 
@@ -420,13 +537,27 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	private RuntimeException statementFailure(String table, PendingRows.Row row, SQLException ex) {
+		return statementFailure(table, "source transaction " + row.xid() + " (commit LSN " + row.finalLsn() + ")", ex);
+	}
+
+	/** A set-based statement failed: it held changes of several source transactions. */
+	private RuntimeException statementFailure(String table, List<PendingRows.Row> rows, SQLException ex) {
+		PendingRows.Row first = rows.get(0);
+		PendingRows.Row last = rows.get(rows.size() - 1);
+		if (first.xid() == last.xid()) {
+			return statementFailure(table, first, ex);
+		}
+		return statementFailure(table, "one of the source transactions " + first.xid() + " (commit LSN "
+				+ first.finalLsn() + ") to " + last.xid() + " (commit LSN " + last.finalLsn() + ")", ex);
+	}
+
+	private RuntimeException statementFailure(String table, String transactions, SQLException ex) {
 		if (isSessionLost(ex)) {
 			return new SessionLost(this.target.failure("applying a change of table " + table, ex));
 		}
 		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "none";
 		return new DatabaseException(ExitCode.TARGET,
-				"applying a change of table " + table + " from source transaction " + row.xid() + " (commit LSN "
-						+ row.finalLsn() + ") failed on the " + this.target + ": "
+				"applying a change of table " + table + " from " + transactions + " failed on the " + this.target + ": "
 						+ SqlStates.firstLine(ex.getMessage()) + " (SQLSTATE " + state
 						+ "); fix the target (or the row there), then run again with --resume",
 				ex.getSQLState(), ex);

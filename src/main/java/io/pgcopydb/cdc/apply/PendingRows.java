@@ -33,10 +33,14 @@ final class PendingRows {
 	record Row(BoundStatement statement, long xid, Lsn finalLsn) {
 	}
 
+	/** A row of one SQL: the SQL's hash is computed once per string, not per row. */
+	private record Key(String sql, String rowKey) {
+	}
+
 	private final Map<String, List<Row>> byTable = new LinkedHashMap<>();
 
 	/** Per table, where the last compactable UPDATE of each SQL and row key sits. */
-	private final Map<String, Map<String, Integer>> latest = new HashMap<>();
+	private final Map<String, Map<Key, Integer>> latest = new HashMap<>();
 
 	private long compacted;
 
@@ -49,8 +53,8 @@ final class PendingRows {
 			this.latest.remove(table);
 		}
 		else {
-			Map<String, Integer> positions = this.latest.computeIfAbsent(table, (key) -> new HashMap<>());
-			String key = row.statement().sql() + '\u0000' + rowKey;
+			Map<Key, Integer> positions = this.latest.computeIfAbsent(table, (key) -> new HashMap<>());
+			Key key = new Key(row.statement().sql(), rowKey);
 			Integer position = positions.get(key);
 			if (position != null) {
 				this.bytes -= rows.get(position).statement().bytes();

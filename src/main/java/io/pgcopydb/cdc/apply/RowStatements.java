@@ -1,8 +1,10 @@
 package io.pgcopydb.cdc.apply;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -40,6 +42,12 @@ final class RowStatements {
 	/** The CTE that holds the deleted row of a DELETE + INSERT. */
 	private static final String DELETED = "pgcopydb_deleted";
 
+	/** The target table's alias in a set-based statement. */
+	private static final String TARGET = "pgcopydb_t";
+
+	/** The alias of the rows of a set-based statement. */
+	private static final String VALUES = "pgcopydb_v";
+
 	private final RelationShape shape;
 
 	private final TargetTable table;
@@ -58,6 +66,21 @@ final class RowStatements {
 	 */
 	private final boolean compactable;
 
+	/**
+	 * Whether rows matched by key may go out set-based: every key column has a btree
+	 * equality, so that a join on it finds the row the row statement finds.
+	 */
+	private final boolean setBased;
+
+	/** The INSERT of each set of written columns (a bit per column of the tuple). */
+	private final Map<Long, Shape> inserts = new HashMap<>();
+
+	/** The UPDATE that keeps its key, of each set of written columns. */
+	private final Map<Long, Shape> updates = new HashMap<>();
+
+	/** The DELETE by key. */
+	private Shape keyedDelete;
+
 	RowStatements(RelationShape shape, TargetTable table) {
 		this.shape = shape;
 		this.table = table;
@@ -67,6 +90,8 @@ final class RowStatements {
 		shape.columns().stream().filter(RelationShape.Column::key).forEach((column) -> key.add(column.name()));
 		this.compactable = shape.replicaIdentity() != 'f' && !key.isEmpty()
 				&& table.uniqueKeys().stream().allMatch((unique) -> new HashSet<>(unique).equals(key));
+		this.setBased = shape.replicaIdentity() != 'f' && !key.isEmpty()
+				&& key.stream().allMatch((name) -> table.columns().get(name).hasEquality());
 	}
 
 	TargetTable table() {
@@ -79,10 +104,31 @@ final class RowStatements {
 
 	BoundStatement insert(ChangeEvent.Insert insert) {
 		List<Value> row = checked(insert.newRow(), "INSERT");
+		long written = 0;
+		List<String> parameters = new ArrayList<>(row.size());
+		for (int i = 0; i < row.size(); i++) {
+			if (this.targets.get(i).generated() || row.get(i).isUnchanged()) {
+				continue;
+			}
+			written |= bit(i);
+			parameters.add(row.get(i).text());
+		}
+		Shape shape = this.inserts.get(written);
+		if (shape == null) {
+			shape = insertShape(row);
+			if (row.size() < Long.SIZE) {
+				this.inserts.put(written, shape);
+			}
+		}
+		return new BoundStatement(shape.sql(), parameters, null, shape.set());
+	}
+
+	/** The INSERT writing the columns {@code row} sends, and its multi-row form. */
+	private Shape insertShape(List<Value> row) {
 		StringJoiner columns = new StringJoiner(", ");
-		StringJoiner values = new StringJoiner(", ");
-		List<String> parameters = new ArrayList<>();
+		StringJoiner values = new StringJoiner(", ", "(", ")");
 		boolean overriding = false;
+		int count = 0;
 		for (int i = 0; i < row.size(); i++) {
 			TargetTable.Column column = this.targets.get(i);
 			if (column.generated() || row.get(i).isUnchanged()) {
@@ -91,10 +137,11 @@ final class RowStatements {
 			overriding |= column.identityAlways();
 			columns.add(Identifiers.quote(column.name()));
 			values.add("?");
-			parameters.add(row.get(i).text());
+			count++;
 		}
-		return new BoundStatement("INSERT INTO " + this.table.qualifiedName() + " (" + columns + ")"
-				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")", parameters);
+		String head = "INSERT INTO " + this.table.qualifiedName() + " (" + columns + ")"
+				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES ";
+		return new Shape(head + values, new SetStatement(SetStatement.Kind.INSERT, head, values.toString(), "", count));
 	}
 
 	/**
@@ -116,6 +163,13 @@ final class RowStatements {
 				}
 			}
 		}
+		if (oldRow == null && newRow.size() < Long.SIZE) {
+			return keyedUpdate(newRow);
+		}
+		return rowUpdate(newRow, oldRow, full, match);
+	}
+
+	private BoundStatement rowUpdate(List<Value> newRow, List<Value> oldRow, boolean full, List<Value> match) {
 		StringJoiner set = new StringJoiner(", ");
 		List<String> parameters = new ArrayList<>();
 		for (int i = 0; i < newRow.size(); i++) {
@@ -141,12 +195,128 @@ final class RowStatements {
 		return new BoundStatement(sql.toString(), parameters, rowKey);
 	}
 
+	/**
+	 * An UPDATE that keeps its key, from a statement shape kept per set of written
+	 * columns; with its set-based form where rows of it commute (see
+	 * {@link SetStatement}).
+	 */
+	private BoundStatement keyedUpdate(List<Value> newRow) {
+		long written = 0;
+		List<String> parameters = new ArrayList<>(newRow.size());
+		for (int i = 0; i < newRow.size(); i++) {
+			TargetTable.Column column = this.targets.get(i);
+			if (column.generated() || column.identityAlways() || newRow.get(i).isUnchanged()
+					|| this.shape.columns().get(i).key()) {
+				continue;
+			}
+			written |= bit(i);
+			parameters.add(newRow.get(i).text());
+		}
+		if (parameters.isEmpty()) {
+			return null;
+		}
+		int setCount = parameters.size();
+		if (!keyValues(newRow, parameters)) {
+			return rowUpdate(newRow, null, false, newRow);
+		}
+		Shape shape = this.updates.get(written);
+		if (shape == null) {
+			BoundStatement statement = rowUpdate(newRow, null, false, newRow);
+			shape = new Shape(statement.sql(), this.setBased ? setUpdate(newRow) : null);
+			this.updates.put(written, shape);
+		}
+		String rowKey = this.compactable ? String.join("\u0000", parameters.subList(setCount, parameters.size()))
+				: null;
+		return new BoundStatement(shape.sql(), parameters, rowKey, (rowKey != null) ? shape.set() : null);
+	}
+
+	/** UPDATE ... FROM (VALUES ...) setting the columns {@code newRow} writes. */
+	private SetStatement setUpdate(List<Value> newRow) {
+		StringJoiner set = new StringJoiner(", ");
+		StringJoiner row = new StringJoiner(", ", "(", ")");
+		StringJoiner names = new StringJoiner(", ", " (", ")");
+		int p = 0;
+		for (int i = 0; i < newRow.size(); i++) {
+			TargetTable.Column column = this.targets.get(i);
+			if (column.generated() || column.identityAlways() || newRow.get(i).isUnchanged()
+					|| this.shape.columns().get(i).key()) {
+				continue;
+			}
+			p++;
+			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p);
+			row.add("?::" + column.type());
+			names.add("p" + p);
+		}
+		String head = "UPDATE " + this.only + this.table.qualifiedName() + " AS " + TARGET + " SET " + set
+				+ " FROM (VALUES ";
+		return keyMatched(head, row, names, p);
+	}
+
 	BoundStatement delete(ChangeEvent.Delete delete) {
 		List<Value> oldRow = checked(delete.oldRow(), "DELETE");
 		List<String> parameters = new ArrayList<>();
+		if (!delete.oldIsFullRow() && keyValues(oldRow, parameters)) {
+			if (this.keyedDelete == null) {
+				StringBuilder sql = new StringBuilder("DELETE FROM ").append(this.only)
+					.append(this.table.qualifiedName());
+				matching(sql, new ArrayList<>(), oldRow, false, "DELETE");
+				SetStatement set = null;
+				if (this.setBased) {
+					set = keyMatched(
+							"DELETE FROM " + this.only + this.table.qualifiedName() + " AS " + TARGET
+									+ " USING (VALUES ",
+							new StringJoiner(", ", "(", ")"), new StringJoiner(", ", " (", ")"), 0);
+				}
+				this.keyedDelete = new Shape(sql.toString(), set);
+			}
+			return new BoundStatement(this.keyedDelete.sql(), parameters, null, this.keyedDelete.set());
+		}
+		parameters.clear();
 		StringBuilder sql = new StringBuilder("DELETE FROM ").append(this.only).append(this.table.qualifiedName());
 		matching(sql, parameters, oldRow, delete.oldIsFullRow(), "DELETE");
 		return new BoundStatement(sql.toString(), parameters);
+	}
+
+	/**
+	 * Completes a set-based statement whose rows hold {@code before} values, then the key
+	 * values, joined to the target's rows by key.
+	 */
+	private SetStatement keyMatched(String head, StringJoiner row, StringJoiner names, int before) {
+		StringJoiner join = new StringJoiner(" AND ");
+		int p = before;
+		for (int i = 0; i < this.shape.columns().size(); i++) {
+			if (this.shape.columns().get(i).key()) {
+				TargetTable.Column column = this.targets.get(i);
+				p++;
+				row.add("?::" + column.type());
+				names.add("p" + p);
+				join.add(TARGET + "." + Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p);
+			}
+		}
+		return new SetStatement(SetStatement.Kind.MATCH, head, row.toString(),
+				") AS " + VALUES + names + " WHERE " + join, p);
+	}
+
+	/**
+	 * Appends the key values of {@code row} in column order, as {@link #matching} binds
+	 * them; false when a key value is NULL or not sent (the row statement says what that
+	 * means).
+	 */
+	private boolean keyValues(List<Value> row, List<String> parameters) {
+		for (int i = 0; i < row.size(); i++) {
+			if (this.shape.columns().get(i).key()) {
+				Value value = row.get(i);
+				if (value.isNull() || value.isUnchanged()) {
+					return false;
+				}
+				parameters.add(value.text());
+			}
+		}
+		return true;
+	}
+
+	private static long bit(int i) {
+		return (i < Long.SIZE) ? 1L << i : 0;
 	}
 
 	/**
@@ -289,6 +459,10 @@ final class RowStatements {
 							+ " columns; this is a bug, please report it with the log file");
 		}
 		return row;
+	}
+
+	/** A statement shape: the row statement's SQL and its set-based form, if any. */
+	private record Shape(String sql, SetStatement set) {
 	}
 
 }

@@ -26,4 +26,13 @@ public interface ChangeDecoder {
 	/** The slot options this decoder needs, e.g. {@code proto_version}, publications. */
 	java.util.Map<String, String> slotOptions();
 
+	/**
+	 * When the server's error on starting or reading the stream is the plugin refusing
+	 * one of {@link #slotOptions()} (an older plugin version), one line naming the option
+	 * and the remedy; null for any other error.
+	 */
+	default String refusedOption(String serverMessage) {
+		return null;
+	}
+
 }

@@ -83,6 +83,19 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
 		return options;
 	}
 
+	/**
+	 * wal2json before 2.6 has no {@code numeric-data-types-as-string} and refuses it as
+	 * {@code option "numeric-data-types-as-string" = "1" is unknown}.
+	 */
+	@Override
+	public String refusedOption(String serverMessage) {
+		if (this.numericAsString && serverMessage != null && serverMessage.contains("numeric-data-types-as-string")) {
+			return "wal2json on the source refuses option numeric-data-types-as-string (it needs wal2json 2.6 or later):"
+					+ " run again without --wal2json-numeric-as-string, or upgrade wal2json on the source";
+		}
+		return null;
+	}
+
 	@Override
 	public void decode(Lsn messageLsn, ByteBuffer payload, Consumer<ChangeEvent> out) {
 		Message message;

@@ -26,6 +26,7 @@ import io.pgcopydb.cdc.decode.ChangeDecoder;
 import io.pgcopydb.cdc.decode.ChangeEvent;
 import io.pgcopydb.cdc.store.ChangeWriter;
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.pg.SqlStates;
@@ -47,10 +48,12 @@ import io.pgcopydb.pg.SqlStates;
  * {@code pg_stat_replication} shows write, flush and replay lag.
  * <p>
  * It stops once every transaction ending at or before endpos (read live from the
- * sentinel) is durable and the stream has reached endpos, or on a stop request. A dropped
- * connection is retried with backoff from the durable position; after
- * {@link Options#maxFailures} failures within {@link Options#failureWindow} it fails with
- * one line. Not thread-safe, except {@link #durable()} and {@link #written()}.
+ * sentinel) is durable and the stream has reached endpos (then {@link #durable()} is at
+ * or past endpos, also when the stream stopped at a transaction committing after it), or
+ * on a stop request. A dropped connection is retried with backoff from the durable
+ * position; after {@link Options#maxFailures} failures within
+ * {@link Options#failureWindow} it fails with one line. Not thread-safe, except
+ * {@link #durable()} and {@link #written()}.
  */
 public final class LogicalReceiver {
 
@@ -241,6 +244,7 @@ public final class LogicalReceiver {
 			}
 			catch (SQLException ex) {
 				closeConnection();
+				refusedOption(ex);
 				if (SqlStates.cause(ex, false).sessionLost() || SqlStates.isConnection(ex.getSQLState())) {
 					throw new StreamFailure(ex);
 				}
@@ -275,6 +279,15 @@ public final class LogicalReceiver {
 					if (reachedEndpos()) {
 						sync();
 						if (reachedEndpos()) {
+							Lsn endpos = LogicalReceiver.this.control.endpos().get();
+							if (LogicalReceiver.this.durable.isBefore(endpos)) {
+								// stopped at a transaction that commits after endpos: as
+								// transactions come in commit order, the store holds
+								// every
+								// one ending at or before endpos, which apply must hear
+								LogicalReceiver.this.durable = endpos;
+								sync();
+							}
 							logger.info("Reached endpos {}: streamed through {}",
 									LogicalReceiver.this.control.endpos().get(), LogicalReceiver.this.durable);
 							return Outcome.ENDPOS_REACHED;
@@ -290,11 +303,22 @@ public final class LogicalReceiver {
 				}
 			}
 			catch (SQLException ex) {
+				refusedOption(ex);
 				if (SqlStates.cause(ex, false).sessionLost() || SqlStates.isConnection(ex.getSQLState())) {
 					throw new StreamFailure(ex);
 				}
 				throw LogicalReceiver.this.source.failure("streaming replication slot " + LogicalReceiver.this.slot,
 						ex);
+			}
+		}
+
+		/**
+		 * Fails with the decoder's one line when the plugin refused one of its options.
+		 */
+		private void refusedOption(SQLException ex) {
+			String refused = this.decoder.refusedOption(ex.getMessage());
+			if (refused != null) {
+				throw new BadConfigException(refused, ex);
 			}
 		}
 
@@ -351,6 +375,9 @@ public final class LogicalReceiver {
 			if (!this.writer.inTransaction() && !this.skipping) {
 				flushed = max(flushed, new Lsn(this.stream.getLastReceiveLSN().asLong()));
 			}
+			// recorded in --dir before the slot hears of it: a resume compares the slot's
+			// confirmed position with what the store says it holds
+			this.writer.received(flushed);
 			LogicalReceiver.this.durable = flushed;
 			LogicalReceiver.this.written = max(LogicalReceiver.this.written, flushed);
 			this.stream.setFlushedLSN(LogSequenceNumber.valueOf(flushed.value()));

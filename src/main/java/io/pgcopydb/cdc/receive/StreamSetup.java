@@ -1,9 +1,12 @@
 package io.pgcopydb.cdc.receive;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -126,6 +129,14 @@ public final class StreamSetup {
 		try (Connection source = request.source().connect("stream setup")) {
 			SourceChecks.checkServer(source, where, true);
 			scope = SourceChecks.scope(source, where, request.tables(), request.insertOnlyAccepted());
+			if (request.plugin() == Plugin.WAL2JSON) {
+				List<String> columns = nullWhenNotFinite(source, request.tables());
+				if (!columns.isEmpty()) {
+					logger.warn("wal2json sends NaN and Infinity of float and numeric columns as JSON null: a NaN or"
+							+ " Infinity written during the follow arrives as NULL in {} (use --plugin pgoutput to"
+							+ " keep them)", SourceChecks.listing(columns));
+				}
+			}
 			if (ReplicationSlots.find(source, names.slot()).isPresent()) {
 				throw new BadStateException("replication slot " + names.slot() + " already exists on the " + where
 						+ " and this --dir did not record it: drop it (stream cleanup --slot-name " + names.slot()
@@ -166,6 +177,37 @@ public final class StreamSetup {
 			created.undo(ex);
 			throw ex;
 		}
+	}
+
+	/**
+	 * The float and numeric columns (domains over them included) of {@code tables}, as
+	 * {@code schema.table.column}: where wal2json turns NaN and Infinity into null.
+	 */
+	static List<String> nullWhenNotFinite(Connection source, List<SourceTable> tables) throws SQLException {
+		List<String> columns = new ArrayList<>();
+		if (tables.isEmpty()) {
+			return columns;
+		}
+		String sql = """
+				SELECT format('%I.%I.%I', n.nspname, c.relname, a.attname)
+				  FROM pg_attribute a
+				  JOIN pg_class c ON c.oid = a.attrelid
+				  JOIN pg_namespace n ON n.oid = c.relnamespace
+				  JOIN pg_type t ON t.oid = a.atttypid
+				 WHERE a.attrelid = ANY (?) AND a.attnum > 0 AND NOT a.attisdropped
+				   AND (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)
+				       IN ('float4'::regtype, 'float8'::regtype, 'numeric'::regtype)
+				 ORDER BY n.nspname, c.relname, a.attnum
+				""";
+		try (PreparedStatement statement = source.prepareStatement(sql)) {
+			statement.setArray(1, source.createArrayOf("oid", tables.stream().map(SourceTable::oid).toArray()));
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					columns.add(rows.getString(1));
+				}
+			}
+		}
+		return columns;
 	}
 
 	private void checkOriginFree(Request request) {

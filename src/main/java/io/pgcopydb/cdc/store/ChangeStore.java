@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,11 @@ public final class ChangeStore {
 	 */
 	public static final long DEFAULT_WARN_BYTES = 8L << 30;
 
+	/** The file of the received-through record, in the store's directory. */
+	static final String RECEIVED_FILE = "received";
+
+	private static final int RECEIVED_BYTES = Long.BYTES + Integer.BYTES;
+
 	private final Path dir;
 
 	private final long segmentBytes;
@@ -69,6 +75,9 @@ public final class ChangeStore {
 	private long version;
 
 	private long warnBytes;
+
+	/** The received-through position this instance recorded last. */
+	private Lsn recorded = Lsn.INVALID;
 
 	private ChangeStore(Path dir, long segmentBytes, long warnBytes) {
 		this.dir = dir;
@@ -107,50 +116,55 @@ public final class ChangeStore {
 	}
 
 	/**
-	 * The writer, after dropping any incomplete transaction at the end of the files. One
-	 * writer at a time.
+	 * The writer, after ending any incomplete transaction at the end of the files (an
+	 * {@link RecordCodec#ABORT} record after it: the files are only appended to, see
+	 * {@link FileChangeWriter}). One writer at a time.
 	 */
 	public ChangeWriter writer() {
 		try {
 			List<SegmentFile> segments = SegmentFile.list(this.dir);
-			Lsn previousEnd = Lsn.INVALID;
 			for (int i = segments.size() - 1; i >= 0; i--) {
 				SegmentFile segment = segments.get(i);
 				Recovered recovered = recover(segment);
 				if (recovered != null) {
 					return new FileChangeWriter(this, this.segmentBytes, segment, recovered.size(),
-							recovered.relations(), recovered.committedEnd());
+							recovered.relations(), recovered.committedEnd(), recovered.open());
 				}
-				previousEnd = headerEnd(segment, previousEnd);
-				log.info("Removing change file {}: it holds no complete transaction (cut by a crash);"
-						+ " the source sends it again", segment.path().getFileName());
+				log.info("Removing change file {}: its header is incomplete (cut by a crash as it was created)",
+						segment.path().getFileName());
 				Files.delete(segment.path());
+				syncDirectory();
 			}
-			syncDirectory();
-			return new FileChangeWriter(this, this.segmentBytes, null, 0, Map.of(), previousEnd);
+			return new FileChangeWriter(this, this.segmentBytes, null, 0, Map.of(), Lsn.INVALID, false);
 		}
 		catch (IOException ex) {
 			throw writeFailure(ex);
 		}
 	}
 
-	/** What the last file with a complete transaction holds, once cut after it. */
-	private record Recovered(long size, Map<Long, RelationShape> relations, Lsn committedEnd) {
+	/**
+	 * What the newest file holds, once cut after its last whole record.
+	 *
+	 * @param committedEnd the end of the last commit written (in this file or before)
+	 * @param open whether a transaction is open at the end (begun, neither committed nor
+	 * aborted)
+	 */
+	private record Recovered(long size, Map<Long, RelationShape> relations, Lsn committedEnd, boolean open) {
 	}
 
 	/**
-	 * Cuts {@code segment} after its last complete Commit; null when it has none (or no
-	 * complete header).
+	 * Cuts {@code segment} after its last whole record (a torn record is at most the
+	 * last, and no reader went past its start); null when its header is incomplete.
 	 */
 	private Recovered recover(SegmentFile segment) throws IOException {
 		Map<Long, RelationShape> relations = new LinkedHashMap<>();
-		Map<Long, RelationShape> committedRelations = null;
-		long committedSize = -1;
-		Lsn committedEnd = Lsn.INVALID;
 		try (RecordCursor cursor = openCursor(segment)) {
 			if (cursor == null) {
 				return null;
 			}
+			boolean open = cursor.header().continuation();
+			Lsn committedEnd = cursor.header().previousEnd();
+			long whole = cursor.position();
 			try {
 				while (cursor.next()) {
 					byte kind = cursor.kind();
@@ -159,35 +173,32 @@ public final class ChangeStore {
 						RelationShape shape = ((ChangeEvent.Relation) RecordCodec.decode(kind, payload)).shape();
 						relations.put(shape.id(), shape);
 					}
-					else if (kind == RecordCodec.COMMIT) {
-						committedEnd = RecordCodec.commitEnd(payload);
-						committedSize = cursor.position();
-						committedRelations = new LinkedHashMap<>(relations);
+					else if (kind == RecordCodec.BEGIN) {
+						open = true;
 					}
+					else if (kind == RecordCodec.COMMIT) {
+						open = false;
+						committedEnd = RecordCodec.commitEnd(payload);
+					}
+					else if (kind == RecordCodec.ABORT) {
+						open = false;
+					}
+					whole = cursor.position();
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				// a torn record: what follows the last commit is dropped below
-			}
-			if (committedSize < 0) {
-				return null;
+				// a torn record: cut below
 			}
 			long size = cursor.size();
-			if (size > committedSize) {
-				log.info("Dropping the last {} bytes of change file {}: an incomplete transaction (cut by a crash);"
-						+ " the source sends it again", size - committedSize, segment.path().getFileName());
+			if (size > whole) {
+				log.info("Dropping the last {} bytes of change file {}: a record cut by a crash", size - whole,
+						segment.path().getFileName());
 				try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE)) {
-					channel.truncate(committedSize);
+					channel.truncate(whole);
 					channel.force(false);
 				}
 			}
-			return new Recovered(committedSize, committedRelations, committedEnd);
-		}
-	}
-
-	private Lsn headerEnd(SegmentFile segment, Lsn otherwise) throws IOException {
-		try (RecordCursor cursor = openCursor(segment)) {
-			return (cursor != null) ? cursor.header().previousEnd() : otherwise;
+			return new Recovered(whole, relations, committedEnd, open);
 		}
 	}
 
@@ -212,7 +223,7 @@ public final class ChangeStore {
 			int removed = 0;
 			for (int i = 0; i + 1 < segments.size(); i++) {
 				// every transaction of file i ends at or before where file i+1 starts
-				Lsn nextBase = base(segments, i + 1);
+				Lsn nextBase = base(segments, i + 1, false);
 				if (nextBase == null || nextBase.isAfter(applied)) {
 					break;
 				}
@@ -232,19 +243,28 @@ public final class ChangeStore {
 	/**
 	 * The commit end LSN at or before which file {@code index} holds nothing needed: the
 	 * end of the last commit before it, or, when it starts inside a transaction, that
-	 * transaction's end; null when not known yet.
+	 * transaction's end (the end of the last commit before it when that transaction was
+	 * aborted); null when not known yet.
+	 * @param openAborted take a transaction still open at the end of the files as aborted
+	 * (true when no writer runs: the next one aborts it)
 	 */
-	private Lsn base(List<SegmentFile> segments, int index) throws IOException {
+	private Lsn base(List<SegmentFile> segments, int index, boolean openAborted) throws IOException {
+		SegmentFile.Header header;
 		try (RecordCursor cursor = openCursor(segments.get(index))) {
 			if (cursor == null) {
 				return null;
 			}
-			if (!cursor.header().continuation()) {
-				return cursor.header().previousEnd();
+			header = cursor.header();
+			if (!header.continuation()) {
+				return header.previousEnd();
 			}
 		}
 		try (Scan scan = new Scan(segments, index)) {
-			return scan.nextCommit();
+			Terminator first = scan.nextTerminator();
+			if (first == null) {
+				return openAborted ? header.previousEnd() : null;
+			}
+			return first.committed() ? first.end() : header.previousEnd();
 		}
 	}
 
@@ -252,7 +272,7 @@ public final class ChangeStore {
 	 * The span the files cover: the commit end LSN of the first and of the last complete
 	 * transaction held, or null when empty. A resume checks that this covers the gap
 	 * between the origin's position and the slot's confirmed position (see
-	 * {@link Coverage#base()}).
+	 * {@link Coverage#base()} and {@link #held()}).
 	 */
 	public Coverage coverage() {
 		try {
@@ -260,7 +280,7 @@ public final class ChangeStore {
 			if (segments.isEmpty()) {
 				return null;
 			}
-			Lsn base = base(segments, 0);
+			Lsn base = base(segments, 0, true);
 			Lsn first;
 			Lsn last = null;
 			try (Scan scan = new Scan(segments, 0)) {
@@ -269,8 +289,8 @@ public final class ChangeStore {
 				if (head != null) {
 					head.close();
 				}
-				if (continuation) {
-					scan.nextCommit();
+				if (continuation && scan.nextTerminator() == null) {
+					return null;
 				}
 				first = scan.nextCommit();
 				if (first == null) {
@@ -281,11 +301,133 @@ public final class ChangeStore {
 					last = next;
 				}
 			}
-			return new Coverage(first, last, base);
+			return new Coverage(first, last, (base != null) ? base : Lsn.INVALID);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * What a resume may rely on: every transaction ending after {@code base} and at or
+	 * before {@code through} is in the files. {@code through} is the last commit held or
+	 * the received-through position receive recorded ({@link ChangeWriter#received}),
+	 * whichever is later: an idle stream confirms keepalive positions past the last
+	 * commit. {@code base} is {@link Lsn#INVALID} when the files hold everything since
+	 * the stream started. Files are removed only once applied, so a resume whose origin
+	 * is at or after {@code base} and whose slot confirmed at most {@code through} misses
+	 * nothing.
+	 */
+	public record Held(Lsn base, Lsn through) {
+
+		/**
+		 * Why a resume from {@code origin} with the slot confirmed at {@code confirmed}
+		 * would miss transactions; null when it misses none.
+		 */
+		public String gap(Lsn origin, Lsn confirmed) {
+			if (!confirmed.isAfter(origin)) {
+				return null;
+			}
+			if (origin.isBefore(this.base)) {
+				return "the oldest change file starts after " + this.base
+						+ " (the files before it were removed once applied: was the target restored from an older"
+						+ " backup?)";
+			}
+			if (this.through.isBefore(confirmed)) {
+				return (this.through.isValid()) ? "the change files hold only up to " + this.through
+						: "the change files hold nothing";
+			}
+			return null;
+		}
+
+	}
+
+	/** What the files and the received-through record hold, for a resume check. */
+	public Held held() {
+		try {
+			List<SegmentFile> segments = SegmentFile.list(this.dir);
+			Lsn base = Lsn.INVALID;
+			if (!segments.isEmpty()) {
+				Lsn first = base(segments, 0, true);
+				base = (first != null) ? first : Lsn.INVALID;
+			}
+			Coverage coverage = coverage();
+			Lsn through = receivedThrough();
+			if (coverage != null && coverage.to().isAfter(through)) {
+				through = coverage.to();
+			}
+			return new Held(base, through);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Records that the store holds every transaction ending at or before {@code through}
+	 * (see {@link ChangeWriter#received}): a small file, written in place and made
+	 * durable, its CRC telling a torn write.
+	 */
+	void recordReceived(Lsn through) {
+		if (through.equals(this.recorded)) {
+			return;
+		}
+		Path file = this.dir.resolve(RECEIVED_FILE);
+		ByteBuffer bytes = ByteBuffer.allocate(RECEIVED_BYTES);
+		bytes.putLong(through.value());
+		CRC32C crc = new CRC32C();
+		crc.update(bytes.array(), 0, Long.BYTES);
+		bytes.putInt((int) crc.getValue());
+		bytes.flip();
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+			while (bytes.hasRemaining()) {
+				channel.write(bytes, bytes.position());
+			}
+			channel.force(false);
+		}
+		catch (IOException ex) {
+			throw writeFailure(ex);
+		}
+		if (!this.recorded.isValid()) {
+			try {
+				syncDirectory();
+			}
+			catch (IOException ex) {
+				throw writeFailure(ex);
+			}
+		}
+		this.recorded = through;
+	}
+
+	/**
+	 * The received-through position last recorded ({@link ChangeWriter#received}),
+	 * {@link Lsn#INVALID} when none (or torn by a crash: the last commit held is then all
+	 * a resume relies on).
+	 */
+	public Lsn receivedThrough() {
+		Path file = this.dir.resolve(RECEIVED_FILE);
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (NoSuchFileException ex) {
+			return Lsn.INVALID;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		if (bytes.length != RECEIVED_BYTES) {
+			return Lsn.INVALID;
+		}
+		ByteBuffer buffer = ByteBuffer.wrap(bytes);
+		CRC32C crc = new CRC32C();
+		crc.update(bytes, 0, Long.BYTES);
+		if ((int) crc.getValue() != buffer.getInt(Long.BYTES)) {
+			log.warn("The received-through record {} is torn (a crash while it was written): a resume relies on the"
+					+ " last commit held instead", file);
+			return Lsn.INVALID;
+		}
+		return new Lsn(buffer.getLong(0));
 	}
 
 	/** Bytes used on disk by the change files. */
@@ -427,6 +569,16 @@ public final class ChangeStore {
 
 		/** The end LSN of the next complete Commit; null when none. */
 		Lsn nextCommit() throws IOException {
+			for (Terminator next = nextTerminator(); next != null; next = nextTerminator()) {
+				if (next.committed()) {
+					return next.end();
+				}
+			}
+			return null;
+		}
+
+		/** The next Commit or Abort record; null when none. */
+		Terminator nextTerminator() throws IOException {
 			while (this.index < this.segments.size()) {
 				if (this.cursor == null) {
 					this.cursor = openCursor(this.segments.get(this.index));
@@ -438,7 +590,11 @@ public final class ChangeStore {
 				try {
 					while (this.cursor.next()) {
 						if (this.cursor.kind() == RecordCodec.COMMIT) {
-							return RecordCodec.commitEnd(this.cursor.payload());
+							return new Terminator(true, RecordCodec.commitEnd(this.cursor.payload()));
+						}
+						if (this.cursor.kind() == RecordCodec.ABORT) {
+							this.cursor.skip();
+							return new Terminator(false, Lsn.INVALID);
 						}
 						this.cursor.skip();
 					}
@@ -460,6 +616,10 @@ public final class ChangeStore {
 			}
 		}
 
+	}
+
+	/** The end of a transaction in the files: its Commit's end LSN, or an Abort. */
+	private record Terminator(boolean committed, Lsn end) {
 	}
 
 	/**

@@ -18,6 +18,16 @@ public interface ChangeWriter extends AutoCloseable {
 	 */
 	Lsn sync();
 
+	/**
+	 * Records durably (fsync) that the store holds every transaction ending at or before
+	 * {@code through}, which may be past the last commit written when the stream went on
+	 * without a change for us (a keepalive). Called before {@code through} is confirmed
+	 * to the slot: a resume compares the slot's confirmed position with it. A store that
+	 * does not outlive the process needs no record.
+	 */
+	default void received(Lsn through) {
+	}
+
 	/** Whether a transaction is open (a Begin written without its Commit). */
 	boolean inTransaction();
 

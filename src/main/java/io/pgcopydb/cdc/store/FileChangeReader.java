@@ -16,8 +16,10 @@ import io.pgcopydb.cdc.decode.RelationShape;
  * Reads the change files with two cursors: a scan cursor runs ahead over record headers
  * (no decoding) to the next Commit, the frontier; the read cursor decodes and returns
  * records only up to it. So a transaction's Begin is returned once its Commit is in the
- * file, and memory holds one record, whatever the size of the transaction. Transactions
- * ending at or before {@code after} are passed over, keeping only the relation shapes
+ * file, and memory holds one record, whatever the size of the transaction; the Commit
+ * found also gives the transaction's end LSN with its Begin ({@link #transactionEnd()}).
+ * Transactions ending at or before {@code after}, and those ended by an Abort record (not
+ * held, see {@link FileChangeWriter}), are passed over, keeping only the relation shapes
  * they hold; records before the first Begin (the end of a transaction begun in a removed
  * file) too. A relation's shape is returned inside the transaction, before its first row
  * here (see {@link ChangeStore}).
@@ -49,6 +51,15 @@ final class FileChangeReader implements ChangeReader {
 	private long frontierOffset;
 
 	private Lsn frontierEnd = Lsn.INVALID;
+
+	/**
+	 * Whether the record at the frontier is an Abort: the transaction before it is not
+	 * held.
+	 */
+	private boolean frontierAborted;
+
+	/** The commit end LSN of the transaction whose Begin was returned last. */
+	private Lsn transactionEnd = Lsn.INVALID;
 
 	private boolean inTransaction;
 
@@ -167,8 +178,14 @@ final class FileChangeReader implements ChangeReader {
 			}
 			try {
 				while (this.scan.next()) {
-					if (this.scan.kind() == RecordCodec.COMMIT) {
-						this.frontierEnd = RecordCodec.commitEnd(this.scan.payload());
+					if (this.scan.kind() == RecordCodec.COMMIT || this.scan.kind() == RecordCodec.ABORT) {
+						this.frontierAborted = this.scan.kind() == RecordCodec.ABORT;
+						if (this.frontierAborted) {
+							this.scan.skip();
+						}
+						else {
+							this.frontierEnd = RecordCodec.commitEnd(this.scan.payload());
+						}
 						this.frontierSegment = this.scan.segment();
 						this.frontierOffset = this.scan.position();
 						return true;
@@ -211,10 +228,17 @@ final class FileChangeReader implements ChangeReader {
 			kind = cursor.kind();
 			if (this.passing || !this.inTransaction) {
 				if (kind != RecordCodec.SHAPE && kind != RecordCodec.RELATION && kind != RecordCodec.BEGIN
-						&& kind != RecordCodec.COMMIT) {
+						&& kind != RecordCodec.COMMIT && kind != RecordCodec.ABORT) {
 					cursor.skip();
 					return null;
 				}
+			}
+			if (kind == RecordCodec.ABORT) {
+				// the transaction read so far is not held: passed over
+				cursor.skip();
+				this.inTransaction = false;
+				this.passing = false;
+				return null;
 			}
 			ByteBuffer payload = cursor.payload();
 			event = RecordCodec.decode(kind, payload);
@@ -231,8 +255,13 @@ final class FileChangeReader implements ChangeReader {
 			return event;
 		}
 		if (event instanceof ChangeEvent.Begin) {
+			// the frontier is the end of this transaction: the scan stopped at the first
+			// Commit or Abort after the previous one
 			this.inTransaction = true;
-			this.passing = !this.frontierEnd.isAfter(this.after);
+			this.passing = this.frontierAborted || !this.frontierEnd.isAfter(this.after);
+			if (!this.passing) {
+				this.transactionEnd = this.frontierEnd;
+			}
 			return this.passing ? null : event;
 		}
 		if (event instanceof ChangeEvent.Commit) {
@@ -270,6 +299,11 @@ final class FileChangeReader implements ChangeReader {
 		}
 		this.pending.add(event);
 		return this.pending.poll();
+	}
+
+	@Override
+	public Lsn transactionEnd() {
+		return this.transactionEnd;
 	}
 
 	@Override

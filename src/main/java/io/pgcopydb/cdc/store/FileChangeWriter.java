@@ -22,9 +22,14 @@ import io.pgcopydb.cdc.decode.RelationShape;
  * segment size is followed by a new one at the next record, which starts with the shape
  * of every relation written so far (see {@link ChangeStore}).
  * <p>
- * A transaction whose commit is not after the last commit written (the server sending
- * again what the store holds, after a restart from an older confirmed position) is
- * dropped whole: the store holds each transaction once.
+ * A transaction whose commit does not end after the last commit written (the server
+ * sending again what the store holds, after a restart from an older confirmed position)
+ * is dropped whole: the store holds each transaction once. The decision is taken at its
+ * Commit, on the commit's end LSN, the one position every output plugin gives (a Begin's
+ * commit LSN is unknown to test_decoding); the records already written stay and an
+ * {@link RecordCodec#ABORT} record ends them instead of the Commit. The files are only
+ * ever appended to, so a reader's cursor, which runs ahead over the records of an open
+ * transaction, is never left pointing into records written again.
  */
 final class FileChangeWriter implements ChangeWriter {
 
@@ -55,8 +60,6 @@ final class FileChangeWriter implements ChangeWriter {
 
 	private boolean inTransaction;
 
-	private boolean dropping;
-
 	private Lsn transactionLsn = Lsn.INVALID;
 
 	/** The end LSN of the last Commit written. */
@@ -68,7 +71,7 @@ final class FileChangeWriter implements ChangeWriter {
 	 * @param committedEnd the end LSN of the last commit held
 	 */
 	FileChangeWriter(ChangeStore store, long segmentBytes, SegmentFile segment, long size,
-			Map<Long, RelationShape> relations, Lsn committedEnd) throws IOException {
+			Map<Long, RelationShape> relations, Lsn committedEnd, boolean openTransaction) throws IOException {
 		this.store = store;
 		this.segmentBytes = segmentBytes;
 		this.relations = new LinkedHashMap<>(relations);
@@ -77,46 +80,52 @@ final class FileChangeWriter implements ChangeWriter {
 			this.segment = segment;
 			this.channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE);
 			this.written = size;
+			if (openTransaction) {
+				// the previous writer left a transaction without its Commit: the server
+				// sends it again from the confirmed position
+				log.info("Change file {}: ending the incomplete transaction at its end (cut by a lost connection"
+						+ " or a crash); the source sends it again", segment.path().getFileName());
+				append(RecordCodec.ABORT, null);
+				flushBuffer();
+				this.channel.force(false);
+				this.store.signal();
+			}
 		}
 	}
 
 	@Override
 	public void write(ChangeEvent event) {
-		if (this.dropping) {
-			this.dropping = !(event instanceof ChangeEvent.Commit);
-			return;
-		}
 		try {
 			if (event instanceof ChangeEvent.Begin begin) {
 				if (this.inTransaction) {
 					throw new IllegalStateException("Begin of " + begin.finalLsn() + " inside the transaction of "
 							+ this.transactionLsn + ": a decoder bug");
 				}
-				if (this.committedEnd.isValid() && begin.finalLsn().isBefore(this.committedEnd)) {
-					log.debug("Dropping the transaction committed at {}: the change files hold it already",
-							begin.finalLsn());
-					this.dropping = true;
-					return;
-				}
-				if (this.channel == null || size() >= this.segmentBytes) {
-					rotate(begin.finalLsn(), false);
-				}
 				this.inTransaction = true;
 				this.transactionLsn = begin.finalLsn();
 			}
-			else if (this.channel == null || size() >= this.segmentBytes) {
-				rotate(this.inTransaction ? this.transactionLsn : this.committedEnd, this.inTransaction);
+			if (this.channel == null || size() >= this.segmentBytes) {
+				rotate(this.inTransaction && !(event instanceof ChangeEvent.Begin));
 			}
 			if (event instanceof ChangeEvent.Relation relation) {
 				this.relations.put(relation.shape().id(), relation.shape());
 			}
-			append(RecordCodec.kind(event), event);
 			if (event instanceof ChangeEvent.Commit commit) {
 				this.inTransaction = false;
-				this.committedEnd = commit.endLsn();
+				if (this.committedEnd.isValid() && !commit.endLsn().isAfter(this.committedEnd)) {
+					log.debug("Dropping the transaction ending at {}: the change files hold it already (through {})",
+							commit.endLsn(), this.committedEnd);
+					append(RecordCodec.ABORT, null);
+				}
+				else {
+					append(RecordCodec.COMMIT, event);
+					this.committedEnd = commit.endLsn();
+				}
 				flushBuffer();
 				this.store.signal();
+				return;
 			}
+			append(RecordCodec.kind(event), event);
 		}
 		catch (IOException ex) {
 			throw this.store.writeFailure(ex);
@@ -125,7 +134,10 @@ final class FileChangeWriter implements ChangeWriter {
 
 	private void append(byte kind, ChangeEvent event) throws IOException {
 		this.record.clear();
-		if (kind == RecordCodec.SHAPE) {
+		if (kind == RecordCodec.ABORT) {
+			// no payload
+		}
+		else if (kind == RecordCodec.SHAPE) {
 			RecordCodec.encodeShape(((ChangeEvent.Relation) event).shape(), this.record);
 		}
 		else {
@@ -155,11 +167,12 @@ final class FileChangeWriter implements ChangeWriter {
 	}
 
 	/**
-	 * Starts a new file named {@code lsn} (the next part when that name is taken), after
-	 * handing the current one to the disk: the old file is complete before the new one
-	 * exists, which readers rely on.
+	 * Starts a new file named after the end of the last commit written (the next part
+	 * when that name is taken: names never go back), after handing the current one to the
+	 * disk: the old file is complete before the new one exists, which readers rely on.
 	 */
-	private void rotate(Lsn lsn, boolean continuation) throws IOException {
+	private void rotate(boolean continuation) throws IOException {
+		Lsn lsn = this.committedEnd;
 		int part = 0;
 		if (this.channel != null) {
 			flushBuffer();
@@ -210,6 +223,11 @@ final class FileChangeWriter implements ChangeWriter {
 		catch (IOException ex) {
 			throw this.store.writeFailure(ex);
 		}
+	}
+
+	@Override
+	public void received(Lsn through) {
+		this.store.recordReceived(through);
 	}
 
 	@Override

@@ -42,6 +42,14 @@ final class RecordCodec {
 	 */
 	static final byte SHAPE = 8;
 
+	/**
+	 * The end of a transaction the store does not hold after all, written instead of its
+	 * Commit (empty payload): one cut by a lost connection or a crash, or one the server
+	 * sent again. The files are append-only, so a reader's cursor over the records of
+	 * that transaction stays valid; readers pass over them. Not an event of the stream.
+	 */
+	static final byte ABORT = 9;
+
 	private static final long NO_TIME = Long.MIN_VALUE;
 
 	private RecordCodec() {

@@ -15,11 +15,12 @@ import java.util.zip.CRC32C;
 import io.pgcopydb.cdc.Lsn;
 
 /**
- * One change file, named by the first LSN it holds: {@code 000000010000ABCD.changes} when
- * it starts with the Begin of the transaction whose commit record is at that LSN;
- * {@code 000000010000ABCD.1.changes}, {@code .2.}, ... for the next files of that
- * transaction when it is bigger than a file (a segment is rotated at any record
- * boundary). Files sort by (LSN, part), which is the order they were written in.
+ * One change file, named by the end LSN of the last commit written before it (its
+ * header's {@code previousEnd}): {@code 000000010000ABCD.changes};
+ * {@code 000000010000ABCD.1.changes}, {@code .2.}, ... for the next files written before
+ * another commit (a big transaction spans files: a segment is rotated at any record
+ * boundary). Files sort by (LSN, part), which is the order they were written in. (A
+ * commit end is known for every plugin; a Begin's commit LSN is not.)
  * <p>
  * Layout: a 24-byte header (magic {@code PGCDBCHG}, format version, flags, the end LSN of
  * the last commit written before this file, CRC32C of the header), then records: payload

@@ -17,6 +17,7 @@ import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ApplyControl;
 import io.pgcopydb.cdc.apply.ChangeApplier;
+import io.pgcopydb.cdc.sentinel.Sentinel;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.error.BadStateException;
@@ -74,6 +75,9 @@ class ApplyTasklet implements Tasklet {
 			throw new BadStateException("no origin is recorded in --dir " + this.request.workDirectory().root()
 					+ ": run pgcopydb stream setup first");
 		}
+		if (!this.request.includes(FollowRequest.Part.RECEIVE)) {
+			requireReceived();
+		}
 		SentinelWatch watch = new SentinelWatch(this.sentinel);
 		Control control = new Control(watch);
 		boolean reached;
@@ -110,6 +114,21 @@ class ApplyTasklet implements Tasklet {
 			.getExecutionContext()
 			.putLong(APPLIED_KEY, this.progress.transactions());
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * {@code stream apply} runs while nothing receives (the process holds --dir): it
+	 * would wait forever for changes past what {@code stream receive} wrote.
+	 */
+	private void requireReceived() {
+		Sentinel at = this.sentinel.get();
+		if (!at.endpos().isValid() || at.flushLsn().isBefore(at.endpos())) {
+			throw new BadStateException(this.request.command() + " applies what stream receive wrote in --dir "
+					+ this.request.workDirectory().root() + " (up to " + at.flushLsn() + ") and nothing receives while"
+					+ " it runs: " + (at.endpos().isValid() ? "endpos " + at.endpos() + " is past it; " : "")
+					+ "pass --endpos at or before " + at.flushLsn() + ", run stream receive --endpos first, or"
+					+ " follow --resume to receive and apply together");
+		}
 	}
 
 	/**

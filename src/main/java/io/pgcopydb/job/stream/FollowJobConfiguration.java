@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.job.HaltAfterTasklet;
@@ -125,8 +126,15 @@ class FollowJobConfiguration {
 	}
 
 	@Bean
-	FollowProgress followProgress(ChangeStore store) {
-		return new FollowProgress(store);
+	FollowProgress followProgress(ChangeStore store, FollowRequest request, FollowState state) {
+		return new FollowProgress(store, () -> {
+			StreamRecord recorded = state.recorded();
+			if (recorded == null) {
+				return null;
+			}
+			FollowStatus.SlotReading reading = FollowStatus.slot(request.source(), recorded.slot());
+			return reading.health();
+		});
 	}
 
 }

@@ -6,18 +6,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.SlotHealth;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.pg.ByteSize;
 
 /**
  * The counters of a running follow in this process, and the INFO line logged every
  * {@link #INTERVAL} while it runs: received, applied, the lag in bytes and seconds, and
- * the size of the change files (what a DBA watches to decide on the cut-over).
+ * the size of the change files (what a DBA watches to decide on the cut-over); every
+ * minute the WAL the slot retains on the source, as a WARN when the source may remove it.
  */
 final class FollowProgress {
 
@@ -33,10 +36,22 @@ final class FollowProgress {
 
 	private volatile Instant appliedCommitTime;
 
+	/** How often the slot is read on the source for the progress line. */
+	static final Duration SLOT_CHECK_INTERVAL = Duration.ofMinutes(1);
+
 	private final ChangeStore store;
 
-	FollowProgress(ChangeStore store) {
+	private final Supplier<SlotHealth> slot;
+
+	private Instant slotCheckedAt;
+
+	/**
+	 * @param slot reads the follow's slot on the source, null when it cannot (no slot
+	 * yet, source unreachable): a slot at risk is warned of in the progress line
+	 */
+	FollowProgress(ChangeStore store, Supplier<SlotHealth> slot) {
 		this.store = store;
+		this.slot = slot;
 	}
 
 	void received(Lsn flush) {
@@ -65,6 +80,32 @@ final class FollowProgress {
 		return scheduler::shutdownNow;
 	}
 
+	/**
+	 * Every {@link #SLOT_CHECK_INTERVAL}: a WARN when the source may take the slot's WAL
+	 * away ({@link SlotHealth#warning()}), an INFO with the WAL it retains otherwise.
+	 */
+	private void checkSlot() {
+		Instant now = Instant.now();
+		if (this.slotCheckedAt != null
+				&& Duration.between(this.slotCheckedAt, now).compareTo(SLOT_CHECK_INTERVAL) < 0) {
+			return;
+		}
+		this.slotCheckedAt = now;
+		SlotHealth health = this.slot.get();
+		if (health == null) {
+			return;
+		}
+		String warning = health.warning();
+		if (warning != null) {
+			logger.warn("Following: {}", warning);
+		}
+		else {
+			logger.info("Following: slot {} retains {} of WAL on the source (wal_status {}, safe_wal_size {})",
+					health.slot(), ByteSize.pretty(health.retainedBytes()), health.walStatus(),
+					(health.safeWalSize() != null) ? ByteSize.pretty(health.safeWalSize()) : "unlimited");
+		}
+	}
+
 	private void log() {
 		try {
 			Instant commit = this.appliedCommitTime;
@@ -73,6 +114,7 @@ final class FollowProgress {
 					this.received, this.applied, this.transactions.get(),
 					ByteSize.pretty(this.received.bytesAfter(this.applied)), lagSeconds,
 					ByteSize.pretty(this.store.diskBytes()));
+			checkSlot();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("progress line failed: {}", ex.getMessage());

@@ -72,6 +72,12 @@ public record FollowRequest(PgEndpoint source, PgEndpoint target, WorkDirectory 
 	/** {@code follow} and {@code clone --follow}: every step. */
 	public static final Set<Part> ALL = Set.of(Part.values());
 
+	/** {@code stream receive}: setup's checks, then receive. */
+	public static final Set<Part> RECEIVE_PARTS = Set.of(Part.SETUP, Part.RECEIVE);
+
+	/** {@code stream apply}: setup's checks, then apply and the cut-over at endpos. */
+	public static final Set<Part> APPLY_PARTS = Set.of(Part.SETUP, Part.APPLY, Part.END);
+
 	public boolean includes(Part part) {
 		return this.parts.contains(part);
 	}

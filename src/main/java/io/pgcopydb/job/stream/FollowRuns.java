@@ -18,6 +18,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
@@ -31,6 +32,10 @@ import io.pgcopydb.job.clone.CloneRequest;
  * <ul>
  * <li>an unfinished follow is continued only with {@code --resume}, from the target
  * origin's position (setup checks that nothing is missing in between);
+ * {@code stream receive} and {@code stream apply}, which run one part of it, always
+ * continue it; the follow is over once an execution did the cut-over at endpos
+ * ({@code streamEnd}), so a {@code stream receive} that reached endpos leaves it to
+ * {@code stream apply} or {@code follow --resume};
  * <li>{@code --restart} drops what the last follow created (slot, publication, origin,
  * change files), abandons it if unfinished, and starts over;
  * <li>a new follow needs a slot: one {@code stream setup} recorded, or
@@ -73,8 +78,11 @@ public class FollowRuns {
 			}
 			return start(request);
 		}
+		// stream receive and stream apply run one part of the follow recorded in --dir:
+		// they always continue it, as pgcopydb's do
+		boolean onePart = !request.parts().containsAll(FollowRequest.ALL);
 		if (isUnfinished(last)) {
-			if (!request.resuming()) {
+			if (!request.resuming() && !onePart) {
 				throw new BadStateException(
 						"an unfinished follow is recorded in --dir " + dir + " (job execution " + last.getId() + ", "
 								+ last.getStatus() + "): use --resume to continue it, or --restart to start over");
@@ -85,7 +93,7 @@ public class FollowRuns {
 			return this.operator.restart(last);
 		}
 		if (request.resuming()) {
-			if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+			if (last != null && last.getStatus() == BatchStatus.COMPLETED && cutOverDone(last)) {
 				checkSameRun(request, last);
 				logger.info("The follow recorded in --dir {} already reached its endpos (job execution {}): nothing"
 						+ " to resume", dir, last.getId());
@@ -157,6 +165,15 @@ public class FollowRuns {
 		}
 	}
 
+	/**
+	 * Whether the execution reached endpos and did the cut-over: a {@code stream receive}
+	 * that reached endpos completed its part only, and the follow goes on.
+	 */
+	private boolean cutOverDone(JobExecution execution) {
+		StepExecution end = this.repository.getLastStepExecution(execution.getJobInstance(), FollowSteps.END);
+		return end != null && end.getStatus() == BatchStatus.COMPLETED;
+	}
+
 	private static boolean isUnfinished(JobExecution execution) {
 		return execution != null && execution.getStatus() != BatchStatus.COMPLETED
 				&& execution.getStatus() != BatchStatus.ABANDONED;
@@ -174,6 +191,7 @@ public class FollowRuns {
 			.addString("plugin", request.plugin().pluginName())
 			.addLong("run.id", System.currentTimeMillis())
 			.addString("dir", request.workDirectory().root().toString(), false)
+			.addString(FollowStatus.COMMAND_PARAMETER, request.command(), false)
 			.toJobParameters();
 	}
 

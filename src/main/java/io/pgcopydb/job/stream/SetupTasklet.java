@@ -96,7 +96,9 @@ class SetupTasklet implements Tasklet {
 	/**
 	 * The slot restarts at its confirmed position S; the origin says everything up to O
 	 * is applied. With S after O, the transactions ending in (O, S] are only in the
-	 * change files: they must hold up to S, else they would be lost without a word.
+	 * change files: they must hold from O (no file removed past it) up to S (the last
+	 * commit held, or the received-through position recorded before S was confirmed),
+	 * else they would be lost without a word.
 	 */
 	private void checkCoverage(StreamRecord recorded) {
 		Lsn confirmed = this.source.slotConfirmed(recorded, this.request);
@@ -109,15 +111,15 @@ class SetupTasklet implements Tasklet {
 					recorded.slot(), confirmed);
 			return;
 		}
-		ChangeStore.Coverage coverage = this.store.coverage();
-		if (coverage == null || coverage.to().isBefore(confirmed)) {
+		ChangeStore.Held held = this.store.held();
+		String gap = held.gap(applied, confirmed);
+		if (gap != null) {
 			throw new BadStateException("cannot resume the follow: target origin " + recorded.origin() + " is at "
-					+ applied + " but slot " + recorded.slot() + " confirmed " + confirmed + " and the change files in "
-					+ this.store.dir() + " hold " + ((coverage == null) ? "nothing" : "only up to " + coverage.to())
-					+ ": the transactions between are lost; start over with --restart");
+					+ applied + " but slot " + recorded.slot() + " confirmed " + confirmed + " and in "
+					+ this.store.dir() + " " + gap + ": the transactions between are lost; start over with --restart");
 		}
-		logger.info("Resuming: origin {} at {}, slot {} confirmed at {}, change files cover {} to {}",
-				recorded.origin(), applied, recorded.slot(), confirmed, coverage.from(), coverage.to());
+		logger.info("Resuming: origin {} at {}, slot {} confirmed at {}, change files hold {} to {}", recorded.origin(),
+				applied, recorded.slot(), confirmed, held.base(), held.through());
 	}
 
 }

@@ -12,6 +12,7 @@ import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.ReplicationSlots;
+import io.pgcopydb.cdc.receive.SourceReplicaIdentities;
 import io.pgcopydb.cdc.receive.StreamCleanup;
 import io.pgcopydb.cdc.receive.StreamNames;
 import io.pgcopydb.cdc.receive.StreamRecord;
@@ -19,6 +20,7 @@ import io.pgcopydb.cdc.receive.StreamRecords;
 import io.pgcopydb.cdc.receive.StreamSetup;
 import io.pgcopydb.cdc.decode.ChangeDecoder;
 import io.pgcopydb.cdc.decode.PgOutputDecoder;
+import io.pgcopydb.cdc.decode.ReplicaIdentities;
 import io.pgcopydb.cdc.decode.TestDecodingDecoder;
 import io.pgcopydb.cdc.decode.Wal2JsonDecoder;
 import io.pgcopydb.cdc.receive.LogicalReceiver;
@@ -78,18 +80,22 @@ class SlotStreamSource implements StreamSource {
 		LogicalReceiver.Control steering = new LogicalReceiver.Control(control::endpos, control::applied,
 				control::stopRequested, control::received, () -> {
 				});
+		ReplicaIdentities identities = new SourceReplicaIdentities(request.source());
 		LogicalReceiver receiver = new LogicalReceiver(request.source(), recorded.slot(),
-				() -> decoder(recorded, request), store::writer, steering, LogicalReceiver.Options.defaults());
-		ChangeStore.Coverage held = store.coverage();
-		return receiver.run((held != null) ? held.to() : Lsn.INVALID) == LogicalReceiver.Outcome.ENDPOS_REACHED;
+				() -> decoder(recorded, request, identities), store::writer, steering,
+				LogicalReceiver.Options.defaults());
+		return receiver.run(store.held().through()) == LogicalReceiver.Outcome.ENDPOS_REACHED;
 	}
 
-	/** A new decoder for one replication connection. */
-	private static ChangeDecoder decoder(StreamRecord recorded, FollowRequest request) {
+	/**
+	 * A new decoder for one replication connection; the text plugins learn key columns
+	 * from the source's catalog, pgoutput from its Relation messages.
+	 */
+	static ChangeDecoder decoder(StreamRecord recorded, FollowRequest request, ReplicaIdentities identities) {
 		return switch (recorded.plugin()) {
 			case PGOUTPUT -> new PgOutputDecoder(publications(recorded));
-			case TEST_DECODING -> new TestDecodingDecoder();
-			case WAL2JSON -> new Wal2JsonDecoder(request.wal2jsonNumericAsString());
+			case TEST_DECODING -> new TestDecodingDecoder(identities);
+			case WAL2JSON -> new Wal2JsonDecoder(request.wal2jsonNumericAsString(), identities);
 		};
 	}
 

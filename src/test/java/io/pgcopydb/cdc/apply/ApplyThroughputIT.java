@@ -1,5 +1,8 @@
 package io.pgcopydb.cdc.apply;
 
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -7,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.decode.ChangeEvent;
 import io.pgcopydb.cdc.decode.RelationShape;
 import io.pgcopydb.cdc.decode.Value;
@@ -17,19 +21,29 @@ import io.pgcopydb.testsupport.PgServers;
 import io.pgcopydb.testsupport.PostgresExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * An informal measure, not a timed test: a backlog of pgbench-like transactions (three
  * updates and an insert each) through an in-memory reader into the target; prints the
- * rate and checks the result is the one the transactions make.
+ * rate and checks the result is the one the transactions make. Runs only when asked:
+ * {@code -Dapply.transactions=N}.
  */
 @ExtendWith(PostgresExtension.class)
 class ApplyThroughputIT {
 
-	private static final int TRANSACTIONS = Integer.getInteger("apply.transactions", 20_000);
+	private static final int TRANSACTIONS = Integer.getInteger("apply.transactions", 0);
+
+	/**
+	 * Transactions applied first and not timed: a follow process applies its backlog with
+	 * compiled code, not while the JIT compiler still takes a core.
+	 */
+	private static final int WARMUP = Integer.getInteger("apply.warmup", 20_000);
 
 	@Test
 	void aPgbenchLikeBacklogIsAppliedAndTheRateReported(PgServers servers) throws Exception {
+		assumeTrue(TRANSACTIONS > 0,
+				"a benchmark, not part of the suite: run it with -Dapply.transactions=N (see jobs/README.md)");
 		String unique = UUID.randomUUID().toString().substring(0, 8);
 		String db = "apply_rate_" + unique;
 		String origin = "pgcopydb_rate_it_" + unique;
@@ -44,6 +58,13 @@ class ApplyThroughputIT {
 						+ "INSERT INTO tellers SELECT g, (g - 1) / 10 + 1, 0 FROM generate_series(1, 200) g;"
 						+ "INSERT INTO accounts SELECT g, (g - 1) / 100000 + 1, 0 FROM generate_series(1, 2000000) g;"
 						+ "SELECT pg_replication_origin_create('" + origin + "')");
+			// autovacuum's CPU would count as apply's in the server's figure
+			servers.target()
+				.execute(db,
+						"ALTER TABLE branches SET (autovacuum_enabled = off);"
+								+ "ALTER TABLE tellers SET (autovacuum_enabled = off);"
+								+ "ALTER TABLE accounts SET (autovacuum_enabled = off);"
+								+ "ALTER TABLE history SET (autovacuum_enabled = off)");
 			servers.target().execute(db, "VACUUM ANALYZE");
 			ChangeApplierIT.Stream stream = new ChangeApplierIT.Stream()
 				.relation(shape(1, "branches", "bid", "bbalance", "filler"))
@@ -53,7 +74,7 @@ class ApplyThroughputIT {
 						List.of(col("tid"), col("bid"), col("aid"), col("delta"), col("mtime"), col("filler"))));
 			SplittableRandom random = new SplittableRandom(42);
 			long sum = 0;
-			for (int i = 0; i < TRANSACTIONS; i++) {
+			for (int i = 0; i < WARMUP + TRANSACTIONS; i++) {
 				int aid = random.nextInt(2_000_000) + 1;
 				int tid = random.nextInt(200) + 1;
 				int bid = random.nextInt(20) + 1;
@@ -72,19 +93,38 @@ class ApplyThroughputIT {
 			}
 			PgEndpoint target = new PgEndpoint(Side.TARGET,
 					ConnectionString.parse(servers.target().uri(db), Side.TARGET.option()));
-			ChangeApplierIT.Control control = new ChangeApplierIT.Control(stream.last(), stream.last());
-			long start = System.nanoTime();
+			double seconds;
+			double client;
+			double server;
 			try (ChangeApplier applier = new ChangeApplier(target, origin)) {
-				assertThat(applier.apply(stream.reader(applier.originPosition(), -1), control)).isTrue();
+				if (WARMUP > 0) {
+					Lsn warm = stream.endOf(WARMUP);
+					assertThat(applier.apply(stream.reader(applier.originPosition(), -1),
+							new ChangeApplierIT.Control(warm, warm)))
+						.isTrue();
+				}
+				double serverBefore = serverCpuSeconds(target);
+				long clientBefore = clientCpuNanos();
+				long start = System.nanoTime();
+				assertThat(applier.apply(stream.reader(applier.originPosition(), -1),
+						new ChangeApplierIT.Control(stream.last(), stream.last())))
+					.isTrue();
+				seconds = (System.nanoTime() - start) / 1e9;
+				client = (clientCpuNanos() - clientBefore) / 1e9;
+				server = serverCpuSeconds(target) - serverBefore;
 			}
-			double seconds = (System.nanoTime() - start) / 1e9;
-			System.out.printf("apply: %d pgbench-like transactions in %.2f s: %.0f tx/s%n", TRANSACTIONS, seconds,
-					TRANSACTIONS / seconds);
+			// on a shared machine the wall-clock rate follows the load; CPU per
+			// transaction does not
+			System.out.printf(
+					"apply: %d pgbench-like transactions (after %d untimed) in %.2f s: %.0f tx/s; CPU %.1f us/tx in this JVM, %.1f us/tx"
+							+ " in the target server; load average %.1f%n",
+					TRANSACTIONS, WARMUP, seconds, TRANSACTIONS / seconds, client * 1e6 / TRANSACTIONS,
+					server * 1e6 / TRANSACTIONS, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 			try (var connection = target.connect("test");
 					var rs = connection.createStatement()
 						.executeQuery("SELECT count(*), sum(delta) FROM public.history")) {
 				rs.next();
-				assertThat(rs.getLong(1)).isEqualTo(TRANSACTIONS);
+				assertThat(rs.getLong(1)).isEqualTo(WARMUP + TRANSACTIONS);
 				assertThat(rs.getLong(2)).isEqualTo(sum);
 			}
 		}
@@ -94,6 +134,48 @@ class ApplyThroughputIT {
 						+ " WHERE roname = '" + origin + "'");
 			servers.target().dropDatabase(db);
 		}
+	}
+
+	/** This JVM's CPU time (the applier, its GC and JIT). */
+	private static long clientCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	/**
+	 * The target server's CPU time from /proc: the postmaster with its reaped children
+	 * (the apply backend once it exits) and the children alive now.
+	 */
+	private static double serverCpuSeconds(PgEndpoint target) throws Exception {
+		long postmaster;
+		try (var connection = target.connect("test");
+				var rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+			rs.next();
+			postmaster = Long.parseLong(stat(rs.getLong(1))[1]);
+		}
+		String[] own = stat(postmaster);
+		long ticks = Long.parseLong(own[11]) + Long.parseLong(own[12]) + Long.parseLong(own[13])
+				+ Long.parseLong(own[14]);
+		try (var processes = Files.list(Path.of("/proc"))) {
+			for (Path process : processes.filter((p) -> p.getFileName().toString().matches("\\d+")).toList()) {
+				try {
+					String[] fields = stat(Long.parseLong(process.getFileName().toString()));
+					if (Long.parseLong(fields[1]) == postmaster) {
+						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					}
+				}
+				catch (java.io.IOException gone) {
+					// exited meanwhile: counted in the postmaster's reaped time
+				}
+			}
+		}
+		return ticks / 100.0;
+	}
+
+	/** /proc/pid/stat from the field after the command name (state, ppid, ...). */
+	private static String[] stat(long pid) throws java.io.IOException {
+		String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		return text.substring(text.lastIndexOf(')') + 2).split(" ");
 	}
 
 	private static Value v(int n) {

@@ -153,6 +153,90 @@ class ChangeApplierIT {
 	}
 
 	@Test
+	void setBasedRunsApplyLikeTheSourceWithNullsArraysByteaJsonAndUnchangedToast() throws Exception {
+		String table = "CREATE TABLE public.wide (id bigint PRIMARY KEY, n numeric, f float8, b bytea, a int[],"
+				+ " t text[], j json, ts timestamptz, big text)";
+		this.servers.source().createDatabase(this.db);
+		this.servers.source()
+			.execute(this.db, table + "; INSERT INTO public.wide SELECT g, g * 1.5,"
+					+ " CASE WHEN g % 3 = 0 THEN NULL ELSE g / 7.0 END,"
+					+ " CASE WHEN g % 4 = 0 THEN NULL ELSE decode(lpad(to_hex(g), 4, '0') || '5c27', 'hex') END,"
+					+ " CASE WHEN g % 5 = 0 THEN NULL ELSE ARRAY[g, NULL, -g] END,"
+					+ " ARRAY['a b', 'c\"d', NULL, g::text], json_build_object('k', g, 's', 'x \"y'),"
+					+ " '2024-02-29 23:59:59.123456+05:30'::timestamptz + g * interval '1 day', repeat('x', 3000) || g"
+					+ " FROM generate_series(1, 40) g");
+		this.servers.target().execute(this.db, table);
+		PgEndpoint source = new PgEndpoint(Side.SOURCE,
+				ConnectionString.parse(this.servers.source().uri(this.db), Side.SOURCE.option()));
+		String all = "SELECT * FROM public.wide ORDER BY id";
+		List<List<String>> inserted = texts(source, all);
+		this.servers.source()
+			.execute(this.db,
+					"UPDATE public.wide SET n = -n, f = NULL, b = '\\x00ff'::bytea, a = '{{1,2},{3,4}}',"
+							+ " j = '[1, 2.50]', t = NULL WHERE id <= 20;"
+							+ "UPDATE public.wide SET n = n + 1, big = 'y' || id, a = NULL WHERE id > 20");
+		List<List<String>> updated = texts(source, all);
+		this.servers.source().execute(this.db, "DELETE FROM public.wide WHERE id % 4 = 1");
+		RelationShape shape = new RelationShape(1, "public", "wide", 'd',
+				List.of(key("id"), col("n"), col("f"), col("b"), col("a"), col("t"), col("j"), col("ts"), col("big")));
+		Stream stream = new Stream().relation(shape);
+		stream.transaction((tx) -> inserted.forEach((r) -> tx.add(new ChangeEvent.Insert(1, values(r)))));
+		stream.transaction((tx) -> updated.forEach((r) -> {
+			List<Value> newRow = new ArrayList<>(values(r));
+			if (Long.parseLong(r.get(0)) <= 20) {
+				// big is TOASTed and unchanged: it must keep the inserted value
+				newRow.set(8, Value.UNCHANGED);
+			}
+			tx.add(new ChangeEvent.Update(1, null, false, newRow));
+		}));
+		stream.transaction((tx) -> updated.stream()
+			.filter((r) -> Long.parseLong(r.get(0)) % 4 == 1)
+			.forEach((r) -> tx.add(new ChangeEvent.Delete(1, row(v(r.get(0)), Value.NULL, Value.NULL, Value.NULL,
+					Value.NULL, Value.NULL, Value.NULL, Value.NULL, Value.NULL), false))));
+
+		assertThat(applyAll(stream)).isTrue();
+
+		assertThat(texts(this.target, all)).isEqualTo(texts(source, all));
+		assertThat(count("public.wide")).isEqualTo(30);
+	}
+
+	@Test
+	void setBasedRunsOnIdentityAlwaysAndPartitionedTargets() throws Exception {
+		this.servers.target()
+			.execute(this.db,
+					"CREATE TABLE public.ids (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n int,"
+							+ " twice int GENERATED ALWAYS AS (n * 2) STORED);"
+							+ "CREATE TABLE public.m (id int PRIMARY KEY, v text) PARTITION BY RANGE (id);"
+							+ "CREATE TABLE public.m1 PARTITION OF public.m FOR VALUES FROM (0) TO (10);"
+							+ "CREATE TABLE public.m2 PARTITION OF public.m FOR VALUES FROM (10) TO (100)");
+		Stream stream = new Stream().relation(new RelationShape(1, "public", "ids", 'd', List.of(key("id"), col("n"))))
+			.relation(new RelationShape(2, "public", "m", 'd', List.of(key("id"), col("v"))));
+		stream.transaction((tx) -> {
+			for (int i = 1; i <= 20; i++) {
+				tx.add(new ChangeEvent.Insert(1, row(v(Integer.toString(100 + i)), v(Integer.toString(i)))));
+				tx.add(new ChangeEvent.Insert(2, row(v(Integer.toString(i)), v("a" + i))));
+			}
+		});
+		stream.transaction((tx) -> {
+			for (int i = 1; i <= 20; i++) {
+				tx.add(new ChangeEvent.Update(1, null, false, row(v(Integer.toString(100 + i)), v("-" + i))));
+				tx.add(new ChangeEvent.Update(2, null, false, row(v(Integer.toString(i)), v("b" + i))));
+			}
+			for (int i = 1; i <= 10; i++) {
+				tx.add(new ChangeEvent.Delete(2, row(v(Integer.toString(2 * i)), Value.NULL), false));
+			}
+		});
+
+		assertThat(applyAll(stream)).isTrue();
+
+		assertThat(texts(this.target, "SELECT count(*), sum(n), sum(twice), min(id), max(id) FROM public.ids"))
+			.containsExactly(List.of("20", "-210", "-420", "101", "120"));
+		assertThat(texts(this.target, "SELECT string_agg(v, ',' ORDER BY id) FROM public.m"))
+			.containsExactly(List.of("b1,b3,b5,b7,b9,b11,b13,b15,b17,b19"));
+		assertThat(texts(this.target, "SELECT count(*) FROM public.m2")).containsExactly(List.of("5"));
+	}
+
+	@Test
 	void aUniqueValueSwappedBetweenTwoRowsInOneTransactionApplies() throws Exception {
 		this.servers.target()
 			.execute(this.db, "CREATE TABLE public.u (id int PRIMARY KEY, code int UNIQUE);"
@@ -280,6 +364,31 @@ class ChangeApplierIT {
 	}
 
 	@Test
+	void endposInsideATransactionAppliesEveryTransactionEndingBeforeItOnly() throws Exception {
+		for (boolean commitLsnKnown : new boolean[] { true, false }) {
+			this.servers.target().execute(this.db, "DROP TABLE IF EXISTS public.log; CREATE TABLE public.log (n int)");
+			this.servers.target()
+				.execute(this.db, "SELECT pg_replication_origin_advance('" + this.origin + "', '0/0')");
+			Stream stream = new Stream().relation(new RelationShape(1, "public", "log", 'f', List.of(col("n"))));
+			stream.commitLsnKnown = commitLsnKnown;
+			for (int i = 1; i <= 10; i++) {
+				String n = Integer.toString(i);
+				stream.transaction((tx) -> tx.add(new ChangeEvent.Insert(1, row(v(n)))));
+			}
+			// after the 6th transaction's first change, before its commit record
+			Lsn endpos = new Lsn(stream.endOf(5).value() + 0x400);
+			Control control = new Control(endpos, stream.last());
+			try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
+				assertThat(applier.apply(stream.reader(applier.originPosition(), -1), control))
+					.as("commit LSN known at Begin: %s", commitLsnKnown)
+					.isTrue();
+				assertThat(applier.originPosition()).isEqualTo(stream.endOf(5));
+			}
+			assertThat(count("public.log")).as("commit LSN known at Begin: %s", commitLsnKnown).isEqualTo(5);
+		}
+	}
+
+	@Test
 	void aTableMissingOnTheTargetStopsWithTheRemedy() throws Exception {
 		Stream stream = new Stream().relation(new RelationShape(1, "public", "gone", 'd', List.of(key("id"))));
 		stream.transaction((tx) -> tx.add(new ChangeEvent.Insert(1, row(v("1")))));
@@ -352,13 +461,16 @@ class ChangeApplierIT {
 
 		private long next = 0x1000000;
 
+		/** false: test_decoding's stream, no commit LSN at Begin nor in the Commit. */
+		boolean commitLsnKnown = true;
+
 		Stream relation(RelationShape shape) {
 			this.events.add(new ChangeEvent.Relation(shape));
 			return this;
 		}
 
 		void transaction(Consumer<List<ChangeEvent>> changes) {
-			Lsn commitLsn = new Lsn(this.next + 0x800);
+			Lsn commitLsn = this.commitLsnKnown ? new Lsn(this.next + 0x800) : Lsn.INVALID;
 			Lsn endLsn = new Lsn(this.next + 0x830);
 			Instant time = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(this.ends.size());
 			this.events.add(new ChangeEvent.Begin(this.ends.size() + 1000, commitLsn, time));

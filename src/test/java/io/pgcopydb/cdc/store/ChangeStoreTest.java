@@ -90,8 +90,12 @@ class ChangeStoreTest {
 			try (ChangeWriter writer = store.writer()) {
 				assertThat(writer.sync()).as("cut at %d", cut).isEqualTo(new Lsn(0x1000 + 16));
 			}
-			assertThat(Files.size(file)).as("cut at %d", cut).isEqualTo(complete);
+			long recovered = Files.size(file);
+			assertThat(recovered).as("cut at %d", cut).isLessThanOrEqualTo(cut + SegmentFile.RECORD_HEADER_BYTES);
 			assertThat(readAll(store, Lsn.INVALID)).isEqualTo(transaction(1, 0x1000, 3));
+			// a second writer finds nothing more to end
+			store.writer().close();
+			assertThat(Files.size(file)).as("cut at %d", cut).isEqualTo(recovered);
 			// the source sends the transaction again: it is held once
 			try (ChangeWriter writer = store.writer()) {
 				transaction(1, 0x1000, 3).forEach(writer::write);
@@ -111,11 +115,11 @@ class ChangeStoreTest {
 	}
 
 	@Test
-	void aFileHoldingOnlyAnIncompleteTransactionIsRemoved() throws Exception {
+	void anIncompleteTransactionSpanningFilesIsPassedOverAndSentAgainOnce() throws Exception {
 		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
+		List<ChangeEvent> big = transaction(2, 0x2000, 500);
 		try (ChangeWriter writer = store.writer()) {
 			transaction(1, 0x1000, 1).forEach(writer::write);
-			List<ChangeEvent> big = transaction(2, 0x2000, 500);
 			big.subList(0, big.size() - 1).forEach(writer::write);
 			writer.sync();
 		}
@@ -123,8 +127,19 @@ class ChangeStoreTest {
 		try (ChangeWriter writer = store.writer()) {
 			assertThat(writer.sync()).isEqualTo(new Lsn(0x1000 + 16));
 		}
-		assertThat(SegmentFile.list(this.dir)).hasSize(1);
 		assertThat(readAll(store, Lsn.INVALID)).isEqualTo(transaction(1, 0x1000, 1));
+		assertThat(store.coverage().to()).isEqualTo(new Lsn(0x1000 + 16));
+		try (ChangeWriter writer = store.writer()) {
+			big.forEach(writer::write);
+			writer.sync();
+		}
+		List<ChangeEvent> both = new ArrayList<>(transaction(1, 0x1000, 1));
+		both.addAll(big);
+		assertThat(readAll(store, Lsn.INVALID)).isEqualTo(both);
+		assertThat(readAll(store, new Lsn(0x1000 + 16))).isEqualTo(big);
+		// once the first is applied, the files before the second's Begin go
+		store.removeUpTo(new Lsn(0x1000 + 16));
+		assertThat(readAll(store, new Lsn(0x1000 + 16))).isEqualTo(big);
 	}
 
 	@Test
@@ -141,7 +156,11 @@ class ChangeStoreTest {
 		}
 		List<SegmentFile> files = SegmentFile.list(this.dir);
 		assertThat(files).hasSizeGreaterThan(20);
-		assertThat(files.get(1).path().getFileName().toString()).isEqualTo("0000000000010000.1.changes");
+		// named after the end of the last commit before them: the first transaction ends
+		// at 0x10010
+		assertThat(files.get(1).path().getFileName().toString()).isEqualTo("0000000000000000.1.changes");
+		assertThat(files).extracting((file) -> file.path().getFileName().toString())
+			.contains("0000000000010010.changes", "0000000000020010.changes");
 		assertThat(readAll(store, Lsn.INVALID)).isEqualTo(expected);
 	}
 
@@ -164,6 +183,129 @@ class ChangeStoreTest {
 			}
 			assertThat(read).isEqualTo(transaction);
 		}
+	}
+
+	@Test
+	void transactionsWithoutACommitLsnAtBeginAreEachHeldOnce() throws Exception {
+		// test_decoding gives no commit LSN at BEGIN: only the commit's end is known
+		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
+		List<List<ChangeEvent>> sent = new ArrayList<>();
+		for (int i = 1; i <= 4; i++) {
+			sent.add(withoutCommitLsn(transaction(700 + i, 0x1000000L * i, 60)));
+		}
+		try (ChangeWriter writer = store.writer()) {
+			sent.subList(0, 3).forEach((transaction) -> transaction.forEach(writer::write));
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x3000000L + 16));
+		}
+		// the server sends the last two again (the slot was confirmed before them), then
+		// a new one
+		try (ChangeWriter writer = store.writer()) {
+			sent.subList(1, 4).forEach((transaction) -> transaction.forEach(writer::write));
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x4000000L + 16));
+		}
+		List<ChangeEvent> expected = new ArrayList<>();
+		sent.forEach(expected::addAll);
+		assertThat(readAll(store, Lsn.INVALID)).isEqualTo(expected);
+		assertThat(SegmentFile.list(this.dir)).extracting(SegmentFile::lsn)
+			.contains(Lsn.INVALID, new Lsn(0x1000000L + 16), new Lsn(0x2000000L + 16), new Lsn(0x3000000L + 16));
+		// each Begin comes with its transaction's end, the only position there is
+		try (ChangeReader reader = store.reader(new Lsn(0x2000000L + 16))) {
+			assertThat(reader.next(NO_WAIT)).isEqualTo(sent.get(2).get(0));
+			assertThat(reader.transactionEnd()).isEqualTo(new Lsn(0x3000000L + 16));
+		}
+		assertThat(store.coverage())
+			.isEqualTo(new ChangeStore.Coverage(new Lsn(0x1000000L + 16), new Lsn(0x4000000L + 16), Lsn.INVALID));
+	}
+
+	@Test
+	void aTransactionSentAgainWhileAReaderTailsItIsHeldOnce() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir);
+		List<ChangeEvent> first = withoutCommitLsn(transaction(1, 0x1000, 3));
+		List<ChangeEvent> second = withoutCommitLsn(transaction(2, 0x2000, 3));
+		List<ChangeEvent> third = withoutCommitLsn(transaction(3, 0x3000, 3));
+		try (ChangeWriter writer = store.writer(); ChangeReader reader = store.reader(Lsn.INVALID)) {
+			first.forEach(writer::write);
+			second.forEach(writer::write);
+			writer.sync();
+			List<ChangeEvent> expected = new ArrayList<>(first);
+			expected.addAll(second);
+			assertThat(drain(reader, Duration.ofMillis(50))).isEqualTo(expected);
+			// the same transaction again, on disk before its Commit shows it is a
+			// duplicate
+			second.subList(0, second.size() - 1).forEach(writer::write);
+			writer.sync();
+			assertThat(reader.next(Duration.ofMillis(50))).isNull();
+			writer.write(second.get(second.size() - 1));
+			third.forEach(writer::write);
+			writer.sync();
+			assertThat(drain(reader, Duration.ofMillis(50))).isEqualTo(third);
+		}
+	}
+
+	@Test
+	void aReaderTailingATransactionCutByAReconnectionReadsItWhenSentAgain() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir);
+		List<ChangeEvent> first = transaction(1, 0x100, 1);
+		List<ChangeEvent> cut = transaction(2, 0x900, 50);
+		try (ChangeReader reader = store.reader(Lsn.INVALID)) {
+			ChangeWriter writer = store.writer();
+			first.forEach(writer::write);
+			// pgoutput describes a relation once per session: not again in this one
+			cut.subList(0, cut.size() - 1)
+				.stream()
+				.filter((event) -> !(event instanceof ChangeEvent.Relation))
+				.forEach(writer::write);
+			writer.sync();
+			assertThat(drain(reader, Duration.ofMillis(100))).isEqualTo(first);
+			// the connection drops: a new writer, the server sends the transaction again
+			writer.close();
+			List<ChangeEvent> expected = new ArrayList<>(cut);
+			try (ChangeWriter again = store.writer()) {
+				cut.forEach(again::write);
+				for (int i = 0; i < 20; i++) {
+					List<ChangeEvent> next = transaction(800 + i, 0x1000 + i * 0x100, 1);
+					next.forEach(again::write);
+					expected.addAll(next);
+				}
+				again.sync();
+			}
+			assertThat(drain(reader, Duration.ofMillis(500))).isEqualTo(expected);
+		}
+	}
+
+	@Test
+	void aResumeReliesOnTheReceivedThroughRecordAndRefusesAnOriginBeforeTheFiles() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
+		try (ChangeWriter writer = store.writer()) {
+			transaction(1, 0x1000, 1).forEach(writer::write);
+			writer.sync();
+			// then the stream went on without a change for us: a keepalive at 0/5000
+			writer.received(new Lsn(0x5000));
+		}
+		ChangeStore.Held held = ChangeStore.open(this.dir).held();
+		assertThat(held).isEqualTo(new ChangeStore.Held(Lsn.INVALID, new Lsn(0x5000)));
+		// the slot was confirmed at the keepalive, nothing applied yet
+		assertThat(held.gap(new Lsn(0x500), new Lsn(0x5000))).isNull();
+		assertThat(held.gap(new Lsn(0x500), new Lsn(0x6000))).contains("hold only up to 0/5000");
+		assertThat(held.gap(new Lsn(0x6000), new Lsn(0x6000))).isNull();
+
+		// files removed once applied: an origin before what is left misses transactions
+		try (ChangeWriter writer = store.writer()) {
+			for (int i = 2; i <= 20; i++) {
+				transaction(i, 0x10000L * i, 50).forEach(writer::write);
+			}
+			writer.received(writer.sync());
+		}
+		Lsn tenth = new Lsn(0x10000L * 10 + 16);
+		assertThat(store.removeUpTo(tenth)).isPositive();
+		held = store.held();
+		assertThat(held.base()).isGreaterThan(new Lsn(0x1000 + 16)).isLessThanOrEqualTo(tenth);
+		assertThat(held.gap(tenth, held.through())).isNull();
+		assertThat(held.gap(new Lsn(0x1000 + 16), held.through())).contains("oldest change file");
+
+		// a torn record is not relied on
+		Files.write(this.dir.resolve(ChangeStore.RECEIVED_FILE), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 });
+		assertThat(store.receivedThrough()).isEqualTo(Lsn.INVALID);
 	}
 
 	@Test
@@ -296,6 +438,35 @@ class ChangeStoreTest {
 				new ChangeEvent.Commit(new Lsn(0x40000), new Lsn(0x40010), Instant.EPOCH));
 	}
 
+	/**
+	 * test_decoding's Begin carries no commit LSN: such transactions are neither taken
+	 * for duplicates of the ones held nor written over each other's files, also by a
+	 * second writer (a resume).
+	 */
+	@Test
+	void transactionsWithoutACommitLsnAtBeginAreAllKept() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
+		List<ChangeEvent> written = new ArrayList<>();
+		for (int round = 0; round < 2; round++) {
+			try (ChangeWriter writer = store.writer()) {
+				for (int i = 1; i <= 10; i++) {
+					long xid = round * 100 + i;
+					List<ChangeEvent> events = new ArrayList<>(transaction(xid, 0x10000L * xid, 20));
+					events.set(0, new ChangeEvent.Begin(xid, Lsn.INVALID, null));
+					events.set(events.size() - 1, new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x10000L * xid + 16),
+							((ChangeEvent.Commit) events.get(events.size() - 1)).commitTime()));
+					events.forEach(writer::write);
+					written.addAll(events.stream().filter((e) -> !(e instanceof ChangeEvent.Relation)).toList());
+				}
+				writer.sync();
+			}
+		}
+		assertThat(SegmentFile.list(this.dir)).hasSizeGreaterThan(2);
+		assertThat(readAll(store, Lsn.INVALID).stream().filter((e) -> !(e instanceof ChangeEvent.Relation)).toList())
+			.isEqualTo(written);
+		assertThat(store.coverage().to()).isEqualTo(new Lsn(0x10000L * 110 + 16));
+	}
+
 	@Test
 	void coverageSpansTheCompleteTransactionsHeld() throws Exception {
 		ChangeStore store = ChangeStore.open(this.dir, 4096, Long.MAX_VALUE);
@@ -381,6 +552,95 @@ class ChangeStoreTest {
 		assertThat(read).isEqualTo(events + 1);
 	}
 
+	@Test
+	void textPluginTransactionsAreKeptAcrossWriters() throws Exception {
+		// test_decoding: no commit LSN at Begin nor in the Commit, only its end
+		ChangeStore store = ChangeStore.open(this.dir);
+		List<ChangeEvent> expected = new ArrayList<>();
+		try (ChangeWriter writer = store.writer()) {
+			for (int xid = 1; xid <= 3; xid++) {
+				List<ChangeEvent> events = textTransaction(xid, 0x1000L * xid, 2);
+				events.forEach(writer::write);
+				expected.addAll(events);
+			}
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x3000 + 16));
+		}
+		try (ChangeWriter writer = store.writer()) {
+			List<ChangeEvent> events = textTransaction(4, 0x4000, 1);
+			events.forEach(writer::write);
+			expected.addAll(events);
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x4000 + 16));
+		}
+		assertThat(readAll(store, Lsn.INVALID)).isEqualTo(expected);
+		assertThat(inserts(readAll(store, new Lsn(0x2000 + 16)))).containsExactly("3-0", "3-1", "4-0");
+	}
+
+	@Test
+	void aTransactionSentAgainWithoutACommitLsnIsDroppedAtItsCommitAndItsShapesKept() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir);
+		try (ChangeWriter writer = store.writer()) {
+			textTransaction(1, 0x1000, 1).forEach(writer::write);
+			textTransaction(2, 0x2000, 1).forEach(writer::write);
+			writer.sync();
+		}
+		RelationShape widened = new RelationShape(ACCOUNTS.id() + 1, "public", "pgbench_accounts", 'd',
+				List.of(new RelationShape.Column("aid", 23, null, true),
+						new RelationShape.Column("abalance", 23, null, false),
+						new RelationShape.Column("filler", 0, "character(84)", false),
+						new RelationShape.Column("note", 25, null, false)));
+		try (ChangeWriter writer = store.writer()) {
+			// the server sends transaction 2 again (its end is the store's), with a new
+			// shape the decoder sends only once
+			writer.write(new ChangeEvent.Begin(2, Lsn.INVALID, null));
+			writer.write(new ChangeEvent.Relation(widened));
+			writer.write(new ChangeEvent.Insert(widened.id(),
+					List.of(Value.text("2-0"), Value.text("0"), Value.text("x"), Value.text("n"))));
+			writer.write(new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x2000 + 16), null));
+			assertThat(writer.inTransaction()).isFalse();
+			writer.write(new ChangeEvent.Begin(3, Lsn.INVALID, null));
+			writer.write(new ChangeEvent.Insert(widened.id(),
+					List.of(Value.text("3-0"), Value.text("0"), Value.text("x"), Value.text("n"))));
+			writer.write(new ChangeEvent.Commit(Lsn.INVALID, new Lsn(0x3000), null));
+			assertThat(writer.sync()).isEqualTo(new Lsn(0x3000));
+		}
+		List<ChangeEvent> read = readAll(store, Lsn.INVALID);
+		assertThat(inserts(read)).containsExactly("1-0", "2-0", "3-0");
+		assertThat(read.stream().filter(ChangeEvent.Begin.class::isInstance).count()).isEqualTo(3);
+		assertThat(readAll(store, new Lsn(0x2000 + 16))).contains(new ChangeEvent.Relation(widened));
+	}
+
+	@Test
+	void aTransactionSentAgainWithItsCommitLsnKeepsTheShapesItCarried() throws Exception {
+		ChangeStore store = ChangeStore.open(this.dir);
+		try (ChangeWriter writer = store.writer()) {
+			transaction(1, 0x1000, 1).forEach(writer::write);
+			writer.sync();
+		}
+		try (ChangeWriter writer = store.writer()) {
+			transaction(1, 0x1000, 1).forEach(writer::write);
+			writer.write(new ChangeEvent.Begin(2, new Lsn(0x2000), null));
+			writer.write(new ChangeEvent.Insert(ACCOUNTS.id(), List.of(Value.text("2-0"), Value.NULL, Value.NULL)));
+			writer.write(new ChangeEvent.Commit(new Lsn(0x2000), new Lsn(0x2010), null));
+			writer.sync();
+		}
+		assertThat(inserts(readAll(store, Lsn.INVALID))).containsExactly("1-0", "2-0");
+		assertThat(readAll(store, new Lsn(0x1010))).contains(new ChangeEvent.Relation(ACCOUNTS));
+	}
+
+	private static List<ChangeEvent> textTransaction(long xid, long end, int rows) {
+		List<ChangeEvent> events = transaction(xid, end, rows);
+		events.set(0, new ChangeEvent.Begin(xid, Lsn.INVALID, null));
+		events.set(events.size() - 1, new ChangeEvent.Commit(Lsn.INVALID, new Lsn(end + 16), null));
+		return events;
+	}
+
+	private static List<String> inserts(List<ChangeEvent> events) {
+		return events.stream()
+			.filter(ChangeEvent.Insert.class::isInstance)
+			.map((event) -> ((ChangeEvent.Insert) event).newRow().get(0).text())
+			.toList();
+	}
+
 	private static List<ChangeEvent> transaction(long xid, long lsn, int rows) {
 		List<ChangeEvent> events = new ArrayList<>();
 		Instant time = Instant.ofEpochSecond(1_700_000_000L + xid, 123_456_000);
@@ -391,6 +651,28 @@ class ChangeStoreTest {
 					List.of(Value.text(xid + "-" + i), Value.text("" + i), Value.text("x".repeat(20)))));
 		}
 		events.add(new ChangeEvent.Commit(new Lsn(lsn), new Lsn(lsn + 16), time));
+		return events;
+	}
+
+	/** {@code events} as test_decoding gives them: no commit LSN, only the end. */
+	private static List<ChangeEvent> withoutCommitLsn(List<ChangeEvent> events) {
+		return events.stream().map((event) -> {
+			if (event instanceof ChangeEvent.Begin begin) {
+				return (ChangeEvent) new ChangeEvent.Begin(begin.xid(), Lsn.INVALID, null);
+			}
+			if (event instanceof ChangeEvent.Commit commit) {
+				return new ChangeEvent.Commit(Lsn.INVALID, commit.endLsn(), commit.commitTime());
+			}
+			return event;
+		}).toList();
+	}
+
+	/** What {@code reader} returns until it waits {@code quiet} in vain. */
+	private static List<ChangeEvent> drain(ChangeReader reader, Duration quiet) throws InterruptedException {
+		List<ChangeEvent> events = new ArrayList<>();
+		for (ChangeEvent event = reader.next(quiet); event != null; event = reader.next(quiet)) {
+			events.add(event);
+		}
 		return events;
 	}
 
