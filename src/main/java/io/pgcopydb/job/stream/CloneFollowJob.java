@@ -35,9 +35,10 @@ import io.pgcopydb.progress.RunSummary;
  * <li>the streaming job runs until endpos (or a stop).
  * </ol>
  * A clone that did not complete halts the follow. A resume whose clone still had to read
- * the source is refused: the slot's snapshot ended with the killed process, and tables
- * copied under another snapshot while applying from the slot's start would double or lose
- * rows; {@code --restart} starts over.
+ * the source (or never started) while the follow's slot is set up is refused: the slot's
+ * snapshot ended with the killed process, and tables copied under another snapshot while
+ * applying from the slot's start would double or lose rows; {@code --restart} starts
+ * over.
  */
 public final class CloneFollowJob implements JobDefinition<CloneFollowRequest> {
 
@@ -67,20 +68,20 @@ public final class CloneFollowJob implements JobDefinition<CloneFollowRequest> {
 			throw new BadStateException("an unfinished clone --follow is recorded in --dir "
 					+ request.workDirectory().root() + ": use --resume to finish it, or --restart to start over");
 		}
-		if (mode == CloneRequest.Mode.RESUME && clone.unfinished() && clone.sourceReadsLeft()
-				&& clone.sourceReadsBegun()) {
-			throw new BadStateException("cannot resume clone --follow: the clone was interrupted while it read the"
-					+ " source, and the slot's snapshot ended with its process; tables copied under another"
-					+ " snapshot would not match the slot's start: start over with " + restartCommand(request));
+		// the slot's snapshot ended with the process that created it: a clone that still
+		// has to read the source (or never started: killed right after the follow's
+		// setup, before the clone was recorded) would copy under another snapshot while
+		// apply replays from the slot's start. Without a recorded slot, the resume sets
+		// a new one up and the clone reads its snapshot.
+		if (mode == CloneRequest.Mode.RESUME && snapshotLost(context, clone)) {
+			throw new BadStateException("cannot resume clone --follow: "
+					+ ((clone.status() == null) ? "the follow's slot was set up but the clone never started"
+							: "the clone was interrupted before it finished reading the source")
+					+ ", and the slot's snapshot ended with its process; tables copied under another snapshot"
+					+ " would not match the slot's start: start over with " + restartCommand(request));
 		}
 		FollowState state = context.getBean(FollowState.class);
 		FollowRuns follows = context.getBean(FollowRuns.class);
-		if (mode == CloneRequest.Mode.RESUME && clone.status() == null && follows.lastExecution() != null) {
-			// killed between the slot's creation and the clone's start: the clone has
-			// everything left to read, in a snapshot that no longer exists
-			throw new BadStateException("cannot resume clone --follow: it was interrupted before its clone started,"
-					+ " and the slot's snapshot ended with its process: start over with " + restartCommand(request));
-		}
 		AtomicReference<JobExecution> followed = new AtomicReference<>();
 		AtomicReference<Exception> followFailure = new AtomicReference<>();
 		FollowRequest followRequest = request.follow().withMode(switch (mode) {
@@ -183,8 +184,15 @@ public final class CloneFollowJob implements JobDefinition<CloneFollowRequest> {
 	@Override
 	public String resumeCommand(ApplicationContext context, CloneFollowRequest request, JobExecution execution) {
 		CloneStatus clone = CloneStatus.of(context);
-		boolean snapshotNeeded = clone.status() == null || (clone.unfinished() && clone.sourceReadsLeft());
-		return snapshotNeeded ? restartCommand(request) : resumeCommand(request);
+		return snapshotLost(context, clone) ? restartCommand(request) : resumeCommand(request);
+	}
+
+	/**
+	 * Whether the clone still needs the slot's snapshot, which a process that ended took
+	 * with it.
+	 */
+	private static boolean snapshotLost(ApplicationContext context, CloneStatus clone) {
+		return !clone.completed() && clone.sourceReadsLeft() && context.getBean(StreamSource.class).recorded() != null;
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.PublishedRoots;
 import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ChangeApplier;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
@@ -60,6 +61,7 @@ class SetupTasklet implements Tasklet {
 				logger.info("Created slot {} at {} (snapshot {}), origin {}{}", recorded.slot(),
 						recorded.consistentPoint(), recorded.snapshotName(), recorded.origin(),
 						(recorded.publication() != null) ? ", publication " + recorded.publication() : "");
+				PublishedRoots.checkTarget(this.request.source(), this.request.target(), recorded);
 				Startpos.apply(this.request.target(), recorded, this.sentinel);
 				this.state.setupDone(recorded, created.snapshotHolder());
 			}
@@ -74,6 +76,9 @@ class SetupTasklet implements Tasklet {
 				else if (this.request.startpos().isValid()) {
 					this.sentinel.setStartpos(this.request.startpos());
 				}
+				// follow into a target prepared elsewhere; clone --follow restores the
+				// source's shape after this
+				PublishedRoots.checkTarget(this.request.source(), this.request.target(), recorded);
 				// before the coverage check: transactions up to startpos are not needed
 				Startpos.apply(this.request.target(), recorded, this.sentinel);
 				checkCoverage(recorded);
