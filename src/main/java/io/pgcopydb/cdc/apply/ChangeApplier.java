@@ -315,41 +315,72 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
-	 * The transaction that begins, or null when it ends after endpos (apply is done). One
-	 * that ends at or before the origin's position is skipped: it is applied already.
-	 * @param end the transaction's end LSN from the reader; when the reader cannot tell
-	 * ({@link Lsn#INVALID}), the Begin's commit LSN decides, and a transaction straddling
-	 * endpos is found at its Commit
+	 * The transaction that begins, or null when it ends after endpos (apply is done); see
+	 * {@link #start}.
 	 */
 	private Transaction begin(ChangeEvent.Begin begin, Lsn end, Lsn endpos, ApplyControl control) throws SQLException {
-		if (end.isValid()) {
-			if (!end.isAfter(this.committed)) {
-				return new Transaction(begin.xid(), begin.finalLsn(), true);
-			}
-			if (endpos.isValid() && end.isAfter(endpos)) {
-				commitGroup(control);
-				return null;
-			}
-			this.group.begin();
-			return new Transaction(begin.xid(), begin.finalLsn(), false);
-		}
-		// a reader without ends, and a plugin without a commit LSN at Begin (INVALID):
-		// the reader, opened after the origin's position, has passed over what is
-		// applied, and each transaction goes in a target transaction of its own so that
-		// one ending after endpos is rolled back alone
-		if (begin.finalLsn().isValid() && begin.finalLsn().isBefore(this.committed)) {
+		Start start = start(end, begin.finalLsn(), this.committed, endpos);
+		if (start == Start.SKIP) {
 			return new Transaction(begin.xid(), begin.finalLsn(), true);
 		}
-		if (endpos.isValid() && !begin.finalLsn().isBefore(endpos)) {
+		if (start == Start.STOP || start == Start.ALONE) {
 			commitGroup(control);
-			return null;
 		}
-		if (endpos.isValid()
-				&& (!begin.finalLsn().isValid() || endpos.bytesAfter(begin.finalLsn()) <= STRADDLE_MARGIN)) {
-			commitGroup(control);
+		if (start == Start.STOP) {
+			return null;
 		}
 		this.group.begin();
 		return new Transaction(begin.xid(), begin.finalLsn(), false);
+	}
+
+	/** What apply does with a transaction at its Begin. */
+	enum Start {
+
+		/** Applied already: ends at or before the origin's position. */
+		SKIP,
+		/** Ends after endpos: apply is done. */
+		STOP,
+		/** Applied, in the open target transaction. */
+		APPLY,
+		/**
+		 * Applied, in a target transaction of its own: it may end after endpos, which
+		 * only its Commit tells, and then it alone is rolled back.
+		 */
+		ALONE
+
+	}
+
+	/**
+	 * Decides at a Begin from the transaction's end LSN given by the reader; when the
+	 * reader cannot tell ({@link Lsn#INVALID}), from the Begin's commit LSN, and when the
+	 * plugin does not give that either (test_decoding), the transaction is applied alone
+	 * and its Commit decides: skipping it on an unknown position would lose it silently
+	 * (an INVALID LSN is before every origin position).
+	 * @param end the transaction's commit end LSN, or INVALID
+	 * @param finalLsn the Begin's commit LSN, or INVALID
+	 * @param committed the origin's position
+	 * @param endpos where apply ends, or INVALID
+	 */
+	static Start start(Lsn end, Lsn finalLsn, Lsn committed, Lsn endpos) {
+		if (end.isValid()) {
+			if (!end.isAfter(committed)) {
+				return Start.SKIP;
+			}
+			return (endpos.isValid() && end.isAfter(endpos)) ? Start.STOP : Start.APPLY;
+		}
+		if (!finalLsn.isValid()) {
+			return endpos.isValid() ? Start.ALONE : Start.APPLY;
+		}
+		if (finalLsn.isBefore(committed)) {
+			return Start.SKIP;
+		}
+		if (endpos.isValid() && !finalLsn.isBefore(endpos)) {
+			return Start.STOP;
+		}
+		if (endpos.isValid() && endpos.bytesAfter(finalLsn) <= STRADDLE_MARGIN) {
+			return Start.ALONE;
+		}
+		return Start.APPLY;
 	}
 
 	/**
