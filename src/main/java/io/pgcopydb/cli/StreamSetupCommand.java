@@ -98,9 +98,9 @@ final class StreamSetupCommand implements Callable<Integer> {
 				new StreamCleanup(records).cleanup(source, target, stream.names(), work)
 					.forEach((line) -> System.err.println(line));
 			}
-			List<SourceTable> tables = tables(source, runFilters);
 			StreamSetup.Request request = new StreamSetup.Request(source, target, stream.plugin(), stream.names(),
-					tables, insertOnly, slotWait, resume, CloneRequest.identity(source), CloneRequest.identity(target));
+					runFilters, insertOnly, slotWait, resume, CloneRequest.identity(source),
+					CloneRequest.identity(target));
 			StreamSetup.Setup setup = new StreamSetup(records).setup(request);
 			// the follow that runs next in this --dir starts at the slot's consistent
 			// point, and stream sentinel get|set work from now on
@@ -119,15 +119,6 @@ final class StreamSetupCommand implements Callable<Integer> {
 		}
 		catch (BadStateException ex) {
 			return false;
-		}
-	}
-
-	private static List<SourceTable> tables(PgEndpoint source, Filters filters) {
-		try (Connection connection = source.connect("stream setup")) {
-			return FollowedTables.read(connection, filters);
-		}
-		catch (SQLException ex) {
-			throw source.failure("reading the source catalog", ex);
 		}
 	}
 

@@ -31,4 +31,13 @@ public interface ApplyControl {
 	 */
 	void applied(Lsn endLsn, Instant commitTime);
 
+	/**
+	 * Called when apply has applied every transaction the change store holds up to
+	 * {@code through} (receive's durable position, possibly past the last commit: an idle
+	 * source's keepalives move it): the target is caught up to there, and the lag is
+	 * zero. The origin stays at the last commit applied.
+	 */
+	default void caughtUp(Lsn through) {
+	}
+
 }

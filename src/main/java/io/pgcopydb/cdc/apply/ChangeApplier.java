@@ -94,6 +94,9 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	private boolean endposByReceived;
 
+	/** The last position reported to {@link ApplyControl#caughtUp}. */
+	private Lsn caughtUp = Lsn.INVALID;
+
 	/**
 	 * @param target the target server
 	 * @param origin the replication origin's name, created by setup
@@ -273,6 +276,13 @@ public final class ChangeApplier implements AutoCloseable {
 			if (event == null) {
 				if (transaction == null) {
 					commitGroup(control);
+					// same reasoning: nothing is left up to what was received (reported
+					// no further than endpos, where this follow ends)
+					Lsn through = (endpos.isValid() && received.isAfter(endpos)) ? endpos : received;
+					if (through.isAfter(applied()) && through.isAfter(this.caughtUp)) {
+						this.caughtUp = through;
+						control.caughtUp(through);
+					}
 					if (endpos.isValid() && !received.isBefore(endpos)) {
 						this.endposByReceived = true;
 						return true;

@@ -4,11 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,8 @@ import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.pg.SqlStates;
 
 /**
@@ -36,6 +41,9 @@ public final class StreamSetup {
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamSetup.class);
 
+	/** How many times setup is tried while the source's tables change under it. */
+	static final int SETUP_ATTEMPTS = 3;
+
 	private final StreamRecords records;
 
 	public StreamSetup(StreamRecords records) {
@@ -43,15 +51,16 @@ public final class StreamSetup {
 	}
 
 	/**
-	 * @param tables the tables the run follows (the run's, after its filters)
+	 * @param filters the run's filters: the tables followed are the source's, less those
+	 * the filters leave out or whose rows they leave behind ({@link FollowedTables})
 	 * @param insertOnlyAccepted {@code --insert-only-tables}
 	 * @param slotWaitTimeout {@code --slot-wait-timeout}
 	 * @param sourceIdentity {@code user@host:port/db} of the source, no password
 	 * @param targetIdentity the same for the target
 	 */
-	public record Request(PgEndpoint source, PgEndpoint target, Plugin plugin, StreamNames names,
-			List<SourceTable> tables, boolean insertOnlyAccepted, Duration slotWaitTimeout, boolean resume,
-			String sourceIdentity, String targetIdentity) {
+	public record Request(PgEndpoint source, PgEndpoint target, Plugin plugin, StreamNames names, Filters filters,
+			boolean insertOnlyAccepted, Duration slotWaitTimeout, boolean resume, String sourceIdentity,
+			String targetIdentity) {
 	}
 
 	/**
@@ -85,7 +94,20 @@ public final class StreamSetup {
 		if (request.resume()) {
 			logger.info("No follow was set up in this --dir yet: setting one up");
 		}
-		return create(request);
+		for (int attempt = 1;; attempt++) {
+			try {
+				return create(request);
+			}
+			catch (TablesChanged ex) {
+				if (attempt >= SETUP_ATTEMPTS) {
+					throw new SourceNotReadyException("the tables to follow changed on the " + where(request.source())
+							+ " while the slot was created, " + SETUP_ATTEMPTS + " times in a row (last: "
+							+ ex.getMessage() + "): run again once the DDL on the source is" + " done", ex);
+				}
+				logger.warn("The tables to follow changed on the {} while the slot was created ({}): setting the"
+						+ " follow up again", where(request.source()), ex.getMessage());
+			}
+		}
 	}
 
 	private Setup resume(Request request, StreamRecord record) {
@@ -126,11 +148,13 @@ public final class StreamSetup {
 		String where = where(request.source());
 		boolean publishes = request.plugin().needsPublication();
 		FollowScope scope;
+		List<SourceTable> tables;
 		try (Connection source = request.source().connect("stream setup")) {
 			SourceChecks.checkServer(source, where, true);
-			scope = SourceChecks.scope(source, where, request.tables(), request.insertOnlyAccepted());
+			tables = FollowedTables.read(source, request.filters());
+			scope = SourceChecks.scope(source, where, tables, request.insertOnlyAccepted());
 			if (request.plugin() == Plugin.WAL2JSON) {
-				List<String> columns = nullWhenNotFinite(source, request.tables());
+				List<String> columns = nullWhenNotFinite(source, tables);
 				if (!columns.isEmpty()) {
 					logger.warn("wal2json sends NaN and Infinity of float and numeric columns as JSON null: a NaN or"
 							+ " Infinity written during the follow arrives as NULL in {} (use --plugin pgoutput to"
@@ -164,6 +188,7 @@ public final class StreamSetup {
 			SlotSnapshot snapshot = SlotSnapshot.create(request.source(), names.slot(), request.plugin(),
 					request.slotWaitTimeout());
 			created.slot = snapshot;
+			checkTablesUnchanged(request, tables, snapshot);
 			created.origin(snapshot);
 			StreamRecord record = new StreamRecord(request.plugin(), names.slot(),
 					publishes ? names.publication() : null,
@@ -177,6 +202,56 @@ public final class StreamSetup {
 			created.undo(ex);
 			throw ex;
 		}
+	}
+
+	/**
+	 * The tables were listed before the slot existed, outside its snapshot: a table
+	 * created (or renamed, or dropped) in between would be copied under the snapshot but
+	 * not published, its changes lost. Listed again in the slot's snapshot, they must be
+	 * the same.
+	 */
+	private static void checkTablesUnchanged(Request request, List<SourceTable> tables, SlotSnapshot snapshot) {
+		List<SourceTable> again;
+		try (Connection source = request.source().connect("stream setup check")) {
+			source.setAutoCommit(false);
+			source.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+			try (Statement statement = source.createStatement()) {
+				statement.execute("SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot.snapshotName()));
+			}
+			again = FollowedTables.read(source, request.filters());
+			source.rollback();
+		}
+		catch (SQLException ex) {
+			throw request.source().failure("listing the tables to follow in the slot's snapshot", ex);
+		}
+		Set<String> before = names(tables);
+		Set<String> after = names(again);
+		if (!before.equals(after)) {
+			Set<String> added = new TreeSet<>(after);
+			added.removeAll(before);
+			Set<String> gone = new TreeSet<>(before);
+			gone.removeAll(after);
+			throw new TablesChanged((added.isEmpty() ? "" : "new " + String.join(", ", added))
+					+ ((!added.isEmpty() && !gone.isEmpty()) ? "; " : "")
+					+ (gone.isEmpty() ? "" : "gone " + String.join(", ", gone)));
+		}
+	}
+
+	private static Set<String> names(List<SourceTable> tables) {
+		Set<String> names = new TreeSet<>();
+		for (SourceTable table : tables) {
+			names.add(table.oid() + " " + Identifiers.qualified(table.schema(), table.name()));
+		}
+		return names;
+	}
+
+	/** The tables changed between their listing and the slot's snapshot. */
+	private static final class TablesChanged extends RuntimeException {
+
+		TablesChanged(String message) {
+			super(message);
+		}
+
 	}
 
 	/**

@@ -18,7 +18,8 @@ import io.pgcopydb.cdc.Lsn;
  * {@code set prefetch} clears it)
  * @param writeLsn received and written to the change files
  * @param flushLsn durable in the change files, and confirmed to the slot
- * @param replayLsn applied and committed on the target (the origin's position)
+ * @param replayLsn applied and committed on the target (the origin's position), or
+ * receive's durable position once apply has applied all it holds (an idle source)
  * @param replayTime the source commit time of the last transaction applied, for the lag
  * in seconds
  * @param updated when the job last wrote this row

@@ -108,6 +108,18 @@ public final class SentinelStore {
 		set("REPLAY_LSN = ?, REPLAY_TIME = ?", replay.asString(), (commitTime != null) ? commitTime.toString() : null);
 	}
 
+	/**
+	 * Apply has applied everything received up to {@code through}, past its last commit
+	 * (keepalives of an idle source): replay_lsn moves there, never back, and the lag is
+	 * zero. The commit time stays that of the last transaction applied.
+	 */
+	public void reportCaughtUp(Lsn through) {
+		Sentinel sentinel = get();
+		if (through.isAfter(sentinel.replayLsn())) {
+			set("REPLAY_LSN = ?", through.asString());
+		}
+	}
+
 	private void set(String assignments, Object... values) {
 		Object[] arguments = new Object[values.length + 1];
 		System.arraycopy(values, 0, arguments, 0, values.length);

@@ -191,6 +191,11 @@ class ApplyTasklet implements Tasklet {
 		}
 
 		@Override
+		public void caughtUp(Lsn through) {
+			ApplyTasklet.this.sentinel.reportCaughtUp(through);
+		}
+
+		@Override
 		public void applied(Lsn endLsn, Instant commitTime) {
 			ApplyTasklet.this.sentinel.reportApplied(endLsn, commitTime);
 			ApplyTasklet.this.progress.applied(endLsn, commitTime);

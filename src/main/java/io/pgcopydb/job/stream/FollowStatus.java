@@ -161,7 +161,10 @@ public class FollowStatus {
 	 */
 	public record Status(Sentinel sentinel, StreamRecord stream, long changeFileBytes, String command, String ended) {
 
-		/** The last LSN applied on the target (the origin's position). */
+		/**
+		 * Where the target has applied through: the origin's position, or receive's
+		 * durable position when apply has caught up with it (an idle source).
+		 */
 		public Lsn lastApplied() {
 			return this.sentinel.replayLsn();
 		}

@@ -47,7 +47,7 @@ class SlotStreamSource implements StreamSource {
 
 	@Override
 	public Created create(FollowRequest request) {
-		StreamSetup.Setup setup = new StreamSetup(this.records).setup(setupRequest(request, tables(request), false));
+		StreamSetup.Setup setup = new StreamSetup(this.records).setup(setupRequest(request, false));
 		return new Created(setup.record(), setup);
 	}
 
@@ -58,7 +58,7 @@ class SlotStreamSource implements StreamSource {
 
 	@Override
 	public void verify(StreamRecord recorded, FollowRequest request) {
-		new StreamSetup(this.records).setup(setupRequest(request, List.of(), true));
+		new StreamSetup(this.records).setup(setupRequest(request, true));
 	}
 
 	@Override
@@ -116,38 +116,15 @@ class SlotStreamSource implements StreamSource {
 				request.workDirectory());
 	}
 
-	private static StreamSetup.Request setupRequest(FollowRequest request, List<SourceTable> tables, boolean resume) {
-		return new StreamSetup.Request(request.source(), request.target(), request.plugin(), names(request), tables,
-				request.insertOnly(), SLOT_WAIT, resume, CloneRequest.identity(request.source()),
+	private static StreamSetup.Request setupRequest(FollowRequest request, boolean resume) {
+		return new StreamSetup.Request(request.source(), request.target(), request.plugin(), names(request),
+				request.filters(), request.insertOnly(), SLOT_WAIT, resume, CloneRequest.identity(request.source()),
 				CloneRequest.identity(request.target()));
 	}
 
 	private static StreamNames names(FollowRequest request) {
 		return StreamNames.of(request.workDirectory().root(), request.slotName(), request.publication(),
 				request.origin());
-	}
-
-	/**
-	 * The tables the follow publishes: the source's, less those the filters leave out by
-	 * name or whose rows they leave behind. Read before the slot exists, outside any
-	 * snapshot: a table created between this read and the slot is not published.
-	 */
-	private static List<SourceTable> tables(FollowRequest request) {
-		try (Connection source = request.source().connect("stream setup")) {
-			List<SourceTable> tables = new CatalogReader(source).tables();
-			Filters filters = request.filters();
-			if (filters.isEmpty()) {
-				return tables;
-			}
-			return tables.stream()
-				.filter((table) -> filters.schemaLeftOut(table.schema()).isEmpty()
-						&& filters.tableLeftOut(table.schema(), table.name(), true, List.of()).isEmpty()
-						&& filters.tableDataLeftOut(table.schema(), table.name(), List.of()).isEmpty())
-				.toList();
-		}
-		catch (SQLException ex) {
-			throw request.source().failure("listing the tables to follow", ex);
-		}
 	}
 
 }

@@ -351,6 +351,27 @@ class ChangeApplierIT {
 	}
 
 	@Test
+	void onAnIdleSourceTheTargetIsCaughtUpToWhatWasReceivedAndTheOriginStaysAtTheLastCommit() throws Exception {
+		this.servers.target().execute(this.db, "CREATE TABLE public.log (n int)");
+		Stream stream = new Stream().relation(new RelationShape(1, "public", "log", 'f', List.of(col("n"))));
+		for (int i = 1; i <= 3; i++) {
+			String n = Integer.toString(i);
+			stream.transaction((tx) -> tx.add(new ChangeEvent.Insert(1, row(v(n)))));
+		}
+		// keepalives of an idle source moved receive's durable position past the last
+		// commit
+		Lsn keepalive = new Lsn(stream.last().value() + 0x2000);
+		Control control = new Control(keepalive, keepalive);
+		try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
+			assertThat(applier.apply(stream.reader(applier.originPosition(), -1), control)).isTrue();
+			assertThat(applier.originPosition()).isEqualTo(stream.last());
+		}
+		assertThat(control.applied).isEqualTo(stream.last());
+		assertThat(control.caughtUp).isEqualTo(keepalive);
+		assertThat(count("public.log")).isEqualTo(3);
+	}
+
+	@Test
 	void endposInTheMiddleOfTheStreamAppliesUpToItAndNoFurther() throws Exception {
 		this.servers.target().execute(this.db, "CREATE TABLE public.log (n int)");
 		Stream stream = new Stream().relation(new RelationShape(1, "public", "log", 'f', List.of(col("n"))));
@@ -614,6 +635,8 @@ class ChangeApplierIT {
 
 		volatile Lsn applied = Lsn.INVALID;
 
+		volatile Lsn caughtUp = Lsn.INVALID;
+
 		Control(Lsn endpos, Lsn received) {
 			this.endpos = endpos;
 			this.received = received;
@@ -642,6 +665,11 @@ class ChangeApplierIT {
 		@Override
 		public void applied(Lsn endLsn, Instant commitTime) {
 			this.applied = endLsn;
+		}
+
+		@Override
+		public void caughtUp(Lsn through) {
+			this.caughtUp = through;
 		}
 
 	}

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,7 +91,7 @@ class StreamSetupIT {
 
 	@Test
 	void setupCreatesPublicationSlotAndOriginAndCleanupDropsThem() throws SQLException {
-		try (StreamSetup.Setup setup = new StreamSetup(this.records).setup(request(tables(), false, 60))) {
+		try (StreamSetup.Setup setup = new StreamSetup(this.records).setup(request(false, 60))) {
 			assertThat(strings(this.servers.source(),
 					"SELECT plugin FROM pg_replication_slots WHERE slot_name = '" + this.names.slot() + "'"))
 				.containsExactly("pgoutput");
@@ -139,7 +141,7 @@ class StreamSetupIT {
 		this.servers.source()
 			.execute(DB, "CREATE TABLE no_key (id int, v text); INSERT INTO no_key VALUES (1, 'a'), (2, 'b')");
 
-		assertThatThrownBy(() -> new StreamSetup(this.records).setup(request(tables(), false, 60)))
+		assertThatThrownBy(() -> new StreamSetup(this.records).setup(request(false, 60)))
 			.isInstanceOfSatisfying(SourceNotReadyException.class,
 					(ex) -> assertThat(ex.exitCode()).isEqualTo(ExitCode.SOURCE))
 			.hasMessageContaining("public.no_key")
@@ -158,7 +160,7 @@ class StreamSetupIT {
 		this.servers.source()
 			.execute(DB, "CREATE TABLE no_key (id int, v text); INSERT INTO no_key VALUES (1, 'a'), (2, 'b')");
 
-		try (StreamSetup.Setup setup = new StreamSetup(this.records).setup(request(tables(), true, 60))) {
+		try (StreamSetup.Setup setup = new StreamSetup(this.records).setup(request(true, 60))) {
 			String insertOnly = this.names.insertOnlyPublication();
 			assertThat(setup.record().insertOnlyPublication()).isEqualTo(insertOnly);
 			assertThat(strings(this.servers.source(),
@@ -185,7 +187,7 @@ class StreamSetupIT {
 				pid = rs.getInt(1);
 			}
 
-			assertThatThrownBy(() -> new StreamSetup(this.records).setup(request(tables(), false, 2)))
+			assertThatThrownBy(() -> new StreamSetup(this.records).setup(request(false, 2)))
 				.isInstanceOf(SourceNotReadyException.class)
 				.hasMessageContaining("--slot-wait-timeout")
 				.hasMessageContaining("pid " + pid)
@@ -193,6 +195,47 @@ class StreamSetupIT {
 			blocker.rollback();
 		}
 		assertNothingLeft();
+	}
+
+	@Test
+	void aTableCreatedWhileTheSlotIsCreatedIsPublished() throws Exception {
+		// the table's transaction is open when setup lists the tables, and commits while
+		// the slot's creation waits for it: the slot's snapshot (what the clone copies)
+		// has the table, so its changes must be published too
+		try (Connection ddl = this.servers.source().connect(DB); Statement statement = ddl.createStatement()) {
+			ddl.setAutoCommit(false);
+			statement.execute("CREATE TABLE late (id int PRIMARY KEY); INSERT INTO late VALUES (1)");
+			CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
+				try {
+					awaitSlotCreationWaiting();
+					ddl.commit();
+				}
+				catch (SQLException | InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			try (StreamSetup.Setup setup = new StreamSetup(this.records).setup(request(false, 60))) {
+				commit.get(60, TimeUnit.SECONDS);
+				assertThat(
+						strings(this.servers.source(),
+								"SELECT tablename FROM pg_publication_tables WHERE pubname = '"
+										+ this.names.publication() + "' ORDER BY 1"))
+					.containsExactly("full_identity", "keyed", "late", "parted");
+			}
+		}
+	}
+
+	private void awaitSlotCreationWaiting() throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (System.nanoTime() < deadline) {
+			if (!strings(this.servers.source(), "SELECT pid FROM pg_stat_activity WHERE query LIKE"
+					+ " 'CREATE_REPLICATION_SLOT%' AND wait_event_type = 'Lock'")
+				.isEmpty()) {
+				return;
+			}
+			Thread.sleep(50);
+		}
+		throw new IllegalStateException("slot creation never waited for the open transaction");
 	}
 
 	@Test
@@ -220,15 +263,9 @@ class StreamSetupIT {
 			.isEmpty();
 	}
 
-	private StreamSetup.Request request(List<SourceTable> tables, boolean insertOnly, int timeoutSeconds) {
+	private StreamSetup.Request request(boolean insertOnly, int timeoutSeconds) {
 		return new StreamSetup.Request(endpoint(Side.SOURCE), endpoint(Side.TARGET), Plugin.PGOUTPUT, this.names,
-				tables, insertOnly, Duration.ofSeconds(timeoutSeconds), false, "source", "target");
-	}
-
-	private List<SourceTable> tables() throws SQLException {
-		try (Connection connection = endpoint(Side.SOURCE).connect("test")) {
-			return FollowedTables.read(connection, Filters.NONE);
-		}
+				Filters.NONE, insertOnly, Duration.ofSeconds(timeoutSeconds), false, "source", "target");
 	}
 
 	private PgEndpoint endpoint(Side side) {

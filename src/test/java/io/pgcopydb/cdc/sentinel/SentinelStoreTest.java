@@ -86,6 +86,24 @@ class SentinelStoreTest {
 	}
 
 	@Test
+	void caughtUpOnAnIdleSourceTheLagIsZeroAndReplayNeverGoesBack() {
+		schema();
+		this.store.init(Lsn.parse("0/100", "t"), null);
+		Instant commit = Instant.parse("2024-05-01T10:00:00Z");
+		this.store.reportApplied(Lsn.parse("0/500", "t"), commit);
+		this.store.reportReceived(Lsn.parse("0/900", "t"), Lsn.parse("0/900", "t"));
+		assertThat(this.store.get().lagBytes()).isEqualTo(0x400);
+		this.store.reportCaughtUp(Lsn.parse("0/900", "t"));
+		Sentinel sentinel = this.store.get();
+		assertThat(sentinel.replayLsn()).isEqualTo(Lsn.parse("0/900", "t"));
+		assertThat(sentinel.replayTime()).isEqualTo(commit);
+		assertThat(sentinel.lagBytes()).isZero();
+		assertThat(sentinel.lagTime(commit.plusSeconds(60))).isEqualTo(Duration.ZERO);
+		this.store.reportCaughtUp(Lsn.parse("0/700", "t"));
+		assertThat(this.store.get().replayLsn()).isEqualTo(Lsn.parse("0/900", "t"));
+	}
+
+	@Test
 	void anEndposBeforeWhatWasAppliedIsRefused() {
 		schema();
 		this.store.init(Lsn.parse("0/100", "t"), null);
