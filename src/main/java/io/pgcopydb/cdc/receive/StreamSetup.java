@@ -231,12 +231,17 @@ public final class StreamSetup {
 			added.removeAll(before);
 			Set<String> gone = new TreeSet<>(before);
 			gone.removeAll(after);
-			throw new TablesChanged((added.isEmpty() ? "" : "new " + String.join(", ", added))
+			throw new TablesChanged((added.isEmpty() ? "" : "new " + withoutOids(added))
 					+ ((!added.isEmpty() && !gone.isEmpty()) ? "; " : "")
-					+ (gone.isEmpty() ? "" : "gone " + String.join(", ", gone)));
+					+ (gone.isEmpty() ? "" : "gone " + withoutOids(gone)));
 		}
 	}
 
+	private static String withoutOids(Set<String> names) {
+		return String.join(", ", names.stream().map((name) -> name.substring(name.indexOf(' ') + 1)).toList());
+	}
+
+	/** Each table as its oid and name: a table dropped and created again is a change. */
 	private static Set<String> names(List<SourceTable> tables) {
 		Set<String> names = new TreeSet<>();
 		for (SourceTable table : tables) {
