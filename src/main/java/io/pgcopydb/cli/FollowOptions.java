@@ -51,6 +51,12 @@ final class FollowOptions {
 			description = "wal2json: receive numeric values as strings, keeping their precision.")
 	boolean wal2jsonNumericAsString;
 
+	@Option(names = "--pgoutput-streaming",
+			description = "pgoutput: have the source send large transactions while they are in progress"
+					+ " (protocol 2, PostgreSQL 14 and later), kept in --dir until they commit, instead of"
+					+ " decoding each whole at its commit, spilled on the source's disk.")
+	boolean pgoutputStreaming;
+
 	@Option(names = "--insert-only-tables",
 			description = "Follow tables without replica identity for INSERT only (their UPDATE and DELETE are not"
 					+ " replicated) instead of refusing them.")
@@ -76,9 +82,14 @@ final class FollowOptions {
 			String command) {
 		Lsn end = blank(this.endpos) ? Lsn.INVALID : Lsn.parse(this.endpos, "--endpos");
 		Lsn start = blank(this.startpos) ? Lsn.INVALID : Lsn.parse(this.startpos, "--startpos");
-		return new FollowRequest(source, target, dir, plugin(), blankToNull(this.slotName), blankToNull(this.origin),
-				blankToNull(this.publication), start, end, this.wal2jsonNumericAsString, this.insertOnlyTables,
-				createSlot || this.createSlot, filters, mode, parts, applyAtOnce, command);
+		Plugin plugin = plugin();
+		if (this.pgoutputStreaming && plugin != Plugin.PGOUTPUT) {
+			throw new BadArgumentsException("--pgoutput-streaming is an option of --plugin pgoutput, not of --plugin "
+					+ plugin.pluginName() + ": leave it out, or use --plugin pgoutput");
+		}
+		return new FollowRequest(source, target, dir, plugin, blankToNull(this.slotName), blankToNull(this.origin),
+				blankToNull(this.publication), start, end, this.wal2jsonNumericAsString, this.pgoutputStreaming,
+				this.insertOnlyTables, createSlot || this.createSlot, filters, mode, parts, applyAtOnce, command);
 	}
 
 	private static boolean blank(String value) {

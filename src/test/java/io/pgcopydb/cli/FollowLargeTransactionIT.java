@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,6 +59,92 @@ class FollowLargeTransactionIT {
 		finally {
 			follow.process().destroyForcibly();
 			FollowFaultsIT.cleanup(servers, db, env, dir);
+		}
+	}
+
+	/**
+	 * With {@code --pgoutput-streaming} the source sends each large transaction while it
+	 * runs: two of them interleaved, a subtransaction rolled back inside one, a third
+	 * rolled back whole after it was streamed; only what committed arrives, once.
+	 */
+	@Test
+	void streamedInProgressTransactionsInterleavedAndAbortedArriveAsCommitted(PgServers servers, @TempDir Path dir)
+			throws Exception {
+		String db = "follow_streamed_tx";
+		Map<String, String> env = FollowFaultsIT.env(servers, db);
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		servers.source()
+			.execute(db, "ALTER DATABASE " + db + " SET logical_decoding_work_mem = '64kB';"
+					+ " CREATE TABLE big (id int PRIMARY KEY, who text, pad text)");
+		PgCopyDbRun.Running follow = PgCopyDbRun.start(env, "clone", "--follow", "--pgoutput-streaming", "--dir",
+				dir.toString());
+		try {
+			FollowFaultsIT.awaitStderr(follow, "The clone completed: apply starts"::equals);
+			try (Connection one = servers.source().connect(db);
+					Connection two = servers.source().connect(db);
+					Connection three = servers.source().connect(db);
+					Statement first = one.createStatement();
+					Statement second = two.createStatement();
+					Statement third = three.createStatement()) {
+				one.setAutoCommit(false);
+				two.setAutoCommit(false);
+				three.setAutoCommit(false);
+				for (int chunk = 0; chunk < 6; chunk++) {
+					int from = chunk * 5000;
+					first.execute("INSERT INTO big SELECT g, 'one', md5(g::text) FROM generate_series(" + (from + 1)
+							+ ", " + (from + 5000) + ") g");
+					second.execute("INSERT INTO big SELECT g, 'two', md5(g::text) FROM generate_series("
+							+ (100000 + from + 1) + ", " + (100000 + from + 5000) + ") g");
+					third.execute("INSERT INTO big SELECT g, 'three', md5(g::text) FROM generate_series("
+							+ (200000 + from + 1) + ", " + (200000 + from + 5000) + ") g");
+					if (chunk == 2) {
+						first.execute("SAVEPOINT s");
+						first.execute("UPDATE big SET pad = 'rolled back' WHERE who = 'one'");
+						first.execute("INSERT INTO big SELECT g, 'gone', '' FROM generate_series(300001, 305000) g");
+						first.execute("ROLLBACK TO SAVEPOINT s");
+					}
+				}
+				second.execute("UPDATE big SET pad = 'two updated' WHERE who = 'two' AND id % 3 = 0");
+				two.commit();
+				three.rollback();
+				one.commit();
+			}
+			FollowFaultsIT.endposCurrent(env, dir);
+			PgCopyDbRun run = follow.finish();
+			assertThat(run.exitCode()).as(run.toString()).isZero();
+			DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+			try (Connection target = servers.target().connect(db);
+					Statement statement = target.createStatement();
+					ResultSet rs = statement.executeQuery("SELECT string_agg(who || ' ' || n, ', ' ORDER BY who)"
+							+ " FROM (SELECT who, count(*) n FROM big GROUP BY who) c")) {
+				rs.next();
+				assertThat(rs.getString(1)).isEqualTo("one 30000, two 30000");
+			}
+			// the source did stream them (its statistics, flushed when the walsender
+			// ended)
+			assertThat(streamedTransactions(servers, db)).isPositive();
+		}
+		finally {
+			follow.process().destroyForcibly();
+			FollowFaultsIT.cleanup(servers, db, env, dir);
+		}
+	}
+
+	private static long streamedTransactions(PgServers servers, String db) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		try (Connection source = servers.source().connect(db); Statement statement = source.createStatement()) {
+			while (true) {
+				try (ResultSet rs = statement.executeQuery("SELECT coalesce(sum(s.stream_txns), 0)"
+						+ " FROM pg_stat_replication_slots s JOIN pg_replication_slots r USING (slot_name)"
+						+ " WHERE r.database = current_database()")) {
+					rs.next();
+					if (rs.getLong(1) > 0 || System.nanoTime() > deadline) {
+						return rs.getLong(1);
+					}
+				}
+				Thread.sleep(200);
+			}
 		}
 	}
 

@@ -22,6 +22,8 @@ import io.pgcopydb.job.JobRequest;
  * @param endpos {@code --endpos}, or {@link Lsn#INVALID}: none, the sentinel decides
  * @param wal2jsonNumericAsString {@code --wal2json-numeric-as-string}
  * @param insertOnly accept tables without replica identity, replicated insert-only
+ * @param pgoutputStreaming {@code --pgoutput-streaming}: pgoutput protocol 2, large
+ * in-progress transactions streamed and spilled in --dir until their commit
  * @param createSlot {@code --create-slot}: setup may create the slot (a follow without a
  * recorded setup)
  * @param parts the steps this command runs: a step left out stays to do
@@ -32,8 +34,8 @@ import io.pgcopydb.job.JobRequest;
  */
 public record FollowRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, Plugin plugin,
 		String slotName, String origin, String publication, Lsn startpos, Lsn endpos, boolean wal2jsonNumericAsString,
-		boolean insertOnly, boolean createSlot, Filters filters, Mode mode, Set<Part> parts, boolean applyAtOnce,
-		String command) implements JobRequest {
+		boolean pgoutputStreaming, boolean insertOnly, boolean createSlot, Filters filters, Mode mode, Set<Part> parts,
+		boolean applyAtOnce, String command) implements JobRequest {
 
 	/** What to do with the follow recorded in --dir. */
 	public enum Mode {
@@ -95,8 +97,8 @@ public record FollowRequest(PgEndpoint source, PgEndpoint target, WorkDirectory 
 	/** The same request with another mode (clone --follow decides it per half). */
 	public FollowRequest withMode(Mode other) {
 		return new FollowRequest(this.source, this.target, this.workDirectory, this.plugin, this.slotName, this.origin,
-				this.publication, this.startpos, this.endpos, this.wal2jsonNumericAsString, this.insertOnly,
-				this.createSlot, this.filters, other, this.parts, this.applyAtOnce, this.command);
+				this.publication, this.startpos, this.endpos, this.wal2jsonNumericAsString, this.pgoutputStreaming,
+				this.insertOnly, this.createSlot, this.filters, other, this.parts, this.applyAtOnce, this.command);
 	}
 
 }

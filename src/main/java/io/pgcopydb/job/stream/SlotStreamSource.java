@@ -25,6 +25,7 @@ import io.pgcopydb.cdc.decode.TestDecodingDecoder;
 import io.pgcopydb.cdc.decode.Wal2JsonDecoder;
 import io.pgcopydb.cdc.receive.LogicalReceiver;
 import io.pgcopydb.cdc.store.ChangeStore;
+import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.clone.CloneRequest;
@@ -80,6 +81,9 @@ class SlotStreamSource implements StreamSource {
 		LogicalReceiver.Control steering = new LogicalReceiver.Control(control::endpos, control::applied,
 				control::stopRequested, control::received, () -> {
 				});
+		if (request.pgoutputStreaming()) {
+			requireStreaming(request);
+		}
 		ReplicaIdentities identities = new SourceReplicaIdentities(request.source());
 		LogicalReceiver receiver = new LogicalReceiver(request.source(), recorded.slot(),
 				() -> decoder(recorded, request, identities), store::writer, steering,
@@ -93,10 +97,29 @@ class SlotStreamSource implements StreamSource {
 	 */
 	static ChangeDecoder decoder(StreamRecord recorded, FollowRequest request, ReplicaIdentities identities) {
 		return switch (recorded.plugin()) {
-			case PGOUTPUT -> new PgOutputDecoder(publications(recorded));
+			case PGOUTPUT -> request.pgoutputStreaming()
+					? new PgOutputDecoder(2, publications(recorded),
+							request.workDirectory().cdcDir().resolve("streamed"))
+					: new PgOutputDecoder(publications(recorded));
 			case TEST_DECODING -> new TestDecodingDecoder(identities);
 			case WAL2JSON -> new Wal2JsonDecoder(request.wal2jsonNumericAsString(), identities);
 		};
+	}
+
+	/** Protocol 2's streaming came with PostgreSQL 14. */
+	private static void requireStreaming(FollowRequest request) {
+		int version;
+		try (Connection source = request.source().connect("stream receive")) {
+			version = source.getMetaData().getDatabaseMajorVersion();
+		}
+		catch (SQLException ex) {
+			throw request.source().failure("reading the server version", ex);
+		}
+		if (version < 14) {
+			throw new BadArgumentsException("--pgoutput-streaming needs a source on PostgreSQL 14 or later, and the "
+					+ request.source().side().label() + " " + request.source().connectionString().endpoint()
+					+ " runs PostgreSQL " + version + ": leave the option out");
+		}
 	}
 
 	private static List<String> publications(StreamRecord recorded) {
