@@ -43,6 +43,7 @@ class CloneFollowIT {
 			INSERT INTO accounts (balance, note) SELECT g, 'a' || g FROM generate_series(1, 200) g;
 			INSERT INTO history (account, delta) SELECT g, g FROM generate_series(1, 200) g;
 			INSERT INTO docs (body) SELECT repeat(md5(g::text), 400) FROM generate_series(1, 20) g;
+			SELECT lo_from_bytea(0, 'copied once');
 			""";
 
 	@Test
@@ -64,6 +65,9 @@ class CloneFollowIT {
 			awaitApplied(servers, db, dir, Duration.ofSeconds(90));
 			loading.set(false);
 			load.join();
+			// large objects are not followed: one made now is missing at endpos, and said
+			// so
+			servers.source().execute(db, "SELECT lo_from_bytea(0, 'not followed')");
 			PgCopyDbRun endpos = PgCopyDbRun.run(env, "stream", "sentinel", "set", "endpos", "--current", "--dir",
 					dir.toString());
 			assertThat(endpos.exitCode()).as(endpos.toString()).isZero();
@@ -71,7 +75,11 @@ class CloneFollowIT {
 
 			assertThat(run.exitCode()).as(run.toString()).isZero();
 			assertThat(run.stderr()).contains("reached").contains("transactions applied");
+			assertThat(run.stderr()).contains("1 large object(s) of the source")
+				.contains("Large objects differ at endpos: the source has 2 and the target 1");
 			assertThat(transactions.get()).isPositive();
+			servers.source()
+				.execute(db, "SELECT lo_unlink(oid) FROM pg_largeobject_metadata WHERE lo_get(oid) = 'not followed'");
 			DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
 		}
 		finally {

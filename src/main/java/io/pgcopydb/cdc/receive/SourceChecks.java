@@ -149,6 +149,12 @@ public final class SourceChecks {
 		List<String> views = materializedViews(source);
 		FollowScope scope = new FollowScope(List.copyOf(published), List.copyOf(insertOnlyRoots), unlogged, views);
 		warn(scope, where);
+		long largeObjects = largeObjects(source);
+		if (largeObjects > 0) {
+			logger.warn("{} large object(s) of the {} are copied once and not followed: logical decoding does not carry"
+					+ " large objects, so one written, changed or dropped during the follow is not replicated (the"
+					+ " cut-over compares the large objects of both sides)", largeObjects, where);
+		}
 		return scope;
 	}
 
@@ -196,6 +202,14 @@ public final class SourceChecks {
 					"{} materialized view(s) of the {} are not followed: they are copied once and refreshed at"
 							+ " cut-over: {}",
 					scope.materializedViews().size(), where, listing(scope.materializedViews()));
+		}
+	}
+
+	private static long largeObjects(Connection source) throws SQLException {
+		try (Statement statement = source.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_catalog.pg_largeobject_metadata")) {
+			rs.next();
+			return rs.getLong(1);
 		}
 	}
 

@@ -13,7 +13,8 @@ import io.pgcopydb.cdc.sentinel.SentinelStore;
 
 /**
  * The cut-over, once receive and apply reached endpos: sequences and materialized views
- * ({@link CutOver}), then the line that says where the follow ended.
+ * ({@link CutOver}), a check of the large objects, the line that says where the follow
+ * ended.
  */
 class StreamEndTasklet implements Tasklet {
 
@@ -32,6 +33,7 @@ class StreamEndTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		int sequences = this.cutOver.sequences();
 		int views = this.cutOver.materializedViews();
+		this.cutOver.largeObjectsAlike();
 		long applied = chunkContext.getStepContext()
 			.getStepExecution()
 			.getJobExecution()
