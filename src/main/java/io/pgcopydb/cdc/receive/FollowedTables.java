@@ -23,6 +23,16 @@ public final class FollowedTables {
 	private FollowedTables() {
 	}
 
+	/**
+	 * Whether the run follows a table of that name with these filters: neither its
+	 * schema, nor the table, nor its rows left out by name.
+	 */
+	public static boolean keeps(Filters filters, String schema, String name) {
+		return filters.isEmpty() || filters.schemaLeftOut(schema).isEmpty()
+				&& filters.tableLeftOut(schema, name, true, List.of()).isEmpty()
+				&& filters.tableDataLeftOut(schema, name, List.of()).isEmpty();
+	}
+
 	public static List<SourceTable> read(Connection source, Filters filters) throws SQLException {
 		List<SourceTable> tables = new CatalogReader(source).tables();
 		if (filters.isEmpty()) {

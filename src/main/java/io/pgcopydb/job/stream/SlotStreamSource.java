@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.FollowedTables;
 import io.pgcopydb.cdc.receive.ReplicationSlots;
 import io.pgcopydb.cdc.receive.SourceReplicaIdentities;
 import io.pgcopydb.cdc.receive.StreamCleanup;
@@ -140,9 +141,7 @@ class SlotStreamSource implements StreamSource {
 				return tables;
 			}
 			return tables.stream()
-				.filter((table) -> filters.schemaLeftOut(table.schema()).isEmpty()
-						&& filters.tableLeftOut(table.schema(), table.name(), true, List.of()).isEmpty()
-						&& filters.tableDataLeftOut(table.schema(), table.name(), List.of()).isEmpty())
+				.filter((table) -> FollowedTables.keeps(filters, table.schema(), table.name()))
 				.toList();
 		}
 		catch (SQLException ex) {
