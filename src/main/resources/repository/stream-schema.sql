@@ -28,3 +28,9 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_STREAM (
 	SNAPSHOT_NAME VARCHAR(64),
 	CREATED VARCHAR(40) NOT NULL
 );
+-- The tables a pgoutput follow found on the source outside its publications (created
+-- after setup: not followed), as its last check saw them, for job show.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_UNFOLLOWED (
+	TABLE_NAME VARCHAR(300) NOT NULL PRIMARY KEY,
+	SEEN VARCHAR(40) NOT NULL
+);

@@ -5,9 +5,15 @@
 -- domain and array element) has a default btree operator class, that is an "=" that
 -- means equality. json, xml, point or box have none (box's "=" compares areas): a row is
 -- matched on such a column by its text. A type binary-coercible to another implicitly
--- (varchar to text) uses that one's class, as operator resolution does.
+-- (varchar to text) uses that one's class, as operator resolution does. The type's OID,
+-- its name without modifier and its schema and name are what a change stream's shape is
+-- compared with (a type changed on the source, a typmod change aside).
 SELECT a.attname AS column_name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
+       a.atttypid::pg_catalog.int8 AS type_oid,
+       pg_catalog.format_type(a.atttypid, NULL) AS base_type_name,
+       tn.nspname AS type_schema,
+       t0.typname AS type_local_name,
        a.attgenerated <> '' AS is_generated,
        a.attidentity = 'a' AS is_identity_always,
        EXISTS (SELECT 1
@@ -22,6 +28,7 @@ SELECT a.attname AS column_name,
        AS has_equality
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_type t0 ON t0.oid = a.atttypid
+  JOIN pg_catalog.pg_namespace tn ON tn.oid = t0.typnamespace
   JOIN pg_catalog.pg_type t1 ON t1.oid = CASE WHEN t0.typtype = 'd' THEN t0.typbasetype ELSE t0.oid END
   JOIN pg_catalog.pg_type t2 ON t2.oid = CASE WHEN t1.typcategory = 'A' AND t1.typelem <> 0 THEN t1.typelem
                                               ELSE t1.oid END

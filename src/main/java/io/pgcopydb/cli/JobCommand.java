@@ -128,6 +128,7 @@ final class JobCommand {
 			json.put("origin", follow.stream().origin());
 			json.put("publication", follow.stream().publication());
 		}
+		json.put("unfollowed_tables", follow.unfollowed());
 		if (slot != null) {
 			json.put("slot", slotJson(slot));
 		}
@@ -170,6 +171,11 @@ final class JobCommand {
 		}
 		else {
 			System.out.println("  No slot recorded (stream cleanup ran)");
+		}
+		if (!follow.unfollowed().isEmpty()) {
+			System.out.printf(
+					"  WARNING: not followed (on the source, not in the publication: created after setup): %s%n",
+					String.join(", ", follow.unfollowed()));
 		}
 		if (slot == null) {
 			return;

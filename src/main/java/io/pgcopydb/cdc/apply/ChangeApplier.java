@@ -77,6 +77,14 @@ public final class ChangeApplier implements AutoCloseable {
 	/** Every relation the stream described, kept across sessions. */
 	private final Map<Long, RelationShape> shapes = new HashMap<>();
 
+	private final ShapeHistory shapeHistory = new ShapeHistory();
+
+	/**
+	 * What each relation's latest shape changed in the stream, checked at its first
+	 * change.
+	 */
+	private final Map<Long, ShapeHistory.Change> shapeChanges = new HashMap<>();
+
 	/** The statements of each relation against the current session's target tables. */
 	private final Map<Long, RowStatements> statements = new HashMap<>();
 
@@ -84,6 +92,11 @@ public final class ChangeApplier implements AutoCloseable {
 
 	/** The origin's position as of the last commit of this session. */
 	private Lsn committed = Lsn.INVALID;
+
+	/**
+	 * The end of the last source transaction read whole and applied, committed or not.
+	 */
+	private Lsn readThrough = Lsn.INVALID;
 
 	private final Group group = new Group();
 
@@ -145,6 +158,10 @@ public final class ChangeApplier implements AutoCloseable {
 			closeSession();
 			throw lost.failure;
 		}
+		catch (TargetBehind behind) {
+			closeSession();
+			throw behind.failure;
+		}
 	}
 
 	/**
@@ -178,6 +195,11 @@ public final class ChangeApplier implements AutoCloseable {
 				logger.warn("Apply reached endpos {} but the change files still hold a transaction ending at {},"
 						+ " before it: reading them again", control.endpos(), left);
 			}
+			catch (TargetBehind behind) {
+				closeSession();
+				applyBefore(readers, control, behind.readThrough);
+				throw behind.failure;
+			}
 			catch (SessionLost lost) {
 				closeSession();
 				failures = this.committed.equals(before) ? failures + 1 : 1;
@@ -204,6 +226,63 @@ public final class ChangeApplier implements AutoCloseable {
 				Thread.sleep(pause);
 			}
 		}
+	}
+
+	/**
+	 * Applies again, and commits, the source transactions that came before the one whose
+	 * change the target could not take (a table's shape changed on the source): they were
+	 * rolled back with it, being in the same target transaction. The origin is then right
+	 * before that transaction, so that DDL the DBA applies on the target for the new
+	 * shape does not meet changes of the old one on {@code --resume}.
+	 */
+	private void applyBefore(Function<Lsn, ChangeReader> readers, ApplyControl control, Lsn through)
+			throws InterruptedException {
+		if (!through.isValid() || !through.isAfter(originPosition())) {
+			return;
+		}
+		ApplyControl bounded = new ApplyControl() {
+
+			@Override
+			public Lsn endpos() {
+				return through;
+			}
+
+			@Override
+			public boolean applyAllowed() {
+				return true;
+			}
+
+			@Override
+			public Lsn receivedThrough() {
+				return control.receivedThrough();
+			}
+
+			@Override
+			public boolean stopRequested() {
+				return control.stopRequested();
+			}
+
+			@Override
+			public void applied(Lsn endLsn, Instant commitTime) {
+				control.applied(endLsn, commitTime);
+			}
+
+		};
+		try (ChangeReader reader = readers.apply(originPosition())) {
+			run(reader, bounded);
+		}
+		catch (TargetBehind again) {
+			// met again in a transaction applied alone (no end LSN at its Begin): those
+			// before it are committed
+			closeSession();
+		}
+		catch (RuntimeException ex) {
+			// --resume applies them
+			closeSession();
+			logger.warn("Applying the source transactions before it failed: {}", ex.getMessage());
+			return;
+		}
+		logger.info("Applied the source transactions before it, through {}", originPosition());
 	}
 
 	/**
@@ -245,6 +324,7 @@ public final class ChangeApplier implements AutoCloseable {
 	private boolean loop(ChangeReader reader, ApplyControl control) throws SQLException, InterruptedException {
 		ApplySession session = session();
 		this.committed = session.originPosition();
+		this.readThrough = this.committed;
 		Transaction transaction = null;
 		Lsn endpos = control.endpos();
 		Lsn received = control.receivedThrough();
@@ -414,12 +494,24 @@ public final class ChangeApplier implements AutoCloseable {
 			return false;
 		}
 		this.group.add(commit);
+		this.readThrough = commit.endLsn();
 		return true;
 	}
 
-	private void relation(RelationShape shape) throws SQLException {
+	/**
+	 * Keeps the shape; it is checked against the target at its first change, so a shape
+	 * met only in transactions already applied (read again on resume, from before DDL the
+	 * DBA has since applied on the target) never stops apply.
+	 */
+	private void relation(RelationShape shape) {
+		if (shape.equals(this.shapes.get(shape.id()))) {
+			// described again (a new walsender session, the start of a change file): a
+			// change of the shape not yet checked stays to check
+			return;
+		}
 		this.shapes.put(shape.id(), shape);
-		this.statements.put(shape.id(), new RowStatements(shape, session().tables().resolve(shape)));
+		this.shapeChanges.put(shape.id(), this.shapeHistory.next(shape));
+		this.statements.remove(shape.id());
 	}
 
 	private RowStatements statementsOf(long relationId) throws SQLException {
@@ -431,7 +523,15 @@ public final class ChangeApplier implements AutoCloseable {
 		if (shape == null) {
 			throw internal("a change of relation " + relationId + " before its description");
 		}
-		RowStatements resolved = new RowStatements(shape, session().tables().resolve(shape));
+		TargetTable table;
+		try {
+			table = session().tables()
+				.resolve(shape, this.shapeChanges.getOrDefault(relationId, ShapeHistory.Change.NONE));
+		}
+		catch (BadStateException ex) {
+			throw new TargetBehind(ex, this.readThrough);
+		}
+		RowStatements resolved = new RowStatements(shape, table);
 		this.statements.put(relationId, resolved);
 		return resolved;
 	}
@@ -705,6 +805,24 @@ public final class ChangeApplier implements AutoCloseable {
 		SessionLost(DatabaseException failure) {
 			super(failure.getMessage(), failure, false, false);
 			this.failure = failure;
+		}
+
+	}
+
+	/**
+	 * The target cannot take a change (a table or column it lacks, a shape changed on the
+	 * source): apply stops, after committing what came before ({@link #applyBefore}).
+	 */
+	private static final class TargetBehind extends RuntimeException {
+
+		private final BadStateException failure;
+
+		private final Lsn readThrough;
+
+		TargetBehind(BadStateException failure, Lsn readThrough) {
+			super(failure.getMessage(), failure, false, false);
+			this.failure = failure;
+			this.readThrough = readThrough;
 		}
 
 	}

@@ -14,49 +14,58 @@ import java.util.Map;
 import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.cdc.decode.RelationShape;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.pg.Identifiers;
 
 /**
  * Reads, once per table and session, the target table a relation of the change stream is
- * applied to, and checks that the target can take what the stream sends: the table
- * exists, and it has every column the stream sends (matched by name). Read-only; the
- * caller owns the connection.
+ * applied to, and checks that the target can take what the stream sends
+ * ({@link ShapeCheck}): the table exists, has the columns the stream sends, and follows
+ * the source's DDL the stream shows. A shape that does not match what was read is checked
+ * once more against the target as it is now, so that DDL the DBA applied on the target
+ * meanwhile (a column added on both sides) is seen. Read-only; the caller owns the
+ * connection.
  */
 final class TargetTables {
 
 	private final Connection connection;
 
-	private final Map<String, TargetTable> cache = new HashMap<>();
+	private final Map<String, Described> cache = new HashMap<>();
 
 	TargetTables(Connection connection) {
 		this.connection = connection;
 	}
 
 	/**
-	 * The target table for {@code shape}, checked against the columns the stream sends.
-	 * @throws BadStateException naming the table or column and the remedy when the target
-	 * lacks it
+	 * The target table for {@code shape}, checked against the shape and what it changed
+	 * in the stream.
+	 * @throws BadStateException naming the table and column and the remedy when the
+	 * target cannot take changes of this shape
 	 */
-	TargetTable resolve(RelationShape shape) throws SQLException {
+	TargetTable resolve(RelationShape shape, ShapeHistory.Change change) throws SQLException {
 		String name = shape.qualifiedName();
-		TargetTable table = this.cache.get(name);
-		if (table == null) {
-			table = read(name);
-			if (table == null) {
-				throw new BadStateException("the change stream has changes of table " + name
-						+ ", which the target does not have: create it on the target (apply the source's DDL), then"
-						+ " run again with --resume");
-			}
-			this.cache.put(name, table);
+		Described described = this.cache.get(name);
+		boolean fresh = described == null;
+		if (fresh) {
+			described = read(name);
 		}
-		for (RelationShape.Column column : shape.columns()) {
-			if (!table.columns().containsKey(column.name())) {
-				throw new BadStateException("the change stream sends column "
-						+ io.pgcopydb.pg.Identifiers.quote(column.name()) + " of table " + name
-						+ ", which the target table lacks: apply the"
-						+ " source's DDL on the target (ALTER TABLE ... ADD COLUMN), then run again with --resume");
-			}
+		String mismatch = (described != null)
+				? ShapeCheck.mismatch(shape, change, described.table(), described.types(), this::typeName) : null;
+		if (mismatch != null && !fresh) {
+			described = read(name);
+			mismatch = (described != null)
+					? ShapeCheck.mismatch(shape, change, described.table(), described.types(), this::typeName) : null;
 		}
-		return table;
+		if (described == null) {
+			this.cache.remove(name);
+			throw new BadStateException("the change stream has changes of table " + name
+					+ ", which the target does not have: create it on the target (apply the source's DDL), then"
+					+ " run again with --resume");
+		}
+		this.cache.put(name, described);
+		if (mismatch != null) {
+			throw new BadStateException(mismatch);
+		}
+		return described.table();
 	}
 
 	/** Forgets what was read: after a reconnect, the DBA may have changed the target. */
@@ -64,7 +73,21 @@ final class TargetTables {
 		this.cache.clear();
 	}
 
-	private TargetTable read(String name) throws SQLException {
+	/** A built-in type's name (the same OID on every cluster), for messages. */
+	private String typeName(long oid) {
+		try (PreparedStatement query = this.connection
+			.prepareStatement("SELECT pg_catalog.format_type(?::pg_catalog.oid, NULL)")) {
+			query.setLong(1, oid);
+			try (ResultSet rs = query.executeQuery()) {
+				return (rs.next() && rs.getString(1) != null) ? rs.getString(1) : "OID " + oid;
+			}
+		}
+		catch (SQLException ex) {
+			return "OID " + oid;
+		}
+	}
+
+	private Described read(String name) throws SQLException {
 		boolean partitioned;
 		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("describe_apply_target"))) {
 			query.setString(1, name);
@@ -76,6 +99,7 @@ final class TargetTables {
 			}
 		}
 		Map<String, TargetTable.Column> columns = new LinkedHashMap<>();
+		Map<String, ShapeCheck.TargetType> types = new HashMap<>();
 		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_apply_target_columns"))) {
 			query.setString(1, name);
 			try (ResultSet rs = query.executeQuery()) {
@@ -84,6 +108,9 @@ final class TargetTables {
 							rs.getString("type_name"), rs.getBoolean("is_generated"),
 							rs.getBoolean("is_identity_always"), rs.getBoolean("has_equality"));
 					columns.put(column.name(), column);
+					types.put(column.name(), new ShapeCheck.TargetType(rs.getLong("type_oid"),
+							rs.getString("base_type_name"),
+							Identifiers.qualified(rs.getString("type_schema"), rs.getString("type_local_name"))));
 				}
 			}
 		}
@@ -98,7 +125,10 @@ final class TargetTables {
 				}
 			}
 		}
-		return new TargetTable(name, partitioned, columns, List.copyOf(uniqueKeys));
+		return new Described(new TargetTable(name, partitioned, columns, List.copyOf(uniqueKeys)), Map.copyOf(types));
+	}
+
+	private record Described(TargetTable table, Map<String, ShapeCheck.TargetType> types) {
 	}
 
 }

@@ -12,8 +12,20 @@ import java.util.List;
  * full, {@code i} index
  * @param columns the columns the stream sends, in the order of the tuples (generated
  * columns are not sent)
+ * @param complete the columns are all the table's (pgoutput's Relation; a text plugin's
+ * INSERT, or test_decoding's UPDATE); false when the change named only some (an old key,
+ * a wal2json UPDATE leaving out unchanged TOAST values, a TRUNCATE): apply then cannot
+ * tell a column dropped on the source from one the change did not name
  */
-public record RelationShape(long id, String schema, String name, char replicaIdentity, List<Column> columns) {
+public record RelationShape(long id, String schema, String name, char replicaIdentity, List<Column> columns,
+		boolean complete) {
+
+	/**
+	 * A shape of all the table's columns, as pgoutput's Relation message describes it.
+	 */
+	public RelationShape(long id, String schema, String name, char replicaIdentity, List<Column> columns) {
+		this(id, schema, name, replicaIdentity, columns, true);
+	}
 
 	/**
 	 * @param typeOid the source type's OID (0 when the plugin sends a type name only)

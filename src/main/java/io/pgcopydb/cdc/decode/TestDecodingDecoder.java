@@ -136,7 +136,8 @@ public final class TestDecodingDecoder implements ChangeDecoder {
 
 		private void insert(String[] table, Consumer<ChangeEvent> out) {
 			Tuple tuple = tuple();
-			RelationShape shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], tuple.columns(), null, out);
+			RelationShape shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], tuple.columns(), null, true,
+					out);
 			out.accept(new ChangeEvent.Insert(shape.id(), tuple.values()));
 		}
 
@@ -150,7 +151,8 @@ public final class TestDecodingDecoder implements ChangeDecoder {
 			if (tuple.columns().isEmpty()) {
 				throw failure(this.lsn, "an UPDATE without its new tuple: " + abbreviate(this.line));
 			}
-			RelationShape shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], tuple.columns(), null, out);
+			RelationShape shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], tuple.columns(), null, true,
+					out);
 			if (old == null) {
 				out.accept(new ChangeEvent.Update(shape.id(), null, false, tuple.values()));
 				return;
@@ -169,7 +171,7 @@ public final class TestDecodingDecoder implements ChangeDecoder {
 			}
 			RelationShape shape = TestDecodingDecoder.this.shapes.current(table[0], table[1]);
 			if (shape == null) {
-				shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], old.columns(), null, out);
+				shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], old.columns(), null, false, out);
 			}
 			OldRow oldRow = oldRow(shape, old, out);
 			out.accept(new ChangeEvent.Delete(oldRow.shape().id(), oldRow.values(), oldRow.full()));
@@ -203,7 +205,7 @@ public final class TestDecodingDecoder implements ChangeDecoder {
 			for (String[] table : tables) {
 				RelationShape shape = TestDecodingDecoder.this.shapes.current(table[0], table[1]);
 				if (shape == null) {
-					shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], List.of(), null, out);
+					shape = TestDecodingDecoder.this.shapes.shape(table[0], table[1], List.of(), null, false, out);
 				}
 				ids.add(shape.id());
 			}

@@ -44,9 +44,11 @@ final class TextShapes {
 	 * The shape of a table whose change lists {@code columns} (key flags ignored), made
 	 * current; a Relation event goes out when it is not the current one.
 	 * @param streamKeys key columns the change itself names (wal2json's pk), or null
+	 * @param complete {@code columns} are all the table's (see
+	 * {@link RelationShape#complete()})
 	 */
 	RelationShape shape(String schema, String name, List<RelationShape.Column> columns, Set<String> streamKeys,
-			Consumer<ChangeEvent> out) {
+			boolean complete, Consumer<ChangeEvent> out) {
 		Table table = new Table(schema, name);
 		if (streamKeys != null && !streamKeys.isEmpty()) {
 			this.learntKeys.computeIfAbsent(table, (t) -> new HashSet<>()).addAll(streamKeys);
@@ -63,7 +65,7 @@ final class TextShapes {
 		}
 		Signature signature = new Signature(table, columns.stream().map(Signature::unflagged).toList());
 		long id = this.ids.computeIfAbsent(signature, (s) -> this.nextId++);
-		RelationShape shape = new RelationShape(id, schema, name, kind, List.copyOf(flagged));
+		RelationShape shape = new RelationShape(id, schema, name, kind, List.copyOf(flagged), complete);
 		if (!shape.equals(this.current.get(table))) {
 			this.current.put(table, shape);
 			out.accept(new ChangeEvent.Relation(shape));
@@ -92,7 +94,8 @@ final class TextShapes {
 			flagged.add(new RelationShape.Column(column.name(), column.typeOid(), column.typeName(),
 					kind == 'f' || keys.contains(column.name())));
 		}
-		RelationShape learnt = new RelationShape(shape.id(), shape.schema(), shape.name(), kind, List.copyOf(flagged));
+		RelationShape learnt = new RelationShape(shape.id(), shape.schema(), shape.name(), kind, List.copyOf(flagged),
+				shape.complete());
 		if (!learnt.equals(shape)) {
 			this.current.put(table, learnt);
 			out.accept(new ChangeEvent.Relation(learnt));

@@ -133,7 +133,7 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
 					lsn(message.nextLsn, messageLsn), time(message.timestamp)));
 			case "I" -> {
 				RelationShape shape = this.shapes.shape(message.schema, message.table, columns(message.columns),
-						names(message.pk), out);
+						names(message.pk), true, out);
 				out.accept(new ChangeEvent.Insert(shape.id(), values(message.columns)));
 			}
 			case "U" -> update(message, messageLsn, out);
@@ -144,7 +144,7 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
 				}
 				RelationShape shape = this.shapes.current(message.schema, message.table);
 				if (shape == null) {
-					shape = this.shapes.shape(message.schema, message.table, List.of(), null, out);
+					shape = this.shapes.shape(message.schema, message.table, List.of(), null, false, out);
 				}
 				this.pendingTruncate.add(shape.id());
 				this.pendingTruncateLsn = (message.lsn != null) ? message.lsn : "";
@@ -159,7 +159,8 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
 	private void update(Message message, Lsn messageLsn, Consumer<ChangeEvent> out) {
 		RelationShape shape = this.shapes.current(message.schema, message.table);
 		if (shape == null || !covers(shape, message.columns)) {
-			shape = this.shapes.shape(message.schema, message.table, columns(message.columns), names(message.pk), out);
+			shape = this.shapes.shape(message.schema, message.table, columns(message.columns), names(message.pk), false,
+					out);
 		}
 		List<Value> newRow = aligned(shape, message.columns, Value.UNCHANGED);
 		if (message.identity == null) {
@@ -177,7 +178,8 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
 		}
 		RelationShape shape = this.shapes.current(message.schema, message.table);
 		if (shape == null || !covers(shape, message.identity)) {
-			shape = this.shapes.shape(message.schema, message.table, columns(message.identity), names(message.pk), out);
+			shape = this.shapes.shape(message.schema, message.table, columns(message.identity), names(message.pk),
+					false, out);
 		}
 		shape = this.shapes.learnKeys(shape, new LinkedHashSet<>(names(message.identity)), out);
 		out.accept(new ChangeEvent.Delete(shape.id(), aligned(shape, message.identity, Value.NULL),

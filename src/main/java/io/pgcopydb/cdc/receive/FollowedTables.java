@@ -13,14 +13,24 @@ import io.pgcopydb.filter.Filters;
 import io.pgcopydb.filter.ObjectId;
 
 /**
- * The tables a follow publishes when {@code stream setup} runs alone, without a clone
- * plan: those whose rows the clone would copy with the same --filters (the rule of the
- * clone's catalog step: neither the table nor its rows left out). A clone with
- * {@code --follow} passes its own plan's tables instead.
+ * The tables a follow publishes: those whose rows the clone copies with the same
+ * --filters, by the clone's own filter plan (neither the table nor its rows left out).
+ * Setup reads them twice, before the slot and in its snapshot ({@link StreamSetup}).
  */
 public final class FollowedTables {
 
 	private FollowedTables() {
+	}
+
+	/**
+	 * Whether the run would follow a table of that name with these filters: neither its
+	 * schema, nor the table, nor its rows left out by name. A cheap check by name for
+	 * tables created during a follow ({@link UnfollowedTables}), not the plan.
+	 */
+	public static boolean keeps(Filters filters, String schema, String name) {
+		return filters.isEmpty() || filters.schemaLeftOut(schema).isEmpty()
+				&& filters.tableLeftOut(schema, name, true, List.of()).isEmpty()
+				&& filters.tableDataLeftOut(schema, name, List.of()).isEmpty();
 	}
 
 	public static List<SourceTable> read(Connection source, Filters filters) throws SQLException {

@@ -47,6 +47,25 @@ public final class StreamRecords {
 
 	public void clear() {
 		this.repository.update("DELETE FROM PGCOPYDB_STREAM WHERE ID = 1");
+		this.repository.update("DELETE FROM PGCOPYDB_UNFOLLOWED");
+	}
+
+	/**
+	 * Records the tables the follow's last check found outside its publications
+	 * ({@link UnfollowedTables}), replacing what an earlier check found.
+	 */
+	public void saveUnfollowed(List<String> tables, Instant seen) {
+		this.repository.update("DELETE FROM PGCOPYDB_UNFOLLOWED");
+		for (String table : tables) {
+			this.repository.update("INSERT INTO PGCOPYDB_UNFOLLOWED (TABLE_NAME, SEEN) VALUES (?, ?)", table,
+					seen.toString());
+		}
+	}
+
+	/** The tables the follow's last check found outside its publications. */
+	public List<String> unfollowed() {
+		return this.repository.queryForList("SELECT TABLE_NAME FROM PGCOPYDB_UNFOLLOWED ORDER BY TABLE_NAME",
+				String.class);
 	}
 
 }

@@ -135,6 +135,7 @@ final class RecordCodec {
 			putString(out, column.typeName());
 			out.put((byte) (column.key() ? 1 : 0));
 		}
+		out.put((byte) (shape.complete() ? 1 : 0));
 	}
 
 	/**
@@ -186,7 +187,7 @@ final class RecordCodec {
 		for (int i = 0; i < count; i++) {
 			columns.add(new RelationShape.Column(getString(in), in.getLong(), getString(in), in.get() != 0));
 		}
-		return new RelationShape(id, schema, name, replicaIdentity, List.copyOf(columns));
+		return new RelationShape(id, schema, name, replicaIdentity, List.copyOf(columns), in.get() != 0);
 	}
 
 	private static void putInstant(Output out, Instant instant) {

@@ -30,7 +30,10 @@ import io.pgcopydb.cdc.Lsn;
  */
 record SegmentFile(Path path, Lsn lsn, int part) implements Comparable<SegmentFile> {
 
-	static final short VERSION = 1;
+	/**
+	 * 2: a shape's record ends with its complete flag ({@code RelationShape#complete}).
+	 */
+	static final short VERSION = 2;
 
 	static final int HEADER_BYTES = 24;
 

@@ -17,6 +17,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pgcopydb.cdc.receive.StreamRecord;
+import io.pgcopydb.cdc.receive.StreamRecords;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.cdc.store.ChangeStore;
 import io.pgcopydb.job.HaltAfterTasklet;
@@ -126,7 +127,8 @@ class FollowJobConfiguration {
 	}
 
 	@Bean
-	FollowProgress followProgress(ChangeStore store, FollowRequest request, FollowState state) {
+	FollowProgress followProgress(ChangeStore store, FollowRequest request, FollowState state,
+			JdbcTemplate repository) {
 		return new FollowProgress(store, () -> {
 			StreamRecord recorded = state.recorded();
 			if (recorded == null) {
@@ -134,7 +136,7 @@ class FollowJobConfiguration {
 			}
 			FollowStatus.SlotReading reading = FollowStatus.slot(request.source(), recorded.slot());
 			return reading.health();
-		});
+		}, new UnfollowedTablesCheck(request, state, new StreamRecords(repository)));
 	}
 
 }

@@ -20,7 +20,9 @@ import io.pgcopydb.pg.ByteSize;
  * The counters of a running follow in this process, and the INFO line logged every
  * {@link #INTERVAL} while it runs: received, applied, the lag in bytes and seconds, and
  * the size of the change files (what a DBA watches to decide on the cut-over); every
- * minute the WAL the slot retains on the source, as a WARN when the source may remove it.
+ * minute the WAL the slot retains on the source, as a WARN when the source may remove it,
+ * and a WARN naming the source's tables the follow does not stream (created after setup),
+ * when that list changes.
  */
 final class FollowProgress {
 
@@ -43,15 +45,22 @@ final class FollowProgress {
 
 	private final Supplier<SlotHealth> slot;
 
+	private final Supplier<String> unfollowed;
+
 	private Instant slotCheckedAt;
+
+	private String unfollowedWarned;
 
 	/**
 	 * @param slot reads the follow's slot on the source, null when it cannot (no slot
 	 * yet, source unreachable): a slot at risk is warned of in the progress line
+	 * @param unfollowed checks the source for tables the follow does not stream: the
+	 * warning naming them, or null when there are none or the check could not run
 	 */
-	FollowProgress(ChangeStore store, Supplier<SlotHealth> slot) {
+	FollowProgress(ChangeStore store, Supplier<SlotHealth> slot, Supplier<String> unfollowed) {
 		this.store = store;
 		this.slot = slot;
+		this.unfollowed = unfollowed;
 	}
 
 	void received(Lsn flush) {
@@ -91,6 +100,7 @@ final class FollowProgress {
 			return;
 		}
 		this.slotCheckedAt = now;
+		checkTables();
 		SlotHealth health = this.slot.get();
 		if (health == null) {
 			return;
@@ -104,6 +114,15 @@ final class FollowProgress {
 					health.slot(), ByteSize.pretty(health.retainedBytes()), health.walStatus(),
 					(health.safeWalSize() != null) ? ByteSize.pretty(health.safeWalSize()) : "unlimited");
 		}
+	}
+
+	/** A WARN when the tables not followed are not the ones last warned of. */
+	private void checkTables() {
+		String warning = this.unfollowed.get();
+		if (warning != null && !warning.equals(this.unfollowedWarned)) {
+			logger.warn("Following: {}", warning);
+		}
+		this.unfollowedWarned = warning;
 	}
 
 	private void log() {

@@ -66,9 +66,16 @@ public class FollowStatus {
 		catch (org.springframework.dao.DataAccessException ex) {
 			stream = null;
 		}
+		List<String> unfollowed;
+		try {
+			unfollowed = new StreamRecords(this.jdbc).unfollowed();
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			unfollowed = List.of();
+		}
 		String command = (run != null) ? command(run.executionId()) : null;
 		return new Status(sentinel, stream, changeFileBytes(dir.cdcDir()), command,
-				(run != null) ? ended(run, sentinel, dir) : null);
+				(run != null) ? ended(run, sentinel, dir) : null, unfollowed);
 	}
 
 	/** The command recorded with a followJob execution, or null (an older run). */
@@ -158,8 +165,11 @@ public class FollowStatus {
 	 * @param changeFileBytes the change files' size on disk
 	 * @param command the command that ran the execution shown, null when unknown
 	 * @param ended where that execution is or ended, and why
+	 * @param unfollowed the source's tables the follow's last check found outside its
+	 * publications (created after setup): their changes are not followed
 	 */
-	public record Status(Sentinel sentinel, StreamRecord stream, long changeFileBytes, String command, String ended) {
+	public record Status(Sentinel sentinel, StreamRecord stream, long changeFileBytes, String command, String ended,
+			List<String> unfollowed) {
 
 		/**
 		 * Where the target has applied through: the origin's position, or receive's

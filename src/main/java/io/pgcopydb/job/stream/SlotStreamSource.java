@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.receive.FollowedTables;
 import io.pgcopydb.cdc.receive.ReplicationSlots;
 import io.pgcopydb.cdc.receive.SourceReplicaIdentities;
 import io.pgcopydb.cdc.receive.StreamCleanup;
