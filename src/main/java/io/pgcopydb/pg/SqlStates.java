@@ -39,6 +39,9 @@ public final class SqlStates {
 	/** lock_not_available: NOWAIT, or lock_timeout expired. */
 	public static final String LOCK_NOT_AVAILABLE = "55P03";
 
+	/** object_in_use: e.g. a replication origin a session still has set up. */
+	public static final String OBJECT_IN_USE = "55006";
+
 	/** invalid_authorization_specification: e.g. a role that does not exist. */
 	public static final String INVALID_AUTHORIZATION = "28000";
 

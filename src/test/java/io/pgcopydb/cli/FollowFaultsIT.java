@@ -269,10 +269,7 @@ class FollowFaultsIT {
 			statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
 					+ " WHERE slot_name = '" + name + "' AND NOT active");
 		}
-		try (Connection target = servers.target().connect("postgres"); Statement statement = target.createStatement()) {
-			statement.execute("SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin"
-					+ " WHERE roname = '" + name + "'");
-		}
+		servers.target().dropOrigins(name);
 		CloneIT.cleanup(servers, db);
 		assertThat(cleanup.exitCode()).as(cleanup.toString()).isZero();
 	}

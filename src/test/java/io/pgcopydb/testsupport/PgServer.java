@@ -88,6 +88,35 @@ public interface PgServer {
 		}
 	}
 
+	/**
+	 * Drops the replication origins named {@code roname LIKE pattern}, waiting for a
+	 * session that still has one set up (an apply session that was just closed) to end.
+	 */
+	default void dropOrigins(String pattern) {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+		String sql = "SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin WHERE roname LIKE " + "'"
+				+ pattern.replace("'", "''") + "'";
+		while (true) {
+			try {
+				execute("postgres", sql);
+				return;
+			}
+			catch (IllegalStateException ex) {
+				if (!(ex.getCause() instanceof SQLException cause) || !"55006".equals(cause.getSQLState())
+						|| System.nanoTime() > deadline) {
+					throw ex;
+				}
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
 	/** Creates an empty database from template0, so concurrent creations never clash. */
 	default void createDatabase(String name) {
 		execute("postgres", "CREATE DATABASE " + quoteIdentifier(name) + " TEMPLATE template0");

@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * The replication origin on the target, where apply records the source position it has
@@ -72,16 +74,38 @@ public final class ReplicationOrigins {
 		}
 	}
 
-	/** Drops {@code name}; returns whether it existed. */
+	/** How long dropping waits for the session that has the origin set up to end. */
+	static final Duration IN_USE_WAIT = Duration.ofSeconds(10);
+
+	/**
+	 * Drops the origin; false when there is none. An origin in use (a session still has
+	 * it set up) is tried again for {@link #IN_USE_WAIT}, then the failure is passed on.
+	 */
 	public static boolean drop(Connection target, String name) throws SQLException {
 		if (!exists(target, name)) {
 			return false;
 		}
-		try (PreparedStatement call = target.prepareStatement("SELECT pg_catalog.pg_replication_origin_drop(?)")) {
-			call.setString(1, name);
-			call.execute();
+		long deadline = System.nanoTime() + IN_USE_WAIT.toNanos();
+		while (true) {
+			try (PreparedStatement call = target.prepareStatement("SELECT pg_catalog.pg_replication_origin_drop(?)")) {
+				call.setString(1, name);
+				call.execute();
+				return true;
+			}
+			catch (SQLException ex) {
+				// the session of a follow that just ended may not have exited yet
+				if (!SqlStates.OBJECT_IN_USE.equals(ex.getSQLState()) || System.nanoTime() > deadline) {
+					throw ex;
+				}
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("interrupted while replication origin " + name + " was in use", ex);
+			}
 		}
-		return true;
 	}
 
 }

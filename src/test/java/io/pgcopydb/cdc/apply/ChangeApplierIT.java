@@ -75,9 +75,7 @@ class ChangeApplierIT {
 	@AfterEach
 	void dropDatabaseAndOrigin() {
 		try {
-			this.servers.target()
-				.execute("postgres", "SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin"
-						+ " WHERE roname = '" + this.origin + "'");
+			this.servers.target().dropOrigins(this.origin);
 		}
 		finally {
 			this.servers.target().dropDatabase(this.db);
