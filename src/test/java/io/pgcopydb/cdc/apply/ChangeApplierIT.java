@@ -527,6 +527,8 @@ class ChangeApplierIT {
 	/** A change stream built by hand: transactions at made-up, increasing LSNs. */
 	static final class Stream {
 
+		private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
 		private final List<ChangeEvent> events = new ArrayList<>();
 
 		private final List<Lsn> ends = new ArrayList<>();
@@ -544,7 +546,7 @@ class ChangeApplierIT {
 		void transaction(Consumer<List<ChangeEvent>> changes) {
 			Lsn commitLsn = this.commitLsnKnown ? new Lsn(this.next + 0x800) : Lsn.INVALID;
 			Lsn endLsn = new Lsn(this.next + 0x830);
-			Instant time = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(this.ends.size());
+			Instant time = START.plusSeconds(this.ends.size());
 			this.events.add(new ChangeEvent.Begin(this.ends.size() + 1000, commitLsn, time));
 			changes.accept(this.events);
 			this.events.add(new ChangeEvent.Commit(commitLsn, endLsn, time));
