@@ -123,10 +123,13 @@ final class RowStatements {
 		return new BoundStatement(shape.sql(), parameters, null, shape.set());
 	}
 
-	/** The INSERT writing the columns {@code row} sends, and its multi-row form. */
+	/** The INSERT writing the columns {@code row} sends, and its set-based form. */
 	private Shape insertShape(List<Value> row) {
 		StringJoiner columns = new StringJoiner(", ");
 		StringJoiner values = new StringJoiner(", ", "(", ")");
+		StringJoiner casts = new StringJoiner(", ");
+		StringJoiner arrays = new StringJoiner(", ");
+		StringJoiner names = new StringJoiner(", ", " (", ")");
 		boolean overriding = false;
 		int count = 0;
 		for (int i = 0; i < row.size(); i++) {
@@ -138,10 +141,14 @@ final class RowStatements {
 			columns.add(Identifiers.quote(column.name()));
 			values.add("?");
 			count++;
+			casts.add(VALUES + ".p" + count + "::" + column.type());
+			arrays.add("?::text[]");
+			names.add("p" + count);
 		}
 		String head = "INSERT INTO " + this.table.qualifiedName() + " (" + columns + ")"
-				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES ";
-		return new Shape(head + values, new SetStatement(SetStatement.Kind.INSERT, head, values.toString(), "", count));
+				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "");
+		String set = head + " SELECT " + casts + " FROM unnest(" + arrays + ") AS " + VALUES + names;
+		return new Shape(head + " VALUES " + values, new SetStatement(SetStatement.Kind.INSERT, set, count));
 	}
 
 	/**
@@ -190,8 +197,7 @@ final class RowStatements {
 			.append(set);
 		int setCount = parameters.size();
 		matching(sql, parameters, match, full, "UPDATE");
-		String rowKey = (oldRow == null && this.compactable)
-				? String.join("\u0000", parameters.subList(setCount, parameters.size())) : null;
+		String rowKey = (oldRow == null && this.compactable) ? rowKey(parameters, setCount) : null;
 		return new BoundStatement(sql.toString(), parameters, rowKey);
 	}
 
@@ -225,16 +231,13 @@ final class RowStatements {
 			shape = new Shape(statement.sql(), this.setBased ? setUpdate(newRow) : null);
 			this.updates.put(written, shape);
 		}
-		String rowKey = this.compactable ? String.join("\u0000", parameters.subList(setCount, parameters.size()))
-				: null;
+		String rowKey = this.compactable ? rowKey(parameters, setCount) : null;
 		return new BoundStatement(shape.sql(), parameters, rowKey, (rowKey != null) ? shape.set() : null);
 	}
 
-	/** UPDATE ... FROM (VALUES ...) setting the columns {@code newRow} writes. */
+	/** UPDATE ... FROM unnest(...) setting the columns {@code newRow} writes. */
 	private SetStatement setUpdate(List<Value> newRow) {
 		StringJoiner set = new StringJoiner(", ");
-		StringJoiner row = new StringJoiner(", ", "(", ")");
-		StringJoiner names = new StringJoiner(", ", " (", ")");
 		int p = 0;
 		for (int i = 0; i < newRow.size(); i++) {
 			TargetTable.Column column = this.targets.get(i);
@@ -243,13 +246,10 @@ final class RowStatements {
 				continue;
 			}
 			p++;
-			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p);
-			row.add("?::" + column.type());
-			names.add("p" + p);
+			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::" + column.type());
 		}
-		String head = "UPDATE " + this.only + this.table.qualifiedName() + " AS " + TARGET + " SET " + set
-				+ " FROM (VALUES ";
-		return keyMatched(head, row, names, p);
+		String head = "UPDATE " + this.only + this.table.qualifiedName() + " AS " + TARGET + " SET " + set + " FROM ";
+		return keyMatched(head, p);
 	}
 
 	BoundStatement delete(ChangeEvent.Delete delete) {
@@ -263,9 +263,7 @@ final class RowStatements {
 				SetStatement set = null;
 				if (this.setBased) {
 					set = keyMatched(
-							"DELETE FROM " + this.only + this.table.qualifiedName() + " AS " + TARGET
-									+ " USING (VALUES ",
-							new StringJoiner(", ", "(", ")"), new StringJoiner(", ", " (", ")"), 0);
+							"DELETE FROM " + this.only + this.table.qualifiedName() + " AS " + TARGET + " USING ", 0);
 				}
 				this.keyedDelete = new Shape(sql.toString(), set);
 			}
@@ -281,20 +279,26 @@ final class RowStatements {
 	 * Completes a set-based statement whose rows hold {@code before} values, then the key
 	 * values, joined to the target's rows by key.
 	 */
-	private SetStatement keyMatched(String head, StringJoiner row, StringJoiner names, int before) {
+	private SetStatement keyMatched(String head, int before) {
+		StringJoiner arrays = new StringJoiner(", ", "unnest(", ")");
+		StringJoiner names = new StringJoiner(", ", " (", ")");
+		for (int p = 1; p <= before; p++) {
+			arrays.add("?::text[]");
+			names.add("p" + p);
+		}
 		StringJoiner join = new StringJoiner(" AND ");
 		int p = before;
 		for (int i = 0; i < this.shape.columns().size(); i++) {
 			if (this.shape.columns().get(i).key()) {
 				TargetTable.Column column = this.targets.get(i);
 				p++;
-				row.add("?::" + column.type());
+				arrays.add("?::text[]");
 				names.add("p" + p);
-				join.add(TARGET + "." + Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p);
+				join.add(TARGET + "." + Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::"
+						+ column.type());
 			}
 		}
-		return new SetStatement(SetStatement.Kind.MATCH, head, row.toString(),
-				") AS " + VALUES + names + " WHERE " + join, p);
+		return new SetStatement(SetStatement.Kind.MATCH, head + arrays + " AS " + VALUES + names + " WHERE " + join, p);
 	}
 
 	/**
@@ -313,6 +317,12 @@ final class RowStatements {
 			}
 		}
 		return true;
+	}
+
+	/** The key values from {@code from} on, as one string: the value itself for one. */
+	private static String rowKey(List<String> parameters, int from) {
+		return (parameters.size() == from + 1) ? parameters.get(from)
+				: String.join("\u0000", parameters.subList(from, parameters.size()));
 	}
 
 	private static long bit(int i) {
