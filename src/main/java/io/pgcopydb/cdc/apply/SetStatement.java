@@ -88,12 +88,17 @@ final class SetStatement {
 				continue;
 			}
 			array.append('"');
-			for (int i = 0; i < value.length(); i++) {
-				char c = value.charAt(i);
-				if (c == '"' || c == '\\') {
-					array.append('\\');
+			if (value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+				array.append(value);
+			}
+			else {
+				for (int i = 0; i < value.length(); i++) {
+					char c = value.charAt(i);
+					if (c == '"' || c == '\\') {
+						array.append('\\');
+					}
+					array.append(c);
 				}
-				array.append(c);
 			}
 			array.append('"');
 		}
