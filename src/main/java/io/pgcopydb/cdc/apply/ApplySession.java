@@ -190,8 +190,9 @@ final class ApplySession implements AutoCloseable {
 		PreparedStatement statement = prepared(set.sql());
 		// a statement of a fixed shape whatever the row count: parsed once on the server
 		statement.unwrap(PGStatement.class).setPrepareThreshold(1);
-		for (int p = 0; p < set.parametersPerRow(); p++) {
-			statement.setObject(p + 1, SetStatement.column(rows, p), Types.OTHER);
+		String[] columns = SetStatement.columns(rows, set.parametersPerRow());
+		for (int p = 0; p < columns.length; p++) {
+			statement.setObject(p + 1, columns[p], Types.OTHER);
 		}
 		return statement.executeLargeUpdate();
 	}

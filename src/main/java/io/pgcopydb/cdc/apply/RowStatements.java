@@ -72,6 +72,15 @@ final class RowStatements {
 	 */
 	private final boolean setBased;
 
+	/** Whether each column of the tuple is a key column. */
+	private final boolean[] key;
+
+	/**
+	 * Whether each column of the tuple is never in the SET of an UPDATE that keeps its
+	 * key: a key, generated or identity ALWAYS column.
+	 */
+	private final boolean[] neverSet;
+
 	/** The INSERT of each set of written columns (a bit per column of the tuple). */
 	private final Map<Long, Shape> inserts = new HashMap<>();
 
@@ -86,6 +95,13 @@ final class RowStatements {
 		this.table = table;
 		this.targets = shape.columns().stream().map((column) -> table.columns().get(column.name())).toList();
 		this.only = table.partitioned() ? "" : "ONLY ";
+		this.key = new boolean[shape.columns().size()];
+		this.neverSet = new boolean[this.key.length];
+		for (int i = 0; i < this.key.length; i++) {
+			TargetTable.Column target = this.targets.get(i);
+			this.key[i] = shape.columns().get(i).key();
+			this.neverSet[i] = this.key[i] || target.generated() || target.identityAlways();
+		}
 		Set<String> key = new HashSet<>();
 		shape.columns().stream().filter(RelationShape.Column::key).forEach((column) -> key.add(column.name()));
 		this.compactable = shape.replicaIdentity() != 'f' && !key.isEmpty()
@@ -210,13 +226,12 @@ final class RowStatements {
 		long written = 0;
 		List<String> parameters = new ArrayList<>(newRow.size());
 		for (int i = 0; i < newRow.size(); i++) {
-			TargetTable.Column column = this.targets.get(i);
-			if (column.generated() || column.identityAlways() || newRow.get(i).isUnchanged()
-					|| this.shape.columns().get(i).key()) {
+			Value value = newRow.get(i);
+			if (this.neverSet[i] || value.isUnchanged()) {
 				continue;
 			}
 			written |= bit(i);
-			parameters.add(newRow.get(i).text());
+			parameters.add(value.text());
 		}
 		if (parameters.isEmpty()) {
 			return null;
@@ -308,7 +323,7 @@ final class RowStatements {
 	 */
 	private boolean keyValues(List<Value> row, List<String> parameters) {
 		for (int i = 0; i < row.size(); i++) {
-			if (this.shape.columns().get(i).key()) {
+			if (this.key[i]) {
 				Value value = row.get(i);
 				if (value.isNull() || value.isUnchanged()) {
 					return false;

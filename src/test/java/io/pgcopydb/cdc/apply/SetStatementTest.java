@@ -155,8 +155,8 @@ class SetStatementTest {
 		List<BoundStatement> rows = List.of(new BoundStatement("", Arrays.asList("a\"b\\c", null)),
 				new BoundStatement("", Arrays.asList("NULL", "")),
 				new BoundStatement("", Arrays.asList(" {x, y} ", "1")));
-		assertThat(SetStatement.column(rows, 0)).isEqualTo("{\"a\\\"b\\\\c\",\"NULL\",\" {x, y} \"}");
-		assertThat(SetStatement.column(rows, 1)).isEqualTo("{NULL,\"\",\"1\"}");
+		assertThat(SetStatement.columns(rows, 2)).containsExactly("{\"a\\\"b\\\\c\",\"NULL\",\" {x, y} \"}",
+				"{NULL,\"\",\"1\"}");
 	}
 
 }
