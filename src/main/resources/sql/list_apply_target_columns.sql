@@ -5,9 +5,13 @@
 -- domain and array element) has a default btree operator class, that is an "=" that
 -- means equality. json, xml, point or box have none (box's "=" compares areas): a row is
 -- matched on such a column by its text. A type binary-coercible to another implicitly
--- (varchar to text) uses that one's class, as operator resolution does.
+-- (varchar to text) uses that one's class, as operator resolution does. The type is also
+-- printed without its modifier (format_type with -1: bpchar, "bit", not character or bit,
+-- which mean length 1), for casts after which an assignment applies the modifier and
+-- refuses a value too long rather than cutting it as an explicit cast to it would.
 SELECT a.attname AS column_name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
+       pg_catalog.format_type(a.atttypid, -1) AS unmodified_type_name,
        a.attgenerated <> '' AS is_generated,
        a.attidentity = 'a' AS is_identity_always,
        EXISTS (SELECT 1

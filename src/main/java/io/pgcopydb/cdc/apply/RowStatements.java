@@ -157,7 +157,7 @@ final class RowStatements {
 			columns.add(Identifiers.quote(column.name()));
 			values.add("?");
 			count++;
-			casts.add(VALUES + ".p" + count + "::" + column.type());
+			casts.add(VALUES + ".p" + count + "::" + column.unmodifiedType());
 			arrays.add("?::text[]");
 			names.add("p" + count);
 		}
@@ -261,7 +261,7 @@ final class RowStatements {
 				continue;
 			}
 			p++;
-			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::" + column.type());
+			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::" + column.unmodifiedType());
 		}
 		String head = "UPDATE " + this.only + this.table.qualifiedName() + " AS " + TARGET + " SET " + set + " FROM ";
 		return keyMatched(head, p);
@@ -310,7 +310,7 @@ final class RowStatements {
 				arrays.add("?::text[]");
 				names.add("p" + p);
 				join.add(TARGET + "." + Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::"
-						+ column.type());
+						+ column.unmodifiedType());
 			}
 		}
 		return new SetStatement(SetStatement.Kind.MATCH, head + arrays + " AS " + VALUES + names + " WHERE " + join, p);

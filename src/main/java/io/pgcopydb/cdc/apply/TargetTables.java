@@ -81,8 +81,9 @@ final class TargetTables {
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					TargetTable.Column column = new TargetTable.Column(rs.getString("column_name"),
-							rs.getString("type_name"), rs.getBoolean("is_generated"),
-							rs.getBoolean("is_identity_always"), rs.getBoolean("has_equality"));
+							rs.getString("type_name"), rs.getString("unmodified_type_name"),
+							rs.getBoolean("is_generated"), rs.getBoolean("is_identity_always"),
+							rs.getBoolean("has_equality"));
 					columns.put(column.name(), column);
 				}
 			}

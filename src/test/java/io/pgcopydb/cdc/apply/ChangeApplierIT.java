@@ -31,6 +31,7 @@ import io.pgcopydb.config.ConnectionString;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.testsupport.PgServer;
 import io.pgcopydb.testsupport.PgServers;
 import io.pgcopydb.testsupport.PostgresExtension;
@@ -467,6 +468,21 @@ class ChangeApplierIT {
 		assertThatThrownBy(() -> applyAll(stream)).isInstanceOf(BadStateException.class)
 			.hasMessageContaining("\"public\".\"gone\"")
 			.hasMessageContaining("--resume");
+	}
+
+	@Test
+	void aValueTooLongForANarrowerTargetColumnIsRefusedInSetBasedRunsNotCut() throws Exception {
+		this.servers.target().execute(this.db, "CREATE TABLE public.narrow (id int PRIMARY KEY, c varchar(2))");
+		Stream stream = new Stream()
+			.relation(new RelationShape(1, "public", "narrow", 'd', List.of(key("id"), col("c"))));
+		stream.transaction((tx) -> {
+			tx.add(new ChangeEvent.Insert(1, row(v("1"), v("ab"))));
+			tx.add(new ChangeEvent.Insert(1, row(v("2"), v("abc"))));
+		});
+		assertThatThrownBy(() -> applyAll(stream)).isInstanceOf(DatabaseException.class)
+			.hasMessageContaining("\"public\".\"narrow\"")
+			.hasMessageContaining("22001");
+		assertThat(count("public.narrow")).isZero();
 	}
 
 	private boolean applyAll(Stream stream) throws InterruptedException {

@@ -151,6 +151,19 @@ class SetStatementTest {
 	}
 
 	@Test
+	void valuesAreCastWithoutTheTypeModifierSoThatAssignmentRefusesAValueTooLong() {
+		TargetTable table = table(false, List.of(List.of("k")),
+				new TargetTable.Column("k", "character(3)", "bpchar", false, false, true),
+				new TargetTable.Column("v", "character varying(5)", "character varying", false, false, true));
+		RowStatements statements = new RowStatements(shape('d', key("k"), col("v")), table);
+		assertThat(statements.insert(new ChangeEvent.Insert(1, row(v("abc"), v("x")))).set().sql())
+			.contains("SELECT pgcopydb_v.p1::bpchar, pgcopydb_v.p2::character varying FROM");
+		assertThat(statements.update(keyKept(v("abc"), v("y"))).set().sql())
+			.contains("SET \"v\" = pgcopydb_v.p1::character varying FROM")
+			.endsWith("WHERE pgcopydb_t.\"k\" = pgcopydb_v.p2::bpchar");
+	}
+
+	@Test
 	void eachParameterGoesOutAsOneTextArrayOfTheRowsValuesQuotedExactly() {
 		List<BoundStatement> rows = List.of(new BoundStatement("", Arrays.asList("a\"b\\c", null)),
 				new BoundStatement("", Arrays.asList("NULL", "")),
