@@ -7,9 +7,13 @@
 -- matched on such a column by its text. A type binary-coercible to another implicitly
 -- (varchar to text) uses that one's class, as operator resolution does. The type's OID,
 -- its name without modifier and its schema and name are what a change stream's shape is
--- compared with (a type changed on the source, a typmod change aside).
+-- compared with (a type changed on the source, a typmod change aside). The type is also
+-- printed without its modifier for casts (format_type with -1: bpchar, "bit", not
+-- character or bit, which mean length 1), after which an assignment applies the modifier
+-- and refuses a value too long rather than cutting it as an explicit cast to it would.
 SELECT a.attname AS column_name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
+       pg_catalog.format_type(a.atttypid, -1) AS unmodified_type_name,
        a.atttypid::pg_catalog.int8 AS type_oid,
        pg_catalog.format_type(a.atttypid, NULL) AS base_type_name,
        tn.nspname AS type_schema,

@@ -183,26 +183,18 @@ final class ApplySession implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code rows} of one SQL as statements of {@code size} rows each (its set-based
-	 * form), as one batch; the rows-affected count of each statement. {@code rows} holds
-	 * a multiple of {@code size}.
+	 * Runs {@code rows} of one SQL as one statement, its set-based form; how many rows it
+	 * changed.
 	 */
-	int[] executeSet(SetStatement set, int size, List<BoundStatement> rows) throws SQLException {
-		PreparedStatement statement = prepared(set.sql(size));
-		// a long statement of a fixed shape: parsed once on the server, not per use
+	long executeSet(SetStatement set, List<BoundStatement> rows) throws SQLException {
+		PreparedStatement statement = prepared(set.sql());
+		// a statement of a fixed shape whatever the row count: parsed once on the server
 		statement.unwrap(PGStatement.class).setPrepareThreshold(1);
-		int statements = rows.size() / size;
-		for (int s = 0; s < statements; s++) {
-			int index = 1;
-			for (BoundStatement row : rows.subList(s * size, (s + 1) * size)) {
-				index = bind(statement, row, index);
-			}
-			if (statements == 1) {
-				return new int[] { statement.executeUpdate() };
-			}
-			statement.addBatch();
+		String[] columns = SetStatement.columns(rows, set.parametersPerRow());
+		for (int p = 0; p < columns.length; p++) {
+			statement.setObject(p + 1, columns[p], Types.OTHER);
 		}
-		return statement.executeBatch();
+		return statement.executeLargeUpdate();
 	}
 
 	/**

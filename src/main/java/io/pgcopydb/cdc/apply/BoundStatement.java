@@ -12,8 +12,9 @@ import java.util.List;
  * {@link PendingRows}), the row's key values; null otherwise
  * @param set the set-based form that applies many rows of this SQL in one statement, or
  * null where rows of this SQL must go one by one (see {@link SetStatement} for when)
+ * @param bytes roughly what the statement holds in memory: its values, not its shared SQL
  */
-record BoundStatement(String sql, List<String> parameters, String rowKey, SetStatement set) {
+record BoundStatement(String sql, List<String> parameters, String rowKey, SetStatement set, long bytes) {
 
 	BoundStatement(String sql, List<String> parameters) {
 		this(sql, parameters, null, null);
@@ -23,10 +24,13 @@ record BoundStatement(String sql, List<String> parameters, String rowKey, SetSta
 		this(sql, parameters, rowKey, null);
 	}
 
-	/** Roughly what the statement holds in memory: its values, not its shared SQL. */
-	long bytes() {
+	BoundStatement(String sql, List<String> parameters, String rowKey, SetStatement set) {
+		this(sql, parameters, rowKey, set, sizeOf(parameters));
+	}
+
+	private static long sizeOf(List<String> parameters) {
 		long bytes = 16;
-		for (String parameter : this.parameters) {
+		for (String parameter : parameters) {
 			bytes += 8 + ((parameter != null) ? parameter.length() : 0);
 		}
 		return bytes;

@@ -40,9 +40,10 @@ import io.pgcopydb.pg.SqlStates;
  * <p>
  * Throughput: many source transactions are grouped into one target transaction (bounded
  * by {@link ApplyOptions}, and committed at once when the store has nothing more ready),
- * and rows go out as batches of prepared statements, one batch per target table and
- * statement shape, bounded by bytes (see {@link PendingRows} for why order is kept per
- * table only). A transaction larger than the memory bound streams through without being
+ * and rows go out per target table and statement shape, bounded by bytes (see
+ * {@link PendingRows} for why order is kept per table only): as one set-based statement
+ * where the rows commute ({@link SetStatement}), else as one batch of prepared row
+ * statements. A transaction larger than the memory bound streams through without being
  * held: its statements are sent as they come, and it commits as a whole.
  * <p>
  * Stopping: a stop request is honoured between source transactions (the open target
@@ -65,6 +66,9 @@ public final class ChangeApplier implements AutoCloseable {
 	private static final Duration POLL = Duration.ofMillis(200);
 
 	private static final int RETRIES = 5;
+
+	/** Runs this long or longer go out set-based, where the SQL has that form. */
+	private static final int SET_ROWS = 2;
 
 	private final PgEndpoint target;
 
@@ -577,9 +581,9 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
-	 * Sends the pending statements: per table, per run of the same SQL, as set-based
-	 * statements where the SQL has that form and the run is long enough, the rest as one
-	 * batch of row statements.
+	 * Sends the pending statements: per table, per run of the same SQL, as one set-based
+	 * statement where the SQL has that form and the run is long enough, else as one batch
+	 * of row statements.
 	 */
 	private void flush() throws SQLException {
 		for (Map.Entry<String, List<PendingRows.Row>> table : this.pending.drain().entrySet()) {
@@ -593,44 +597,29 @@ public final class ChangeApplier implements AutoCloseable {
 				}
 				List<PendingRows.Row> run = rows.subList(start, end);
 				SetStatement set = rows.get(start).statement().set();
-				int done = (set != null && distinctKeys(run)) ? runSet(table.getKey(), set, run) : 0;
-				if (done < run.size()) {
-					run(table.getKey(), run.subList(done, run.size()));
+				if (set != null && run.size() >= SET_ROWS && distinctKeys(run)) {
+					runSet(table.getKey(), set, run);
+				}
+				else {
+					run(table.getKey(), run);
 				}
 				start = end;
 			}
 		}
 	}
 
-	/**
-	 * Sends the longest prefix of {@code rows} that set-based statements of the built
-	 * sizes cover; how many rows that is.
-	 */
-	private int runSet(String table, SetStatement set, List<PendingRows.Row> rows) throws SQLException {
-		int done = 0;
-		int size;
-		while ((size = set.sizeFor(rows.size() - done)) > 0) {
-			int count = ((rows.size() - done) / size) * size;
-			List<PendingRows.Row> part = rows.subList(done, done + count);
-			int[] counts;
-			try {
-				counts = session().executeSet(set, size, part.stream().map(PendingRows.Row::statement).toList());
-			}
-			catch (SQLException ex) {
-				SQLException cause = (ex instanceof BatchUpdateException && ex.getNextException() != null)
-						? ex.getNextException() : ex;
-				throw statementFailure(table, part, cause);
-			}
-			if (set.kind() == SetStatement.Kind.MATCH) {
-				long changed = 0;
-				for (int c : counts) {
-					changed += c;
-				}
-				warnMissing(table, count - changed);
-			}
-			done += count;
+	/** Sends {@code rows}, a run of one SQL, as one set-based statement. */
+	private void runSet(String table, SetStatement set, List<PendingRows.Row> rows) throws SQLException {
+		long changed;
+		try {
+			changed = session().executeSet(set, rows.stream().map(PendingRows.Row::statement).toList());
 		}
-		return done;
+		catch (SQLException ex) {
+			throw statementFailure(table, rows, ex);
+		}
+		if (set.kind() == SetStatement.Kind.MATCH) {
+			warnMissing(table, rows.size() - changed);
+		}
 	}
 
 	/**

@@ -33,8 +33,22 @@ final class PendingRows {
 	record Row(BoundStatement statement, long xid, Lsn finalLsn) {
 	}
 
-	/** A row of one SQL: the SQL's hash is computed once per string, not per row. */
+	/**
+	 * A row of one SQL: the SQL's hash is computed once per string, not per row; the SQL
+	 * of one shape is one string, compared by identity first.
+	 */
 	private record Key(String sql, String rowKey) {
+
+		@Override
+		public int hashCode() {
+			return 31 * this.sql.hashCode() + this.rowKey.hashCode();
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Key key && this.rowKey.equals(key.rowKey) && this.sql.equals(key.sql);
+		}
+
 	}
 
 	private final Map<String, List<Row>> byTable = new LinkedHashMap<>();

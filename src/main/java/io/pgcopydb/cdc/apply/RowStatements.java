@@ -72,6 +72,15 @@ final class RowStatements {
 	 */
 	private final boolean setBased;
 
+	/** Whether each column of the tuple is a key column. */
+	private final boolean[] key;
+
+	/**
+	 * Whether each column of the tuple is never in the SET of an UPDATE that keeps its
+	 * key: a key, generated or identity ALWAYS column.
+	 */
+	private final boolean[] neverSet;
+
 	/** The INSERT of each set of written columns (a bit per column of the tuple). */
 	private final Map<Long, Shape> inserts = new HashMap<>();
 
@@ -86,6 +95,13 @@ final class RowStatements {
 		this.table = table;
 		this.targets = shape.columns().stream().map((column) -> table.columns().get(column.name())).toList();
 		this.only = table.partitioned() ? "" : "ONLY ";
+		this.key = new boolean[shape.columns().size()];
+		this.neverSet = new boolean[this.key.length];
+		for (int i = 0; i < this.key.length; i++) {
+			TargetTable.Column target = this.targets.get(i);
+			this.key[i] = shape.columns().get(i).key();
+			this.neverSet[i] = this.key[i] || target.generated() || target.identityAlways();
+		}
 		Set<String> key = new HashSet<>();
 		shape.columns().stream().filter(RelationShape.Column::key).forEach((column) -> key.add(column.name()));
 		this.compactable = shape.replicaIdentity() != 'f' && !key.isEmpty()
@@ -123,10 +139,13 @@ final class RowStatements {
 		return new BoundStatement(shape.sql(), parameters, null, shape.set());
 	}
 
-	/** The INSERT writing the columns {@code row} sends, and its multi-row form. */
+	/** The INSERT writing the columns {@code row} sends, and its set-based form. */
 	private Shape insertShape(List<Value> row) {
 		StringJoiner columns = new StringJoiner(", ");
 		StringJoiner values = new StringJoiner(", ", "(", ")");
+		StringJoiner casts = new StringJoiner(", ");
+		StringJoiner arrays = new StringJoiner(", ");
+		StringJoiner names = new StringJoiner(", ", " (", ")");
 		boolean overriding = false;
 		int count = 0;
 		for (int i = 0; i < row.size(); i++) {
@@ -138,10 +157,14 @@ final class RowStatements {
 			columns.add(Identifiers.quote(column.name()));
 			values.add("?");
 			count++;
+			casts.add(VALUES + ".p" + count + "::" + column.unmodifiedType());
+			arrays.add("?::text[]");
+			names.add("p" + count);
 		}
 		String head = "INSERT INTO " + this.table.qualifiedName() + " (" + columns + ")"
-				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES ";
-		return new Shape(head + values, new SetStatement(SetStatement.Kind.INSERT, head, values.toString(), "", count));
+				+ (overriding ? " OVERRIDING SYSTEM VALUE" : "");
+		String set = head + " SELECT " + casts + " FROM unnest(" + arrays + ") AS " + VALUES + names;
+		return new Shape(head + " VALUES " + values, new SetStatement(SetStatement.Kind.INSERT, set, count));
 	}
 
 	/**
@@ -190,8 +213,7 @@ final class RowStatements {
 			.append(set);
 		int setCount = parameters.size();
 		matching(sql, parameters, match, full, "UPDATE");
-		String rowKey = (oldRow == null && this.compactable)
-				? String.join("\u0000", parameters.subList(setCount, parameters.size())) : null;
+		String rowKey = (oldRow == null && this.compactable) ? rowKey(parameters, setCount) : null;
 		return new BoundStatement(sql.toString(), parameters, rowKey);
 	}
 
@@ -204,13 +226,12 @@ final class RowStatements {
 		long written = 0;
 		List<String> parameters = new ArrayList<>(newRow.size());
 		for (int i = 0; i < newRow.size(); i++) {
-			TargetTable.Column column = this.targets.get(i);
-			if (column.generated() || column.identityAlways() || newRow.get(i).isUnchanged()
-					|| this.shape.columns().get(i).key()) {
+			Value value = newRow.get(i);
+			if (this.neverSet[i] || value.isUnchanged()) {
 				continue;
 			}
 			written |= bit(i);
-			parameters.add(newRow.get(i).text());
+			parameters.add(value.text());
 		}
 		if (parameters.isEmpty()) {
 			return null;
@@ -225,16 +246,13 @@ final class RowStatements {
 			shape = new Shape(statement.sql(), this.setBased ? setUpdate(newRow) : null);
 			this.updates.put(written, shape);
 		}
-		String rowKey = this.compactable ? String.join("\u0000", parameters.subList(setCount, parameters.size()))
-				: null;
+		String rowKey = this.compactable ? rowKey(parameters, setCount) : null;
 		return new BoundStatement(shape.sql(), parameters, rowKey, (rowKey != null) ? shape.set() : null);
 	}
 
-	/** UPDATE ... FROM (VALUES ...) setting the columns {@code newRow} writes. */
+	/** UPDATE ... FROM unnest(...) setting the columns {@code newRow} writes. */
 	private SetStatement setUpdate(List<Value> newRow) {
 		StringJoiner set = new StringJoiner(", ");
-		StringJoiner row = new StringJoiner(", ", "(", ")");
-		StringJoiner names = new StringJoiner(", ", " (", ")");
 		int p = 0;
 		for (int i = 0; i < newRow.size(); i++) {
 			TargetTable.Column column = this.targets.get(i);
@@ -243,13 +261,10 @@ final class RowStatements {
 				continue;
 			}
 			p++;
-			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p);
-			row.add("?::" + column.type());
-			names.add("p" + p);
+			set.add(Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::" + column.unmodifiedType());
 		}
-		String head = "UPDATE " + this.only + this.table.qualifiedName() + " AS " + TARGET + " SET " + set
-				+ " FROM (VALUES ";
-		return keyMatched(head, row, names, p);
+		String head = "UPDATE " + this.only + this.table.qualifiedName() + " AS " + TARGET + " SET " + set + " FROM ";
+		return keyMatched(head, p);
 	}
 
 	BoundStatement delete(ChangeEvent.Delete delete) {
@@ -263,9 +278,7 @@ final class RowStatements {
 				SetStatement set = null;
 				if (this.setBased) {
 					set = keyMatched(
-							"DELETE FROM " + this.only + this.table.qualifiedName() + " AS " + TARGET
-									+ " USING (VALUES ",
-							new StringJoiner(", ", "(", ")"), new StringJoiner(", ", " (", ")"), 0);
+							"DELETE FROM " + this.only + this.table.qualifiedName() + " AS " + TARGET + " USING ", 0);
 				}
 				this.keyedDelete = new Shape(sql.toString(), set);
 			}
@@ -281,20 +294,26 @@ final class RowStatements {
 	 * Completes a set-based statement whose rows hold {@code before} values, then the key
 	 * values, joined to the target's rows by key.
 	 */
-	private SetStatement keyMatched(String head, StringJoiner row, StringJoiner names, int before) {
+	private SetStatement keyMatched(String head, int before) {
+		StringJoiner arrays = new StringJoiner(", ", "unnest(", ")");
+		StringJoiner names = new StringJoiner(", ", " (", ")");
+		for (int p = 1; p <= before; p++) {
+			arrays.add("?::text[]");
+			names.add("p" + p);
+		}
 		StringJoiner join = new StringJoiner(" AND ");
 		int p = before;
 		for (int i = 0; i < this.shape.columns().size(); i++) {
 			if (this.shape.columns().get(i).key()) {
 				TargetTable.Column column = this.targets.get(i);
 				p++;
-				row.add("?::" + column.type());
+				arrays.add("?::text[]");
 				names.add("p" + p);
-				join.add(TARGET + "." + Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p);
+				join.add(TARGET + "." + Identifiers.quote(column.name()) + " = " + VALUES + ".p" + p + "::"
+						+ column.unmodifiedType());
 			}
 		}
-		return new SetStatement(SetStatement.Kind.MATCH, head, row.toString(),
-				") AS " + VALUES + names + " WHERE " + join, p);
+		return new SetStatement(SetStatement.Kind.MATCH, head + arrays + " AS " + VALUES + names + " WHERE " + join, p);
 	}
 
 	/**
@@ -304,7 +323,7 @@ final class RowStatements {
 	 */
 	private boolean keyValues(List<Value> row, List<String> parameters) {
 		for (int i = 0; i < row.size(); i++) {
-			if (this.shape.columns().get(i).key()) {
+			if (this.key[i]) {
 				Value value = row.get(i);
 				if (value.isNull() || value.isUnchanged()) {
 					return false;
@@ -313,6 +332,12 @@ final class RowStatements {
 			}
 		}
 		return true;
+	}
+
+	/** The key values from {@code from} on, as one string: the value itself for one. */
+	private static String rowKey(List<String> parameters, int from) {
+		return (parameters.size() == from + 1) ? parameters.get(from)
+				: String.join("\u0000", parameters.subList(from, parameters.size()));
 	}
 
 	private static long bit(int i) {

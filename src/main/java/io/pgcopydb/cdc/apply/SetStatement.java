@@ -1,15 +1,15 @@
 package io.pgcopydb.cdc.apply;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
- * The set-based form of one row statement's SQL: one statement that applies many rows of
- * that SQL at once ({@code INSERT ... VALUES (...), (...)}, {@code UPDATE ... FROM
- * (VALUES ...)}, {@code DELETE ... USING (VALUES ...)}), each row taking the parameters
- * of its row statement in the same order. It applies the same changes as the row
- * statements run one after the other only for rows that commute, which
- * {@link RowStatements} and {@link ChangeApplier} ensure:
+ * The set-based form of one row statement's SQL: one statement that applies any number of
+ * rows of that SQL at once ({@code INSERT ... SELECT ... FROM unnest(...)},
+ * {@code UPDATE ... FROM unnest(...)}, {@code DELETE ... USING unnest(...)}), its
+ * parameters one text array per parameter of the row statement, holding that parameter of
+ * every row in order. It applies the same changes as the row statements run one after the
+ * other only for rows that commute, which {@link RowStatements} and {@link ChangeApplier}
+ * ensure:
  * <ul>
  * <li>INSERTs of one table commute (a conflict among them fails either way);</li>
  * <li>DELETEs by key commute; with a duplicate key the second finds no row either
@@ -20,17 +20,12 @@ import java.util.Map;
  * of which at most one per key is pending, with the same written columns (the same SQL),
  * so an unchanged TOAST value is never written.</li>
  * </ul>
- * Values are typed by the target column (INSERT) or cast to its type, so each is read by
- * the type's input function as in the row statement. Statements are built for a few fixed
- * row counts only, so that the server prepares each shape once.
+ * Each value reaches the server as an element of a {@code text[]} and is cast to its
+ * column's type, so the type's input function reads the source's text, as in the row
+ * statement. One SQL text whatever the row count: the server prepares it once, and a
+ * statement carries as many parameters as the row statement, not as many as values.
  */
 final class SetStatement {
-
-	/** The row counts statements are built for, largest first. */
-	static final int[] SIZES = { 256, 32, 8 };
-
-	/** The protocol's limit on parameters of one statement (a 16-bit count). */
-	static final int MAX_PARAMETERS = 65_535;
 
 	enum Kind {
 
@@ -45,27 +40,17 @@ final class SetStatement {
 
 	private final Kind kind;
 
-	private final String head;
-
-	private final String row;
-
-	private final String tail;
+	private final String sql;
 
 	private final int parametersPerRow;
 
-	/** The statements built so far, by row count. */
-	private final Map<Integer, String> built = new HashMap<>();
-
 	/**
-	 * @param head the SQL before the rows
-	 * @param row one row, with one parameter per parameter of its row statement
-	 * @param tail the SQL after the rows
+	 * @param sql the statement, with one {@code ?::text[]} per parameter of its row
+	 * statement, in the same order
 	 */
-	SetStatement(Kind kind, String head, String row, String tail, int parametersPerRow) {
+	SetStatement(Kind kind, String sql, int parametersPerRow) {
 		this.kind = kind;
-		this.head = head;
-		this.row = row;
-		this.tail = tail;
+		this.sql = sql;
 		this.parametersPerRow = parametersPerRow;
 	}
 
@@ -73,27 +58,61 @@ final class SetStatement {
 		return this.kind;
 	}
 
-	/** The statement for {@code rows} rows. */
-	String sql(int rows) {
-		return this.built.computeIfAbsent(rows, (n) -> {
-			StringBuilder sql = new StringBuilder(
-					this.head.length() + this.tail.length() + n * (this.row.length() + 2));
-			sql.append(this.head);
-			for (int i = 0; i < n; i++) {
-				sql.append((i > 0) ? ", " : "").append(this.row);
-			}
-			return sql.append(this.tail).toString();
-		});
+	String sql() {
+		return this.sql;
 	}
 
-	/** The largest built size for a run of {@code rows}, or 0 when they go row by row. */
-	int sizeFor(int rows) {
-		for (int size : SIZES) {
-			if (size <= rows && (long) size * this.parametersPerRow <= MAX_PARAMETERS) {
-				return size;
+	int parametersPerRow() {
+		return this.parametersPerRow;
+	}
+
+	/**
+	 * The {@code text[]} literal of each parameter, holding that parameter of every row:
+	 * elements quoted (backslash and double quote escaped), SQL NULL as an unquoted NULL,
+	 * so that every value comes back as the exact text the row statement would bind. The
+	 * rows are walked once, not once per parameter.
+	 */
+	static String[] columns(List<BoundStatement> rows, int count) {
+		StringBuilder[] arrays = new StringBuilder[count];
+		for (int p = 0; p < count; p++) {
+			arrays[p] = new StringBuilder(16 * rows.size() + 16).append('{');
+		}
+		for (int r = 0; r < rows.size(); r++) {
+			List<String> parameters = rows.get(r).parameters();
+			for (int p = 0; p < count; p++) {
+				StringBuilder array = arrays[p];
+				if (r > 0) {
+					array.append(',');
+				}
+				append(array, parameters.get(p));
 			}
 		}
-		return 0;
+		String[] literals = new String[count];
+		for (int p = 0; p < count; p++) {
+			literals[p] = arrays[p].append('}').toString();
+		}
+		return literals;
+	}
+
+	private static void append(StringBuilder array, String value) {
+		if (value == null) {
+			array.append("NULL");
+			return;
+		}
+		array.append('"');
+		if (value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+			array.append(value);
+		}
+		else {
+			for (int i = 0; i < value.length(); i++) {
+				char c = value.charAt(i);
+				if (c == '"' || c == '\\') {
+					array.append('\\');
+				}
+				array.append(c);
+			}
+		}
+		array.append('"');
 	}
 
 }

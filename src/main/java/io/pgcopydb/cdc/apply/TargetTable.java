@@ -23,11 +23,21 @@ record TargetTable(String qualifiedName, boolean partitioned, Map<String, Column
 
 	/**
 	 * @param type as format_type prints it, with its modifier
+	 * @param unmodifiedType the type without its modifier, which a value is cast to where
+	 * an assignment or a comparison follows: an explicit cast to {@code type} would cut a
+	 * value too long for it instead of refusing it
 	 * @param generated computed by the server: never written
 	 * @param identityAlways GENERATED ALWAYS AS IDENTITY
 	 * @param hasEquality the type has a default btree operator class ("=" is equality)
 	 */
-	record Column(String name, String type, boolean generated, boolean identityAlways, boolean hasEquality) {
+	record Column(String name, String type, String unmodifiedType, boolean generated, boolean identityAlways,
+			boolean hasEquality) {
+
+		/** A column whose type has no modifier. */
+		Column(String name, String type, boolean generated, boolean identityAlways, boolean hasEquality) {
+			this(name, type, type, generated, identityAlways, hasEquality);
+		}
+
 	}
 
 	/** The non-generated columns, in the target's order. */

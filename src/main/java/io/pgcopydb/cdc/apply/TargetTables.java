@@ -105,8 +105,9 @@ final class TargetTables {
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					TargetTable.Column column = new TargetTable.Column(rs.getString("column_name"),
-							rs.getString("type_name"), rs.getBoolean("is_generated"),
-							rs.getBoolean("is_identity_always"), rs.getBoolean("has_equality"));
+							rs.getString("type_name"), rs.getString("unmodified_type_name"),
+							rs.getBoolean("is_generated"), rs.getBoolean("is_identity_always"),
+							rs.getBoolean("has_equality"));
 					columns.put(column.name(), column);
 					types.put(column.name(), new ShapeCheck.TargetType(rs.getLong("type_oid"),
 							rs.getString("base_type_name"),

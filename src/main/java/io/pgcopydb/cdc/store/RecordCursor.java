@@ -25,6 +25,12 @@ final class RecordCursor implements AutoCloseable {
 
 	private ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
 
+	/**
+	 * The window's bytes as {@link #payload()} hands them out: one view, moved over each
+	 * record, so that reading a record allocates nothing.
+	 */
+	private ByteBuffer view = this.window.duplicate();
+
 	private long windowStart;
 
 	private long position;
@@ -100,12 +106,11 @@ final class RecordCursor implements AutoCloseable {
 	 * describe it and {@link #payload()} or {@link #skip()} moves past it.
 	 */
 	boolean next() throws IOException {
-		ByteBuffer bytes = bytes(this.position, SegmentFile.RECORD_HEADER_BYTES);
-		if (bytes == null) {
+		int start = bytes(this.position, SegmentFile.RECORD_HEADER_BYTES);
+		if (start < 0) {
 			return false;
 		}
-		int start = bytes.position();
-		int payloadLength = bytes.getInt(start);
+		int payloadLength = this.window.getInt(start);
 		if (payloadLength < 0) {
 			throw new IllegalArgumentException("negative record length at offset " + this.position);
 		}
@@ -114,7 +119,7 @@ final class RecordCursor implements AutoCloseable {
 			return false;
 		}
 		this.length = payloadLength;
-		this.kind = bytes.get(start + 4);
+		this.kind = this.window.get(start + 4);
 		return true;
 	}
 
@@ -136,35 +141,37 @@ final class RecordCursor implements AutoCloseable {
 	}
 
 	/**
-	 * The current record's payload, CRC checked, and moves past it.
+	 * The current record's payload, CRC checked, and moves past it. The buffer is valid
+	 * until the next call on this cursor: decode it before.
 	 * @throws IllegalArgumentException on a CRC mismatch
 	 */
 	ByteBuffer payload() throws IOException {
-		ByteBuffer bytes = bytes(this.position, SegmentFile.RECORD_HEADER_BYTES + this.length);
-		if (bytes == null) {
+		int start = bytes(this.position, SegmentFile.RECORD_HEADER_BYTES + this.length);
+		if (start < 0) {
 			throw new IllegalArgumentException("record at offset " + this.position + " is cut short");
 		}
-		int start = bytes.position();
-		int expected = bytes.getInt(start + 5);
+		int expected = this.window.getInt(start + 5);
+		byte[] array = this.window.array();
 		this.crc.reset();
-		this.crc.update(bytes.array(), bytes.arrayOffset() + start + 4, 1);
-		this.crc.update(bytes.array(), bytes.arrayOffset() + start + SegmentFile.RECORD_HEADER_BYTES, this.length);
+		this.crc.update(array, start + 4, 1);
+		this.crc.update(array, start + SegmentFile.RECORD_HEADER_BYTES, this.length);
 		if ((int) this.crc.getValue() != expected) {
 			throw new IllegalArgumentException("CRC mismatch in the record at offset " + this.position);
 		}
-		ByteBuffer payload = bytes.slice(start + SegmentFile.RECORD_HEADER_BYTES, this.length);
+		int from = start + SegmentFile.RECORD_HEADER_BYTES;
+		this.view.limit(from + this.length).position(from);
 		this.position = end();
-		return payload;
+		return this.view;
 	}
 
 	/**
-	 * {@code count} bytes at {@code at}, positioned in a heap buffer; null when the file
-	 * is shorter.
+	 * Where {@code count} bytes at file offset {@code at} start in the window, read into
+	 * it when needed; -1 when the file is shorter.
 	 */
-	private ByteBuffer bytes(long at, int count) throws IOException {
+	private int bytes(long at, int count) throws IOException {
 		long windowEnd = this.windowStart + this.window.limit();
 		if (at >= this.windowStart && at + count <= windowEnd) {
-			return this.window.duplicate().position((int) (at - this.windowStart));
+			return (int) (at - this.windowStart);
 		}
 		if (this.window.capacity() < count) {
 			this.window = ByteBuffer.allocate(count);
@@ -173,6 +180,7 @@ final class RecordCursor implements AutoCloseable {
 			// a big record grew it: give the memory back
 			this.window = ByteBuffer.allocate(WINDOW_BYTES);
 		}
+		this.view = this.window.duplicate();
 		this.window.clear();
 		this.windowStart = at;
 		while (this.window.hasRemaining()) {
@@ -183,9 +191,9 @@ final class RecordCursor implements AutoCloseable {
 		}
 		this.window.flip();
 		if (this.window.limit() < count) {
-			return null;
+			return -1;
 		}
-		return this.window.duplicate().position(0);
+		return 0;
 	}
 
 	@Override

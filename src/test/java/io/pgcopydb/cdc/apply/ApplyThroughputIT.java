@@ -1,19 +1,25 @@
 package io.pgcopydb.cdc.apply;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.decode.ChangeEvent;
 import io.pgcopydb.cdc.decode.RelationShape;
 import io.pgcopydb.cdc.decode.Value;
+import io.pgcopydb.cdc.store.ChangeReader;
+import io.pgcopydb.cdc.store.ChangeStore;
+import io.pgcopydb.cdc.store.ChangeWriter;
 import io.pgcopydb.config.ConnectionString;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
@@ -27,7 +33,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * An informal measure, not a timed test: a backlog of pgbench-like transactions (three
  * updates and an insert each) through an in-memory reader into the target; prints the
  * rate and checks the result is the one the transactions make. Runs only when asked:
- * {@code -Dapply.transactions=N}.
+ * {@code -Dapply.transactions=N}. With {@code -Dapply.store=true} the transactions go
+ * through the change store first (written to change files, untimed, then read back by its
+ * reader while they are applied), the path of the streaming job.
  */
 @ExtendWith(PostgresExtension.class)
 class ApplyThroughputIT {
@@ -39,6 +47,16 @@ class ApplyThroughputIT {
 	 * compiled code, not while the JIT compiler still takes a core.
 	 */
 	private static final int WARMUP = Integer.getInteger("apply.warmup", 20_000);
+
+	/**
+	 * Whether apply reads the transactions from change files, as the streaming job does.
+	 */
+	private static final boolean STORE = Boolean.getBoolean("apply.store");
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	@TempDir
+	Path dir;
 
 	@Test
 	void aPgbenchLikeBacklogIsAppliedAndTheRateReported(PgServers servers) throws Exception {
@@ -66,60 +84,44 @@ class ApplyThroughputIT {
 								+ "ALTER TABLE accounts SET (autovacuum_enabled = off);"
 								+ "ALTER TABLE history SET (autovacuum_enabled = off)");
 			servers.target().execute(db, "VACUUM ANALYZE");
-			ChangeApplierIT.Stream stream = new ChangeApplierIT.Stream()
-				.relation(shape(1, "branches", "bid", "bbalance", "filler"))
-				.relation(shape(2, "tellers", "tid", "bid", "tbalance", "filler"))
-				.relation(shape(3, "accounts", "aid", "bid", "abalance", "filler"))
-				.relation(new RelationShape(4, "public", "history", 'f',
-						List.of(col("tid"), col("bid"), col("aid"), col("delta"), col("mtime"), col("filler"))));
-			SplittableRandom random = new SplittableRandom(42);
-			long sum = 0;
-			for (int i = 0; i < WARMUP + TRANSACTIONS; i++) {
-				int aid = random.nextInt(2_000_000) + 1;
-				int tid = random.nextInt(200) + 1;
-				int bid = random.nextInt(20) + 1;
-				int delta = random.nextInt(-5000, 5001);
-				sum += delta;
-				String d = Integer.toString(delta);
-				stream.transaction((tx) -> {
-					tx.add(new ChangeEvent.Update(3, null, false,
-							List.of(v(aid), v((aid - 1) / 100000 + 1), Value.text(d), Value.NULL)));
-					tx.add(new ChangeEvent.Update(2, null, false,
-							List.of(v(tid), v((tid - 1) / 10 + 1), Value.text(d), Value.NULL)));
-					tx.add(new ChangeEvent.Update(1, null, false, List.of(v(bid), Value.text(d), Value.NULL)));
-					tx.add(new ChangeEvent.Insert(4, List.of(v(tid), v(bid), v(aid), Value.text(d),
-							Value.text("2026-01-01 00:00:00.123456"), Value.NULL)));
-				});
-			}
+			Backlog backlog = backlog();
+			Lsn warm = backlog.warm();
+			Lsn last = backlog.last();
+			Function<Lsn, ChangeReader> readers = backlog.readers();
+			long sum = backlog.sum();
 			PgEndpoint target = new PgEndpoint(Side.TARGET,
 					ConnectionString.parse(servers.target().uri(db), Side.TARGET.option()));
 			double seconds;
 			double client;
+			double thread;
 			double server;
 			try (ChangeApplier applier = new ChangeApplier(target, origin)) {
-				if (WARMUP > 0) {
-					Lsn warm = stream.endOf(WARMUP);
-					assertThat(applier.apply(stream.reader(applier.originPosition(), -1),
+				if (warm != null) {
+					assertThat(applier.apply(readers.apply(applier.originPosition()),
 							new ChangeApplierIT.Control(warm, warm)))
 						.isTrue();
 				}
 				double serverBefore = serverCpuSeconds(target);
 				long clientBefore = clientCpuNanos();
+				long threadBefore = THREADS.getCurrentThreadCpuTime();
 				long start = System.nanoTime();
-				assertThat(applier.apply(stream.reader(applier.originPosition(), -1),
-						new ChangeApplierIT.Control(stream.last(), stream.last())))
+				assertThat(
+						applier.apply(readers.apply(applier.originPosition()), new ChangeApplierIT.Control(last, last)))
 					.isTrue();
 				seconds = (System.nanoTime() - start) / 1e9;
 				client = (clientCpuNanos() - clientBefore) / 1e9;
+				thread = (THREADS.getCurrentThreadCpuTime() - threadBefore) / 1e9;
 				server = serverCpuSeconds(target) - serverBefore;
 			}
 			// on a shared machine the wall-clock rate follows the load; CPU per
 			// transaction does not
 			System.out.printf(
-					"apply: %d pgbench-like transactions (after %d untimed) in %.2f s: %.0f tx/s; CPU %.1f us/tx in this JVM, %.1f us/tx"
+					"apply%s: %d pgbench-like transactions (after %d untimed) in %.2f s: %.0f tx/s; CPU %.1f us/tx in this JVM (%.1f in the"
+							+ " applying thread, the rest GC and JIT), %.1f us/tx"
 							+ " in the target server; load average %.1f%n",
-					TRANSACTIONS, WARMUP, seconds, TRANSACTIONS / seconds, client * 1e6 / TRANSACTIONS,
-					server * 1e6 / TRANSACTIONS, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+					STORE ? " from change files" : "", TRANSACTIONS, WARMUP, seconds, TRANSACTIONS / seconds,
+					client * 1e6 / TRANSACTIONS, thread * 1e6 / TRANSACTIONS, server * 1e6 / TRANSACTIONS,
+					ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 			try (var connection = target.connect("test");
 					var rs = connection.createStatement()
 						.executeQuery("SELECT count(*), sum(delta) FROM public.history")) {
@@ -134,6 +136,59 @@ class ApplyThroughputIT {
 						+ " WHERE roname = '" + origin + "'");
 			servers.target().dropDatabase(db);
 		}
+	}
+
+	/** The transactions to apply: the untimed ones, then the timed ones. */
+	private Backlog backlog() throws InterruptedException {
+		ChangeApplierIT.Stream stream = new ChangeApplierIT.Stream()
+			.relation(shape(1, "branches", "bid", "bbalance", "filler"))
+			.relation(shape(2, "tellers", "tid", "bid", "tbalance", "filler"))
+			.relation(shape(3, "accounts", "aid", "bid", "abalance", "filler"))
+			.relation(new RelationShape(4, "public", "history", 'f',
+					List.of(col("tid"), col("bid"), col("aid"), col("delta"), col("mtime"), col("filler"))));
+		SplittableRandom random = new SplittableRandom(42);
+		long sum = 0;
+		for (int i = 0; i < WARMUP + TRANSACTIONS; i++) {
+			int aid = random.nextInt(2_000_000) + 1;
+			int tid = random.nextInt(200) + 1;
+			int bid = random.nextInt(20) + 1;
+			int delta = random.nextInt(-5000, 5001);
+			sum += delta;
+			String d = Integer.toString(delta);
+			stream.transaction((tx) -> {
+				tx.add(new ChangeEvent.Update(3, null, false,
+						List.of(v(aid), v((aid - 1) / 100000 + 1), Value.text(d), Value.NULL)));
+				tx.add(new ChangeEvent.Update(2, null, false,
+						List.of(v(tid), v((tid - 1) / 10 + 1), Value.text(d), Value.NULL)));
+				tx.add(new ChangeEvent.Update(1, null, false, List.of(v(bid), Value.text(d), Value.NULL)));
+				tx.add(new ChangeEvent.Insert(4, List.of(v(tid), v(bid), v(aid), Value.text(d),
+						Value.text("2026-01-01 00:00:00.123456"), Value.NULL)));
+			});
+		}
+		// through the store, the events are not held in memory while they are applied
+		Function<Lsn, ChangeReader> readers = STORE ? write(stream)::reader : (after) -> stream.reader(after, -1);
+		return new Backlog(readers, (WARMUP > 0) ? stream.endOf(WARMUP) : null, stream.last(), sum);
+	}
+
+	/**
+	 * @param warm the end of the untimed transactions, or null
+	 * @param last the end of the last transaction
+	 * @param sum the sum of the deltas the transactions insert
+	 */
+	private record Backlog(Function<Lsn, ChangeReader> readers, Lsn warm, Lsn last, long sum) {
+	}
+
+	/** The change store in {@link #dir} holding every transaction of {@code stream}. */
+	private ChangeStore write(ChangeApplierIT.Stream stream) throws InterruptedException {
+		ChangeStore store = ChangeStore.open(this.dir.resolve("changes"));
+		try (ChangeWriter writer = store.writer(); ChangeReader events = stream.reader(Lsn.INVALID, -1)) {
+			ChangeEvent event;
+			while ((event = events.next(java.time.Duration.ZERO)) != null) {
+				writer.write(event);
+			}
+			writer.sync();
+		}
+		return store;
 	}
 
 	/** This JVM's CPU time (the applier, its GC and JIT). */

@@ -31,6 +31,7 @@ import io.pgcopydb.config.ConnectionString;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.testsupport.PgServer;
 import io.pgcopydb.testsupport.PgServers;
 import io.pgcopydb.testsupport.PostgresExtension;
@@ -488,6 +489,21 @@ class ChangeApplierIT {
 			.hasMessageContaining("--resume");
 	}
 
+	@Test
+	void aValueTooLongForANarrowerTargetColumnIsRefusedInSetBasedRunsNotCut() throws Exception {
+		this.servers.target().execute(this.db, "CREATE TABLE public.narrow (id int PRIMARY KEY, c varchar(2))");
+		Stream stream = new Stream()
+			.relation(new RelationShape(1, "public", "narrow", 'd', List.of(key("id"), col("c"))));
+		stream.transaction((tx) -> {
+			tx.add(new ChangeEvent.Insert(1, row(v("1"), v("ab"))));
+			tx.add(new ChangeEvent.Insert(1, row(v("2"), v("abc"))));
+		});
+		assertThatThrownBy(() -> applyAll(stream)).isInstanceOf(DatabaseException.class)
+			.hasMessageContaining("\"public\".\"narrow\"")
+			.hasMessageContaining("22001");
+		assertThat(count("public.narrow")).isZero();
+	}
+
 	private boolean applyAll(Stream stream) throws InterruptedException {
 		Control control = new Control(stream.last(), stream.last());
 		try (ChangeApplier applier = new ChangeApplier(this.target, this.origin)) {
@@ -546,6 +562,8 @@ class ChangeApplierIT {
 	/** A change stream built by hand: transactions at made-up, increasing LSNs. */
 	static final class Stream {
 
+		private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
 		private final List<ChangeEvent> events = new ArrayList<>();
 
 		private final List<Lsn> ends = new ArrayList<>();
@@ -563,7 +581,7 @@ class ChangeApplierIT {
 		void transaction(Consumer<List<ChangeEvent>> changes) {
 			Lsn commitLsn = this.commitLsnKnown ? new Lsn(this.next + 0x800) : Lsn.INVALID;
 			Lsn endLsn = new Lsn(this.next + 0x830);
-			Instant time = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(this.ends.size());
+			Instant time = START.plusSeconds(this.ends.size());
 			this.events.add(new ChangeEvent.Begin(this.ends.size() + 1000, commitLsn, time));
 			changes.accept(this.events);
 			this.events.add(new ChangeEvent.Commit(commitLsn, endLsn, time));

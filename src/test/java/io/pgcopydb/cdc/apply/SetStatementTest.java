@@ -63,8 +63,9 @@ class SetStatementTest {
 		RowStatements statements = new RowStatements(shape('d', key("id"), col("a"), col("b"), col("g")), table);
 		BoundStatement insert = statements
 			.insert(new ChangeEvent.Insert(1, row(v("1"), v("{1,NULL}"), Value.NULL, v("2"))));
-		assertThat(insert.set().sql(2)).isEqualTo(
-				"INSERT INTO " + T + " (\"id\", \"a\", \"b\") OVERRIDING SYSTEM VALUE VALUES (?, ?, ?), (?, ?, ?)");
+		assertThat(insert.set().sql()).isEqualTo("INSERT INTO " + T
+				+ " (\"id\", \"a\", \"b\") OVERRIDING SYSTEM VALUE SELECT pgcopydb_v.p1::bigint, pgcopydb_v.p2::integer[],"
+				+ " pgcopydb_v.p3::bytea FROM unnest(?::text[], ?::text[], ?::text[]) AS pgcopydb_v (p1, p2, p3)");
 		assertThat(insert.parameters()).containsExactly("1", "{1,NULL}", null);
 		assertThat(insert.set().kind()).isEqualTo(SetStatement.Kind.INSERT);
 	}
@@ -75,10 +76,9 @@ class SetStatementTest {
 				plain("b", "bytea"));
 		RowStatements statements = new RowStatements(shape('d', key("id"), col("a"), col("b")), table);
 		BoundStatement update = statements.update(keyKept(v("7"), v("{x}"), Value.NULL));
-		assertThat(update.set().sql(2)).isEqualTo("UPDATE ONLY " + T
-				+ " AS pgcopydb_t SET \"a\" = pgcopydb_v.p1, \"b\" = pgcopydb_v.p2 FROM (VALUES (?::text[], ?::bytea,"
-				+ " ?::integer), (?::text[], ?::bytea, ?::integer)) AS pgcopydb_v (p1, p2, p3)"
-				+ " WHERE pgcopydb_t.\"id\" = pgcopydb_v.p3");
+		assertThat(update.set().sql()).isEqualTo("UPDATE ONLY " + T
+				+ " AS pgcopydb_t SET \"a\" = pgcopydb_v.p1::text[], \"b\" = pgcopydb_v.p2::bytea FROM unnest(?::text[],"
+				+ " ?::text[], ?::text[]) AS pgcopydb_v (p1, p2, p3) WHERE pgcopydb_t.\"id\" = pgcopydb_v.p3::integer");
 		assertThat(update.parameters()).containsExactly("{x}", null, "7");
 		assertThat(update.set().kind()).isEqualTo(SetStatement.Kind.MATCH);
 	}
@@ -92,8 +92,8 @@ class SetStatementTest {
 		BoundStatement unchanged = statements.update(keyKept(v("1"), Value.UNCHANGED, v("2")));
 		assertThat(unchanged.sql()).isNotEqualTo(all.sql());
 		assertThat(unchanged.set()).isNotSameAs(all.set());
-		assertThat(unchanged.set().sql(1)).doesNotContain("\"big\"")
-			.contains("SET \"n\" = pgcopydb_v.p1 FROM (VALUES (?::integer, ?::integer))");
+		assertThat(unchanged.set().sql()).doesNotContain("\"big\"")
+			.contains("SET \"n\" = pgcopydb_v.p1::integer FROM unnest(?::text[], ?::text[])");
 		assertThat(statements.update(keyKept(v("3"), Value.UNCHANGED, v("4"))).set()).isSameAs(unchanged.set());
 	}
 
@@ -133,11 +133,11 @@ class SetStatementTest {
 		BoundStatement delete = statements
 			.delete(new ChangeEvent.Delete(1, row(v("1"), v("2024-01-01"), Value.NULL), false));
 		assertThat(delete.sql()).isEqualTo("DELETE FROM " + T + " WHERE \"k1\" = ? AND \"k2\" = ?");
-		assertThat(delete.set().sql(2)).isEqualTo("DELETE FROM " + T
-				+ " AS pgcopydb_t USING (VALUES (?::integer, ?::date), (?::integer, ?::date)) AS pgcopydb_v (p1, p2)"
-				+ " WHERE pgcopydb_t.\"k1\" = pgcopydb_v.p1 AND pgcopydb_t.\"k2\" = pgcopydb_v.p2");
+		assertThat(delete.set().sql())
+			.isEqualTo("DELETE FROM " + T + " AS pgcopydb_t USING unnest(?::text[], ?::text[]) AS pgcopydb_v (p1, p2)"
+					+ " WHERE pgcopydb_t.\"k1\" = pgcopydb_v.p1::integer AND pgcopydb_t.\"k2\" = pgcopydb_v.p2::date");
 		assertThat(delete.parameters()).containsExactly("1", "2024-01-01");
-		assertThat(statements.update(keyKept(v("1"), v("2024-01-01"), v("5"))).set().sql(1))
+		assertThat(statements.update(keyKept(v("1"), v("2024-01-01"), v("5"))).set().sql())
 			.startsWith("UPDATE " + T + " AS pgcopydb_t SET");
 	}
 
@@ -151,14 +151,25 @@ class SetStatementTest {
 	}
 
 	@Test
-	void statementSizesStayUnderTheProtocolsParameterLimit() {
-		SetStatement narrow = new SetStatement(SetStatement.Kind.INSERT, "", "(?)", "", 1);
-		assertThat(narrow.sizeFor(1000)).isEqualTo(256);
-		assertThat(narrow.sizeFor(40)).isEqualTo(32);
-		assertThat(narrow.sizeFor(7)).isZero();
-		SetStatement wide = new SetStatement(SetStatement.Kind.INSERT, "", "(?)", "", 1600);
-		assertThat(wide.sizeFor(1000)).isEqualTo(32);
-		assertThat(new SetStatement(SetStatement.Kind.INSERT, "", "(?)", "", 10_000).sizeFor(1000)).isZero();
+	void valuesAreCastWithoutTheTypeModifierSoThatAssignmentRefusesAValueTooLong() {
+		TargetTable table = table(false, List.of(List.of("k")),
+				new TargetTable.Column("k", "character(3)", "bpchar", false, false, true),
+				new TargetTable.Column("v", "character varying(5)", "character varying", false, false, true));
+		RowStatements statements = new RowStatements(shape('d', key("k"), col("v")), table);
+		assertThat(statements.insert(new ChangeEvent.Insert(1, row(v("abc"), v("x")))).set().sql())
+			.contains("SELECT pgcopydb_v.p1::bpchar, pgcopydb_v.p2::character varying FROM");
+		assertThat(statements.update(keyKept(v("abc"), v("y"))).set().sql())
+			.contains("SET \"v\" = pgcopydb_v.p1::character varying FROM")
+			.endsWith("WHERE pgcopydb_t.\"k\" = pgcopydb_v.p2::bpchar");
+	}
+
+	@Test
+	void eachParameterGoesOutAsOneTextArrayOfTheRowsValuesQuotedExactly() {
+		List<BoundStatement> rows = List.of(new BoundStatement("", Arrays.asList("a\"b\\c", null)),
+				new BoundStatement("", Arrays.asList("NULL", "")),
+				new BoundStatement("", Arrays.asList(" {x, y} ", "1")));
+		assertThat(SetStatement.columns(rows, 2)).containsExactly("{\"a\\\"b\\\\c\",\"NULL\",\" {x, y} \"}",
+				"{NULL,\"\",\"1\"}");
 	}
 
 }
