@@ -21,7 +21,9 @@ import io.pgcopydb.error.ExitCodes;
  * <li>COMPLETED: 0;
  * <li>{@link #PAUSED}: 0, a step command whose stages are done, the run waits for the
  * next;
- * <li>stopped (a stop requested, or STOPPED): 8, finish with the resume command;
+ * <li>stopped (a stop requested, or STOPPED): 8, finish with the resume command; but a
+ * STOPPED execution with a step FAILED, no stop requested, exits with that failure's code
+ * (a step failed, its sibling stopped);
  * <li>FAILED: the exit code of its most relevant failure.
  * </ul>
  *
@@ -67,10 +69,10 @@ public record RunOutcome(ExitCode exitCode, boolean error, List<String> lines, T
 			return info(
 					what + " completed (job execution " + id + "); " + execution.getExitStatus().getExitDescription());
 		}
-		if (execution.getStatus() == BatchStatus.STOPPED) {
+		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
+		if (execution.getStatus() == BatchStatus.STOPPED && !failedStep(execution, failure)) {
 			return error(ExitCode.STOPPED, what + " stopped (job execution " + id + "): finish with: " + resume);
 		}
-		Throwable failure = ExitCodes.mostRelevant(execution.getAllFailureExceptions());
 		if (failure == null) {
 			return error(ExitCode.INTERNAL,
 					what + " failed (job execution " + id + ", status " + execution.getStatus() + "); see " + logFile);
@@ -80,6 +82,16 @@ public record RunOutcome(ExitCode exitCode, boolean error, List<String> lines, T
 		lines.add(what + " failed (job execution " + id + "); see " + logFile
 				+ "; after fixing the cause, finish with: " + resume);
 		return new RunOutcome(ExitCodes.of(failure), true, lines, failure);
+	}
+
+	/**
+	 * Whether a job that stopped without a stop request did so because one of its steps
+	 * failed (a step of the follow's receive | apply split fails, and the other stops on
+	 * that halt): the run failed, with that failure's exit code.
+	 */
+	private static boolean failedStep(JobExecution execution, Throwable failure) {
+		return failure != null
+				&& execution.getStepExecutions().stream().anyMatch((step) -> step.getStatus() == BatchStatus.FAILED);
 	}
 
 	private static RunOutcome info(String line) {

@@ -10,6 +10,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.step.StepExecution;
 
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
@@ -58,6 +59,28 @@ class RunOutcomeTest {
 		RunOutcome outcome = outcome(execution(BatchStatus.STOPPED, ExitStatus.STOPPED), null);
 		assertThat(outcome.exitCode()).isEqualTo(ExitCode.STOPPED);
 		assertThat(outcome.lines()).singleElement().asString().contains(RESUME);
+	}
+
+	@Test
+	void aRunStoppedBecauseOneOfItsStepsFailedTakesThatFailuresExitCode() {
+		// the follow's apply fails; receive, running beside it, stops on that halt
+		JobExecution stopped = execution(BatchStatus.STOPPED, ExitStatus.STOPPED);
+		StepExecution receive = new StepExecution(21L, "streamReceive", stopped);
+		receive.setStatus(BatchStatus.STOPPED);
+		StepExecution apply = new StepExecution(22L, "streamApply", stopped);
+		apply.setStatus(BatchStatus.FAILED);
+		apply.addFailureException(new BadStateException("table public.items on the source no longer has column"
+				+ " \"extra\": apply the source's DDL on the target, then run again with --resume"));
+		stopped.addStepExecution(receive);
+		stopped.addStepExecution(apply);
+
+		RunOutcome outcome = outcome(stopped, null);
+
+		assertThat(outcome.exitCode()).isEqualTo(ExitCode.BAD_STATE);
+		assertThat(outcome.lines().get(0)).startsWith("table public.items on the source no longer has column");
+		assertThat(outcome.lines().get(1)).contains("failed (job execution 7)", RESUME);
+		// asked to stop, it stopped: 8 whatever failed meanwhile
+		assertThat(outcome(stopped, "SIGTERM").exitCode()).isEqualTo(ExitCode.STOPPED);
 	}
 
 	@Test
