@@ -220,7 +220,14 @@ final class JobCommand {
 		}
 		options.init();
 		Target target = RunRepository.read(options.workDir.workDirectory(), FollowStatus.class, (status) -> {
-			Runs.Run run = status.runs().show(id);
+			Runs.Run run;
+			try {
+				run = status.runs().show(id);
+			}
+			catch (BadArgumentsException ex) {
+				// no such execution: the clone's resume says so, with the last clone's id
+				return new Target(CloneSteps.JOB, null);
+			}
 			String command = FollowSteps.JOB.equals(run.job()) ? status.command(id) : null;
 			if (CloneSteps.JOB.equals(run.job()) && "clone --follow".equals(status.lastCommand())) {
 				command = "clone --follow";
