@@ -93,8 +93,12 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			if (waiting.isEmpty()) {
 				break;
 			}
-			if (running.stream().allMatch(CompletableFuture::isDone) && this.status.version() == seen
-					&& waiting.waitOnEachOtherOnly(view)) {
+			// The version is read after the view: had it been read first, a dependency
+			// completing in between would make partitions merely not yet woken look like
+			// a cycle. Read last, an unchanged version means the view checked was the one
+			// every decision above already saw.
+			if (running.stream().allMatch(CompletableFuture::isDone) && waiting.waitOnEachOtherOnly(view)
+					&& this.status.version() == seen) {
 				// nothing of this step runs, nothing changed: they would wait forever
 				for (WaitingPartitions.Pending pending : waiting.all()) {
 					waiting.remove(pending);

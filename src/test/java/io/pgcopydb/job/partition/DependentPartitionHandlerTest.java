@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +141,45 @@ class DependentPartitionHandlerTest {
 		assertThat(this.ran).containsOnlyKeys("buildIndex:103");
 	}
 
+	/**
+	 * The handler loops while its partitions wait; a dependency completing while it
+	 * checks for a cycle must not make them look like one. Each round races one
+	 * completion against a handler that re-checks as fast as it can.
+	 */
+	@Test
+	void aDependencyCompletingWhileTheHandlerChecksForACycleStartsThePartitions() throws Exception {
+		for (int round = 0; round < 100; round++) {
+			JobExecution execution = new JobExecution(100L + round, new JobInstance(1L, "clone"), new JobParameters());
+			StepExecution manager = new StepExecution(10L, "buildIndexes", execution);
+			StepExecution copyData = new StepExecution(20L, "copyData", execution);
+			copyData.setStatus(BatchStatus.STARTED);
+			this.status.record(copyData);
+			StepExecution copied = new StepExecution(21L, "copyTable:1", execution);
+			copied.setStatus(BatchStatus.STARTED);
+			this.status.record(copied);
+			StepExecution index = new StepExecution(11L, "buildIndex:101", execution);
+			index.setExecutionContext(context(101, 0, List.of(PartitionKey.object("copyTable", 1))));
+			DependentPartitionHandler handler = handler((grid) -> Map.of(), List.of("copyData"), Duration.ZERO);
+			CompletableFuture<Collection<StepExecution>> handled = CompletableFuture.supplyAsync(() -> {
+				try {
+					return handler.handle(splitter(index), manager);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+			copied.setStatus(BatchStatus.COMPLETED);
+			this.status.record(copied);
+
+			int attempt = round;
+			assertThat(handled.get(10, TimeUnit.SECONDS)).singleElement()
+				.satisfies((partition) -> assertThat(partition.getStatus())
+					.as("round %d: %s", attempt, partition.getExitStatus().getExitDescription())
+					.isEqualTo(BatchStatus.COMPLETED));
+		}
+	}
+
 	private CompletableFuture<Collection<StepExecution>> handleInBackground(List<String> upstream,
 			StepExecution... partitions) {
 		DependentPartitionHandler handler = handler((grid) -> Map.of(), upstream);
@@ -153,6 +194,11 @@ class DependentPartitionHandlerTest {
 	}
 
 	private DependentPartitionHandler handler(Partitioner partitioner, List<String> upstream) {
+		return handler(partitioner, upstream, Duration.ofMillis(50));
+	}
+
+	private DependentPartitionHandler handler(Partitioner partitioner, List<String> upstream,
+			Duration stopCheckInterval) {
 		Step worker = new Step() {
 			@Override
 			public String getName() {
@@ -168,7 +214,7 @@ class DependentPartitionHandlerTest {
 		};
 		return new DependentPartitionHandler(partitioner,
 				new LocalDispatcher(worker, new SimpleAsyncTaskExecutor("test-partition-")),
-				new ResourcelessJobRepository(), this.status, new PartitionGate(upstream), Duration.ofMillis(50),
+				new ResourcelessJobRepository(), this.status, new PartitionGate(upstream), stopCheckInterval,
 				this.stop);
 	}
 
