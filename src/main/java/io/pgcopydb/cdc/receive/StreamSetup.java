@@ -181,6 +181,7 @@ public final class StreamSetup {
 		}
 		checkOriginFree(request);
 		Created created = new Created(request);
+		boolean recorded = false;
 		try {
 			if (publishes) {
 				created.publications(scope);
@@ -188,7 +189,6 @@ public final class StreamSetup {
 			SlotSnapshot snapshot = SlotSnapshot.create(request.source(), names.slot(), request.plugin(),
 					request.slotWaitTimeout());
 			created.slot = snapshot;
-			checkTablesUnchanged(request, tables, snapshot);
 			created.origin(snapshot);
 			StreamRecord record = new StreamRecord(request.plugin(), names.slot(),
 					publishes ? names.publication() : null,
@@ -196,10 +196,17 @@ public final class StreamSetup {
 					snapshot.systemIdentifier(), request.sourceIdentity(), request.targetIdentity(),
 					snapshot.consistentPoint(), snapshot.snapshotName(), Instant.now());
 			this.records.save(record);
+			recorded = true;
+			// after the record: a kill during this check leaves a slot this --dir knows
+			// (resume refuses with the remedy, stream cleanup drops it)
+			checkTablesUnchanged(request, tables, snapshot);
 			return new Setup(record, scope, snapshot);
 		}
 		catch (RuntimeException ex) {
 			created.undo(ex);
+			if (recorded) {
+				this.records.clear();
+			}
 			throw ex;
 		}
 	}
