@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SqlFiles;
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.SessionTag;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.signal.StopSignal;
 import io.pgcopydb.signal.WorkSession;
@@ -37,8 +39,11 @@ import io.pgcopydb.signal.WorkSession;
  * its connection aborted, and the worker's error then names the stall
  * ({@link WorkSession#failure()}). A lock wait longer than {@code lockReportAfter} is
  * reported with the blocking sessions (user, application, state; never their query), and
- * again every {@link #LOCK_REPEAT}. The longest current stall is shown by the progress
- * line instead of an ETA.
+ * again every {@link #LOCK_REPEAT}. The child tools (pg_dump, pg_restore) are not
+ * registered sessions, but they carry this process's {@link SessionTag}: a lock wait of
+ * theirs is reported the same way ({@link #watchChildLockWaits}), so that a pre-data
+ * restore queued behind another session's lock does not wait in silence. The longest
+ * current stall is shown by the progress line instead of an ETA.
  * <p>
  * One per running job, on a daemon thread; start with {@link #start}, stop by closing.
  */
@@ -59,6 +64,9 @@ public final class StallWatcher implements AutoCloseable {
 	private final Map<Side, Connection> monitors = new ConcurrentHashMap<>();
 
 	private final Map<WorkSession, Watched> watched = new HashMap<>();
+
+	/** Lock waits of unregistered sessions (child tools), by side and pid. */
+	private final Map<String, ChildWait> childWaits = new HashMap<>();
 
 	private ScheduledExecutorService scheduler;
 
@@ -156,6 +164,64 @@ public final class StallWatcher implements AutoCloseable {
 			}
 		}
 		this.tracker.stalled(longest.compareTo(this.limits.interval().multipliedBy(2)) >= 0 ? longest : Duration.ZERO);
+		watchChildLockWaits(sessions);
+	}
+
+	/**
+	 * Reports the lock waits of this process's sessions that are not registered (the
+	 * child tools): once a wait has lasted {@code lockReportAfter}, then every
+	 * {@link #LOCK_REPEAT}, with the blocking sessions. The wait is timed from the first
+	 * sample that saw it.
+	 */
+	private void watchChildLockWaits(List<WorkSession> registered) {
+		String prefix = SessionTag.PREFIX + SessionTag.current().value() + "] ";
+		Integer[] watchedPids = registered.stream().map(WorkSession::pid).toArray(Integer[]::new);
+		Set<String> seen = new HashSet<>();
+		for (Side side : this.endpoints.keySet()) {
+			if (this.unwatchable.contains(side)) {
+				continue;
+			}
+			try {
+				Connection monitor = monitor(side);
+				try (PreparedStatement query = monitor.prepareStatement(SqlFiles.load("list_tagged_lock_waits"))) {
+					query.setString(1, prefix);
+					query.setString(2, prefix);
+					query.setArray(3, monitor.createArrayOf("int4", watchedPids));
+					try (ResultSet rs = query.executeQuery()) {
+						Instant at = Instant.now();
+						while (rs.next()) {
+							int pid = rs.getInt("pid");
+							String key = side + ":" + pid;
+							seen.add(key);
+							ChildWait wait = this.childWaits.computeIfAbsent(key, (k) -> new ChildWait(at));
+							Duration waited = Duration.between(wait.since, at);
+							if (waited.compareTo(this.limits.lockReportAfter()) >= 0 && (wait.reported == null
+									|| Duration.between(wait.reported, at).compareTo(LOCK_REPEAT) >= 0)) {
+								wait.reported = at;
+								logger.warn("{} (backend {}) waits for a lock on the {} held by {} (for {} s)",
+										purpose(rs.getString("application_name"), prefix), pid, side.label(),
+										blockers(side, ints(rs.getArray("blockers"))), waited.toSeconds());
+							}
+						}
+					}
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				logger.debug("watching the child tools' lock waits on the {} failed: {}", side.label(),
+						ex.getMessage());
+			}
+		}
+		this.childWaits.keySet().retainAll(seen);
+	}
+
+	/**
+	 * What a tagged session does: its application_name after the tag and after the name
+	 * the user gave ({@code pgcopydb[tag] users-name: pg_restore}).
+	 */
+	static String purpose(String applicationName, String prefix) {
+		String purpose = applicationName.substring(Math.min(prefix.length(), applicationName.length()));
+		int colon = purpose.lastIndexOf(": ");
+		return (colon >= 0) ? purpose.substring(colon + 2) : purpose;
 	}
 
 	private void act(Side side, WorkSession session, Watched watched, boolean peerWorks) {
@@ -309,6 +375,19 @@ public final class StallWatcher implements AutoCloseable {
 		}
 		List.copyOf(this.monitors.keySet()).forEach(this::closeMonitor);
 		this.tracker.stalled(Duration.ZERO);
+	}
+
+	/** A lock wait of a child tool's session: since when it is seen, when reported. */
+	private static final class ChildWait {
+
+		private final Instant since;
+
+		private Instant reported;
+
+		ChildWait(Instant since) {
+			this.since = since;
+		}
+
 	}
 
 	/** A session's health and what was already reported or done about it. */

@@ -126,6 +126,44 @@ class StallIT {
 	}
 
 	@Test
+	void aRestoreQueuedBehindATargetSessionNamesIt(PgServers servers, @TempDir Path dir) throws Exception {
+		String db = "stall_restore";
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		servers.source().execute(db, """
+				CREATE SCHEMA sales;
+				CREATE TABLE sales.orders (id integer PRIMARY KEY);
+				INSERT INTO sales.orders SELECT generate_series(1, 100);
+				""");
+		PgCopyDbRun.Running running;
+		int holderPid;
+		// a session on the target creates the same schema and does not commit: the
+		// pre-data restore's CREATE SCHEMA waits for its transaction (the empty-target
+		// check before it cannot see an uncommitted schema)
+		try (Connection holder = servers.target().connect(db); Statement statement = holder.createStatement()) {
+			holder.setAutoCommit(false);
+			statement.execute("SET application_name = 'schema deploy'");
+			statement.execute("CREATE SCHEMA sales");
+			try (ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+				rs.next();
+				holderPid = rs.getInt(1);
+			}
+			running = PgCopyDbRun.start(FAST_WATCH, "clone", "--source", servers.source().uri(db), "--target",
+					servers.target().uri(db), "--dir", dir.toString());
+			awaitLog(running, "waits for a lock on the target held by pid " + holderPid, Duration.ofSeconds(90));
+			String log = Files.readString(running.err());
+			assertThat(log).containsPattern("pg_restore \\(backend \\d+\\) waits for a lock on the target held by pid "
+					+ holderPid + " \\(user \\S+, application schema deploy, idle in transaction\\) \\(for \\d+ s\\)");
+			holder.rollback();
+		}
+		PgCopyDbRun done = running.finish();
+
+		assertThat(done.exitCode()).as(done.toString()).isZero();
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		CloneIT.cleanup(servers, db);
+	}
+
+	@Test
 	void jobStopReturnsAsSoonAsTheJvmIsUpAndTheRunStopsRightAfter(PgServers servers, @TempDir Path dir)
 			throws Exception {
 		String db = "stall_job_stop";
