@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -44,7 +46,9 @@ import io.pgcopydb.pg.SqlStates;
  * {@link PendingRows} for why order is kept per table only): as one set-based statement
  * where the rows commute ({@link SetStatement}), else as one batch of prepared row
  * statements. A transaction larger than the memory bound streams through without being
- * held: its statements are sent as they come, and it commits as a whole.
+ * held: its statements are sent as they come, and it commits as a whole. Statements and
+ * commits run on a thread of their own ({@link SessionPipeline}) while the next group is
+ * read and built; a commit is reported ({@link ApplyControl#applied}) once it is done.
  * <p>
  * Stopping: a stop request is honoured between source transactions (the open target
  * transaction commits first), or inside a large one by rolling the target transaction
@@ -94,8 +98,19 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final PendingRows pending = new PendingRows();
 
-	/** The origin's position as of the last commit of this session. */
+	private final SessionPipeline pipeline = new SessionPipeline();
+
+	/** Commits the pipeline made, not yet reported to the control. */
+	private final Queue<Done> done = new ConcurrentLinkedQueue<>();
+
+	/** The origin's position as of the last commit of this session that is done. */
 	private Lsn committed = Lsn.INVALID;
+
+	/**
+	 * The end of the last group given to the pipeline to commit, done or not: what later
+	 * source transactions are checked against.
+	 */
+	private Lsn queued = Lsn.INVALID;
 
 	/**
 	 * The end of the last source transaction read whole and applied, committed or not.
@@ -315,7 +330,9 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private boolean run(ChangeReader reader, ApplyControl control) throws InterruptedException {
 		try {
-			return loop(reader, control);
+			boolean reached = loop(reader, control);
+			sync(control);
+			return reached;
 		}
 		catch (SQLException ex) {
 			if (isSessionLost(ex)) {
@@ -327,13 +344,16 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private boolean loop(ChangeReader reader, ApplyControl control) throws SQLException, InterruptedException {
 		ApplySession session = session();
+		this.pipeline.sync();
 		this.committed = session.originPosition();
+		this.queued = this.committed;
 		this.readThrough = this.committed;
 		Transaction transaction = null;
 		Lsn endpos = control.endpos();
 		Lsn received = control.receivedThrough();
 		while (true) {
 			if (transaction == null) {
+				report(control);
 				if (this.group.isFull(this.options)) {
 					commitGroup(control);
 				}
@@ -343,6 +363,7 @@ public final class ChangeApplier implements AutoCloseable {
 				}
 				if (!control.applyAllowed()) {
 					commitGroup(control);
+					sync(control);
 					if (!awaitApplyAllowed(control)) {
 						return false;
 					}
@@ -360,6 +381,9 @@ public final class ChangeApplier implements AutoCloseable {
 			if (event == null) {
 				if (transaction == null) {
 					commitGroup(control);
+					// nothing to build meanwhile: wait for the commit, so that caught up
+					// means applied
+					sync(control);
 					// same reasoning: nothing is left up to what was received (reported
 					// no further than endpos, where this follow ends)
 					Lsn through = (endpos.isValid() && received.isAfter(endpos)) ? endpos : received;
@@ -413,7 +437,7 @@ public final class ChangeApplier implements AutoCloseable {
 	 * {@link #start}.
 	 */
 	private Transaction begin(ChangeEvent.Begin begin, Lsn end, Lsn endpos, ApplyControl control) throws SQLException {
-		Start start = start(end, begin.finalLsn(), this.committed, endpos);
+		Start start = start(end, begin.finalLsn(), this.queued, endpos);
 		if (start == Start.SKIP) {
 			return new Transaction(begin.xid(), begin.finalLsn(), true);
 		}
@@ -482,9 +506,9 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	private boolean commit(Transaction transaction, ChangeEvent.Commit commit, Lsn endpos, ApplyControl control)
 			throws SQLException {
-		if (!commit.endLsn().isAfter(this.committed)) {
+		if (!commit.endLsn().isAfter(this.queued)) {
 			throw internal("source transaction " + transaction.xid() + " ends at " + commit.endLsn()
-					+ ", at or before the origin's position " + this.committed + ", and was not skipped");
+					+ ", at or before the origin's position " + this.queued + ", and was not skipped");
 		}
 		if (endpos.isValid() && commit.endLsn().isAfter(endpos)) {
 			if (this.group.transactions() > 0) {
@@ -528,6 +552,8 @@ public final class ChangeApplier implements AutoCloseable {
 			throw internal("a change of relation " + relationId + " before its description");
 		}
 		TargetTable table;
+		// the catalog queries run on the session: after what is queued on it
+		syncQuietly();
 		try {
 			table = session().tables()
 				.resolve(shape, this.shapeChanges.getOrDefault(relationId, ShapeHistory.Change.NONE));
@@ -576,8 +602,10 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		flush();
 		BoundStatement statement = RowStatements.truncate(tables, truncate.cascade(), truncate.restartIdentity());
-		run(tables.get(0).qualifiedName(),
-				List.of(new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn())));
+		ApplySession session = session();
+		List<PendingRows.Row> rows = List.of(new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn()));
+		String table = tables.get(0).qualifiedName();
+		submit(() -> run(session, table, rows));
 	}
 
 	/**
@@ -586,7 +614,17 @@ public final class ChangeApplier implements AutoCloseable {
 	 * of row statements.
 	 */
 	private void flush() throws SQLException {
-		for (Map.Entry<String, List<PendingRows.Row>> table : this.pending.drain().entrySet()) {
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		Map<String, List<PendingRows.Row>> drained = this.pending.drain();
+		ApplySession session = session();
+		submit(() -> send(session, drained));
+	}
+
+	/** Sends drained pending statements on {@code session}; runs on the pipeline. */
+	private void send(ApplySession session, Map<String, List<PendingRows.Row>> drained) throws SQLException {
+		for (Map.Entry<String, List<PendingRows.Row>> table : drained.entrySet()) {
 			List<PendingRows.Row> rows = table.getValue();
 			int start = 0;
 			while (start < rows.size()) {
@@ -598,10 +636,10 @@ public final class ChangeApplier implements AutoCloseable {
 				List<PendingRows.Row> run = rows.subList(start, end);
 				SetStatement set = rows.get(start).statement().set();
 				if (set != null && run.size() >= SET_ROWS && distinctKeys(run)) {
-					runSet(table.getKey(), set, run);
+					runSet(session, table.getKey(), set, run);
 				}
 				else {
-					run(table.getKey(), run);
+					run(session, table.getKey(), run);
 				}
 				start = end;
 			}
@@ -609,10 +647,11 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/** Sends {@code rows}, a run of one SQL, as one set-based statement. */
-	private void runSet(String table, SetStatement set, List<PendingRows.Row> rows) throws SQLException {
+	private void runSet(ApplySession session, String table, SetStatement set, List<PendingRows.Row> rows)
+			throws SQLException {
 		long changed;
 		try {
-			changed = session().executeSet(set, rows.stream().map(PendingRows.Row::statement).toList());
+			changed = session.executeSet(set, rows.stream().map(PendingRows.Row::statement).toList());
 		}
 		catch (SQLException ex) {
 			throw statementFailure(table, rows, ex);
@@ -640,11 +679,11 @@ public final class ChangeApplier implements AutoCloseable {
 		return true;
 	}
 
-	private void run(String table, List<PendingRows.Row> rows) throws SQLException {
+	private void run(ApplySession session, String table, List<PendingRows.Row> rows) throws SQLException {
 		String sql = rows.get(0).statement().sql();
 		int[] counts;
 		try {
-			counts = session().executeBatch(sql, rows.stream().map(PendingRows.Row::statement).toList());
+			counts = session.executeBatch(sql, rows.stream().map(PendingRows.Row::statement).toList());
 		}
 		catch (BatchUpdateException ex) {
 			int failed = failedIndex(ex.getUpdateCounts(), rows.size());
@@ -713,15 +752,57 @@ public final class ChangeApplier implements AutoCloseable {
 			return;
 		}
 		flush();
-		session().commit(this.group.endLsn(), this.group.commitTime());
-		this.committed = this.group.endLsn();
-		logger.debug("Applied {} source transaction(s) through {}", this.group.transactions(), this.committed);
-		control.applied(this.group.endLsn(), this.group.commitTime());
+		ApplySession session = session();
+		Done commit = new Done(this.group.endLsn(), this.group.commitTime(), this.group.transactions());
+		submit(() -> {
+			session.commit(commit.endLsn(), commit.commitTime());
+			this.done.add(commit);
+		});
+		this.queued = commit.endLsn();
 		this.group.reset();
+		report(control);
+	}
+
+	/** Reports the commits the pipeline has made since the last report. */
+	private void report(ApplyControl control) {
+		Done commit;
+		while ((commit = this.done.poll()) != null) {
+			this.committed = commit.endLsn();
+			logger.debug("Applied {} source transaction(s) through {}", commit.transactions(), commit.endLsn());
+			control.applied(commit.endLsn(), commit.commitTime());
+		}
+	}
+
+	/** Waits for the pipeline, then reports its commits. */
+	private void sync(ApplyControl control) throws SQLException {
+		syncQuietly();
+		report(control);
+	}
+
+	/** Waits for the pipeline; its commits are reported by the next {@link #report}. */
+	private void syncQuietly() throws SQLException {
+		try {
+			this.pipeline.sync();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("interrupted while the apply session's statements ran", "57014", ex);
+		}
+	}
+
+	private void submit(SessionPipeline.Work work) throws SQLException {
+		try {
+			this.pipeline.submit(work);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("interrupted while the apply session's statements ran", "57014", ex);
+		}
 	}
 
 	private void rollbackGroup() throws SQLException {
 		this.pending.clear();
+		syncQuietly();
 		session().rollback();
 		this.group.reset();
 	}
@@ -737,9 +818,12 @@ public final class ChangeApplier implements AutoCloseable {
 		return !control.stopRequested();
 	}
 
-	/** The position applied in the target transaction open now, else the origin's. */
+	/**
+	 * The position applied in the target transaction open now, else the last one given to
+	 * the pipeline to commit.
+	 */
 	private Lsn applied() {
-		return (this.group.transactions() > 0) ? this.group.endLsn() : this.committed;
+		return (this.group.transactions() > 0) ? this.group.endLsn() : this.queued;
 	}
 
 	private ApplySession session() {
@@ -759,10 +843,19 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	private void closeSession() {
-		if (this.session != null) {
-			this.session.close();
-			this.session = null;
+		ApplySession closing = this.session;
+		this.pipeline.abandon(() -> {
+			if (closing != null) {
+				closing.close();
+			}
+		});
+		this.session = null;
+		// commits the pipeline made before the session went are durable
+		Done commit;
+		while ((commit = this.done.poll()) != null) {
+			this.committed = commit.endLsn();
 		}
+		this.queued = this.committed;
 		this.pending.clear();
 		this.group.reset();
 		this.statements.clear();
@@ -780,6 +873,11 @@ public final class ChangeApplier implements AutoCloseable {
 	@Override
 	public void close() {
 		closeSession();
+		this.pipeline.close();
+	}
+
+	/** A target transaction the pipeline committed. */
+	private record Done(Lsn endLsn, Instant commitTime, int transactions) {
 	}
 
 	/** The source transaction being read, and whether it is applied already. */
