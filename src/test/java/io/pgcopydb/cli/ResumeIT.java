@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -177,15 +179,31 @@ class ResumeIT {
 		CloneIT.cleanup(servers, db);
 	}
 
-	/** The sample database plus public.big, large enough to be caught mid-COPY. */
+	/**
+	 * The sample database plus public.big, large enough to be caught mid-COPY: a file
+	 * copy of a template built once per source server (building it takes tens of seconds,
+	 * copying it about one).
+	 */
 	static void prepareWithBigTable(PgServers servers, String db) {
 		CloneIT.prepare(servers, db);
-		SampleDatabase.load(servers.source(), db);
-		servers.source()
-			.execute(db,
+		String template = bigTemplate(servers.source());
+		servers.source().execute("postgres", "CREATE DATABASE " + db + " TEMPLATE " + template);
+	}
+
+	/** Source servers (by URI) that hold the template already. */
+	private static final Set<String> TEMPLATES = new HashSet<>();
+
+	private static synchronized String bigTemplate(PgServer source) {
+		String template = "it_template_big";
+		if (TEMPLATES.add(source.uri(template))) {
+			source.dropDatabase(template);
+			SampleDatabase.load(source, template);
+			source.execute(template,
 					"CREATE TABLE public.big (id bigint PRIMARY KEY, payload text);"
 							+ "INSERT INTO public.big SELECT g, repeat(md5(g::text), 2) FROM generate_series(1, "
-							+ BIG_ROWS + ") g; ANALYZE public.big");
+							+ BIG_ROWS + ") g; VACUUM ANALYZE public.big");
+		}
+		return template;
 	}
 
 	static void awaitCopyOfBigTable(PgServer target, String db) {
