@@ -207,8 +207,10 @@ public final class StallWatcher implements AutoCloseable {
 				}
 			}
 			catch (SQLException | RuntimeException ex) {
+				// a new monitoring session next round (the server may have restarted)
 				logger.debug("watching the child tools' lock waits on the {} failed: {}", side.label(),
 						ex.getMessage());
+				closeMonitor(side);
 			}
 		}
 		this.childWaits.keySet().retainAll(seen);

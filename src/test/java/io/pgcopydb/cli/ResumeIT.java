@@ -195,13 +195,15 @@ class ResumeIT {
 
 	private static synchronized String bigTemplate(PgServer source) {
 		String template = "it_template_big";
-		if (TEMPLATES.add(source.uri(template))) {
+		if (!TEMPLATES.contains(source.uri(template))) {
 			source.dropDatabase(template);
 			SampleDatabase.load(source, template);
 			source.execute(template,
 					"CREATE TABLE public.big (id bigint PRIMARY KEY, payload text);"
 							+ "INSERT INTO public.big SELECT g, repeat(md5(g::text), 2) FROM generate_series(1, "
-							+ BIG_ROWS + ") g; VACUUM ANALYZE public.big");
+							+ BIG_ROWS + ") g");
+			source.execute(template, "VACUUM ANALYZE public.big");
+			TEMPLATES.add(source.uri(template));
 		}
 		return template;
 	}
