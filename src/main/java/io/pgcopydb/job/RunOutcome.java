@@ -22,8 +22,8 @@ import io.pgcopydb.error.ExitCodes;
  * <li>{@link #PAUSED}: 0, a step command whose stages are done, the run waits for the
  * next;
  * <li>stopped (a stop requested, or STOPPED): 8, finish with the resume command; but a
- * STOPPED execution with a step FAILED, no stop requested, exits with that failure's code
- * (a step failed, its sibling stopped);
+ * STOPPED execution with a FAILED step exits with that failure's code (a step failed, and
+ * its sibling in a split stopped on that halt);
  * <li>FAILED: the exit code of its most relevant failure.
  * </ul>
  *
@@ -85,9 +85,9 @@ public record RunOutcome(ExitCode exitCode, boolean error, List<String> lines, T
 	}
 
 	/**
-	 * Whether a job that stopped without a stop request did so because one of its steps
-	 * failed (a step of the follow's receive | apply split fails, and the other stops on
-	 * that halt): the run failed, with that failure's exit code.
+	 * Whether a job that stopped did so because one of its steps failed (a step of the
+	 * follow's receive | apply split fails, and the other stops on that halt): the run
+	 * failed, with that failure's exit code.
 	 */
 	private static boolean failedStep(JobExecution execution, Throwable failure) {
 		return failure != null
