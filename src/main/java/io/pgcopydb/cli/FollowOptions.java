@@ -5,6 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 import io.pgcopydb.cdc.Lsn;
+import io.pgcopydb.cdc.apply.ApplyOptions;
 import io.pgcopydb.cdc.decode.Plugin;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.WorkDirectory;
@@ -62,6 +63,12 @@ final class FollowOptions {
 					+ " replicated) instead of refusing them.")
 	boolean insertOnlyTables;
 
+	@Option(names = "--apply-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_APPLY_JOBS:-1}",
+			description = "Apply sessions on the target (default 1, at most 16; $PGCOPYDB_APPLY_JOBS). Source"
+					+ " transactions that share no row and no unique value are applied on different sessions;"
+					+ " the others in order on one. Each session has a replication origin of its own.")
+	int applyJobs;
+
 	Plugin plugin() {
 		String name = this.plugin.toLowerCase(Locale.ROOT);
 		for (Plugin each : Plugin.values()) {
@@ -83,13 +90,18 @@ final class FollowOptions {
 		Lsn end = blank(this.endpos) ? Lsn.INVALID : Lsn.parse(this.endpos, "--endpos");
 		Lsn start = blank(this.startpos) ? Lsn.INVALID : Lsn.parse(this.startpos, "--startpos");
 		Plugin plugin = plugin();
+		if (this.applyJobs < 1 || this.applyJobs > ApplyOptions.MAX_SESSIONS) {
+			throw new BadArgumentsException(
+					"--apply-jobs " + this.applyJobs + " is out of range: give 1 to " + ApplyOptions.MAX_SESSIONS);
+		}
 		if (this.pgoutputStreaming && plugin != Plugin.PGOUTPUT) {
 			throw new BadArgumentsException("--pgoutput-streaming is an option of --plugin pgoutput, not of --plugin "
 					+ plugin.pluginName() + ": leave it out, or use --plugin pgoutput");
 		}
 		return new FollowRequest(source, target, dir, plugin, blankToNull(this.slotName), blankToNull(this.origin),
 				blankToNull(this.publication), start, end, this.wal2jsonNumericAsString, this.pgoutputStreaming,
-				this.insertOnlyTables, createSlot || this.createSlot, filters, mode, parts, applyAtOnce, command);
+				this.insertOnlyTables, createSlot || this.createSlot, filters, mode, parts, applyAtOnce, command,
+				this.applyJobs);
 	}
 
 	private static boolean blank(String value) {

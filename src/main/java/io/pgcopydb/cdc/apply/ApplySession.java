@@ -210,6 +210,17 @@ final class ApplySession implements AutoCloseable {
 		this.connection.commit();
 	}
 
+	/**
+	 * Moves the origin to {@code endLsn} in a transaction that changes nothing: a session
+	 * that had no source transaction to apply for a while keeps up with the others, so
+	 * that a restart does not read from far back. The transaction takes a transaction ID,
+	 * or it would write no commit record, and the origin would not move.
+	 */
+	void advance(Lsn endLsn, Instant commitTime) throws SQLException {
+		prepared("SELECT pg_catalog.txid_current()").execute();
+		commit(endLsn, commitTime);
+	}
+
 	void rollback() throws SQLException {
 		this.connection.rollback();
 	}

@@ -5,6 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.decode.ChangeEvent;
 import io.pgcopydb.cdc.decode.RelationShape;
+import io.pgcopydb.cdc.receive.ReplicationOrigins;
 import io.pgcopydb.cdc.store.ChangeReader;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.error.BadStateException;
@@ -67,6 +71,13 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	static final long STRADDLE_MARGIN = 64 * 1024;
 
+	/**
+	 * A session with nothing to apply has its origin moved up to the others' once it is
+	 * this far behind (and always at endpos and on a stop), so that a restart does not
+	 * read the change files from far back.
+	 */
+	static final long IDLE_ORIGIN_LAG = 16L << 20;
+
 	private static final Duration POLL = Duration.ofMillis(200);
 
 	private static final int RETRIES = 5;
@@ -80,7 +91,15 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final ApplyOptions options;
 
-	private ApplySession session;
+	/**
+	 * Where the session log lives ({@code --dir}'s change directory); null: one session.
+	 */
+	private final Path sessionDir;
+
+	private final Session[] sessions;
+
+	/** Which session each transaction went to; null with one session. */
+	private SessionLog log;
 
 	/** Every relation the stream described, kept across sessions. */
 	private final Map<Long, RelationShape> shapes = new HashMap<>();
@@ -96,28 +115,42 @@ public final class ChangeApplier implements AutoCloseable {
 	/** The statements of each relation against the current session's target tables. */
 	private final Map<Long, RowStatements> statements = new HashMap<>();
 
-	private final PendingRows pending = new PendingRows();
+	/** The conflict keys of each relation's changes (several sessions only). */
+	private final Map<Long, RowKeys> rowKeys = new HashMap<>();
 
-	private final SessionPipeline pipeline = new SessionPipeline();
+	/**
+	 * The source transactions given to sessions and not yet reported applied, in the
+	 * order they were read: what is reported applied is the end of the last one of a run
+	 * of done ones at the head.
+	 */
+	private final ArrayDeque<Assigned> inFlight = new ArrayDeque<>();
 
-	/** Commits the pipeline made, not yet reported to the control. */
-	private final Queue<Done> done = new ConcurrentLinkedQueue<>();
-
-	/** The origin's position as of the last commit of this session that is done. */
+	/** Everything at or before this is applied and committed: what was last reported. */
 	private Lsn committed = Lsn.INVALID;
 
 	/**
-	 * The end of the last group given to the pipeline to commit, done or not: what later
-	 * source transactions are checked against.
+	 * The end of the last source transaction given to a session, committed or not: what
+	 * later source transactions are checked against.
 	 */
-	private Lsn queued = Lsn.INVALID;
+	private Lsn assigned = Lsn.INVALID;
+
+	private Instant assignedCommitTime;
 
 	/**
 	 * The end of the last source transaction read whole and applied, committed or not.
 	 */
 	private Lsn readThrough = Lsn.INVALID;
 
-	private final Group group = new Group();
+	/** The lowest origin position of the sessions when the run started. */
+	private Lsn floor = Lsn.INVALID;
+
+	/**
+	 * When the run started: each session's origin position, and the session each logged
+	 * transaction after {@link #floor} went to (several sessions only).
+	 */
+	private Lsn[] startedAt;
+
+	private Map<Lsn, Integer> startAssignments = Map.of();
 
 	/**
 	 * Whether the last run ended at endpos because its reader had nothing more and
@@ -129,18 +162,37 @@ public final class ChangeApplier implements AutoCloseable {
 	/** The last position reported to {@link ApplyControl#caughtUp}. */
 	private Lsn caughtUp = Lsn.INVALID;
 
+	private ApplyControl control;
+
 	/**
 	 * @param target the target server
 	 * @param origin the replication origin's name, created by setup
 	 */
 	public ChangeApplier(PgEndpoint target, String origin) {
-		this(target, origin, ApplyOptions.DEFAULTS);
+		this(target, origin, ApplyOptions.DEFAULTS, null);
 	}
 
 	public ChangeApplier(PgEndpoint target, String origin, ApplyOptions options) {
+		this(target, origin, options, null);
+	}
+
+	/**
+	 * @param sessionDir where the session log is kept ({@code --dir}'s change directory):
+	 * required with several sessions; with one, a log found there (a follow that applied
+	 * with several) refuses the run
+	 */
+	public ChangeApplier(PgEndpoint target, String origin, ApplyOptions options, Path sessionDir) {
+		if (options.sessions() > 1 && sessionDir == null) {
+			throw new IllegalArgumentException("several apply sessions need a directory for their log");
+		}
 		this.target = target;
 		this.origin = origin;
 		this.options = options;
+		this.sessionDir = sessionDir;
+		this.sessions = new Session[options.sessions()];
+		for (int i = 0; i < this.sessions.length; i++) {
+			this.sessions[i] = new Session(i, ReplicationOrigins.sessionOrigin(origin, i));
+		}
 	}
 
 	/**
@@ -152,14 +204,38 @@ public final class ChangeApplier implements AutoCloseable {
 		ApplySession.checkPrivileges(target);
 	}
 
-	/** The origin's flushed position: everything at or before it is applied. */
+	/**
+	 * The lowest flushed position of the sessions' origins: everything at or before it is
+	 * applied. Read on a connection of its own, never on an apply session (whose
+	 * transaction may be open).
+	 */
 	public Lsn originPosition() {
-		try {
-			return session().originPosition();
+		Lsn lowest = null;
+		try (Connection connection = this.target.connect("apply")) {
+			for (Session session : this.sessions) {
+				Lsn position = ReplicationOrigins.progress(connection, session.origin);
+				if (position == null) {
+					if (session.index == 0) {
+						throw new BadStateException("replication origin \"" + this.origin + "\" does not exist on the "
+								+ this.target + ": run pgcopydb stream setup (or clone --follow) first,"
+								+ " or give the --origin it created");
+					}
+					// created by the first run with several sessions, at the first's
+					// position
+					continue;
+				}
+				if (lowest == null || position.isBefore(lowest)) {
+					lowest = position;
+				}
+			}
 		}
 		catch (SQLException ex) {
 			throw this.target.failure("reading the position of replication origin \"" + this.origin + "\"", ex);
 		}
+		if (this.log != null) {
+			this.log.compact(lowest);
+		}
+		return lowest;
 	}
 
 	/**
@@ -174,11 +250,11 @@ public final class ChangeApplier implements AutoCloseable {
 			return run(reader, control);
 		}
 		catch (SessionLost lost) {
-			closeSession();
+			closeSessions();
 			throw lost.failure;
 		}
 		catch (TargetBehind behind) {
-			closeSession();
+			closeSessions();
 			throw behind.failure;
 		}
 	}
@@ -215,12 +291,12 @@ public final class ChangeApplier implements AutoCloseable {
 						+ " before it: reading them again", control.endpos(), left);
 			}
 			catch (TargetBehind behind) {
-				closeSession();
+				closeSessions();
 				applyBefore(readers, control, behind.readThrough);
 				throw behind.failure;
 			}
 			catch (SessionLost lost) {
-				closeSession();
+				closeSessions();
 				failures = this.committed.equals(before) ? failures + 1 : 1;
 				if (failures > RETRIES || control.stopRequested()) {
 					throw lost.failure;
@@ -234,7 +310,7 @@ public final class ChangeApplier implements AutoCloseable {
 				if (!isSessionLost(ex.getCause()) || control.stopRequested()) {
 					throw ex;
 				}
-				closeSession();
+				closeSessions();
 				failures = this.committed.equals(before) ? failures + 1 : 1;
 				if (failures > RETRIES) {
 					throw ex;
@@ -293,11 +369,11 @@ public final class ChangeApplier implements AutoCloseable {
 		catch (TargetBehind again) {
 			// met again in a transaction applied alone (no end LSN at its Begin): those
 			// before it are committed
-			closeSession();
+			closeSessions();
 		}
 		catch (RuntimeException ex) {
 			// --resume applies them
-			closeSession();
+			closeSessions();
 			logger.warn("Applying the source transactions before it failed: {}", ex.getMessage());
 			return;
 		}
@@ -305,22 +381,26 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
-	 * The end of a transaction a fresh reader still finds after the origin's position and
-	 * at or before {@code endpos}; null when none: "endpos reached" is then true of the
-	 * files, not only of what the last reader returned.
+	 * The end of a transaction a fresh reader still finds after the origin's position,
+	 * not applied, and at or before {@code endpos}; null when none: "endpos reached" is
+	 * then true of the files, not only of what the last reader returned.
 	 */
 	private Lsn unapplied(Function<Lsn, ChangeReader> readers, Lsn endpos) throws InterruptedException {
 		if (!endpos.isValid()) {
 			return null;
 		}
+		Map<Lsn, Integer> logged = (this.log != null) ? this.log.assignments() : Map.of();
 		try (ChangeReader reader = readers.apply(originPosition())) {
-			ChangeEvent event = reader.next(Duration.ZERO);
-			while (event instanceof ChangeEvent.Relation) {
-				event = reader.next(Duration.ZERO);
-			}
-			if (event instanceof ChangeEvent.Begin) {
+			ChangeEvent event;
+			while ((event = reader.next(Duration.ZERO)) != null) {
+				if (!(event instanceof ChangeEvent.Begin)) {
+					continue;
+				}
 				Lsn end = reader.transactionEnd();
-				if (end.isValid() && end.isAfter(this.committed) && !end.isAfter(endpos)) {
+				if (!end.isValid() || end.isAfter(endpos)) {
+					return null;
+				}
+				if (end.isAfter(this.committed) && !committedBy(logged, end)) {
 					return end;
 				}
 			}
@@ -328,7 +408,14 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 	}
 
+	/** Whether the session {@code logged} names for {@code end} has committed it. */
+	private boolean committedBy(Map<Lsn, Integer> logged, Lsn end) {
+		Integer index = logged.get(end);
+		return index != null && !end.isAfter(this.sessions[index].committed);
+	}
+
 	private boolean run(ChangeReader reader, ApplyControl control) throws InterruptedException {
+		this.control = control;
 		try {
 			boolean reached = loop(reader, control);
 			sync(control);
@@ -342,35 +429,116 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Opens the sessions and reads where each is: the run starts after the lowest
+	 * position; a transaction after it is skipped when the session it went to has
+	 * committed it.
+	 */
+	private void start() throws SQLException {
+		openLog();
+		this.inFlight.clear();
+		this.startedAt = new Lsn[this.sessions.length];
+		Lsn lowest = null;
+		for (Session session : this.sessions) {
+			session.reset();
+			ApplySession opened = session.session();
+			session.syncQuietly();
+			session.committed = opened.originPosition();
+			session.queued = session.committed;
+			this.startedAt[session.index] = session.committed;
+			if (lowest == null || session.committed.isBefore(lowest)) {
+				lowest = session.committed;
+			}
+		}
+		this.floor = lowest;
+		this.committed = lowest;
+		this.assigned = lowest;
+		this.readThrough = lowest;
+		if (this.log != null) {
+			Map<Lsn, Integer> logged = this.log.assignments();
+			logged.keySet().removeIf((end) -> !end.isAfter(this.floor));
+			this.startAssignments = logged;
+		}
+	}
+
+	/**
+	 * With several sessions: the session log, and the origins of the sessions after the
+	 * first, made at the first's position by the first run (before the log, which says
+	 * they are in use); with one, refuses a follow that applied with several.
+	 */
+	private void openLog() throws SQLException {
+		if (this.log != null || this.sessionDir == null) {
+			return;
+		}
+		int recorded = SessionLog.recordedSessions(this.sessionDir);
+		if (this.sessions.length == 1) {
+			if (recorded > 1) {
+				throw new BadStateException("this follow applied with " + recorded + " apply sessions ("
+						+ this.sessionDir.resolve(SessionLog.FILE) + ") and each session's origin says what it"
+						+ " applied: resume with --apply-jobs " + recorded + ", or start over with --restart");
+			}
+			return;
+		}
+		if (recorded == 0) {
+			try (Connection connection = this.target.connect("apply")) {
+				Lsn first = ReplicationOrigins.progress(connection, this.origin);
+				if (first == null) {
+					throw new BadStateException("replication origin \"" + this.origin + "\" does not exist on the "
+							+ this.target + ": run pgcopydb stream setup (or clone --follow) first,"
+							+ " or give the --origin it created");
+				}
+				for (Session session : this.sessions) {
+					if (session.index > 0) {
+						ReplicationOrigins.createIfMissing(connection, session.origin);
+						if (first.isValid()) {
+							ReplicationOrigins.advance(connection, session.origin, first);
+						}
+					}
+				}
+			}
+			catch (SQLException ex) {
+				if (SqlStates.INSUFFICIENT_PRIVILEGE.equals(ex.getSQLState())) {
+					throw new DatabaseException(ExitCode.TARGET, "creating the replication origins of "
+							+ this.sessions.length + " apply sessions on the " + this.target + " was refused: "
+							+ SqlStates.firstLine(ex.getMessage()) + "; connect as a superuser, GRANT EXECUTE ON"
+							+ " FUNCTION pg_replication_origin_create(text), pg_replication_origin_advance(text, pg_lsn)"
+							+ " TO the role, or run with --apply-jobs 1", ex.getSQLState(), ex);
+				}
+				throw ex;
+			}
+			logger.info("Applying with {} sessions, replication origins {} to {}", this.sessions.length, this.origin,
+					this.sessions[this.sessions.length - 1].origin);
+		}
+		this.log = SessionLog.open(this.sessionDir, this.sessions.length);
+	}
+
 	private boolean loop(ChangeReader reader, ApplyControl control) throws SQLException, InterruptedException {
-		ApplySession session = session();
-		this.pipeline.sync();
-		this.committed = session.originPosition();
-		this.queued = this.committed;
-		this.readThrough = this.committed;
+		start();
 		Transaction transaction = null;
 		Lsn endpos = control.endpos();
 		Lsn received = control.receivedThrough();
 		while (true) {
 			if (transaction == null) {
 				report(control);
-				if (this.group.isFull(this.options)) {
-					commitGroup(control);
+				for (Session session : this.sessions) {
+					if (session.group.isFull(this.options)) {
+						commitGroup(session, control);
+					}
 				}
 				if (control.stopRequested()) {
-					commitGroup(control);
+					finish(control);
 					return false;
 				}
 				if (!control.applyAllowed()) {
-					commitGroup(control);
+					commitAll(control);
 					sync(control);
 					if (!awaitApplyAllowed(control)) {
 						return false;
 					}
 				}
 				endpos = control.endpos();
-				if (endpos.isValid() && !applied().isBefore(endpos)) {
-					commitGroup(control);
+				if (endpos.isValid() && !this.assigned.isBefore(endpos)) {
+					finish(control);
 					return true;
 				}
 				// read before asking the reader: if the store held everything up to
@@ -380,19 +548,21 @@ public final class ChangeApplier implements AutoCloseable {
 			ChangeEvent event = reader.next(Duration.ZERO);
 			if (event == null) {
 				if (transaction == null) {
-					commitGroup(control);
+					commitAll(control);
 					// nothing to build meanwhile: wait for the commit, so that caught up
 					// means applied
 					sync(control);
+					advanceIdle(control, false);
 					// same reasoning: nothing is left up to what was received (reported
 					// no further than endpos, where this follow ends)
 					Lsn through = (endpos.isValid() && received.isAfter(endpos)) ? endpos : received;
-					if (through.isAfter(applied()) && through.isAfter(this.caughtUp)) {
+					if (through.isAfter(this.assigned) && through.isAfter(this.caughtUp)) {
 						this.caughtUp = through;
 						control.caughtUp(through);
 					}
 					if (endpos.isValid() && !received.isBefore(endpos)) {
 						this.endposByReceived = true;
+						finish(control);
 						return true;
 					}
 				}
@@ -404,6 +574,7 @@ public final class ChangeApplier implements AutoCloseable {
 			if (event instanceof ChangeEvent.Begin begin) {
 				transaction = begin(begin, reader.transactionEnd(), endpos, control);
 				if (transaction == null) {
+					finish(control);
 					return true;
 				}
 			}
@@ -414,18 +585,19 @@ public final class ChangeApplier implements AutoCloseable {
 				throw internal("a " + event.getClass().getSimpleName() + " outside a transaction");
 			}
 			else if (event instanceof ChangeEvent.Commit commit) {
-				if (!transaction.skip() && !commit(transaction, commit, endpos, control)) {
+				if (!transaction.skip && !commit(transaction, commit, endpos, control)) {
 					return true;
 				}
 				transaction = null;
 			}
-			else if (!transaction.skip()) {
+			else if (!transaction.skip) {
 				change(transaction, event);
 			}
-			if (this.pending.bytes() >= this.options.batchBytes()) {
-				flush();
-				if (control.stopRequested() && transaction != null) {
-					rollbackGroup();
+			Session streaming = (transaction != null) ? transaction.session : null;
+			if (streaming != null && streaming.pending.bytes() >= this.options.batchBytes()) {
+				streaming.flush();
+				if (control.stopRequested()) {
+					rollbackAll();
 					return false;
 				}
 			}
@@ -437,18 +609,36 @@ public final class ChangeApplier implements AutoCloseable {
 	 * {@link #start}.
 	 */
 	private Transaction begin(ChangeEvent.Begin begin, Lsn end, Lsn endpos, ApplyControl control) throws SQLException {
-		Start start = start(end, begin.finalLsn(), this.queued, endpos);
+		if (this.sessions.length > 1 && !end.isValid()) {
+			throw internal("a transaction (xid " + begin.xid() + ") whose end is not known at its Begin, which"
+					+ " several apply sessions need");
+		}
+		if (end.isValid() && end.isAfter(this.floor) && committedBy(this.startAssignments, end, this.startedAt)) {
+			return new Transaction(begin.xid(), begin.finalLsn(), end, true);
+		}
+		Start start = start(end, begin.finalLsn(), this.assigned, endpos);
 		if (start == Start.SKIP) {
-			return new Transaction(begin.xid(), begin.finalLsn(), true);
+			return new Transaction(begin.xid(), begin.finalLsn(), end, true);
 		}
 		if (start == Start.STOP || start == Start.ALONE) {
-			commitGroup(control);
+			commitAll(control);
 		}
 		if (start == Start.STOP) {
 			return null;
 		}
-		this.group.begin();
-		return new Transaction(begin.xid(), begin.finalLsn(), false);
+		Transaction transaction = new Transaction(begin.xid(), begin.finalLsn(), end, false);
+		if (this.sessions.length == 1) {
+			transaction.assign(this.sessions[0]);
+		}
+		return transaction;
+	}
+
+	/**
+	 * Whether the session the log names for {@code end} had committed it at the start.
+	 */
+	private static boolean committedBy(Map<Lsn, Integer> logged, Lsn end, Lsn[] positions) {
+		Integer index = logged.get(end);
+		return index != null && !end.isAfter(positions[index]);
 	}
 
 	/** What apply does with a transaction at its Begin. */
@@ -506,24 +696,102 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	private boolean commit(Transaction transaction, ChangeEvent.Commit commit, Lsn endpos, ApplyControl control)
 			throws SQLException {
-		if (!commit.endLsn().isAfter(this.queued)) {
-			throw internal("source transaction " + transaction.xid() + " ends at " + commit.endLsn()
-					+ ", at or before the origin's position " + this.queued + ", and was not skipped");
+		if (!commit.endLsn().isAfter(this.assigned)) {
+			throw internal("source transaction " + transaction.xid + " ends at " + commit.endLsn()
+					+ ", at or before the origin's position " + this.assigned + ", and was not skipped");
 		}
+		if (transaction.session == null) {
+			transaction.assign(route(transaction, control));
+		}
+		Session session = transaction.session;
 		if (endpos.isValid() && commit.endLsn().isAfter(endpos)) {
-			if (this.group.transactions() > 0) {
-				rollbackGroup();
-				throw new BadStateException("source transaction " + transaction.xid() + " commits at "
-						+ transaction.finalLsn() + " before endpos " + endpos + " but ends at " + commit.endLsn()
-						+ ", after it: set endpos to " + commit.endLsn() + " or to " + transaction.finalLsn()
+			if (session.group.transactions() > 0) {
+				rollbackAll();
+				throw new BadStateException("source transaction " + transaction.xid + " commits at "
+						+ transaction.finalLsn + " before endpos " + endpos + " but ends at " + commit.endLsn()
+						+ ", after it: set endpos to " + commit.endLsn() + " or to " + transaction.finalLsn
 						+ " (pgcopydb stream sentinel set endpos), then run again with --resume");
 			}
-			rollbackGroup();
+			rollbackAll();
 			return false;
 		}
-		this.group.add(commit);
+		session.group.add(commit);
+		if (this.log != null) {
+			session.openKeys.addAll(transaction.keys);
+			this.log.record(commit.endLsn(), session.index);
+		}
+		Assigned entry = new Assigned(commit.endLsn(), commit.commitTime());
+		session.assigned.add(entry);
+		this.inFlight.add(entry);
+		this.assigned = commit.endLsn();
+		this.assignedCommitTime = commit.commitTime();
 		this.readThrough = commit.endLsn();
+		if (session.pending.bytes() >= this.options.batchBytes()) {
+			session.flush();
+		}
 		return true;
+	}
+
+	/**
+	 * The session a transaction read whole goes to: the one whose work in flight it
+	 * conflicts with; when it conflicts with several, the others commit first (and their
+	 * keys are released); when with none, the one with the least work in flight. A
+	 * barrier (TRUNCATE) waits for every session. A session only takes transactions
+	 * ending after its origin's position (its commit could not move the origin back, and
+	 * the log would then say applied what is not).
+	 */
+	private Session route(Transaction transaction, ApplyControl control) throws SQLException {
+		report(control);
+		if (transaction.keys.isBarrier()) {
+			drainAll(control);
+			return lowest();
+		}
+		List<Session> conflicting = new ArrayList<>(2);
+		for (Session session : this.sessions) {
+			if (session.conflictsWith(transaction.keys)) {
+				conflicting.add(session);
+			}
+		}
+		if (conflicting.size() == 1) {
+			return conflicting.get(0);
+		}
+		if (conflicting.isEmpty()) {
+			Session least = null;
+			for (Session session : this.sessions) {
+				if (session.queued.isBefore(transaction.end)
+						&& (least == null || session.assigned.size() < least.assigned.size())) {
+					least = session;
+				}
+			}
+			return (least != null) ? least : lowest();
+		}
+		Session keep = conflicting.get(0);
+		for (Session session : conflicting) {
+			if (session.assigned.size() > keep.assigned.size()) {
+				keep = session;
+			}
+		}
+		for (Session session : conflicting) {
+			if (session != keep) {
+				commitGroup(session, control);
+				session.syncQuietly();
+			}
+		}
+		report(control);
+		return keep;
+	}
+
+	/**
+	 * The session whose origin is furthest behind: every transaction read ends after it.
+	 */
+	private Session lowest() {
+		Session lowest = this.sessions[0];
+		for (Session session : this.sessions) {
+			if (session.queued.isBefore(lowest.queued)) {
+				lowest = session;
+			}
+		}
+		return lowest;
 	}
 
 	/**
@@ -540,6 +808,7 @@ public final class ChangeApplier implements AutoCloseable {
 		this.shapes.put(shape.id(), shape);
 		this.shapeChanges.put(shape.id(), this.shapeHistory.next(shape));
 		this.statements.remove(shape.id());
+		this.rowKeys.remove(shape.id());
 	}
 
 	private RowStatements statementsOf(long relationId) throws SQLException {
@@ -552,10 +821,12 @@ public final class ChangeApplier implements AutoCloseable {
 			throw internal("a change of relation " + relationId + " before its description");
 		}
 		TargetTable table;
-		// the catalog queries run on the session: after what is queued on it
-		syncQuietly();
+		// the catalog queries run on the first session: after what is queued on it
+		Session first = this.sessions[0];
+		first.syncQuietly();
 		try {
-			table = session().tables()
+			table = first.session()
+				.tables()
 				.resolve(shape, this.shapeChanges.getOrDefault(relationId, ShapeHistory.Change.NONE));
 		}
 		catch (BadStateException ex) {
@@ -563,23 +834,37 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		RowStatements resolved = new RowStatements(shape, table);
 		this.statements.put(relationId, resolved);
+		this.rowKeys.put(relationId, new RowKeys(shape, table));
 		return resolved;
 	}
 
 	private void change(Transaction transaction, ChangeEvent event) throws SQLException {
 		RowStatements rows;
 		BoundStatement statement;
+		long relationId;
 		if (event instanceof ChangeEvent.Insert insert) {
-			rows = statementsOf(insert.relationId());
+			relationId = insert.relationId();
+			rows = statementsOf(relationId);
 			statement = rows.insert(insert);
+			if (transaction.session == null) {
+				this.rowKeys.get(relationId).insert(insert, transaction.keys);
+			}
 		}
 		else if (event instanceof ChangeEvent.Update update) {
-			rows = statementsOf(update.relationId());
+			relationId = update.relationId();
+			rows = statementsOf(relationId);
 			statement = rows.update(update);
+			if (transaction.session == null) {
+				this.rowKeys.get(relationId).update(update, transaction.keys);
+			}
 		}
 		else if (event instanceof ChangeEvent.Delete delete) {
-			rows = statementsOf(delete.relationId());
+			relationId = delete.relationId();
+			rows = statementsOf(relationId);
 			statement = rows.delete(delete);
+			if (transaction.session == null) {
+				this.rowKeys.get(relationId).delete(delete, transaction.keys);
+			}
 		}
 		else if (event instanceof ChangeEvent.Truncate truncate) {
 			truncate(transaction, truncate);
@@ -588,10 +873,20 @@ public final class ChangeApplier implements AutoCloseable {
 		else {
 			throw internal("an unexpected " + event.getClass().getSimpleName());
 		}
-		if (statement != null) {
-			this.pending.add(rows.table().qualifiedName(),
-					new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn()));
-			this.group.addBytes(statement.bytes());
+		if (statement == null) {
+			return;
+		}
+		PendingRows.Row row = new PendingRows.Row(statement, transaction.xid, transaction.finalLsn);
+		String table = rows.table().qualifiedName();
+		if (transaction.session != null) {
+			transaction.session.add(table, row);
+			return;
+		}
+		transaction.buffer.add(new Buffered(table, row, false));
+		transaction.bufferBytes += statement.bytes();
+		if (transaction.bufferBytes >= this.options.batchBytes()) {
+			// larger than the memory bound: applied as it comes, alone
+			serialize(transaction);
 		}
 	}
 
@@ -600,50 +895,26 @@ public final class ChangeApplier implements AutoCloseable {
 		for (long relationId : truncate.relationIds()) {
 			tables.add(statementsOf(relationId).table());
 		}
-		flush();
 		BoundStatement statement = RowStatements.truncate(tables, truncate.cascade(), truncate.restartIdentity());
-		ApplySession session = session();
-		List<PendingRows.Row> rows = List.of(new PendingRows.Row(statement, transaction.xid(), transaction.finalLsn()));
+		PendingRows.Row row = new PendingRows.Row(statement, transaction.xid, transaction.finalLsn);
 		String table = tables.get(0).qualifiedName();
-		submit(() -> run(session, table, rows));
+		if (transaction.session == null) {
+			// it may cascade to any table: after every session's work
+			transaction.keys.barrier();
+			transaction.buffer.add(new Buffered(table, row, true));
+			return;
+		}
+		transaction.session.truncate(table, row);
 	}
 
 	/**
-	 * Sends the pending statements: per table, per run of the same SQL, as one set-based
-	 * statement where the SQL has that form and the run is long enough, else as one batch
-	 * of row statements.
+	 * A transaction too large to hold goes, before its Commit, to the session whose
+	 * origin is furthest behind, once every session's work is committed: it conflicts
+	 * with nothing in flight then, whatever its keys.
 	 */
-	private void flush() throws SQLException {
-		if (this.pending.isEmpty()) {
-			return;
-		}
-		Map<String, List<PendingRows.Row>> drained = this.pending.drain();
-		ApplySession session = session();
-		submit(() -> send(session, drained));
-	}
-
-	/** Sends drained pending statements on {@code session}; runs on the pipeline. */
-	private void send(ApplySession session, Map<String, List<PendingRows.Row>> drained) throws SQLException {
-		for (Map.Entry<String, List<PendingRows.Row>> table : drained.entrySet()) {
-			List<PendingRows.Row> rows = table.getValue();
-			int start = 0;
-			while (start < rows.size()) {
-				String sql = rows.get(start).statement().sql();
-				int end = start + 1;
-				while (end < rows.size() && rows.get(end).statement().sql().equals(sql)) {
-					end++;
-				}
-				List<PendingRows.Row> run = rows.subList(start, end);
-				SetStatement set = rows.get(start).statement().set();
-				if (set != null && run.size() >= SET_ROWS && distinctKeys(run)) {
-					runSet(session, table.getKey(), set, run);
-				}
-				else {
-					run(session, table.getKey(), run);
-				}
-				start = end;
-			}
-		}
+	private void serialize(Transaction transaction) throws SQLException {
+		drainAll(this.control);
+		transaction.assign(lowest());
 	}
 
 	/** Sends {@code rows}, a run of one SQL, as one set-based statement. */
@@ -746,65 +1017,122 @@ public final class ChangeApplier implements AutoCloseable {
 				ex.getSQLState(), ex);
 	}
 
-	/** Commits the open target transaction, if it holds any source transaction. */
-	private void commitGroup(ApplyControl control) throws SQLException {
-		if (this.group.transactions() == 0) {
+	/**
+	 * Commits the session's open target transaction, if it holds any source transaction;
+	 * with several sessions, once the log says which session has its transactions.
+	 */
+	private void commitGroup(Session session, ApplyControl control) throws SQLException {
+		if (session.group.transactions() == 0) {
 			return;
 		}
-		flush();
-		ApplySession session = session();
-		Done commit = new Done(this.group.endLsn(), this.group.commitTime(), this.group.transactions());
-		submit(() -> {
-			session.commit(commit.endLsn(), commit.commitTime());
-			this.done.add(commit);
+		session.flush();
+		if (this.log != null) {
+			this.log.sync();
+		}
+		ApplySession opened = session.session();
+		Done commit = new Done(session.group.endLsn(), session.group.commitTime(), session.group.transactions());
+		session.submit(() -> {
+			opened.commit(commit.endLsn(), commit.commitTime());
+			session.done.add(commit);
 		});
-		this.queued = commit.endLsn();
-		this.group.reset();
+		session.queued = commit.endLsn();
+		session.closeGroupKeys(commit.endLsn());
+		session.group.reset();
 		report(control);
 	}
 
-	/** Reports the commits the pipeline has made since the last report. */
+	private void commitAll(ApplyControl control) throws SQLException {
+		for (Session session : this.sessions) {
+			commitGroup(session, control);
+		}
+	}
+
+	/** Commits every session's work and waits for it: nothing is in flight after. */
+	private void drainAll(ApplyControl control) throws SQLException {
+		commitAll(control);
+		sync(control);
+	}
+
+	/**
+	 * At endpos or on a stop: every session's work committed, and their origins level.
+	 */
+	private void finish(ApplyControl control) throws SQLException {
+		drainAll(control);
+		advanceIdle(control, true);
+	}
+
+	/**
+	 * Moves the origin of each session with nothing in flight up to the last transaction
+	 * given to any session, when it is {@link #IDLE_ORIGIN_LAG} behind or {@code always}:
+	 * every transaction before that position is then applied or in another session's
+	 * hands, and the sessions' lowest position, where a restart reads from and up to
+	 * which change files go, moves on.
+	 */
+	private void advanceIdle(ApplyControl control, boolean always) throws SQLException {
+		if (this.sessions.length == 1 || !this.assigned.isValid() || this.assignedCommitTime == null) {
+			return;
+		}
+		boolean any = false;
+		for (Session session : this.sessions) {
+			if (session.group.transactions() > 0 || !session.assigned.isEmpty()
+					|| !this.assigned.isAfter(session.queued)) {
+				continue;
+			}
+			if (!always && this.assigned.bytesAfter(session.queued) < IDLE_ORIGIN_LAG) {
+				continue;
+			}
+			ApplySession opened = session.session();
+			Done advance = new Done(this.assigned, this.assignedCommitTime, 0);
+			session.submit(() -> {
+				opened.advance(advance.endLsn(), advance.commitTime());
+				session.done.add(advance);
+			});
+			session.queued = this.assigned;
+			any = true;
+		}
+		if (any && always) {
+			sync(control);
+		}
+	}
+
+	/** Reports the commits the sessions have made since the last report. */
 	private void report(ApplyControl control) {
-		Done commit;
-		while ((commit = this.done.poll()) != null) {
-			this.committed = commit.endLsn();
-			logger.debug("Applied {} source transaction(s) through {}", commit.transactions(), commit.endLsn());
-			control.applied(commit.endLsn(), commit.commitTime());
+		for (Session session : this.sessions) {
+			Done commit;
+			while ((commit = session.done.poll()) != null) {
+				session.committed = commit.endLsn();
+				while (!session.assigned.isEmpty() && !session.assigned.peekFirst().end.isAfter(commit.endLsn())) {
+					session.assigned.pollFirst().done = true;
+				}
+				session.releaseKeys(commit.endLsn());
+				if (commit.transactions() > 0) {
+					logger.debug("Applied {} source transaction(s) through {} (session {})", commit.transactions(),
+							commit.endLsn(), session.index + 1);
+				}
+			}
+		}
+		Assigned last = null;
+		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst().done) {
+			last = this.inFlight.pollFirst();
+		}
+		if (last != null) {
+			this.committed = last.end;
+			control.applied(last.end, last.commitTime);
 		}
 	}
 
-	/** Waits for the pipeline, then reports its commits. */
+	/** Waits for every session's pipeline, then reports their commits. */
 	private void sync(ApplyControl control) throws SQLException {
-		syncQuietly();
+		for (Session session : this.sessions) {
+			session.syncQuietly();
+		}
 		report(control);
 	}
 
-	/** Waits for the pipeline; its commits are reported by the next {@link #report}. */
-	private void syncQuietly() throws SQLException {
-		try {
-			this.pipeline.sync();
+	private void rollbackAll() throws SQLException {
+		for (Session session : this.sessions) {
+			session.rollback();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new SQLException("interrupted while the apply session's statements ran", "57014", ex);
-		}
-	}
-
-	private void submit(SessionPipeline.Work work) throws SQLException {
-		try {
-			this.pipeline.submit(work);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new SQLException("interrupted while the apply session's statements ran", "57014", ex);
-		}
-	}
-
-	private void rollbackGroup() throws SQLException {
-		this.pending.clear();
-		syncQuietly();
-		session().rollback();
-		this.group.reset();
 	}
 
 	/** Waits while the sentinel does not allow apply; false when a stop came first. */
@@ -818,47 +1146,20 @@ public final class ChangeApplier implements AutoCloseable {
 		return !control.stopRequested();
 	}
 
-	/**
-	 * The position applied in the target transaction open now, else the last one given to
-	 * the pipeline to commit.
-	 */
-	private Lsn applied() {
-		return (this.group.transactions() > 0) ? this.group.endLsn() : this.queued;
-	}
-
-	private ApplySession session() {
-		if (this.session == null) {
-			try {
-				this.session = ApplySession.open(this.target, this.origin, this.options);
-			}
-			catch (SQLException ex) {
-				if (isSessionLost(ex)) {
-					throw new SessionLost(this.target.failure("opening the apply session", ex));
-				}
-				throw this.target.failure("opening the apply session", ex);
-			}
-			this.statements.clear();
+	private void closeSessions() {
+		for (Session session : this.sessions) {
+			session.close();
 		}
-		return this.session;
-	}
-
-	private void closeSession() {
-		ApplySession closing = this.session;
-		this.pipeline.abandon(() -> {
-			if (closing != null) {
-				closing.close();
-			}
-		});
-		this.session = null;
-		// commits the pipeline made before the session went are durable
-		Done commit;
-		while ((commit = this.done.poll()) != null) {
-			this.committed = commit.endLsn();
+		Assigned last = null;
+		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst().done) {
+			last = this.inFlight.pollFirst();
 		}
-		this.queued = this.committed;
-		this.pending.clear();
-		this.group.reset();
+		if (last != null) {
+			this.committed = last.end;
+		}
+		this.inFlight.clear();
 		this.statements.clear();
+		this.rowKeys.clear();
 	}
 
 	private static boolean isSessionLost(Throwable ex) {
@@ -872,16 +1173,306 @@ public final class ChangeApplier implements AutoCloseable {
 
 	@Override
 	public void close() {
-		closeSession();
-		this.pipeline.close();
+		closeSessions();
+		for (Session session : this.sessions) {
+			session.pipeline.close();
+		}
+		if (this.log != null) {
+			this.log.close();
+			this.log = null;
+		}
 	}
 
-	/** A target transaction the pipeline committed. */
+	/**
+	 * One apply session: its target connection with its own replication origin, the
+	 * pipeline its statements run on, its open target transaction and pending statements,
+	 * and (with several sessions) the conflict keys of its work in flight.
+	 */
+	private final class Session {
+
+		private final int index;
+
+		private final String origin;
+
+		private final SessionPipeline pipeline;
+
+		private ApplySession session;
+
+		private final PendingRows pending = new PendingRows();
+
+		private final Group group = new Group();
+
+		/** Commits the pipeline made, not yet reported. */
+		private final Queue<Done> done = new ConcurrentLinkedQueue<>();
+
+		/** The source transactions given to this session and not yet committed. */
+		private final ArrayDeque<Assigned> assigned = new ArrayDeque<>();
+
+		/** The keys of the open target transaction. */
+		private ConflictKeys openKeys = new ConflictKeys();
+
+		/**
+		 * The keys of target transactions given to the pipeline to commit, oldest first.
+		 */
+		private final ArrayDeque<GroupKeys> committing = new ArrayDeque<>();
+
+		/** The origin's position as of the last commit of this session that is done. */
+		private Lsn committed = Lsn.INVALID;
+
+		/** The end of the last target transaction given to the pipeline to commit. */
+		private Lsn queued = Lsn.INVALID;
+
+		Session(int index, String origin) {
+			this.index = index;
+			this.origin = origin;
+			this.pipeline = new SessionPipeline((index == 0) ? "apply-sql" : "apply-sql-" + (index + 1));
+		}
+
+		ApplySession session() {
+			if (this.session == null) {
+				try {
+					this.session = ApplySession.open(ChangeApplier.this.target, this.origin,
+							ChangeApplier.this.options);
+				}
+				catch (SQLException ex) {
+					if (isSessionLost(ex)) {
+						throw new SessionLost(ChangeApplier.this.target.failure("opening the apply session", ex));
+					}
+					throw ChangeApplier.this.target.failure("opening the apply session", ex);
+				}
+				if (this.index == 0) {
+					ChangeApplier.this.statements.clear();
+					ChangeApplier.this.rowKeys.clear();
+				}
+			}
+			return this.session;
+		}
+
+		/** Forgets the work of a run that ended: the next starts from the origin. */
+		void reset() {
+			this.pending.clear();
+			this.group.reset();
+			this.assigned.clear();
+			this.openKeys = new ConflictKeys();
+			this.committing.clear();
+			this.done.clear();
+		}
+
+		boolean conflictsWith(ConflictKeys keys) {
+			if (this.openKeys.conflictsWith(keys)) {
+				return true;
+			}
+			for (GroupKeys group : this.committing) {
+				if (group.keys.conflictsWith(keys)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/** The open target transaction's keys go with its commit. */
+		void closeGroupKeys(Lsn end) {
+			if (ChangeApplier.this.log != null) {
+				this.committing.add(new GroupKeys(end, this.openKeys));
+				this.openKeys = new ConflictKeys();
+			}
+		}
+
+		/** The keys of the target transactions committed through {@code end} are free. */
+		void releaseKeys(Lsn end) {
+			while (!this.committing.isEmpty() && !this.committing.peekFirst().end.isAfter(end)) {
+				this.committing.pollFirst();
+			}
+		}
+
+		void add(String table, PendingRows.Row row) {
+			this.pending.add(table, row);
+			this.group.addBytes(row.statement().bytes());
+		}
+
+		void truncate(String table, PendingRows.Row row) throws SQLException {
+			flush();
+			ApplySession opened = session();
+			List<PendingRows.Row> rows = List.of(row);
+			submit(() -> run(opened, table, rows));
+		}
+
+		/**
+		 * Sends the pending statements: per table, per run of the same SQL, as one
+		 * set-based statement where the SQL has that form and the run is long enough,
+		 * else as one batch of row statements.
+		 */
+		void flush() throws SQLException {
+			if (this.pending.isEmpty()) {
+				return;
+			}
+			Map<String, List<PendingRows.Row>> drained = this.pending.drain();
+			ApplySession opened = session();
+			submit(() -> send(opened, drained));
+		}
+
+		/** Sends drained pending statements on {@code session}; runs on the pipeline. */
+		private void send(ApplySession opened, Map<String, List<PendingRows.Row>> drained) throws SQLException {
+			for (Map.Entry<String, List<PendingRows.Row>> table : drained.entrySet()) {
+				List<PendingRows.Row> rows = table.getValue();
+				int start = 0;
+				while (start < rows.size()) {
+					String sql = rows.get(start).statement().sql();
+					int end = start + 1;
+					while (end < rows.size() && rows.get(end).statement().sql().equals(sql)) {
+						end++;
+					}
+					List<PendingRows.Row> run = rows.subList(start, end);
+					SetStatement set = rows.get(start).statement().set();
+					if (set != null && run.size() >= SET_ROWS && distinctKeys(run)) {
+						runSet(opened, table.getKey(), set, run);
+					}
+					else {
+						run(opened, table.getKey(), run);
+					}
+					start = end;
+				}
+			}
+		}
+
+		void submit(SessionPipeline.Work work) throws SQLException {
+			try {
+				this.pipeline.submit(work);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("interrupted while the apply session's statements ran", "57014", ex);
+			}
+		}
+
+		/** Waits for the pipeline; its commits are reported by the next report. */
+		void syncQuietly() throws SQLException {
+			try {
+				this.pipeline.sync();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("interrupted while the apply session's statements ran", "57014", ex);
+			}
+		}
+
+		void rollback() throws SQLException {
+			this.pending.clear();
+			syncQuietly();
+			if (this.session != null) {
+				// statements of the open target transaction may have gone out already
+				this.session.rollback();
+			}
+			this.group.reset();
+			this.openKeys = new ConflictKeys();
+		}
+
+		/** Ends the session: what its pipeline committed before stays committed. */
+		void close() {
+			ApplySession closing = this.session;
+			this.pipeline.abandon(() -> {
+				if (closing != null) {
+					closing.close();
+				}
+			});
+			this.session = null;
+			Done commit;
+			while ((commit = this.done.poll()) != null) {
+				this.committed = commit.endLsn();
+				while (!this.assigned.isEmpty() && !this.assigned.peekFirst().end.isAfter(commit.endLsn())) {
+					this.assigned.pollFirst().done = true;
+				}
+			}
+			this.queued = this.committed;
+			this.pending.clear();
+			this.group.reset();
+			if (this.index == 0) {
+				ChangeApplier.this.statements.clear();
+				ChangeApplier.this.rowKeys.clear();
+			}
+		}
+
+	}
+
+	/**
+	 * A target transaction a pipeline committed ({@code transactions} 0: an origin move).
+	 */
 	private record Done(Lsn endLsn, Instant commitTime, int transactions) {
 	}
 
-	/** The source transaction being read, and whether it is applied already. */
-	private record Transaction(long xid, Lsn finalLsn, boolean skip) {
+	/** A source transaction given to a session; done once its session committed it. */
+	private static final class Assigned {
+
+		private final Lsn end;
+
+		private final Instant commitTime;
+
+		private boolean done;
+
+		Assigned(Lsn end, Instant commitTime) {
+			this.end = end;
+			this.commitTime = commitTime;
+		}
+
+	}
+
+	/** The keys of a target transaction given to a pipeline to commit at {@code end}. */
+	private record GroupKeys(Lsn end, ConflictKeys keys) {
+	}
+
+	/** A statement of a transaction not yet given to a session. */
+	private record Buffered(String table, PendingRows.Row row, boolean truncate) {
+	}
+
+	/**
+	 * The source transaction being read: whether it is applied already, and (with several
+	 * sessions) its statements and keys until it is given to a session at its Commit.
+	 */
+	private final class Transaction {
+
+		private final long xid;
+
+		private final Lsn finalLsn;
+
+		private final Lsn end;
+
+		private final boolean skip;
+
+		private Session session;
+
+		private final List<Buffered> buffer = new ArrayList<>();
+
+		private long bufferBytes;
+
+		private final ConflictKeys keys = new ConflictKeys();
+
+		Transaction(long xid, Lsn finalLsn, Lsn end, boolean skip) {
+			this.xid = xid;
+			this.finalLsn = finalLsn;
+			this.end = end;
+			this.skip = skip;
+		}
+
+		/** Gives this transaction, and what it holds so far, to {@code to}. */
+		void assign(Session to) throws SQLException {
+			this.session = to;
+			to.group.begin();
+			if (this.bufferBytes >= ChangeApplier.this.options.batchBytes()) {
+				// its keys are not all known: it conflicts with everything until
+				// committed
+				this.keys.barrier();
+			}
+			for (Buffered item : this.buffer) {
+				if (item.truncate()) {
+					to.truncate(item.table(), item.row());
+				}
+				else {
+					to.add(item.table(), item.row());
+				}
+			}
+			this.buffer.clear();
+		}
+
 	}
 
 	/** A lost target session, which a new session may get past. */

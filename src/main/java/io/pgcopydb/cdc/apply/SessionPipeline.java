@@ -34,11 +34,22 @@ final class SessionPipeline implements AutoCloseable {
 
 	}
 
-	private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
-		Thread thread = new Thread(runnable, "apply-sql");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService executor;
+
+	SessionPipeline() {
+		this("apply-sql");
+	}
+
+	/**
+	 * @param threadName the name of the thread the work runs on
+	 */
+	SessionPipeline(String threadName) {
+		this.executor = Executors.newSingleThreadExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, threadName);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
 
 	private final ArrayDeque<Future<?>> queued = new ArrayDeque<>();
 

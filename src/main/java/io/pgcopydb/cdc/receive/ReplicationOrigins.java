@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.pg.SqlStates;
@@ -82,6 +84,44 @@ public final class ReplicationOrigins {
 	 * it set up) is tried again for {@link #IN_USE_WAIT}, then the failure is passed on.
 	 */
 	public static boolean drop(Connection target, String name) throws SQLException {
+		for (String session : sessionOrigins(target, name)) {
+			dropOne(target, session);
+		}
+		return dropOne(target, name);
+	}
+
+	/**
+	 * The origin of apply session {@code index} of a follow whose origin is
+	 * {@code origin}: the follow's own for the first session, one derived from it for
+	 * each other ({@code --apply-jobs}).
+	 */
+	public static String sessionOrigin(String origin, int index) {
+		return (index == 0) ? origin : origin + SESSION_SUFFIX + (index + 1);
+	}
+
+	private static final String SESSION_SUFFIX = ".apply";
+
+	/** The origins of the other apply sessions of {@code origin} that exist. */
+	public static List<String> sessionOrigins(Connection target, String origin) throws SQLException {
+		List<String> names = new ArrayList<>();
+		String prefix = origin + SESSION_SUFFIX;
+		try (PreparedStatement query = target.prepareStatement(
+				"SELECT roname FROM pg_catalog.pg_replication_origin WHERE pg_catalog.left(roname, ?) = ? ORDER BY 1")) {
+			query.setInt(1, prefix.length());
+			query.setString(2, prefix);
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					String name = rs.getString(1);
+					if (name.substring(prefix.length()).matches("[0-9]+")) {
+						names.add(name);
+					}
+				}
+			}
+		}
+		return names;
+	}
+
+	private static boolean dropOne(Connection target, String name) throws SQLException {
 		if (!exists(target, name)) {
 			return false;
 		}

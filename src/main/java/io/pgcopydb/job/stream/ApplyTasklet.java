@@ -16,6 +16,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.cdc.Lsn;
 import io.pgcopydb.cdc.receive.StreamRecord;
 import io.pgcopydb.cdc.apply.ApplyControl;
+import io.pgcopydb.cdc.apply.ApplyOptions;
 import io.pgcopydb.cdc.apply.ChangeApplier;
 import io.pgcopydb.cdc.sentinel.Sentinel;
 import io.pgcopydb.cdc.sentinel.SentinelStore;
@@ -87,9 +88,12 @@ class ApplyTasklet implements Tasklet {
 			}
 			// a startpos set while apply waited (stream sentinel set startpos)
 			Startpos.apply(this.request.target(), recorded, this.sentinel);
-			try (ChangeApplier applier = new ChangeApplier(this.request.target(), recorded.origin())) {
+			ApplyOptions options = ApplyOptions.DEFAULTS.withSessions(this.request.applyJobs());
+			try (ChangeApplier applier = new ChangeApplier(this.request.target(), recorded.origin(), options,
+					this.store.dir())) {
 				Lsn from = applier.originPosition();
-				logger.info("Applying the change files after {} (origin {})", from, recorded.origin());
+				logger.info("Applying the change files after {} (origin {}{})", from, recorded.origin(),
+						(options.sessions() > 1) ? ", " + options.sessions() + " sessions" : "");
 				control.applier = applier;
 				reached = applier.apply(this.store::reader, control);
 				this.store.removeUpTo(applier.originPosition());

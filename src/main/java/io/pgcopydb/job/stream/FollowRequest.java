@@ -31,11 +31,12 @@ import io.pgcopydb.job.JobRequest;
  * {@code stream apply}); {@code clone --follow} sets it once the clone's data and
  * post-data are done
  * @param command the command as typed, for messages
+ * @param applyJobs {@code --apply-jobs}: how many apply sessions run
  */
 public record FollowRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, Plugin plugin,
 		String slotName, String origin, String publication, Lsn startpos, Lsn endpos, boolean wal2jsonNumericAsString,
 		boolean pgoutputStreaming, boolean insertOnly, boolean createSlot, Filters filters, Mode mode, Set<Part> parts,
-		boolean applyAtOnce, String command) implements JobRequest {
+		boolean applyAtOnce, String command, int applyJobs) implements JobRequest {
 
 	/** What to do with the follow recorded in --dir. */
 	public enum Mode {
@@ -98,7 +99,8 @@ public record FollowRequest(PgEndpoint source, PgEndpoint target, WorkDirectory 
 	public FollowRequest withMode(Mode other) {
 		return new FollowRequest(this.source, this.target, this.workDirectory, this.plugin, this.slotName, this.origin,
 				this.publication, this.startpos, this.endpos, this.wal2jsonNumericAsString, this.pgoutputStreaming,
-				this.insertOnly, this.createSlot, this.filters, other, this.parts, this.applyAtOnce, this.command);
+				this.insertOnly, this.createSlot, this.filters, other, this.parts, this.applyAtOnce, this.command,
+				this.applyJobs);
 	}
 
 }

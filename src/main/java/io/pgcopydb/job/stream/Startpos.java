@@ -50,6 +50,15 @@ final class Startpos {
 			}
 			if (startpos.isAfter(position)) {
 				ReplicationOrigins.advance(connection, origin, startpos);
+				// the origins of the other apply sessions (--apply-jobs) too: their
+				// lowest
+				// position is where apply starts
+				for (String session : ReplicationOrigins.sessionOrigins(connection, origin)) {
+					Lsn at = ReplicationOrigins.progress(connection, session);
+					if (at != null && startpos.isAfter(at)) {
+						ReplicationOrigins.advance(connection, session, startpos);
+					}
+				}
 				sentinel.reportApplied(startpos, null);
 				logger.info("startpos {}: origin {} advanced from {}; transactions ending at or before {} are skipped",
 						startpos, origin, position, startpos);
