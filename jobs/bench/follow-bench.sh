@@ -35,6 +35,8 @@
 #   SCALE=20 RATE=300 CLIENTS=4 DURATION_THROTTLED=60 DURATION_FULL=30
 #   DURATION_BACKLOG=30 ROUNDS=1 CONTENDERS="native ours" SENTINEL_EVERY=10
 #   CATCHUP_TIMEOUT=600 OURS_OPTS="--plugin wal2json ..." PGCOPYDB_JAVA_OPTS=-Xmx1g
+#   PGBENCH_OPTS="-b simple-update" (the load's script: default tpcb-like, whose 20
+#   branch rows every transaction updates; simple-update has no hot row)
 #   OUT=dir (raw samples and logs; default: a directory printed at the end)
 # With ROUNDS > 1 the contenders alternate (native first in odd rounds) and the table
 # ends with each contender's medians. Needs pgbench, jq, GNU time, and what
@@ -46,6 +48,7 @@ root="$(cd "$here/../.." && pwd)"
 SCALE=${SCALE:-20} RATE=${RATE:-300} CLIENTS=${CLIENTS:-4}
 DURATION_THROTTLED=${DURATION_THROTTLED:-60} DURATION_FULL=${DURATION_FULL:-30}
 DURATION_BACKLOG=${DURATION_BACKLOG:-30} ROUNDS=${ROUNDS:-1} CONTENDERS=${CONTENDERS:-native ours}
+PGBENCH_OPTS=${PGBENCH_OPTS:-}
 SENTINEL_EVERY=${SENTINEL_EVERY:-10} CATCHUP_TIMEOUT=${CATCHUP_TIMEOUT:-600} OURS_OPTS=${OURS_OPTS:-}
 for tool in pgbench jq /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "follow-bench: $tool is missing (apt-get install postgresql-contrib jq time)" >&2; exit 2; }
@@ -119,7 +122,7 @@ wait_marker() {
 # pgbench_run ARGS...: runs pgbench on the source, prints the transactions it committed
 pgbench_run() {
 	local out
-	out=$("$bindir/pgbench" -h 127.0.0.1 -p "$source_port" -U postgres -n -c "$CLIENTS" -j "$threads" "$@" bench 2>&1) || {
+	out=$("$bindir/pgbench" -h 127.0.0.1 -p "$source_port" -U postgres -n -c "$CLIENTS" -j "$threads" $PGBENCH_OPTS "$@" bench 2>&1) || {
 		echo "$out" >&2
 		return 1
 	}
@@ -359,7 +362,7 @@ echo "## follow-bench $(date -u +%FT%TZ)"
 echo
 echo "- machine: $(nproc) cores ($(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "- PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') source and target on this machine (fsync=off, shared_buffers=512MB), java $(java -version 2>&1 | awk -F'"' '/version/ {print $2}'), PGCOPYDB_JAVA_OPTS=${PGCOPYDB_JAVA_OPTS:--Xmx1g}"
-echo "- dataset: pgbench -s $SCALE ($size at the end); load: $CLIENTS clients at $RATE tx/s for $DURATION_THROTTLED s, then unthrottled for $DURATION_FULL s; backlog: unthrottled for $DURATION_BACKLOG s with apply paused"
+echo "- dataset: pgbench -s $SCALE ($size at the end); load: $CLIENTS clients at $RATE tx/s for $DURATION_THROTTLED s, then unthrottled for $DURATION_FULL s; backlog: unthrottled for $DURATION_BACKLOG s with apply paused; pgbench script: ${PGBENCH_OPTS:-tpcb-like (default)}"
 echo "- machine load: median 1-minute load average during the run (other work on the machine shows here: figures taken under a load above the core count are disturbed)"
 echo "- lag: source WAL not yet replayed on the target (pg_stat_replication), samples every second under load; catch-up: load end to its last commit visible on the target; backlog: K / (release to the last commit visible)"
 echo "- ours: clone --follow $OURS_OPTS; endpos: \`stream sentinel set endpos --current\` returned to exit 0; peak RSS and CPU: the JVM (native: the apply worker, VmHWM with shared buffers)"

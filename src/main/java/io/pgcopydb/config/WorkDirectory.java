@@ -248,6 +248,25 @@ public record WorkDirectory(Path root) {
 		return this.root.resolve("cdc");
 	}
 
+	/**
+	 * The name of the log of which apply session has each transaction, in the cdc dir.
+	 */
+	public static final String SESSION_LOG = "apply-sessions.log";
+
+	/**
+	 * Forgets which apply session had each transaction (with {@code --apply-jobs}): once
+	 * the follow's origins are gone, or new ones are made, the log means nothing.
+	 */
+	public void removeSessionLog() {
+		try {
+			java.nio.file.Files.deleteIfExists(cdcDir().resolve(SESSION_LOG));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(
+					"cannot remove " + cdcDir().resolve(SESSION_LOG) + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	public Path logsDir() {
 		return this.root.resolve("logs");
 	}

@@ -64,6 +64,24 @@ class FollowFaultsIT {
 		});
 	}
 
+	/**
+	 * The same with three apply sessions ({@code PGCOPYDB_APPLY_JOBS}, which the resume
+	 * gets too): each session's origin and the session log say what is applied.
+	 */
+	@Test
+	void killDuringApplyWithThreeApplySessionsThenResume(PgServers servers, @TempDir Path dir) throws Exception {
+		killThenResume(servers, dir, "follow_kill_sessions", Map.of("PGCOPYDB_APPLY_JOBS", "3"), (follow) -> {
+			awaitApplied(servers, follow, dir);
+			sleep(1500);
+			assertThat(dir.resolve("cdc").resolve("apply-sessions.log")).isRegularFile();
+			assertThat(count(servers.target().connect("postgres"),
+					"SELECT count(*) FROM pg_replication_origin WHERE roname IN ('" + derivedName(dir) + ".apply2', '"
+							+ derivedName(dir) + ".apply3')"))
+				.isEqualTo(2);
+		});
+		assertThat(dir.resolve("cdc").resolve("apply-sessions.log")).doesNotExist();
+	}
+
 	@Test
 	void killDuringReceiveWithApplyPausedThenResume(PgServers servers, @TempDir Path dir) throws Exception {
 		String db = "follow_kill_receive";
@@ -188,7 +206,13 @@ class FollowFaultsIT {
 	}
 
 	private static void killThenResume(PgServers servers, Path dir, String db, Moment moment) throws Exception {
-		Map<String, String> env = prepare(servers, db);
+		killThenResume(servers, dir, db, Map.of(), moment);
+	}
+
+	private static void killThenResume(PgServers servers, Path dir, String db, Map<String, String> extra, Moment moment)
+			throws Exception {
+		Map<String, String> env = new java.util.HashMap<>(prepare(servers, db));
+		env.putAll(extra);
 		Load load = Load.start(servers, db);
 		PgCopyDbRun.Running follow = PgCopyDbRun.startInOwnGroup(env,
 				List.of("clone", "--follow", "--dir", dir.toString()));
@@ -265,13 +289,16 @@ class FollowFaultsIT {
 	static void cleanup(PgServers servers, String db, Map<String, String> env, Path dir) throws SQLException {
 		PgCopyDbRun cleanup = PgCopyDbRun.run(env, "stream", "cleanup", "--dir", dir.toString());
 		String name = derivedName(dir);
+		long origins = count(servers.target().connect("postgres"),
+				"SELECT count(*) FROM pg_replication_origin WHERE roname LIKE '" + name + "%'");
 		try (Connection source = servers.source().connect("postgres"); Statement statement = source.createStatement()) {
 			statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
 					+ " WHERE slot_name = '" + name + "' AND NOT active");
 		}
-		servers.target().dropOrigins(name);
+		servers.target().dropOrigins(name + "%");
 		CloneIT.cleanup(servers, db);
 		assertThat(cleanup.exitCode()).as(cleanup.toString()).isZero();
+		assertThat(origins).as("replication origins left by stream cleanup (apply sessions' too)").isZero();
 	}
 
 	/** The default slot, publication and origin name of a follow in {@code dir}. */

@@ -34,7 +34,7 @@ import io.pgcopydb.error.PgCopyException;
  */
 final class SessionLog implements AutoCloseable {
 
-	static final String FILE = "apply-sessions.log";
+	static final String FILE = io.pgcopydb.config.WorkDirectory.SESSION_LOG;
 
 	private static final String HEADER = "pgcopydb apply sessions ";
 

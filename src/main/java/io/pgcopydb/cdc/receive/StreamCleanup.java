@@ -82,6 +82,7 @@ public final class StreamCleanup {
 		}
 		if (target != null) {
 			this.records.clear();
+			dir.removeSessionLog();
 		}
 		return report;
 	}

@@ -355,6 +355,10 @@ public final class StreamSetup {
 			try (Connection target = this.request.target().connect("stream setup")) {
 				ReplicationOrigins.createIfMissing(target, name);
 				this.origin = true;
+				// apply sessions' origins left by an earlier follow of the same name
+				for (String stale : ReplicationOrigins.sessionOrigins(target, name)) {
+					ReplicationOrigins.drop(target, stale);
+				}
 				ReplicationOrigins.advance(target, name, snapshot.consistentPoint());
 				logger.info("Created replication origin {} on the target at {}", name, snapshot.consistentPoint());
 			}

@@ -56,6 +56,8 @@ class SetupTasklet implements Tasklet {
 			if (recorded == null) {
 				StreamSource.Created created = this.source.create(this.request);
 				recorded = created.recorded();
+				// a new origin: what an earlier follow's apply sessions did means nothing
+				this.request.workDirectory().removeSessionLog();
 				Lsn startpos = this.request.startpos().isValid() ? this.request.startpos() : recorded.consistentPoint();
 				this.sentinel.init(startpos, this.request.endpos());
 				logger.info("Created slot {} at {} (snapshot {}), origin {}{}", recorded.slot(),

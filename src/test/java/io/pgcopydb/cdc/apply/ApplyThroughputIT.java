@@ -35,7 +35,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * rate and checks the result is the one the transactions make. Runs only when asked:
  * {@code -Dapply.transactions=N}. With {@code -Dapply.store=true} the transactions go
  * through the change store first (written to change files, untimed, then read back by its
- * reader while they are applied), the path of the streaming job.
+ * reader while they are applied), the path of the streaming job;
+ * {@code -Dapply.sessions=N} applies them with N sessions, and
+ * {@code -Dapply.workload=simple} makes them simple-update transactions (no hot row: what
+ * several sessions can spread).
  */
 @ExtendWith(PostgresExtension.class)
 class ApplyThroughputIT {
@@ -53,6 +56,15 @@ class ApplyThroughputIT {
 	 */
 	private static final boolean STORE = Boolean.getBoolean("apply.store");
 
+	/** Apply sessions ({@code --apply-jobs}); more than one reads from change files. */
+	private static final int SESSIONS = Integer.getInteger("apply.sessions", 1);
+
+	/**
+	 * {@code simple}: pgbench's simple-update (an account updated, a history row
+	 * inserted: no hot row); else tpcb-like (a branch of 20 and a teller of 200 too).
+	 */
+	private static final boolean SIMPLE = "simple".equals(System.getProperty("apply.workload"));
+
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	@TempDir
@@ -62,6 +74,7 @@ class ApplyThroughputIT {
 	void aPgbenchLikeBacklogIsAppliedAndTheRateReported(PgServers servers) throws Exception {
 		assumeTrue(TRANSACTIONS > 0,
 				"a benchmark, not part of the suite: run it with -Dapply.transactions=N (see jobs/README.md)");
+		assumeTrue(SESSIONS == 1 || STORE, "several sessions read from change files: add -Dapply.store=true");
 		String unique = UUID.randomUUID().toString().substring(0, 8);
 		String db = "apply_rate_" + unique;
 		String origin = "pgcopydb_rate_it_" + unique;
@@ -95,7 +108,9 @@ class ApplyThroughputIT {
 			double client;
 			double thread;
 			double server;
-			try (ChangeApplier applier = new ChangeApplier(target, origin)) {
+			ApplyOptions options = ApplyOptions.DEFAULTS.withSessions(SESSIONS);
+			try (ChangeApplier applier = new ChangeApplier(target, origin, options,
+					(SESSIONS > 1) ? this.dir.resolve("changes") : null)) {
 				if (warm != null) {
 					assertThat(applier.apply(readers.apply(applier.originPosition()),
 							new ChangeApplierIT.Control(warm, warm)))
@@ -116,12 +131,12 @@ class ApplyThroughputIT {
 			// on a shared machine the wall-clock rate follows the load; CPU per
 			// transaction does not
 			System.out.printf(
-					"apply%s: %d pgbench-like transactions (after %d untimed) in %.2f s: %.0f tx/s; CPU %.1f us/tx in this JVM (%.1f in the"
+					"apply%s, %d session(s), %s: %d pgbench-like transactions (after %d untimed) in %.2f s: %.0f tx/s; CPU %.1f us/tx in this JVM (%.1f in the"
 							+ " applying thread, the rest GC and JIT), %.1f us/tx"
 							+ " in the target server; load average %.1f%n",
-					STORE ? " from change files" : "", TRANSACTIONS, WARMUP, seconds, TRANSACTIONS / seconds,
-					client * 1e6 / TRANSACTIONS, thread * 1e6 / TRANSACTIONS, server * 1e6 / TRANSACTIONS,
-					ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+					STORE ? " from change files" : "", SESSIONS, SIMPLE ? "simple-update" : "tpcb-like", TRANSACTIONS,
+					WARMUP, seconds, TRANSACTIONS / seconds, client * 1e6 / TRANSACTIONS, thread * 1e6 / TRANSACTIONS,
+					server * 1e6 / TRANSACTIONS, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 			try (var connection = target.connect("test");
 					var rs = connection.createStatement()
 						.executeQuery("SELECT count(*), sum(delta) FROM public.history")) {
@@ -133,7 +148,7 @@ class ApplyThroughputIT {
 		finally {
 			servers.target()
 				.execute("postgres", "SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin"
-						+ " WHERE roname = '" + origin + "'");
+						+ " WHERE roname LIKE '" + origin + "%'");
 			servers.target().dropDatabase(db);
 		}
 	}
@@ -158,6 +173,11 @@ class ApplyThroughputIT {
 			stream.transaction((tx) -> {
 				tx.add(new ChangeEvent.Update(3, null, false,
 						List.of(v(aid), v((aid - 1) / 100000 + 1), Value.text(d), Value.NULL)));
+				if (SIMPLE) {
+					tx.add(new ChangeEvent.Insert(4, List.of(v(tid), v(bid), v(aid), Value.text(d),
+							Value.text("2026-01-01 00:00:00.123456"), Value.NULL)));
+					return;
+				}
 				tx.add(new ChangeEvent.Update(2, null, false,
 						List.of(v(tid), v((tid - 1) / 10 + 1), Value.text(d), Value.NULL)));
 				tx.add(new ChangeEvent.Update(1, null, false, List.of(v(bid), Value.text(d), Value.NULL)));
