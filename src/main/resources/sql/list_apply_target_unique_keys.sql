@@ -4,6 +4,10 @@
 -- index with a nondeterministic collation, since no list of column values says which rows
 -- those compare (lower(email) makes 'A' and 'a' one value, and so may a collation).
 -- An empty list never matches a replica identity, so such a table is applied in order.
+-- A partitioned table's partitions count too: a unique index of one partition only is
+-- checked on rows written through the root (pg_partition_tree lists nothing for a table
+-- that is not partitioned).
+WITH t(oid) AS (SELECT pg_catalog.to_regclass(?)::pg_catalog.oid)
 SELECT CASE WHEN pg_catalog.bool_and(x.indexprs IS NULL AND x.indpred IS NULL AND x.indisunique
                                      AND coalesce(c.collisdeterministic, true))
             THEN pg_catalog.array_agg(a.attname::text ORDER BY u.ord)
@@ -14,6 +18,7 @@ SELECT CASE WHEN pg_catalog.bool_and(x.indexprs IS NULL AND x.indpred IS NULL AN
        WITH ORDINALITY AS u(attnum, coll, ord)
   LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
   LEFT JOIN pg_catalog.pg_collation c ON c.oid = u.coll
- WHERE x.indrelid = pg_catalog.to_regclass(?) AND (x.indisunique OR x.indisexclusion)
+ WHERE x.indrelid IN (SELECT t.oid FROM t UNION ALL SELECT p.relid FROM t, pg_catalog.pg_partition_tree(t.oid) p)
+   AND (x.indisunique OR x.indisexclusion)
    AND u.ord <= x.indnkeyatts
  GROUP BY x.indexrelid

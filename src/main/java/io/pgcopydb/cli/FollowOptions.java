@@ -63,11 +63,12 @@ final class FollowOptions {
 					+ " replicated) instead of refusing them.")
 	boolean insertOnlyTables;
 
-	@Option(names = "--apply-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_APPLY_JOBS:-1}",
-			description = "Apply sessions on the target (default 1, at most 16; $PGCOPYDB_APPLY_JOBS). Source"
-					+ " transactions that share no row and no unique value are applied on different sessions;"
-					+ " the others in order on one. Each session has a replication origin of its own.")
-	int applyJobs;
+	@Option(names = "--apply-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_APPLY_JOBS}",
+			description = "Apply sessions on the target (1 to 16; $PGCOPYDB_APPLY_JOBS; default 1, and on --resume"
+					+ " the count the follow applied with). Source transactions that share no row and no unique"
+					+ " value are applied on different sessions; the others in order on one. Each session has a"
+					+ " replication origin of its own.")
+	Integer applyJobs;
 
 	Plugin plugin() {
 		String name = this.plugin.toLowerCase(Locale.ROOT);
@@ -90,7 +91,7 @@ final class FollowOptions {
 		Lsn end = blank(this.endpos) ? Lsn.INVALID : Lsn.parse(this.endpos, "--endpos");
 		Lsn start = blank(this.startpos) ? Lsn.INVALID : Lsn.parse(this.startpos, "--startpos");
 		Plugin plugin = plugin();
-		if (this.applyJobs < 1 || this.applyJobs > ApplyOptions.MAX_SESSIONS) {
+		if (this.applyJobs != null && (this.applyJobs < 1 || this.applyJobs > ApplyOptions.MAX_SESSIONS)) {
 			throw new BadArgumentsException(
 					"--apply-jobs " + this.applyJobs + " is out of range: give 1 to " + ApplyOptions.MAX_SESSIONS);
 		}
@@ -101,7 +102,7 @@ final class FollowOptions {
 		return new FollowRequest(source, target, dir, plugin, blankToNull(this.slotName), blankToNull(this.origin),
 				blankToNull(this.publication), start, end, this.wal2jsonNumericAsString, this.pgoutputStreaming,
 				this.insertOnlyTables, createSlot || this.createSlot, filters, mode, parts, applyAtOnce, command,
-				this.applyJobs);
+				(this.applyJobs != null) ? this.applyJobs : 0);
 	}
 
 	private static boolean blank(String value) {

@@ -65,8 +65,9 @@ class FollowFaultsIT {
 	}
 
 	/**
-	 * The same with three apply sessions ({@code PGCOPYDB_APPLY_JOBS}, which the resume
-	 * gets too): each session's origin and the session log say what is applied.
+	 * The same with three apply sessions ({@code PGCOPYDB_APPLY_JOBS}): each session's
+	 * origin and the session log say what is applied; the resume, not told, applies with
+	 * the three recorded.
 	 */
 	@Test
 	void killDuringApplyWithThreeApplySessionsThenResume(PgServers servers, @TempDir Path dir) throws Exception {
@@ -211,10 +212,11 @@ class FollowFaultsIT {
 
 	private static void killThenResume(PgServers servers, Path dir, String db, Map<String, String> extra, Moment moment)
 			throws Exception {
-		Map<String, String> env = new java.util.HashMap<>(prepare(servers, db));
-		env.putAll(extra);
+		Map<String, String> env = prepare(servers, db);
+		Map<String, String> first = new java.util.HashMap<>(env);
+		first.putAll(extra);
 		Load load = Load.start(servers, db);
-		PgCopyDbRun.Running follow = PgCopyDbRun.startInOwnGroup(env,
+		PgCopyDbRun.Running follow = PgCopyDbRun.startInOwnGroup(first,
 				List.of("clone", "--follow", "--dir", dir.toString()));
 		try {
 			moment.await(follow);

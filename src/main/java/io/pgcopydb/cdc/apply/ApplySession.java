@@ -60,6 +60,32 @@ final class ApplySession implements AutoCloseable {
 	 * the role lacks a privilege
 	 */
 	static ApplySession open(PgEndpoint target, String origin, ApplyOptions options) throws SQLException {
+		long deadline = System.nanoTime() + IN_USE_WAIT.toNanos();
+		while (true) {
+			try {
+				return openOnce(target, origin, options);
+			}
+			catch (SQLException ex) {
+				// a session of this process that just ended (closed after another failed)
+				// may not have released its origin yet on the server
+				if (!OBJECT_IN_USE.equals(ex.getSQLState()) || System.nanoTime() > deadline) {
+					throw setupFailure(target, origin, ex);
+				}
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("interrupted while replication origin " + origin + " was in use", "57014", ex);
+			}
+		}
+	}
+
+	/** How long opening waits for a session that has the origin set up to end. */
+	private static final java.time.Duration IN_USE_WAIT = java.time.Duration.ofSeconds(10);
+
+	private static ApplySession openOnce(PgEndpoint target, String origin, ApplyOptions options) throws SQLException {
 		Connection connection = target.connect("apply");
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("SET session_replication_role = replica");
@@ -76,7 +102,7 @@ final class ApplySession implements AutoCloseable {
 			catch (SQLException ignored) {
 				// already failing with the reason
 			}
-			throw setupFailure(target, origin, ex);
+			throw ex;
 		}
 	}
 

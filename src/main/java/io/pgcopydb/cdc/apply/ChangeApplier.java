@@ -165,6 +165,12 @@ public final class ChangeApplier implements AutoCloseable {
 	private ApplyControl control;
 
 	/**
+	 * Whether this run applies only what came before a transaction the target could not
+	 * take ({@link #applyBefore}): sessions may have committed past its bound.
+	 */
+	private boolean bounded;
+
+	/**
 	 * @param target the target server
 	 * @param origin the replication origin's name, created by setup
 	 */
@@ -193,6 +199,15 @@ public final class ChangeApplier implements AutoCloseable {
 		for (int i = 0; i < this.sessions.length; i++) {
 			this.sessions[i] = new Session(i, ReplicationOrigins.sessionOrigin(origin, i));
 		}
+	}
+
+	/**
+	 * How many apply sessions the follow whose change directory is {@code sessionDir}
+	 * applied with ({@code --apply-jobs}), or 0 when it applied with one or not yet: what
+	 * a resume that does not say runs with.
+	 */
+	public static int recordedSessions(Path sessionDir) {
+		return SessionLog.recordedSessions(sessionDir);
 	}
 
 	/**
@@ -363,6 +378,7 @@ public final class ChangeApplier implements AutoCloseable {
 			}
 
 		};
+		this.bounded = true;
 		try (ChangeReader reader = readers.apply(originPosition())) {
 			run(reader, bounded);
 		}
@@ -376,6 +392,9 @@ public final class ChangeApplier implements AutoCloseable {
 			closeSessions();
 			logger.warn("Applying the source transactions before it failed: {}", ex.getMessage());
 			return;
+		}
+		finally {
+			this.bounded = false;
 		}
 		logger.info("Applied the source transactions before it, through {}", originPosition());
 	}
@@ -450,6 +469,15 @@ public final class ChangeApplier implements AutoCloseable {
 				lowest = session.committed;
 			}
 		}
+		Lsn endpos = this.control.endpos();
+		for (Session session : this.sessions) {
+			if (this.sessions.length > 1 && !this.bounded && endpos.isValid() && session.committed.isAfter(endpos)) {
+				throw new BadStateException("endpos " + endpos + " is before what apply session " + (session.index + 1)
+						+ " has committed already (replication origin " + session.origin + " at " + session.committed
+						+ "): the target holds source transactions past it; set endpos at or after " + session.committed
+						+ " (pgcopydb stream sentinel set endpos), then run again with --resume");
+			}
+		}
 		this.floor = lowest;
 		this.committed = lowest;
 		this.assigned = lowest;
@@ -475,7 +503,8 @@ public final class ChangeApplier implements AutoCloseable {
 			if (recorded > 1) {
 				throw new BadStateException("this follow applied with " + recorded + " apply sessions ("
 						+ this.sessionDir.resolve(SessionLog.FILE) + ") and each session's origin says what it"
-						+ " applied: resume with --apply-jobs " + recorded + ", or start over with --restart");
+						+ " applied: resume with --apply-jobs " + recorded + " (or without --apply-jobs), or start over"
+						+ " with --restart");
 			}
 			return;
 		}
@@ -486,6 +515,15 @@ public final class ChangeApplier implements AutoCloseable {
 					throw new BadStateException("replication origin \"" + this.origin + "\" does not exist on the "
 							+ this.target + ": run pgcopydb stream setup (or clone --follow) first,"
 							+ " or give the --origin it created");
+				}
+				for (Session session : this.sessions) {
+					Lsn at = (session.index > 0) ? ReplicationOrigins.progress(connection, session.origin) : null;
+					if (at != null && at.isValid() && at.isAfter(first)) {
+						throw new BadStateException("replication origin " + session.origin + " of an apply session"
+								+ " is at " + at + ", past the follow's origin " + this.origin + " at " + first
+								+ ", and --dir has no apply session log (" + this.sessionDir.resolve(SessionLog.FILE)
+								+ "): what that session applied is unknown; start over with --restart");
+					}
 				}
 				for (Session session : this.sessions) {
 					if (session.index > 0) {
@@ -525,6 +563,10 @@ public final class ChangeApplier implements AutoCloseable {
 						commitGroup(session, control);
 					}
 				}
+				// a session that gets no work (every transaction conflicts with
+				// another's)
+				// must not hold back where a restart reads from
+				advanceIdle(control, false);
 				if (control.stopRequested()) {
 					finish(control);
 					return false;
@@ -759,7 +801,9 @@ public final class ChangeApplier implements AutoCloseable {
 			Session least = null;
 			for (Session session : this.sessions) {
 				if (session.queued.isBefore(transaction.end)
-						&& (least == null || session.assigned.size() < least.assigned.size())) {
+						&& (least == null || session.assigned.size() < least.assigned.size()
+								|| (session.assigned.size() == least.assigned.size()
+										&& session.queued.isBefore(least.queued)))) {
 					least = session;
 				}
 			}

@@ -18,7 +18,9 @@ import io.pgcopydb.cdc.decode.Value;
  * does not name one value (numeric {@code 1.0} and {@code 1.00} are one value in an
  * index); and the old values of a key other than the replica identity, which the source
  * sends only under REPLICA IDENTITY FULL. A table without a unique key: inserts claim
- * nothing (they commute), updates and deletes take the table whole.
+ * nothing (they commute), updates and deletes take the table whole. A table with a
+ * trigger that fires during apply: every change is a barrier (the trigger may write
+ * anywhere).
  */
 final class RowKeys {
 
@@ -41,6 +43,12 @@ final class RowKeys {
 	/** Whether some unique key can never be computed: every change takes the table. */
 	private final boolean opaque;
 
+	/**
+	 * Whether a trigger fires on its changes during apply: it may write any table, so
+	 * each change is a barrier.
+	 */
+	private final boolean triggered;
+
 	RowKeys(RelationShape shape, TargetTable target) {
 		this.table = target.qualifiedName();
 		this.identity = new boolean[shape.columns().size()];
@@ -57,6 +65,7 @@ final class RowKeys {
 		}
 		this.keyless = target.uniqueKeys().isEmpty();
 		this.opaque = anyOpaque;
+		this.triggered = target.replicaTriggers();
 	}
 
 	private static int[] positions(RelationShape shape, TargetTable target, List<String> unique) {
@@ -84,6 +93,10 @@ final class RowKeys {
 	}
 
 	void insert(ChangeEvent.Insert insert, ConflictKeys into) {
+		if (this.triggered) {
+			into.barrier();
+			return;
+		}
 		if (this.opaque) {
 			into.whole(this.table);
 		}
@@ -96,6 +109,10 @@ final class RowKeys {
 	}
 
 	void update(ChangeEvent.Update update, ConflictKeys into) {
+		if (this.triggered) {
+			into.barrier();
+			return;
+		}
 		if (this.opaque || this.keyless) {
 			into.whole(this.table);
 			return;
@@ -113,6 +130,10 @@ final class RowKeys {
 	}
 
 	void delete(ChangeEvent.Delete delete, ConflictKeys into) {
+		if (this.triggered) {
+			into.barrier();
+			return;
+		}
 		if (this.opaque || this.keyless) {
 			into.whole(this.table);
 			return;

@@ -54,6 +54,9 @@ final class SessionLog implements AutoCloseable {
 
 	private long written;
 
+	/** The size of the file after the last compaction. */
+	private long kept;
+
 	private boolean dirty;
 
 	private final boolean created;
@@ -126,7 +129,7 @@ final class SessionLog implements AutoCloseable {
 		if (recorded != sessions) {
 			throw new BadStateException("this follow applied with " + recorded + " apply sessions (" + file
 					+ ") and each session's origin says what it applied: resume with --apply-jobs " + recorded
-					+ ", or start over with --restart");
+					+ " (or without --apply-jobs), or start over with --restart");
 		}
 		List<Entry> entries = new java.util.ArrayList<>(lines.size());
 		for (int i = 1; i < lines.size(); i++) {
@@ -235,7 +238,7 @@ final class SessionLog implements AutoCloseable {
 	 * flushed position, once it has grown past its bound.
 	 */
 	void compact(Lsn flushed) {
-		if (this.written < COMPACT_BYTES || !flushed.isValid()) {
+		if (this.written < Math.max(COMPACT_BYTES, 2 * this.kept) || !flushed.isValid()) {
 			return;
 		}
 		while (!this.entries.isEmpty() && !this.entries.peekFirst().end().isAfter(flushed)) {
@@ -246,6 +249,10 @@ final class SessionLog implements AutoCloseable {
 			this.channel.close();
 			write(this.file, this.sessions, this.entries);
 			openForAppend();
+			// rewritten again only once it has doubled: lines a session still needs are
+			// not
+			// copied over and over
+			this.kept = this.written;
 			this.dirty = false;
 		}
 		catch (IOException ex) {

@@ -16,10 +16,19 @@ import java.util.Map;
  * @param columns by name
  * @param uniqueKeys the column names of each unique index, primary key included; an empty
  * list for a unique index on an expression or with a predicate, or an exclusion
- * constraint (no column list names what they compare)
+ * constraint (no column list names what they compare); a partitioned table's include its
+ * partitions'
+ * @param replicaTriggers a user trigger fires on it under
+ * {@code session_replication_role = replica} (ENABLE ALWAYS or REPLICA), and may write
+ * other tables
  */
 record TargetTable(String qualifiedName, boolean partitioned, Map<String, Column> columns,
-		List<List<String>> uniqueKeys) {
+		List<List<String>> uniqueKeys, boolean replicaTriggers) {
+
+	/** A table without triggers that fire during apply. */
+	TargetTable(String qualifiedName, boolean partitioned, Map<String, Column> columns, List<List<String>> uniqueKeys) {
+		this(qualifiedName, partitioned, columns, uniqueKeys, false);
+	}
 
 	/**
 	 * @param type as format_type prints it, with its modifier

@@ -89,6 +89,7 @@ final class TargetTables {
 
 	private Described read(String name) throws SQLException {
 		boolean partitioned;
+		boolean replicaTriggers;
 		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("describe_apply_target"))) {
 			query.setString(1, name);
 			try (ResultSet rs = query.executeQuery()) {
@@ -96,6 +97,7 @@ final class TargetTables {
 					return null;
 				}
 				partitioned = rs.getBoolean("is_partitioned");
+				replicaTriggers = rs.getBoolean("has_replica_triggers");
 			}
 		}
 		Map<String, TargetTable.Column> columns = new LinkedHashMap<>();
@@ -126,7 +128,8 @@ final class TargetTables {
 				}
 			}
 		}
-		return new Described(new TargetTable(name, partitioned, columns, List.copyOf(uniqueKeys)), Map.copyOf(types));
+		return new Described(new TargetTable(name, partitioned, columns, List.copyOf(uniqueKeys), replicaTriggers),
+				Map.copyOf(types));
 	}
 
 	private record Described(TargetTable table, Map<String, ShapeCheck.TargetType> types) {

@@ -88,7 +88,9 @@ class ApplyTasklet implements Tasklet {
 			}
 			// a startpos set while apply waited (stream sentinel set startpos)
 			Startpos.apply(this.request.target(), recorded, this.sentinel);
-			ApplyOptions options = ApplyOptions.DEFAULTS.withSessions(this.request.applyJobs());
+			int recordedSessions = ChangeApplier.recordedSessions(this.store.dir());
+			int sessions = (this.request.applyJobs() > 0) ? this.request.applyJobs() : Math.max(1, recordedSessions);
+			ApplyOptions options = ApplyOptions.DEFAULTS.withSessions(sessions);
 			try (ChangeApplier applier = new ChangeApplier(this.request.target(), recorded.origin(), options,
 					this.store.dir())) {
 				Lsn from = applier.originPosition();

@@ -31,7 +31,8 @@ import io.pgcopydb.job.JobRequest;
  * {@code stream apply}); {@code clone --follow} sets it once the clone's data and
  * post-data are done
  * @param command the command as typed, for messages
- * @param applyJobs {@code --apply-jobs}: how many apply sessions run
+ * @param applyJobs {@code --apply-jobs}: how many apply sessions run; 0 when not given
+ * (the count the follow applied with, else 1)
  */
 public record FollowRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, Plugin plugin,
 		String slotName, String origin, String publication, Lsn startpos, Lsn endpos, boolean wal2jsonNumericAsString,

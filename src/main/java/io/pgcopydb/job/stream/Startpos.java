@@ -33,8 +33,9 @@ final class Startpos {
 	}
 
 	/**
-	 * Advances {@code recorded}'s origin to the sentinel's startpos when startpos is
-	 * after it; returns the origin's position afterwards.
+	 * Advances {@code recorded}'s origin, and each of its apply sessions' origins, to the
+	 * sentinel's startpos when startpos is after it; returns the origin's position
+	 * afterwards.
 	 */
 	static Lsn apply(PgEndpoint target, StreamRecord recorded, SentinelStore sentinel) {
 		Lsn startpos = sentinel.get().startpos();
@@ -45,20 +46,24 @@ final class Startpos {
 				throw new BadStateException("replication origin " + origin + " of this --dir is gone from the target:"
 						+ " what was applied is unknown; start over with --restart");
 			}
-			if (!startpos.isValid() || startpos.equals(position)) {
+			if (!startpos.isValid()) {
+				return position;
+			}
+			// the origins of the other apply sessions (--apply-jobs), each on its own:
+			// the
+			// lowest of them all is where apply reads from
+			for (String session : ReplicationOrigins.sessionOrigins(connection, origin)) {
+				Lsn at = ReplicationOrigins.progress(connection, session);
+				if (at != null && startpos.isAfter(at)) {
+					ReplicationOrigins.advance(connection, session, startpos);
+					logger.info("startpos {}: apply session origin {} advanced from {}", startpos, session, at);
+				}
+			}
+			if (startpos.equals(position)) {
 				return position;
 			}
 			if (startpos.isAfter(position)) {
 				ReplicationOrigins.advance(connection, origin, startpos);
-				// the origins of the other apply sessions (--apply-jobs) too: their
-				// lowest
-				// position is where apply starts
-				for (String session : ReplicationOrigins.sessionOrigins(connection, origin)) {
-					Lsn at = ReplicationOrigins.progress(connection, session);
-					if (at != null && startpos.isAfter(at)) {
-						ReplicationOrigins.advance(connection, session, startpos);
-					}
-				}
 				sentinel.reportApplied(startpos, null);
 				logger.info("startpos {}: origin {} advanced from {}; transactions ending at or before {} are skipped",
 						startpos, origin, position, startpos);

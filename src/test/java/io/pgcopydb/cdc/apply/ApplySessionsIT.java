@@ -112,7 +112,8 @@ class ApplySessionsIT {
 
 	@Test
 	void aCrashLeavesSessionsApartAndTheNextRunAppliesEachTransactionOnce() throws Exception {
-		Workload workload = new Workload(7, 2000);
+		// the TRUNCATE comes before the failure: a keyless row applied twice would stay
+		Workload workload = new Workload(7, 2000, 100);
 		ChangeStore store = workload.write(this.dir.resolve("cdc"));
 		ApplyOptions options = new ApplyOptions(25, 1 << 20, Duration.ofMinutes(1), 1 << 20, true, SESSIONS);
 
@@ -129,6 +130,52 @@ class ApplySessionsIT {
 			assertThat(applier.apply(store::reader, workload.control())).isTrue();
 		}
 		workload.assertTarget();
+	}
+
+	@Test
+	void sessionsTerminatedOnTheTargetAreOpenedAgainAndEachTransactionAppliedOnce() throws Exception {
+		Workload workload = new Workload(11, 1500, 50);
+		ChangeStore store = workload.write(this.dir.resolve("cdc"));
+		ApplyOptions options = new ApplyOptions(20, 1 << 20, Duration.ofMinutes(1), 1 << 20, true, SESSIONS);
+		int[] opened = { 0 };
+		try (ChangeApplier applier = new ChangeApplier(this.target, this.origin, options, store.dir())) {
+			assertThat(applier.apply((after) -> {
+				opened[0]++;
+				return (opened[0] == 1) ? terminatingAfter(store.reader(after), 4000) : store.reader(after);
+			}, workload.control())).isTrue();
+		}
+		assertThat(opened[0]).isGreaterThanOrEqualTo(2);
+		workload.assertTarget();
+	}
+
+	@Test
+	void partitionsUniqueIndexesAndTriggersThatFireDuringApplyAreSeen() throws Exception {
+		this.servers.target()
+			.execute(this.db,
+					"CREATE TABLE public.parted (id int, code text, PRIMARY KEY (id)) PARTITION BY RANGE (id);"
+							+ "CREATE TABLE public.parted_1 PARTITION OF public.parted FOR VALUES FROM (0) TO (100);"
+							+ "CREATE UNIQUE INDEX ON public.parted_1 (code);"
+							+ "CREATE FUNCTION public.audit() RETURNS trigger LANGUAGE plpgsql AS"
+							+ " 'BEGIN INSERT INTO public.log VALUES (1); RETURN NEW; END';"
+							+ "CREATE TRIGGER audit AFTER INSERT ON public.accounts FOR EACH ROW EXECUTE FUNCTION public.audit();"
+							+ "CREATE TRIGGER audit AFTER INSERT ON public.uniq FOR EACH ROW EXECUTE FUNCTION public.audit();"
+							+ "ALTER TABLE public.accounts ENABLE ALWAYS TRIGGER audit");
+		try (Connection connection = this.target.connect("test")) {
+			TargetTables tables = new TargetTables(connection);
+			TargetTable parted = tables.resolve(
+					new RelationShape(1, "public", "parted", 'd', List.of(key("id"), col("code"))),
+					ShapeHistory.Change.NONE);
+			assertThat(parted.uniqueKeys()).contains(List.of("id"), List.of("code"));
+			assertThat(parted.replicaTriggers()).isFalse();
+			TargetTable accounts = tables.resolve(
+					new RelationShape(2, "public", "accounts", 'd', List.of(key("id"), col("bal"))),
+					ShapeHistory.Change.NONE);
+			assertThat(accounts.replicaTriggers()).isTrue();
+			// a trigger left to fire only on the origin does not fire during apply
+			TargetTable uniq = tables.resolve(new RelationShape(3, "public", "uniq", 'd', List.of(key("id"), col("u"))),
+					ShapeHistory.Change.NONE);
+			assertThat(uniq.replicaTriggers()).isFalse();
+		}
 	}
 
 	@Test
@@ -169,6 +216,38 @@ class ApplySessionsIT {
 			}
 		}
 		return positions;
+	}
+
+	/**
+	 * {@code reader}, which terminates the apply sessions on the target after
+	 * {@code events}.
+	 */
+	private ChangeReader terminatingAfter(ChangeReader reader, int events) {
+		return new ChangeReader() {
+
+			private int read;
+
+			@Override
+			public ChangeEvent next(Duration wait) throws InterruptedException {
+				if (this.read++ == events) {
+					ApplySessionsIT.this.servers.target()
+						.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+								+ ApplySessionsIT.this.db + "' AND application_name LIKE '%apply'");
+				}
+				return reader.next(wait);
+			}
+
+			@Override
+			public Lsn transactionEnd() {
+				return reader.transactionEnd();
+			}
+
+			@Override
+			public void close() {
+				reader.close();
+			}
+
+		};
 	}
 
 	private static Function<Lsn, ChangeReader> failingAfter(Function<Lsn, ChangeReader> readers, int events) {
@@ -222,6 +301,13 @@ class ApplySessionsIT {
 		private Lsn last;
 
 		Workload(long seed, int count) {
+			this(seed, count, count / 2);
+		}
+
+		/**
+		 * @param truncateAt the transaction that truncates log
+		 */
+		Workload(long seed, int count, int truncateAt) {
 			this.random = new Random(seed);
 			for (int id = 1; id <= 20; id++) {
 				this.uniq.put(id, "u" + id);
@@ -233,7 +319,7 @@ class ApplySessionsIT {
 				List<ChangeEvent> changes = new ArrayList<>();
 				int ops = 1 + this.random.nextInt(3);
 				for (int o = 0; o < ops; o++) {
-					change(changes, t == count / 2);
+					change(changes, t == truncateAt);
 				}
 				this.transactions.add(changes);
 			}

@@ -101,12 +101,27 @@ class RowKeysTest {
 		ConflictKeys d = keys((k) -> opaque.insert(new ChangeEvent.Insert(5, row("2", "a")), k));
 		assertThat(c.conflictsWith(d)).isTrue();
 		// a TOASTed key value not sent
-		ConflictKeys e = keys((k) -> this.accounts
-			.update(new ChangeEvent.Update(1, row("1", "a@x", "0"), true, row("1", null, "1")), k));
-		ConflictKeys toasted = new ConflictKeys();
-		this.accounts.insert(
-				new ChangeEvent.Insert(1, Arrays.asList(Value.text("7"), Value.UNCHANGED, Value.text("0"))), toasted);
-		assertThat(toasted.conflictsWith(e)).isTrue();
+		ConflictKeys toasted = keys((k) -> this.accounts.update(new ChangeEvent.Update(1, row("1", "a@x", "0"), true,
+				Arrays.asList(Value.text("1"), Value.UNCHANGED, Value.text("1"))), k));
+		ConflictKeys unrelated = keys((k) -> this.accounts.insert(new ChangeEvent.Insert(1, row("7", "z@x", "0")), k));
+		assertThat(toasted.conflictsWith(unrelated)).isTrue();
+		// the same update with the value sent claims its rows only
+		ConflictKeys sent = keys((k) -> this.accounts
+			.update(new ChangeEvent.Update(1, row("1", "a@x", "0"), true, row("1", "b@x", "1")), k));
+		assertThat(sent.conflictsWith(unrelated)).isFalse();
+	}
+
+	@Test
+	void aTableWithATriggerFiringDuringApplyMakesEachChangeABarrier() {
+		TargetTable triggered = new TargetTable("\"public\".\"audited\"", false,
+				Map.of("id", new TargetTable.Column("id", "integer", false, false, true)), List.of(List.of("id")),
+				true);
+		RowKeys audited = new RowKeys(new RelationShape(6, "public", "audited", 'd', List.of(key("id"))), triggered);
+		ConflictKeys change = keys((k) -> audited.insert(new ChangeEvent.Insert(6, row("1")), k));
+		ConflictKeys elsewhere = keys((k) -> this.items.insert(new ChangeEvent.Insert(2, row("1", "1")), k));
+
+		assertThat(change.isBarrier()).isTrue();
+		assertThat(change.conflictsWith(elsewhere)).isTrue();
 	}
 
 	@Test
