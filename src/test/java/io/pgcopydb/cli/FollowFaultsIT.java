@@ -71,10 +71,33 @@ class FollowFaultsIT {
 	 */
 	@Test
 	void killDuringApplyWithThreeApplySessionsThenResume(PgServers servers, @TempDir Path dir) throws Exception {
-		killThenResume(servers, dir, "follow_kill_sessions", Map.of("PGCOPYDB_APPLY_JOBS", "3"), (follow) -> {
+		String db = "follow_kill_sessions";
+		killThenResume(servers, dir, db, Map.of("PGCOPYDB_APPLY_JOBS", "3"), (follow) -> {
 			awaitApplied(servers, follow, dir);
-			sleep(1500);
+			// next to the load (whose every transaction changes dups, taken whole: one
+			// session at a time), inserts of rows of their own, which spread
+			AtomicBoolean inserting = new AtomicBoolean(true);
+			Thread inserts = new Thread(() -> {
+				try (Connection source = servers.source().connect(db); Statement statement = source.createStatement()) {
+					while (inserting.get()) {
+						statement.execute("INSERT INTO items (v) VALUES (7)");
+						Thread.sleep(2);
+					}
+				}
+				catch (SQLException | InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, "inserts");
+			inserts.start();
+			sleep(2500);
+			inserting.set(false);
+			inserts.join();
 			assertThat(dir.resolve("cdc").resolve("apply-sessions.log")).isRegularFile();
+			assertThat(count(servers.target().connect("postgres"),
+					"SELECT count(DISTINCT remote_lsn) FROM pg_replication_origin_status WHERE external_id LIKE '"
+							+ derivedName(dir) + "%'"))
+				.as("sessions committed up to different transactions")
+				.isGreaterThan(1);
 			assertThat(count(servers.target().connect("postgres"),
 					"SELECT count(*) FROM pg_replication_origin WHERE roname IN ('" + derivedName(dir) + ".apply2', '"
 							+ derivedName(dir) + ".apply3')"))
