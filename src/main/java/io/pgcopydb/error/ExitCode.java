@@ -24,6 +24,8 @@ public enum ExitCode {
 
 	STOPPED(8, "stopped on request (SIGTERM, Ctrl-C); finish with --resume"),
 
+	DIFFERENT(10, "compare: the source and the target differ (the report names what); not an error"),
+
 	INTERNAL(12, "internal error: a bug, please report it with the log file");
 
 	private final int code;

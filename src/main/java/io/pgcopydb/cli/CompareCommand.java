@@ -1,0 +1,152 @@
+package io.pgcopydb.cli;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import io.pgcopydb.catalog.SourceInventory;
+import io.pgcopydb.compare.DataCompare;
+import io.pgcopydb.compare.TableDiff;
+import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.Side;
+import io.pgcopydb.error.BadArgumentsException;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.filter.FilterPlan;
+import io.pgcopydb.filter.Filters;
+import io.pgcopydb.filter.ObjectId;
+import io.pgcopydb.pg.Identifiers;
+
+/**
+ * {@code pgcopydb compare}: prove a migration before the cut-over. Exit 0 when equal, 10
+ * when anything differs (the report names it), the error codes otherwise.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+		description = "Compare the source and target databases: exit 0 when equal, 10 when they differ.")
+final class CompareCommand {
+
+	@Command(name = "data", mixinStandardHelpOptions = true, sortOptions = false,
+			description = "Compare every table's rows, each side read in one snapshot: row counts, and the rows that"
+					+ " differ by key (missing on the target, extra there, changed). Exit 0 when every table is equal,"
+					+ " 10 when one differs.")
+	int data(
+			@Option(names = "--source", paramLabel = "<uri>",
+					description = "Source database connection string (default: $PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = "--target", paramLabel = "<uri>",
+					description = "Target database connection string (default: $PGCOPYDB_TARGET_PGURI).") String target,
+			@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+					description = "Compare only the tables a run with this filter file copies.") Path filters,
+			@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
+					description = "Tables compared at once (default 4; $PGCOPYDB_TABLE_JOBS).") int tableJobs,
+			@Option(names = "--max-rows", paramLabel = "<n>", defaultValue = "10",
+					description = "Differing rows listed per table at most (default 10); the count is exact.") int maxRows,
+			@Option(names = "--json", description = "Print JSON on stdout instead of text.") boolean json) {
+		if (tableJobs < 1 || maxRows < 0) {
+			throw new BadArgumentsException("--table-jobs must be 1 or more and --max-rows 0 or more");
+		}
+		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
+		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, source);
+		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, target);
+		List<DataCompare.Table> tables = tables(sourceEndpoint, loaded);
+		DataCompare.Report report = DataCompare.run(sourceEndpoint, targetEndpoint, tables,
+				new DataCompare.Options(tableJobs, maxRows));
+		if (json) {
+			Json.print(json(report));
+		}
+		else {
+			print(report);
+		}
+		return report.equal() ? ExitCode.SUCCESS.code() : ExitCode.DIFFERENT.code();
+	}
+
+	/** The tables whose rows a run with these filters copies. */
+	private static List<DataCompare.Table> tables(PgEndpoint source, Filters filters) {
+		try (Connection connection = source.connect("compare data");
+				SourceInventory inventory = SourceInventory.open(connection)) {
+			FilterPlan plan = inventory.plan(filters, source.serverVersion().major() >= 18);
+			List<DataCompare.Table> tables = new ArrayList<>();
+			for (SourceInventory.Table table : inventory.tables()) {
+				ObjectId id = new ObjectId(ObjectId.PG_CLASS, table.oid());
+				if (plan.skips(id) || plan.skipsData(id) || plan.dataSkipped().containsKey(id)) {
+					continue;
+				}
+				tables.add(new DataCompare.Table(Identifiers.qualified(table.schema(), table.name()),
+						Identifiers.displayQualified(table.schema(), table.name()), table.bytes()));
+			}
+			return tables;
+		}
+		catch (SQLException ex) {
+			throw source.failure("listing the tables to compare", ex);
+		}
+	}
+
+	private static void print(DataCompare.Report report) {
+		TextTable table = new TextTable("Table", "Result", "Source rows>", "Target rows>", "Differing rows>");
+		for (TableDiff diff : report.tables()) {
+			table.row(diff.table(), diff.status().label(), count(diff.sourceRows()), count(diff.targetRows()),
+					count(diff.differing()));
+		}
+		table.print();
+		long differing = report.tables().stream().filter((diff) -> !diff.equal()).count();
+		for (TableDiff diff : report.tables()) {
+			if (diff.equal()) {
+				continue;
+			}
+			System.out.println();
+			System.out.println(diff.table() + ": " + diff.status().label()
+					+ ((diff.differing() >= 0) ? ", " + diff.differing() + " row(s)" : "")
+					+ ((diff.note() != null) ? " (" + diff.note() + ")" : ""));
+			for (TableDiff.RowDiff row : diff.rows()) {
+				System.out.println("  " + row.key() + "  " + row.kind().label() + ((row.copies() != 0)
+						? " (" + Math.abs(row.copies()) + " cop" + ((Math.abs(row.copies()) == 1) ? "y" : "ies") + ")"
+						: ""));
+			}
+			if (diff.differing() > diff.rows().size() && !diff.rows().isEmpty()) {
+				System.out.println("  ... and " + (diff.differing() - diff.rows().size()) + " more (--max-rows)");
+			}
+		}
+		System.out.println();
+		System.out.println((differing == 0) ? "Every table is equal (" + report.tables().size() + " compared)."
+				: differing + " of " + report.tables().size() + " table(s) differ.");
+	}
+
+	private static String count(long value) {
+		return (value >= 0) ? Long.toString(value) : "";
+	}
+
+	private static Map<String, Object> json(DataCompare.Report report) {
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("equal", report.equal());
+		List<Map<String, Object>> tables = new ArrayList<>();
+		for (TableDiff diff : report.tables()) {
+			Map<String, Object> table = new LinkedHashMap<>();
+			table.put("table", diff.table());
+			table.put("result", diff.status().label());
+			table.put("source_rows", (diff.sourceRows() >= 0) ? diff.sourceRows() : null);
+			table.put("target_rows", (diff.targetRows() >= 0) ? diff.targetRows() : null);
+			table.put("differing_rows", (diff.differing() >= 0) ? diff.differing() : null);
+			List<Map<String, Object>> rows = new ArrayList<>();
+			for (TableDiff.RowDiff row : diff.rows()) {
+				Map<String, Object> entry = new LinkedHashMap<>();
+				entry.put("key", row.key());
+				entry.put("difference", row.kind().label());
+				if (row.copies() != 0) {
+					entry.put("copies", row.copies());
+				}
+				rows.add(entry);
+			}
+			table.put("rows", rows);
+			table.put("note", diff.note());
+			tables.add(table);
+		}
+		root.put("tables", tables);
+		return root;
+	}
+
+}

@@ -1,0 +1,396 @@
+package io.pgcopydb.compare;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+import io.pgcopydb.config.PgEndpoint;
+
+/**
+ * Compares one table's rows on the source and the target, each read in its side's
+ * snapshot, and finds the rows that differ without reading every row twice.
+ * <p>
+ * Equal means equal as text: each row is rendered as its columns' text
+ * ({@code ROW(c1, c2, ...)::text}, by name, so column order does not matter) under the
+ * settings every session pins (extra_float_digits = 3: a float is printed exactly,
+ * DateStyle ISO, TimeZone UTC, IntervalStyle postgres, bytea as hex), and hashed to 64
+ * bits ({@code hashtextextended}). So numeric {@code 1.0} and {@code 1.00}, float
+ * {@code 0} and {@code -0}, or 'A' and 'a' under a case-insensitive collation, differ, as
+ * they do for an application that reads them; a float that differs in its last bit
+ * differs.
+ * <p>
+ * One pass per side: rows are grouped into segments, each with its row count and the sum
+ * of its rows' hashes (a sum, so duplicate rows count). With an integer key a segment is
+ * a range of it (the ranges are then read again through the key's index); with another
+ * key, a hash bucket of the key; without a key, a bucket of the row's own hash. Only the
+ * segments whose count or sum differ are read again, row by row (key and hash), and their
+ * rows compared by key: missing on the target, extra there, or changed. Without a key the
+ * rows of those buckets are compared as a multiset.
+ */
+final class TableComparer {
+
+	/** Rows read back from differing segments at most, per side: past it, counts only. */
+	static final int ROW_LIMIT = 200_000;
+
+	/** Segments re-read by range at most; past it, they are read by bucket. */
+	private static final int RANGE_LIMIT = 512;
+
+	private static final String HASH = "pgcopydb_h";
+
+	private final PgEndpoint sourceEndpoint;
+
+	private final PgEndpoint targetEndpoint;
+
+	private final ExecutorService sides;
+
+	private final int maxRows;
+
+	/**
+	 * @param sides runs the source's query while the calling thread runs the target's
+	 * @param maxRows how many differing rows a diff keeps to print
+	 */
+	TableComparer(PgEndpoint source, PgEndpoint target, ExecutorService sides, int maxRows) {
+		this.sourceEndpoint = source;
+		this.targetEndpoint = target;
+		this.sides = sides;
+		this.maxRows = maxRows;
+	}
+
+	/**
+	 * Compares {@code qualified} (quoted) on both sides; each connection is inside its
+	 * side's snapshot.
+	 */
+	TableDiff compare(String qualified, String display, Connection source, Connection target) {
+		TableShape shape = onSource("reading table " + display, () -> TableShape.read(source, qualified));
+		TableShape targetShape = onTarget("reading table " + display, () -> TableShape.read(target, qualified));
+		if (shape == null) {
+			return new TableDiff(display, TableDiff.Status.EQUAL, 0, 0, 0, List.of(),
+					"gone from the source since the list was read");
+		}
+		if (targetShape == null) {
+			return new TableDiff(display, TableDiff.Status.MISSING_ON_TARGET, -1, -1, -1, List.of(),
+					"the target has no table " + display);
+		}
+		String columns = columnDifference(shape.columns(), targetShape.columns());
+		if (columns != null) {
+			return new TableDiff(display, TableDiff.Status.COLUMNS_DIFFER, -1, -1, -1, List.of(), columns);
+		}
+		Plan plan = plan(shape, qualified, source, display);
+		Map<Long, Segment> sourceSegments;
+		Map<Long, Segment> targetSegments;
+		String segmentsSql = plan.segmentsSql();
+		CompletableFuture<Map<Long, Segment>> onSource = onSourceAsync("checksumming table " + display,
+				() -> segments(source, segmentsSql));
+		targetSegments = onTarget("checksumming table " + display, () -> segments(target, segmentsSql));
+		sourceSegments = join(onSource);
+		long sourceRows = sourceSegments.values().stream().mapToLong(Segment::rows).sum();
+		long targetRows = targetSegments.values().stream().mapToLong(Segment::rows).sum();
+		Set<Long> differing = new LinkedHashSet<>();
+		Set<Long> all = new HashSet<>(sourceSegments.keySet());
+		all.addAll(targetSegments.keySet());
+		for (Long bucket : all) {
+			if (!java.util.Objects.equals(sourceSegments.get(bucket), targetSegments.get(bucket))) {
+				differing.add(bucket);
+			}
+		}
+		if (differing.isEmpty()) {
+			return new TableDiff(display, TableDiff.Status.EQUAL, sourceRows, targetRows, 0, List.of(), null);
+		}
+		return rows(shape, plan, differing, display, source, target, sourceRows, targetRows);
+	}
+
+	/** Null when both sides have the same columns (by name), else what differs. */
+	private static String columnDifference(List<String> source, List<String> target) {
+		Set<String> onlySource = new LinkedHashSet<>(source);
+		target.forEach(onlySource::remove);
+		Set<String> onlyTarget = new LinkedHashSet<>(target);
+		source.forEach(onlyTarget::remove);
+		if (onlySource.isEmpty() && onlyTarget.isEmpty()) {
+			return null;
+		}
+		List<String> parts = new ArrayList<>();
+		if (!onlySource.isEmpty()) {
+			parts.add("columns only on the source: " + String.join(", ", onlySource));
+		}
+		if (!onlyTarget.isEmpty()) {
+			parts.add("columns only on the target: " + String.join(", ", onlyTarget));
+		}
+		return String.join("; ", parts) + " (rows not compared: see compare schema)";
+	}
+
+	/** How the table is cut into segments. */
+	private Plan plan(TableShape shape, String qualified, Connection source, String display) {
+		String rowText = "ROW(" + String.join(", ", shape.columns()) + ")::text";
+		String hash = "pg_catalog.hashtextextended(" + rowText + ", 0)";
+		long wanted = Math.max(16, Math.min(1 << 16, shape.estimatedRows() / 500));
+		int bits = 64 - Long.numberOfLeadingZeros(wanted - 1);
+		long mask = (1L << bits) - 1;
+		String keyText = keyText(shape.keyColumns());
+		String keyList = String.join(", ", shape.keyColumns());
+		if (shape.integerKey()) {
+			String key = shape.keyColumns().get(0);
+			long[] bounds = onSource("reading the key range of table " + display,
+					() -> bounds(source, "SELECT min(" + key + "), max(" + key + ") FROM ONLY " + qualified));
+			int shift = 0;
+			while (shift < 62 && (bounds[1] >> shift) - (bounds[0] >> shift) >= wanted) {
+				shift++;
+			}
+			String bucket = "(" + key + "::bigint >> " + shift + ")";
+			return new Plan(qualified, hash, bucket, keyText, keyList, shift, mask, Segmenting.RANGE);
+		}
+		if (shape.hasKey()) {
+			String bucket = "(pg_catalog.hashtextextended(" + keyText + ", 1) & " + mask + ")";
+			return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.KEY_HASH);
+		}
+		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH);
+	}
+
+	/** The key as text: one column's text, or the row of several. */
+	private static String keyText(List<String> keyColumns) {
+		if (keyColumns.isEmpty()) {
+			return null;
+		}
+		return (keyColumns.size() == 1) ? keyColumns.get(0) + "::text"
+				: "ROW(" + String.join(", ", keyColumns) + ")::text";
+	}
+
+	private static long[] bounds(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+			rs.next();
+			long low = rs.getLong(1);
+			long high = rs.getLong(2);
+			return new long[] { low, Math.max(low, high) };
+		}
+	}
+
+	private static Map<Long, Segment> segments(Connection connection, String sql) throws SQLException {
+		Map<Long, Segment> segments = new HashMap<>();
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+			while (rs.next()) {
+				segments.put(rs.getLong(1), new Segment(rs.getLong(2), rs.getString(3)));
+			}
+		}
+		return segments;
+	}
+
+	/** Reads the rows of the differing segments on both sides and compares them. */
+	private TableDiff rows(TableShape shape, Plan plan, Set<Long> differing, String display, Connection source,
+			Connection target, long sourceRows, long targetRows) {
+		String sql = plan.rowsSql(differing.size() <= RANGE_LIMIT);
+		Long[] buckets = differing.toArray(new Long[0]);
+		CompletableFuture<Map<String, RowValue>> onSource = onSourceAsync("reading the differing rows of " + display,
+				() -> rows(source, sql, plan, buckets));
+		Map<String, RowValue> targetRowsRead = onTarget("reading the differing rows of " + display,
+				() -> rows(target, sql, plan, buckets));
+		Map<String, RowValue> sourceRowsRead = join(onSource);
+		if (sourceRowsRead == null || targetRowsRead == null) {
+			return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, -1, List.of(),
+					differing.size() + " segment(s) differ, with more than " + ROW_LIMIT
+							+ " rows: too many to list (counts only)");
+		}
+		Comparator<String> order = shape.integerKey() ? Comparator.comparing(TableComparer::integerOf)
+				: Comparator.naturalOrder();
+		TreeMap<String, TableDiff.RowDiff> diffs = new TreeMap<>(order);
+		long count = 0;
+		Set<String> keys = new HashSet<>(sourceRowsRead.keySet());
+		keys.addAll(targetRowsRead.keySet());
+		for (String key : keys) {
+			RowValue before = sourceRowsRead.get(key);
+			RowValue after = targetRowsRead.get(key);
+			TableDiff.RowDiff diff = null;
+			if (plan.segmenting() == Segmenting.ROW_HASH) {
+				long copies = ((after != null) ? after.copies() : 0) - ((before != null) ? before.copies() : 0);
+				if (copies != 0) {
+					count += Math.abs(copies);
+					diff = new TableDiff.RowDiff(shorten(key),
+							(copies > 0) ? TableDiff.Kind.EXTRA_ON_TARGET : TableDiff.Kind.MISSING_ON_TARGET, copies);
+				}
+			}
+			else if (before == null || after == null || !before.hash().equals(after.hash())) {
+				count++;
+				TableDiff.Kind kind = (after == null) ? TableDiff.Kind.MISSING_ON_TARGET
+						: (before == null) ? TableDiff.Kind.EXTRA_ON_TARGET : TableDiff.Kind.CHANGED;
+				diff = new TableDiff.RowDiff(key, kind, 0);
+			}
+			if (diff != null) {
+				diffs.put(key, diff);
+				if (diffs.size() > this.maxRows) {
+					diffs.pollLastEntry();
+				}
+			}
+		}
+		List<TableDiff.RowDiff> listed = new ArrayList<>(diffs.values());
+		if (plan.keyList() != null) {
+			String names = "(" + plan.keyList() + ")=";
+			listed.replaceAll(
+					(diff) -> new TableDiff.RowDiff(names + (diff.key().startsWith("(") && plan.keyList().contains(",")
+							? diff.key() : "(" + diff.key() + ")"), diff.kind(), diff.copies()));
+		}
+		if (count == 0) {
+			// the segments' sums differed, the rows do not: a hash collision of sums
+			return new TableDiff(display, TableDiff.Status.EQUAL, sourceRows, targetRows, 0, List.of(), null);
+		}
+		return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, count, listed, null);
+	}
+
+	private static long integerOf(String key) {
+		try {
+			return Long.parseLong(key);
+		}
+		catch (NumberFormatException ex) {
+			return Long.MIN_VALUE;
+		}
+	}
+
+	private static String shorten(String text) {
+		return (text.length() <= 200) ? text : text.substring(0, 197) + "...";
+	}
+
+	/**
+	 * The rows of the differing segments: by key, its row hash; without a key, by row
+	 * text, its count. Null when a side has more than {@link #ROW_LIMIT}.
+	 */
+	private static Map<String, RowValue> rows(Connection connection, String sql, Plan plan, Long[] buckets)
+			throws SQLException {
+		Map<String, RowValue> rows = new HashMap<>();
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setArray(1, connection.createArrayOf("bigint", buckets));
+			statement.setFetchSize(10_000);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					if (rows.size() >= ROW_LIMIT) {
+						return null;
+					}
+					if (plan.segmenting() == Segmenting.ROW_HASH) {
+						rows.put(rs.getString(1), new RowValue(null, rs.getLong(2)));
+					}
+					else {
+						rows.put(rs.getString(1), new RowValue(rs.getString(2), 1));
+					}
+				}
+			}
+		}
+		return rows;
+	}
+
+	private <T> T onSource(String doing, SqlWork<T> work) {
+		return run(this.sourceEndpoint, doing, work);
+	}
+
+	private <T> T onTarget(String doing, SqlWork<T> work) {
+		return run(this.targetEndpoint, doing, work);
+	}
+
+	private <T> CompletableFuture<T> onSourceAsync(String doing, SqlWork<T> work) {
+		return CompletableFuture.supplyAsync(() -> onSource(doing, work), this.sides);
+	}
+
+	private static <T> T join(CompletableFuture<T> future) {
+		try {
+			return future.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw ex;
+		}
+	}
+
+	private static <T> T run(PgEndpoint endpoint, String doing, SqlWork<T> work) {
+		try {
+			return work.run();
+		}
+		catch (SQLException ex) {
+			throw endpoint.failure(doing, ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface SqlWork<T> {
+
+		T run() throws SQLException;
+
+	}
+
+	/** A segment's row count and the sum of its rows' hashes (numeric, as text). */
+	private record Segment(long rows, String sum) {
+	}
+
+	/** A row read back: its hash (by key), or its count of copies (without key). */
+	private record RowValue(String hash, long copies) {
+	}
+
+	private enum Segmenting {
+
+		/** Ranges of an integer key (shifted right). */
+		RANGE,
+		/** Buckets of the key's hash. */
+		KEY_HASH,
+		/** Buckets of the row's hash: no key. */
+		ROW_HASH
+
+	}
+
+	/**
+	 * The queries of one table.
+	 *
+	 * @param hash the row hash expression
+	 * @param bucket the segment expression, over the key columns or {@link #HASH}
+	 * @param keyText the key as text (without key: the row as text)
+	 * @param keyList the quoted key columns, comma-separated, or null
+	 * @param shift the range's shift (RANGE)
+	 * @param mask the bucket mask (hash buckets)
+	 */
+	private record Plan(String table, String hash, String bucket, String keyText, String keyList, int shift, long mask,
+			Segmenting segmenting) {
+
+		/** Per segment: its id, row count and hash sum; one scan. */
+		String segmentsSql() {
+			String inner = "SELECT " + this.hash + " AS " + HASH + ((this.keyList != null) ? ", " + this.keyList : "")
+					+ " FROM ONLY " + this.table + " OFFSET 0";
+			return "SELECT " + this.bucket + " AS b, count(*), sum(" + HASH + ") FROM (" + inner + ") x GROUP BY 1";
+		}
+
+		/**
+		 * The rows of the segments given as a bigint[] parameter: key text and row hash
+		 * (as text), or row text and copies.
+		 * @param byRange read integer-key ranges through the key (an index range scan)
+		 */
+		String rowsSql(boolean byRange) {
+			if (this.segmenting == Segmenting.ROW_HASH) {
+				return "SELECT r, count(*) FROM (SELECT " + this.keyText + " AS r, " + this.hash + " AS " + HASH
+						+ " FROM ONLY " + this.table + " OFFSET 0) x WHERE (" + HASH + " & " + this.mask
+						+ ") = ANY (?) GROUP BY 1";
+			}
+			if (this.segmenting == Segmenting.RANGE && byRange) {
+				// segment b is the key range [b << shift, (b << shift) + 2^shift - 1]:
+				// one
+				// index range scan per segment
+				String from = "(pgcopydb_s.pgcopydb_b << " + this.shift + ")";
+				return "SELECT " + this.keyText + ", " + this.hash + "::text FROM ONLY " + this.table
+						+ " JOIN pg_catalog.unnest(?::bigint[]) pgcopydb_s(pgcopydb_b) ON " + this.keyList + " BETWEEN "
+						+ from + " AND " + from + " + ((1::bigint << " + this.shift + ") - 1)";
+			}
+			String where;
+			where = this.bucket + " = ANY (?)";
+			return "SELECT " + this.keyText + ", " + this.hash + "::text FROM ONLY " + this.table + " WHERE " + where;
+		}
+
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.pgcopydb.compare;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import io.pgcopydb.catalog.SqlFiles;
+
+/**
+ * A table as {@code compare data} reads it on one side: its columns, and the key its rows
+ * are told apart by.
+ *
+ * @param columns quoted column names, in attribute order
+ * @param keyColumns quoted names of the primary key (else the smallest unique key of NOT
+ * NULL columns); empty when there is none
+ * @param integerKey the key is one smallint, integer or bigint column
+ * @param estimatedRows the planner's estimate (pg_class.reltuples)
+ */
+record TableShape(List<String> columns, List<String> keyColumns, boolean integerKey, long estimatedRows) {
+
+	/** The table named {@code qualifiedName} (quoted), or null when there is none. */
+	static TableShape read(Connection connection, String qualifiedName) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement(SqlFiles.load("compare_table_shape"))) {
+			query.setString(1, qualifiedName);
+			try (ResultSet rs = query.executeQuery()) {
+				if (!rs.next()) {
+					return null;
+				}
+				Array keys = rs.getArray("key_columns");
+				return new TableShape(List.of((String[]) rs.getArray("columns").getArray()),
+						(keys != null) ? List.of((String[]) keys.getArray()) : List.of(),
+						rs.getBoolean("key_is_integer"), rs.getLong("estimated_rows"));
+			}
+		}
+	}
+
+	boolean hasKey() {
+		return !this.keyColumns.isEmpty();
+	}
+
+}

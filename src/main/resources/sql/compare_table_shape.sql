@@ -1,0 +1,40 @@
+-- What compare data reads of one table (given as a quoted, qualified name): its columns
+-- in attribute order, and the key rows are told apart by: the primary key, else the
+-- unique index with the fewest columns, all NOT NULL, without expression or predicate.
+-- key_is_integer: a single smallint, integer or bigint column, whose ranges split the
+-- table; key_is_collatable: a key column whose order depends on a collation.
+-- No row when the table does not exist.
+WITH t(oid) AS (SELECT pg_catalog.to_regclass(?)::pg_catalog.oid),
+cols AS (
+    SELECT pg_catalog.array_agg(pg_catalog.quote_ident(a.attname) ORDER BY a.attnum) AS columns
+      FROM t
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid
+     WHERE a.attnum > 0 AND NOT a.attisdropped
+),
+key AS (
+    SELECT x.indexrelid, x.indisprimary,
+           pg_catalog.array_agg(pg_catalog.quote_ident(a.attname) ORDER BY u.ord) AS key_columns,
+           pg_catalog.array_agg(a.atttypid ORDER BY u.ord) AS key_types,
+           pg_catalog.bool_and(a.attnotnull) AS not_null,
+           pg_catalog.bool_or(a.attcollation <> 0) AS collatable
+      FROM t
+      JOIN pg_catalog.pg_index x ON x.indrelid = t.oid
+     CROSS JOIN LATERAL pg_catalog.unnest(x.indkey::pg_catalog.int2[]) WITH ORDINALITY AS u(attnum, ord)
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = u.attnum
+     WHERE x.indisunique AND x.indisvalid AND x.indexprs IS NULL AND x.indpred IS NULL
+       AND u.ord <= x.indnkeyatts
+     GROUP BY x.indexrelid, x.indisprimary
+)
+SELECT c.relkind::text AS kind, cols.columns,
+       k.key_columns,
+       coalesce(pg_catalog.array_length(k.key_columns, 1) = 1
+                AND k.key_types[1] IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
+                                       'int8'::pg_catalog.regtype), false) AS key_is_integer,
+       coalesce(k.collatable, false) AS key_is_collatable,
+       GREATEST(c.reltuples, 0)::bigint AS estimated_rows
+  FROM t
+  JOIN pg_catalog.pg_class c ON c.oid = t.oid
+ CROSS JOIN cols
+  LEFT JOIN LATERAL (SELECT * FROM key WHERE key.not_null
+                      ORDER BY key.indisprimary DESC, pg_catalog.array_length(key.key_columns, 1), key.indexrelid
+                      LIMIT 1) k ON true
