@@ -223,6 +223,25 @@ class ApplySessionsIT {
 	 * {@code events}.
 	 */
 	private ChangeReader terminatingAfter(ChangeReader reader, int events) {
+		return interrupted(reader, events,
+				() -> ApplySessionsIT.this.servers.target()
+					.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+							+ ApplySessionsIT.this.db + "' AND application_name LIKE '%apply'"));
+	}
+
+	/**
+	 * Readers that fail after {@code events}, as a crash of the process would end apply.
+	 */
+	private static Function<Lsn, ChangeReader> failingAfter(Function<Lsn, ChangeReader> readers, int events) {
+		return (after) -> interrupted(readers.apply(after), events, () -> {
+			throw new IllegalStateException("reader failed");
+		});
+	}
+
+	/**
+	 * {@code reader}, which runs {@code interruption} before its event {@code events}.
+	 */
+	private static ChangeReader interrupted(ChangeReader reader, int events, Runnable interruption) {
 		return new ChangeReader() {
 
 			private int read;
@@ -230,9 +249,7 @@ class ApplySessionsIT {
 			@Override
 			public ChangeEvent next(Duration wait) throws InterruptedException {
 				if (this.read++ == events) {
-					ApplySessionsIT.this.servers.target()
-						.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-								+ ApplySessionsIT.this.db + "' AND application_name LIKE '%apply'");
+					interruption.run();
 				}
 				return reader.next(wait);
 			}
@@ -247,35 +264,6 @@ class ApplySessionsIT {
 				reader.close();
 			}
 
-		};
-	}
-
-	private static Function<Lsn, ChangeReader> failingAfter(Function<Lsn, ChangeReader> readers, int events) {
-		return (after) -> {
-			ChangeReader reader = readers.apply(after);
-			return new ChangeReader() {
-
-				private int read;
-
-				@Override
-				public ChangeEvent next(Duration wait) throws InterruptedException {
-					if (this.read++ == events) {
-						throw new IllegalStateException("reader failed");
-					}
-					return reader.next(wait);
-				}
-
-				@Override
-				public Lsn transactionEnd() {
-					return reader.transactionEnd();
-				}
-
-				@Override
-				public void close() {
-					reader.close();
-				}
-
-			};
 		};
 	}
 
@@ -442,20 +430,7 @@ class ApplySessionsIT {
 	}
 
 	private List<List<String>> texts(String sql) throws SQLException {
-		List<List<String>> rows = new ArrayList<>();
-		try (Connection connection = this.target.connect("test");
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery(sql)) {
-			int columns = rs.getMetaData().getColumnCount();
-			while (rs.next()) {
-				List<String> row = new ArrayList<>();
-				for (int i = 1; i <= columns; i++) {
-					row.add(rs.getString(i));
-				}
-				rows.add(row);
-			}
-		}
-		return rows;
+		return ChangeApplierIT.texts(this.target, sql);
 	}
 
 	private static List<Value> row(String... texts) {
@@ -463,11 +438,11 @@ class ApplySessionsIT {
 	}
 
 	private static RelationShape.Column key(String name) {
-		return new RelationShape.Column(name, 0, null, true);
+		return ChangeApplierIT.key(name);
 	}
 
 	private static RelationShape.Column col(String name) {
-		return new RelationShape.Column(name, 0, null, false);
+		return ChangeApplierIT.col(name);
 	}
 
 }

@@ -522,7 +522,7 @@ class ChangeApplierIT {
 	}
 
 	/** The rows as text, read in a session with the pinned settings. */
-	private static List<List<String>> texts(PgEndpoint endpoint, String sql) throws SQLException {
+	static List<List<String>> texts(PgEndpoint endpoint, String sql) throws SQLException {
 		List<List<String>> rows = new ArrayList<>();
 		try (Connection connection = endpoint.connect("test");
 				Statement statement = connection.createStatement();
@@ -551,11 +551,11 @@ class ChangeApplierIT {
 		return Arrays.asList(values);
 	}
 
-	private static RelationShape.Column key(String name) {
+	static RelationShape.Column key(String name) {
 		return new RelationShape.Column(name, 0, null, true);
 	}
 
-	private static RelationShape.Column col(String name) {
+	static RelationShape.Column col(String name) {
 		return new RelationShape.Column(name, 0, null, false);
 	}
 
