@@ -24,7 +24,7 @@ public enum ExitCode {
 
 	STOPPED(8, "stopped on request (SIGTERM, Ctrl-C); finish with --resume"),
 
-	DIFFERENT(10, "compare: the source and the target differ (the report names what); not an error"),
+	DIFFERENT(10, "compare: source and target differ (the report names what)"),
 
 	INTERNAL(12, "internal error: a bug, please report it with the log file");
 

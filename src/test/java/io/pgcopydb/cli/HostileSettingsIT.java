@@ -140,6 +140,19 @@ class HostileSettingsIT {
 			servers.target().execute("postgres", "ALTER DATABASE " + db + " RESET " + own);
 		}
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		// compare data under the same hostile settings (the source's role prints floats
+		// with extra_float_digits = 0): equal, then a float one unit in the last place
+		// away
+		// is named
+		Map<String, String> sides = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+		PgCopyDbRun equal = PgCopyDbRun.run(sides, "compare", "data");
+		assertThat(equal.exitCode()).as(equal.toString()).isZero();
+		servers.target().execute(db, "UPDATE public.vals SET f8 = '1.0000000000000004' WHERE id = 1");
+		PgCopyDbRun differs = PgCopyDbRun.run(sides, "compare", "data");
+		assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
+		assertThat(differs.stdout()).contains("(id)=(1)  changed");
+		servers.target().execute(db, "UPDATE public.vals SET f8 = '1.0000000000000002' WHERE id = 1");
 		assertThat(DatabaseComparison.databaseProperties(servers.target().connect(db)))
 			.containsEntry("comment", "the app's \"hostile\" data")
 			.containsEntry("setting (database)/extra_float_digits", "-15")
