@@ -31,6 +31,7 @@ SELECT c.relkind::text AS kind, cols.columns,
                 AND k.key_types[1] IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
                                        'int8'::pg_catalog.regtype), false) AS key_is_integer,
        coalesce(k.collatable, false) AS key_is_collatable,
+       pg_catalog.format_type(k.key_types[1], NULL) AS first_key_type,
        GREATEST(c.reltuples, 0)::bigint AS estimated_rows
   FROM t
   JOIN pg_catalog.pg_class c ON c.oid = t.oid

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.pg.Identifiers;
 
 /**
  * Compares one table's rows on the source and the target, each read in its side's
@@ -35,11 +36,15 @@ import io.pgcopydb.config.PgEndpoint;
  * <p>
  * One pass per side: rows are grouped into segments, each with its row count and the sum
  * of its rows' hashes (a sum, so duplicate rows count). With an integer key a segment is
- * a range of it (the ranges are then read again through the key's index); with another
- * key, a hash bucket of the key; without a key, a bucket of the row's own hash. Only the
- * segments whose count or sum differ are read again, row by row (key and hash), and their
- * rows compared by key: missing on the target, extra there, or changed. Without a key the
- * rows of those buckets are compared as a multiset.
+ * a range of it, from its minimum to its maximum; with another single-column key, a range
+ * between values sampled on the source (ranges are read again through the key's index);
+ * with a composite key, a hash bucket of the key; without a key, a bucket of the row's
+ * own hash. Only the segments whose count or sum differ are read again, row by row (key
+ * and hash), and their rows compared by key: missing on the target, extra there, or
+ * changed. A key read on one side only is looked up by equality on the other, since the
+ * two sides may put one row in different segments (a key printed otherwise, numeric
+ * {@code 7.5} and {@code 7.50}; or sorted otherwise, under another collation). Without a
+ * key the rows of those buckets are compared as a multiset.
  */
 final class TableComparer {
 
@@ -150,13 +155,27 @@ final class TableComparer {
 				shift++;
 			}
 			String bucket = "(" + key + "::bigint >> " + shift + ")";
-			return new Plan(qualified, hash, bucket, keyText, keyList, shift, mask, Segmenting.RANGE);
+			return new Plan(qualified, hash, bucket, keyText, keyList, shift, mask, Segmenting.RANGE, List.of(),
+					shape.keyType());
+		}
+		if (shape.hasKey() && shape.keyColumns().size() == 1 && shape.keyType() != null) {
+			String key = shape.keyColumns().get(0);
+			List<String> thresholds = onSource("sampling the keys of table " + display,
+					() -> thresholds(source, qualified, key, shape.estimatedRows(), wanted));
+			if (!thresholds.isEmpty()) {
+				String bucket = "pg_catalog.width_bucket(" + key + ", " + arrayLiteral(thresholds, shape.keyType())
+						+ ")";
+				return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.SAMPLED, thresholds,
+						shape.keyType());
+			}
 		}
 		if (shape.hasKey()) {
 			String bucket = "(pg_catalog.hashtextextended(" + keyText + ", 1) & " + mask + ")";
-			return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.KEY_HASH);
+			return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.KEY_HASH, List.of(),
+					shape.keyType());
 		}
-		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH);
+		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH,
+				List.of(), null);
 	}
 
 	/** The key as text: one column's text, or the row of several. */
@@ -166,6 +185,52 @@ final class TableComparer {
 		}
 		return (keyColumns.size() == 1) ? keyColumns.get(0) + "::text"
 				: "ROW(" + String.join(", ", keyColumns) + ")::text";
+	}
+
+	/**
+	 * About {@code wanted} distinct key values, in the key's order, cutting the table
+	 * into segments of about equal rows: from every key of a small table, else from a
+	 * sample of its pages.
+	 */
+	private static List<String> thresholds(Connection connection, String table, String key, long estimatedRows,
+			long wanted) throws SQLException {
+		long samples = Math.min(wanted * 4, 200_000);
+		String from = "ONLY " + table;
+		// every key of a small table; a sample of a large one's pages
+		if (estimatedRows > 200_000) {
+			double percent = Math.min(100.0, 100.0 * samples / estimatedRows);
+			from += " TABLESAMPLE SYSTEM (" + String.format(java.util.Locale.ROOT, "%.6f", percent) + ")";
+		}
+		List<String> keys = new ArrayList<>();
+		try (Statement statement = connection.createStatement()) {
+			statement.setFetchSize(10_000);
+			try (ResultSet rs = statement.executeQuery("SELECT " + key + "::text FROM " + from + " ORDER BY " + key)) {
+				while (rs.next()) {
+					keys.add(rs.getString(1));
+				}
+			}
+		}
+		List<String> thresholds = new ArrayList<>();
+		int step = (int) Math.max(1, keys.size() / wanted);
+		for (int i = step; i < keys.size(); i += step) {
+			String value = keys.get(i);
+			if (thresholds.isEmpty() || !thresholds.get(thresholds.size() - 1).equals(value)) {
+				thresholds.add(value);
+			}
+		}
+		return thresholds;
+	}
+
+	/** {@code values} as an SQL array literal of {@code type}. */
+	private static String arrayLiteral(List<String> values, String type) {
+		StringBuilder array = new StringBuilder("{");
+		for (String value : values) {
+			if (array.length() > 1) {
+				array.append(',');
+			}
+			array.append('"').append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+		}
+		return Identifiers.literal(array.append('}').toString()) + "::" + type + "[]";
 	}
 
 	private static long[] bounds(Connection connection, String sql) throws SQLException {
@@ -190,17 +255,22 @@ final class TableComparer {
 	/** Reads the rows of the differing segments on both sides and compares them. */
 	private TableDiff rows(TableShape shape, Plan plan, Set<Long> differing, String display, Connection source,
 			Connection target, long sourceRows, long targetRows) {
-		String sql = plan.rowsSql(differing.size() <= RANGE_LIMIT);
+		boolean byRange = differing.size() <= RANGE_LIMIT;
 		Long[] buckets = differing.toArray(new Long[0]);
+		String sql = plan.rowsSql(byRange, buckets);
+		boolean withSegments = plan.rowsTakeSegments(byRange);
 		CompletableFuture<Map<String, RowValue>> onSource = onSourceAsync("reading the differing rows of " + display,
-				() -> rows(source, sql, plan, buckets));
+				() -> rows(source, sql, plan, withSegments ? buckets : null));
 		Map<String, RowValue> targetRowsRead = onTarget("reading the differing rows of " + display,
-				() -> rows(target, sql, plan, buckets));
+				() -> rows(target, sql, plan, withSegments ? buckets : null));
 		Map<String, RowValue> sourceRowsRead = join(onSource);
 		if (sourceRowsRead == null || targetRowsRead == null) {
 			return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, -1, List.of(),
 					differing.size() + " segment(s) differ, with more than " + ROW_LIMIT
 							+ " rows: too many to list (counts only)");
+		}
+		if (plan.looksUpKeys()) {
+			reconcile(plan, display, source, sourceRowsRead, target, targetRowsRead);
 		}
 		Comparator<String> order = shape.integerKey() ? Comparator.comparing(TableComparer::integerOf)
 				: Comparator.naturalOrder();
@@ -247,6 +317,58 @@ final class TableComparer {
 		return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, count, listed, null);
 	}
 
+	/**
+	 * Looks up by equality, on the other side, the keys read on one side only, and puts
+	 * the row found under the same key text: a row is then compared with itself even when
+	 * the two sides put it in different segments (its key printed otherwise, numeric
+	 * {@code 1.0} and {@code 1.00}; or ordered otherwise, under another collation).
+	 */
+	private void reconcile(Plan plan, String display, Connection source, Map<String, RowValue> sourceRows,
+			Connection target, Map<String, RowValue> targetRows) {
+		List<String> onlySource = new ArrayList<>();
+		sourceRows.keySet().stream().filter((key) -> !targetRows.containsKey(key)).forEach(onlySource::add);
+		Set<String> onlyTarget = new LinkedHashSet<>();
+		targetRows.keySet().stream().filter((key) -> !sourceRows.containsKey(key)).forEach(onlyTarget::add);
+		if (!onlySource.isEmpty()) {
+			Map<String, Found> found = onTarget("looking up rows of " + display,
+					() -> lookup(target, plan, onlySource));
+			found.forEach((key, row) -> {
+				targetRows.remove(row.key());
+				onlyTarget.remove(row.key());
+				targetRows.put(key, new RowValue(row.hash(), 1));
+			});
+		}
+		if (!onlyTarget.isEmpty()) {
+			List<String> keys = new ArrayList<>(onlyTarget);
+			Map<String, Found> found = onSource("looking up rows of " + display, () -> lookup(source, plan, keys));
+			found.forEach((key, row) -> {
+				sourceRows.remove(row.key());
+				sourceRows.put(key, new RowValue(row.hash(), 1));
+			});
+		}
+	}
+
+	/** The rows whose key equals one of {@code keys} (given as text), by that text. */
+	private static Map<String, Found> lookup(Connection connection, Plan plan, List<String> keys) throws SQLException {
+		Map<String, Found> found = new HashMap<>();
+		String sql = "SELECT pgcopydb_u.pgcopydb_x, " + plan.keyText() + ", " + plan.hash() + "::text"
+				+ " FROM pg_catalog.unnest(?::text[]) pgcopydb_u(pgcopydb_x) JOIN ONLY " + plan.table() + " ON "
+				+ plan.keyList() + " = pgcopydb_u.pgcopydb_x::" + plan.keyType();
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setArray(1, connection.createArrayOf("text", keys.toArray()));
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					found.put(rs.getString(1), new Found(rs.getString(2), rs.getString(3)));
+				}
+			}
+		}
+		return found;
+	}
+
+	/** A row found by key: its own key text and its hash. */
+	private record Found(String key, String hash) {
+	}
+
 	private static long integerOf(String key) {
 		try {
 			return Long.parseLong(key);
@@ -268,7 +390,9 @@ final class TableComparer {
 			throws SQLException {
 		Map<String, RowValue> rows = new HashMap<>();
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			statement.setArray(1, connection.createArrayOf("bigint", buckets));
+			if (buckets != null) {
+				statement.setArray(1, connection.createArrayOf("bigint", buckets));
+			}
 			statement.setFetchSize(10_000);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
@@ -339,6 +463,8 @@ final class TableComparer {
 
 		/** Ranges of an integer key (shifted right). */
 		RANGE,
+		/** Ranges of a key of another type, cut at values sampled on the source. */
+		SAMPLED,
 		/** Buckets of the key's hash. */
 		KEY_HASH,
 		/** Buckets of the row's hash: no key. */
@@ -355,9 +481,48 @@ final class TableComparer {
 	 * @param keyList the quoted key columns, comma-separated, or null
 	 * @param shift the range's shift (RANGE)
 	 * @param mask the bucket mask (hash buckets)
+	 * @param thresholds where the key's ranges are cut (SAMPLED)
+	 * @param keyType the type of the key's first column
 	 */
 	private record Plan(String table, String hash, String bucket, String keyText, String keyList, int shift, long mask,
-			Segmenting segmenting) {
+			Segmenting segmenting, List<String> thresholds, String keyType) {
+
+		/** Whether {@link #rowsSql} takes the differing segments as its parameter. */
+		boolean rowsTakeSegments(boolean byRange) {
+			return !(this.segmenting == Segmenting.SAMPLED && byRange);
+		}
+
+		/**
+		 * Whether keys read on one side only are looked up by equality on the other: a
+		 * key's text, or its order under the other side's collation, may put one row in
+		 * different segments on the two sides.
+		 */
+		boolean looksUpKeys() {
+			return (this.segmenting == Segmenting.SAMPLED || this.segmenting == Segmenting.KEY_HASH)
+					&& this.keyList != null && !this.keyList.contains(",") && this.keyType != null;
+		}
+
+		/**
+		 * The key ranges of {@code segments} (SAMPLED): segment b holds the keys from
+		 * threshold b - 1 (none for 0) to before threshold b (none for the last).
+		 */
+		String sampledRanges(Long[] segments) {
+			List<String> ranges = new ArrayList<>();
+			for (Long segment : segments) {
+				int b = segment.intValue();
+				List<String> bounds = new ArrayList<>();
+				if (b >= 1 && b - 1 < this.thresholds.size()) {
+					bounds.add(this.keyList + " >= " + Identifiers.literal(this.thresholds.get(b - 1)) + "::"
+							+ this.keyType);
+				}
+				if (b < this.thresholds.size()) {
+					bounds
+						.add(this.keyList + " < " + Identifiers.literal(this.thresholds.get(b)) + "::" + this.keyType);
+				}
+				ranges.add(bounds.isEmpty() ? "true" : "(" + String.join(" AND ", bounds) + ")");
+			}
+			return String.join(" OR ", ranges);
+		}
 
 		/** Per segment: its id, row count and hash sum; one scan. */
 		String segmentsSql() {
@@ -371,7 +536,7 @@ final class TableComparer {
 		 * (as text), or row text and copies.
 		 * @param byRange read integer-key ranges through the key (an index range scan)
 		 */
-		String rowsSql(boolean byRange) {
+		String rowsSql(boolean byRange, Long[] segments) {
 			if (this.segmenting == Segmenting.ROW_HASH) {
 				return "SELECT r, count(*) FROM (SELECT " + this.keyText + " AS r, " + this.hash + " AS " + HASH
 						+ " FROM ONLY " + this.table + " OFFSET 0) x WHERE (" + HASH + " & " + this.mask
@@ -386,8 +551,11 @@ final class TableComparer {
 						+ " JOIN pg_catalog.unnest(?::bigint[]) pgcopydb_s(pgcopydb_b) ON " + this.keyList + " BETWEEN "
 						+ from + " AND " + from + " + ((1::bigint << " + this.shift + ") - 1)";
 			}
-			String where;
-			where = this.bucket + " = ANY (?)";
+			if (this.segmenting == Segmenting.SAMPLED && byRange) {
+				return "SELECT " + this.keyText + ", " + this.hash + "::text FROM ONLY " + this.table + " WHERE "
+						+ sampledRanges(segments);
+			}
+			String where = this.bucket + " = ANY (?)";
 			return "SELECT " + this.keyText + ", " + this.hash + "::text FROM ONLY " + this.table + " WHERE " + where;
 		}
 

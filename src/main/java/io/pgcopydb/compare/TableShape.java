@@ -17,9 +17,12 @@ import io.pgcopydb.catalog.SqlFiles;
  * @param keyColumns quoted names of the primary key (else the smallest unique key of NOT
  * NULL columns); empty when there is none
  * @param integerKey the key is one smallint, integer or bigint column
+ * @param keyType the type of the key's first column, as format_type prints it (no
+ * modifier), or null
  * @param estimatedRows the planner's estimate (pg_class.reltuples)
  */
-record TableShape(List<String> columns, List<String> keyColumns, boolean integerKey, long estimatedRows) {
+record TableShape(List<String> columns, List<String> keyColumns, boolean integerKey, String keyType,
+		long estimatedRows) {
 
 	/** The table named {@code qualifiedName} (quoted), or null when there is none. */
 	static TableShape read(Connection connection, String qualifiedName) throws SQLException {
@@ -32,7 +35,7 @@ record TableShape(List<String> columns, List<String> keyColumns, boolean integer
 				Array keys = rs.getArray("key_columns");
 				return new TableShape(List.of((String[]) rs.getArray("columns").getArray()),
 						(keys != null) ? List.of((String[]) keys.getArray()) : List.of(),
-						rs.getBoolean("key_is_integer"), rs.getLong("estimated_rows"));
+						rs.getBoolean("key_is_integer"), rs.getString("first_key_type"), rs.getLong("estimated_rows"));
 			}
 		}
 	}

@@ -14,7 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code compare data} as a DBA gates a cut-over on it: after a clone, equal (exit 0);
- * then rows changed on the target, each named by key with what differs, exit 10.
+ * then rows changed on the target, each named by key with what differs, exit 10. Keys of
+ * every kind: integer (ranges), text and numeric (ranges cut at sampled values; numeric
+ * {@code 7.5} and {@code 7.50} are one key and two texts), composite (hash buckets), none
+ * (multisets), nullable unique (none).
  */
 @ExtendWith(PostgresExtension.class)
 class CompareDataIT {
@@ -33,6 +36,8 @@ class CompareDataIT {
 			CREATE TABLE nullkeys (id int UNIQUE, v text);
 			INSERT INTO nullkeys VALUES (1, 'one'), (NULL, 'null a'), (NULL, 'null b');
 			CREATE TABLE empty (id int PRIMARY KEY);
+			CREATE TABLE prices (p numeric PRIMARY KEY, v int);
+			INSERT INTO prices SELECT (g || '.5')::numeric, g FROM generate_series(1, 1000) g;
 			""";
 
 	@Test
@@ -49,7 +54,7 @@ class CompareDataIT {
 
 			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(equal.exitCode()).as(equal.toString()).isZero();
-			assertThat(equal.stdout()).contains("Every table is equal (6 compared).")
+			assertThat(equal.stdout()).contains("Every table is equal (7 compared).")
 				.containsPattern("public.accounts +equal +60000 +60000 +0");
 
 			servers.target().execute(db, """
@@ -60,6 +65,7 @@ class CompareDataIT {
 					UPDATE pairs SET v = 0 WHERE a = 7 AND b = 'b7';
 					DELETE FROM dups WHERE ctid = (SELECT ctid FROM dups WHERE a = 3 LIMIT 1);
 					UPDATE nullkeys SET v = 'changed' WHERE v = 'null b';
+					UPDATE prices SET p = 7.50 WHERE p = 7.5;
 					""");
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
@@ -67,7 +73,8 @@ class CompareDataIT {
 				.contains("public.accounts: differs, 3 row(s)", "(id)=(77)  missing on target", "(id)=(1234)  changed",
 						"(id)=(100001)  extra on target", "(code)=(c42)  changed", "(a, b)=(7,b7)  changed",
 						"public.dups: differs, 1 row(s)", "(3,x)  missing on target (1 copy)",
-						"public.nullkeys: differs, 2 row(s)", "5 of 6 table(s) differ.")
+						"public.nullkeys: differs, 2 row(s)", "public.prices: differs, 1 row(s)", "(p)=(7.5)  changed",
+						"6 of 7 table(s) differ.")
 				.containsPattern("public.empty +equal +0 +0 +0");
 
 			PgCopyDbRun json = PgCopyDbRun.run(env, "compare", "data", "--json", "--table-jobs", "2");
