@@ -31,8 +31,16 @@ SELECT c.relkind::text AS kind, cols.columns,
                 AND k.key_types[1] IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
                                        'int8'::pg_catalog.regtype), false) AS key_is_integer,
        coalesce(k.collatable, false) AS key_is_collatable,
-       pg_catalog.format_type(k.key_types[1], NULL) AS first_key_type,
-       GREATEST(c.reltuples, 0)::bigint AS estimated_rows
+       -- the key's type by its qualified name (format_type would give "character", that
+       -- is char(1), for bpchar); only built-in types, whose operators resolve with an
+       -- empty search_path, and not bit (bit without a length is bit(1))
+       (SELECT 'pg_catalog.' || pg_catalog.quote_ident(ty.typname)
+          FROM pg_catalog.pg_type ty
+         WHERE ty.oid = k.key_types[1] AND ty.typnamespace = 'pg_catalog'::pg_catalog.regnamespace
+           AND ty.typname NOT IN ('bit', 'varbit')) AS first_key_type,
+       -- never analyzed (reltuples 0, or -1 from PostgreSQL 14): from the table's size
+       (CASE WHEN c.reltuples > 0 THEN c.reltuples
+             ELSE pg_catalog.pg_relation_size(c.oid) / 64 END)::bigint AS estimated_rows
   FROM t
   JOIN pg_catalog.pg_class c ON c.oid = t.oid
  CROSS JOIN cols

@@ -151,7 +151,8 @@ final class TableComparer {
 			long[] bounds = onSource("reading the key range of table " + display,
 					() -> bounds(source, "SELECT min(" + key + "), max(" + key + ") FROM ONLY " + qualified));
 			int shift = 0;
-			while (shift < 62 && (bounds[1] >> shift) - (bounds[0] >> shift) >= wanted) {
+			// the difference is exact as an unsigned number, even past Long.MAX_VALUE
+			while (shift < 62 && Long.compareUnsigned((bounds[1] >> shift) - (bounds[0] >> shift), wanted) >= 0) {
 				shift++;
 			}
 			String bucket = "(" + key + "::bigint >> " + shift + ")";
@@ -290,6 +291,12 @@ final class TableComparer {
 							(copies > 0) ? TableDiff.Kind.EXTRA_ON_TARGET : TableDiff.Kind.MISSING_ON_TARGET, copies);
 				}
 			}
+			else if (before != null && after != null && before.copies() != after.copies()) {
+				long copies = after.copies() - before.copies();
+				count += Math.abs(copies);
+				diff = new TableDiff.RowDiff(key,
+						(copies > 0) ? TableDiff.Kind.EXTRA_ON_TARGET : TableDiff.Kind.MISSING_ON_TARGET, copies);
+			}
 			else if (before == null || after == null || !before.hash().equals(after.hash())) {
 				count++;
 				TableDiff.Kind kind = (after == null) ? TableDiff.Kind.MISSING_ON_TARGET
@@ -310,9 +317,15 @@ final class TableComparer {
 					(diff) -> new TableDiff.RowDiff(names + (diff.key().startsWith("(") && plan.keyList().contains(",")
 							? diff.key() : "(" + diff.key() + ")"), diff.kind(), diff.copies()));
 		}
+		if (count == 0 && sourceRows == targetRows) {
+			// the segments differed, every row matched by key: the two sides put rows in
+			// different segments (see reconcile)
+			return new TableDiff(display, TableDiff.Status.EQUAL, sourceRows, targetRows, 0, List.of(),
+					"segments differed, every row matched by key");
+		}
 		if (count == 0) {
-			// the segments' sums differed, the rows do not: a hash collision of sums
-			return new TableDiff(display, TableDiff.Status.EQUAL, sourceRows, targetRows, 0, List.of(), null);
+			return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, -1, List.of(),
+					"the row counts differ but no row was found to differ by key; this is a bug, please report it");
 		}
 		return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, count, listed, null);
 	}
@@ -403,7 +416,11 @@ final class TableComparer {
 						rows.put(rs.getString(1), new RowValue(null, rs.getLong(2)));
 					}
 					else {
-						rows.put(rs.getString(1), new RowValue(rs.getString(2), 1));
+						// a key read twice (the target without its unique index yet): a
+						// copy
+						RowValue known = rows.get(rs.getString(1));
+						rows.put(rs.getString(1), (known == null) ? new RowValue(rs.getString(2), 1)
+								: new RowValue(known.hash(), known.copies() + 1));
 					}
 				}
 			}

@@ -17,8 +17,8 @@ import io.pgcopydb.catalog.SqlFiles;
  * @param keyColumns quoted names of the primary key (else the smallest unique key of NOT
  * NULL columns); empty when there is none
  * @param integerKey the key is one smallint, integer or bigint column
- * @param keyType the type of the key's first column, as format_type prints it (no
- * modifier), or null
+ * @param keyType the built-in type of the key's first column, qualified
+ * ({@code pg_catalog.bpchar}), or null for another type
  * @param estimatedRows the planner's estimate (pg_class.reltuples)
  */
 record TableShape(List<String> columns, List<String> keyColumns, boolean integerKey, String keyType,
@@ -33,7 +33,8 @@ record TableShape(List<String> columns, List<String> keyColumns, boolean integer
 					return null;
 				}
 				Array keys = rs.getArray("key_columns");
-				return new TableShape(List.of((String[]) rs.getArray("columns").getArray()),
+				Array columns = rs.getArray("columns");
+				return new TableShape((columns != null) ? List.of((String[]) columns.getArray()) : List.of(),
 						(keys != null) ? List.of((String[]) keys.getArray()) : List.of(),
 						rs.getBoolean("key_is_integer"), rs.getString("first_key_type"), rs.getLong("estimated_rows"));
 			}

@@ -62,6 +62,8 @@ class CompareDataIT {
 					INSERT INTO accounts VALUES (100001, 1, 'new', 1);
 					UPDATE accounts SET v = '0.10000000000000002' WHERE id = 1234;
 					UPDATE codes SET v = -1 WHERE code = 'c42';
+					ALTER TABLE codes DROP CONSTRAINT codes_pkey;
+					INSERT INTO codes SELECT * FROM codes WHERE code = 'c7';
 					UPDATE pairs SET v = 0 WHERE a = 7 AND b = 'b7';
 					DELETE FROM dups WHERE ctid = (SELECT ctid FROM dups WHERE a = 3 LIMIT 1);
 					UPDATE nullkeys SET v = 'changed' WHERE v = 'null b';
@@ -71,8 +73,9 @@ class CompareDataIT {
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
 			assertThat(differs.stdout())
 				.contains("public.accounts: differs, 3 row(s)", "(id)=(77)  missing on target", "(id)=(1234)  changed",
-						"(id)=(100001)  extra on target", "(code)=(c42)  changed", "(a, b)=(7,b7)  changed",
-						"public.dups: differs, 1 row(s)", "(3,x)  missing on target (1 copy)",
+						"(id)=(100001)  extra on target", "(code)=(c42)  changed", "public.codes: differs, 2 row(s)",
+						"(code)=(c7)  extra on target (1 copy)", "public.pairs: differs, 1 row(s)",
+						"(a, b)=(7,b7)  changed", "public.dups: differs, 1 row(s)", "(3,x)  missing on target (1 copy)",
 						"public.nullkeys: differs, 2 row(s)", "public.prices: differs, 1 row(s)", "(p)=(7.5)  changed",
 						"6 of 7 table(s) differ.")
 				.containsPattern("public.empty +equal +0 +0 +0");
