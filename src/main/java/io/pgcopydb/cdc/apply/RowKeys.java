@@ -34,6 +34,9 @@ final class RowKeys {
 	/** Per unique key, the stream's column positions; null for a key not computable. */
 	private final List<int[]> keys = new ArrayList<>();
 
+	/** Per unique key, the hash its values start from. */
+	private final long[] starts;
+
 	/** Whether each column of the tuple is part of the replica identity. */
 	private final boolean[] identity;
 
@@ -65,6 +68,10 @@ final class RowKeys {
 		}
 		this.keyless = target.uniqueKeys().isEmpty();
 		this.opaque = anyOpaque;
+		this.starts = new long[this.keys.size()];
+		for (int k = 0; k < this.starts.length; k++) {
+			this.starts[k] = start(this.table, k);
+		}
 		this.triggered = target.replicaTriggers();
 	}
 
@@ -109,16 +116,11 @@ final class RowKeys {
 	}
 
 	void update(ChangeEvent.Update update, ConflictKeys into) {
-		if (this.triggered) {
-			into.barrier();
+		if (takesWhole(into)) {
 			return;
 		}
-		if (this.opaque || this.keyless) {
-			into.whole(this.table);
-			return;
-		}
-		image(update.newRow(), null, into);
 		List<Value> old = update.oldRow();
+		image(update.newRow(), null, into);
 		if (old == null) {
 			// the key did not change: the identity's values are the new image's; any
 			// other key's old values are unknown
@@ -130,15 +132,26 @@ final class RowKeys {
 	}
 
 	void delete(ChangeEvent.Delete delete, ConflictKeys into) {
-		if (this.triggered) {
-			into.barrier();
-			return;
-		}
-		if (this.opaque || this.keyless) {
-			into.whole(this.table);
+		if (takesWhole(into)) {
 			return;
 		}
 		image(delete.oldRow(), delete.oldIsFullRow() ? null : this.identity, into);
+	}
+
+	/**
+	 * An UPDATE or DELETE of a table with a trigger (a barrier), a key never computable
+	 * or no key (the table whole): true when that is all its keys.
+	 */
+	private boolean takesWhole(ConflictKeys into) {
+		if (this.triggered) {
+			into.barrier();
+			return true;
+		}
+		if (this.opaque || this.keyless) {
+			into.whole(this.table);
+			return true;
+		}
+		return false;
 	}
 
 	/**
@@ -148,7 +161,7 @@ final class RowKeys {
 	private void image(List<Value> row, boolean[] known, ConflictKeys into) {
 		for (int k = 0; k < this.keys.size(); k++) {
 			int[] positions = this.keys.get(k);
-			long hash = start(k);
+			long hash = this.starts[k];
 			for (int position : positions) {
 				Value value = (position < row.size()) ? row.get(position) : Value.UNCHANGED;
 				if ((known != null && !known[position]) || value.isUnchanged()) {
@@ -161,8 +174,9 @@ final class RowKeys {
 		}
 	}
 
-	private long start(int key) {
-		long hash = mix(0xcbf29ce484222325L, this.table);
+	/** The hash a key's values start from: of the table and the key, computed once. */
+	private static long start(String table, int key) {
+		long hash = mix(0xcbf29ce484222325L, table);
 		return hash * 0x100000001b3L + key;
 	}
 
