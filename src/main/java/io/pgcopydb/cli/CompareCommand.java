@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import io.pgcopydb.catalog.SourceInventory;
 import io.pgcopydb.compare.DataCompare;
+import io.pgcopydb.compare.SchemaCompare;
 import io.pgcopydb.compare.TableDiff;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
@@ -30,6 +31,65 @@ import io.pgcopydb.pg.Identifiers;
 @Command(name = "compare", mixinStandardHelpOptions = true,
 		description = "Compare the source and target databases: exit 0 when equal, 10 when they differ.")
 final class CompareCommand {
+
+	@Command(name = "schema", mixinStandardHelpOptions = true, sortOptions = false,
+			description = "Compare every object a clone copies (schemas, tables, columns, indexes, constraints,"
+					+ " sequences with their values, views, functions, triggers, rules, policies, types, collations,"
+					+ " extensions, comments, owners and privileges, database settings): each difference named by"
+					+ " object and property. Exit 0 when equal, 10 when anything differs.")
+	int schema(
+			@Option(names = "--source", paramLabel = "<uri>",
+					description = "Source database connection string (default: $PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = "--target", paramLabel = "<uri>",
+					description = "Target database connection string (default: $PGCOPYDB_TARGET_PGURI).") String target,
+			@Option(names = { "--filters", "--filter" }, paramLabel = "<file>",
+					description = "Compare only the objects a run with this filter file copies.") Path filters,
+			@Option(names = "--no-owner",
+					description = "Do not compare owners (as a run with --no-owner).") boolean noOwner,
+			@Option(names = "--no-acl",
+					description = "Do not compare privileges (as a run with --no-acl).") boolean noAcl,
+			@Option(names = "--no-comments",
+					description = "Do not compare comments (as a run with --no-comments).") boolean noComments,
+			@Option(names = "--skip-extensions",
+					description = "Do not compare extensions (as a run with --skip-extensions).") boolean skipExtensions,
+			@Option(names = "--skip-ext-comments",
+					description = "Do not compare extensions' comments.") boolean skipExtComments,
+			@Option(names = "--skip-collations",
+					description = "Do not compare collations (as a run with --skip-collations).") boolean skipCollations,
+			@Option(names = "--skip-db-properties",
+					description = "Do not compare the database's settings, comment and privileges.") boolean skipDbProperties,
+			@Option(names = "--json", description = "Print JSON on stdout instead of text.") boolean json) {
+		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
+		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, source);
+		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, target);
+		SchemaCompare.Options options = new SchemaCompare.Options(noOwner, noAcl, noComments, skipExtensions,
+				skipExtComments, skipCollations, skipDbProperties);
+		Map<String, SchemaCompare.SchemaObject> sourceObjects;
+		Map<String, SchemaCompare.SchemaObject> targetObjects;
+		FilterPlan plan;
+		try (Connection connection = sourceEndpoint.connect("compare schema");
+				SourceInventory inventory = SourceInventory.open(connection)) {
+			plan = inventory.plan(loaded, targetEndpoint.serverVersion().major() >= 18);
+			sourceObjects = SchemaCompare.read(connection, options);
+		}
+		catch (SQLException ex) {
+			throw sourceEndpoint.failure("reading the schema to compare", ex);
+		}
+		try (Connection connection = targetEndpoint.connect("compare schema")) {
+			targetObjects = SchemaCompare.read(connection, options);
+		}
+		catch (SQLException ex) {
+			throw targetEndpoint.failure("reading the schema to compare", ex);
+		}
+		SchemaCompare.Report report = SchemaCompare.compare(sourceObjects, targetObjects, plan);
+		if (json) {
+			Json.print(SchemaReport.json(report));
+		}
+		else {
+			SchemaReport.print(report);
+		}
+		return report.equal() ? ExitCode.SUCCESS.code() : ExitCode.DIFFERENT.code();
+	}
 
 	@Command(name = "data", mixinStandardHelpOptions = true, sortOptions = false,
 			description = "Compare every table's rows, each side read in one snapshot: row counts, and the rows that"

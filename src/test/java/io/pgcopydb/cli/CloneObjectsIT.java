@@ -110,6 +110,14 @@ class CloneObjectsIT {
 				"--target", servers.target().uri(db, "ns_loader", "ns-pw"), "--dir", dir.resolve("second").toString());
 
 		assertThat(noOwner.exitCode()).as(noOwner.toString()).isZero();
+		// compare schema as the run was made: owners left out, then the owner named
+		Map<String, String> sides = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+		PgCopyDbRun sameButOwners = PgCopyDbRun.run(sides, "compare", "schema", "--no-owner");
+		assertThat(sameButOwners.exitCode()).as(sameButOwners.toString()).isZero();
+		PgCopyDbRun owners = PgCopyDbRun.run(sides, "compare", "schema");
+		assertThat(owners.exitCode()).as(owners.toString()).isEqualTo(10);
+		assertThat(owners.stdout()).containsPattern("table +public.t +owner +ns_owner +ns_loader");
 		CloneIT.cleanup(servers, db);
 		for (PgServer server : new PgServer[] { servers.source(), servers.target() }) {
 			server.execute("postgres", "DROP ROLE IF EXISTS ns_owner; DROP ROLE IF EXISTS ns_loader");

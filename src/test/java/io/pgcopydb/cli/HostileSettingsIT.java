@@ -148,6 +148,8 @@ class HostileSettingsIT {
 				servers.target().uri(db));
 		PgCopyDbRun equal = PgCopyDbRun.run(sides, "compare", "data");
 		assertThat(equal.exitCode()).as(equal.toString()).isZero();
+		PgCopyDbRun sameSchema = PgCopyDbRun.run(sides, "compare", "schema");
+		assertThat(sameSchema.exitCode()).as(sameSchema.toString()).isZero();
 		servers.target().execute(db, "UPDATE public.vals SET f8 = '1.0000000000000004' WHERE id = 1");
 		PgCopyDbRun differs = PgCopyDbRun.run(sides, "compare", "data");
 		assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
