@@ -3,12 +3,30 @@
 -- unique index with the fewest columns, all NOT NULL, without expression or predicate.
 -- key_is_integer: a single smallint, integer or bigint column, whose ranges split the
 -- table; key_is_collatable: a key column whose order depends on a collation.
+-- column_types: each column's type, by OID for a built-in type (the same on every
+-- server), else by name; column_hash_forms: how a row hash takes the column: '' for a
+-- type whose own hash is exact (integers, dates, timestamps, uuid, bool), the qualified
+-- name of its binary send function for another built-in type (exact: numeric scale,
+-- float bits), NULL for the others (compared as text).
 -- No row when the table does not exist.
 WITH t(oid) AS (SELECT pg_catalog.to_regclass(?)::pg_catalog.oid),
 cols AS (
-    SELECT pg_catalog.array_agg(pg_catalog.quote_ident(a.attname) ORDER BY a.attnum) AS columns
+    SELECT pg_catalog.array_agg(pg_catalog.quote_ident(a.attname) ORDER BY a.attnum) AS columns,
+           pg_catalog.array_agg(CASE WHEN a.atttypid < 16384 THEN a.atttypid::pg_catalog.text
+                                     ELSE pg_catalog.format_type(a.atttypid, NULL) END ORDER BY a.attnum) AS column_types,
+           pg_catalog.array_agg(CASE WHEN a.atttypid IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
+                                                         'int8'::pg_catalog.regtype, 'date'::pg_catalog.regtype,
+                                                         'timestamp'::pg_catalog.regtype,
+                                                         'timestamptz'::pg_catalog.regtype,
+                                                         'uuid'::pg_catalog.regtype, 'bool'::pg_catalog.regtype)
+                                     THEN ''
+                                     WHEN a.atttypid < 16384 AND ty.typsend <> 0
+                                     THEN 'pg_catalog.' || pg_catalog.quote_ident(sp.proname) END
+                                ORDER BY a.attnum) AS column_hash_forms
       FROM t
       JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid
+      JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+      LEFT JOIN pg_catalog.pg_proc sp ON sp.oid = ty.typsend
      WHERE a.attnum > 0 AND NOT a.attisdropped
 ),
 key AS (
@@ -25,7 +43,7 @@ key AS (
        AND u.ord <= x.indnkeyatts
      GROUP BY x.indexrelid, x.indisprimary
 )
-SELECT c.relkind::text AS kind, cols.columns,
+SELECT c.relkind::text AS kind, cols.columns, cols.column_types, cols.column_hash_forms,
        k.key_columns,
        coalesce(pg_catalog.array_length(k.key_columns, 1) = 1
                 AND k.key_types[1] IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,

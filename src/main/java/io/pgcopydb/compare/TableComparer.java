@@ -25,14 +25,16 @@ import io.pgcopydb.pg.Identifiers;
  * Compares one table's rows on the source and the target, each read in its side's
  * snapshot, and finds the rows that differ without reading every row twice.
  * <p>
- * Equal means equal as text: each row is rendered as its columns' text
- * ({@code ROW(c1, c2, ...)::text}, by name, so column order does not matter) under the
- * settings every session pins (extra_float_digits = 3: a float is printed exactly,
- * DateStyle ISO, TimeZone UTC, IntervalStyle postgres, bytea as hex), and hashed to 64
- * bits ({@code hashtextextended}). So numeric {@code 1.0} and {@code 1.00}, float
+ * Equal means equal as values, exactly: each row is hashed to 64 bits from its columns
+ * (by name, so column order does not matter; see {@link #rowHash}): integers, dates,
+ * timestamps, uuid and bool as they are, other built-in types by their binary send form,
+ * which no session setting changes, and other types (an extension's, or a column whose
+ * type the target changed) by their text under the settings every session pins
+ * (extra_float_digits = 3: a float is printed exactly, DateStyle ISO, TimeZone UTC,
+ * IntervalStyle postgres, bytea as hex). So numeric {@code 1.0} and {@code 1.00}, float
  * {@code 0} and {@code -0}, or 'A' and 'a' under a case-insensitive collation, differ, as
  * they do for an application that reads them; a float that differs in its last bit
- * differs.
+ * differs. (Before PostgreSQL 14 on either side, every row is hashed as its text.)
  * <p>
  * One pass per side: rows are grouped into segments, each with its row count and the sum
  * of its rows' hashes (a sum, so duplicate rows count). With an integer key a segment is
@@ -94,7 +96,7 @@ final class TableComparer {
 		if (columns != null) {
 			return new TableDiff(display, TableDiff.Status.COLUMNS_DIFFER, -1, -1, -1, List.of(), columns);
 		}
-		Plan plan = plan(shape, qualified, source, display);
+		Plan plan = plan(shape, targetShape, qualified, source, display);
 		Map<Long, Segment> sourceSegments;
 		Map<Long, Segment> targetSegments;
 		String segmentsSql = plan.segmentsSql();
@@ -138,9 +140,11 @@ final class TableComparer {
 	}
 
 	/** How the table is cut into segments. */
-	private Plan plan(TableShape shape, String qualified, Connection source, String display) {
+	private Plan plan(TableShape shape, TableShape targetShape, String qualified, Connection source, String display) {
 		String rowText = "ROW(" + String.join(", ", shape.columns()) + ")::text";
-		String hash = "pg_catalog.hashtextextended(" + rowText + ", 0)";
+		boolean exactHash = this.sourceEndpoint.serverVersion().major() >= 14
+				&& this.targetEndpoint.serverVersion().major() >= 14;
+		String hash = exactHash ? rowHash(shape, targetShape) : "pg_catalog.hashtextextended(" + rowText + ", 0)";
 		long wanted = Math.max(16, Math.min(1 << 16, shape.estimatedRows() / 500));
 		int bits = 64 - Long.numberOfLeadingZeros(wanted - 1);
 		long mask = (1L << bits) - 1;
@@ -177,6 +181,34 @@ final class TableComparer {
 		}
 		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH,
 				List.of(), null);
+	}
+
+	/**
+	 * A row's 64-bit hash from its values, exact and independent of the session's
+	 * settings: a column whose type is the same on both sides is taken as it is where its
+	 * type's hash is exact (integers, dates, timestamps, uuid, bool), else as its binary
+	 * send form (numeric with its scale, float by its bits, text by its bytes whatever
+	 * the collation); a column of another type (an extension's, or a type the target
+	 * changed) as its text. {@code hash_record_extended} then hashes each value with its
+	 * type's exact hash (bytea's is bytewise).
+	 */
+	static String rowHash(TableShape source, TableShape target) {
+		Map<String, String> targetTypes = new HashMap<>();
+		for (int i = 0; i < target.columns().size(); i++) {
+			targetTypes.put(target.columns().get(i), target.columnTypes().get(i));
+		}
+		List<String> values = new ArrayList<>();
+		for (int i = 0; i < source.columns().size(); i++) {
+			String column = source.columns().get(i);
+			String form = source.hashForms().get(i);
+			if (form != null && source.columnTypes().get(i).equals(targetTypes.get(column))) {
+				values.add(form.isEmpty() ? column : form + "(" + column + ")");
+			}
+			else {
+				values.add("pg_catalog.textsend(" + column + "::text)");
+			}
+		}
+		return "pg_catalog.hash_record_extended(ROW(" + String.join(", ", values) + "), 0)";
 	}
 
 	/** The key as text: one column's text, or the row of several. */

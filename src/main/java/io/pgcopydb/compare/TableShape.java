@@ -14,6 +14,9 @@ import io.pgcopydb.catalog.SqlFiles;
  * are told apart by.
  *
  * @param columns quoted column names, in attribute order
+ * @param columnTypes each column's type: its OID for a built-in type, else its name
+ * @param hashForms how a row hash takes each column: "" as it is (its type's hash is
+ * exact), a send function's qualified name, or null for its text
  * @param keyColumns quoted names of the primary key (else the smallest unique key of NOT
  * NULL columns); empty when there is none
  * @param integerKey the key is one smallint, integer or bigint column
@@ -21,8 +24,8 @@ import io.pgcopydb.catalog.SqlFiles;
  * ({@code pg_catalog.bpchar}), or null for another type
  * @param estimatedRows the planner's estimate (pg_class.reltuples)
  */
-record TableShape(List<String> columns, List<String> keyColumns, boolean integerKey, String keyType,
-		long estimatedRows) {
+record TableShape(List<String> columns, List<String> columnTypes, List<String> hashForms, List<String> keyColumns,
+		boolean integerKey, String keyType, long estimatedRows) {
 
 	/** The table named {@code qualifiedName} (quoted), or null when there is none. */
 	static TableShape read(Connection connection, String qualifiedName) throws SQLException {
@@ -34,11 +37,17 @@ record TableShape(List<String> columns, List<String> keyColumns, boolean integer
 				}
 				Array keys = rs.getArray("key_columns");
 				Array columns = rs.getArray("columns");
-				return new TableShape((columns != null) ? List.of((String[]) columns.getArray()) : List.of(),
+				return new TableShape(strings(columns), strings(rs.getArray("column_types")),
+						strings(rs.getArray("column_hash_forms")),
 						(keys != null) ? List.of((String[]) keys.getArray()) : List.of(),
 						rs.getBoolean("key_is_integer"), rs.getString("first_key_type"), rs.getLong("estimated_rows"));
 			}
 		}
+	}
+
+	/** An array's elements (nulls kept), or none for a NULL array. */
+	private static List<String> strings(Array array) throws SQLException {
+		return (array != null) ? java.util.Arrays.asList((String[]) array.getArray()) : List.of();
 	}
 
 	boolean hasKey() {

@@ -17,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then rows changed on the target, each named by key with what differs, exit 10. Keys of
  * every kind: integer (ranges), text and numeric (ranges cut at sampled values; numeric
  * {@code 7.5} and {@code 7.50} are one key and two texts), composite (hash buckets), none
- * (multisets), nullable unique (none).
+ * (multisets), nullable unique (none), citext (a case-insensitive key whose case
+ * changed). A column whose type the target changed (integer to bigint) is compared by its
+ * values.
  */
 @ExtendWith(PostgresExtension.class)
 class CompareDataIT {
@@ -38,6 +40,9 @@ class CompareDataIT {
 			CREATE TABLE empty (id int PRIMARY KEY);
 			CREATE TABLE prices (p numeric PRIMARY KEY, v int);
 			INSERT INTO prices SELECT (g || '.5')::numeric, g FROM generate_series(1, 1000) g;
+			CREATE EXTENSION citext;
+			CREATE TABLE emails (e citext PRIMARY KEY, v int);
+			INSERT INTO emails SELECT 'User' || g || '@example.com', g FROM generate_series(1, 500) g;
 			""";
 
 	@Test
@@ -54,7 +59,7 @@ class CompareDataIT {
 
 			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(equal.exitCode()).as(equal.toString()).isZero();
-			assertThat(equal.stdout()).contains("Every table is equal (7 compared).")
+			assertThat(equal.stdout()).contains("Every table is equal (8 compared).")
 				.containsPattern("public.accounts +equal +60000 +60000 +0");
 
 			servers.target().execute(db, """
@@ -68,6 +73,8 @@ class CompareDataIT {
 					DELETE FROM dups WHERE ctid = (SELECT ctid FROM dups WHERE a = 3 LIMIT 1);
 					UPDATE nullkeys SET v = 'changed' WHERE v = 'null b';
 					UPDATE prices SET p = 7.50 WHERE p = 7.5;
+					ALTER TABLE pairs ALTER COLUMN v TYPE bigint;
+					UPDATE emails SET e = 'user7@example.com' WHERE e = 'User7@example.com';
 					""");
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
@@ -77,7 +84,7 @@ class CompareDataIT {
 						"(code)=(c7)  extra on target (1 copy)", "public.pairs: differs, 1 row(s)",
 						"(a, b)=(7,b7)  changed", "public.dups: differs, 1 row(s)", "(3,x)  missing on target (1 copy)",
 						"public.nullkeys: differs, 2 row(s)", "public.prices: differs, 1 row(s)", "(p)=(7.5)  changed",
-						"6 of 7 table(s) differ.")
+						"public.emails: differs", "User7@example.com", "7 of 8 table(s) differ.")
 				.containsPattern("public.empty +equal +0 +0 +0");
 
 			PgCopyDbRun json = PgCopyDbRun.run(env, "compare", "data", "--json", "--table-jobs", "2");
