@@ -3,15 +3,18 @@ package io.pgcopydb.cli;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.pgcopydb.catalog.SourceInventory;
+import io.pgcopydb.cdc.sentinel.SentinelStore;
 import io.pgcopydb.compare.DataCompare;
 import io.pgcopydb.compare.SchemaCompare;
 import io.pgcopydb.compare.TableDiff;
@@ -106,16 +109,39 @@ final class CompareCommand {
 					description = "Tables compared at once (default 4; $PGCOPYDB_TABLE_JOBS).") int tableJobs,
 			@Option(names = "--max-rows", paramLabel = "<n>", defaultValue = "10",
 					description = "Differing rows listed per table at most (default 10); the count is exact.") int maxRows,
+			@Option(names = "--follow",
+					description = "The follow of --dir keeps the target in sync: read the target once it has applied"
+							+ " the source's snapshot position, and check what differs again (--rechecks), so that"
+							+ " replication lag is not reported; rows still changing are reported as such.") boolean follow,
+			@Option(names = "--rechecks", paramLabel = "<n>", defaultValue = "3",
+					description = "With --follow: checks again of what differs, at most (default 3).") int rechecks,
+			@Option(names = "--follow-timeout", paramLabel = "<seconds>", defaultValue = "60",
+					description = "With --follow: how long to wait for the follow to apply a source position"
+							+ " (default 60).") int followTimeout,
+			@Mixin WorkDirOptions workDir,
 			@Option(names = "--json", description = "Print JSON on stdout instead of text.") boolean json) {
 		if (tableJobs < 1 || maxRows < 0) {
 			throw new BadArgumentsException("--table-jobs must be 1 or more and --max-rows 0 or more");
+		}
+		if (follow && (rechecks < 1 || followTimeout < 1)) {
+			throw new BadArgumentsException("--rechecks and --follow-timeout must be 1 or more");
 		}
 		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
 		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, source);
 		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, target);
 		List<DataCompare.Table> tables = tables(sourceEndpoint, loaded);
+		DataCompare.Follow inStep = null;
+		if (follow) {
+			String follower = "the follow of " + workDir.workDirectory().root();
+			// the sentinel is read once first: no follow in --dir fails here, before any
+			// snapshot
+			StreamSentinelCommand.withSentinel(workDir, SentinelStore::get);
+			inStep = new DataCompare.Follow(
+					() -> StreamSentinelCommand.withSentinel(workDir, (store) -> store.get().replayLsn()), follower,
+					rechecks, Duration.ofSeconds(followTimeout));
+		}
 		DataCompare.Report report = DataCompare.run(sourceEndpoint, targetEndpoint, tables,
-				new DataCompare.Options(tableJobs, maxRows));
+				new DataCompare.Options(tableJobs, maxRows, inStep));
 		if (json) {
 			Json.print(json(report));
 		}
@@ -171,6 +197,12 @@ final class CompareCommand {
 				System.out.println("  ... and " + (diff.differing() - diff.rows().size()) + " more (--max-rows)");
 			}
 		}
+		long caughtUp = report.tables().stream().mapToLong(TableDiff::caughtUp).sum();
+		if (caughtUp > 0) {
+			System.out.println();
+			System.out.println("Replication lag: " + caughtUp
+					+ " row(s) differed at a check and were equal at the next (not differences).");
+		}
 		System.out.println();
 		System.out.println((differing == 0) ? "Every table is equal (" + report.tables().size() + " compared)."
 				: differing + " of " + report.tables().size() + " table(s) differ.");
@@ -203,6 +235,9 @@ final class CompareCommand {
 			}
 			table.put("rows", rows);
 			table.put("note", diff.note());
+			if (diff.caughtUp() > 0) {
+				table.put("caught_up_rows", diff.caughtUp());
+			}
 			tables.add(table);
 		}
 		root.put("tables", tables);

@@ -142,9 +142,7 @@ final class TableComparer {
 	/** How the table is cut into segments. */
 	private Plan plan(TableShape shape, TableShape targetShape, String qualified, Connection source, String display) {
 		String rowText = "ROW(" + String.join(", ", shape.columns()) + ")::text";
-		boolean exactHash = this.sourceEndpoint.serverVersion().major() >= 14
-				&& this.targetEndpoint.serverVersion().major() >= 14;
-		String hash = exactHash ? rowHash(shape, targetShape) : "pg_catalog.hashtextextended(" + rowText + ", 0)";
+		String hash = hash(shape, targetShape);
 		long wanted = Math.max(16, Math.min(1 << 16, shape.estimatedRows() / 500));
 		int bits = 64 - Long.numberOfLeadingZeros(wanted - 1);
 		long mask = (1L << bits) - 1;
@@ -181,6 +179,14 @@ final class TableComparer {
 		}
 		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH,
 				List.of(), null);
+	}
+
+	/** The row hash both sides compute: {@link #rowHash}, or the row's text before 14. */
+	private String hash(TableShape shape, TableShape targetShape) {
+		boolean exactHash = this.sourceEndpoint.serverVersion().major() >= 14
+				&& this.targetEndpoint.serverVersion().major() >= 14;
+		return exactHash ? rowHash(shape, targetShape)
+				: "pg_catalog.hashtextextended(ROW(" + String.join(", ", shape.columns()) + ")::text, 0)";
 	}
 
 	/**
@@ -308,6 +314,7 @@ final class TableComparer {
 		Comparator<String> order = shape.integerKey() ? Comparator.comparing(TableComparer::integerOf)
 				: Comparator.naturalOrder();
 		TreeMap<String, TableDiff.RowDiff> diffs = new TreeMap<>(order);
+		Map<String, TableDiff.RowState> states = plan.looksUpByKey() ? new HashMap<>() : null;
 		long count = 0;
 		Set<String> keys = new HashSet<>(sourceRowsRead.keySet());
 		keys.addAll(targetRowsRead.keySet());
@@ -335,6 +342,9 @@ final class TableComparer {
 						: (before == null) ? TableDiff.Kind.EXTRA_ON_TARGET : TableDiff.Kind.CHANGED;
 				diff = new TableDiff.RowDiff(key, kind, 0);
 			}
+			if (diff != null && states != null) {
+				states.put(key, new TableDiff.RowState(state(before), state(after)));
+			}
 			if (diff != null) {
 				diffs.put(key, diff);
 				if (diffs.size() > this.maxRows) {
@@ -359,7 +369,135 @@ final class TableComparer {
 			return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, -1, List.of(),
 					"the row counts differ but no row was found to differ by key; this is a bug, please report it");
 		}
-		return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, count, listed, null);
+		return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, count, listed, null, states,
+				Map.of(), 0);
+	}
+
+	/** A row's state: its hash, or {@code copies:N} for a key found N times. */
+	private static String state(RowValue value) {
+		return (value == null) ? null : (value.copies() == 1) ? value.hash() : "copies:" + value.copies();
+	}
+
+	/**
+	 * While a follow runs: checks again, in new snapshots of both sides (the target's
+	 * taken once it applied the source's new position), what {@code previous} found. A
+	 * row now equal differed by replication lag; a row found differing exactly as before
+	 * (the same on the source and the same on the target, across a position the target
+	 * applied) is confirmed; another is still changing. A table not known by key is
+	 * compared again whole: equal now, the same differences (confirmed), or changing.
+	 * After the {@code last} check, rows not confirmed are reported as changing.
+	 */
+	TableDiff recheck(String qualified, String display, TableDiff previous, Connection source, Connection target,
+			boolean last) {
+		if (previous.equal()) {
+			return previous;
+		}
+		if (previous.pending() == null) {
+			TableDiff again = compare(qualified, display, source, target);
+			boolean same = again.status() == previous.status() && again.differing() == previous.differing()
+					&& again.rows().equals(previous.rows()) && again.sourceRows() == previous.sourceRows()
+					&& again.targetRows() == previous.targetRows();
+			if (again.equal() || same) {
+				return again;
+			}
+			List<TableDiff.RowDiff> rows = last ? again.rows()
+				.stream()
+				.map((row) -> new TableDiff.RowDiff(row.key(), TableDiff.Kind.CHANGING, 0))
+				.toList() : again.rows();
+			return new TableDiff(display, last ? TableDiff.Status.CHANGING : again.status(), again.sourceRows(),
+					again.targetRows(), again.differing(), rows,
+					last ? "differed otherwise at every check: rows still changing on the source" : again.note(), null,
+					Map.of(), 0);
+		}
+		if (previous.pending().isEmpty()) {
+			return previous;
+		}
+		TableShape shape = onSource("reading table " + display, () -> TableShape.read(source, qualified));
+		TableShape targetShape = onTarget("reading table " + display, () -> TableShape.read(target, qualified));
+		if (shape == null || targetShape == null || columnDifference(shape.columns(), targetShape.columns()) != null
+				|| shape.keyType() == null || shape.keyColumns().size() != 1) {
+			return compare(qualified, display, source, target);
+		}
+		String key = shape.keyColumns().get(0);
+		String hash = hash(shape, targetShape);
+		List<String> keys = new ArrayList<>(previous.pending().keySet());
+		CompletableFuture<Map<String, String>> onSource = onSourceAsync("checking rows of " + display + " again",
+				() -> states(source, qualified, key, shape.keyType(), hash, keys));
+		Map<String, String> targetStates = onTarget("checking rows of " + display + " again",
+				() -> states(target, qualified, key, shape.keyType(), hash, keys));
+		Map<String, String> sourceStates = join(onSource);
+		Map<String, TableDiff.RowState> pending = new HashMap<>();
+		Map<String, TableDiff.RowState> confirmed = new HashMap<>(previous.confirmed());
+		for (String row : keys) {
+			TableDiff.RowState now = new TableDiff.RowState(sourceStates.get(row), targetStates.get(row));
+			if (now.equal()) {
+				continue;
+			}
+			if (now.equals(previous.pending().get(row))) {
+				confirmed.put(row, now);
+			}
+			else {
+				pending.put(row, now);
+			}
+		}
+		return settled(display, previous, pending, confirmed, shape.integerKey(), "(" + key + ")=", last);
+	}
+
+	/**
+	 * The diff after a check: the rows confirmed, and the rows still pending (after the
+	 * last check, as {@code changing}).
+	 */
+	private TableDiff settled(String display, TableDiff previous, Map<String, TableDiff.RowState> pending,
+			Map<String, TableDiff.RowState> confirmed, boolean integerKey, String names, boolean last) {
+		Comparator<String> order = integerKey ? Comparator.comparing(TableComparer::integerOf)
+				: Comparator.naturalOrder();
+		TreeMap<String, TableDiff.RowDiff> listed = new TreeMap<>(order);
+		for (Map.Entry<String, TableDiff.RowState> row : confirmed.entrySet()) {
+			listed.put(row.getKey(), rowDiff(names, row.getKey(), row.getValue(), row.getValue().kind()));
+		}
+		for (Map.Entry<String, TableDiff.RowState> row : pending.entrySet()) {
+			listed.put(row.getKey(), rowDiff(names, row.getKey(), row.getValue(),
+					last ? TableDiff.Kind.CHANGING : row.getValue().kind()));
+		}
+		long count = confirmed.size() + pending.size();
+		List<TableDiff.RowDiff> first = new ArrayList<>(listed.values()).subList(0,
+				(int) Math.min(count, this.maxRows));
+		long caughtUp = previous.caughtUp() + previous.differing() - count;
+		String note = (caughtUp > 0) ? caughtUp + " row(s) differed by replication lag and caught up" : null;
+		TableDiff.Status status = (count == 0) ? TableDiff.Status.EQUAL : TableDiff.Status.DIFFERS;
+		return new TableDiff(display, status, previous.sourceRows(), previous.targetRows(), count, List.copyOf(first),
+				note, pending, confirmed, caughtUp);
+	}
+
+	private static TableDiff.RowDiff rowDiff(String names, String key, TableDiff.RowState state, TableDiff.Kind kind) {
+		String text = names + (key.startsWith("(") && names.contains(",") ? key : "(" + key + ")");
+		long copies = 0;
+		if (state.target() != null && state.target().startsWith("copies:")) {
+			copies = Long.parseLong(state.target().substring("copies:".length())) - 1;
+		}
+		return new TableDiff.RowDiff(text,
+				(copies > 0 && kind != TableDiff.Kind.CHANGING) ? TableDiff.Kind.EXTRA_ON_TARGET : kind, copies);
+	}
+
+	/**
+	 * The state of each of {@code keys} (as text) on one side, found by equality: its row
+	 * hash, {@code copies:N} when found N times, absent when not found.
+	 */
+	private static Map<String, String> states(Connection connection, String table, String key, String keyType,
+			String hash, List<String> keys) throws SQLException {
+		Map<String, String> states = new HashMap<>();
+		String sql = "SELECT pgcopydb_u.pgcopydb_x, count(*), min(" + hash + ")::text"
+				+ " FROM pg_catalog.unnest(?::text[]) pgcopydb_u(pgcopydb_x) JOIN ONLY " + table + " ON " + key
+				+ " = pgcopydb_u.pgcopydb_x::" + keyType + " GROUP BY 1";
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setArray(1, connection.createArrayOf("text", keys.toArray()));
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					states.put(rs.getString(1), (rs.getLong(2) == 1) ? rs.getString(3) : "copies:" + rs.getLong(2));
+				}
+			}
+		}
+		return states;
 	}
 
 	/**
@@ -546,6 +684,10 @@ final class TableComparer {
 		 * key's text, or its order under the other side's collation, may put one row in
 		 * different segments on the two sides.
 		 */
+		boolean looksUpByKey() {
+			return this.keyList != null && !this.keyList.contains(",") && this.keyType != null;
+		}
+
 		boolean looksUpKeys() {
 			return (this.segmenting == Segmenting.SAMPLED || this.segmenting == Segmenting.KEY_HASH)
 					&& this.keyList != null && !this.keyList.contains(",") && this.keyType != null;

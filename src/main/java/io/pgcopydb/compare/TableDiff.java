@@ -1,6 +1,7 @@
 package io.pgcopydb.compare;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code compare data} found in one table.
@@ -13,13 +14,45 @@ import java.util.List;
  * @param rows the first differing rows, by key (or, without a key, by row text)
  * @param note what else a person needs to read: columns that differ, why rows were not
  * listed
+ * @param pending while a follow runs: every differing row by key (as text) with its state
+ * on both sides, not yet seen twice the same; null when the table's rows are not known by
+ * key (no single-column key, too many rows) and the table is compared again whole
+ * @param confirmed while a follow runs: the rows seen differing twice the same, by key
+ * @param caughtUp while a follow runs: rows that differed at a check and were equal at a
+ * later one (replication lag)
  */
 public record TableDiff(String table, Status status, long sourceRows, long targetRows, long differing,
-		List<RowDiff> rows, String note) {
+		List<RowDiff> rows, String note, Map<String, RowState> pending, Map<String, RowState> confirmed,
+		long caughtUp) {
+
+	public TableDiff(String table, Status status, long sourceRows, long targetRows, long differing, List<RowDiff> rows,
+			String note) {
+		this(table, status, sourceRows, targetRows, differing, rows, note, null, Map.of(), 0);
+	}
+
+	/**
+	 * A differing row's state on each side: its hash, {@code copies:N} for a key found N
+	 * times, or null where the key is not found.
+	 */
+	public record RowState(String source, String target) {
+
+		boolean equal() {
+			return java.util.Objects.equals(this.source, this.target);
+		}
+
+		/** What a person reads of it: missing on the target, extra there, or changed. */
+		Kind kind() {
+			return (this.target == null) ? Kind.MISSING_ON_TARGET
+					: (this.source == null) ? Kind.EXTRA_ON_TARGET : Kind.CHANGED;
+		}
+
+	}
 
 	public enum Status {
 
-		EQUAL, DIFFERS, MISSING_ON_TARGET, COLUMNS_DIFFER;
+		EQUAL, DIFFERS, MISSING_ON_TARGET, COLUMNS_DIFFER,
+		/** While a follow runs: the table differed otherwise at every check. */
+		CHANGING;
 
 		/** As the report prints it. */
 		public String label() {
@@ -39,7 +72,9 @@ public record TableDiff(String table, Status status, long sourceRows, long targe
 
 	public enum Kind {
 
-		MISSING_ON_TARGET, EXTRA_ON_TARGET, CHANGED;
+		MISSING_ON_TARGET, EXTRA_ON_TARGET, CHANGED,
+		/** While a follow runs: the row differed otherwise at every check. */
+		CHANGING;
 
 		public String label() {
 			return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');

@@ -121,7 +121,7 @@ class CloneFollowIT {
 	}
 
 	/** Waits until the follow applies on the target (the clone is done). */
-	private static void awaitApplied(PgServers servers, String db, Path dir, Duration timeout) throws Exception {
+	static void awaitApplied(PgServers servers, String db, Path dir, Duration timeout) throws Exception {
 		Instant deadline = Instant.now().plus(timeout);
 		while (Instant.now().isBefore(deadline)) {
 			try (Connection target = servers.target().connect(db);
@@ -140,7 +140,7 @@ class CloneFollowIT {
 		throw new AssertionError("the follow applied nothing within " + timeout + " (see " + dir + "/logs)");
 	}
 
-	private static List<String> leftovers(PgServers servers, String db) throws SQLException {
+	static List<String> leftovers(PgServers servers, String db) throws SQLException {
 		List<String> found = new ArrayList<>();
 		try (Connection source = servers.source().connect(db);
 				Statement statement = source.createStatement();

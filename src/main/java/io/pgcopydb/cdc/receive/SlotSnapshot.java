@@ -69,6 +69,20 @@ public final class SlotSnapshot implements AutoCloseable {
 	 * waited longer than {@code timeout}
 	 */
 	public static SlotSnapshot create(PgEndpoint source, String slot, Plugin plugin, Duration timeout) {
+		return create(source, slot, plugin, timeout, false);
+	}
+
+	/**
+	 * Creates a temporary slot (dropped by the server when its session ends, whatever
+	 * happens to this process) only for its snapshot and the snapshot's exact position:
+	 * what the snapshot sees is exactly the source before {@link #consistentPoint()}.
+	 */
+	public static SlotSnapshot createTemporary(PgEndpoint source, String slot, Duration timeout) {
+		return create(source, slot, Plugin.PGOUTPUT, timeout, true);
+	}
+
+	private static SlotSnapshot create(PgEndpoint source, String slot, Plugin plugin, Duration timeout,
+			boolean temporary) {
 		Connection session = source.replicationConnection("slot " + slot);
 		try {
 			int pid = backendPid(session);
@@ -76,8 +90,9 @@ public final class SlotSnapshot implements AutoCloseable {
 			SlotWait wait = new SlotWait(source, pid, slot, timeout);
 			try (Statement statement = session.createStatement()) {
 				wait.start();
-				try (ResultSet rs = statement.executeQuery("CREATE_REPLICATION_SLOT \"" + slot + "\" LOGICAL "
-						+ plugin.pluginName() + " (SNAPSHOT 'export')")) {
+				try (ResultSet rs = statement
+					.executeQuery("CREATE_REPLICATION_SLOT \"" + slot + "\"" + (temporary ? " TEMPORARY" : "")
+							+ " LOGICAL " + plugin.pluginName() + " (SNAPSHOT 'export')")) {
 					rs.next();
 					Lsn consistentPoint = Lsn.parse(rs.getString("consistent_point"), "consistent point");
 					String snapshot = rs.getString("snapshot_name");
