@@ -56,9 +56,13 @@ SELECT c.relkind::text AS kind, cols.columns, cols.column_types, cols.column_has
           FROM pg_catalog.pg_type ty
          WHERE ty.oid = k.key_types[1] AND ty.typnamespace = 'pg_catalog'::pg_catalog.regnamespace
            AND ty.typname NOT IN ('bit', 'varbit')) AS first_key_type,
-       -- never analyzed (reltuples 0, or -1 from PostgreSQL 14): from the table's size
-       (CASE WHEN c.reltuples > 0 THEN c.reltuples
-             ELSE pg_catalog.pg_relation_size(c.oid) / 64 END)::bigint AS estimated_rows
+       -- never analyzed (reltuples 0, or -1 from PostgreSQL 14): from the table's size; a
+       -- partitioned table: its partitions'
+       (SELECT pg_catalog.sum(CASE WHEN pc.reltuples > 0 THEN pc.reltuples
+                                   ELSE pg_catalog.pg_relation_size(pc.oid) / 64 END)
+          FROM pg_catalog.pg_partition_tree(c.oid) pt
+          JOIN pg_catalog.pg_class pc ON pc.oid = pt.relid
+         WHERE pt.isleaf OR pt.relid = c.oid)::bigint AS estimated_rows
   FROM t
   JOIN pg_catalog.pg_class c ON c.oid = t.oid
  CROSS JOIN cols

@@ -2,6 +2,8 @@ package io.pgcopydb.cli;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,7 +131,7 @@ final class CompareCommand {
 		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
 		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, source);
 		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, target);
-		List<DataCompare.Table> tables = tables(sourceEndpoint, loaded);
+		List<DataCompare.Table> tables = tables(sourceEndpoint, targetEndpoint, loaded);
 		DataCompare.Follow inStep = null;
 		if (follow) {
 			String follower = "the follow of " + workDir.workDirectory().root();
@@ -151,24 +153,75 @@ final class CompareCommand {
 		return report.equal() ? ExitCode.SUCCESS.code() : ExitCode.DIFFERENT.code();
 	}
 
-	/** The tables whose rows a run with these filters copies. */
-	private static List<DataCompare.Table> tables(PgEndpoint source, Filters filters) {
+	/**
+	 * The tables whose rows a run with these filters copies. A partition the target does
+	 * not have, where the target has its partition root as a table (partitions merged
+	 * into one), is compared through the root: the root's partitions on the source with
+	 * the root on the target.
+	 */
+	private static List<DataCompare.Table> tables(PgEndpoint source, PgEndpoint target, Filters filters) {
+		Map<String, DataCompare.Table> tables = new LinkedHashMap<>();
+		Map<String, String> roots = new LinkedHashMap<>();
 		try (Connection connection = source.connect("compare data");
 				SourceInventory inventory = SourceInventory.open(connection)) {
 			FilterPlan plan = inventory.plan(filters, source.serverVersion().major() >= 18);
-			List<DataCompare.Table> tables = new ArrayList<>();
 			for (SourceInventory.Table table : inventory.tables()) {
 				ObjectId id = new ObjectId(ObjectId.PG_CLASS, table.oid());
 				if (plan.skips(id) || plan.skipsData(id) || plan.dataSkipped().containsKey(id)) {
 					continue;
 				}
-				tables.add(new DataCompare.Table(Identifiers.qualified(table.schema(), table.name()),
+				String qualified = Identifiers.qualified(table.schema(), table.name());
+				tables.put(qualified, new DataCompare.Table(qualified,
 						Identifiers.displayQualified(table.schema(), table.name()), table.bytes()));
+				if (table.partitionParent() != null) {
+					roots.put(qualified, partitionRoot(connection, table.oid()));
+				}
 			}
-			return tables;
 		}
 		catch (SQLException ex) {
 			throw source.failure("listing the tables to compare", ex);
+		}
+		if (roots.isEmpty()) {
+			return new ArrayList<>(tables.values());
+		}
+		try (Connection connection = target.connect("compare data")) {
+			for (Map.Entry<String, String> partition : roots.entrySet()) {
+				String root = partition.getValue();
+				if (!exists(connection, partition.getKey()) && exists(connection, root)) {
+					DataCompare.Table leaf = tables.remove(partition.getKey());
+					DataCompare.Table merged = tables.get(root);
+					tables.put(root,
+							new DataCompare.Table(root, root, leaf.bytes() + ((merged != null) ? merged.bytes() : 0)));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw target.failure("looking up the partitioned tables to compare", ex);
+		}
+		return new ArrayList<>(tables.values());
+	}
+
+	/**
+	 * The partition's root, qualified and quoted (the inventory's search_path is empty).
+	 */
+	private static String partitionRoot(Connection source, long oid) throws SQLException {
+		try (PreparedStatement query = source
+			.prepareStatement("SELECT pg_catalog.pg_partition_root(?::pg_catalog.oid)::pg_catalog.regclass::text")) {
+			query.setLong(1, oid);
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				return rs.getString(1);
+			}
+		}
+	}
+
+	private static boolean exists(Connection connection, String qualified) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
+			query.setString(1, qualified);
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
 		}
 	}
 

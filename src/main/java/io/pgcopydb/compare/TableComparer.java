@@ -51,7 +51,10 @@ import io.pgcopydb.pg.Identifiers;
 final class TableComparer {
 
 	/** Rows read back from differing segments at most, per side: past it, counts only. */
-	static final int ROW_LIMIT = 200_000;
+	static final int ROW_LIMIT = Integer.getInteger("pgcopydb.compare.rowLimit", 200_000);
+
+	/** A finer level cuts each differing integer-key range into 2^8 ranges. */
+	private static final int LEVEL_BITS = 8;
 
 	/** Segments re-read by range at most; past it, they are read by bucket. */
 	private static final int RANGE_LIMIT = 512;
@@ -97,15 +100,40 @@ final class TableComparer {
 			return new TableDiff(display, TableDiff.Status.COLUMNS_DIFFER, -1, -1, -1, List.of(), columns);
 		}
 		Plan plan = plan(shape, targetShape, qualified, source, display);
+		String sourceSegmentsSql = plan.on(false, plan.segmentsSql());
+		String targetSegmentsSql = plan.on(true, plan.segmentsSql());
 		Map<Long, Segment> sourceSegments;
 		Map<Long, Segment> targetSegments;
-		String segmentsSql = plan.segmentsSql();
 		CompletableFuture<Map<Long, Segment>> onSource = onSourceAsync("checksumming table " + display,
-				() -> segments(source, segmentsSql));
-		targetSegments = onTarget("checksumming table " + display, () -> segments(target, segmentsSql));
+				() -> segments(source, sourceSegmentsSql));
+		targetSegments = onTarget("checksumming table " + display, () -> segments(target, targetSegmentsSql));
 		sourceSegments = join(onSource);
 		long sourceRows = sourceSegments.values().stream().mapToLong(Segment::rows).sum();
 		long targetRows = targetSegments.values().stream().mapToLong(Segment::rows).sum();
+		Set<Long> differing = differing(sourceSegments, targetSegments);
+		if (differing.isEmpty()) {
+			return new TableDiff(display, TableDiff.Status.EQUAL, sourceRows, targetRows, 0, List.of(), null);
+		}
+		// integer-key ranges holding too many rows to read: one pass per finer level over
+		// the differing ranges only (through the key's index), until they are few
+		while (plan.segmenting() == Segmenting.RANGE && plan.shift() > 0 && differing.size() <= RANGE_LIMIT
+				&& rowsIn(differing, sourceSegments, targetSegments) > ROW_LIMIT / 2) {
+			Plan finer = plan.finer(Math.max(0, plan.shift() - LEVEL_BITS));
+			Long[] ranges = differing.toArray(new Long[0]);
+			String sql = plan.finerSegmentsSql(finer);
+			Plan coarse = plan;
+			CompletableFuture<Map<Long, Segment>> onSourceFiner = onSourceAsync("checksumming table " + display,
+					() -> segments(source, coarse.on(false, sql), ranges));
+			targetSegments = onTarget("checksumming table " + display,
+					() -> segments(target, coarse.on(true, sql), ranges));
+			sourceSegments = join(onSourceFiner);
+			plan = finer;
+			differing = differing(sourceSegments, targetSegments);
+		}
+		return rows(shape, plan, differing, display, source, target, sourceRows, targetRows);
+	}
+
+	private static Set<Long> differing(Map<Long, Segment> sourceSegments, Map<Long, Segment> targetSegments) {
 		Set<Long> differing = new LinkedHashSet<>();
 		Set<Long> all = new HashSet<>(sourceSegments.keySet());
 		all.addAll(targetSegments.keySet());
@@ -114,10 +142,19 @@ final class TableComparer {
 				differing.add(bucket);
 			}
 		}
-		if (differing.isEmpty()) {
-			return new TableDiff(display, TableDiff.Status.EQUAL, sourceRows, targetRows, 0, List.of(), null);
+		return differing;
+	}
+
+	/** Rows the differing segments hold, on the side that has more. */
+	private static long rowsIn(Set<Long> differing, Map<Long, Segment> sourceSegments,
+			Map<Long, Segment> targetSegments) {
+		long rows = 0;
+		for (Long bucket : differing) {
+			Segment onSource = sourceSegments.get(bucket);
+			Segment onTarget = targetSegments.get(bucket);
+			rows += Math.max((onSource != null) ? onSource.rows() : 0, (onTarget != null) ? onTarget.rows() : 0);
 		}
-		return rows(shape, plan, differing, display, source, target, sourceRows, targetRows);
+		return rows;
 	}
 
 	/** Null when both sides have the same columns (by name), else what differs. */
@@ -150,8 +187,8 @@ final class TableComparer {
 		String keyList = String.join(", ", shape.keyColumns());
 		if (shape.integerKey()) {
 			String key = shape.keyColumns().get(0);
-			long[] bounds = onSource("reading the key range of table " + display,
-					() -> bounds(source, "SELECT min(" + key + "), max(" + key + ") FROM ONLY " + qualified));
+			long[] bounds = onSource("reading the key range of table " + display, () -> bounds(source, "SELECT min("
+					+ key + "), max(" + key + ") FROM " + (shape.partitioned() ? "" : "ONLY ") + qualified));
 			int shift = 0;
 			// the difference is exact as an unsigned number, even past Long.MAX_VALUE
 			while (shift < 62 && Long.compareUnsigned((bounds[1] >> shift) - (bounds[0] >> shift), wanted) >= 0) {
@@ -159,26 +196,26 @@ final class TableComparer {
 			}
 			String bucket = "(" + key + "::bigint >> " + shift + ")";
 			return new Plan(qualified, hash, bucket, keyText, keyList, shift, mask, Segmenting.RANGE, List.of(),
-					shape.keyType());
+					shape.keyType(), shape.partitioned(), targetShape.partitioned());
 		}
 		if (shape.hasKey() && shape.keyColumns().size() == 1 && shape.keyType() != null) {
 			String key = shape.keyColumns().get(0);
 			List<String> thresholds = onSource("sampling the keys of table " + display,
-					() -> thresholds(source, qualified, key, shape.estimatedRows(), wanted));
+					() -> thresholds(source, qualified, shape.partitioned(), key, shape.estimatedRows(), wanted));
 			if (!thresholds.isEmpty()) {
 				String bucket = "pg_catalog.width_bucket(" + key + ", " + arrayLiteral(thresholds, shape.keyType())
 						+ ")";
 				return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.SAMPLED, thresholds,
-						shape.keyType());
+						shape.keyType(), shape.partitioned(), targetShape.partitioned());
 			}
 		}
 		if (shape.hasKey()) {
 			String bucket = "(pg_catalog.hashtextextended(" + keyText + ", 1) & " + mask + ")";
 			return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.KEY_HASH, List.of(),
-					shape.keyType());
+					shape.keyType(), shape.partitioned(), targetShape.partitioned());
 		}
 		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH,
-				List.of(), null);
+				List.of(), null, shape.partitioned(), targetShape.partitioned());
 	}
 
 	/** The row hash both sides compute: {@link #rowHash}, or the row's text before 14. */
@@ -190,31 +227,70 @@ final class TableComparer {
 	}
 
 	/**
+	 * Built-in types (by OID) whose values a hash function takes exactly, as SQL with the
+	 * column ({@code %1$s}) and a seed ({@code %2$d}): integers as int8; bool as int4;
+	 * timestamps by their microseconds (timestamptz in UTC, whatever the session's
+	 * TimeZone; a date as its midnight); uuid by its bytes; text, varchar, char and name
+	 * by their bytes under collation "C" (whatever the column's collation: 'A' is not 'a'
+	 * under a case-insensitive one); numeric by its value and, apart, its scale (1.0 and
+	 * 1.00 differ).
+	 */
+	private static final Map<String, String> EXACT_HASHES = Map.ofEntries(
+			Map.entry("20", "pg_catalog.hashint8extended(%1$s, %2$d)"),
+			Map.entry("21", "pg_catalog.hashint8extended(%1$s::pg_catalog.int8, %2$d)"),
+			Map.entry("23", "pg_catalog.hashint8extended(%1$s::pg_catalog.int8, %2$d)"),
+			Map.entry("26", "pg_catalog.hashint8extended(%1$s::pg_catalog.int8, %2$d)"),
+			Map.entry("16", "pg_catalog.hashint4extended(%1$s::pg_catalog.int4, %2$d)"),
+			Map.entry("1082", "pg_catalog.timestamp_hash_extended(%1$s::pg_catalog.timestamp, %2$d)"),
+			Map.entry("1114", "pg_catalog.timestamp_hash_extended(%1$s, %2$d)"),
+			Map.entry("1184", "pg_catalog.timestamp_hash_extended(pg_catalog.timezone('UTC', %1$s), %2$d)"),
+			Map.entry("2950", "pg_catalog.uuid_hash_extended(%1$s, %2$d)"),
+			Map.entry("25", "pg_catalog.hashtextextended(%1$s COLLATE pg_catalog.\"C\", %2$d)"),
+			Map.entry("1043", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"),
+			Map.entry("1042", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"),
+			Map.entry("19", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"),
+			Map.entry("1700", "(pg_catalog.hash_numeric_extended(%1$s, %2$d) OPERATOR(pg_catalog.#)"
+					+ " COALESCE(pg_catalog.hashint4extended(pg_catalog.scale(%1$s), %2$d), 0))"));
+
+	/**
 	 * A row's 64-bit hash from its values, exact and independent of the session's
-	 * settings: a column whose type is the same on both sides is taken as it is where its
-	 * type's hash is exact (integers, dates, timestamps, uuid, bool), else as its binary
-	 * send form (numeric with its scale, float by its bits, text by its bytes whatever
-	 * the collation); a column of another type (an extension's, or a type the target
-	 * changed) as its text. {@code hash_record_extended} then hashes each value with its
-	 * type's exact hash (bytea's is bytewise).
+	 * settings. A column whose type is the same on both sides is hashed by its type's
+	 * exact hash where there is one ({@link #EXACT_HASHES}), seeded by its position so
+	 * that values swapped between columns differ, the hashes combined by XOR (a NULL as a
+	 * constant of its own); the other built-in types go by their binary send form (float
+	 * by its bits, jsonb, arrays...) and the rest (an extension's type, or a type the
+	 * target changed) by their text, both into one {@code hash_record_extended} (bytea's
+	 * hash is bytewise). Per-type hashes cost about half of hashing every column's send
+	 * form.
 	 */
 	static String rowHash(TableShape source, TableShape target) {
 		Map<String, String> targetTypes = new HashMap<>();
 		for (int i = 0; i < target.columns().size(); i++) {
 			targetTypes.put(target.columns().get(i), target.columnTypes().get(i));
 		}
+		List<String> terms = new ArrayList<>();
 		List<String> values = new ArrayList<>();
 		for (int i = 0; i < source.columns().size(); i++) {
 			String column = source.columns().get(i);
+			String type = source.columnTypes().get(i);
 			String form = source.hashForms().get(i);
-			if (form != null && source.columnTypes().get(i).equals(targetTypes.get(column))) {
-				values.add(form.isEmpty() ? column : form + "(" + column + ")");
+			boolean sameType = type.equals(targetTypes.get(column));
+			String exact = sameType ? EXACT_HASHES.get(type) : null;
+			if (exact != null) {
+				terms.add("COALESCE(" + String.format(java.util.Locale.ROOT, exact, column, i + 1) + ", "
+						+ (-1_000_003L * (i + 1)) + ")");
+			}
+			else if (form != null && !form.isEmpty() && sameType) {
+				values.add(form + "(" + column + ")");
 			}
 			else {
 				values.add("pg_catalog.textsend(" + column + "::text)");
 			}
 		}
-		return "pg_catalog.hash_record_extended(ROW(" + String.join(", ", values) + "), 0)";
+		if (!values.isEmpty() || terms.isEmpty()) {
+			terms.add("pg_catalog.hash_record_extended(ROW(" + String.join(", ", values) + "), 0)");
+		}
+		return "(" + String.join(" OPERATOR(pg_catalog.#) ", terms) + ")";
 	}
 
 	/** The key as text: one column's text, or the row of several. */
@@ -231,10 +307,10 @@ final class TableComparer {
 	 * into segments of about equal rows: from every key of a small table, else from a
 	 * sample of its pages.
 	 */
-	private static List<String> thresholds(Connection connection, String table, String key, long estimatedRows,
-			long wanted) throws SQLException {
+	private static List<String> thresholds(Connection connection, String table, boolean whole, String key,
+			long estimatedRows, long wanted) throws SQLException {
 		long samples = Math.min(wanted * 4, 200_000);
-		String from = "ONLY " + table;
+		String from = (whole ? "" : "ONLY ") + table;
 		// every key of a small table; a sample of a large one's pages
 		if (estimatedRows > 200_000) {
 			double percent = Math.min(100.0, 100.0 * samples / estimatedRows);
@@ -282,10 +358,23 @@ final class TableComparer {
 	}
 
 	private static Map<Long, Segment> segments(Connection connection, String sql) throws SQLException {
+		return segments(connection, sql, null);
+	}
+
+	/**
+	 * Per segment its rows and hash sum; {@code ranges} as the query's bigint[]
+	 * parameter.
+	 */
+	private static Map<Long, Segment> segments(Connection connection, String sql, Long[] ranges) throws SQLException {
 		Map<Long, Segment> segments = new HashMap<>();
-		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-			while (rs.next()) {
-				segments.put(rs.getLong(1), new Segment(rs.getLong(2), rs.getString(3)));
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			if (ranges != null) {
+				statement.setArray(1, connection.createArrayOf("bigint", ranges));
+			}
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					segments.put(rs.getLong(1), new Segment(rs.getLong(2), rs.getString(3)));
+				}
 			}
 		}
 		return segments;
@@ -299,9 +388,9 @@ final class TableComparer {
 		String sql = plan.rowsSql(byRange, buckets);
 		boolean withSegments = plan.rowsTakeSegments(byRange);
 		CompletableFuture<Map<String, RowValue>> onSource = onSourceAsync("reading the differing rows of " + display,
-				() -> rows(source, sql, plan, withSegments ? buckets : null));
+				() -> rows(source, plan.on(false, sql), plan, withSegments ? buckets : null));
 		Map<String, RowValue> targetRowsRead = onTarget("reading the differing rows of " + display,
-				() -> rows(target, sql, plan, withSegments ? buckets : null));
+				() -> rows(target, plan.on(true, sql), plan, withSegments ? buckets : null));
 		Map<String, RowValue> sourceRowsRead = join(onSource);
 		if (sourceRowsRead == null || targetRowsRead == null) {
 			return new TableDiff(display, TableDiff.Status.DIFFERS, sourceRows, targetRows, -1, List.of(),
@@ -422,9 +511,9 @@ final class TableComparer {
 		String hash = hash(shape, targetShape);
 		List<String> keys = new ArrayList<>(previous.pending().keySet());
 		CompletableFuture<Map<String, String>> onSource = onSourceAsync("checking rows of " + display + " again",
-				() -> states(source, qualified, key, shape.keyType(), hash, keys));
+				() -> states(source, qualified, shape.partitioned(), key, shape.keyType(), hash, keys));
 		Map<String, String> targetStates = onTarget("checking rows of " + display + " again",
-				() -> states(target, qualified, key, shape.keyType(), hash, keys));
+				() -> states(target, qualified, targetShape.partitioned(), key, shape.keyType(), hash, keys));
 		Map<String, String> sourceStates = join(onSource);
 		Map<String, TableDiff.RowState> pending = new HashMap<>();
 		Map<String, TableDiff.RowState> confirmed = new HashMap<>(previous.confirmed());
@@ -483,12 +572,12 @@ final class TableComparer {
 	 * The state of each of {@code keys} (as text) on one side, found by equality: its row
 	 * hash, {@code copies:N} when found N times, absent when not found.
 	 */
-	private static Map<String, String> states(Connection connection, String table, String key, String keyType,
-			String hash, List<String> keys) throws SQLException {
+	private static Map<String, String> states(Connection connection, String table, boolean whole, String key,
+			String keyType, String hash, List<String> keys) throws SQLException {
 		Map<String, String> states = new HashMap<>();
 		String sql = "SELECT pgcopydb_u.pgcopydb_x, count(*), min(" + hash + ")::text"
-				+ " FROM pg_catalog.unnest(?::text[]) pgcopydb_u(pgcopydb_x) JOIN ONLY " + table + " ON " + key
-				+ " = pgcopydb_u.pgcopydb_x::" + keyType + " GROUP BY 1";
+				+ " FROM pg_catalog.unnest(?::text[]) pgcopydb_u(pgcopydb_x) JOIN " + (whole ? "" : "ONLY ") + table
+				+ " ON " + key + " = pgcopydb_u.pgcopydb_x::" + keyType + " GROUP BY 1";
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			statement.setArray(1, connection.createArrayOf("text", keys.toArray()));
 			try (ResultSet rs = statement.executeQuery()) {
@@ -514,7 +603,7 @@ final class TableComparer {
 		targetRows.keySet().stream().filter((key) -> !sourceRows.containsKey(key)).forEach(onlyTarget::add);
 		if (!onlySource.isEmpty()) {
 			Map<String, Found> found = onTarget("looking up rows of " + display,
-					() -> lookup(target, plan, onlySource));
+					() -> lookup(target, plan, true, onlySource));
 			found.forEach((key, row) -> {
 				targetRows.remove(row.key());
 				onlyTarget.remove(row.key());
@@ -523,7 +612,8 @@ final class TableComparer {
 		}
 		if (!onlyTarget.isEmpty()) {
 			List<String> keys = new ArrayList<>(onlyTarget);
-			Map<String, Found> found = onSource("looking up rows of " + display, () -> lookup(source, plan, keys));
+			Map<String, Found> found = onSource("looking up rows of " + display,
+					() -> lookup(source, plan, false, keys));
 			found.forEach((key, row) -> {
 				sourceRows.remove(row.key());
 				sourceRows.put(key, new RowValue(row.hash(), 1));
@@ -532,12 +622,13 @@ final class TableComparer {
 	}
 
 	/** The rows whose key equals one of {@code keys} (given as text), by that text. */
-	private static Map<String, Found> lookup(Connection connection, Plan plan, List<String> keys) throws SQLException {
+	private static Map<String, Found> lookup(Connection connection, Plan plan, boolean targetSide, List<String> keys)
+			throws SQLException {
 		Map<String, Found> found = new HashMap<>();
 		String sql = "SELECT pgcopydb_u.pgcopydb_x, " + plan.keyText() + ", " + plan.hash() + "::text"
 				+ " FROM pg_catalog.unnest(?::text[]) pgcopydb_u(pgcopydb_x) JOIN ONLY " + plan.table() + " ON "
 				+ plan.keyList() + " = pgcopydb_u.pgcopydb_x::" + plan.keyType();
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+		try (PreparedStatement statement = connection.prepareStatement(plan.on(targetSide, sql))) {
 			statement.setArray(1, connection.createArrayOf("text", keys.toArray()));
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
@@ -672,7 +763,15 @@ final class TableComparer {
 	 * @param keyType the type of the key's first column
 	 */
 	private record Plan(String table, String hash, String bucket, String keyText, String keyList, int shift, long mask,
-			Segmenting segmenting, List<String> thresholds, String keyType) {
+			Segmenting segmenting, List<String> thresholds, String keyType, boolean sourceWhole, boolean targetWhole) {
+
+		/**
+		 * {@code sql} as one side runs it: a side whose table is partitioned reads it
+		 * whole (its partitions), not ONLY.
+		 */
+		String on(boolean target, String sql) {
+			return (target ? this.targetWhole : this.sourceWhole) ? sql.replace("ONLY " + this.table, this.table) : sql;
+		}
 
 		/** Whether {@link #rowsSql} takes the differing segments as its parameter. */
 		boolean rowsTakeSegments(boolean byRange) {
@@ -713,6 +812,25 @@ final class TableComparer {
 				ranges.add(bounds.isEmpty() ? "true" : "(" + String.join(" AND ", bounds) + ")");
 			}
 			return String.join(" OR ", ranges);
+		}
+
+		/** This plan with integer-key ranges of 2^{@code shift} keys. */
+		Plan finer(int shift) {
+			return new Plan(this.table, this.hash, "(" + this.keyList + "::bigint >> " + shift + ")", this.keyText,
+					this.keyList, shift, this.mask, this.segmenting, this.thresholds, this.keyType, this.sourceWhole,
+					this.targetWhole);
+		}
+
+		/**
+		 * Per segment of {@code finer}: its id, row count and hash sum, over the rows of
+		 * this plan's ranges given as a bigint[] parameter (an index range scan each).
+		 */
+		String finerSegmentsSql(Plan finer) {
+			String from = "(pgcopydb_s.pgcopydb_b << " + this.shift + ")";
+			String inner = "SELECT " + this.hash + " AS " + HASH + ", " + this.keyList + " FROM ONLY " + this.table
+					+ " JOIN pg_catalog.unnest(?::bigint[]) pgcopydb_s(pgcopydb_b) ON " + this.keyList + " BETWEEN "
+					+ from + " AND " + from + " + ((1::bigint << " + this.shift + ") - 1) OFFSET 0";
+			return "SELECT " + finer.bucket + " AS b, count(*), sum(" + HASH + ") FROM (" + inner + ") x GROUP BY 1";
 		}
 
 		/** Per segment: its id, row count and hash sum; one scan. */

@@ -66,6 +66,7 @@ class CompareDataIT {
 					DELETE FROM accounts WHERE id = 77;
 					INSERT INTO accounts VALUES (100001, 1, 'new', 1);
 					UPDATE accounts SET v = '0.10000000000000002' WHERE id = 1234;
+					UPDATE accounts SET n = 1.50 WHERE id = 1;
 					UPDATE codes SET v = -1 WHERE code = 'c42';
 					ALTER TABLE codes DROP CONSTRAINT codes_pkey;
 					INSERT INTO codes SELECT * FROM codes WHERE code = 'c7';
@@ -79,18 +80,106 @@ class CompareDataIT {
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
 			assertThat(differs.stdout())
-				.contains("public.accounts: differs, 3 row(s)", "(id)=(77)  missing on target", "(id)=(1234)  changed",
-						"(id)=(100001)  extra on target", "(code)=(c42)  changed", "public.codes: differs, 2 row(s)",
-						"(code)=(c7)  extra on target (1 copy)", "public.pairs: differs, 1 row(s)",
-						"(a, b)=(7,b7)  changed", "public.dups: differs, 1 row(s)", "(3,x)  missing on target (1 copy)",
-						"public.nullkeys: differs, 2 row(s)", "public.prices: differs, 1 row(s)", "(p)=(7.5)  changed",
-						"public.emails: differs", "User7@example.com", "7 of 8 table(s) differ.")
+				.contains("public.accounts: differs, 4 row(s)", "(id)=(1)  changed", "(id)=(77)  missing on target",
+						"(id)=(1234)  changed", "(id)=(100001)  extra on target", "(code)=(c42)  changed",
+						"public.codes: differs, 2 row(s)", "(code)=(c7)  extra on target (1 copy)",
+						"public.pairs: differs, 1 row(s)", "(a, b)=(7,b7)  changed", "public.dups: differs, 1 row(s)",
+						"(3,x)  missing on target (1 copy)", "public.nullkeys: differs, 2 row(s)",
+						"public.prices: differs, 1 row(s)", "(p)=(7.5)  changed", "public.emails: differs",
+						"User7@example.com", "7 of 8 table(s) differ.")
 				.containsPattern("public.empty +equal +0 +0 +0");
 
 			PgCopyDbRun json = PgCopyDbRun.run(env, "compare", "data", "--json", "--table-jobs", "2");
 			assertThat(json.exitCode()).as(json.toString()).isEqualTo(10);
 			assertThat(json.stdout()).contains("\"equal\" : false", "\"key\" : \"(id)=(1234)\"",
-					"\"difference\" : \"changed\"", "\"differing_rows\" : 3");
+					"\"difference\" : \"changed\"", "\"differing_rows\" : 4");
+		}
+		finally {
+			CloneIT.cleanup(servers, db);
+		}
+	}
+
+	@Test
+	void tablesPartitionedOtherwiseOnTheTargetAreComparedWhole(PgServers servers) {
+		String db = "compare_partitioned";
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		servers.source().execute(db, """
+				CREATE TABLE events (id bigint PRIMARY KEY, at date NOT NULL, v text);
+				INSERT INTO events SELECT g, date '2024-01-01' + g % 700, 'v' || g FROM generate_series(1, 20000) g;
+				CREATE TABLE merged (id int, v text) PARTITION BY RANGE (id);
+				CREATE TABLE merged_low PARTITION OF merged FOR VALUES FROM (0) TO (500);
+				CREATE TABLE merged_high PARTITION OF merged FOR VALUES FROM (500) TO (1000);
+				ALTER TABLE merged ADD PRIMARY KEY (id);
+				INSERT INTO merged SELECT g, 'm' || g FROM generate_series(0, 999) g;
+				""");
+		// the DBA's schema edits: events partitioned on the target, merged made one table
+		servers.target().execute(db, """
+				CREATE TABLE events (id bigint, at date NOT NULL, v text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+				CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+				CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+				INSERT INTO events SELECT g, date '2024-01-01' + g % 700, 'v' || g FROM generate_series(1, 20000) g;
+				CREATE TABLE merged (id int PRIMARY KEY, v text);
+				INSERT INTO merged SELECT g, 'm' || g FROM generate_series(0, 999) g;
+				""");
+		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+		try {
+			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(equal.exitCode()).as(equal.toString()).isZero();
+			assertThat(equal.stdout()).containsPattern("public.events +equal +20000 +20000 +0")
+				.containsPattern("public.merged +equal +1000 +1000 +0")
+				.doesNotContain("merged_low");
+
+			servers.target()
+				.execute(db,
+						"UPDATE events SET v = 'changed' WHERE id = 12345;" + " DELETE FROM merged WHERE id = 700");
+			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
+			assertThat(differs.stdout()).contains("public.events: differs, 1 row(s)", "(id)=(12345)  changed",
+					"public.merged: differs, 1 row(s)", "(id)=(700)  missing on target");
+		}
+		finally {
+			CloneIT.cleanup(servers, db);
+		}
+	}
+
+	@Test
+	void manyDifferingSegmentsAndRangesTooLargeToReadAtOnce(PgServers servers) {
+		String db = "compare_segments";
+		CloneIT.prepare(servers, db);
+		String schema = """
+				CREATE TABLE wide (id int PRIMARY KEY, v int);
+				INSERT INTO wide SELECT g, g FROM generate_series(1, 300000) g;
+				CREATE TABLE big (id bigint PRIMARY KEY, v text);
+				INSERT INTO big SELECT g, 'v' || g FROM generate_series(1, 100000) g;
+				ANALYZE;
+				""";
+		servers.source().createDatabase(db);
+		servers.source().execute(db, schema);
+		servers.target().execute(db, schema);
+		// one row in every 500: a change in nearly every one of the table's ~590 ranges,
+		// more than are read range by range
+		servers.target()
+			.execute(db,
+					"UPDATE wide SET v = -v WHERE id % 500 = 0; UPDATE big SET v = 'x' WHERE id IN (10, 50000, 99999)");
+		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+		try {
+			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
+			assertThat(differs.stdout()).contains("public.wide: differs, 600 row(s)", "(id)=(500)  changed",
+					"public.big: differs, 3 row(s)", "(id)=(50000)  changed");
+
+			// with at most 1000 rows read per table: big's three ranges of 512 keys hold
+			// more, and are cut into finer ranges until they do not; wide's changes are
+			// too many to list
+			Map<String, String> small = new java.util.HashMap<>(env);
+			small.put("JAVA_TOOL_OPTIONS", "-Dpgcopydb.compare.rowLimit=1000");
+			PgCopyDbRun finer = PgCopyDbRun.run(small, "compare", "data");
+			assertThat(finer.exitCode()).as(finer.toString()).isEqualTo(10);
+			assertThat(finer.stdout()).contains("public.big: differs, 3 row(s)", "(id)=(10)  changed",
+					"(id)=(50000)  changed", "(id)=(99999)  changed", "too many to list");
 		}
 		finally {
 			CloneIT.cleanup(servers, db);
