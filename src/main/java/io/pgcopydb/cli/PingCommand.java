@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,6 +92,47 @@ final class PingCommand implements Callable<Integer> {
 		}
 	}
 
+	/**
+	 * One connection and its queries, in a thread of its own given {@code nanos} to
+	 * finish; the server version and, for the source, what logical decoding needs.
+	 */
+	private static Map<String, Object> attempt(PgEndpoint endpoint, boolean source, long nanos)
+			throws SQLException, TimeoutException {
+		FutureTask<Map<String, Object>> task = new FutureTask<>(() -> {
+			Map<String, Object> found = new LinkedHashMap<>();
+			try (Connection connection = endpoint.connect("ping")) {
+				found.put("server_version", connection.getMetaData().getDatabaseProductVersion());
+				if (source) {
+					decoding(connection, found);
+				}
+			}
+			return found;
+		});
+		Thread thread = new Thread(task, "ping-" + endpoint.side().label());
+		thread.setDaemon(true);
+		thread.start();
+		try {
+			return task.get(nanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PgCopyException(ExitCode.STOPPED, "ping was interrupted", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof SQLException sql) {
+				throw sql;
+			}
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new PgCopyException(ExitCode.INTERNAL, "ping failed: " + ex.getCause(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			task.cancel(true);
+			throw ex;
+		}
+	}
+
 	/** Connects, again while the failure may pass and time is left; what it found. */
 	static Map<String, Object> ping(PgEndpoint endpoint, Duration wait, boolean source) {
 		Map<String, Object> result = new LinkedHashMap<>();
@@ -98,14 +143,21 @@ final class PingCommand implements Callable<Integer> {
 		while (true) {
 			attempts++;
 			long start = System.nanoTime();
-			try (Connection connection = endpoint.connect("ping")) {
+			try {
+				// an attempt that hangs (a host that drops packets) ends with --timeout
+				// too
+				long left = Math.max(deadline - start, TimeUnit.SECONDS.toNanos(1));
+				Map<String, Object> found = attempt(endpoint, source, left);
 				result.put("connect_ms", (System.nanoTime() - start) / 1_000_000);
 				result.put("attempts", attempts);
-				result.put("server_version", connection.getMetaData().getDatabaseProductVersion());
-				if (source) {
-					decoding(connection, result);
-				}
+				result.putAll(found);
 				result.put("error", null);
+				return result;
+			}
+			catch (TimeoutException ex) {
+				result.put("attempts", attempts);
+				result.put("error", "no answer within " + wait.toSeconds() + " s (--timeout): check the host, the port"
+						+ " and the network (a firewall that drops packets)");
 				return result;
 			}
 			catch (PgCopyException ex) {

@@ -45,6 +45,23 @@ class PingIT {
 	}
 
 	@Test
+	void aSourceThatAcceptsAndNeverAnswersEndsWithTheTimeout(PgServers servers) throws IOException {
+		// the kernel completes the handshake into the backlog; nothing ever reads or
+		// answers the startup message, as behind a firewall that drops packets
+		try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+			long start = System.nanoTime();
+			PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "ping", "--source",
+					"postgres://postgres:x@127.0.0.1:" + silent.getLocalPort() + "/db", "--target",
+					servers.target().uri("postgres"), "--timeout", "2");
+			double seconds = (System.nanoTime() - start) / 1e9;
+
+			assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
+			assertThat(run.stdout()).contains("no answer within 2 s (--timeout)");
+			assertThat(seconds).as("bounded by --timeout, not by the driver's own timeouts").isLessThan(9);
+		}
+	}
+
+	@Test
 	void aWrongPasswordIsFinalAtOnceAndNeverPrinted(PgServers servers) {
 		String wrong = servers.source().uri("postgres", servers.source().superuser(), "not-the-password");
 		PgCopyDbRun run = PgCopyDbRun.run(Map.of(), "ping", "--source", wrong, "--target",
