@@ -5,7 +5,7 @@
 -- table; key_is_collatable: a key column whose order depends on a collation.
 -- column_types: each column's type, by OID for a built-in type (the same on every
 -- server), else by name; column_hash_forms: how a row hash takes the column: '' for a
--- type whose own hash is exact (integers, dates, timestamps, uuid, bool), the qualified
+-- type whose own hash is exact (integers, timestamps, uuid, bool), the qualified
 -- name of its binary send function for another built-in type (exact: numeric scale,
 -- float bits), NULL for the others (compared as text).
 -- No row when the table does not exist.
@@ -15,7 +15,7 @@ cols AS (
            pg_catalog.array_agg(CASE WHEN a.atttypid < 16384 THEN a.atttypid::pg_catalog.text
                                      ELSE pg_catalog.format_type(a.atttypid, NULL) END ORDER BY a.attnum) AS column_types,
            pg_catalog.array_agg(CASE WHEN a.atttypid IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
-                                                         'int8'::pg_catalog.regtype, 'date'::pg_catalog.regtype,
+                                                         'int8'::pg_catalog.regtype,
                                                          'timestamp'::pg_catalog.regtype,
                                                          'timestamptz'::pg_catalog.regtype,
                                                          'uuid'::pg_catalog.regtype, 'bool'::pg_catalog.regtype)

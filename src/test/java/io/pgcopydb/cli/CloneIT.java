@@ -53,6 +53,15 @@ class CloneIT {
 			.contains("COMPLETED", "14/14", " " + totalRows(servers.source(), db) + " ");
 		assertThat(run.stderr().lines().filter((line) -> line.contains("Progress: "))).isNotEmpty()
 			.allSatisfy((line) -> assertThat(line).containsPattern("tables \\d+/14, \\d+ MB of \\d+ MB"));
+		// the tutorial's validation on every type the sample has (dates past the last
+		// timestamp, NaN, infinities, arrays, ranges, composite and enum columns...)
+		Map<String, String> sides = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+		PgCopyDbRun schema = PgCopyDbRun.run(sides, "compare", "schema");
+		assertThat(schema.exitCode()).as(schema.toString()).isZero();
+		PgCopyDbRun data = PgCopyDbRun.run(sides, "compare", "data");
+		assertThat(data.exitCode()).as(data.toString()).isZero();
+		assertThat(data.stdout()).contains("Every table is equal (14 compared).");
 		cleanup(servers, db);
 	}
 
