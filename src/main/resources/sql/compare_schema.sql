@@ -7,7 +7,11 @@
 -- to (0 for none). owner_oid and acl are left raw: ACLs are compared after
 -- acldefault() fills a NULL and the owner's own entry is named "(owner)", so that only
 -- the owner property tells who owns it. Objects of extensions and system schemas are
--- left out; an extension is compared by name, version and schema.
+-- left out; an extension is compared by name, version and schema. What a restore derives
+-- again from a parent is left out too: triggers cloned onto partitions, constraints
+-- derived from a parent's (a foreign key's per-partition copies), and the column
+-- position of inheritance children (pg_dump puts inherited columns first).
+-- {{attcompression}} and {{not_cloned_trigger}} are filled in for the server's version.
 WITH member AS (
     SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype = 'e'
 ),
@@ -52,7 +56,10 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
            pg_catalog.jsonb_build_object(
                'partitioned', CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
                'partition of', CASE WHEN c.relispartition THEN
-                   (SELECT p.qname FROM pg_catalog.pg_inherits i JOIN rel p ON p.oid = i.inhparent
+                   (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname)
+                      FROM pg_catalog.pg_inherits i
+                      JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                      JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
                      WHERE i.inhrelid = c.oid) || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
                'inherits', CASE WHEN NOT c.relispartition THEN
                    (SELECT pg_catalog.string_agg(p.oid::pg_catalog.regclass::pg_catalog.text, ', ' ORDER BY i.inhseqno)
@@ -87,10 +94,12 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
       JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
       LEFT JOIN LATERAL (
           SELECT d.refobjid AS table_oid,
-                 t.qname || '.' || pg_catalog.quote_ident(a.attname)
+                 pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.relname) || '.'
+                     || pg_catalog.quote_ident(a.attname)
                      || CASE WHEN d.deptype = 'i' THEN ' (identity)' ELSE '' END AS owned_by
             FROM pg_catalog.pg_depend d
-            JOIN rel t ON t.oid = d.refobjid
+            JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
             JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
@@ -103,7 +112,9 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
            COALESCE(a.attacl, pg_catalog.acldefault('c', c.relowner)),
            pg_catalog.col_description(c.oid, a.attnum),
            pg_catalog.jsonb_build_object(
-               'position', pg_catalog.row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),
+               'position', CASE WHEN c.relispartition OR NOT EXISTS
+                   (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
+                   THEN pg_catalog.row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) END,
                'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
                'not null', a.attnotnull,
                'default', CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
@@ -114,7 +125,7 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
                       FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
                      WHERE co.oid = a.attcollation) END,
                'storage', CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::pg_catalog.text END,
-               'compression', NULLIF(a.attcompression::pg_catalog.text, ''),
+               'compression', {{attcompression}},
                'statistics target', NULLIF(a.attstattarget::pg_catalog.int4, -1),
                'options', (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o) FROM pg_catalog.unnest(a.attoptions) o),
                'foreign options', (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o)
@@ -135,7 +146,7 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
                'options', (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o) FROM pg_catalog.unnest(c.reloptions) o))
       FROM rel c
       JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid
-     WHERE c.relkind IN ('i', 'I')
+     WHERE c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 FROM rel t WHERE t.oid = x.indrelid)
     UNION ALL
     SELECT 'constraint', COALESCE(r.qname, y.qname) || '.' || pg_catalog.quote_ident(k.conname),
            'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, k.oid, k.conrelid, NULL, NULL,
@@ -147,7 +158,7 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
       LEFT JOIN rel r ON r.oid = k.conrelid
       LEFT JOIN typ y ON y.oid = k.contypid
      WHERE (r.oid IS NOT NULL OR y.oid IS NOT NULL)
-       AND k.contype <> 'n'
+       AND k.contype <> 'n' AND k.conparentid = 0
     UNION ALL
     SELECT 'trigger', r.qname || '.' || pg_catalog.quote_ident(g.tgname),
            'pg_catalog.pg_trigger'::pg_catalog.regclass::pg_catalog.oid, g.oid, g.tgrelid, NULL, NULL,
@@ -158,7 +169,7 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
                                            WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END)
       FROM pg_catalog.pg_trigger g
       JOIN rel r ON r.oid = g.tgrelid
-     WHERE NOT g.tgisinternal
+     WHERE NOT g.tgisinternal AND {{not_cloned_trigger}}
     UNION ALL
     SELECT 'rule', r.qname || '.' || pg_catalog.quote_ident(w.rulename),
            'pg_catalog.pg_rewrite'::pg_catalog.regclass::pg_catalog.oid, w.oid, w.ev_class, NULL, NULL,
@@ -268,6 +279,16 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
       FROM pg_catalog.pg_event_trigger v
      WHERE NOT EXISTS (SELECT 1 FROM member m
                         WHERE m.classid = 'pg_catalog.pg_event_trigger'::pg_catalog.regclass AND m.objid = v.oid)
+    UNION ALL
+    SELECT 'default privileges',
+           'for role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(da.defaclrole))
+               || COALESCE(' in schema ' || pg_catalog.quote_ident(dn.nspname), '') || ' on '
+               || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                        WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
+           'pg_catalog.pg_default_acl'::pg_catalog.regclass::pg_catalog.oid, da.oid, 0, da.defaclrole, da.defaclacl,
+           NULL, '{}'::pg_catalog.jsonb
+      FROM pg_catalog.pg_default_acl da
+      LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = da.defaclnamespace
     UNION ALL
     SELECT 'database', '(this database)', 'pg_catalog.pg_database'::pg_catalog.regclass::pg_catalog.oid, d.oid, 0,
            d.datdba, COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)),

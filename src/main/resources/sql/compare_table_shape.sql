@@ -4,23 +4,17 @@
 -- key_is_integer: a single smallint, integer or bigint column, whose ranges split the
 -- table; key_is_collatable: a key column whose order depends on a collation.
 -- column_types: each column's type, by OID for a built-in type (the same on every
--- server), else by name; column_hash_forms: how a row hash takes the column: '' for a
--- type whose own hash is exact (integers, timestamps, uuid, bool), the qualified
--- name of its binary send function for another built-in type (exact: numeric scale,
--- float bits), NULL for the others (compared as text).
+-- server), else by name; column_hash_forms: the qualified name of a built-in type's
+-- binary send function (exact: numeric sign and scale, float bits), NULL for the others
+-- (compared as text), reg* types among them: they send OIDs, which differ between
+-- servers, and print names.
 -- No row when the table does not exist.
 WITH t(oid) AS (SELECT pg_catalog.to_regclass(?)::pg_catalog.oid),
 cols AS (
     SELECT pg_catalog.array_agg(pg_catalog.quote_ident(a.attname) ORDER BY a.attnum) AS columns,
            pg_catalog.array_agg(CASE WHEN a.atttypid < 16384 THEN a.atttypid::pg_catalog.text
                                      ELSE pg_catalog.format_type(a.atttypid, NULL) END ORDER BY a.attnum) AS column_types,
-           pg_catalog.array_agg(CASE WHEN a.atttypid IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
-                                                         'int8'::pg_catalog.regtype,
-                                                         'timestamp'::pg_catalog.regtype,
-                                                         'timestamptz'::pg_catalog.regtype,
-                                                         'uuid'::pg_catalog.regtype, 'bool'::pg_catalog.regtype)
-                                     THEN ''
-                                     WHEN a.atttypid < 16384 AND ty.typsend <> 0
+           pg_catalog.array_agg(CASE WHEN a.atttypid < 16384 AND ty.typsend <> 0 AND ty.typname !~ '^_?reg'
                                      THEN 'pg_catalog.' || pg_catalog.quote_ident(sp.proname) END
                                 ORDER BY a.attnum) AS column_hash_forms
       FROM t
@@ -58,11 +52,13 @@ SELECT c.relkind::text AS kind, cols.columns, cols.column_types, cols.column_has
            AND ty.typname NOT IN ('bit', 'varbit')) AS first_key_type,
        -- never analyzed (reltuples 0, or -1 from PostgreSQL 14): from the table's size; a
        -- partitioned table: its partitions'
-       (SELECT pg_catalog.sum(CASE WHEN pc.reltuples > 0 THEN pc.reltuples
-                                   ELSE pg_catalog.pg_relation_size(pc.oid) / 64 END)
-          FROM pg_catalog.pg_partition_tree(c.oid) pt
-          JOIN pg_catalog.pg_class pc ON pc.oid = pt.relid
-         WHERE pt.isleaf OR pt.relid = c.oid)::bigint AS estimated_rows
+       (CASE WHEN c.relkind <> 'p' THEN
+                 CASE WHEN c.reltuples > 0 THEN c.reltuples ELSE pg_catalog.pg_relation_size(c.oid) / 64 END
+             ELSE (SELECT pg_catalog.sum(CASE WHEN pc.reltuples > 0 THEN pc.reltuples
+                                               ELSE pg_catalog.pg_relation_size(pc.oid) / 64 END)
+                     FROM pg_catalog.pg_partition_tree(c.oid) pt
+                     JOIN pg_catalog.pg_class pc ON pc.oid = pt.relid
+                    WHERE pt.isleaf) END)::bigint AS estimated_rows
   FROM t
   JOIN pg_catalog.pg_class c ON c.oid = t.oid
  CROSS JOIN cols

@@ -4,7 +4,9 @@
 -- Columns: generated columns are excluded, as COPY TO does by default; the list is
 -- explicit so that a target with extra columns (schema changes) still loads.
 -- column_types ("name type" lines) and builtin_types (every type is built in, OID below
--- FirstNormalObjectId) decide whether the table may be copied in binary format.
+-- FirstNormalObjectId, and none is a reg* type: in binary those travel as OIDs, which
+-- name other objects or none on the target; as text they are names) decide whether the
+-- table may be copied in binary format.
 -- partition_ancestors (qualified names quoted as the tool quotes them, always, nearest
 -- first) and partition_bound let the
 -- copy find where the rows go when the target was partitioned differently after
@@ -33,7 +35,10 @@ SELECT c.oid AS table_oid,
        SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) AS column_list,
               pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, NULL),
                                     E'\n' ORDER BY a.attnum) AS column_types,
-              COALESCE(pg_catalog.bool_and(a.atttypid < 16384), true) AS builtin_types
+              COALESCE(pg_catalog.bool_and(a.atttypid < 16384
+                                           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type ty
+                                                            WHERE ty.oid = a.atttypid AND ty.typname ~ '^_?reg')),
+                       true) AS builtin_types
          FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') cols
  WHERE c.relkind = 'r'

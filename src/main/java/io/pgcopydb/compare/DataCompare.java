@@ -94,7 +94,8 @@ public final class DataCompare {
 		ExecutorService sides = Executors.newCachedThreadPool(daemon("compare-source"));
 		Map<String, TableDiff> diffs = new ConcurrentHashMap<>();
 		try {
-			TableComparer comparer = new TableComparer(source, target, sides, options.maxRows());
+			TableComparer comparer = new TableComparer(source, target, sides, options.maxRows(),
+					encoding(source).equals(encoding(target)));
 			Follow follow = options.follow();
 			if (follow == null) {
 				try (SourceSnapshot sourceSnapshot = export(source); SourceSnapshot targetSnapshot = export(target)) {
@@ -152,7 +153,8 @@ public final class DataCompare {
 	 */
 	private static Map<String, TableDiff> inStep(PgEndpoint source, PgEndpoint target, Follow follow, int check,
 			List<Table> tables, int workers, TableWork work) {
-		String slot = "pgcopydb_compare_" + ProcessHandle.current().pid() + "_" + check;
+		String slot = "pgcopydb_compare_" + ProcessHandle.current().pid() + "_" + check + "_"
+				+ Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
 		try (SlotSnapshot sourceSnapshot = SlotSnapshot.createTemporary(source, slot, follow.timeout())) {
 			Lsn position = sourceSnapshot.consistentPoint();
 			Lsn applied = awaitApplied(follow, position);
@@ -243,6 +245,19 @@ public final class DataCompare {
 			pool.shutdownNow();
 		}
 		return diffs;
+	}
+
+	/** The server's encoding, as {@code SHOW server_encoding} gives it. */
+	private static String encoding(PgEndpoint endpoint) {
+		try (Connection connection = endpoint.connect("compare data");
+				java.sql.Statement statement = connection.createStatement();
+				java.sql.ResultSet rs = statement.executeQuery("SHOW server_encoding")) {
+			rs.next();
+			return rs.getString(1);
+		}
+		catch (SQLException ex) {
+			throw endpoint.failure("reading the server encoding", ex);
+		}
 	}
 
 	private static SourceSnapshot export(PgEndpoint endpoint) {

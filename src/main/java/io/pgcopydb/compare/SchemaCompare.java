@@ -242,7 +242,12 @@ public final class SchemaCompare {
 					+ " pg_catalog.set_config('IntervalStyle', 'postgres', true),"
 					+ " pg_catalog.set_config('extra_float_digits', '3', true),"
 					+ " pg_catalog.set_config('TimeZone', 'UTC', true)");
-			try (ResultSet rs = statement.executeQuery(SqlFiles.load("compare_schema"))) {
+			int version = connection.getMetaData().getDatabaseMajorVersion();
+			String sql = SqlFiles.load("compare_schema")
+				.replace("{{attcompression}}",
+						(version >= 14) ? "NULLIF(a.attcompression::pg_catalog.text, '')" : "NULL::pg_catalog.text")
+				.replace("{{not_cloned_trigger}}", (version >= 13) ? "g.tgparentid = 0" : "true");
+			try (ResultSet rs = statement.executeQuery(sql)) {
 				while (rs.next()) {
 					String kind = rs.getString("kind");
 					if (leftOut(kind, options)) {

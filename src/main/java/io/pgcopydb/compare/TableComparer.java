@@ -56,7 +56,7 @@ final class TableComparer {
 	/** A finer level cuts each differing integer-key range into 2^8 ranges. */
 	private static final int LEVEL_BITS = 8;
 
-	/** Segments re-read by range at most; past it, they are read by bucket. */
+	/** Sampled ranges re-read by range at most; past it, they are read by bucket. */
 	private static final int RANGE_LIMIT = 512;
 
 	private static final String HASH = "pgcopydb_h";
@@ -69,15 +69,20 @@ final class TableComparer {
 
 	private final int maxRows;
 
+	private final boolean sameEncoding;
+
 	/**
 	 * @param sides runs the source's query while the calling thread runs the target's
 	 * @param maxRows how many differing rows a diff keeps to print
+	 * @param sameEncoding both servers have the same encoding: text is hashed as the
+	 * servers store it, not converted
 	 */
-	TableComparer(PgEndpoint source, PgEndpoint target, ExecutorService sides, int maxRows) {
+	TableComparer(PgEndpoint source, PgEndpoint target, ExecutorService sides, int maxRows, boolean sameEncoding) {
 		this.sourceEndpoint = source;
 		this.targetEndpoint = target;
 		this.sides = sides;
 		this.maxRows = maxRows;
+		this.sameEncoding = sameEncoding;
 	}
 
 	/**
@@ -116,8 +121,8 @@ final class TableComparer {
 		}
 		// integer-key ranges holding too many rows to read: one pass per finer level over
 		// the differing ranges only (through the key's index), until they are few
-		while (plan.segmenting() == Segmenting.RANGE && plan.shift() > 0 && differing.size() <= RANGE_LIMIT
-				&& rowsIn(differing, sourceSegments, targetSegments) > ROW_LIMIT / 2) {
+		long held = rowsIn(differing, sourceSegments, targetSegments);
+		while (plan.segmenting() == Segmenting.RANGE && plan.shift() > 0 && held > ROW_LIMIT / 2) {
 			Plan finer = plan.finer(Math.max(0, plan.shift() - LEVEL_BITS));
 			Long[] ranges = differing.toArray(new Long[0]);
 			String sql = plan.finerSegmentsSql(finer);
@@ -129,6 +134,12 @@ final class TableComparer {
 			sourceSegments = join(onSourceFiner);
 			plan = finer;
 			differing = differing(sourceSegments, targetSegments);
+			long finerHeld = rowsIn(differing, sourceSegments, targetSegments);
+			if (finerHeld > held / 2) {
+				// the rows differ all over (a bulk change): finer ranges would not help
+				break;
+			}
+			held = finerHeld;
 		}
 		return rows(shape, plan, differing, display, source, target, sourceRows, targetRows);
 	}
@@ -222,47 +233,51 @@ final class TableComparer {
 	private String hash(TableShape shape, TableShape targetShape) {
 		boolean exactHash = this.sourceEndpoint.serverVersion().major() >= 14
 				&& this.targetEndpoint.serverVersion().major() >= 14;
-		return exactHash ? rowHash(shape, targetShape)
+		return exactHash ? rowHash(shape, targetShape, this.sameEncoding)
 				: "pg_catalog.hashtextextended(ROW(" + String.join(", ", shape.columns()) + ")::text, 0)";
 	}
 
 	/**
 	 * Built-in types (by OID) whose values a hash function takes exactly, as SQL with the
-	 * column ({@code %1$s}) and a seed ({@code %2$d}): integers as int8; bool as int4;
-	 * timestamps by their microseconds (timestamptz in UTC, whatever the session's
-	 * TimeZone; a date goes by its send form: it can be past the last timestamp); uuid by
-	 * its bytes; text, varchar, char and name by their bytes under collation "C"
-	 * (whatever the column's collation: 'A' is not 'a' under a case-insensitive one);
-	 * numeric by its value and, apart, its scale (1.0 and 1.00 differ).
+	 * column ({@code %1$s}) and a seed ({@code %2$d}): smallint and integer (their hash
+	 * is one-to-one on 32 bits); bigint by its folded hash and, apart, its high 32 bits
+	 * (its hash alone folds the two halves, so 0 and 4294967297 would meet); oid; bool as
+	 * int4; uuid by its 16 bytes. Timestamps (whose hash folds as bigint's), numeric
+	 * (whose hash ignores the sign and the scale), floats and dates go by their send form
+	 * instead.
 	 */
 	private static final Map<String, String> EXACT_HASHES = Map.ofEntries(
-			Map.entry("20", "pg_catalog.hashint8extended(%1$s, %2$d)"),
-			Map.entry("21", "pg_catalog.hashint8extended(%1$s::pg_catalog.int8, %2$d)"),
-			Map.entry("23", "pg_catalog.hashint8extended(%1$s::pg_catalog.int8, %2$d)"),
-			Map.entry("26", "pg_catalog.hashint8extended(%1$s::pg_catalog.int8, %2$d)"),
+			Map.entry("20", "(pg_catalog.hashint8extended(%1$s, %2$d) OPERATOR(pg_catalog.#)"
+					+ " pg_catalog.hashint4extended((%1$s OPERATOR(pg_catalog.>>) 32)::pg_catalog.int4, -%2$d))"),
+			Map.entry("21", "pg_catalog.hashint4extended(%1$s::pg_catalog.int4, %2$d)"),
+			Map.entry("23", "pg_catalog.hashint4extended(%1$s, %2$d)"),
+			Map.entry("26", "pg_catalog.hashoidextended(%1$s, %2$d)"),
 			Map.entry("16", "pg_catalog.hashint4extended(%1$s::pg_catalog.int4, %2$d)"),
-			Map.entry("1114", "pg_catalog.timestamp_hash_extended(%1$s, %2$d)"),
-			Map.entry("1184", "pg_catalog.timestamp_hash_extended(pg_catalog.timezone('UTC', %1$s), %2$d)"),
-			Map.entry("2950", "pg_catalog.uuid_hash_extended(%1$s, %2$d)"),
+			Map.entry("2950", "pg_catalog.uuid_hash_extended(%1$s, %2$d)"));
+
+	/**
+	 * Text types (by OID) hashed by their bytes under collation "C" (whatever the
+	 * column's collation: 'A' is not 'a' under a case-insensitive one), when both servers
+	 * have the same encoding; else by their send form, converted to the client's.
+	 */
+	private static final Map<String, String> TEXT_HASHES = Map.ofEntries(
 			Map.entry("25", "pg_catalog.hashtextextended(%1$s COLLATE pg_catalog.\"C\", %2$d)"),
 			Map.entry("1043", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"),
 			Map.entry("1042", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"),
-			Map.entry("19", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"),
-			Map.entry("1700", "(pg_catalog.hash_numeric_extended(%1$s, %2$d) OPERATOR(pg_catalog.#)"
-					+ " COALESCE(pg_catalog.hashint4extended(pg_catalog.scale(%1$s), %2$d), 0))"));
+			Map.entry("19", "pg_catalog.hashtextextended(%1$s::pg_catalog.text COLLATE pg_catalog.\"C\", %2$d)"));
 
 	/**
 	 * A row's 64-bit hash from its values, exact and independent of the session's
 	 * settings. A column whose type is the same on both sides is hashed by its type's
-	 * exact hash where there is one ({@link #EXACT_HASHES}), seeded by its position so
-	 * that values swapped between columns differ, the hashes combined by XOR (a NULL as a
-	 * constant of its own); the other built-in types go by their binary send form (float
-	 * by its bits, jsonb, arrays...) and the rest (an extension's type, or a type the
-	 * target changed) by their text, both into one {@code hash_record_extended} (bytea's
-	 * hash is bytewise). Per-type hashes cost about half of hashing every column's send
-	 * form.
+	 * exact hash where there is one ({@link #EXACT_HASHES}, and {@link #TEXT_HASHES} when
+	 * both servers have the same encoding), seeded by its position so that values swapped
+	 * between columns differ, the hashes combined by XOR (a NULL as a constant of its
+	 * own); the other built-in types go by their binary send form (numeric with its sign
+	 * and scale, float by its bits, timestamps, jsonb, arrays...) and the rest (an
+	 * extension's type, a reg* type, or a type the target changed) by their text, both
+	 * into one {@code hash_record_extended} (bytea's hash is bytewise).
 	 */
-	static String rowHash(TableShape source, TableShape target) {
+	static String rowHash(TableShape source, TableShape target, boolean sameEncoding) {
 		Map<String, String> targetTypes = new HashMap<>();
 		for (int i = 0; i < target.columns().size(); i++) {
 			targetTypes.put(target.columns().get(i), target.columnTypes().get(i));
@@ -274,7 +289,8 @@ final class TableComparer {
 			String type = source.columnTypes().get(i);
 			String form = source.hashForms().get(i);
 			boolean sameType = type.equals(targetTypes.get(column));
-			String exact = sameType ? EXACT_HASHES.get(type) : null;
+			String exact = !sameType ? null
+					: EXACT_HASHES.getOrDefault(type, sameEncoding ? TEXT_HASHES.get(type) : null);
 			if (exact != null) {
 				terms.add("COALESCE(" + String.format(java.util.Locale.ROOT, exact, column, i + 1) + ", "
 						+ (-1_000_003L * (i + 1)) + ")");
@@ -382,7 +398,9 @@ final class TableComparer {
 	/** Reads the rows of the differing segments on both sides and compares them. */
 	private TableDiff rows(TableShape shape, Plan plan, Set<Long> differing, String display, Connection source,
 			Connection target, long sourceRows, long targetRows) {
-		boolean byRange = differing.size() <= RANGE_LIMIT;
+		// integer-key ranges are joined to the key's index whatever their number; sampled
+		// ranges are written out, up to a limit
+		boolean byRange = plan.segmenting() == Segmenting.RANGE || differing.size() <= RANGE_LIMIT;
 		Long[] buckets = differing.toArray(new Long[0]);
 		String sql = plan.rowsSql(byRange, buckets);
 		boolean withSegments = plan.rowsTakeSegments(byRange);
@@ -550,7 +568,8 @@ final class TableComparer {
 		long count = confirmed.size() + pending.size();
 		List<TableDiff.RowDiff> first = new ArrayList<>(listed.values()).subList(0,
 				(int) Math.min(count, this.maxRows));
-		long caughtUp = previous.caughtUp() + previous.differing() - count;
+		long before = previous.pending().size() + previous.confirmed().size();
+		long caughtUp = previous.caughtUp() + before - count;
 		String note = (caughtUp > 0) ? caughtUp + " row(s) differed by replication lag and caught up" : null;
 		TableDiff.Status status = (count == 0) ? TableDiff.Status.EQUAL : TableDiff.Status.DIFFERS;
 		return new TableDiff(display, status, previous.sourceRows(), previous.targetRows(), count, List.copyOf(first),

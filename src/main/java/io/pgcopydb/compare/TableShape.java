@@ -15,8 +15,8 @@ import io.pgcopydb.catalog.SqlFiles;
  *
  * @param columns quoted column names, in attribute order
  * @param columnTypes each column's type: its OID for a built-in type, else its name
- * @param hashForms how a row hash takes each column: "" as it is (its type's hash is
- * exact), a send function's qualified name, or null for its text
+ * @param hashForms how a row hash takes each column by default: a built-in type's send
+ * function (qualified), or null for its text
  * @param keyColumns quoted names of the primary key (else the smallest unique key of NOT
  * NULL columns); empty when there is none
  * @param integerKey the key is one smallint, integer or bigint column

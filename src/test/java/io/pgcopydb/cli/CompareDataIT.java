@@ -43,6 +43,10 @@ class CompareDataIT {
 			CREATE EXTENSION citext;
 			CREATE TABLE emails (e citext PRIMARY KEY, v int);
 			INSERT INTO emails SELECT 'User' || g || '@example.com', g FROM generate_series(1, 500) g;
+			CREATE TABLE vals (id int PRIMARY KEY, n numeric, b bigint, r regclass, at timestamptz);
+			INSERT INTO vals VALUES (1, 100.00, 5, 'codes', '2024-01-01 00:00:00+00'),
+			  (2, 'NaN', 5, 'codes', '2024-01-01 00:00:00+00'), (3, 1, 0, 'codes', '2024-01-01 00:00:00+00'),
+			  (4, 1, 5, 'prices', 'infinity'), (5, 1, 5, 'prices', '2024-01-01 00:00:00+00');
 			""";
 
 	@Test
@@ -59,7 +63,7 @@ class CompareDataIT {
 
 			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(equal.exitCode()).as(equal.toString()).isZero();
-			assertThat(equal.stdout()).contains("Every table is equal (8 compared).")
+			assertThat(equal.stdout()).contains("Every table is equal (9 compared).")
 				.containsPattern("public.accounts +equal +60000 +60000 +0");
 
 			servers.target().execute(db, """
@@ -76,6 +80,10 @@ class CompareDataIT {
 					UPDATE prices SET p = 7.50 WHERE p = 7.5;
 					ALTER TABLE pairs ALTER COLUMN v TYPE bigint;
 					UPDATE emails SET e = 'user7@example.com' WHERE e = 'User7@example.com';
+					UPDATE vals SET n = -100.00 WHERE id = 1;
+					UPDATE vals SET n = 'Infinity' WHERE id = 2;
+					UPDATE vals SET b = 4294967297 WHERE id = 3;
+					UPDATE vals SET at = '2024-01-01 01:11:34.967296+00' WHERE id = 5;
 					""");
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
@@ -86,7 +94,7 @@ class CompareDataIT {
 						"public.pairs: differs, 1 row(s)", "(a, b)=(7,b7)  changed", "public.dups: differs, 1 row(s)",
 						"(3,x)  missing on target (1 copy)", "public.nullkeys: differs, 2 row(s)",
 						"public.prices: differs, 1 row(s)", "(p)=(7.5)  changed", "public.emails: differs",
-						"User7@example.com", "7 of 8 table(s) differ.")
+						"User7@example.com", "public.vals: differs, 4 row(s)", "8 of 9 table(s) differ.")
 				.containsPattern("public.empty +equal +0 +0 +0");
 
 			PgCopyDbRun json = PgCopyDbRun.run(env, "compare", "data", "--json", "--table-jobs", "2");
@@ -153,6 +161,8 @@ class CompareDataIT {
 				INSERT INTO wide SELECT g, g FROM generate_series(1, 300000) g;
 				CREATE TABLE big (id bigint PRIMARY KEY, v text);
 				INSERT INTO big SELECT g, 'v' || g FROM generate_series(1, 100000) g;
+				CREATE TABLE bulk (id int PRIMARY KEY, v int);
+				INSERT INTO bulk SELECT g, g FROM generate_series(1, 5000) g;
 				ANALYZE;
 				""";
 		servers.source().createDatabase(db);
@@ -162,24 +172,57 @@ class CompareDataIT {
 		// more than are read range by range
 		servers.target()
 			.execute(db,
-					"UPDATE wide SET v = -v WHERE id % 500 = 0; UPDATE big SET v = 'x' WHERE id IN (10, 50000, 99999)");
+					"UPDATE wide SET v = -v WHERE id % 500 = 0; UPDATE big SET v = 'x' WHERE id IN (10, 50000, 99999);"
+							+ " UPDATE bulk SET v = v + 1");
 		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
 				servers.target().uri(db));
 		try {
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
 			assertThat(differs.stdout()).contains("public.wide: differs, 600 row(s)", "(id)=(500)  changed",
-					"public.big: differs, 3 row(s)", "(id)=(50000)  changed");
+					"public.big: differs, 3 row(s)", "(id)=(50000)  changed", "public.bulk: differs, 5000 row(s)");
 
-			// with at most 1000 rows read per table: big's three ranges of 512 keys hold
-			// more, and are cut into finer ranges until they do not; wide's changes are
-			// too many to list
+			// with at most 1000 rows read per table: the differing ranges of wide and big
+			// hold more, and are cut into finer ranges until they do not; bulk's rows
+			// all differ, too many to list, and finer ranges would not help
 			Map<String, String> small = new java.util.HashMap<>(env);
 			small.put("JAVA_TOOL_OPTIONS", "-Dpgcopydb.compare.rowLimit=1000");
 			PgCopyDbRun finer = PgCopyDbRun.run(small, "compare", "data");
 			assertThat(finer.exitCode()).as(finer.toString()).isEqualTo(10);
-			assertThat(finer.stdout()).contains("public.big: differs, 3 row(s)", "(id)=(10)  changed",
-					"(id)=(50000)  changed", "(id)=(99999)  changed", "too many to list");
+			assertThat(finer.stdout())
+				.contains("public.big: differs, 3 row(s)", "(id)=(10)  changed", "(id)=(50000)  changed",
+						"(id)=(99999)  changed", "public.wide: differs, 600 row(s)", "(id)=(500)  changed")
+				.containsPattern("public.bulk: differs \\(\\d+ segment\\(s\\) differ, with more than 1000 rows: too"
+						+ " many to list");
+		}
+		finally {
+			CloneIT.cleanup(servers, db);
+		}
+	}
+
+	@Test
+	void aLatin1SourceAndAUtf8TargetHoldingTheSameTextAreEqual(PgServers servers) {
+		String db = "compare_latin1";
+		CloneIT.prepare(servers, db);
+		servers.source()
+			.execute("postgres",
+					"CREATE DATABASE " + db + " TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'");
+		String rows = """
+				CREATE TABLE words (id int PRIMARY KEY, w text, v varchar(20), c char(4));
+				INSERT INTO words VALUES (1, 'café', 'über', 'né'), (2, 'plain', 'ascii', 'ab');
+				""";
+		servers.source().execute(db, rows);
+		servers.target().execute(db, rows);
+		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
+		try {
+			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(equal.exitCode()).as(equal.toString()).isZero();
+
+			servers.target().execute(db, "UPDATE words SET w = 'cafe' WHERE id = 1");
+			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
+			assertThat(differs.stdout()).contains("public.words: differs, 1 row(s)", "(id)=(1)  changed");
 		}
 		finally {
 			CloneIT.cleanup(servers, db);

@@ -87,7 +87,8 @@ public final class SlotSnapshot implements AutoCloseable {
 		try {
 			int pid = backendPid(session);
 			String systemIdentifier = systemIdentifier(session);
-			SlotWait wait = new SlotWait(source, pid, slot, timeout);
+			SlotWait wait = new SlotWait(source, pid, slot, timeout,
+					temporary ? "--follow-timeout" : "--slot-wait-timeout");
 			try (Statement statement = session.createStatement()) {
 				wait.start();
 				try (ResultSet rs = statement
@@ -210,7 +211,11 @@ public final class SlotSnapshot implements AutoCloseable {
 
 		private final long started = System.nanoTime();
 
-		SlotWait(PgEndpoint source, int pid, String slot, Duration timeout) {
+		/** The option that sets the timeout, as the error names it. */
+		private final String option;
+
+		SlotWait(PgEndpoint source, int pid, String slot, Duration timeout, String option) {
+			this.option = option;
 			this.source = source;
 			this.pid = pid;
 			this.slot = slot;
@@ -256,9 +261,9 @@ public final class SlotSnapshot implements AutoCloseable {
 		RuntimeException timeoutFailure(SQLException ex) {
 			List<String> found = this.blockers.get();
 			return new SourceNotReadyException("creating replication slot " + this.slot + " waited "
-					+ this.timeout.toSeconds() + " s (--slot-wait-timeout) for transactions on the source to end"
+					+ this.timeout.toSeconds() + " s (" + this.option + ") for transactions on the source to end"
 					+ (found.isEmpty() ? "" : ": " + SourceChecks.listing(found))
-					+ "; end or commit them (or roll back prepared ones), or raise --slot-wait-timeout, then run"
+					+ "; end or commit them (or roll back prepared ones), or raise " + this.option + ", then run"
 					+ " the command again", ex);
 		}
 
