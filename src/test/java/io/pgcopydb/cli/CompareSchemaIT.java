@@ -72,6 +72,7 @@ class CompareSchemaIT {
 			CREATE POLICY own_rows ON app.customers FOR SELECT TO compare_schema_app USING (name = current_user);
 			GRANT USAGE ON SCHEMA app TO compare_schema_app;
 			GRANT SELECT, UPDATE (name) ON app.customers TO compare_schema_app;
+			ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO compare_schema_app;
 			""";
 
 	@Test
@@ -107,6 +108,7 @@ class CompareSchemaIT {
 					REVOKE UPDATE (name) ON app.customers FROM compare_schema_app;
 					ALTER TABLE app.customers OWNER TO compare_schema_app;
 					CREATE TABLE app.extra (id int);
+					ALTER DEFAULT PRIVILEGES IN SCHEMA app REVOKE SELECT ON TABLES FROM compare_schema_app;
 					""");
 			servers.target().execute("postgres", "ALTER DATABASE " + db + " RESET work_mem");
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "schema");
@@ -125,6 +127,7 @@ class CompareSchemaIT {
 				.containsPattern("table +app.customers +owner +\\S+ +compare_schema_app")
 				.containsPattern("table +app.extra +extra on target")
 				.containsPattern("database setting +work_mem +missing on target")
+				.containsPattern("default privileges +for role \\S+ in schema app on tables +missing on target")
 				.doesNotContain("app.extra.id")
 				.doesNotContainPattern("column +\\S+ +owner");
 
