@@ -207,26 +207,29 @@ final class TableComparer {
 			}
 			String bucket = "(" + key + "::bigint >> " + shift + ")";
 			return new Plan(qualified, hash, bucket, keyText, keyList, shift, mask, Segmenting.RANGE, List.of(),
-					shape.keyType(), shape.partitioned(), targetShape.partitioned());
+					shape.keyType(), shape.partitioned(), targetShape.partitioned(), keyList);
 		}
 		if (shape.hasKey() && shape.keyColumns().size() == 1 && shape.keyType() != null) {
-			String key = shape.keyColumns().get(0);
+			// a collatable key is cut in the bytes' order ("C"), so that both sides put a
+			// row in the same range whatever their collations
+			String key = shape.keyCollatable() ? shape.keyColumns().get(0) + " COLLATE pg_catalog.\"C\""
+					: shape.keyColumns().get(0);
 			List<String> thresholds = onSource("sampling the keys of table " + display,
 					() -> thresholds(source, qualified, shape.partitioned(), key, shape.estimatedRows(), wanted));
 			if (!thresholds.isEmpty()) {
 				String bucket = "pg_catalog.width_bucket(" + key + ", " + arrayLiteral(thresholds, shape.keyType())
 						+ ")";
 				return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.SAMPLED, thresholds,
-						shape.keyType(), shape.partitioned(), targetShape.partitioned());
+						shape.keyType(), shape.partitioned(), targetShape.partitioned(), key);
 			}
 		}
 		if (shape.hasKey()) {
-			String bucket = "(pg_catalog.hashtextextended(" + keyText + ", 1) & " + mask + ")";
+			String bucket = "(pg_catalog.hashtextextended(" + keyText + " COLLATE pg_catalog.\"C\", 1) & " + mask + ")";
 			return new Plan(qualified, hash, bucket, keyText, keyList, 0, mask, Segmenting.KEY_HASH, List.of(),
-					shape.keyType(), shape.partitioned(), targetShape.partitioned());
+					shape.keyType(), shape.partitioned(), targetShape.partitioned(), keyList);
 		}
 		return new Plan(qualified, hash, "(" + HASH + " & " + mask + ")", rowText, null, 0, mask, Segmenting.ROW_HASH,
-				List.of(), null, shape.partitioned(), targetShape.partitioned());
+				List.of(), null, shape.partitioned(), targetShape.partitioned(), null);
 	}
 
 	/** The row hash both sides compute: {@link #rowHash}, or the row's text before 14. */
@@ -781,7 +784,8 @@ final class TableComparer {
 	 * @param keyType the type of the key's first column
 	 */
 	private record Plan(String table, String hash, String bucket, String keyText, String keyList, int shift, long mask,
-			Segmenting segmenting, List<String> thresholds, String keyType, boolean sourceWhole, boolean targetWhole) {
+			Segmenting segmenting, List<String> thresholds, String keyType, boolean sourceWhole, boolean targetWhole,
+			String rangeKey) {
 
 		/**
 		 * {@code sql} as one side runs it: a side whose table is partitioned reads it
@@ -820,12 +824,12 @@ final class TableComparer {
 				int b = segment.intValue();
 				List<String> bounds = new ArrayList<>();
 				if (b >= 1 && b - 1 < this.thresholds.size()) {
-					bounds.add(this.keyList + " >= " + Identifiers.literal(this.thresholds.get(b - 1)) + "::"
+					bounds.add(this.rangeKey + " >= " + Identifiers.literal(this.thresholds.get(b - 1)) + "::"
 							+ this.keyType);
 				}
 				if (b < this.thresholds.size()) {
 					bounds
-						.add(this.keyList + " < " + Identifiers.literal(this.thresholds.get(b)) + "::" + this.keyType);
+						.add(this.rangeKey + " < " + Identifiers.literal(this.thresholds.get(b)) + "::" + this.keyType);
 				}
 				ranges.add(bounds.isEmpty() ? "true" : "(" + String.join(" AND ", bounds) + ")");
 			}
@@ -836,7 +840,7 @@ final class TableComparer {
 		Plan finer(int shift) {
 			return new Plan(this.table, this.hash, "(" + this.keyList + "::bigint >> " + shift + ")", this.keyText,
 					this.keyList, shift, this.mask, this.segmenting, this.thresholds, this.keyType, this.sourceWhole,
-					this.targetWhole);
+					this.targetWhole, this.rangeKey);
 		}
 
 		/**

@@ -23,11 +23,12 @@ import io.pgcopydb.catalog.SqlFiles;
  * @param keyType the built-in type of the key's first column, qualified
  * ({@code pg_catalog.bpchar}), or null for another type
  * @param estimatedRows the planner's estimate (pg_class.reltuples)
+ * @param keyCollatable a key column's order depends on a collation
  * @param partitioned a partitioned table: its rows are its partitions' (read whole, where
  * the other side may have them in one table)
  */
 record TableShape(List<String> columns, List<String> columnTypes, List<String> hashForms, List<String> keyColumns,
-		boolean integerKey, String keyType, long estimatedRows, boolean partitioned) {
+		boolean integerKey, String keyType, long estimatedRows, boolean keyCollatable, boolean partitioned) {
 
 	/** The table named {@code qualifiedName} (quoted), or null when there is none. */
 	static TableShape read(Connection connection, String qualifiedName) throws SQLException {
@@ -43,7 +44,7 @@ record TableShape(List<String> columns, List<String> columnTypes, List<String> h
 						strings(rs.getArray("column_hash_forms")),
 						(keys != null) ? List.of((String[]) keys.getArray()) : List.of(),
 						rs.getBoolean("key_is_integer"), rs.getString("first_key_type"), rs.getLong("estimated_rows"),
-						"p".equals(rs.getString("kind")));
+						rs.getBoolean("key_is_collatable"), "p".equals(rs.getString("kind")));
 			}
 		}
 	}

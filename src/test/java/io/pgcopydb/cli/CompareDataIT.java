@@ -229,4 +229,32 @@ class CompareDataIT {
 		}
 	}
 
+	@Test
+	void aTextKeyUnderAnotherCollationOnTheTargetIsCutInTheSameRanges(PgServers servers) {
+		String db = "compare_collations";
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		String rows = "INSERT INTO names SELECT (ARRAY['b', 'B', 'a', 'A', '_', 'é'])[1 + g % 6] || g, g"
+				+ " FROM generate_series(1, 3000) g";
+		servers.source().execute(db, "CREATE TABLE names (n text COLLATE \"en-x-icu\" PRIMARY KEY, v int); " + rows);
+		servers.target().execute(db, "CREATE TABLE names (n text COLLATE \"C\" PRIMARY KEY, v int); " + rows);
+		// at most 1000 rows read: ranges cut in each side's own order would hold other
+		// rows on each side, all of them to read again
+		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db), "JAVA_TOOL_OPTIONS", "-Dpgcopydb.compare.rowLimit=1000");
+		try {
+			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(equal.exitCode()).as(equal.toString()).isZero();
+			assertThat(equal.stdout()).containsPattern("public.names +equal +3000 +3000 +0");
+
+			servers.target().execute(db, "UPDATE names SET v = 0 WHERE n = 'a2'");
+			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
+			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
+			assertThat(differs.stdout()).contains("public.names: differs, 1 row(s)", "(n)=(a2)  changed");
+		}
+		finally {
+			CloneIT.cleanup(servers, db);
+		}
+	}
+
 }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RowHashTest {
 
 	private static TableShape shape(List<String> columns, List<String> types, List<String> forms) {
-		return new TableShape(columns, types, forms, List.of(), false, null, 0, false);
+		return new TableShape(columns, types, forms, List.of(), false, null, 0, false, false);
 	}
 
 	@Test
