@@ -43,10 +43,11 @@ class CompareDataIT {
 			CREATE EXTENSION citext;
 			CREATE TABLE emails (e citext PRIMARY KEY, v int);
 			INSERT INTO emails SELECT 'User' || g || '@example.com', g FROM generate_series(1, 500) g;
-			CREATE TABLE vals (id int PRIMARY KEY, n numeric, b bigint, r regclass, at timestamptz);
-			INSERT INTO vals VALUES (1, 100.00, 5, 'codes', '2024-01-01 00:00:00+00'),
-			  (2, 'NaN', 5, 'codes', '2024-01-01 00:00:00+00'), (3, 1, 0, 'codes', '2024-01-01 00:00:00+00'),
-			  (4, 1, 5, 'prices', 'infinity'), (5, 1, 5, 'prices', '2024-01-01 00:00:00+00');
+			CREATE TABLE vals (id int PRIMARY KEY, n numeric, b bigint, r regclass, at timestamptz, f float8);
+			INSERT INTO vals VALUES (1, 100.00, 5, 'codes', '2024-01-01 00:00:00+00', 0),
+			  (2, 'NaN', 5, 'codes', '2024-01-01 00:00:00+00', 0), (3, 1, 0, 'codes', '2024-01-01 00:00:00+00', 0),
+			  (4, 1, 5, 'prices', 'infinity', 0), (5, 1, 5, 'prices', '2024-01-01 00:00:00+00', 0),
+			  (6, 1, 5, 'prices', '2024-01-01 00:00:00+00', 0);
 			""";
 
 	@Test
@@ -84,6 +85,7 @@ class CompareDataIT {
 					UPDATE vals SET n = 'Infinity' WHERE id = 2;
 					UPDATE vals SET b = 4294967297 WHERE id = 3;
 					UPDATE vals SET at = '2024-01-01 01:11:34.967296+00' WHERE id = 5;
+					UPDATE vals SET f = '-0' WHERE id = 6;
 					""");
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
@@ -94,7 +96,8 @@ class CompareDataIT {
 						"public.pairs: differs, 1 row(s)", "(a, b)=(7,b7)  changed", "public.dups: differs, 1 row(s)",
 						"(3,x)  missing on target (1 copy)", "public.nullkeys: differs, 2 row(s)",
 						"public.prices: differs, 1 row(s)", "(p)=(7.5)  changed", "public.emails: differs",
-						"User7@example.com", "public.vals: differs, 4 row(s)", "8 of 9 table(s) differ.")
+						"User7@example.com", "public.vals: differs, 5 row(s)", "(id)=(6)  changed",
+						"8 of 9 table(s) differ.")
 				.containsPattern("public.empty +equal +0 +0 +0");
 
 			PgCopyDbRun json = PgCopyDbRun.run(env, "compare", "data", "--json", "--table-jobs", "2");
