@@ -6,9 +6,9 @@
 #   plain  PGCOPYDB_FAST_START=0 with the JDK on the PATH: the jar as it is (the
 #          launcher before this benchmark)
 #   fast   the launcher's defaults: newest JDK 25+ when present, extracted layout,
-#          a class data sharing archive per command, C1 for short commands
-# alternating, ROUNDS rounds (after one untimed warm-up of each, which writes the
-# archives), the target database emptied before each clone.
+#          C1 for short commands
+# alternating, ROUNDS rounds (after one untimed warm-up of each, which extracts the
+# jar), the target database emptied before each clone.
 #
 # Usage: jobs/bench/startup-bench.sh     (ROUNDS=5)
 # Prints a Markdown table of medians: wall, CPU user+sys, peak RSS.
@@ -60,7 +60,7 @@ clone() { # clone LABEL LAUNCHER...
 }
 
 : >"$work/times"
-for setting in plain fast; do # warm-up: extraction and archives
+for setting in plain fast; do # warm-up: the extraction
 	unset -n launcher 2>/dev/null || true
 	declare -n launcher=$setting
 	"${launcher[@]}" --version >/dev/null
