@@ -54,11 +54,6 @@ public final class DataCompare {
 	 * target in sync, or null when nothing writes to the target
 	 */
 	public record Options(int tableJobs, int maxRows, Follow follow) {
-
-		public Options(int tableJobs, int maxRows) {
-			this(tableJobs, maxRows, null);
-		}
-
 	}
 
 	/**

@@ -43,9 +43,6 @@ public final class SchemaCompare {
 	/** What the run that made the target left out on purpose, as the clone's options. */
 	public record Options(boolean noOwner, boolean noAcl, boolean noComments, boolean skipExtensions,
 			boolean skipExtComments, boolean skipCollations, boolean skipDbProperties) {
-
-		public static final Options ALL = new Options(false, false, false, false, false, false, false);
-
 	}
 
 	/**

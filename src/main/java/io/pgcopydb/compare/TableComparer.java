@@ -801,17 +801,20 @@ final class TableComparer {
 		}
 
 		/**
-		 * Whether keys read on one side only are looked up by equality on the other: a
-		 * key's text, or its order under the other side's collation, may put one row in
-		 * different segments on the two sides.
+		 * Whether rows can be found by key equality (a lookup, a check again): the key is
+		 * one column of a built-in type.
 		 */
 		boolean looksUpByKey() {
 			return this.keyList != null && !this.keyList.contains(",") && this.keyType != null;
 		}
 
+		/**
+		 * Whether keys read on one side only are looked up by equality on the other: a
+		 * key's text, or its order under the other side's collation, may put one row in
+		 * different segments on the two sides.
+		 */
 		boolean looksUpKeys() {
-			return (this.segmenting == Segmenting.SAMPLED || this.segmenting == Segmenting.KEY_HASH)
-					&& this.keyList != null && !this.keyList.contains(",") && this.keyType != null;
+			return (this.segmenting == Segmenting.SAMPLED || this.segmenting == Segmenting.KEY_HASH) && looksUpByKey();
 		}
 
 		/**

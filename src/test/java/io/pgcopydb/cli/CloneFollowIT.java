@@ -54,8 +54,7 @@ class CloneFollowIT {
 		try (Connection source = servers.source().connect(db); Statement statement = source.createStatement()) {
 			statement.execute(SCHEMA);
 		}
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		AtomicBoolean loading = new AtomicBoolean(true);
 		AtomicLong transactions = new AtomicLong();
 		Thread load = new Thread(() -> writeLoad(servers, db, loading, transactions), "load");

@@ -41,8 +41,7 @@ class CloneFollowResumeIT {
 		servers.source()
 			.execute(db, "CREATE TABLE items (id int PRIMARY KEY, note text);"
 					+ "INSERT INTO items SELECT g, 'a' FROM generate_series(1, 100) g");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		Connection locker = servers.source().connect(db);
 		Thread lock = new Thread(() -> lockOnceTheSlotExists(locker), "locker");
 		lock.start();

@@ -90,13 +90,18 @@ class CloneIT {
 	 * data report.
 	 */
 	static String compareBoth(PgServers servers, String db) {
-		Map<String, String> sides = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> sides = sides(servers, db);
 		PgCopyDbRun schema = PgCopyDbRun.run(sides, "compare", "schema");
 		assertThat(schema.exitCode()).as(schema.toString()).isZero();
 		PgCopyDbRun data = PgCopyDbRun.run(sides, "compare", "data");
 		assertThat(data.exitCode()).as(data.toString()).isZero();
 		return data.stdout();
+	}
+
+	/** The tutorial's environment: both sides' connection strings for {@code db}. */
+	static Map<String, String> sides(PgServers servers, String db) {
+		return Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
+				servers.target().uri(db));
 	}
 
 	static void prepare(PgServers servers, String db) {

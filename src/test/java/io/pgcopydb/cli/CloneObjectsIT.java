@@ -111,8 +111,7 @@ class CloneObjectsIT {
 
 		assertThat(noOwner.exitCode()).as(noOwner.toString()).isZero();
 		// compare schema as the run was made: owners left out, then the owner named
-		Map<String, String> sides = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> sides = CloneIT.sides(servers, db);
 		PgCopyDbRun sameButOwners = PgCopyDbRun.run(sides, "compare", "schema", "--no-owner");
 		assertThat(sameButOwners.exitCode()).as(sameButOwners.toString()).isZero();
 		PgCopyDbRun owners = PgCopyDbRun.run(sides, "compare", "schema");

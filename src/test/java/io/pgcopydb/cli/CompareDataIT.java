@@ -56,8 +56,7 @@ class CompareDataIT {
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
 		servers.source().execute(db, SCHEMA);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun clone = PgCopyDbRun.run(env, "clone", "--dir", dir.toString());
 			assertThat(clone.exitCode()).as(clone.toString()).isZero();
@@ -133,8 +132,7 @@ class CompareDataIT {
 				CREATE TABLE merged (id int PRIMARY KEY, v text);
 				INSERT INTO merged SELECT g, 'm' || g FROM generate_series(0, 999) g;
 				""");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(equal.exitCode()).as(equal.toString()).isZero();
@@ -177,8 +175,7 @@ class CompareDataIT {
 			.execute(db,
 					"UPDATE wide SET v = -v WHERE id % 500 = 0; UPDATE big SET v = 'x' WHERE id IN (10, 50000, 99999);"
 							+ " UPDATE bulk SET v = v + 1");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun differs = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(differs.exitCode()).as(differs.toString()).isEqualTo(10);
@@ -216,8 +213,7 @@ class CompareDataIT {
 				""";
 		servers.source().execute(db, rows);
 		servers.target().execute(db, rows);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun equal = PgCopyDbRun.run(env, "compare", "data");
 			assertThat(equal.exitCode()).as(equal.toString()).isZero();

@@ -50,8 +50,7 @@ class CompareFollowIT {
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
 		servers.source().execute(db, SCHEMA);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		String workDir = dir.toString();
 		AtomicBoolean loading = new AtomicBoolean(true);
 		AtomicLong transactions = new AtomicLong();

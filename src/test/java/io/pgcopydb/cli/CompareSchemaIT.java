@@ -79,8 +79,7 @@ class CompareSchemaIT {
 	void equalAfterACloneThenEachChangeIsNamed(PgServers servers, @TempDir Path dir) throws Exception {
 		String db = "compare_schema";
 		CloneIT.prepare(servers, db);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			roles(servers, "DROP ROLE IF EXISTS " + ROLE + "; CREATE ROLE " + ROLE);
 			servers.source().createDatabase(db);
@@ -167,8 +166,7 @@ class CompareSchemaIT {
 				[exclude-table-data]
 				public.rows_left
 				""");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun clone = PgCopyDbRun.run(env, "clone", "--dir", dir.resolve("run").toString(), "--filters",
 					filters.toString());

@@ -64,8 +64,7 @@ class FilteredSchemaIT {
 		servers.target().execute(db, "CREATE SCHEMA app; CREATE TABLE app.customer (other int)");
 		Path filters = Files.writeString(tmp.resolve("filters.ini"), "[exclude-table]\napp.customer\n");
 		Path dir = tmp.resolve("run");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 
 		PgCopyDbRun clone = PgCopyDbRun.run(env, "clone", "--dir=" + dir, "--filters=" + filters);
 

@@ -210,8 +210,7 @@ class FollowByPartsIT {
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
 		write(servers.source(), db, SCHEMA);
-		return Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		return CloneIT.sides(servers, db);
 	}
 
 	private static void cleanup(PgServers servers, String db, Map<String, String> env, String dir) {

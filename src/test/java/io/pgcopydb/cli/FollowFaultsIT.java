@@ -303,8 +303,7 @@ class FollowFaultsIT {
 	}
 
 	static Map<String, String> env(PgServers servers, String db) {
-		return Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		return CloneIT.sides(servers, db);
 	}
 
 	/**

@@ -36,8 +36,7 @@ class FollowPartitionRootIT {
 		servers.target()
 			.execute(db, "CREATE TABLE measures_2024 (id int, at date, PRIMARY KEY (id, at));"
 					+ "CREATE TABLE measures_2025 (id int, at date, PRIMARY KEY (id, at))");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun setup = PgCopyDbRun.run(env, "stream", "setup", "--dir", dir.toString());
 			assertThat(setup.exitCode()).as(setup.toString()).isZero();

@@ -172,8 +172,7 @@ class FollowShapeChangeIT {
 				+ "INSERT INTO other VALUES (1, 'a')";
 		servers.source().execute(db, SCHEMA + rows);
 		servers.target().execute(db, SCHEMA + rows);
-		return Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		return CloneIT.sides(servers, db);
 	}
 
 	private static void setup(Map<String, String> env, Path dir, String plugin) {

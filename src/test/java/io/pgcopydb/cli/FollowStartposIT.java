@@ -52,8 +52,7 @@ class FollowStartposIT {
 			.execute(db, SCHEMA + "INSERT INTO items SELECT g, 'a' FROM generate_series(1, 10) g;"
 					+ "INSERT INTO events SELECT g, 'a' FROM generate_series(1, 10) g");
 		servers.target().execute(db, SCHEMA);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		try {
 			PgCopyDbRun setup = PgCopyDbRun.run(env, "stream", "setup", "--dir", dir.toString());
 			assertThat(setup.exitCode()).as(setup.toString()).isZero();

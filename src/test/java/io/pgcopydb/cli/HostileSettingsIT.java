@@ -144,8 +144,7 @@ class HostileSettingsIT {
 		// with extra_float_digits = 0): equal, then a float one unit in the last place
 		// away
 		// is named
-		Map<String, String> sides = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> sides = CloneIT.sides(servers, db);
 		PgCopyDbRun equal = PgCopyDbRun.run(sides, "compare", "data");
 		assertThat(equal.exitCode()).as(equal.toString()).isZero();
 		PgCopyDbRun sameSchema = PgCopyDbRun.run(sides, "compare", "schema");

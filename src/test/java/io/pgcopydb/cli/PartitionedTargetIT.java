@@ -46,7 +46,7 @@ class PartitionedTargetIT {
 					+ "INSERT INTO public.events (at, kind, payload) SELECT date '2023-01-01' + g % 900, 'k' || g % 7,"
 					+ " repeat(md5(g::text), 2) FROM generate_series(1, " + EVENTS + ") g;"
 					+ "INSERT INTO public.notes SELECT g, g * 10 FROM generate_series(1, 1000) g; ANALYZE");
-		Map<String, String> env = env(servers, db);
+		Map<String, String> env = CloneIT.sides(servers, db);
 		// coproc ( pgcopydb snapshot ): the resume after the kill reads the same snapshot
 		PgCopyDbRun.Running coproc = PgCopyDbRun.start(env, inDir(dir, "snapshot"));
 		await().atMost(Duration.ofMinutes(1))
@@ -126,7 +126,7 @@ class PartitionedTargetIT {
 					+ "INSERT INTO public.m SELECT g, g % 250, md5(g::text) FROM generate_series(1, 50000) g;"
 					+ "CREATE TABLE public.other (id int PRIMARY KEY); INSERT INTO public.other VALUES (1), (2);"
 					+ "ANALYZE");
-		Map<String, String> env = env(servers, db);
+		Map<String, String> env = CloneIT.sides(servers, db);
 		run(env, dir, "dump", "schema");
 		run(env, dir, "restore", "pre-data");
 
@@ -160,11 +160,6 @@ class PartitionedTargetIT {
 			.as("the parent's key and index restored on the plain table")
 			.containsExactly("m_pkey", "m_v_idx");
 		CloneIT.cleanup(servers, db);
-	}
-
-	private static Map<String, String> env(PgServers servers, String db) {
-		return Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
 	}
 
 	/** Runs a step command in {@code dir} and expects it to succeed. */

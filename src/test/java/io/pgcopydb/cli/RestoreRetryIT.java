@@ -86,8 +86,7 @@ class RestoreRetryIT {
 
 		// the step-by-step flow compares the run's archive instead of the source
 		String stepDir = dir.resolve("steps").toString();
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		PgCopyDbRun dumped = PgCopyDbRun.run(env, "dump", "schema", "--dir", stepDir);
 		assertThat(dumped.exitCode()).as(dumped.toString()).isZero();
 		PgCopyDbRun preData = PgCopyDbRun.run(env, "restore", "pre-data", "--dir", stepDir);

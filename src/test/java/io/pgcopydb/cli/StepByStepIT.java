@@ -104,8 +104,7 @@ class StepByStepIT {
 		String db = "step_verbs";
 		CloneIT.prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 		String workDir = "--dir=" + dir;
 
 		PgCopyDbRun tooEarly = PgCopyDbRun.run(env, "restore", "pre-data", workDir);
@@ -144,8 +143,7 @@ class StepByStepIT {
 		String db = "step_order";
 		CloneIT.prepare(servers, db);
 		SampleDatabase.load(servers.source(), db);
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", servers.source().uri(db), "PGCOPYDB_TARGET_PGURI",
-				servers.target().uri(db));
+		Map<String, String> env = CloneIT.sides(servers, db);
 
 		PgCopyDbRun schema = PgCopyDbRun.run(env, "copy", "schema", "--dir", dir.toString());
 		assertThat(schema.exitCode()).as(schema.toString()).isZero();
