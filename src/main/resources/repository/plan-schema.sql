@@ -98,3 +98,30 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_FILTER (
 	ENTRY_REGEX_FLAGS INTEGER,
 	PRIMARY KEY (JOB_INSTANCE_ID, ORDINAL)
 );
+-- Same-table concurrency (io.pgcopydb.copy.TableSlice): the slices of each table the
+-- catalog step decided to split, with their bounds read in the run's snapshot. KIND is
+-- KEY (a range of KEY_COLUMN, or its NULLs) or CTID (a range of heap pages); a NULL bound
+-- is open. The planTargets step removes the slices of a table whose rows land in another
+-- relation than its own (it is then copied whole, with its copy unit).
+CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_SLICE (
+	JOB_INSTANCE_ID BIGINT NOT NULL,
+	TABLE_OID BIGINT NOT NULL,
+	SLICE INTEGER NOT NULL,
+	SLICE_COUNT INTEGER NOT NULL,
+	KIND VARCHAR(4) NOT NULL,
+	KEY_COLUMN TEXT,
+	LOWER_BOUND BIGINT,
+	UPPER_BOUND BIGINT,
+	NULL_KEYS INTEGER NOT NULL,
+	PRIMARY KEY (JOB_INSTANCE_ID, TABLE_OID, SLICE)
+);
+-- The generation of each split table's slicing: the slices' partition names carry it
+-- (copyTable:16384.g2.s3). A CTID slice that may have committed without being recorded
+-- cannot be undone alone, so the run empties the table and starts a new generation, whose
+-- partitions Spring Batch has never seen completed: every slice runs again.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_SLICING (
+	JOB_INSTANCE_ID BIGINT NOT NULL,
+	TABLE_OID BIGINT NOT NULL,
+	GENERATION INTEGER NOT NULL,
+	PRIMARY KEY (JOB_INSTANCE_ID, TABLE_OID)
+);

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.copy.TableSlicer;
 import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.Launcher;
@@ -60,6 +61,21 @@ final class CloneOptions {
 	@Option(names = "--restore-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_RESTORE_JOBS:-4}",
 			description = "pg_restore --jobs for the schema sections (default: ${DEFAULT-VALUE}; $PGCOPYDB_RESTORE_JOBS).")
 	int restoreJobs;
+
+	@Option(names = { "--split-tables-larger-than", "--split-at" }, paramLabel = "<size>",
+			defaultValue = "${env:PGCOPYDB_SPLIT_TABLES_LARGER_THAN:-0}",
+			description = "Copy each table larger than this (with its TOAST) as several slices in parallel: by its"
+					+ " integer key, else by page ranges; 10GB, 500 MB, 1024 kB or bytes (default 0: never;"
+					+ " $PGCOPYDB_SPLIT_TABLES_LARGER_THAN).")
+	String splitTablesLargerThan;
+
+	@Option(names = "--split-max-parts", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_SPLIT_MAX_PARTS:-0}",
+			description = "At most this many slices per table (default: --table-jobs; $PGCOPYDB_SPLIT_MAX_PARTS).")
+	int splitMaxParts;
+
+	@Option(names = "--skip-split-by-ctid",
+			description = "Split only tables with an integer key, never by page ranges ($PGCOPYDB_SKIP_CTID_SPLIT).")
+	boolean skipSplitByCtid;
 
 	@Option(names = { "--skip-large-objects", "--skip-blobs" }, description = "Do not copy large objects.")
 	boolean skipLargeObjects;
@@ -265,7 +281,22 @@ final class CloneOptions {
 				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
 				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages, objects(),
-				filters());
+				filters(), split());
+	}
+
+	/** The same-table concurrency options, checked. */
+	TableSlicer.Options split() {
+		return split(this.splitTablesLargerThan, this.splitMaxParts, this.tableJobs,
+				this.skipSplitByCtid || envFlag("PGCOPYDB_SKIP_CTID_SPLIT") || envFlag("PGCOPYDB_SKIP_SPLIT_BY_CTID"));
+	}
+
+	static TableSlicer.Options split(String threshold, int maxParts, int tableJobs, boolean skipCtid) {
+		if (maxParts < 0) {
+			throw new BadArgumentsException(
+					"--split-max-parts must be 0 (as many as --table-jobs) or more, got " + maxParts);
+		}
+		long bytes = SizeOption.parse("--split-tables-larger-than", threshold);
+		return new TableSlicer.Options(bytes, (maxParts == 0) ? tableJobs : maxParts, !skipCtid);
 	}
 
 	private Filters filters() {

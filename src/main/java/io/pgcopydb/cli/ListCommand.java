@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,15 @@ import picocli.CommandLine.Option;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.pgcopydb.catalog.CatalogReader;
 import io.pgcopydb.catalog.SourceInventory;
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.cdc.sentinel.Sentinel;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.copy.TableSlice;
+import io.pgcopydb.copy.TableSlicer;
 import io.pgcopydb.database.Collations;
 import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadArgumentsException;
@@ -33,16 +38,17 @@ import io.pgcopydb.job.clone.CloneProgress;
 import io.pgcopydb.job.stream.FollowStatus;
 import io.pgcopydb.job.stream.FollowSteps;
 import io.pgcopydb.pg.ByteSize;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.progress.Durations;
 
 /**
  * {@code pgcopydb list progress [--summary] [--json]}: where the last clone and the
  * follow of a --dir stand, read from its repository; works while they run, from another
  * process.
- * {@code list databases, extensions, collations, tables, sequences, indexes, depends,
- * schema} read the source only, and show what a run with the same {@code --filters} would
- * copy: text for a person (aligned, sizes as pg_size_pretty, a count line), or JSON whose
- * field names jobs/README.md documents.
+ * {@code list databases, extensions, collations, tables, table-parts, sequences, indexes,
+ * depends, schema} read the source only, and show what a run with the same
+ * {@code --filters} would copy: text for a person (aligned, sizes as pg_size_pretty, a
+ * count line), or JSON whose field names jobs/README.md documents.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
 		description = "List what a --dir records, or what the source holds.")
@@ -332,6 +338,85 @@ final class ListCommand {
 		table.print();
 		System.out.printf("%d tables, %d schema only; %s of rows to copy%n", tables.size(), schemaOnly,
 				ByteSize.pretty(bytes));
+		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "table-parts", mixinStandardHelpOptions = true,
+			description = "The slices a run with these options copies one source table in (same-table"
+					+ " concurrency): key or page ranges, read now from the source.")
+	int tableParts(
+			@Option(names = "--source", paramLabel = "<uri>",
+					description = "Source database ($PGCOPYDB_SOURCE_PGURI).") String source,
+			@Option(names = "--schema-name", paramLabel = "<name>", defaultValue = "public",
+					description = "The table's schema (default: ${DEFAULT-VALUE}).") String schemaName,
+			@Option(names = "--table-name", paramLabel = "<name>", required = true,
+					description = "The table's name.") String tableName,
+			@Option(names = { "--split-tables-larger-than", "--split-at" }, paramLabel = "<size>",
+					defaultValue = "${env:PGCOPYDB_SPLIT_TABLES_LARGER_THAN:-0}",
+					description = "As clone's option (default 0: never; $PGCOPYDB_SPLIT_TABLES_LARGER_THAN).") String threshold,
+			@Option(names = "--split-max-parts", paramLabel = "<n>",
+					defaultValue = "${env:PGCOPYDB_SPLIT_MAX_PARTS:-0}",
+					description = "As clone's option (default: --table-jobs).") int maxParts,
+			@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
+					description = "As clone's option (default: ${DEFAULT-VALUE}).") int tableJobs,
+			@Option(names = "--skip-split-by-ctid", description = "As clone's option.") boolean skipCtid,
+			@Option(names = "--json", description = "Print JSON on stdout instead of text.") boolean json) {
+		TableSlicer.Options options = CloneOptions.split(threshold, maxParts, tableJobs, skipCtid);
+		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, source);
+		SourceTable table;
+		List<TableSlice> slices;
+		try (Connection connection = endpoint.connect("list table-parts")) {
+			connection.setAutoCommit(false);
+			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+			table = new CatalogReader(connection).tables()
+				.stream()
+				.filter((candidate) -> candidate.schema().equals(schemaName) && candidate.name().equals(tableName))
+				.findFirst()
+				.orElseThrow(() -> new BadStateException(
+						"the source has no table " + Identifiers.displayQualified(schemaName, tableName)
+								+ " whose rows a run copies: check --schema-name and --table-name"));
+			slices = TableSlicer.plan(connection, List.of(table), options, endpoint.serverVersion().major());
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			throw endpoint.failure("listing the parts of " + Identifiers.displayQualified(schemaName, tableName), ex);
+		}
+		if (json) {
+			List<Map<String, Object>> parts = new ArrayList<>();
+			for (TableSlice slice : slices) {
+				Map<String, Object> part = new LinkedHashMap<>();
+				part.put("part", slice.number());
+				part.put("parts", slice.count());
+				part.put("kind", slice.kind().name().toLowerCase(java.util.Locale.ROOT));
+				part.put("key", slice.keyColumn());
+				part.put("from", slice.lower());
+				part.put("before", slice.upper());
+				part.put("nullKeys", slice.nullKeys());
+				part.put("predicate", slice.predicate());
+				parts.add(part);
+			}
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("schema", table.schema());
+			result.put("name", table.name());
+			result.put("bytes", table.bytes());
+			result.put("parts", parts);
+			Json.print(result);
+			return ExitCode.SUCCESS.code();
+		}
+		if (slices.isEmpty()) {
+			System.out.printf("%s (%s) is copied whole: %s%n", table.displayName(), ByteSize.pretty(table.bytes()),
+					!options.enabled() ? "no --split-tables-larger-than"
+							: (table.bytes() <= options.thresholdBytes()) ? "not larger than the threshold"
+									: "no integer key, and no page ranges (--skip-split-by-ctid, or a source before"
+											+ " PostgreSQL 14)");
+			return ExitCode.SUCCESS.code();
+		}
+		TextTable text = new TextTable("Part>", "Rows", "Condition");
+		for (TableSlice slice : slices) {
+			text.row(slice.label(), slice.describe(), slice.predicate());
+		}
+		text.print();
+		System.out.printf("%s (%s) in %d parts%n", table.displayName(), ByteSize.pretty(table.bytes()), slices.size());
 		return ExitCode.SUCCESS.code();
 	}
 

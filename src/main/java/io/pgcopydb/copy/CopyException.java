@@ -12,9 +12,24 @@ public final class CopyException extends Exception {
 
 	private final Side side;
 
+	private final boolean atCommit;
+
 	CopyException(Side side, SQLException cause) {
+		this(side, cause, false);
+	}
+
+	CopyException(Side side, SQLException cause, boolean atCommit) {
 		super(cause.getMessage(), cause);
 		this.side = side;
+		this.atCommit = atCommit;
+	}
+
+	/**
+	 * The target's commit failed: the server may have committed before the connection
+	 * broke, so whether the rows are there is unknown.
+	 */
+	public boolean atCommit() {
+		return this.atCommit;
 	}
 
 	public Side side() {

@@ -75,7 +75,7 @@ public final class TableCopier {
 				rows += loaded.rows();
 				bytes += loaded.bytes();
 			}
-			target.commit();
+			commit(target);
 			return new CopyResult(rows, bytes);
 		}
 		catch (CopyException ex) {
@@ -88,16 +88,75 @@ public final class TableCopier {
 		}
 	}
 
+	/**
+	 * Copies one slice of a table ({@link TableSlice}) into its target relation and
+	 * commits, without FREEZE (the relation is not emptied in this transaction, its
+	 * sibling slices fill it at the same time).
+	 * @param clearRange first delete the slice's rows from the target, in the same
+	 * transaction: for a key slice that may have committed before (a retry or a resumed
+	 * run); a CTID slice's rows cannot be found on the target, so it is never asked
+	 * @throws CopyException naming the side that failed, {@link CopyException#atCommit()}
+	 * when the commit itself failed and the rows may or may not be there
+	 */
+	public CopyResult copySlice(Connection source, Connection target, Load load, TableSlice slice, boolean clearRange,
+			LongConsumer progress) throws CopyException {
+		if (clearRange && slice.kind() != TableSlice.Kind.KEY) {
+			throw new IllegalArgumentException("only a key slice can clear its rows on the target");
+		}
+		try {
+			target.setAutoCommit(false);
+			try (Statement statement = target.createStatement()) {
+				statement.execute("SET LOCAL synchronous_commit TO off");
+				if (clearRange) {
+					statement.execute("DELETE FROM ONLY " + load.target().relation() + " WHERE " + slice.predicate());
+				}
+			}
+			SourceTable table = load.table();
+			String query = "(SELECT " + table.columnList() + " FROM ONLY " + table.qualifiedName() + " WHERE "
+					+ slice.predicate() + ")";
+			CopyResult result = load(source, target, load, query, false, progress);
+			commit(target);
+			return result;
+		}
+		catch (CopyException ex) {
+			rollbackQuietly(target);
+			throw ex;
+		}
+		catch (SQLException ex) {
+			rollbackQuietly(target);
+			throw new CopyException(Side.TARGET, ex);
+		}
+	}
+
+	/** Commits; a failure may have come before or after the server committed. */
+	private static void commit(Connection target) throws CopyException {
+		try {
+			target.commit();
+		}
+		catch (SQLException ex) {
+			throw new CopyException(Side.TARGET, ex, true);
+		}
+	}
+
 	/** One table of a unit, streamed inside the unit's transaction. */
 	private CopyResult load(Connection source, Connection target, Load load, LongConsumer progress)
 			throws CopyException, SQLException {
+		// FREEZE: the unit's TRUNCATE gave the relation a new file in this transaction,
+		// so rows are written frozen and the first VACUUM has nothing to rewrite
+		return load(source, target, load, load.table().qualifiedName(), load.target().freeze(), progress);
+	}
+
+	/**
+	 * Streams {@code from} (a table name or a parenthesized query) of the source into the
+	 * load's target relation, inside the caller's transaction.
+	 */
+	private CopyResult load(Connection source, Connection target, Load load, String from, boolean freeze,
+			LongConsumer progress) throws CopyException, SQLException {
 		SourceTable table = load.table();
 		String columns = table.columnList().isEmpty() ? "" : " (" + table.columnList() + ")";
+		String sourceColumns = from.startsWith("(") ? "" : columns;
 		String format = load.binary() ? "FORMAT binary" : "FORMAT text";
-		// FREEZE: the unit's TRUNCATE gave the relation a new file in this transaction,
-		// so
-		// rows are written frozen and the first VACUUM has nothing to rewrite
-		String options = load.target().freeze() ? "FREEZE, " + format : format;
+		String options = freeze ? "FREEZE, " + format : format;
 		try {
 			CopyManager sourceCopy = source.unwrap(PGConnection.class).getCopyAPI();
 			CopyIn copyIn = target.unwrap(PGConnection.class)
@@ -106,8 +165,7 @@ public final class TableCopier {
 			try (PGCopyOutputStream into = new PGCopyOutputStream(copyIn, this.bufferBytes)) {
 				CountingOutputStream counter = new CountingOutputStream(into, progress);
 				try {
-					sourceCopy.copyOut("COPY " + table.qualifiedName() + columns + " TO STDOUT WITH (" + format + ")",
-							counter);
+					sourceCopy.copyOut("COPY " + from + sourceColumns + " TO STDOUT WITH (" + format + ")", counter);
 				}
 				catch (SQLException ex) {
 					throw new CopyException(Side.SOURCE, ex);

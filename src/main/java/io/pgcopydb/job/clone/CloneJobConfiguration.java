@@ -50,7 +50,7 @@ import io.pgcopydb.snapshot.RunSnapshot;
  * The clone job, steps in pgcopydb's order ({@link #cloneJob} is the whole of it):
  *
  * <pre>
- * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData, planTargets,
+ * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData, planTargets, prepareSlices,
  * split: copyData | buildIndexes | vacuum | sequences | largeObjects | extensionData
  * restorePostData, databaseProperties
  * </pre>
@@ -79,10 +79,11 @@ class CloneJobConfiguration {
 
 	@Bean
 	Job cloneJob(JobRepository repository, CloneRequest request, Step snapshotStep, Step catalogStep,
-			Step dumpSchemaStep, Step restorePreDataStep, Step planTargetsStep, Step copyDataStep,
-			Step buildIndexesStep, Step vacuumStep, Step sequencesStep, Step largeObjectsStep, Step restorePostDataStep,
-			Step databasePropertiesStep, Step copyRolesStep, Step extensionDataStep, RunSnapshot snapshot,
-			ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher, StepStatusBoard board) {
+			Step dumpSchemaStep, Step restorePreDataStep, Step planTargetsStep, Step prepareSlicesStep,
+			Step copyDataStep, Step buildIndexesStep, Step vacuumStep, Step sequencesStep, Step largeObjectsStep,
+			Step restorePostDataStep, Step databasePropertiesStep, Step copyRolesStep, Step extensionDataStep,
+			RunSnapshot snapshot, ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher,
+			StepStatusBoard board) {
 		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
 			.add(gated(copyDataStep, Stage.TABLE_DATA, request), gated(buildIndexesStep, Stage.INDEXES, request),
 					gated(vacuumStep, Stage.VACUUM, request), gated(sequencesStep, Stage.SEQUENCES, request),
@@ -96,6 +97,7 @@ class CloneJobConfiguration {
 			.next(gated(copyRolesStep, Stage.RESTORE_PRE_DATA, request, request.objects().roles()))
 			.next(gated(restorePreDataStep, Stage.RESTORE_PRE_DATA, request))
 			.next(gated(planTargetsStep, Stage.TABLE_DATA, request))
+			.next(gated(prepareSlicesStep, Stage.TABLE_DATA, request))
 			.next(data)
 			.next(gated(restorePostDataStep, Stage.RESTORE_POST_DATA, request))
 			.next(gated(databasePropertiesStep, Stage.DATABASE_PROPERTIES, request))
@@ -187,6 +189,20 @@ class CloneJobConfiguration {
 		return tasklet(repository, CloneSteps.PLAN_TARGETS, new PlanTargetsTasklet(request, sessions, plan));
 	}
 
+	/**
+	 * Runs on every execution that copies data, a restart included: a resumed run decides
+	 * again which split tables start over ({@link PrepareSlicesTasklet}).
+	 */
+	@Bean
+	Step prepareSlicesStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
+			StepStatusBoard board) {
+		return new StepBuilder(CloneSteps.PREPARE_SLICES, repository)
+			.tasklet(new StopAwareTasklet(HaltAfterTasklet.wrap(CloneSteps.PREPARE_SLICES,
+					new PrepareSlicesTasklet(request, sessions, plan, board)), this.stop))
+			.allowStartIfComplete(true)
+			.build();
+	}
+
 	@Bean
 	Step copyDataStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
 			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
@@ -194,7 +210,7 @@ class CloneJobConfiguration {
 		TransientFaults faults = new TransientFaults(snapshot, this.stop, TRANSIENT_RETRY_DELAY,
 				CloneJob.DEFINITION.resumeCommand(request));
 		Step worker = tasklet(repository, CloneSteps.COPY_TABLE, new CopyTableTasklet(request, sessions, plan,
-				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker, faults));
+				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker, faults, board));
 		return partitioned.build(CloneSteps.COPY_DATA, worker, copyPartitioner, copyExecutor, List.of(),
 				new CopyProgressListener(plan, tracker, board));
 	}

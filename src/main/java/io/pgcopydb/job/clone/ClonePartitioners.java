@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.partition.Partitioner;
@@ -21,13 +20,14 @@ import io.pgcopydb.job.partition.PartitionSpec;
 
 /**
  * The partitions of the clone job's parallel steps, from the stored plan: one per table
- * to copy (largest first; a table copied in its unit's transaction waits for the unit's
- * leader, see {@link CopyTarget}), one per index (waiting on its table's copy), one per
- * table to vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition
- * step names are stable across restarts. A partition waits only on stages the command
- * runs: {@code copy indexes} alone builds on the tables as they are. A table whose rows
- * stay behind ([exclude-table-data]) has no copy partition: its indexes and vacuum wait
- * for no copy.
+ * to copy, or one per slice of a split table ({@link ClonePlan#copyPartitions}; largest
+ * first; a table copied in its unit's transaction waits for the unit's leader, see
+ * {@link CopyTarget}), one per index (waiting on its table's copy), one per table to
+ * vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition step
+ * names are stable across restarts. A partition waits only on stages the command runs:
+ * {@code copy indexes} alone builds on the tables as they are. A table whose rows stay
+ * behind ([exclude-table-data]) has no copy partition: its indexes and vacuum wait for no
+ * copy.
  */
 @Configuration(proxyBeanMethods = false)
 class ClonePartitioners {
@@ -37,8 +37,17 @@ class ClonePartitioners {
 	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
 		return (gridSize) -> {
 			Map<Long, CopyTarget> targets = plan.targets(instance(manager));
+			Map<Long, List<PartitionKey>> copies = plan.copyPartitions(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceTable table : plan.copiedTables(instance(manager))) {
+				List<PartitionKey> keys = copies.get(table.oid());
+				if (keys.size() > 1 || keys.get(0).slice() > 0) {
+					// the slices of a split table, started one after the other
+					for (PartitionKey slice : keys) {
+						partitions.add(new PartitionSpec(slice, partitions.size(), List.of()));
+					}
+					continue;
+				}
 				CopyTarget target = targets.get(table.oid());
 				// the unit's leader copies the whole unit; its other tables wait for it
 				List<PartitionKey> dependsOn = (target == null || target.leadsUnit()) ? List.of()
@@ -55,17 +64,17 @@ class ClonePartitioners {
 			CloneRequest request) {
 		boolean afterCopy = request.includes(Stage.TABLE_DATA);
 		return (gridSize) -> {
-			Set<Long> rowsStayBehind = plan.dataSkippedTables(instance(manager));
+			Map<Long, List<PartitionKey>> copies = afterCopy ? plan.copyPartitions(instance(manager)) : Map.of();
 			Map<Long, Integer> tableOrder = new HashMap<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
 				tableOrder.put(table.oid(), tableOrder.size());
 			}
 			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceIndex index : plan.indexes(instance(manager))) {
+				// a table whose rows stay behind has no copy to wait for
 				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()),
 						tableOrder.getOrDefault(index.tableOid(), 0),
-						(afterCopy && !rowsStayBehind.contains(index.tableOid())) ? List.of(copyTable(index.tableOid()))
-								: List.of()));
+						copies.getOrDefault(index.tableOid(), List.of())));
 			}
 			return PartitionSpec.contexts(partitions);
 		};
@@ -81,7 +90,7 @@ class ClonePartitioners {
 			if (request.skipVacuum()) {
 				return Map.of();
 			}
-			Set<Long> rowsStayBehind = plan.dataSkippedTables(instance(manager));
+			Map<Long, List<PartitionKey>> copies = afterCopy ? plan.copyPartitions(instance(manager)) : Map.of();
 			Map<Long, List<PartitionKey>> indexes = new HashMap<>();
 			for (SourceIndex index : afterIndexes ? plan.indexes(instance(manager)) : List.<SourceIndex>of()) {
 				indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
@@ -89,10 +98,7 @@ class ClonePartitioners {
 			}
 			List<PartitionSpec> partitions = new ArrayList<>();
 			for (SourceTable table : plan.tables(instance(manager))) {
-				List<PartitionKey> dependsOn = new ArrayList<>();
-				if (afterCopy && !rowsStayBehind.contains(table.oid())) {
-					dependsOn.add(copyTable(table.oid()));
-				}
+				List<PartitionKey> dependsOn = new ArrayList<>(copies.getOrDefault(table.oid(), List.of()));
 				dependsOn.addAll(indexes.getOrDefault(table.oid(), List.of()));
 				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.VACUUM_TABLE, table.oid()),
 						partitions.size(), dependsOn));

@@ -2,6 +2,8 @@ package io.pgcopydb.job.clone;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,11 @@ import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.copy.CopyTarget;
+import io.pgcopydb.copy.TableSlice;
 import io.pgcopydb.filter.FilterPlan;
 import io.pgcopydb.filter.GraphObject;
 import io.pgcopydb.filter.ObjectId;
+import io.pgcopydb.job.partition.PartitionKey;
 
 /**
  * The work plan of one clone job instance, stored in the repository next to the
@@ -45,7 +49,7 @@ class ClonePlan {
 	}
 
 	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences) {
-		save(instance, tables, indexes, sequences, FilterPlan.NONE, Map.of());
+		save(instance, tables, indexes, sequences, FilterPlan.NONE, Map.of(), List.of());
 	}
 
 	/**
@@ -53,12 +57,14 @@ class ClonePlan {
 	 * in one transaction, replacing what an earlier attempt wrote.
 	 * @param objects the source's objects by id (the filter plan names its data-skipped
 	 * tables from them)
+	 * @param slices the slices of the tables copied as several (same-table concurrency)
 	 */
 	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences,
-			FilterPlan filterPlan, Map<ObjectId, GraphObject> objects) {
+			FilterPlan filterPlan, Map<ObjectId, GraphObject> objects, List<TableSlice> slices) {
 		this.transaction.executeWithoutResult((status) -> {
 			this.filterRecord.save(instance, filterPlan, objects);
-			for (String table : List.of("PGCOPYDB_PLAN_TABLE", "PGCOPYDB_PLAN_INDEX", "PGCOPYDB_PLAN_SEQUENCE")) {
+			for (String table : List.of("PGCOPYDB_PLAN_TABLE", "PGCOPYDB_PLAN_INDEX", "PGCOPYDB_PLAN_SEQUENCE",
+					"PGCOPYDB_PLAN_SLICE", "PGCOPYDB_PLAN_SLICING")) {
 				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
 			}
 			int[] ordinal = { 0 };
@@ -91,7 +97,107 @@ class ClonePlan {
 						.map((s) -> new Object[] { instance, s.oid(), s.schema(), s.name(), s.ownerTable(),
 								s.ownerColumn() })
 						.toList());
+			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_SLICE (JOB_INSTANCE_ID, TABLE_OID, SLICE, SLICE_COUNT, "
+					+ "KIND, KEY_COLUMN, LOWER_BOUND, UPPER_BOUND, NULL_KEYS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					slices.stream()
+						.map((s) -> new Object[] { instance, s.tableOid(), s.number(), s.count(), s.kind().name(),
+								s.keyColumn(), s.lower(), s.upper(), flag(s.nullKeys()) })
+						.toList());
+			this.jdbc.batchUpdate(
+					"INSERT INTO PGCOPYDB_PLAN_SLICING (JOB_INSTANCE_ID, TABLE_OID, GENERATION) VALUES (?, ?, 1)",
+					slices.stream()
+						.map(TableSlice::tableOid)
+						.distinct()
+						.map((oid) -> new Object[] { instance, oid })
+						.toList());
 		});
+	}
+
+	/**
+	 * The slices of every split table, by table OID, in slice order; a table copied whole
+	 * has none.
+	 */
+	Map<Long, List<TableSlice>> slices(long instance) {
+		Map<Long, List<TableSlice>> slices = new LinkedHashMap<>();
+		for (TableSlice slice : this.jdbc.query(
+				"SELECT * FROM PGCOPYDB_PLAN_SLICE WHERE JOB_INSTANCE_ID = ? ORDER BY TABLE_OID, SLICE",
+				ClonePlan::slice, instance)) {
+			slices.computeIfAbsent(slice.tableOid(), (oid) -> new ArrayList<>()).add(slice);
+		}
+		return slices;
+	}
+
+	/** One slice of a split table. */
+	TableSlice slice(long instance, long tableOid, int number) {
+		return single(
+				this.jdbc.query(
+						"SELECT * FROM PGCOPYDB_PLAN_SLICE WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ? AND SLICE = ?",
+						ClonePlan::slice, instance, tableOid, number),
+				"slice " + number + " of table", instance, tableOid);
+	}
+
+	private static TableSlice slice(ResultSet rs, int row) throws SQLException {
+		long lower = rs.getLong("LOWER_BOUND");
+		Long lowerBound = rs.wasNull() ? null : lower;
+		long upper = rs.getLong("UPPER_BOUND");
+		Long upperBound = rs.wasNull() ? null : upper;
+		return new TableSlice(rs.getLong("TABLE_OID"), rs.getInt("SLICE"), rs.getInt("SLICE_COUNT"),
+				TableSlice.Kind.valueOf(rs.getString("KIND")), rs.getString("KEY_COLUMN"), lowerBound, upperBound,
+				rs.getInt("NULL_KEYS") != 0);
+	}
+
+	/** The current slicing generation of each split table, by table OID. */
+	Map<Long, Integer> generations(long instance) {
+		Map<Long, Integer> generations = new HashMap<>();
+		this.jdbc.query("SELECT TABLE_OID, GENERATION FROM PGCOPYDB_PLAN_SLICING WHERE JOB_INSTANCE_ID = ?", (rs) -> {
+			generations.put(rs.getLong(1), rs.getInt(2));
+		}, instance);
+		return generations;
+	}
+
+	/**
+	 * Starts the next slicing generation of a split table: its slices get new partition
+	 * names, which no execution has completed.
+	 * @return the new generation
+	 */
+	int nextGeneration(long instance, long tableOid) {
+		this.jdbc.update("UPDATE PGCOPYDB_PLAN_SLICING SET GENERATION = GENERATION + 1 "
+				+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", instance, tableOid);
+		return generations(instance).get(tableOid);
+	}
+
+	/** The table is copied whole after all: its rows land elsewhere than in itself. */
+	void unsplit(long instance, long tableOid) {
+		this.transaction.executeWithoutResult((status) -> {
+			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_SLICE WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", instance,
+					tableOid);
+			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_SLICING WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", instance,
+					tableOid);
+		});
+	}
+
+	/**
+	 * The partitions that copy each table, by table OID, for every copied table: the
+	 * table's own, or its slices of the current generation. A table's rows are all on the
+	 * target once every one of them is COMPLETED.
+	 */
+	Map<Long, List<PartitionKey>> copyPartitions(long instance) {
+		Map<Long, List<TableSlice>> slices = slices(instance);
+		Map<Long, Integer> generations = generations(instance);
+		Map<Long, List<PartitionKey>> keys = new LinkedHashMap<>();
+		for (SourceTable table : copiedTables(instance)) {
+			List<TableSlice> tableSlices = slices.get(table.oid());
+			if (tableSlices == null) {
+				keys.put(table.oid(), List.of(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid())));
+			}
+			else {
+				int generation = generations.getOrDefault(table.oid(), 1);
+				keys.put(table.oid(), tableSlices.stream()
+					.map((slice) -> PartitionKey.slice(CloneSteps.COPY_TABLE, table.oid(), generation, slice.number()))
+					.toList());
+			}
+		}
+		return keys;
 	}
 
 	/** Records where each table's rows land, replacing what an earlier attempt wrote. */

@@ -3,7 +3,9 @@ package io.pgcopydb.job.clone;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,18 +40,55 @@ public class CloneProgress {
 				+ "(SELECT 1 FROM PGCOPYDB_PLAN_FILTER f WHERE f.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID "
 				+ "AND f.ROLE = '" + FilterPlanRecord.DATA + "' AND f.OBJECT_OID = t.TABLE_OID)", instance);
 		int indexes = count("SELECT count(*) FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ?", instance);
-		String copyTables = CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR;
-		Long rows = this.jdbc.queryForObject(
-				"SELECT COALESCE(SUM(se.WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION se "
-						+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
-						+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE ?",
-				Long.class, instance, copyTables + "%");
+		Copies copies = copies(instance);
 		List<String> inProgress = inProgress(instance, last.executionId());
 		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
 		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
-		return new Progress(last, elapsed, tables, completed(CloneSteps.COPY_TABLE, instance), inProgress,
-				(rows != null) ? rows : 0, indexes, completed(CloneSteps.BUILD_INDEX, instance),
-				this.runs.runSteps(instance));
+		return new Progress(last, elapsed, tables, copies.tablesDone(), inProgress, copies.rows(), indexes,
+				completed(CloneSteps.BUILD_INDEX, instance), this.runs.runSteps(instance));
+	}
+
+	/**
+	 * The tables whose copy completed and the rows copied: a table copied whole counts
+	 * when its partition completed, a split table when every slice of its current
+	 * generation did (slices of an abandoned generation count for nothing).
+	 */
+	private Copies copies(long instance) {
+		Map<Long, Integer> generations = new HashMap<>();
+		this.jdbc.query("SELECT TABLE_OID, GENERATION FROM PGCOPYDB_PLAN_SLICING WHERE JOB_INSTANCE_ID = ?", (rs) -> {
+			generations.put(rs.getLong(1), rs.getInt(2));
+		}, instance);
+		Map<Long, Integer> sliceCounts = new HashMap<>();
+		this.jdbc.query(
+				"SELECT TABLE_OID, count(*) FROM PGCOPYDB_PLAN_SLICE WHERE JOB_INSTANCE_ID = ? " + "GROUP BY TABLE_OID",
+				(rs) -> {
+					sliceCounts.put(rs.getLong(1), rs.getInt(2));
+				}, instance);
+		Map<Long, Integer> slicesDone = new HashMap<>();
+		long[] totals = { 0, 0 };
+		this.jdbc.query("SELECT se.STEP_NAME, MAX(se.WRITE_COUNT) FROM BATCH_STEP_EXECUTION se "
+				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
+				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE ? "
+				+ "GROUP BY se.STEP_NAME", (rs) -> {
+					PartitionKey key = PartitionKey.parse(rs.getString(1));
+					if (key.slice() == 0) {
+						totals[0]++;
+						totals[1] += rs.getLong(2);
+					}
+					else if (key.generation() == generations.getOrDefault(key.objectOid(), 1)) {
+						slicesDone.merge(key.objectOid(), 1, Integer::sum);
+						totals[1] += rs.getLong(2);
+					}
+				}, instance, CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + "%");
+		slicesDone.forEach((oid, done) -> {
+			if (done.equals(sliceCounts.get(oid))) {
+				totals[0]++;
+			}
+		});
+		return new Copies((int) totals[0], totals[1]);
+	}
+
+	private record Copies(int tablesDone, long rows) {
 	}
 
 	/** The tables whose copy runs now, by name, from the names of their partitions. */
@@ -64,8 +103,7 @@ public class CloneProgress {
 							+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
 					String.class, instance, PartitionKey.parse(partition).objectOid()));
 		}
-		tables.sort(null);
-		return tables;
+		return tables.stream().distinct().sorted().toList();
 	}
 
 	/** Partitions of {@code workerStep} completed in any execution of the instance. */

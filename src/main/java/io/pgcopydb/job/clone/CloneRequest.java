@@ -6,6 +6,7 @@ import java.util.Set;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.copy.TableSlicer;
 import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.JobRequest;
 import io.pgcopydb.pg.ServerVersion;
@@ -24,12 +25,13 @@ import io.pgcopydb.schema.SchemaArchives;
  * @param stages what this command does; the other stages stay to do in the run
  * @param filters the --filters file ({@link Filters#NONE} without one), --skip-extensions
  * folded in
+ * @param split same-table concurrency: which tables are copied as several slices
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
 		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
 		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
 		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
-		Set<Stage> stages, ObjectOptions objects, Filters filters) implements JobRequest {
+		Set<Stage> stages, ObjectOptions objects, Filters filters, TableSlicer.Options split) implements JobRequest {
 
 	/**
 	 * What the run copies beyond tables, indexes and data, as the --skip-* and --roles
@@ -93,7 +95,7 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 		return new CloneRequest(this.source, this.target, this.workDirectory, this.tableJobs, this.indexJobs,
 				this.restoreJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists, this.noOwner, this.noAcl,
 				this.noComments, snapshotId, this.pgTools, this.sourceVersion, this.targetVersion, this.mode,
-				this.notConsistent, this.command, this.stages, this.objects, this.filters);
+				this.notConsistent, this.command, this.stages, this.objects, this.filters, this.split);
 	}
 
 	/** The same request with another mode ({@code clone --follow} decides per half). */
@@ -101,7 +103,7 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 		return new CloneRequest(this.source, this.target, this.workDirectory, this.tableJobs, this.indexJobs,
 				this.restoreJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists, this.noOwner, this.noAcl,
 				this.noComments, this.snapshot, this.pgTools, this.sourceVersion, this.targetVersion, other,
-				this.notConsistent, this.command, this.stages, this.objects, this.filters);
+				this.notConsistent, this.command, this.stages, this.objects, this.filters, this.split);
 	}
 
 	/** Both servers run the same major version (asked of them when not known yet). */

@@ -26,9 +26,14 @@ public final class CloneSteps {
 	 */
 	public static final String PLAN_TARGETS = "planTargets";
 
+	/**
+	 * Readies the split tables before their slices copy, on every execution of the run.
+	 */
+	public static final String PREPARE_SLICES = "prepareSlices";
+
 	public static final String COPY_DATA = "copyData";
 
-	/** Worker of copyData: one partition per table. */
+	/** Worker of copyData: one partition per table, or per slice of a split table. */
 	public static final String COPY_TABLE = "copyTable";
 
 	public static final String BUILD_INDEXES = "buildIndexes";

@@ -1,6 +1,7 @@
 package io.pgcopydb.job.clone;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -36,8 +37,9 @@ class CopyProgressListener implements StepExecutionListener {
 		List<SourceTable> tables = this.plan.copiedTables(instance);
 		List<SourceIndex> indexes = this.plan.indexes(instance);
 		StepStatusBoard.Snapshot status = this.board.read(instance, copyData.getJobExecutionId());
+		Map<Long, List<PartitionKey>> copies = this.plan.copyPartitions(instance);
 		List<SourceTable> done = tables.stream()
-			.filter((table) -> status.isCompleted(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid()).stepName()))
+			.filter((table) -> copies.get(table.oid()).stream().allMatch((key) -> status.isCompleted(key.stepName())))
 			.toList();
 		long indexesDone = indexes.stream()
 			.filter((index) -> status.isCompleted(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()).stepName()))

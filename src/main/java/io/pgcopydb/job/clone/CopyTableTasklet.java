@@ -25,8 +25,11 @@ import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
 import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableCopier;
+import io.pgcopydb.copy.TableSlice;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.job.partition.PartitionKey;
+import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.progress.RunSummary;
 import io.pgcopydb.signal.WorkSession;
@@ -59,9 +62,12 @@ class CopyTableTasklet implements Tasklet {
 
 	private final TransientFaults faults;
 
+	private final StepStatusBoard board;
+
 	CopyTableTasklet(CloneRequest request, Sessions sessions, ClonePlan plan, TableCopier copier, CopyFormat format,
-			ProgressTracker progress, TransientFaults faults) {
+			ProgressTracker progress, TransientFaults faults, StepStatusBoard board) {
 		this.faults = faults;
+		this.board = board;
 		this.request = request;
 		this.sessions = sessions;
 		this.plan = plan;
@@ -73,8 +79,12 @@ class CopyTableTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
-		SourceTable table = this.plan.table(instance, Executions.partitionOid(chunkContext));
+		PartitionKey key = PartitionKey.parse(Executions.step(chunkContext).getStepName());
+		SourceTable table = this.plan.table(instance, key.objectOid());
 		CopyTarget target = this.plan.target(instance, table);
+		if (key.slice() > 0) {
+			return copySlice(contribution, chunkContext, instance, key, table, target);
+		}
 		if (!target.leadsUnit()) {
 			this.progress.tableStarted(table.displayName(), 0).done(0);
 			logger.info("Copied {} with {}, in one transaction into {}", table.displayName(),
@@ -93,6 +103,107 @@ class CopyTableTasklet implements Tasklet {
 		finally {
 			MDC.remove("table");
 		}
+	}
+
+	/**
+	 * One slice of a split table. A key slice that ran before (an earlier execution of
+	 * this partition, or an earlier attempt of this one) deletes its range first, in the
+	 * transaction that copies it, so it is retried and resumed freely. A CTID slice
+	 * cannot: it is retried here only when its attempt failed before the commit (nothing
+	 * of it is on the target); when the commit itself failed, the run stops, and the
+	 * resumed run empties the table and copies all its slices again
+	 * ({@link PrepareSlicesTasklet}).
+	 */
+	private RepeatStatus copySlice(StepContribution contribution, ChunkContext chunkContext, long instance,
+			PartitionKey key, SourceTable table, CopyTarget target) {
+		TableSlice slice = this.plan.slice(instance, table.oid(), key.slice());
+		boolean ranBefore = this.board.startedExecutions(instance, key.stepName()) > 1;
+		String name = table.displayName() + " [" + slice.label() + "]";
+		String doing = "copying slice " + slice.label() + " of table " + table.displayName() + " (" + slice.describe()
+				+ ")";
+		int[] attempts = { 0 };
+		MDC.put("table", name);
+		try {
+			CopyResult result = this.faults.run(doing, true, () -> {
+				attempts[0]++;
+				boolean clear = slice.kind() == TableSlice.Kind.KEY && (ranBefore || attempts[0] > 1);
+				return copySliceOnce(instance, table, target, slice, clear, name, doing);
+			});
+			contribution.incrementWriteCount(result.rows());
+			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
+			return RepeatStatus.FINISHED;
+		}
+		finally {
+			MDC.remove("table");
+		}
+	}
+
+	private CopyResult copySliceOnce(long instance, SourceTable table, CopyTarget target, TableSlice slice,
+			boolean clear, String name, String doing) {
+		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(name, table.bytes() / slice.count());
+		long started = System.nanoTime();
+		WorkSession sourceWork = null;
+		WorkSession targetWork = null;
+		try (WorkSession reading = this.sessions.sourceWork("copy of " + name);
+				Connection sourceSession = reading.connection();
+				WorkSession writing = this.sessions.targetWork("copy of " + name);
+				Connection targetSession = writing.connection()) {
+			sourceWork = reading;
+			targetWork = writing;
+			TableCopier.Load load = new TableCopier.Load(table, target, binary(table, target, targetSession));
+			CopyResult result = this.copier.copySlice(sourceSession, targetSession, load, slice, clear, (bytes) -> {
+				tableProgress.accept(bytes);
+				reading.progressed(bytes);
+				writing.progressed(bytes);
+			});
+			tableProgress.done(result.rows());
+			logger.info("Copied {} ({}{}): {} rows, {} kB ({}) in {} ms", name, slice.describe(),
+					clear ? ", its earlier rows deleted first" : "", result.rows(), result.bytes() >> 10,
+					load.binary() ? "binary" : "text", (System.nanoTime() - started) / 1_000_000);
+			return result;
+		}
+		catch (CopyException ex) {
+			tableProgress.failed();
+			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
+			if (stalled != null) {
+				throw new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
+			}
+			endLeftBackend(targetWork);
+			RuntimeException failure = this.request.endpoint(ex.side()).failure(doing, ex.getCause());
+			if (ex.atCommit() && slice.kind() == TableSlice.Kind.CTID) {
+				throw new UnsureCommit(failure);
+			}
+			throw failure;
+		}
+		catch (SQLException ex) {
+			tableProgress.failed();
+			throw this.request.target().failure("closing the sessions of " + name, ex);
+		}
+		catch (RuntimeException ex) {
+			tableProgress.failed();
+			throw ex;
+		}
+	}
+
+	/**
+	 * A CTID slice whose commit failed: its rows may be on the target, which a retry
+	 * would double, so it is not retried; the resumed run starts the table over.
+	 */
+	static final class UnsureCommit extends DatabaseException {
+
+		UnsureCommit(RuntimeException failure) {
+			super(exitCodeOf(failure), failure.getMessage() + " (the commit may have happened: resume the run, which"
+					+ " copies this table's slices again from an empty table)", sqlStateOf(failure), failure);
+		}
+
+		private static ExitCode exitCodeOf(RuntimeException failure) {
+			return (failure instanceof DatabaseException database) ? database.exitCode() : ExitCode.TARGET;
+		}
+
+		private static String sqlStateOf(RuntimeException failure) {
+			return (failure instanceof DatabaseException database) ? database.sqlState() : null;
+		}
+
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -57,6 +58,20 @@ class PlanTargetsTasklet implements Tasklet {
 		}
 		this.plan.saveTargets(instance, targets);
 		Map<Long, SourceTable> byOid = tables.stream().collect(Collectors.toMap(SourceTable::oid, Function.identity()));
+		// a slice fills its own range of its own table: rows that land elsewhere (with
+		// their unit's siblings) are copied whole, by the unit
+		Set<Long> split = this.plan.slices(instance).keySet();
+		Map<Long, Long> unitSizes = targets.stream()
+			.collect(Collectors.groupingBy(CopyTarget::unitOid, Collectors.counting()));
+		for (CopyTarget target : targets) {
+			SourceTable table = byOid.get(target.tableOid());
+			if (split.contains(table.oid())
+					&& (target.redirected(table.qualifiedName()) || unitSizes.get(target.unitOid()) > 1)) {
+				this.plan.unsplit(instance, table.oid());
+				logger.info("Copying {} whole, not in slices: its rows go into {}", table.displayName(),
+						target.unitRelation());
+			}
+		}
 		long redirected = 0;
 		for (CopyTarget target : targets) {
 			SourceTable table = byOid.get(target.tableOid());

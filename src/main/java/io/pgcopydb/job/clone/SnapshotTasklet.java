@@ -1,6 +1,7 @@
 package io.pgcopydb.job.clone;
 
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +81,11 @@ class SnapshotTasklet implements Tasklet {
 		if (!this.request.includes(Stage.TABLE_DATA) || this.state.completed(CloneSteps.COPY_DATA)) {
 			return;
 		}
+		Map<Long, List<PartitionKey>> copies = this.plan.copyPartitions(instance);
 		List<SourceTable> left = this.plan.copiedTables(instance)
 			.stream()
 			.filter((
-					table) -> !this.state.completed(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid()).stepName()))
+					table) -> !copies.get(table.oid()).stream().allMatch((key) -> this.state.completed(key.stepName())))
 			.toList();
 		this.snapshot.lockTables(left);
 	}

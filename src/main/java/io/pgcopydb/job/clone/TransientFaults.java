@@ -29,7 +29,8 @@ import io.pgcopydb.snapshot.RunSnapshot;
  * retry safe (the copy's TRUNCATE and COPY commit together: a failed attempt left
  * nothing). A failure of the work itself (a constraint, a privilege, a cancel on stop) is
  * never retried, nor work the stall watcher gave up on (its backend may be frozen and
- * hold the unit's lock), nor anything after a stop was requested, backoff included.
+ * hold the unit's lock), nor a slice whose commit may have happened, nor anything after a
+ * stop was requested, backoff included.
  */
 class TransientFaults {
 
@@ -99,7 +100,8 @@ class TransientFaults {
 
 	private RuntimeException classify(String doing, boolean readsSnapshot, RuntimeException ex, int attempt) {
 		SQLException sql = sqlCause(ex);
-		if (sql == null || this.stop.requested() || ex instanceof CopyTableTasklet.StalledWork) {
+		if (sql == null || this.stop.requested() || ex instanceof CopyTableTasklet.StalledWork
+				|| ex instanceof CopyTableTasklet.UnsureCommit) {
 			return ex;
 		}
 		boolean sessionLost = SqlStates.cause(sql, false).sessionLost();

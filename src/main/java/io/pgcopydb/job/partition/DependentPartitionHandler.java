@@ -142,12 +142,17 @@ public final class DependentPartitionHandler implements PartitionHandler {
 	/**
 	 * Spring Batch records a partition before its context; a run killed in between leaves
 	 * the partition with an empty context, which a restart carries over. Such a context
-	 * is rebuilt from the partitioner (keys are stable) and saved.
+	 * is rebuilt from the partitioner (keys are stable) and saved. So is a context that
+	 * waits on slices: a restart carries over the slices of the generation it was planned
+	 * with, and the table may have been sliced anew since (a new generation), whose
+	 * partitions only the partitioner knows.
 	 */
 	private void repairContexts(List<StepExecution> partitions) {
 		Map<String, ExecutionContext> fresh = null;
 		for (StepExecution partition : partitions) {
-			if (PartitionSpec.isPlanned(partition.getExecutionContext())) {
+			ExecutionContext recorded = partition.getExecutionContext();
+			boolean planned = PartitionSpec.isPlanned(recorded);
+			if (planned && !PartitionSpec.of(partition).dependsOn().stream().anyMatch((key) -> key.slice() > 0)) {
 				continue;
 			}
 			if (fresh == null) {
@@ -158,11 +163,16 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			if (rebuilt == null) {
 				throw new IllegalStateException(name + " has no context and is no longer in the plan");
 			}
+			if (planned && rebuilt.getString(PartitionSpec.DEPENDS_ON, "")
+				.equals(recorded.getString(PartitionSpec.DEPENDS_ON, ""))) {
+				continue;
+			}
 			for (Map.Entry<String, Object> entry : rebuilt.entrySet()) {
-				partition.getExecutionContext().put(entry.getKey(), entry.getValue());
+				recorded.put(entry.getKey(), entry.getValue());
 			}
 			this.jobRepository.updateExecutionContext(partition);
-			logger.info("{}: rebuilt the context an interrupted run left empty", name);
+			logger.info((planned) ? "{}: waits on the slices planned now"
+					: "{}: rebuilt the context an interrupted" + " run left empty", name);
 		}
 	}
 

@@ -47,6 +47,11 @@ public final class PartitionGate {
 				upstreamEnded = this.upstreamSteps.stream().allMatch(status::hasEnded);
 			}
 			if (status.hasFailed(name) || (!sameStep && upstreamEnded)) {
+				// read again: the dependency may have completed, and then its step ended,
+				// since it was first read (a partition is recorded before its step ends)
+				if (status.isCompleted(name)) {
+					continue;
+				}
 				return new Fail("not started: " + name + " did not complete");
 			}
 			waiting = true;

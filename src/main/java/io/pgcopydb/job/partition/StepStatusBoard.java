@@ -47,6 +47,35 @@ public class StepStatusBoard {
 	}
 
 	/**
+	 * How many executions of {@code stepName} the instance has that started running, the
+	 * running one included: more than one means an earlier one may have done part of its
+	 * work. A partition planned but never started (a run stopped before its turn) has an
+	 * execution without a start time, and is not counted.
+	 */
+	public int startedExecutions(long jobInstanceId, String stepName) {
+		Integer count = this.jdbc.queryForObject(
+				"SELECT count(*) FROM BATCH_STEP_EXECUTION se "
+						+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
+						+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STEP_NAME = ? AND se.START_TIME IS NOT NULL",
+				Integer.class, jobInstanceId, stepName);
+		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * The steps whose name starts with {@code prefix} that started running in some
+	 * execution of the instance and never completed in any.
+	 */
+	public Set<String> startedNotCompleted(long jobInstanceId, String prefix) {
+		return new HashSet<>(this.jdbc.queryForList("SELECT DISTINCT se.STEP_NAME FROM BATCH_STEP_EXECUTION se "
+				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
+				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STEP_NAME LIKE ? AND se.START_TIME IS NOT NULL "
+				+ "AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION done "
+				+ "JOIN BATCH_JOB_EXECUTION dje ON dje.JOB_EXECUTION_ID = done.JOB_EXECUTION_ID "
+				+ "WHERE dje.JOB_INSTANCE_ID = je.JOB_INSTANCE_ID AND done.STEP_NAME = se.STEP_NAME "
+				+ "AND done.STATUS = 'COMPLETED')", String.class, jobInstanceId, prefix + "%"));
+	}
+
+	/**
 	 * One reading of the board.
 	 *
 	 * @param completed steps completed in any execution of the instance

@@ -94,8 +94,8 @@ class CloneStagesIT {
 			assertThat(RunOutcome.isPaused(execution)).as("%s", execution).isTrue();
 			assertThat(execution.getExitStatus().getExitDescription()).contains("still to do", "restore pre-data",
 					"copy indexes", "restore post-data");
-			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "planTargets", "copyData",
-					"extensionData", copyTable("public.small"), copyTable("public.big"),
+			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "planTargets",
+					"prepareSlices", "copyData", "extensionData", copyTable("public.small"), copyTable("public.big"),
 					copyTable("sales.\"Order Lines\""));
 			assertThat(execution.getStepExecutions()).allSatisfy(
 					(step) -> assertThat(step.getStatus()).as(step.getStepName()).isEqualTo(BatchStatus.COMPLETED));
@@ -179,7 +179,8 @@ class CloneStagesIT {
 		CloneRequest request = new CloneRequest(source, target, work, 2, 2, 1, false, false, false, false, false, false,
 				null, new PgToolLocator(null, System.getenv()).locate(source.serverVersion().major()),
 				source.serverVersion(), target.serverVersion(), CloneRequest.Mode.FRESH, false, "stages test", stages,
-				CloneRequest.ObjectOptions.DEFAULT, io.pgcopydb.filter.Filters.NONE);
+				CloneRequest.ObjectOptions.DEFAULT, io.pgcopydb.filter.Filters.NONE,
+				io.pgcopydb.copy.TableSlicer.Options.NONE);
 		return BatchContext.start(work, this.stop, request, CloneContext.class);
 	}
 

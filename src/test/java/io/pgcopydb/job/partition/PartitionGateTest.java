@@ -49,6 +49,33 @@ class PartitionGateTest {
 	}
 
 	@Test
+	void aDependencyThatCompletesJustBeforeItsStepEndsStillStartsIt() {
+		// the copy completes, then copyData ends, between the gate's two readings
+		StatusView racing = new StatusView() {
+
+			private boolean ended;
+
+			@Override
+			public boolean isCompleted(String stepName) {
+				return this.ended;
+			}
+
+			@Override
+			public boolean hasFailed(String stepName) {
+				return false;
+			}
+
+			@Override
+			public boolean hasEnded(String stepName) {
+				this.ended = true;
+				return true;
+			}
+
+		};
+		assertThat(this.gate.decide(INDEX, racing, null)).isInstanceOf(PartitionGate.Start.class);
+	}
+
+	@Test
 	void aFailedDependencyFailsItWithTheReason() {
 		this.status.current("copyData", BatchStatus.STARTED);
 		this.status.current(COPY.stepName(), BatchStatus.FAILED);
