@@ -99,10 +99,10 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_FILTER (
 	PRIMARY KEY (JOB_INSTANCE_ID, ORDINAL)
 );
 -- Same-table concurrency (io.pgcopydb.copy.TableSlice): the slices of each table the
--- catalog step decided to split, with their bounds read in the run's snapshot. KIND is
--- KEY (a range of KEY_COLUMN, or its NULLs) or CTID (a range of heap pages); a NULL bound
--- is open. The planTargets step removes the slices of a table whose rows land in another
--- relation than its own (it is then copied whole, with its copy unit).
+-- planTargets step decided to split (with the first command that copies data), with
+-- their bounds read in the run's snapshot. KIND is KEY (a range of KEY_COLUMN, or its
+-- NULLs) or CTID (a range of heap pages); a NULL bound is open. A table whose rows land
+-- in another relation than its own is copied whole, with its copy unit, and has none.
 CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_SLICE (
 	JOB_INSTANCE_ID BIGINT NOT NULL,
 	TABLE_OID BIGINT NOT NULL,
@@ -119,9 +119,22 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_SLICE (
 -- (copyTable:16384.g2.s3). A CTID slice that may have committed without being recorded
 -- cannot be undone alone, so the run empties the table and starts a new generation, whose
 -- partitions Spring Batch has never seen completed: every slice runs again.
+-- SNAPSHOT_ID is the snapshot the generation's slices read: page ranges are positions in
+-- one snapshot, so a resume reading another one (--not-consistent) starts a table split
+-- by CTID over.
 CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_SLICING (
 	JOB_INSTANCE_ID BIGINT NOT NULL,
 	TABLE_OID BIGINT NOT NULL,
 	GENERATION INTEGER NOT NULL,
+	SNAPSHOT_ID VARCHAR(64),
 	PRIMARY KEY (JOB_INSTANCE_ID, TABLE_OID)
+);
+-- A CTID slice about to commit on the target: written just before its commit, so a slice
+-- that did not complete without such a mark is known to have left nothing (its
+-- transaction rolled back) and runs again alone; one with the mark may have committed,
+-- and its table starts over.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_SLICE_COMMIT (
+	JOB_INSTANCE_ID BIGINT NOT NULL,
+	STEP_NAME VARCHAR(100) NOT NULL,
+	PRIMARY KEY (JOB_INSTANCE_ID, STEP_NAME)
 );

@@ -321,7 +321,7 @@ final class CloneOptions {
 		}
 	}
 
-	private static boolean envFlag(String name) {
+	static boolean envFlag(String name) {
 		String value = System.getenv(name);
 		return value != null && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("on")
 				|| value.equalsIgnoreCase("yes") || value.equals("1"));

@@ -359,9 +359,12 @@ final class ListCommand {
 					description = "As clone's option (default: --table-jobs).") int maxParts,
 			@Option(names = "--table-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_TABLE_JOBS:-4}",
 					description = "As clone's option (default: ${DEFAULT-VALUE}).") int tableJobs,
-			@Option(names = "--skip-split-by-ctid", description = "As clone's option.") boolean skipCtid,
+			@Option(names = "--skip-split-by-ctid",
+					description = "As clone's option ($PGCOPYDB_SKIP_CTID_SPLIT).") boolean skipCtid,
 			@Option(names = "--json", description = "Print JSON on stdout instead of text.") boolean json) {
-		TableSlicer.Options options = CloneOptions.split(threshold, maxParts, tableJobs, skipCtid);
+		TableSlicer.Options options = CloneOptions.split(threshold, maxParts, tableJobs,
+				skipCtid || CloneOptions.envFlag("PGCOPYDB_SKIP_CTID_SPLIT")
+						|| CloneOptions.envFlag("PGCOPYDB_SKIP_SPLIT_BY_CTID"));
 		PgEndpoint endpoint = Endpoints.of(Side.SOURCE, source);
 		SourceTable table;
 		List<TableSlice> slices;

@@ -95,11 +95,12 @@ public final class TableCopier {
 	 * @param clearRange first delete the slice's rows from the target, in the same
 	 * transaction: for a key slice that may have committed before (a retry or a resumed
 	 * run); a CTID slice's rows cannot be found on the target, so it is never asked
+	 * @param beforeCommit runs once every row is streamed, just before the commit
 	 * @throws CopyException naming the side that failed, {@link CopyException#atCommit()}
 	 * when the commit itself failed and the rows may or may not be there
 	 */
 	public CopyResult copySlice(Connection source, Connection target, Load load, TableSlice slice, boolean clearRange,
-			LongConsumer progress) throws CopyException {
+			LongConsumer progress, Runnable beforeCommit) throws CopyException {
 		if (clearRange && slice.kind() != TableSlice.Kind.KEY) {
 			throw new IllegalArgumentException("only a key slice can clear its rows on the target");
 		}
@@ -115,6 +116,7 @@ public final class TableCopier {
 			String query = "(SELECT " + table.columnList() + " FROM ONLY " + table.qualifiedName() + " WHERE "
 					+ slice.predicate() + ")";
 			CopyResult result = load(source, target, load, query, false, progress);
+			beforeCommit.run();
 			commit(target);
 			return result;
 		}

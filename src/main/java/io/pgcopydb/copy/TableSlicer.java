@@ -56,6 +56,12 @@ public final class TableSlicer {
 			return this.thresholdBytes > 0 && this.maxParts > 1;
 		}
 
+		/** The options as a run records them, to tell a later command's apart. */
+		public String describe() {
+			return enabled() ? "--split-tables-larger-than " + this.thresholdBytes + " --split-max-parts "
+					+ this.maxParts + (this.byCtid ? "" : " --skip-split-by-ctid") : "no split";
+		}
+
 		/** How many slices a table of {@code bytes} gets: 1 means it is not split. */
 		int parts(long bytes) {
 			if (!enabled() || bytes <= this.thresholdBytes) {
@@ -129,6 +135,10 @@ public final class TableSlicer {
 			}
 		}
 		List<Long> bounds = bounds(min, max, parts);
+		if (bounds.isEmpty()) {
+			// one key value, or none: nothing to cut
+			return List.of();
+		}
 		List<TableSlice> slices = new ArrayList<>();
 		int count = bounds.size() + 1 + (key.notNull() ? 0 : 1);
 		for (int i = 0; i <= bounds.size(); i++) {
@@ -145,6 +155,9 @@ public final class TableSlicer {
 
 	private static List<TableSlice> byPages(long tableOid, long pages, int parts) {
 		List<Long> bounds = bounds(0, Math.max(0, pages - 1), parts);
+		if (bounds.isEmpty()) {
+			return List.of();
+		}
 		List<TableSlice> slices = new ArrayList<>();
 		for (int i = 0; i <= bounds.size(); i++) {
 			Long lower = (i == 0) ? null : bounds.get(i - 1);

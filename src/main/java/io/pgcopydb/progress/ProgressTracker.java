@@ -19,6 +19,8 @@ public class ProgressTracker {
 
 	private final Map<String, TableProgress> inFlight = new ConcurrentHashMap<>();
 
+	private final Map<String, AtomicInteger> slicesLeft = new ConcurrentHashMap<>();
+
 	private final AtomicInteger tablesDone = new AtomicInteger();
 
 	private final AtomicLong doneTableBytes = new AtomicLong();
@@ -55,9 +57,25 @@ public class ProgressTracker {
 	}
 
 	public TableProgress tableStarted(String name, long tableBytes) {
-		TableProgress progress = new TableProgress(name, tableBytes);
+		TableProgress progress = new TableProgress(name, tableBytes, null);
 		this.inFlight.put(name, progress);
 		return progress;
+	}
+
+	/**
+	 * Slice {@code label} ("2/4") of table {@code table}: its table counts as done when
+	 * the last of the slices left to copy is done ({@link #slicesLeft}).
+	 */
+	public TableProgress sliceStarted(String table, String label, long sliceBytes) {
+		String name = table + " [" + label + "]";
+		TableProgress progress = new TableProgress(name, sliceBytes, table);
+		this.inFlight.put(name, progress);
+		return progress;
+	}
+
+	/** How many slices of a split table are left to copy in this execution. */
+	public void slicesLeft(String table, int slices) {
+		this.slicesLeft.put(table, new AtomicInteger(slices));
 	}
 
 	/**
@@ -100,9 +118,13 @@ public class ProgressTracker {
 
 		private final AtomicLong streamed = new AtomicLong();
 
-		private TableProgress(String name, long tableBytes) {
+		/** The split table this is a slice of, or null. */
+		private final String table;
+
+		private TableProgress(String name, long tableBytes, String table) {
 			this.name = name;
 			this.tableBytes = tableBytes;
+			this.table = table;
 		}
 
 		@Override
@@ -115,7 +137,10 @@ public class ProgressTracker {
 			ProgressTracker.this.doneStreamedBytes.addAndGet(this.streamed.get());
 			ProgressTracker.this.rows.addAndGet(copiedRows);
 			ProgressTracker.this.doneTableBytes.addAndGet(this.tableBytes);
-			ProgressTracker.this.tablesDone.incrementAndGet();
+			AtomicInteger left = (this.table != null) ? ProgressTracker.this.slicesLeft.get(this.table) : null;
+			if (this.table == null || (left != null && left.decrementAndGet() == 0)) {
+				ProgressTracker.this.tablesDone.incrementAndGet();
+			}
 		}
 
 		/**

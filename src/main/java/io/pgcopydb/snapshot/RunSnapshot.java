@@ -198,8 +198,23 @@ public final class RunSnapshot implements AutoCloseable {
 	 * @param purpose what the session is for, shown in pg_stat_activity and in errors
 	 */
 	public Connection sourceSession(String purpose) {
-		String snapshotId = id();
-		Connection connection = this.source.connect(purpose);
+		return sourceSession(this.source.connect(purpose), purpose);
+	}
+
+	/**
+	 * {@code connection} (an open autocommit session of the source, such as one a
+	 * {@link io.pgcopydb.config.SessionPool} kept) in a transaction in the run's
+	 * snapshot; closed when that fails.
+	 */
+	public Connection sourceSession(Connection connection, String purpose) {
+		String snapshotId;
+		try {
+			snapshotId = id();
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(connection);
+			throw ex;
+		}
 		try {
 			SourceSnapshot.begin(connection, snapshotId, this.lockTimeout);
 			return connection;

@@ -20,8 +20,6 @@ import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceGraph;
 import io.pgcopydb.catalog.SourceTable;
-import io.pgcopydb.copy.TableSlice;
-import io.pgcopydb.copy.TableSlicer;
 import io.pgcopydb.filter.FilterPlan;
 import io.pgcopydb.filter.FilterPlanner;
 import io.pgcopydb.filter.Filters;
@@ -70,41 +68,22 @@ class CatalogTasklet implements Tasklet {
 			FilterPlan filterPlan = filters.isEmpty() ? FilterPlan.NONE
 					: FilterPlanner.plan(filters, graph.objects(), graph.dependencies(), notValidOnPartitioned());
 			FilteredCatalog kept = FilteredCatalog.of(filterPlan, tables, indexes, sequences);
-			// the slices' bounds come from the snapshot, as the rows they select
-			List<TableSlice> slices = TableSlicer.plan(source, kept.copied(), this.request.split(),
-					this.request.sourceVersion().major());
 			source.rollback();
 			this.sessions.lockSourceTables(kept.copied());
 			Map<ObjectId, GraphObject> objects = graph.objects()
 				.stream()
 				.collect(Collectors.toMap(GraphObject::id, Function.identity(), (a, b) -> a));
 			this.plan.save(Executions.instanceId(chunkContext), kept.tables(), kept.indexes(), kept.sequences(),
-					filterPlan, objects, slices);
+					filterPlan, objects);
 			Executions.jobContext(chunkContext).putLong(LARGE_OBJECTS_KEY, largeObjects);
 			report(filterPlan, chunkContext);
 			long bytes = kept.copied().stream().mapToLong(SourceTable::bytes).sum();
 			logger.info("Planned {} tables ({} MB on disk), {} indexes and constraints, {} sequences, {} large objects",
 					kept.tables().size(), bytes >> 20, kept.indexes().size(), kept.sequences().size(), largeObjects);
-			reportSlices(kept.copied(), slices);
 			return RepeatStatus.FINISHED;
 		}
 		catch (SQLException ex) {
 			throw this.sessions.sourceFailure("reading the source catalog", ex);
-		}
-	}
-
-	/** One line per split table: how many slices, cut by what. */
-	private static void reportSlices(List<SourceTable> tables, List<TableSlice> slices) {
-		Map<Long, List<TableSlice>> byTable = slices.stream()
-			.collect(Collectors.groupingBy(TableSlice::tableOid, java.util.LinkedHashMap::new, Collectors.toList()));
-		for (SourceTable table : tables) {
-			List<TableSlice> tableSlices = byTable.get(table.oid());
-			if (tableSlices != null) {
-				TableSlice first = tableSlices.get(0);
-				logger.info("Copying {} ({} MB) as {} slices in parallel, by {}", table.displayName(),
-						table.bytes() >> 20, tableSlices.size(), (first.kind() == TableSlice.Kind.KEY)
-								? "ranges of its key " + first.keyColumn() : "ranges of pages (CTID)");
-			}
 		}
 	}
 

@@ -83,7 +83,7 @@ class CloneJobConfiguration {
 			Step copyDataStep, Step buildIndexesStep, Step vacuumStep, Step sequencesStep, Step largeObjectsStep,
 			Step restorePostDataStep, Step databasePropertiesStep, Step copyRolesStep, Step extensionDataStep,
 			RunSnapshot snapshot, ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher,
-			StepStatusBoard board) {
+			StepStatusBoard board, Sessions sessions) {
 		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
 			.add(gated(copyDataStep, Stage.TABLE_DATA, request), gated(buildIndexesStep, Stage.INDEXES, request),
 					gated(vacuumStep, Stage.VACUUM, request), gated(sequencesStep, Stage.SEQUENCES, request),
@@ -113,6 +113,7 @@ class CloneJobConfiguration {
 			.end()
 			.listener(new RunLifecycleListener(watcher).showing(() -> ProgressReporter.start(tracker, interval))
 				.endingWith(end::exitStatus)
+				.releasing(sessions)
 				.releasing(snapshot))
 			.build();
 	}
@@ -195,10 +196,10 @@ class CloneJobConfiguration {
 	 */
 	@Bean
 	Step prepareSlicesStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
-			StepStatusBoard board) {
+			StepStatusBoard board, RunSnapshot snapshot) {
 		return new StepBuilder(CloneSteps.PREPARE_SLICES, repository)
 			.tasklet(new StopAwareTasklet(HaltAfterTasklet.wrap(CloneSteps.PREPARE_SLICES,
-					new PrepareSlicesTasklet(request, sessions, plan, board)), this.stop))
+					new PrepareSlicesTasklet(request, sessions, plan, board, snapshot)), this.stop))
 			.allowStartIfComplete(true)
 			.build();
 	}

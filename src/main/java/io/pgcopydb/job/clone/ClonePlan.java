@@ -49,7 +49,7 @@ class ClonePlan {
 	}
 
 	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences) {
-		save(instance, tables, indexes, sequences, FilterPlan.NONE, Map.of(), List.of());
+		save(instance, tables, indexes, sequences, FilterPlan.NONE, Map.of());
 	}
 
 	/**
@@ -57,14 +57,12 @@ class ClonePlan {
 	 * in one transaction, replacing what an earlier attempt wrote.
 	 * @param objects the source's objects by id (the filter plan names its data-skipped
 	 * tables from them)
-	 * @param slices the slices of the tables copied as several (same-table concurrency)
 	 */
 	void save(long instance, List<SourceTable> tables, List<SourceIndex> indexes, List<SourceSequence> sequences,
-			FilterPlan filterPlan, Map<ObjectId, GraphObject> objects, List<TableSlice> slices) {
+			FilterPlan filterPlan, Map<ObjectId, GraphObject> objects) {
 		this.transaction.executeWithoutResult((status) -> {
 			this.filterRecord.save(instance, filterPlan, objects);
-			for (String table : List.of("PGCOPYDB_PLAN_TABLE", "PGCOPYDB_PLAN_INDEX", "PGCOPYDB_PLAN_SEQUENCE",
-					"PGCOPYDB_PLAN_SLICE", "PGCOPYDB_PLAN_SLICING")) {
+			for (String table : List.of("PGCOPYDB_PLAN_TABLE", "PGCOPYDB_PLAN_INDEX", "PGCOPYDB_PLAN_SEQUENCE")) {
 				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
 			}
 			int[] ordinal = { 0 };
@@ -97,6 +95,18 @@ class ClonePlan {
 						.map((s) -> new Object[] { instance, s.oid(), s.schema(), s.name(), s.ownerTable(),
 								s.ownerColumn() })
 						.toList());
+		});
+	}
+
+	/**
+	 * Records the slices of the tables copied as several (same-table concurrency), each
+	 * table in generation 1, replacing what an earlier attempt wrote.
+	 */
+	void saveSlices(long instance, List<TableSlice> slices) {
+		this.transaction.executeWithoutResult((status) -> {
+			for (String table : List.of("PGCOPYDB_PLAN_SLICE", "PGCOPYDB_PLAN_SLICING", "PGCOPYDB_SLICE_COMMIT")) {
+				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
+			}
 			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_SLICE (JOB_INSTANCE_ID, TABLE_OID, SLICE, SLICE_COUNT, "
 					+ "KIND, KEY_COLUMN, LOWER_BOUND, UPPER_BOUND, NULL_KEYS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					slices.stream()
@@ -156,24 +166,47 @@ class ClonePlan {
 	}
 
 	/**
-	 * Starts the next slicing generation of a split table: its slices get new partition
-	 * names, which no execution has completed.
+	 * Starts the next slicing generation of a split table, reading {@code snapshotId}:
+	 * its slices get new partition names, which no execution has completed.
 	 * @return the new generation
 	 */
-	int nextGeneration(long instance, long tableOid) {
-		this.jdbc.update("UPDATE PGCOPYDB_PLAN_SLICING SET GENERATION = GENERATION + 1 "
-				+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", instance, tableOid);
+	int nextGeneration(long instance, long tableOid, String snapshotId) {
+		this.jdbc.update("UPDATE PGCOPYDB_PLAN_SLICING SET GENERATION = GENERATION + 1, SNAPSHOT_ID = ? "
+				+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", snapshotId, instance, tableOid);
 		return generations(instance).get(tableOid);
 	}
 
-	/** The table is copied whole after all: its rows land elsewhere than in itself. */
-	void unsplit(long instance, long tableOid) {
-		this.transaction.executeWithoutResult((status) -> {
-			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_SLICE WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", instance,
-					tableOid);
-			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_SLICING WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", instance,
-					tableOid);
-		});
+	/** The snapshot the current generation of each split table reads, null before any. */
+	Map<Long, String> slicingSnapshots(long instance) {
+		Map<Long, String> snapshots = new HashMap<>();
+		this.jdbc.query("SELECT TABLE_OID, SNAPSHOT_ID FROM PGCOPYDB_PLAN_SLICING WHERE JOB_INSTANCE_ID = ?", (rs) -> {
+			snapshots.put(rs.getLong(1), rs.getString(2));
+		}, instance);
+		return snapshots;
+	}
+
+	/** Records the snapshot the current generation of a split table reads. */
+	void slicingReads(long instance, long tableOid, String snapshotId) {
+		this.jdbc.update("UPDATE PGCOPYDB_PLAN_SLICING SET SNAPSHOT_ID = ? WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
+				snapshotId, instance, tableOid);
+	}
+
+	/** Marks a CTID slice about to commit on the target: from now on it may have. */
+	void markCommitting(long instance, String sliceStep) {
+		this.jdbc.update("INSERT INTO PGCOPYDB_SLICE_COMMIT (JOB_INSTANCE_ID, STEP_NAME) VALUES (?, ?) "
+				+ "ON CONFLICT DO NOTHING", instance, sliceStep);
+	}
+
+	/** The slices marked as about to commit, by step name. */
+	Set<String> committing(long instance) {
+		return Set.copyOf(this.jdbc.queryForList(
+				"SELECT STEP_NAME FROM PGCOPYDB_SLICE_COMMIT WHERE JOB_INSTANCE_ID = ?", String.class, instance));
+	}
+
+	/** Forgets the marks of a table's slices: its rows were all deleted. */
+	void clearCommitting(long instance, long tableOid) {
+		this.jdbc.update("DELETE FROM PGCOPYDB_SLICE_COMMIT WHERE JOB_INSTANCE_ID = ? AND STEP_NAME LIKE ?", instance,
+				CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + tableOid + ".%");
 	}
 
 	/**

@@ -41,11 +41,21 @@ class CopyProgressListener implements StepExecutionListener {
 		List<SourceTable> done = tables.stream()
 			.filter((table) -> copies.get(table.oid()).stream().allMatch((key) -> status.isCompleted(key.stepName())))
 			.toList();
+		// the slices already copied of a split table count for their share of its bytes
+		long slicesDoneBytes = 0;
+		for (SourceTable table : tables) {
+			List<PartitionKey> keys = copies.get(table.oid());
+			if (keys.get(0).slice() > 0 && !done.contains(table)) {
+				long slicesDone = keys.stream().filter((key) -> status.isCompleted(key.stepName())).count();
+				slicesDoneBytes += table.bytes() / keys.size() * slicesDone;
+				this.tracker.slicesLeft(table.displayName(), (int) (keys.size() - slicesDone));
+			}
+		}
 		long indexesDone = indexes.stream()
 			.filter((index) -> status.isCompleted(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()).stepName()))
 			.count();
 		this.tracker.plan(tables.size(), tables.stream().mapToLong(SourceTable::bytes).sum(), indexes.size(),
-				done.size(), done.stream().mapToLong(SourceTable::bytes).sum(), (int) indexesDone);
+				done.size(), done.stream().mapToLong(SourceTable::bytes).sum() + slicesDoneBytes, (int) indexesDone);
 	}
 
 }

@@ -20,6 +20,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.config.CopyFormat;
+import io.pgcopydb.config.SessionPool;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.copy.CopyException;
 import io.pgcopydb.copy.CopyResult;
@@ -127,7 +128,7 @@ class CopyTableTasklet implements Tasklet {
 			CopyResult result = this.faults.run(doing, true, () -> {
 				attempts[0]++;
 				boolean clear = slice.kind() == TableSlice.Kind.KEY && (ranBefore || attempts[0] > 1);
-				return copySliceOnce(instance, table, target, slice, clear, name, doing);
+				return copySliceOnce(instance, key.stepName(), table, target, slice, clear, name, doing);
 			});
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
@@ -138,9 +139,10 @@ class CopyTableTasklet implements Tasklet {
 		}
 	}
 
-	private CopyResult copySliceOnce(long instance, SourceTable table, CopyTarget target, TableSlice slice,
-			boolean clear, String name, String doing) {
-		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(name, table.bytes() / slice.count());
+	private CopyResult copySliceOnce(long instance, String stepName, SourceTable table, CopyTarget target,
+			TableSlice slice, boolean clear, String name, String doing) {
+		ProgressTracker.TableProgress tableProgress = this.progress.sliceStarted(table.displayName(), slice.label(),
+				table.bytes() / slice.count());
 		long started = System.nanoTime();
 		WorkSession sourceWork = null;
 		WorkSession targetWork = null;
@@ -151,11 +153,19 @@ class CopyTableTasklet implements Tasklet {
 			sourceWork = reading;
 			targetWork = writing;
 			TableCopier.Load load = new TableCopier.Load(table, target, binary(table, target, targetSession));
-			CopyResult result = this.copier.copySlice(sourceSession, targetSession, load, slice, clear, (bytes) -> {
-				tableProgress.accept(bytes);
-				reading.progressed(bytes);
-				writing.progressed(bytes);
-			});
+			CopyResult result = discardOnFailure(sourceSession, targetSession,
+					() -> this.copier.copySlice(sourceSession, targetSession, load, slice, clear, (bytes) -> {
+						tableProgress.accept(bytes);
+						reading.progressed(bytes);
+						writing.progressed(bytes);
+					}, () -> {
+						// from here on the slice may have committed: a CTID slice cut
+						// short
+						// after this restarts its table
+						if (slice.kind() == TableSlice.Kind.CTID) {
+							this.plan.markCommitting(instance, stepName);
+						}
+					}));
 			tableProgress.done(result.rows());
 			logger.info("Copied {} ({}{}): {} rows, {} kB ({}) in {} ms", name, slice.describe(),
 					clear ? ", its earlier rows deleted first" : "", result.rows(), result.bytes() >> 10,
@@ -177,7 +187,9 @@ class CopyTableTasklet implements Tasklet {
 		}
 		catch (SQLException ex) {
 			tableProgress.failed();
-			throw this.request.target().failure("closing the sessions of " + name, ex);
+			// closing a session failed after the commit: a CTID slice must not run again
+			RuntimeException failure = this.request.target().failure("closing the sessions of " + name, ex);
+			throw (slice.kind() == TableSlice.Kind.CTID) ? new UnsureCommit(failure) : failure;
 		}
 		catch (RuntimeException ex) {
 			tableProgress.failed();
@@ -228,11 +240,12 @@ class CopyTableTasklet implements Tasklet {
 				CopyTarget memberTarget = this.plan.target(instance, member);
 				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession)));
 			}
-			CopyResult result = this.copier.copy(sourceSession, targetSession, loads, (bytes) -> {
-				tableProgress.accept(bytes);
-				reading.progressed(bytes);
-				writing.progressed(bytes);
-			});
+			CopyResult result = discardOnFailure(sourceSession, targetSession,
+					() -> this.copier.copy(sourceSession, targetSession, loads, (bytes) -> {
+						tableProgress.accept(bytes);
+						reading.progressed(bytes);
+						writing.progressed(bytes);
+					}));
 			tableProgress.done(result.rows());
 			logger.info("Copied {}: {} rows, {} kB ({}) in {} ms", describe(members, target), result.rows(),
 					result.bytes() >> 10, loads.get(0).binary() ? "binary" : "text",
@@ -257,6 +270,29 @@ class CopyTableTasklet implements Tasklet {
 			tableProgress.failed();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Runs a copy; when it fails, its sessions are closed rather than reused (the target
+	 * backend of a failed attempt may even be ended, see {@link #endLeftBackend}).
+	 */
+	private static CopyResult discardOnFailure(Connection source, Connection target, CopyCall copy)
+			throws CopyException {
+		try {
+			return copy.run();
+		}
+		catch (CopyException | RuntimeException ex) {
+			SessionPool.discard(source);
+			SessionPool.discard(target);
+			throw ex;
+		}
+	}
+
+	@FunctionalInterface
+	private interface CopyCall {
+
+		CopyResult run() throws CopyException;
+
 	}
 
 	/**

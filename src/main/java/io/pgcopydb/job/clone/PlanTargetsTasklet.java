@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -19,6 +18,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.copy.CopyTarget;
+import io.pgcopydb.copy.TableSlice;
+import io.pgcopydb.copy.TableSlicer;
 import io.pgcopydb.copy.TargetMapping;
 
 /**
@@ -30,6 +31,9 @@ import io.pgcopydb.copy.TargetMapping;
  * records nothing that was used; the rerun resolves again.
  */
 class PlanTargetsTasklet implements Tasklet {
+
+	/** The job context's record of the split options the run's slices were cut with. */
+	static final String SPLIT_OPTIONS_KEY = "splitOptions";
 
 	private static final Logger logger = LoggerFactory.getLogger(PlanTargetsTasklet.class);
 
@@ -58,20 +62,7 @@ class PlanTargetsTasklet implements Tasklet {
 		}
 		this.plan.saveTargets(instance, targets);
 		Map<Long, SourceTable> byOid = tables.stream().collect(Collectors.toMap(SourceTable::oid, Function.identity()));
-		// a slice fills its own range of its own table: rows that land elsewhere (with
-		// their unit's siblings) are copied whole, by the unit
-		Set<Long> split = this.plan.slices(instance).keySet();
-		Map<Long, Long> unitSizes = targets.stream()
-			.collect(Collectors.groupingBy(CopyTarget::unitOid, Collectors.counting()));
-		for (CopyTarget target : targets) {
-			SourceTable table = byOid.get(target.tableOid());
-			if (split.contains(table.oid())
-					&& (target.redirected(table.qualifiedName()) || unitSizes.get(target.unitOid()) > 1)) {
-				this.plan.unsplit(instance, table.oid());
-				logger.info("Copying {} whole, not in slices: its rows go into {}", table.displayName(),
-						target.unitRelation());
-			}
-		}
+		planSlices(instance, tables, targets, chunkContext);
 		long redirected = 0;
 		for (CopyTarget target : targets) {
 			SourceTable table = byOid.get(target.tableOid());
@@ -85,6 +76,53 @@ class PlanTargetsTasklet implements Tasklet {
 		logger.info("Mapped {} tables onto the target: {} into a table of their own name, {} elsewhere", tables.size(),
 				tables.size() - redirected, redirected);
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * Cuts the tables larger than --split-tables-larger-than into slices, reading their
+	 * keys' bounds in the run's snapshot; records them, and the options, with the plan. A
+	 * slice fills its own range of its own table: a table whose rows land elsewhere (in a
+	 * unit with others) is copied whole, by its unit.
+	 */
+	private void planSlices(long instance, List<SourceTable> tables, List<CopyTarget> targets,
+			ChunkContext chunkContext) {
+		Executions.jobContext(chunkContext).putString(SPLIT_OPTIONS_KEY, this.request.split().describe());
+		if (!this.request.split().enabled()) {
+			this.plan.saveSlices(instance, List.of());
+			return;
+		}
+		Map<Long, Long> unitSizes = targets.stream()
+			.collect(Collectors.groupingBy(CopyTarget::unitOid, Collectors.counting()));
+		Map<Long, SourceTable> byOid = tables.stream().collect(Collectors.toMap(SourceTable::oid, Function.identity()));
+		List<SourceTable> splittable = targets.stream()
+			.filter((target) -> !target.redirected(byOid.get(target.tableOid()).qualifiedName())
+					&& unitSizes.get(target.unitOid()) == 1)
+			.map((target) -> byOid.get(target.tableOid()))
+			.toList();
+		List<TableSlice> slices;
+		try (Connection source = this.sessions.source("plan slices")) {
+			slices = TableSlicer.plan(source, splittable, this.request.split(), this.request.sourceVersion().major());
+		}
+		catch (SQLException ex) {
+			throw this.sessions.sourceFailure("reading the bounds of the tables to split", ex);
+		}
+		this.plan.saveSlices(instance, slices);
+		reportSlices(tables, slices);
+	}
+
+	/** One line per split table: how many slices, cut by what. */
+	private static void reportSlices(List<SourceTable> tables, List<TableSlice> slices) {
+		Map<Long, List<TableSlice>> byTable = slices.stream()
+			.collect(Collectors.groupingBy(TableSlice::tableOid, java.util.LinkedHashMap::new, Collectors.toList()));
+		for (SourceTable table : tables) {
+			List<TableSlice> tableSlices = byTable.get(table.oid());
+			if (tableSlices != null) {
+				TableSlice first = tableSlices.get(0);
+				logger.info("Copying {} ({} MB) as {} slices in parallel, by {}", table.displayName(),
+						table.bytes() >> 20, tableSlices.size(), (first.kind() == TableSlice.Kind.KEY)
+								? "ranges of its key " + first.keyColumn() : "ranges of pages (CTID)");
+			}
+		}
 	}
 
 }

@@ -109,7 +109,7 @@ class FilteredCatalogTest {
 			ClonePlan plan = new ClonePlan(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource));
 			GraphObject big = object(rel(30), GraphObject.TABLE, "big", null);
 			plan.save(7, List.of(table(20, "orders"), table(30, "big")), List.of(), List.of(), PLAN,
-					Map.of(big.id(), big), List.of());
+					Map.of(big.id(), big));
 			plan.save(8, List.of(table(20, "orders")), List.of(), List.of());
 
 			FilterPlan read = plan.filterPlan(7);
