@@ -138,3 +138,12 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_SLICE_COMMIT (
 	STEP_NAME VARCHAR(100) NOT NULL,
 	PRIMARY KEY (JOB_INSTANCE_ID, STEP_NAME)
 );
+-- Bundles: small tables copied together by one copy partition (copyTable:b3), in one
+-- transaction of one source and one target session, written by the planTargets step
+-- with the slices. A table in no bundle is copied by a partition of its own.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_BUNDLE (
+	JOB_INSTANCE_ID BIGINT NOT NULL,
+	TABLE_OID BIGINT NOT NULL,
+	BUNDLE INTEGER NOT NULL,
+	PRIMARY KEY (JOB_INSTANCE_ID, TABLE_OID)
+);

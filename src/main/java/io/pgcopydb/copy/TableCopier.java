@@ -89,6 +89,60 @@ public final class TableCopier {
 	}
 
 	/**
+	 * Copies several tables, each its own copy unit of one table (a bundle of small
+	 * tables), in one target transaction: each is emptied (TRUNCATE ONLY) and filled
+	 * (COPY FREEZE where the relation takes it) in turn, and all commit together, so a
+	 * failure leaves every one as it was and a retry starts them all from empty.
+	 * @param progress receives the index of the table in {@code loads} and the bytes
+	 * streamed since its previous call
+	 * @param results receives one result per table, in order
+	 * @return the sum of the tables' results
+	 */
+	public CopyResult copyEach(Connection source, Connection target, List<Load> loads, ObjIntLongConsumer progress,
+			List<CopyResult> results) throws CopyException {
+		try {
+			target.setAutoCommit(false);
+			try (Statement statement = target.createStatement()) {
+				statement.execute("SET LOCAL synchronous_commit TO off");
+			}
+			long rows = 0;
+			long bytes = 0;
+			for (int i = 0; i < loads.size(); i++) {
+				Load load = loads.get(i);
+				if (!load.target().leadsUnit() || load.target().redirected(load.table().qualifiedName())) {
+					throw new IllegalArgumentException(load.table().displayName() + " is no copy unit of its own");
+				}
+				try (Statement statement = target.createStatement()) {
+					statement.execute(load.target().truncate());
+				}
+				int index = i;
+				CopyResult loaded = load(source, target, load, (streamed) -> progress.accept(index, streamed));
+				results.add(loaded);
+				rows += loaded.rows();
+				bytes += loaded.bytes();
+			}
+			commit(target);
+			return new CopyResult(rows, bytes);
+		}
+		catch (CopyException ex) {
+			rollbackQuietly(target);
+			throw ex;
+		}
+		catch (SQLException ex) {
+			rollbackQuietly(target);
+			throw new CopyException(Side.TARGET, ex);
+		}
+	}
+
+	/** Receives the bytes streamed for one table of several, by its index. */
+	@FunctionalInterface
+	public interface ObjIntLongConsumer {
+
+		void accept(int index, long bytes);
+
+	}
+
+	/**
 	 * Copies one slice of a table ({@link TableSlice}) into its target relation and
 	 * commits, without FREEZE (the relation is not emptied in this transaction, its
 	 * sibling slices fill it at the same time).

@@ -2,8 +2,10 @@ package io.pgcopydb.job.clone;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.partition.Partitioner;
@@ -39,8 +41,16 @@ class ClonePartitioners {
 			Map<Long, CopyTarget> targets = plan.targets(instance(manager));
 			Map<Long, List<PartitionKey>> copies = plan.copyPartitions(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
+			Set<PartitionKey> bundles = new HashSet<>();
 			for (SourceTable table : plan.copiedTables(instance(manager))) {
 				List<PartitionKey> keys = copies.get(table.oid());
+				if (keys.get(0).bundle() > 0) {
+					// a bundle starts at the place of its largest table
+					if (bundles.add(keys.get(0))) {
+						partitions.add(new PartitionSpec(keys.get(0), partitions.size(), List.of()));
+					}
+					continue;
+				}
 				if (keys.size() > 1 || keys.get(0).slice() > 0) {
 					// the slices of a split table, started one after the other
 					for (PartitionKey slice : keys) {

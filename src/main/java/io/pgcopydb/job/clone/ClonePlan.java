@@ -100,13 +100,21 @@ class ClonePlan {
 
 	/**
 	 * Records the slices of the tables copied as several (same-table concurrency), each
-	 * table in generation 1, replacing what an earlier attempt wrote.
+	 * table in generation 1, and the bundles of small tables copied together (table OID
+	 * to bundle number), replacing what an earlier attempt wrote.
 	 */
-	void saveSlices(long instance, List<TableSlice> slices) {
+	void saveSlicesAndBundles(long instance, List<TableSlice> slices, Map<Long, Integer> bundles) {
 		this.transaction.executeWithoutResult((status) -> {
-			for (String table : List.of("PGCOPYDB_PLAN_SLICE", "PGCOPYDB_PLAN_SLICING", "PGCOPYDB_SLICE_COMMIT")) {
+			for (String table : List.of("PGCOPYDB_PLAN_SLICE", "PGCOPYDB_PLAN_SLICING", "PGCOPYDB_SLICE_COMMIT",
+					"PGCOPYDB_PLAN_BUNDLE")) {
 				this.jdbc.update("DELETE FROM " + table + " WHERE JOB_INSTANCE_ID = ?", instance);
 			}
+			this.jdbc.batchUpdate(
+					"INSERT INTO PGCOPYDB_PLAN_BUNDLE (JOB_INSTANCE_ID, TABLE_OID, BUNDLE) VALUES (?, ?, ?)",
+					bundles.entrySet()
+						.stream()
+						.map((entry) -> new Object[] { instance, entry.getKey(), entry.getValue() })
+						.toList());
 			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_SLICE (JOB_INSTANCE_ID, TABLE_OID, SLICE, SLICE_COUNT, "
 					+ "KIND, KEY_COLUMN, LOWER_BOUND, UPPER_BOUND, NULL_KEYS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					slices.stream()
@@ -209,18 +217,39 @@ class ClonePlan {
 				CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + tableOid + ".%");
 	}
 
+	/** The bundle of each table copied in a bundle, by table OID. */
+	Map<Long, Integer> bundles(long instance) {
+		Map<Long, Integer> bundles = new HashMap<>();
+		this.jdbc.query("SELECT TABLE_OID, BUNDLE FROM PGCOPYDB_PLAN_BUNDLE WHERE JOB_INSTANCE_ID = ?", (rs) -> {
+			bundles.put(rs.getLong(1), rs.getInt(2));
+		}, instance);
+		return bundles;
+	}
+
+	/** The tables of one bundle, in copy order. */
+	List<SourceTable> bundle(long instance, int bundle) {
+		return this.jdbc.query("SELECT t.* FROM PGCOPYDB_PLAN_TABLE t JOIN PGCOPYDB_PLAN_BUNDLE b ON"
+				+ " b.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID AND b.TABLE_OID = t.TABLE_OID WHERE t.JOB_INSTANCE_ID = ?"
+				+ " AND b.BUNDLE = ? ORDER BY t.ORDINAL", ClonePlan::table, instance, bundle);
+	}
+
 	/**
 	 * The partitions that copy each table, by table OID, for every copied table: the
-	 * table's own, or its slices of the current generation. A table's rows are all on the
-	 * target once every one of them is COMPLETED.
+	 * table's own, its bundle's, or its slices of the current generation. A table's rows
+	 * are all on the target once every one of them is COMPLETED.
 	 */
 	Map<Long, List<PartitionKey>> copyPartitions(long instance) {
 		Map<Long, List<TableSlice>> slices = slices(instance);
 		Map<Long, Integer> generations = generations(instance);
+		Map<Long, Integer> bundles = bundles(instance);
 		Map<Long, List<PartitionKey>> keys = new LinkedHashMap<>();
 		for (SourceTable table : copiedTables(instance)) {
 			List<TableSlice> tableSlices = slices.get(table.oid());
-			if (tableSlices == null) {
+			Integer bundle = bundles.get(table.oid());
+			if (bundle != null) {
+				keys.put(table.oid(), List.of(PartitionKey.bundle(CloneSteps.COPY_TABLE, bundle)));
+			}
+			else if (tableSlices == null) {
 				keys.put(table.oid(), List.of(PartitionKey.object(CloneSteps.COPY_TABLE, table.oid())));
 			}
 			else {

@@ -50,8 +50,9 @@ public class CloneProgress {
 
 	/**
 	 * The tables whose copy completed and the rows copied: a table copied whole counts
-	 * when its partition completed, a split table when every slice of its current
-	 * generation did (slices of an abandoned generation count for nothing).
+	 * when its partition completed, a table of a bundle when its bundle did, a split
+	 * table when every slice of its current generation did (slices of an abandoned
+	 * generation count for nothing).
 	 */
 	private Copies copies(long instance) {
 		Map<Long, Integer> generations = new HashMap<>();
@@ -64,6 +65,11 @@ public class CloneProgress {
 				(rs) -> {
 					sliceCounts.put(rs.getLong(1), rs.getInt(2));
 				}, instance);
+		Map<Integer, Integer> bundleSizes = new HashMap<>();
+		this.jdbc.query("SELECT BUNDLE, count(*) FROM PGCOPYDB_PLAN_BUNDLE WHERE JOB_INSTANCE_ID = ? GROUP BY BUNDLE",
+				(rs) -> {
+					bundleSizes.put(rs.getInt(1), rs.getInt(2));
+				}, instance);
 		Map<Long, Integer> slicesDone = new HashMap<>();
 		long[] totals = { 0, 0 };
 		this.jdbc.query("SELECT se.STEP_NAME, MAX(se.WRITE_COUNT) FROM BATCH_STEP_EXECUTION se "
@@ -71,7 +77,11 @@ public class CloneProgress {
 				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE ? "
 				+ "GROUP BY se.STEP_NAME", (rs) -> {
 					PartitionKey key = PartitionKey.parse(rs.getString(1));
-					if (key.slice() == 0) {
+					if (key.bundle() > 0) {
+						totals[0] += bundleSizes.getOrDefault(key.bundle(), 0);
+						totals[1] += rs.getLong(2);
+					}
+					else if (key.slice() == 0) {
 						totals[0]++;
 						totals[1] += rs.getLong(2);
 					}
@@ -98,10 +108,16 @@ public class CloneProgress {
 				"SELECT STEP_NAME FROM BATCH_STEP_EXECUTION "
 						+ "WHERE JOB_EXECUTION_ID = ? AND STATUS = 'STARTED' AND STEP_NAME LIKE ?",
 				String.class, execution, CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + "%")) {
-			tables.addAll(this.jdbc.queryForList(
-					"SELECT SCHEMA_NAME || '.' || TABLE_NAME FROM PGCOPYDB_PLAN_TABLE "
-							+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
-					String.class, instance, PartitionKey.parse(partition).objectOid()));
+			PartitionKey key = PartitionKey.parse(partition);
+			if (key.bundle() > 0) {
+				tables.addAll(this.jdbc.queryForList("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME FROM "
+						+ "PGCOPYDB_PLAN_TABLE t JOIN PGCOPYDB_PLAN_BUNDLE b ON b.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID "
+						+ "AND b.TABLE_OID = t.TABLE_OID WHERE t.JOB_INSTANCE_ID = ? AND b.BUNDLE = ?", String.class,
+						instance, key.bundle()));
+				continue;
+			}
+			tables.addAll(this.jdbc.queryForList("SELECT SCHEMA_NAME || '.' || TABLE_NAME FROM PGCOPYDB_PLAN_TABLE "
+					+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", String.class, instance, key.objectOid()));
 		}
 		return tables.stream().distinct().sorted().toList();
 	}

@@ -81,6 +81,9 @@ class CopyTableTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
 		PartitionKey key = PartitionKey.parse(Executions.step(chunkContext).getStepName());
+		if (key.bundle() > 0) {
+			return copyBundle(contribution, chunkContext, instance, key.bundle());
+		}
 		SourceTable table = this.plan.table(instance, key.objectOid());
 		CopyTarget target = this.plan.target(instance, table);
 		if (key.slice() > 0) {
@@ -103,6 +106,76 @@ class CopyTableTasklet implements Tasklet {
 		}
 		finally {
 			MDC.remove("table");
+		}
+	}
+
+	/**
+	 * A bundle of small tables: each emptied and filled in one target transaction, so a
+	 * retry (or a resumed run) starts the whole bundle from empty tables again.
+	 */
+	private RepeatStatus copyBundle(StepContribution contribution, ChunkContext chunkContext, long instance,
+			int bundle) {
+		List<SourceTable> tables = this.plan.bundle(instance, bundle);
+		String name = "bundle " + bundle + " (" + tables.size() + " tables: " + tables.get(0).displayName() + "...)";
+		MDC.put("table", "bundle " + bundle);
+		try {
+			CopyResult result = this.faults.run("copying " + name, true, () -> copyBundleOnce(instance, tables, name));
+			contribution.incrementWriteCount(result.rows());
+			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
+			return RepeatStatus.FINISHED;
+		}
+		finally {
+			MDC.remove("table");
+		}
+	}
+
+	private CopyResult copyBundleOnce(long instance, List<SourceTable> tables, String name) {
+		long started = System.nanoTime();
+		List<ProgressTracker.TableProgress> progresses = new ArrayList<>();
+		WorkSession sourceWork = null;
+		WorkSession targetWork = null;
+		try (WorkSession reading = this.sessions.sourceWork("copy of " + name);
+				Connection sourceSession = reading.connection();
+				WorkSession writing = this.sessions.targetWork("copy of " + name);
+				Connection targetSession = writing.connection()) {
+			sourceWork = reading;
+			targetWork = writing;
+			List<TableCopier.Load> loads = new ArrayList<>();
+			for (SourceTable table : tables) {
+				CopyTarget target = this.plan.target(instance, table);
+				loads.add(new TableCopier.Load(table, target, binary(table, target, targetSession)));
+				progresses.add(this.progress.tableStarted(table.displayName(), table.bytes()));
+			}
+			List<CopyResult> results = new ArrayList<>();
+			CopyResult total = discardOnFailure(sourceSession, targetSession,
+					() -> this.copier.copyEach(sourceSession, targetSession, loads, (index, bytes) -> {
+						progresses.get(index).accept(bytes);
+						reading.progressed(bytes);
+						writing.progressed(bytes);
+					}, results));
+			for (int i = 0; i < progresses.size(); i++) {
+				progresses.get(i).done(results.get(i).rows());
+			}
+			logger.info("Copied {}: {} rows, {} kB in {} ms", name, total.rows(), total.bytes() >> 10,
+					(System.nanoTime() - started) / 1_000_000);
+			return total;
+		}
+		catch (CopyException ex) {
+			progresses.forEach(ProgressTracker.TableProgress::failed);
+			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
+			if (stalled != null) {
+				throw new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
+			}
+			endLeftBackend(targetWork);
+			throw this.request.endpoint(ex.side()).failure("copying " + name, ex.getCause());
+		}
+		catch (SQLException ex) {
+			progresses.forEach(ProgressTracker.TableProgress::failed);
+			throw this.request.target().failure("closing the sessions of " + name, ex);
+		}
+		catch (RuntimeException ex) {
+			progresses.forEach(ProgressTracker.TableProgress::failed);
+			throw ex;
 		}
 	}
 

@@ -2,8 +2,11 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -34,6 +37,21 @@ class PlanTargetsTasklet implements Tasklet {
 
 	/** The job context's record of the split options the run's slices were cut with. */
 	static final String SPLIT_OPTIONS_KEY = "splitOptions";
+
+	/** Tables smaller than this on the source are copied in bundles. */
+	static final long BUNDLED_TABLE_BYTES = 1L << 20;
+
+	/**
+	 * Bundles are made when a run copies at least this many small tables: below, the cost
+	 * of a partition per table (a few milliseconds) does not matter.
+	 */
+	static final int BUNDLING_FROM_TABLES = 200;
+
+	/** A bundle copies at most this many tables, in one transaction. */
+	static final int BUNDLE_MAX_TABLES = 50;
+
+	/** A bundle copies at most this many bytes of tables (on the source). */
+	static final long BUNDLE_MAX_BYTES = 16L << 20;
 
 	private static final Logger logger = LoggerFactory.getLogger(PlanTargetsTasklet.class);
 
@@ -80,34 +98,82 @@ class PlanTargetsTasklet implements Tasklet {
 
 	/**
 	 * Cuts the tables larger than --split-tables-larger-than into slices, reading their
-	 * keys' bounds in the run's snapshot; records them, and the options, with the plan. A
-	 * slice fills its own range of its own table: a table whose rows land elsewhere (in a
-	 * unit with others) is copied whole, by its unit.
+	 * keys' bounds in the run's snapshot, and gathers small tables into bundles; records
+	 * both, and the split options, with the plan. A slice or a bundle fills tables of its
+	 * own: a table whose rows land elsewhere (in a unit with others) is copied whole, by
+	 * its unit.
 	 */
 	private void planSlices(long instance, List<SourceTable> tables, List<CopyTarget> targets,
 			ChunkContext chunkContext) {
 		Executions.jobContext(chunkContext).putString(SPLIT_OPTIONS_KEY, this.request.split().describe());
-		if (!this.request.split().enabled()) {
-			this.plan.saveSlices(instance, List.of());
-			return;
-		}
 		Map<Long, Long> unitSizes = targets.stream()
 			.collect(Collectors.groupingBy(CopyTarget::unitOid, Collectors.counting()));
 		Map<Long, SourceTable> byOid = tables.stream().collect(Collectors.toMap(SourceTable::oid, Function.identity()));
-		List<SourceTable> splittable = targets.stream()
+		List<SourceTable> ownTables = targets.stream()
 			.filter((target) -> !target.redirected(byOid.get(target.tableOid()).qualifiedName())
 					&& unitSizes.get(target.unitOid()) == 1)
 			.map((target) -> byOid.get(target.tableOid()))
 			.toList();
-		List<TableSlice> slices;
-		try (Connection source = this.sessions.source("plan slices")) {
-			slices = TableSlicer.plan(source, splittable, this.request.split(), this.request.sourceVersion().major());
+		List<TableSlice> slices = List.of();
+		if (this.request.split().enabled()) {
+			try (Connection source = this.sessions.source("plan slices")) {
+				slices = TableSlicer.plan(source, ownTables, this.request.split(),
+						this.request.sourceVersion().major());
+			}
+			catch (SQLException ex) {
+				throw this.sessions.sourceFailure("reading the bounds of the tables to split", ex);
+			}
 		}
-		catch (SQLException ex) {
-			throw this.sessions.sourceFailure("reading the bounds of the tables to split", ex);
-		}
-		this.plan.saveSlices(instance, slices);
+		Set<Long> split = slices.stream().map(TableSlice::tableOid).collect(Collectors.toSet());
+		Map<Long, Integer> bundles = bundles(
+				ownTables.stream().filter((table) -> !split.contains(table.oid())).toList(), this.request.tableJobs());
+		this.plan.saveSlicesAndBundles(instance, slices, bundles);
 		reportSlices(tables, slices);
+		if (!bundles.isEmpty()) {
+			logger.info("Copying {} small tables in {} bundles, each in one transaction", bundles.size(),
+					bundles.values().stream().distinct().count());
+		}
+	}
+
+	/**
+	 * Gathers the tables smaller than {@link #BUNDLED_TABLE_BYTES} into bundles of at
+	 * most {@link #BUNDLE_MAX_TABLES} tables and {@link #BUNDLE_MAX_BYTES}, enough of
+	 * them to keep {@code tableJobs} busy; a bundle holds two tables at least.
+	 * @return table OID to bundle number (from 1), in plan order
+	 */
+	static Map<Long, Integer> bundles(List<SourceTable> tables, int tableJobs) {
+		List<SourceTable> small = tables.stream().filter((table) -> table.bytes() < BUNDLED_TABLE_BYTES).toList();
+		if (small.size() < BUNDLING_FROM_TABLES) {
+			// a partition per table: each shows, fails and resumes on its own
+			return Map.of();
+		}
+		int perBundle = (int) Math.max(2, Math.min(BUNDLE_MAX_TABLES, Math.ceil((double) small.size() / tableJobs)));
+		Map<Long, Integer> bundles = new LinkedHashMap<>();
+		List<SourceTable> current = new ArrayList<>();
+		long bytes = 0;
+		int number = 0;
+		for (SourceTable table : small) {
+			if (current.size() == perBundle || (!current.isEmpty() && bytes + table.bytes() > BUNDLE_MAX_BYTES)) {
+				number = close(current, bundles, number);
+				bytes = 0;
+			}
+			current.add(table);
+			bytes += table.bytes();
+		}
+		close(current, bundles, number);
+		return bundles;
+	}
+
+	/** Records {@code current} as the next bundle, unless it holds one table only. */
+	private static int close(List<SourceTable> current, Map<Long, Integer> bundles, int number) {
+		if (current.size() < 2) {
+			current.clear();
+			return number;
+		}
+		int next = number + 1;
+		current.forEach((table) -> bundles.put(table.oid(), next));
+		current.clear();
+		return next;
 	}
 
 	/** One line per split table: how many slices, cut by what. */

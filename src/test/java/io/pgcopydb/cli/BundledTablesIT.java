@@ -1,0 +1,86 @@
+package io.pgcopydb.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.PostgresExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run of many small tables copies them in bundles, each bundle's tables emptied and
+ * filled in one target transaction: a table that fails takes its bundle back with it, and
+ * the resumed run copies the bundle again, each row once.
+ */
+@ExtendWith(PostgresExtension.class)
+class BundledTablesIT {
+
+	private static final int TABLES = 240;
+
+	@Test
+	void manySmallTablesAreCopiedInBundlesThatFailAndResumeWhole(PgServers servers, @TempDir Path dir)
+			throws Exception {
+		String db = "bundles";
+		CloneIT.prepare(servers, db);
+		servers.source().createDatabase(db);
+		servers.source()
+			.execute(db, "DO $$ BEGIN FOR i IN 1.." + TABLES + " LOOP"
+					+ " EXECUTE format('CREATE TABLE public.t%s (id int PRIMARY KEY, v text)', lpad(i::text, 3, '0'));"
+					+ " EXECUTE format('CREATE INDEX ON public.t%s (v)', lpad(i::text, 3, '0'));"
+					+ " EXECUTE format('INSERT INTO public.t%s SELECT g, md5(g::text || %L) FROM generate_series(1, 3) g',"
+					+ " lpad(i::text, 3, '0'), i); END LOOP; END $$; ANALYZE");
+		Map<String, String> env = CloneIT.sides(servers, db);
+		run(env, dir, "dump", "schema");
+		run(env, dir, "restore", "pre-data");
+		// schema-changes.sql: a check that t150's rows fail, at first
+		servers.target().execute(db, "ALTER TABLE public.t150 ADD CONSTRAINT not_yet CHECK (id < 0)");
+
+		PgCopyDbRun failed = PgCopyDbRun.run(env, "copy", "data", "--dir=" + dir, "--table-jobs", "2");
+
+		assertThat(failed.exitCode()).as(failed.toString()).isNotZero();
+		assertThat(failed.stderr()).containsPattern("Copying " + TABLES + " small tables in [0-9]+ bundles");
+		assertThat(failed.errorLines()).first().asString().contains("bundle", "not_yet");
+		assertThat(CloneIT.strings(servers.target(), db, "SELECT count(*) FROM public.t150")).containsExactly("0");
+		long copied = totalRows(servers, db);
+		assertThat(copied).as("the failed bundle's tables are rolled back with it, the others are copied")
+			.isLessThan(3L * TABLES)
+			.isGreaterThan(0);
+
+		servers.target().execute(db, "ALTER TABLE public.t150 DROP CONSTRAINT not_yet");
+		run(env, dir, "copy", "data", "--resume", "--not-consistent", "--table-jobs", "2");
+
+		for (int i = 1; i <= TABLES; i++) {
+			String table = String.format("public.t%03d", i);
+			String sql = "SELECT count(*) || ':' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM " + table
+					+ " t";
+			assertThat(CloneIT.strings(servers.target(), db, sql)).as(table + ", each row once")
+				.isEqualTo(CloneIT.strings(servers.source(), db, sql));
+		}
+		PgCopyDbRun progress = PgCopyDbRun.run(Map.of(), "list", "progress", "--dir=" + dir, "--json");
+		assertThat(progress.stdout()).as("a bundle counts its tables")
+			.containsPattern("\"done\"\\s*:\\s*" + TABLES + "\\b");
+		CloneIT.cleanup(servers, db);
+	}
+
+	private static long totalRows(PgServers servers, String db) throws Exception {
+		List<String> counts = CloneIT.strings(servers.target(), db,
+				"SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',"
+						+ " schemaname, relname), false, true, '')))[1]::text::int) FROM pg_stat_user_tables");
+		return Long.parseLong(counts.get(0));
+	}
+
+	private static void run(Map<String, String> env, Path dir, String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		all.add("--dir=" + dir);
+		PgCopyDbRun run = PgCopyDbRun.run(env, all);
+		assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run).isZero();
+	}
+
+}
