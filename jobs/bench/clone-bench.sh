@@ -22,7 +22,8 @@
 #              one secondary index each (2 N indexes), --rows N (default 5) rows each
 # --jobs N (default 4) sets --table-jobs/--index-jobs/--restore-jobs of ours,
 # pg_dump/pg_restore -j and the C pgcopydb's --table-jobs/--index-jobs.
-# --compare also runs pg_dump -Fd -Z0 | pg_restore and the C pgcopydb (when on the PATH).
+# --compare also runs pg_dump -Fd -Z0 | pg_restore and the C pgcopydb (when on the PATH;
+# --without-c leaves it out).
 # --rounds R (default 2 with --compare, else 1): each round runs ours, then pg_dump |
 # pg_restore, then the C pgcopydb, each into a target database dropped and created anew
 # just before (untimed). Options after -- go to our clone only. Our JVM options come
@@ -54,6 +55,7 @@ while [[ $# -gt 0 ]]; do
 		--rows) rows=$2; shift 2 ;;
 		--jobs) jobs=$2; shift 2 ;;
 		--compare) compare=yes; shift ;;
+		--without-c) without_c=yes; shift ;;
 		--rounds) rounds=$2; shift 2 ;;
 		--) shift; break ;;
 		*) echo "unknown argument $1 (see the header of $0)" >&2; exit 1 ;;
@@ -287,7 +289,7 @@ command_for() {
 tools=(ours)
 if [[ "$compare" == yes ]]; then
 	tools+=(dump)
-	if command -v pgcopydb >/dev/null; then
+	if [[ -z "${without_c:-}" ]] && command -v pgcopydb >/dev/null; then
 		tools+=(c)
 		labels[c]="pgcopydb $(pgcopydb --version 2>/dev/null | awk '/pgcopydb version/ { print $3; exit }') (C)"
 	else

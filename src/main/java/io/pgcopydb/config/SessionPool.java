@@ -15,18 +15,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.pg.Identifiers;
+
 /**
  * Keeps the sessions of one server open between units of work, so that a run of many
  * small tables does not pay a connection, a backend start and a password exchange per
  * table, per index and per VACUUM (measured: most of the time and of the tool's CPU of a
  * clone of 300 small tables went there). A session taken from the pool is a
  * {@link Connection} whose {@code close()} gives it back: the work ends its transaction
- * as it always did, then the pool rolls back whatever is left, puts the session back in
- * autocommit, and resets its settings with {@code RESET ALL} (to the values it was opened
- * with: the run's pinned settings travel in the startup packet, so they are the reset
- * values), and the next work gets it with its own application_name. A session that is
- * closed, broken or in any doubt is closed for good instead; at most {@code maxIdle} wait
- * in the pool, and {@link #close()} closes them.
+ * as it always did, then the pool rolls back whatever is left and puts the session back
+ * in autocommit; the next work gets it with its settings reset by {@code RESET ALL} (to
+ * the values it was opened with: the run's pinned settings travel in the startup packet,
+ * so they are the reset values) and its own application_name. A session that is closed,
+ * broken or in any doubt is closed for good instead; at most {@code maxIdle} wait in the
+ * pool, and {@link #close()} closes them.
  */
 public final class SessionPool implements AutoCloseable {
 
@@ -63,9 +65,12 @@ public final class SessionPool implements AutoCloseable {
 				this.opened.incrementAndGet();
 				return pooled(this.endpoint.connect(purpose));
 			}
-			try {
-				// one round trip, which also finds a session the server ended meanwhile
-				session.setClientInfo("ApplicationName", this.endpoint.applicationName(purpose));
+			try (Statement statement = session.createStatement()) {
+				// one round trip, which also finds a session the server ended meanwhile:
+				// the settings the last work changed go back to the session's own (its
+				// startup packet's), and the new work shows under its name
+				statement.execute("RESET ALL; SET application_name TO "
+						+ Identifiers.literal(this.endpoint.applicationName(purpose)));
 				this.reused.incrementAndGet();
 				return pooled(session);
 			}
@@ -94,9 +99,6 @@ public final class SessionPool implements AutoCloseable {
 			if (!session.getAutoCommit()) {
 				session.rollback();
 				session.setAutoCommit(true);
-			}
-			try (Statement statement = session.createStatement()) {
-				statement.execute("RESET ALL");
 			}
 		}
 		catch (SQLException | RuntimeException ex) {

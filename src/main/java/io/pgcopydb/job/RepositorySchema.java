@@ -36,6 +36,7 @@ class RepositorySchema implements InitializingBean {
 		if (!batchTablesExist) {
 			populator.addScript(new ClassPathResource("org/springframework/batch/core/schema-" + platform + ".sql"));
 		}
+		populator.addScript(new ClassPathResource("repository/batch-indexes.sql"));
 		populator.addScript(new ClassPathResource("repository/plan-schema.sql"));
 		populator.addScript(new ClassPathResource("repository/stream-schema.sql"));
 		populator.execute(this.dataSource);

@@ -75,12 +75,10 @@ public final class IndexBuilder {
 			// index
 			boolean attached = index.backsConstraint() && constraintExists(target, index);
 			if (!attached && partitioned && index.backsConstraint()) {
-				buildSettings(statement, index);
-				statement.execute(addConstraintDirectly(index));
+				statement.execute(buildSettings(index) + addConstraintDirectly(index));
 			}
 			else if (!attached) {
-				buildSettings(statement, index);
-				statement.execute(createIfNotExists(index.definition()));
+				statement.execute(buildSettings(index) + createIfNotExists(index.definition()));
 				// CREATE INDEX holds a SHARE lock until commit: two builds on one table
 				// both waiting for ALTER TABLE's ACCESS EXCLUSIVE lock would deadlock
 				target.commit();
@@ -142,15 +140,19 @@ public final class IndexBuilder {
 				ex);
 	}
 
-	private void buildSettings(Statement statement, SourceIndex index) throws SQLException {
-		statement.execute("SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem));
+	/**
+	 * The settings of a build, to run first in its transaction (one round trip with the
+	 * statement that follows them).
+	 */
+	private String buildSettings(SourceIndex index) {
+		return "SET LOCAL maintenance_work_mem TO " + Identifiers.literal(this.maintenanceWorkMem) + "; "
 		// the definition was read with an empty search_path: every name in it is
 		// qualified
-		statement.execute("SET LOCAL search_path TO ''");
-		// pg_get_indexdef prints no TABLESPACE clause; pg_dump sets default_tablespace
-		// too
-		statement.execute("SET LOCAL default_tablespace TO "
-				+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''"));
+				+ "SET LOCAL search_path TO ''; "
+				// pg_get_indexdef prints no TABLESPACE clause; pg_dump sets
+				// default_tablespace too
+				+ "SET LOCAL default_tablespace TO "
+				+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''") + "; ";
 	}
 
 	/**

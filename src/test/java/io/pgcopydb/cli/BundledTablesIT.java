@@ -63,6 +63,15 @@ class BundledTablesIT {
 			assertThat(CloneIT.strings(servers.target(), db, sql)).as(table + ", each row once")
 				.isEqualTo(CloneIT.strings(servers.source(), db, sql));
 		}
+		// the rest of the run: indexes and VACUUM ANALYZE, a bundle's tables together
+		run(env, dir, "clone", "--resume", "--not-consistent", "--table-jobs", "2");
+		assertThat(CloneIT.strings(servers.target(), db,
+				"SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND last_vacuum IS NOT NULL"))
+			.as("every table vacuumed and analyzed")
+			.containsExactly(Integer.toString(TABLES));
+		assertThat(CloneIT.strings(servers.target(), db,
+				"SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relname ~ '^t[0-9]+$'"))
+			.containsExactly(Integer.toString(2 * TABLES));
 		PgCopyDbRun progress = PgCopyDbRun.run(Map.of(), "list", "progress", "--dir=" + dir, "--json");
 		assertThat(progress.stdout()).as("a bundle counts its tables")
 			.containsPattern("\"done\"\\s*:\\s*" + TABLES + "\\b");

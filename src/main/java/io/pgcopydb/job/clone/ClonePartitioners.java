@@ -3,6 +3,8 @@ package io.pgcopydb.job.clone;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,13 +108,28 @@ class ClonePartitioners {
 				indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
 					.add(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()));
 			}
+			Map<Long, Integer> bundles = plan.bundles(instance(manager));
+			// a bundle of tables copied together is vacuumed together, once all its
+			// tables' indexes are built
+			Map<Integer, Set<PartitionKey>> bundleDependencies = new LinkedHashMap<>();
+			Map<Integer, Integer> bundleOrder = new HashMap<>();
 			List<PartitionSpec> partitions = new ArrayList<>();
+			int order = 0;
 			for (SourceTable table : plan.tables(instance(manager))) {
 				List<PartitionKey> dependsOn = new ArrayList<>(copies.getOrDefault(table.oid(), List.of()));
 				dependsOn.addAll(indexes.getOrDefault(table.oid(), List.of()));
-				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.VACUUM_TABLE, table.oid()),
-						partitions.size(), dependsOn));
+				Integer bundle = bundles.get(table.oid());
+				if (bundle != null) {
+					bundleOrder.putIfAbsent(bundle, order++);
+					bundleDependencies.computeIfAbsent(bundle, (number) -> new LinkedHashSet<>()).addAll(dependsOn);
+					continue;
+				}
+				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.VACUUM_TABLE, table.oid()), order++,
+						dependsOn));
 			}
+			bundleDependencies.forEach((bundle, dependsOn) -> partitions
+				.add(new PartitionSpec(PartitionKey.bundle(CloneSteps.VACUUM_TABLE, bundle), bundleOrder.get(bundle),
+						List.copyOf(dependsOn))));
 			return PartitionSpec.contexts(partitions);
 		};
 	}

@@ -2,6 +2,7 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableVacuum;
+import io.pgcopydb.job.partition.PartitionKey;
 
 /**
  * VACUUM ANALYZE of one copied table, once its indexes are built: of the relation its
@@ -39,7 +41,11 @@ class VacuumTableTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
-		SourceTable table = this.plan.table(instance, Executions.partitionOid(chunkContext));
+		PartitionKey key = PartitionKey.parse(Executions.step(chunkContext).getStepName());
+		if (key.bundle() > 0) {
+			return vacuumBundle(instance, key.bundle());
+		}
+		SourceTable table = this.plan.table(instance, key.objectOid());
 		CopyTarget copyTarget = this.plan.target(instance, table);
 		if (!copyTarget.leadsUnit()) {
 			logger.debug("{} is vacuumed with its copy unit, {}", table.displayName(), copyTarget.unitRelation());
@@ -52,6 +58,23 @@ class VacuumTableTasklet implements Tasklet {
 			throw this.request.target().failure("VACUUM ANALYZE of " + copyTarget.unitRelation(), ex);
 		}
 		logger.debug("Vacuumed {}", copyTarget.unitRelation());
+		return RepeatStatus.FINISHED;
+	}
+
+	/** The tables of a bundle, one after the other in one session. */
+	private RepeatStatus vacuumBundle(long instance, int bundle) {
+		List<SourceTable> tables = this.plan.bundle(instance, bundle);
+		String relation = null;
+		try (Connection target = this.sessions.target("vacuum of bundle " + bundle)) {
+			for (SourceTable table : tables) {
+				relation = table.qualifiedName();
+				TableVacuum.vacuumAnalyze(target, relation);
+			}
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("VACUUM ANALYZE of " + relation, ex);
+		}
+		logger.debug("Vacuumed the {} tables of bundle {}", tables.size(), bundle);
 		return RepeatStatus.FINISHED;
 	}
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,12 +83,15 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		waiting.checkSameStepDependencies(view);
 		int seen = this.status.version();
 		List<CompletableFuture<StepExecution>> running = new ArrayList<>();
+		// partitions dispatched and not ended: checked on every status change, so a count
+		// rather than a walk over every future of a step of tens of thousands
+		AtomicInteger inFlight = new AtomicInteger();
 		List<StepExecution> result = new ArrayList<>();
 		Collection<WaitingPartitions.Pending> toDecide = waiting.all();
 		while (!waiting.isEmpty()) {
 			for (WaitingPartitions.Pending pending : toDecide) {
 				if (waiting.contains(pending)) {
-					decide(pending, view, waiting, running, result);
+					decide(pending, view, waiting, running, inFlight, result);
 				}
 			}
 			if (waiting.isEmpty()) {
@@ -97,8 +101,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			// completing in between would make partitions merely not yet woken look like
 			// a cycle. Read last, an unchanged version means the view checked was the one
 			// every decision above already saw.
-			if (running.stream().allMatch(CompletableFuture::isDone) && waiting.waitOnEachOtherOnly(view)
-					&& this.status.version() == seen) {
+			if (inFlight.get() == 0 && waiting.waitOnEachOtherOnly(view) && this.status.version() == seen) {
 				// nothing of this step runs, nothing changed: they would wait forever
 				for (WaitingPartitions.Pending pending : waiting.all()) {
 					waiting.remove(pending);
@@ -120,7 +123,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 	}
 
 	private void decide(WaitingPartitions.Pending pending, StatusView view, WaitingPartitions waiting,
-			List<CompletableFuture<StepExecution>> running, List<StepExecution> result) {
+			List<CompletableFuture<StepExecution>> running, AtomicInteger inFlight, List<StepExecution> result) {
 		PartitionGate.Decision decision = this.gate.decide(pending.spec(), view, this.stop.reason());
 		if (decision instanceof PartitionGate.Wait) {
 			return;
@@ -129,7 +132,11 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		StepExecution partition = pending.execution();
 		if (decision instanceof PartitionGate.Start) {
 			// recorded as soon as it ends, so that what depends on it starts at once
-			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> this.status.record(partition)));
+			inFlight.incrementAndGet();
+			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> {
+				this.status.record(partition);
+				inFlight.decrementAndGet();
+			}));
 		}
 		else if (decision instanceof PartitionGate.Fail fail) {
 			result.add(recordNotRun(partition, fail.reason()));
