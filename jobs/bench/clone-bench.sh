@@ -24,9 +24,10 @@
 # pg_dump/pg_restore -j and the C pgcopydb's --table-jobs/--index-jobs.
 # --compare also runs pg_dump -Fd -Z0 | pg_restore and the C pgcopydb (when on the PATH;
 # --without-c leaves it out).
-# --rounds R (default 2 with --compare, else 1): each round runs ours, then pg_dump |
-# pg_restore, then the C pgcopydb, each into a target database dropped and created anew
-# just before (untimed). Options after -- go to our clone only. Our JVM options come
+# --rounds R (default 2 with --compare, else 1): each round runs ours, pg_dump |
+# pg_restore and the C pgcopydb, each into a target database dropped and created anew
+# just before (untimed), round R starting with the R-th of them (an untimed pg_dump |
+# pg_restore warms the servers up first). Options after -- go to our clone only. Our JVM options come
 # from PGCOPYDB_JAVA_OPTS (jobs/bin/pgcopydb; -Xmx1g when unset, e.g. -Xmx256m to show
 # bounded memory).
 #
@@ -332,8 +333,19 @@ measure() {
 	progress "round $round ${labels[$tool]}: ${wall} s, CPU $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') s, $((kb / 1024)) MB, $result"
 }
 
+# untimed warm-up: the target cluster's first WAL segments are created (later ones are
+# recycled), and the source's pages read into memory, before any timed run
+progress "warm-up (untimed): pg_dump | pg_restore"
+PGOPTIONS='-c client_min_messages=warning' psql_on "$target_port" postgres -c "DROP DATABASE IF EXISTS bench$force" -c 'CREATE DATABASE bench' >/dev/null
+command_for dump warmup
+"${cmd[@]}" >/dev/null 2>&1 </dev/null || progress "the warm-up failed; going on"
+rm -rf "$work/dump-warmup.dir"
+
+# each round starts with the next tool, so that none is always first
 for round in $(seq 1 "$rounds"); do
-	for tool in "${tools[@]}"; do measure "$tool" "$round"; done
+	for ((i = 0; i < ${#tools[@]}; i++)); do
+		measure "${tools[$(((i + round - 1) % ${#tools[@]}))]}" "$round"
+	done
 done
 
 # median_of TOOL FIELD: median of that field (3 wall, 9 user+sys, 4 user) over the tool's runs that exited 0

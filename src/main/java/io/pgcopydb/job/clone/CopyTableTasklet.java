@@ -162,12 +162,7 @@ class CopyTableTasklet implements Tasklet {
 		}
 		catch (CopyException ex) {
 			progresses.forEach(ProgressTracker.TableProgress::failed);
-			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
-			if (stalled != null) {
-				throw new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
-			}
-			endLeftBackend(targetWork);
-			throw this.request.endpoint(ex.side()).failure("copying " + name, ex.getCause());
+			throw copyFailure(ex, sourceWork, targetWork, "copying " + name);
 		}
 		catch (SQLException ex) {
 			progresses.forEach(ProgressTracker.TableProgress::failed);
@@ -247,13 +242,8 @@ class CopyTableTasklet implements Tasklet {
 		}
 		catch (CopyException ex) {
 			tableProgress.failed();
-			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
-			if (stalled != null) {
-				throw new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
-			}
-			endLeftBackend(targetWork);
-			RuntimeException failure = this.request.endpoint(ex.side()).failure(doing, ex.getCause());
-			if (ex.atCommit() && slice.kind() == TableSlice.Kind.CTID) {
+			RuntimeException failure = copyFailure(ex, sourceWork, targetWork, doing);
+			if (ex.atCommit() && slice.kind() == TableSlice.Kind.CTID && !(failure instanceof StalledWork)) {
 				throw new UnsureCommit(failure);
 			}
 			throw failure;
@@ -327,12 +317,7 @@ class CopyTableTasklet implements Tasklet {
 		}
 		catch (CopyException ex) {
 			tableProgress.failed();
-			String stalled = stallFailure(ex.side(), sourceWork, targetWork);
-			if (stalled != null) {
-				throw new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
-			}
-			endLeftBackend(targetWork);
-			throw this.request.endpoint(ex.side()).failure("copying table " + describe(members, target), ex.getCause());
+			throw copyFailure(ex, sourceWork, targetWork, "copying table " + describe(members, target));
 		}
 		catch (SQLException ex) {
 			tableProgress.failed();
@@ -343,6 +328,20 @@ class CopyTableTasklet implements Tasklet {
 			tableProgress.failed();
 			throw ex;
 		}
+	}
+
+	/**
+	 * The error for a failed copy attempt: the stall watcher's reason when it cancelled
+	 * the work (never retried), else the failing side's error, after ending the target
+	 * backend the attempt may have left.
+	 */
+	private RuntimeException copyFailure(CopyException ex, WorkSession source, WorkSession target, String doing) {
+		String stalled = stallFailure(ex.side(), source, target);
+		if (stalled != null) {
+			return new StalledWork(ex.side().exitCode(), stalled, ex.getCause().getSQLState(), ex.getCause());
+		}
+		endLeftBackend(target);
+		return this.request.endpoint(ex.side()).failure(doing, ex.getCause());
 	}
 
 	/**
