@@ -294,7 +294,7 @@ if [[ "$compare" == yes ]]; then
 		tools+=(c)
 		labels[c]="pgcopydb $(pgcopydb --version 2>/dev/null | awk '/pgcopydb version/ { print $3; exit }') (C)"
 	else
-		progress "the C pgcopydb is not on the PATH: not compared"
+		progress "the C pgcopydb is left out (--without-c) or not on the PATH: not compared"
 	fi
 fi
 
