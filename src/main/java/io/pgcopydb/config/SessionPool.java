@@ -34,6 +34,9 @@ public final class SessionPool implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionPool.class);
 
+	/** How long the check of an idle session may wait for the server. */
+	private static final int CHECK_TIMEOUT_MILLIS = 30_000;
+
 	private final PgEndpoint endpoint;
 
 	private final int maxIdle;
@@ -68,9 +71,13 @@ public final class SessionPool implements AutoCloseable {
 			try (Statement statement = session.createStatement()) {
 				// one round trip, which also finds a session the server ended meanwhile:
 				// the settings the last work changed go back to the session's own (its
-				// startup packet's), and the new work shows under its name
+				// startup packet's), and the new work shows under its name; bounded, so
+				// that a connection a network dropped while idle fails fast
+				int timeout = session.getNetworkTimeout();
+				session.setNetworkTimeout(Runnable::run, CHECK_TIMEOUT_MILLIS);
 				statement.execute("RESET ALL; SET application_name TO "
 						+ Identifiers.literal(this.endpoint.applicationName(purpose)));
+				session.setNetworkTimeout(Runnable::run, timeout);
 				this.reused.incrementAndGet();
 				return pooled(session);
 			}

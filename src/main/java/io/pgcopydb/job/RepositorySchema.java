@@ -3,6 +3,7 @@ package io.pgcopydb.job;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import javax.sql.DataSource;
 
@@ -36,10 +37,41 @@ class RepositorySchema implements InitializingBean {
 		if (!batchTablesExist) {
 			populator.addScript(new ClassPathResource("org/springframework/batch/core/schema-" + platform + ".sql"));
 		}
-		populator.addScript(new ClassPathResource("repository/batch-indexes.sql"));
 		populator.addScript(new ClassPathResource("repository/plan-schema.sql"));
 		populator.addScript(new ClassPathResource("repository/stream-schema.sql"));
 		populator.execute(this.dataSource);
+		addMissingColumns();
+		// best effort: a shared PostgreSQL repository whose tables another role owns
+		// refuses them, and runs on, only slower with tens of thousands of partitions
+		ResourceDatabasePopulator indexes = new ResourceDatabasePopulator(
+				new ClassPathResource("repository/batch-indexes.sql"));
+		indexes.setContinueOnError(true);
+		indexes.execute(this.dataSource);
+	}
+
+	/**
+	 * Columns added to a plan table after a release created it: CREATE TABLE IF NOT
+	 * EXISTS leaves an existing table as it was.
+	 */
+	private void addMissingColumns() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			if (!columnExists(connection, "PGCOPYDB_PLAN_SLICING", "SNAPSHOT_ID")) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("ALTER TABLE PGCOPYDB_PLAN_SLICING ADD COLUMN SNAPSHOT_ID VARCHAR(64)");
+				}
+			}
+		}
+	}
+
+	private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
+		for (String[] names : new String[][] { { table, column }, { table.toLowerCase(), column.toLowerCase() } }) {
+			try (ResultSet rs = connection.getMetaData().getColumns(null, null, names[0], names[1])) {
+				if (rs.next()) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static boolean tableExists(Connection connection, String table) throws SQLException {

@@ -9,6 +9,7 @@ import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.config.SessionPool;
 import io.pgcopydb.config.Side;
 
 /**
@@ -103,6 +104,9 @@ public final class WorkSession implements AutoCloseable {
 
 	/** Asks the server to cancel the statement in flight (pg_cancel_backend). */
 	public void cancel() {
+		// a cancel reaches the server later: a session given back meanwhile must not
+		// take it into the next work
+		SessionPool.discard(this.connection);
 		try {
 			this.connection.unwrap(PGConnection.class).cancelQuery();
 		}
@@ -118,6 +122,7 @@ public final class WorkSession implements AutoCloseable {
 	 * back when it notices.
 	 */
 	public void abort() {
+		SessionPool.discard(this.connection);
 		try {
 			this.connection.abort(Runnable::run);
 		}

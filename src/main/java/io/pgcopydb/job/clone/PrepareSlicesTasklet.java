@@ -76,6 +76,8 @@ class PrepareSlicesTasklet implements Tasklet {
 		Map<Long, Integer> generations = this.plan.generations(instance);
 		Map<Long, String> snapshots = this.plan.slicingSnapshots(instance);
 		Set<String> committing = this.plan.committing(instance);
+		Set<String> interrupted = this.board.startedNotCompleted(instance,
+				CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR);
 		StepStatusBoard.Snapshot status = this.board.read(instance, Executions.step(chunkContext).getJobExecutionId());
 		try (Connection target = this.sessions.target("prepare split tables")) {
 			for (Map.Entry<Long, List<TableSlice>> entry : slices.entrySet()) {
@@ -96,10 +98,13 @@ class PrepareSlicesTasklet implements Tasklet {
 					this.plan.slicingReads(instance, table.oid(), snapshotId);
 					continue;
 				}
-				List<String> inDoubt = names.stream()
-					.filter((name) -> committing.contains(name) && !status.isCompleted(name))
-					.toList();
 				String readBefore = snapshots.get(table.oid());
+				// slices that ran before the commit marks existed (no snapshot recorded
+				// either): any one that started and did not complete may have committed
+				List<String> inDoubt = names.stream()
+					.filter((name) -> (readBefore == null ? interrupted.contains(name) : committing.contains(name))
+							&& !status.isCompleted(name))
+					.toList();
 				boolean otherSnapshot = readBefore != null && !readBefore.equals(snapshotId);
 				if (entry.getValue().get(0).kind() == TableSlice.Kind.CTID && (!inDoubt.isEmpty() || otherSnapshot)) {
 					int next = this.plan.nextGeneration(instance, table.oid(), snapshotId);

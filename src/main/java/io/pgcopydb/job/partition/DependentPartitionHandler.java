@@ -134,8 +134,12 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			// recorded as soon as it ends, so that what depends on it starts at once
 			inFlight.incrementAndGet();
 			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> {
-				this.status.record(partition);
-				inFlight.decrementAndGet();
+				try {
+					this.status.record(partition);
+				}
+				finally {
+					inFlight.decrementAndGet();
+				}
 			}));
 		}
 		else if (decision instanceof PartitionGate.Fail fail) {
