@@ -218,7 +218,11 @@ class SplitTablesIT {
 		PgCopyDbRun last = PgCopyDbRun.run(env, clone);
 
 		assertThat(last.exitCode()).as(last.toString()).isZero();
-		assertThat(last.stderr()).contains("(--not-consistent): pages hold other rows in it", "(generation 2)");
+		// the new snapshot restarts the table; a slice killed after its commit mark would
+		// too, and the log then names that reason
+		assertThat(last.stderr()).contains("(generation 2)")
+			.containsAnyOf("(--not-consistent): pages hold other rows in it",
+					"may have committed before the run stopped");
 		assertThat(rows(servers.target(), db, "public.big_heap"))
 			.as("the table as the new snapshot has it, each row once")
 			.isEqualTo(rows(servers.source(), db, "public.big_heap"));
