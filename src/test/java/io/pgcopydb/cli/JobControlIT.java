@@ -1,9 +1,6 @@
 package io.pgcopydb.cli;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.pgcopydb.testsupport.DatabaseComparison;
 import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.TablePin;
 import io.pgcopydb.testsupport.PostgresExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +31,7 @@ class JobControlIT {
 
 	@Test
 	void progressIsReadableWhileRunningAndJobStopStopsTheRunCleanly(PgServers servers, @TempDir Path dir)
-			throws SQLException {
+			throws Exception {
 		String db = "job_control";
 		ResumeIT.prepareWithBigTable(servers, db);
 		List<String> clone = List.of("clone", "--source", servers.source().uri(db), "--target",
@@ -44,23 +42,13 @@ class JobControlIT {
 		long id;
 		// pin public.big on the target: the clone waits in its TRUNCATE, in flight for as
 		// long as the second process needs; the stop must cancel even that wait
-		try (Connection pin = servers.target().connect(db); Statement statement = pin.createStatement()) {
+		try (TablePin pin = TablePin.open(servers.target(), db)) {
 			running = PgCopyDbRun.start(Map.of(), clone);
-			await().atMost(Duration.ofMinutes(1))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> CloneIT.strings(servers.target(), db, "SELECT to_regclass('public.big') IS NOT NULL")
-					.contains("t"));
-			pin.setAutoCommit(false);
-			statement.execute("LOCK TABLE public.big IN ACCESS SHARE MODE");
-			await().atMost(Duration.ofMinutes(1))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> !CloneIT.strings(servers.target(), "postgres",
-						"SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'TRUNCATE ONLY \"public\".\"big\"%'")
-					.isEmpty());
+			pin.holdTruncateOf("public", "big", Duration.ofMinutes(1));
 
 			id = readWhileRunningThenStop(dir, tables);
 			stopped = running.finish();
-			pin.rollback();
+			pin.release();
 		}
 
 		assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(8);

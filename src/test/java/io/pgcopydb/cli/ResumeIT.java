@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.pgcopydb.testsupport.DatabaseComparison;
 import io.pgcopydb.testsupport.PgServer;
 import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.TablePin;
 import io.pgcopydb.testsupport.PostgresExtension;
 import io.pgcopydb.testsupport.SampleDatabase;
 
@@ -40,7 +41,7 @@ class ResumeIT {
 
 	@Test
 	void killedMidCopyThenResumedEndsIdenticalAndRefusesWhatWouldBeWrong(PgServers servers, @TempDir Path dir)
-			throws SQLException {
+			throws Exception {
 		String db = "resume_killed";
 		prepareWithBigTable(servers, db);
 		List<String> clone = List.of("clone", "--source", servers.source().uri(db), "--target",
@@ -49,19 +50,14 @@ class ResumeIT {
 		PgCopyDbRun.Running first;
 		// hold the first run at public.big (its TRUNCATE waits for this lock) while a
 		// second clone tries the same --dir, then let it COPY and kill it in the middle
-		try (Connection pin = servers.target().connect(db); Statement statement = pin.createStatement()) {
+		try (TablePin pin = TablePin.open(servers.target(), db)) {
 			first = PgCopyDbRun.start(Map.of(), clone);
-			await().atMost(Duration.ofMinutes(1))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> !CloneIT.strings(servers.target(), db, "SELECT to_regclass('public.big') IS NOT NULL")
-					.contains("f"));
-			pin.setAutoCommit(false);
-			statement.execute("LOCK TABLE public.big IN ACCESS SHARE MODE");
+			pin.holdTruncateOf("public", "big", Duration.ofMinutes(1));
 
 			PgCopyDbRun concurrent = PgCopyDbRun.run(Map.of(), clone);
 			assertThat(concurrent.exitCode()).as(concurrent.toString()).isEqualTo(3);
 			assertThat(concurrent.errorLines()).first().asString().contains("another pgcopydb process", "pid");
-			pin.rollback();
+			pin.release();
 		}
 		awaitCopyOfBigTable(servers.target(), db);
 		first.process().destroyForcibly();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.pgcopydb.testsupport.DatabaseComparison;
 import io.pgcopydb.testsupport.PgServer;
 import io.pgcopydb.testsupport.PgServers;
+import io.pgcopydb.testsupport.TablePin;
 import io.pgcopydb.testsupport.PostgresExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -177,15 +178,9 @@ class StallIT {
 		long exitAfterStop;
 		// pin public.big on the target: the run waits in its TRUNCATE for as long as the
 		// measurements take
-		try (Connection pin = servers.target().connect(db); Statement statement = pin.createStatement()) {
+		try (TablePin pin = TablePin.open(servers.target(), db)) {
 			running = PgCopyDbRun.start(Map.of(), clone);
-			await().atMost(Duration.ofMinutes(1))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> CloneIT.strings(servers.target(), db, "SELECT to_regclass('public.big') IS NOT NULL")
-					.contains("t"));
-			pin.setAutoCommit(false);
-			statement.execute("LOCK TABLE public.big IN ACCESS SHARE MODE");
-			awaitBackend(servers.target(), db, "TRUNCATE ONLY \"public\".\"big\"%");
+			pin.holdTruncateOf("public", "big", Duration.ofMinutes(2));
 			jvm = timed(() -> PgCopyDbRun.run(Map.of(), "--version"));
 			stop = timed(() -> {
 				PgCopyDbRun stopped = PgCopyDbRun.run(Map.of(), "job", "stop", "1", "--dir", dir.toString());
@@ -194,7 +189,7 @@ class StallIT {
 			});
 			assertThat(running.process().waitFor(2, TimeUnit.MINUTES)).isTrue();
 			exitAfterStop = (System.nanoTime() - stopAt[0]) / 1_000_000;
-			pin.rollback();
+			pin.release();
 		}
 		PgCopyDbRun ended = running.finish();
 		System.out.println("job stop: " + stop + " ms (JVM alone: " + jvm + " ms); the run exited " + exitAfterStop
