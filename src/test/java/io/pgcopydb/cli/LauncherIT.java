@@ -1,0 +1,138 @@
+package io.pgcopydb.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code jobs/bin/pgcopydb}, the launcher schedulers run, on JDK 25: its first command
+ * makes the ahead-of-time cache of the build in a training run of its own, later commands
+ * use it, and a cache the JVM cannot use changes nothing the user sees (exit code,
+ * stdout, stderr). The jar is a copy in a temporary directory, so the launcher's layouts
+ * never touch target/.
+ */
+class LauncherIT {
+
+	private static final Path LAUNCHER = Path.of("jobs", "bin", "pgcopydb");
+
+	@Test
+	void theFirstCommandMakesTheCacheAndNoCacheProblemReachesTheUser(@TempDir Path dir) throws Exception {
+		Path java = jdk25().orElse(null);
+		Assumptions.assumeTrue(java != null, "no JDK 25 or later under /usr/lib/jvm: the AOT cache is JDK 25's");
+		Path jar = dir.resolve("pgcopydb.jar");
+		Files.copy(PgCopyDbRun.JAR, jar);
+		Map<String, String> env = Map.of("PGCOPYDB_JAR", jar.toString(), "PGCOPYDB_JAVA", java.toString());
+
+		Result first = launch(env, "--version");
+		assertThat(first.exit()).as(first.toString()).isZero();
+		assertThat(first.stdout()).startsWith("pgcopydb ").contains("Java 2");
+		assertThat(first.stderr()).as("a command's stderr holds its own messages only").isEmpty();
+		List<Path> caches = files(dir, ".aot");
+		assertThat(caches).as("the cache of this build and JDK").hasSize(1);
+		assertThat(caches.get(0).getFileName().toString()).startsWith("start-up-");
+		assertThat(files(dir, ".config")).as("the training's leftovers are removed").isEmpty();
+		assertThat(Files.list(caches.get(0).getParent())
+			.filter((file) -> file.getFileName().toString().startsWith(".training"))).isEmpty();
+
+		Path empty = Files.createDirectory(dir.resolve("no-run"));
+		Result list = launch(env, "list", "progress", "--dir", empty.toString());
+		assertThat(list.exit()).as(list.toString()).isEqualTo(3);
+		assertThat(list.stderr().lines().toList()).as("the error is the first and only line")
+			.hasSize(1)
+			.first()
+			.asString()
+			.contains("no pgcopydb run is recorded in --dir");
+
+		// a cache the JVM refuses (damaged, or made by another JDK build) is ignored
+		Files.writeString(caches.get(0), "not a cache");
+		Result damaged = launch(env, "--version");
+		assertThat(damaged.exit()).as(damaged.toString()).isZero();
+		assertThat(damaged.stdout()).isEqualTo(first.stdout());
+		assertThat(damaged.stderr()).isEmpty();
+
+		// a new build of the jar gets its own layout and cache; the old layout goes
+		Path oldLayout = caches.get(0).getParent();
+		Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+		Result rebuilt = launch(env, "--version");
+		assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
+		assertThat(oldLayout).doesNotExist();
+		assertThat(files(dir, ".aot")).hasSize(1)
+			.first()
+			.satisfies((cache) -> assertThat(cache).isNotEqualTo(caches.get(0)));
+	}
+
+	/** The newest JDK 25 or later under /usr/lib/jvm, as the launcher would pick. */
+	private static Optional<Path> jdk25() throws IOException {
+		Path jvms = Path.of("/usr/lib/jvm");
+		if (!Files.isDirectory(jvms)) {
+			return Optional.empty();
+		}
+		try (Stream<Path> homes = Files.list(jvms)) {
+			return homes.filter((home) -> Files.isExecutable(home.resolve("bin/java")))
+				.filter((home) -> feature(home) >= 25)
+				.max((a, b) -> Integer.compare(feature(a), feature(b)))
+				.map((home) -> home.resolve("bin/java"));
+		}
+	}
+
+	private static int feature(Path home) {
+		try {
+			return Files.readAllLines(home.resolve("release"))
+				.stream()
+				.filter((line) -> line.startsWith("JAVA_VERSION=\""))
+				.map((line) -> line.substring("JAVA_VERSION=\"".length()).split("[.\"]")[0])
+				.mapToInt(Integer::parseInt)
+				.findFirst()
+				.orElse(0);
+		}
+		catch (IOException | NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private static List<Path> files(Path dir, String suffix) throws IOException {
+		try (Stream<Path> files = Files.walk(dir)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(suffix)).toList();
+		}
+	}
+
+	private static Result launch(Map<String, String> environment, String... args) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(LAUNCHER.toString());
+		command.addAll(List.of(args));
+		Path out = Files.createTempFile("launcher-stdout", ".txt");
+		Path err = Files.createTempFile("launcher-stderr", ".txt");
+		try {
+			ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+				.redirectError(err.toFile())
+				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+			builder.environment().keySet().removeIf((name) -> name.startsWith("PG") || name.equals("JAVA_HOME"));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
+			assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the launcher ends").isTrue();
+			return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+		}
+		finally {
+			Files.deleteIfExists(out);
+			Files.deleteIfExists(err);
+		}
+	}
+
+	private record Result(int exit, String stdout, String stderr) {
+	}
+
+}
