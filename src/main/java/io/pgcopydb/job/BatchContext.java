@@ -13,7 +13,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
@@ -35,8 +34,8 @@ import io.pgcopydb.signal.StopSignal;
 // Only what a command uses: evaluating Boot's whole auto-configuration list costs
 // hundreds of milliseconds on every invocation, and schedulers start many.
 @ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, DataSourceAutoConfiguration.class,
-		DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-		JdbcTemplateAutoConfiguration.class, BatchJdbcAutoConfiguration.class })
+		DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+		BatchJdbcAutoConfiguration.class })
 public class BatchContext {
 
 	/**
