@@ -47,7 +47,12 @@ public final class SessionSettings {
 			// without the kernel support refuse any other value than 0, hence best effort
 			new Setting("client_connection_check_interval", "10s", 140000, false, true),
 			// the target is written to, whatever its database says
-			new Setting("default_transaction_read_only", "off", OLDEST, true));
+			new Setting("default_transaction_read_only", "off", OLDEST, true),
+			// and durably before the repository records the work done: an asynchronous
+			// commit lost in a crash of the target server would leave a table empty, or
+			// an index missing, that a resume then skips ("local": a synchronous standby
+			// of the target is not waited for)
+			new Setting("synchronous_commit", "local", OLDEST, true));
 
 	private SessionSettings() {
 	}

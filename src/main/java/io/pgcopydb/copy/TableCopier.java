@@ -65,7 +65,6 @@ public final class TableCopier {
 		try {
 			target.setAutoCommit(false);
 			try (Statement statement = target.createStatement()) {
-				statement.execute("SET LOCAL synchronous_commit TO off");
 				statement.execute(unit.get(0).target().truncate());
 			}
 			long rows = 0;
@@ -102,9 +101,6 @@ public final class TableCopier {
 			List<CopyResult> results) throws CopyException {
 		try {
 			target.setAutoCommit(false);
-			try (Statement statement = target.createStatement()) {
-				statement.execute("SET LOCAL synchronous_commit TO off");
-			}
 			long rows = 0;
 			long bytes = 0;
 			for (int i = 0; i < loads.size(); i++) {
@@ -161,7 +157,6 @@ public final class TableCopier {
 		try {
 			target.setAutoCommit(false);
 			try (Statement statement = target.createStatement()) {
-				statement.execute("SET LOCAL synchronous_commit TO off");
 				if (clearRange) {
 					statement.execute("DELETE FROM ONLY " + load.target().relation() + " WHERE " + slice.predicate());
 				}
@@ -184,7 +179,11 @@ public final class TableCopier {
 		}
 	}
 
-	/** Commits; a failure may have come before or after the server committed. */
+	/**
+	 * Commits; a failure may have come before or after the server committed. The commit
+	 * is synchronous (target sessions pin synchronous_commit = local, SessionSettings):
+	 * the repository records the partition complete right after it.
+	 */
 	private static void commit(Connection target) throws CopyException {
 		try {
 			target.commit();

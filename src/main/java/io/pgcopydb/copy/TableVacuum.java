@@ -25,4 +25,24 @@ public final class TableVacuum {
 		}
 	}
 
+	/**
+	 * ANALYZE alone, for a relation whose rows were all written by COPY FREEZE on a
+	 * PostgreSQL 14 or later target: its pages are already all-visible and all-frozen in
+	 * the visibility map, so a VACUUM would only read its indexes (a GIN index whole) to
+	 * find nothing to do.
+	 */
+	public static void analyze(Connection target, String relation) throws SQLException {
+		try (Statement statement = target.createStatement()) {
+			statement.execute("ANALYZE " + relation);
+		}
+	}
+
+	/**
+	 * Whether COPY FREEZE on a target of {@code targetMajor} left the pages it wrote
+	 * all-visible and all-frozen (PostgreSQL 14 and later).
+	 */
+	public static boolean freezeSetsVisibilityMap(int targetMajor) {
+		return targetMajor >= 14;
+	}
+
 }

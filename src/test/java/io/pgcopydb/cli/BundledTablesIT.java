@@ -63,11 +63,14 @@ class BundledTablesIT {
 			assertThat(CloneIT.strings(servers.target(), db, sql)).as(table + ", each row once")
 				.isEqualTo(CloneIT.strings(servers.source(), db, sql));
 		}
-		// the rest of the run: indexes and VACUUM ANALYZE, a bundle's tables together
+		// the rest of the run: indexes and statistics, a bundle's tables together. COPY
+		// FREEZE left every page all-visible (PostgreSQL 14+), so ANALYZE alone runs:
+		// the planner has statistics, and index-only scans need no VACUUM first
 		run(env, dir, "clone", "--resume", "--not-consistent", "--table-jobs", "2");
 		assertThat(CloneIT.strings(servers.target(), db,
-				"SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND last_vacuum IS NOT NULL"))
-			.as("every table vacuumed and analyzed")
+				"SELECT count(*) FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"
+						+ " WHERE s.last_analyze IS NOT NULL AND c.relpages > 0 AND c.relallvisible = c.relpages"))
+			.as("every table analyzed, every page all-visible")
 			.containsExactly(Integer.toString(TABLES));
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relname ~ '^t[0-9]+$'"))

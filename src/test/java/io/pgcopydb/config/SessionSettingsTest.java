@@ -43,6 +43,17 @@ class SessionSettingsTest {
 	}
 
 	@Test
+	void targetCommitsAreDurableBeforeTheRepositoryRecordsThem() {
+		ServerVersion v13 = new ServerVersion(130012);
+
+		assertThat(SessionSettings.forSession(Side.TARGET, v13))
+			.filteredOn((setting) -> setting.name().equals("synchronous_commit"))
+			.extracting(SessionSettings.Setting::value)
+			.containsExactly("local");
+		assertThat(names(SessionSettings.forSession(Side.SOURCE, v13))).doesNotContain("synchronous_commit");
+	}
+
+	@Test
 	void optionsEscapeSpacesAsTheServerSplitsThem() {
 		String options = SessionSettings.options(List.of(new SessionSettings.Setting("DateStyle", "ISO,MDY", 0, false),
 				new SessionSettings.Setting("default_transaction_isolation", "read committed", 0, false)));

@@ -51,28 +51,53 @@ class VacuumTableTasklet implements Tasklet {
 			logger.debug("{} is vacuumed with its copy unit, {}", table.displayName(), copyTarget.unitRelation());
 			return RepeatStatus.FINISHED;
 		}
+		boolean frozen = frozen(copyTarget) && !this.plan.slices(instance).containsKey(table.oid());
 		try (Connection target = this.sessions.target("vacuum " + table.displayName())) {
-			TableVacuum.vacuumAnalyze(target, copyTarget.unitRelation());
+			if (frozen) {
+				TableVacuum.analyze(target, copyTarget.unitRelation());
+			}
+			else {
+				TableVacuum.vacuumAnalyze(target, copyTarget.unitRelation());
+			}
 		}
 		catch (SQLException ex) {
-			throw this.request.target().failure("VACUUM ANALYZE of " + copyTarget.unitRelation(), ex);
+			throw this.request.target()
+				.failure((frozen ? "ANALYZE of " : "VACUUM ANALYZE of ") + copyTarget.unitRelation(), ex);
 		}
-		logger.debug("Vacuumed {}", copyTarget.unitRelation());
+		logger.debug("{} {}", frozen ? "Analyzed (copied frozen)" : "Vacuumed", copyTarget.unitRelation());
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * Every row of the unit was written by COPY FREEZE into a plain table emptied in the
+	 * same transaction, on a target where that sets the visibility map: ANALYZE is all
+	 * the table needs. A routed or partitioned unit, a split table (its slices copy
+	 * without FREEZE) and an older target get VACUUM ANALYZE.
+	 */
+	private boolean frozen(CopyTarget copyTarget) {
+		return copyTarget.freeze() && !copyTarget.unitPartitioned()
+				&& TableVacuum.freezeSetsVisibilityMap(this.request.target().serverVersion().major());
 	}
 
 	/** The tables of a bundle, one after the other in one session. */
 	private RepeatStatus vacuumBundle(long instance, int bundle) {
 		List<SourceTable> tables = this.plan.bundle(instance, bundle);
+		// a bundle's tables are plain tables of their own, each copied with FREEZE
+		boolean frozen = TableVacuum.freezeSetsVisibilityMap(this.request.target().serverVersion().major());
 		String relation = null;
 		try (Connection target = this.sessions.target("vacuum of bundle " + bundle)) {
 			for (SourceTable table : tables) {
 				relation = table.qualifiedName();
-				TableVacuum.vacuumAnalyze(target, relation);
+				if (frozen) {
+					TableVacuum.analyze(target, relation);
+				}
+				else {
+					TableVacuum.vacuumAnalyze(target, relation);
+				}
 			}
 		}
 		catch (SQLException ex) {
-			throw this.request.target().failure("VACUUM ANALYZE of " + relation, ex);
+			throw this.request.target().failure((frozen ? "ANALYZE of " : "VACUUM ANALYZE of ") + relation, ex);
 		}
 		logger.debug("Vacuumed the {} tables of bundle {}", tables.size(), bundle);
 		return RepeatStatus.FINISHED;
