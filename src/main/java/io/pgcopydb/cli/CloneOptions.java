@@ -62,6 +62,11 @@ final class CloneOptions {
 			description = "pg_restore --jobs for the schema sections (default: ${DEFAULT-VALUE}; $PGCOPYDB_RESTORE_JOBS).")
 	int restoreJobs;
 
+	@Option(names = "--large-objects-jobs", paramLabel = "<n>", defaultValue = "${env:PGCOPYDB_LARGE_OBJECTS_JOBS:-4}",
+			description = "Large objects copied in parallel sessions (default: ${DEFAULT-VALUE};"
+					+ " $PGCOPYDB_LARGE_OBJECTS_JOBS).")
+	int largeObjectsJobs;
+
 	@Option(names = { "--split-tables-larger-than", "--split-at" }, paramLabel = "<size>",
 			defaultValue = "${env:PGCOPYDB_SPLIT_TABLES_LARGER_THAN:-0}",
 			description = "Copy each table larger than this (with its TOAST) as several slices in parallel: by its"
@@ -261,6 +266,7 @@ final class CloneOptions {
 		positive("--table-jobs", this.tableJobs);
 		positive("--index-jobs", this.indexJobs);
 		positive("--restore-jobs", this.restoreJobs);
+		positive("--large-objects-jobs", this.largeObjectsJobs);
 		if (this.resume && this.restart) {
 			throw new BadArgumentsException("--resume and --restart exclude each other: --resume finishes the last"
 					+ " clone of --dir, --restart throws it away");
@@ -278,7 +284,7 @@ final class CloneOptions {
 		ServerVersion toolsFor = (sourceVersion != null) ? sourceVersion : targetVersion;
 		PgTools tools = new PgToolLocator(this.pgBin, System.getenv()).locate(toolsFor.major());
 		return new CloneRequest(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs, this.restoreJobs,
-				this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
+				this.largeObjectsJobs, this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
 				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages, objects(),
 				filters(), split());

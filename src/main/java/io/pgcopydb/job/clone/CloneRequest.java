@@ -28,8 +28,8 @@ import io.pgcopydb.schema.SchemaArchives;
  * @param split same-table concurrency: which tables are copied as several slices
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
-		int indexJobs, int restoreJobs, boolean skipLargeObjects, boolean skipVacuum, boolean dropIfExists,
-		boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
+		int indexJobs, int restoreJobs, int largeObjectsJobs, boolean skipLargeObjects, boolean skipVacuum,
+		boolean dropIfExists, boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
 		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
 		Set<Stage> stages, ObjectOptions objects, Filters filters, TableSlicer.Options split) implements JobRequest {
 
@@ -93,17 +93,19 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 	 */
 	public CloneRequest withSnapshot(String snapshotId) {
 		return new CloneRequest(this.source, this.target, this.workDirectory, this.tableJobs, this.indexJobs,
-				this.restoreJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists, this.noOwner, this.noAcl,
-				this.noComments, snapshotId, this.pgTools, this.sourceVersion, this.targetVersion, this.mode,
-				this.notConsistent, this.command, this.stages, this.objects, this.filters, this.split);
+				this.restoreJobs, this.largeObjectsJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists,
+				this.noOwner, this.noAcl, this.noComments, snapshotId, this.pgTools, this.sourceVersion,
+				this.targetVersion, this.mode, this.notConsistent, this.command, this.stages, this.objects,
+				this.filters, this.split);
 	}
 
 	/** The same request with another mode ({@code clone --follow} decides per half). */
 	public CloneRequest withMode(Mode other) {
 		return new CloneRequest(this.source, this.target, this.workDirectory, this.tableJobs, this.indexJobs,
-				this.restoreJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists, this.noOwner, this.noAcl,
-				this.noComments, this.snapshot, this.pgTools, this.sourceVersion, this.targetVersion, other,
-				this.notConsistent, this.command, this.stages, this.objects, this.filters, this.split);
+				this.restoreJobs, this.largeObjectsJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists,
+				this.noOwner, this.noAcl, this.noComments, this.snapshot, this.pgTools, this.sourceVersion,
+				this.targetVersion, other, this.notConsistent, this.command, this.stages, this.objects, this.filters,
+				this.split);
 	}
 
 	/** Both servers run the same major version (asked of them when not known yet). */

@@ -176,8 +176,8 @@ class CloneStagesIT {
 		PgEndpoint source = endpoint(Side.SOURCE, this.servers.source());
 		PgEndpoint target = endpoint(Side.TARGET, this.servers.target());
 		WorkDirectory work = new WorkDirectory(dir).create();
-		CloneRequest request = new CloneRequest(source, target, work, 2, 2, 1, false, false, false, false, false, false,
-				null, new PgToolLocator(null, System.getenv()).locate(source.serverVersion().major()),
+		CloneRequest request = new CloneRequest(source, target, work, 2, 2, 1, 2, false, false, false, false, false,
+				false, null, new PgToolLocator(null, System.getenv()).locate(source.serverVersion().major()),
 				source.serverVersion(), target.serverVersion(), CloneRequest.Mode.FRESH, false, "stages test", stages,
 				CloneRequest.ObjectOptions.DEFAULT, io.pgcopydb.filter.Filters.NONE,
 				io.pgcopydb.copy.TableSlicer.Options.NONE);

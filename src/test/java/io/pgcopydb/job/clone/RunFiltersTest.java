@@ -100,8 +100,8 @@ class RunFiltersTest {
 	}
 
 	private static CloneRequest request(Filters filters) {
-		return new CloneRequest(null, null, new WorkDirectory(Path.of("/tmp/pgcopydb")), 1, 1, 1, false, false, false,
-				false, false, false, null, null, null, null, CloneRequest.Mode.RESUME, false, "copy data",
+		return new CloneRequest(null, null, new WorkDirectory(Path.of("/tmp/pgcopydb")), 1, 1, 1, 1, false, false,
+				false, false, false, false, null, null, null, null, CloneRequest.Mode.RESUME, false, "copy data",
 				Set.of(Stage.TABLE_DATA), CloneRequest.ObjectOptions.DEFAULT, filters,
 				io.pgcopydb.copy.TableSlicer.Options.NONE);
 	}
