@@ -54,7 +54,10 @@ class BundledTablesIT {
 			.isGreaterThan(0);
 
 		servers.target().execute(db, "ALTER TABLE public.t150 DROP CONSTRAINT not_yet");
-		run(env, dir, "copy", "data", "--resume", "--not-consistent", "--table-jobs", "2");
+		PgCopyDbRun resumed = run(env, dir, "copy", "data", "--resume", "--not-consistent", "--table-jobs", "2");
+		assertThat(failed.stderr() + resumed.stderr()).as("a bundle's indexes are built by one partition, not one each")
+			.containsPattern("Built [0-9]+ indexes of the tables of bundle [0-9]+ in")
+			.doesNotContain("Built index public.t");
 
 		for (int i = 1; i <= TABLES; i++) {
 			String table = String.format("public.t%03d", i);
@@ -76,8 +79,9 @@ class BundledTablesIT {
 				"SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relname ~ '^t[0-9]+$'"))
 			.containsExactly(Integer.toString(2 * TABLES));
 		PgCopyDbRun progress = PgCopyDbRun.run(Map.of(), "list", "progress", "--dir=" + dir, "--json");
-		assertThat(progress.stdout()).as("a bundle counts its tables")
-			.containsPattern("\"done\"\\s*:\\s*" + TABLES + "\\b");
+		assertThat(progress.stdout()).as("a bundle counts its tables and its indexes")
+			.containsPattern("\"tables\"\\s*:\\s*\\{[^}]*\"done\"\\s*:\\s*" + TABLES + "\\b")
+			.containsPattern("\"indexes\"\\s*:\\s*\\{[^}]*\"done\"\\s*:\\s*" + 2 * TABLES + "\\b");
 		CloneIT.cleanup(servers, db);
 	}
 
@@ -88,11 +92,12 @@ class BundledTablesIT {
 		return Long.parseLong(counts.get(0));
 	}
 
-	private static void run(Map<String, String> env, Path dir, String... args) {
+	private static PgCopyDbRun run(Map<String, String> env, Path dir, String... args) {
 		List<String> all = new ArrayList<>(List.of(args));
 		all.add("--dir=" + dir);
 		PgCopyDbRun run = PgCopyDbRun.run(env, all);
 		assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run).isZero();
+		return run;
 	}
 
 }

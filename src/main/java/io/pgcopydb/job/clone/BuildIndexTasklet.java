@@ -2,6 +2,7 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.schema.IndexBuilder;
+import io.pgcopydb.job.partition.PartitionKey;
 
 /**
  * One index partition: an index, and the constraint it backs, built on the target as the
@@ -46,6 +48,10 @@ class BuildIndexTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		PartitionKey key = PartitionKey.parse(Executions.step(chunkContext).getStepName());
+		if (key.bundle() > 0) {
+			return buildBundle(Executions.instanceId(chunkContext), key.bundle());
+		}
 		SourceIndex index = this.plan.index(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
 		long started = System.nanoTime();
 		IndexBuilder.Outcome outcome;
@@ -65,6 +71,39 @@ class BuildIndexTasklet implements Tasklet {
 				index.backsConstraint() ? " and constraint " + Identifiers.display(index.constraintName()) : "",
 				(outcome == IndexBuilder.Outcome.BUILT_PARTITIONED)
 						? " on the partitioned " + Identifiers.displayQualified(index.schema(), index.tableName()) : "",
+				(System.nanoTime() - started) / 1_000_000);
+		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * The indexes of a bundle's tables, one after the other in one session: small tables
+	 * whose builds take milliseconds each, where a partition per index cost more in the
+	 * repository than the build. A retry builds again what is missing (each build is
+	 * idempotent).
+	 */
+	private RepeatStatus buildBundle(long instance, int bundle) {
+		List<SourceIndex> indexes = this.plan.bundleIndexes(instance, bundle);
+		long started = System.nanoTime();
+		int built = 0;
+		SourceIndex index = null;
+		try (Connection target = this.sessions.target("indexes of bundle " + bundle)) {
+			for (SourceIndex next : indexes) {
+				index = next;
+				IndexBuilder.Outcome outcome = this.builder.build(target, index);
+				this.progress.indexDone();
+				if (outcome == IndexBuilder.Outcome.NO_TABLE) {
+					logger.warn("Not building index {}: the target has no table {} any more", index.displayName(),
+							index.qualifiedTableName());
+					continue;
+				}
+				built++;
+				logger.debug("Built index {}", index.displayName());
+			}
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("building index " + index.displayName(), ex);
+		}
+		logger.info("Built {} indexes of the tables of bundle {} in {} ms", built, bundle,
 				(System.nanoTime() - started) / 1_000_000);
 		return RepeatStatus.FINISHED;
 	}

@@ -81,11 +81,18 @@ class ClonePartitioners {
 			for (SourceTable table : plan.tables(instance(manager))) {
 				tableOrder.put(table.oid(), tableOrder.size());
 			}
+			Map<Long, PartitionKey> builds = plan.indexPartitions(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
+			Set<PartitionKey> bundles = new HashSet<>();
 			for (SourceIndex index : plan.indexes(instance(manager))) {
+				PartitionKey key = builds.get(index.oid());
+				// the indexes of a bundle's tables: one partition, after the bundle's
+				// copy
+				if (key.bundle() > 0 && !bundles.add(key)) {
+					continue;
+				}
 				// a table whose rows stay behind has no copy to wait for
-				partitions.add(new PartitionSpec(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()),
-						tableOrder.getOrDefault(index.tableOid(), 0),
+				partitions.add(new PartitionSpec(key, tableOrder.getOrDefault(index.tableOid(), 0),
 						copies.getOrDefault(index.tableOid(), List.of())));
 			}
 			return PartitionSpec.contexts(partitions);
@@ -104,9 +111,12 @@ class ClonePartitioners {
 			}
 			Map<Long, List<PartitionKey>> copies = afterCopy ? plan.copyPartitions(instance(manager)) : Map.of();
 			Map<Long, List<PartitionKey>> indexes = new HashMap<>();
+			Map<Long, PartitionKey> builds = afterIndexes ? plan.indexPartitions(instance(manager)) : Map.of();
 			for (SourceIndex index : afterIndexes ? plan.indexes(instance(manager)) : List.<SourceIndex>of()) {
-				indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>())
-					.add(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()));
+				List<PartitionKey> tableBuilds = indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>());
+				if (!tableBuilds.contains(builds.get(index.oid()))) {
+					tableBuilds.add(builds.get(index.oid()));
+				}
 			}
 			Map<Long, Integer> bundles = plan.bundles(instance(manager));
 			// a bundle of tables copied together is vacuumed together, once all its

@@ -344,6 +344,31 @@ class ClonePlan {
 				ClonePlan::index, instance);
 	}
 
+	/**
+	 * The partition that builds each index, by index OID: the index's own, or, for an
+	 * index of a table copied in a bundle, the bundle's: one partition builds the indexes
+	 * of all the bundle's tables, so that a run of many small tables records hundreds of
+	 * index partitions, not tens of thousands.
+	 */
+	Map<Long, PartitionKey> indexPartitions(long instance) {
+		Map<Long, Integer> bundles = bundles(instance);
+		Map<Long, PartitionKey> keys = new LinkedHashMap<>();
+		for (SourceIndex index : indexes(instance)) {
+			Integer bundle = bundles.get(index.tableOid());
+			keys.put(index.oid(), (bundle != null) ? PartitionKey.bundle(CloneSteps.BUILD_INDEX, bundle)
+					: PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()));
+		}
+		return keys;
+	}
+
+	/** The indexes of the tables of one bundle, table by table in copy order. */
+	List<SourceIndex> bundleIndexes(long instance, int bundle) {
+		return this.jdbc.query("SELECT i.* FROM PGCOPYDB_PLAN_INDEX i JOIN PGCOPYDB_PLAN_BUNDLE b ON"
+				+ " b.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID AND b.TABLE_OID = i.TABLE_OID JOIN PGCOPYDB_PLAN_TABLE t ON"
+				+ " t.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID AND t.TABLE_OID = i.TABLE_OID WHERE i.JOB_INSTANCE_ID = ?"
+				+ " AND b.BUNDLE = ? ORDER BY t.ORDINAL, i.INDEX_OID", ClonePlan::index, instance, bundle);
+	}
+
 	SourceIndex index(long instance, long oid) {
 		return single(this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ? AND INDEX_OID = ?",
 				ClonePlan::index, instance, oid), "index", instance, oid);

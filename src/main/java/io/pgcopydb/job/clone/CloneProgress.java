@@ -45,7 +45,7 @@ public class CloneProgress {
 		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
 		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
 		return new Progress(last, elapsed, tables, copies.tablesDone(), inProgress, copies.rows(), indexes,
-				completed(CloneSteps.BUILD_INDEX, instance), this.runs.runSteps(instance));
+				indexesDone(instance), this.runs.runSteps(instance));
 	}
 
 	/**
@@ -123,11 +123,26 @@ public class CloneProgress {
 	}
 
 	/** Partitions of {@code workerStep} completed in any execution of the instance. */
-	private int completed(String workerStep, long instance) {
-		return count("SELECT count(DISTINCT se.STEP_NAME) FROM BATCH_STEP_EXECUTION se "
+	/**
+	 * The indexes built: one per completed index partition, the indexes of its tables per
+	 * completed bundle partition.
+	 */
+	private int indexesDone(long instance) {
+		Map<Integer, Integer> bundleIndexes = new HashMap<>();
+		this.jdbc.query("SELECT b.BUNDLE, count(*) FROM PGCOPYDB_PLAN_INDEX i JOIN PGCOPYDB_PLAN_BUNDLE b ON"
+				+ " b.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID AND b.TABLE_OID = i.TABLE_OID WHERE i.JOB_INSTANCE_ID = ?"
+				+ " GROUP BY b.BUNDLE", (rs) -> {
+					bundleIndexes.put(rs.getInt(1), rs.getInt(2));
+				}, instance);
+		int[] done = { 0 };
+		this.jdbc.query("SELECT DISTINCT se.STEP_NAME FROM BATCH_STEP_EXECUTION se "
 				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
-				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE '" + workerStep
-				+ PartitionKey.SEPARATOR + "%'", instance);
+				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE '"
+				+ CloneSteps.BUILD_INDEX + PartitionKey.SEPARATOR + "%'", (rs) -> {
+					PartitionKey key = PartitionKey.parse(rs.getString(1));
+					done[0] += (key.bundle() > 0) ? bundleIndexes.getOrDefault(key.bundle(), 0) : 1;
+				}, instance);
+		return done[0];
 	}
 
 	private int count(String sql, long instance) {

@@ -38,7 +38,7 @@ public final class CloneSteps {
 
 	public static final String BUILD_INDEXES = "buildIndexes";
 
-	/** Worker of buildIndexes: one partition per index. */
+	/** Worker of buildIndexes: one partition per index, or per bundle of small tables. */
 	public static final String BUILD_INDEX = "buildIndex";
 
 	public static final String VACUUM = "vacuum";

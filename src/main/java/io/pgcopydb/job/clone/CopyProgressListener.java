@@ -51,8 +51,9 @@ class CopyProgressListener implements StepExecutionListener {
 				this.tracker.slicesLeft(table.displayName(), (int) (keys.size() - slicesDone));
 			}
 		}
+		Map<Long, PartitionKey> builds = this.plan.indexPartitions(instance);
 		long indexesDone = indexes.stream()
-			.filter((index) -> status.isCompleted(PartitionKey.object(CloneSteps.BUILD_INDEX, index.oid()).stepName()))
+			.filter((index) -> status.isCompleted(builds.get(index.oid()).stepName()))
 			.count();
 		this.tracker.plan(tables.size(), tables.stream().mapToLong(SourceTable::bytes).sum(), indexes.size(),
 				done.size(), done.stream().mapToLong(SourceTable::bytes).sum() + slicesDoneBytes, (int) indexesDone);
