@@ -50,9 +50,10 @@ public final class SessionSettings {
 			new Setting("default_transaction_read_only", "off", OLDEST, true),
 			// and durably before the repository records the work done: an asynchronous
 			// commit lost in a crash of the target server would leave a table empty, or
-			// an index missing, that a resume then skips ("local": a synchronous standby
-			// of the target is not waited for)
-			new Setting("synchronous_commit", "local", OLDEST, true));
+			// an index missing, that a resume then skips; "on" also waits for the
+			// target's synchronous standbys, if it has any, so that a failover right
+			// after the clone loses nothing either
+			new Setting("synchronous_commit", "on", OLDEST, true));
 
 	private SessionSettings() {
 	}

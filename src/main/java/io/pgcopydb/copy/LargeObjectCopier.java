@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import org.postgresql.PGConnection;
 import org.postgresql.largeobject.LargeObject;
@@ -36,7 +38,7 @@ public final class LargeObjectCopier {
 	static final int WHOLE = 1 << 20;
 
 	/** Rows of the source listing per round trip: at most this many whole objects. */
-	private static final int FETCH = 16;
+	private static final int FETCH = 8;
 
 	private static final int CHUNK = 256 * 1024;
 
@@ -65,7 +67,7 @@ public final class LargeObjectCopier {
 	 * @see #copy(Connection, Connection, int, int)
 	 */
 	public CopyResult copy(Connection source, Connection target) throws CopyException {
-		return copy(source, target, 0, 1);
+		return copy(source, target, 0, 1, () -> false);
 	}
 
 	/**
@@ -74,14 +76,21 @@ public final class LargeObjectCopier {
 	 * transaction)
 	 * @param part which part, from 0
 	 * @param parts how many parts the objects are cut in
+	 * @param abandoned whether to stop before the next object (another part failed): a
+	 * {@link CancellationException} then, the target's open batch rolled back
 	 * @return the number of large objects and bytes copied
 	 * @throws CopyException naming the side that failed; the target's open batch is
 	 * rolled back
 	 */
-	public CopyResult copy(Connection source, Connection target, int part, int parts) throws CopyException {
+	public CopyResult copy(Connection source, Connection target, int part, int parts, BooleanSupplier abandoned)
+			throws CopyException {
 		try {
 			target.setAutoCommit(false);
-			return copyAll(source, target, part, parts);
+			return copyAll(source, target, part, parts, abandoned);
+		}
+		catch (CancellationException ex) {
+			TableCopier.rollbackQuietly(target);
+			throw ex;
 		}
 		catch (CopyException ex) {
 			TableCopier.rollbackQuietly(target);
@@ -93,7 +102,7 @@ public final class LargeObjectCopier {
 		}
 	}
 
-	private CopyResult copyAll(Connection source, Connection target, int part, int parts)
+	private CopyResult copyAll(Connection source, Connection target, int part, int parts, BooleanSupplier abandoned)
 			throws CopyException, SQLException {
 		LargeObjectManager to = target.unwrap(PGConnection.class).getLargeObjectAPI();
 		long objects = 0;
@@ -108,6 +117,10 @@ public final class LargeObjectCopier {
 				PreparedStatement writeWhole = target.prepareStatement(WRITE_WHOLE);
 				SourceObjects sourceObjects = new SourceObjects(source, part, parts)) {
 			while (sourceObjects.next()) {
+				if (abandoned.getAsBoolean()) {
+					throw new CancellationException(
+							"large objects, part " + (part + 1) + "/" + parts + ": abandoned, another part failed");
+				}
 				long oid = sourceObjects.oid();
 				byte[] head = sourceObjects.head();
 				if (head.length <= WHOLE) {
@@ -115,7 +128,7 @@ public final class LargeObjectCopier {
 					contents.add(head);
 					pending += head.length;
 					bytes += head.length;
-					if (oids.size() >= FETCH * 4 || pending >= 4 * WHOLE) {
+					if (oids.size() >= FETCH * 4 || pending >= 2 * WHOLE) {
 						writeWhole(target, writeWhole, oids, contents);
 						pending = 0;
 					}

@@ -181,8 +181,8 @@ public final class TableCopier {
 
 	/**
 	 * Commits; a failure may have come before or after the server committed. The commit
-	 * is synchronous (target sessions pin synchronous_commit = local, SessionSettings):
-	 * the repository records the partition complete right after it.
+	 * is synchronous (target sessions pin synchronous_commit = on, SessionSettings): the
+	 * repository records the partition complete right after it.
 	 */
 	private static void commit(Connection target) throws CopyException {
 		try {

@@ -48,8 +48,11 @@ class LauncherIT {
 		assertThat(Files.list(caches.get(0).getParent())
 			.filter((file) -> file.getFileName().toString().startsWith(".training"))).isEmpty();
 
+		// the JVM maps the cache: with AOTMode=on, one it could not use would end it
 		Path empty = Files.createDirectory(dir.resolve("no-run"));
-		Result list = launch(env, "list", "progress", "--dir", empty.toString());
+		Map<String, String> strict = new java.util.HashMap<>(env);
+		strict.put("PGCOPYDB_JAVA_OPTS", "-Xmx1g -XX:AOTMode=on");
+		Result list = launch(strict, "list", "progress", "--dir", empty.toString());
 		assertThat(list.exit()).as(list.toString()).isEqualTo(3);
 		assertThat(list.stderr().lines().toList()).as("the error is the first and only line")
 			.hasSize(1)
@@ -64,15 +67,49 @@ class LauncherIT {
 		assertThat(damaged.stdout()).isEqualTo(first.stdout());
 		assertThat(damaged.stderr()).isEmpty();
 
-		// a new build of the jar gets its own layout and cache; the old layout goes
-		Path oldLayout = caches.get(0).getParent();
+		// a new build of the jar gets its own layout and cache, used at once
 		Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
-		Result rebuilt = launch(env, "--version");
+		Result rebuilt = launch(strict, "--version");
 		assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
-		assertThat(oldLayout).doesNotExist();
-		assertThat(files(dir, ".aot")).hasSize(1)
-			.first()
-			.satisfies((cache) -> assertThat(cache).isNotEqualTo(caches.get(0)));
+		assertThat(rebuilt.stderr()).isEmpty();
+		assertThat(files(dir, ".aot")).hasSize(2);
+	}
+
+	@Test
+	void aSignalDuringTheTrainingEndsItAndTheCommand(@TempDir Path dir) throws Exception {
+		Path java = jdk25().orElse(null);
+		Assumptions.assumeTrue(java != null, "no JDK 25 or later under /usr/lib/jvm: the AOT cache is JDK 25's");
+		Path jar = dir.resolve("pgcopydb.jar");
+		Files.copy(PgCopyDbRun.JAR, jar);
+		ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "--version")
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectError(ProcessBuilder.Redirect.DISCARD);
+		builder.environment().putAll(Map.of("PGCOPYDB_JAR", jar.toString(), "PGCOPYDB_JAVA", java.toString()));
+		Process launcher = builder.start();
+		ProcessHandle training = null;
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+		while (training == null && System.nanoTime() < deadline) {
+			training = ProcessHandle.allProcesses()
+				.filter((process) -> process.info().commandLine().orElse("").contains(dir.toString())
+						&& process.info().commandLine().orElse("").contains("start-up-training"))
+				.findFirst()
+				.orElse(null);
+			Thread.sleep(50);
+		}
+		assertThat(training).as("the training runs").isNotNull();
+
+		launcher.destroy();
+
+		assertThat(launcher.waitFor(20, TimeUnit.SECONDS)).as("the launcher ends at once").isTrue();
+		assertThat(launcher.exitValue()).as("SIGTERM's exit code, not the command's").isEqualTo(143);
+		ProcessHandle ended = training;
+		deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (ended.isAlive() && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(ended.isAlive()).as("the training is ended with it").isFalse();
+		assertThat(files(dir, ".failed")).as("a cancelled training is tried again, not given up").isEmpty();
+		assertThat(files(dir, ".aot")).isEmpty();
 	}
 
 	/** The newest JDK 25 or later under /usr/lib/jvm, as the launcher would pick. */

@@ -49,7 +49,7 @@ class SessionSettingsTest {
 		assertThat(SessionSettings.forSession(Side.TARGET, v13))
 			.filteredOn((setting) -> setting.name().equals("synchronous_commit"))
 			.extracting(SessionSettings.Setting::value)
-			.containsExactly("local");
+			.containsExactly("on");
 		assertThat(names(SessionSettings.forSession(Side.SOURCE, v13))).doesNotContain("synchronous_commit");
 	}
 

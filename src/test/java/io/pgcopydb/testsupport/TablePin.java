@@ -103,7 +103,7 @@ public final class TablePin implements AutoCloseable {
 		try (Statement statement = this.connection.createStatement()) {
 			while (System.nanoTime() < deadline) {
 				if (!lock(statement, qualified, mode)) {
-					Thread.sleep(5);
+					Thread.sleep(2);
 					continue;
 				}
 				try (ResultSet rs = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + qualified + ")")) {
@@ -118,10 +118,12 @@ public final class TablePin implements AutoCloseable {
 				if (held != null) {
 					return held;
 				}
-				// another statement of the run (pg_restore) waited for the pin: let it go
-				// on
+				// another statement of the run (a pg_restore entry, the TRUNCATE that
+				// empties
+				// a split table) waited for the pin: let it go on, and lock again as soon
+				// as it is done, before the statement awaited comes
 				this.connection.rollback();
-				Thread.sleep(20);
+				Thread.sleep(1);
 			}
 		}
 		this.connection.rollback();

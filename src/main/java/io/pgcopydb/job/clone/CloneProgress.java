@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -128,21 +130,28 @@ public class CloneProgress {
 	 * completed bundle partition.
 	 */
 	private int indexesDone(long instance) {
-		Map<Integer, Integer> bundleIndexes = new HashMap<>();
-		this.jdbc.query("SELECT b.BUNDLE, count(*) FROM PGCOPYDB_PLAN_INDEX i JOIN PGCOPYDB_PLAN_BUNDLE b ON"
-				+ " b.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID AND b.TABLE_OID = i.TABLE_OID WHERE i.JOB_INSTANCE_ID = ?"
-				+ " GROUP BY b.BUNDLE", (rs) -> {
-					bundleIndexes.put(rs.getInt(1), rs.getInt(2));
+		Map<Integer, List<Long>> bundleIndexes = new HashMap<>();
+		this.jdbc.query("SELECT b.BUNDLE, i.INDEX_OID FROM PGCOPYDB_PLAN_INDEX i JOIN PGCOPYDB_PLAN_BUNDLE b ON"
+				+ " b.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID AND b.TABLE_OID = i.TABLE_OID WHERE i.JOB_INSTANCE_ID = ?",
+				(rs) -> {
+					bundleIndexes.computeIfAbsent(rs.getInt(1), (bundle) -> new ArrayList<>()).add(rs.getLong(2));
 				}, instance);
-		int[] done = { 0 };
+		// a set: a run resumed across the change to bundle partitions may have built an
+		// index both ways
+		Set<Long> done = new HashSet<>();
 		this.jdbc.query("SELECT DISTINCT se.STEP_NAME FROM BATCH_STEP_EXECUTION se "
 				+ "JOIN BATCH_JOB_EXECUTION je ON je.JOB_EXECUTION_ID = se.JOB_EXECUTION_ID "
 				+ "WHERE je.JOB_INSTANCE_ID = ? AND se.STATUS = 'COMPLETED' AND se.STEP_NAME LIKE '"
 				+ CloneSteps.BUILD_INDEX + PartitionKey.SEPARATOR + "%'", (rs) -> {
 					PartitionKey key = PartitionKey.parse(rs.getString(1));
-					done[0] += (key.bundle() > 0) ? bundleIndexes.getOrDefault(key.bundle(), 0) : 1;
+					if (key.bundle() > 0) {
+						done.addAll(bundleIndexes.getOrDefault(key.bundle(), List.of()));
+					}
+					else {
+						done.add(key.objectOid());
+					}
 				}, instance);
-		return done[0];
+		return done.size();
 	}
 
 	private int count(String sql, long instance) {

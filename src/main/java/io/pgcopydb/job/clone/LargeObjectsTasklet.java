@@ -4,11 +4,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,13 +60,23 @@ class LargeObjectsTasklet implements Tasklet {
 		}
 		int parts = (int) Math.max(1, Math.min(this.request.largeObjectsJobs(), count));
 		List<Future<CopyResult>> copies = new ArrayList<>();
+		AtomicBoolean failed = new AtomicBoolean();
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService executor = Executors.newFixedThreadPool(parts,
 				(runnable) -> new Thread(runnable, "large-objects-" + threads.incrementAndGet()));
 		try {
 			for (int part = 0; part < parts; part++) {
 				int index = part;
-				copies.add(executor.submit(() -> copyPart(index, parts)));
+				copies.add(executor.submit(() -> {
+					try {
+						return copyPart(index, parts, failed::get);
+					}
+					catch (RuntimeException ex) {
+						// the other parts stop before their next object
+						failed.set(true);
+						throw ex;
+					}
+				}));
 			}
 			long objects = 0;
 			long bytes = 0;
@@ -75,6 +88,10 @@ class LargeObjectsTasklet implements Tasklet {
 					bytes += result.bytes();
 				}
 				catch (ExecutionException ex) {
+					if (ex.getCause() instanceof CancellationException) {
+						// abandoned because another part failed: that failure is the one
+						continue;
+					}
 					RuntimeException cause = (ex.getCause() instanceof RuntimeException runtime) ? runtime
 							: new IllegalStateException(ex.getCause());
 					if (failure == null) {
@@ -99,10 +116,10 @@ class LargeObjectsTasklet implements Tasklet {
 		}
 	}
 
-	private CopyResult copyPart(int part, int parts) {
+	private CopyResult copyPart(int part, int parts, BooleanSupplier abandoned) {
 		String work = (parts == 1) ? "large objects" : "large objects, part " + (part + 1) + "/" + parts;
 		try (Connection source = this.sessions.source(work); Connection target = this.sessions.target(work)) {
-			return this.copier.copy(source, target, part, parts);
+			return this.copier.copy(source, target, part, parts, abandoned);
 		}
 		catch (CopyException ex) {
 			throw this.request.endpoint(ex.side()).failure("copying large objects", ex.getCause());

@@ -163,7 +163,8 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		for (StepExecution partition : partitions) {
 			ExecutionContext recorded = partition.getExecutionContext();
 			boolean planned = PartitionSpec.isPlanned(recorded);
-			if (planned && !PartitionSpec.of(partition).dependsOn().stream().anyMatch((key) -> key.slice() > 0)) {
+			if (planned && PartitionSpec.isCurrent(recorded)
+					&& !PartitionSpec.of(partition).dependsOn().stream().anyMatch((key) -> key.slice() > 0)) {
 				continue;
 			}
 			if (fresh == null) {
@@ -172,17 +173,24 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			String name = partition.getStepName();
 			ExecutionContext rebuilt = fresh.get(PartitionKey.parse(name).unit());
 			if (rebuilt == null) {
+				if (planned) {
+					continue;
+				}
 				throw new IllegalStateException(name + " has no context and is no longer in the plan");
 			}
 			if (planned && rebuilt.getString(PartitionSpec.DEPENDS_ON, "")
 				.equals(recorded.getString(PartitionSpec.DEPENDS_ON, ""))) {
+				if (!PartitionSpec.isCurrent(recorded)) {
+					recorded.putLong(PartitionSpec.FORMAT, PartitionSpec.CURRENT_FORMAT);
+					this.jobRepository.updateExecutionContext(partition);
+				}
 				continue;
 			}
 			for (Map.Entry<String, Object> entry : rebuilt.entrySet()) {
 				recorded.put(entry.getKey(), entry.getValue());
 			}
 			this.jobRepository.updateExecutionContext(partition);
-			logger.info((planned) ? "{}: waits on the slices planned now"
+			logger.info((planned) ? "{}: waits on the partitions planned now"
 					: "{}: rebuilt the context an interrupted" + " run left empty", name);
 		}
 	}

@@ -31,6 +31,16 @@ public record PartitionSpec(PartitionKey key, long order, List<PartitionKey> dep
 
 	static final String DEPENDS_ON = "dependsOn";
 
+	/**
+	 * The planner's format, recorded in each context: a resumed run whose contexts were
+	 * planned by an earlier format (before index builds of a bundle became one partition,
+	 * for instance) has them planned again, so that no partition waits on a partition the
+	 * plan no longer has.
+	 */
+	static final String FORMAT = "planFormat";
+
+	static final long CURRENT_FORMAT = 2;
+
 	public PartitionSpec {
 		dependsOn = List.copyOf(dependsOn);
 	}
@@ -72,9 +82,15 @@ public record PartitionSpec(PartitionKey key, long order, List<PartitionKey> dep
 		return context.containsKey(ORDER);
 	}
 
+	/** Whether a planned context was planned by the current format. */
+	static boolean isCurrent(ExecutionContext context) {
+		return context.getLong(FORMAT, 1) == CURRENT_FORMAT;
+	}
+
 	ExecutionContext context() {
 		ExecutionContext context = new ExecutionContext();
 		context.putLong(ORDER, this.order);
+		context.putLong(FORMAT, CURRENT_FORMAT);
 		context.putString(DEPENDS_ON, String.join(",", this.dependsOn.stream().map(PartitionKey::stepName).toList()));
 		return context;
 	}
