@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
@@ -64,6 +66,35 @@ public final class IndexBuilder {
 	 * @throws BadStateException when a key lacks a column the target partitions by
 	 */
 	public Outcome build(Connection target, SourceIndex index) throws SQLException {
+		return build(target, index, true);
+	}
+
+	/**
+	 * Builds the indexes of several tables, and their constraints, in one transaction of
+	 * {@code target}: the indexes of a bundle of small tables, where a commit per index
+	 * cost more than the build (a WAL flush each). No other session builds on those
+	 * tables meanwhile, so the commit between an index and its constraint, which keeps
+	 * two builds on one table from deadlocking, is not needed. A failure rolls them all
+	 * back; a retry builds them all again.
+	 * @param built receives each index and what was done, in order
+	 */
+	public void buildAll(Connection target, List<SourceIndex> indexes, BiConsumer<SourceIndex, Outcome> built)
+			throws SQLException {
+		List<Map.Entry<SourceIndex, Outcome>> outcomes = new ArrayList<>();
+		try {
+			for (SourceIndex index : indexes) {
+				outcomes.add(Map.entry(index, build(target, index, false)));
+			}
+			target.commit();
+		}
+		catch (SQLException | RuntimeException ex) {
+			target.rollback();
+			throw ex;
+		}
+		outcomes.forEach((outcome) -> built.accept(outcome.getKey(), outcome.getValue()));
+	}
+
+	private Outcome build(Connection target, SourceIndex index, boolean commit) throws SQLException {
 		Optional<TargetRelation> table = new TargetCatalog(target).relation(index.qualifiedTableName());
 		if (table.isEmpty()) {
 			return Outcome.NO_TABLE;
@@ -81,7 +112,9 @@ public final class IndexBuilder {
 				statement.execute(buildSettings(index) + createIfNotExists(index.definition()));
 				// CREATE INDEX holds a SHARE lock until commit: two builds on one table
 				// both waiting for ALTER TABLE's ACCESS EXCLUSIVE lock would deadlock
-				target.commit();
+				if (commit) {
+					target.commit();
+				}
 				if (index.backsConstraint()) {
 					statement.execute(addConstraint(index));
 				}
@@ -89,10 +122,19 @@ public final class IndexBuilder {
 			for (String property : indexProperties(index, partitioned)) {
 				statement.execute(property);
 			}
-			target.commit();
+			if (commit) {
+				target.commit();
+			}
 			return partitioned ? Outcome.BUILT_PARTITIONED : Outcome.BUILT;
 		}
 		catch (SQLException | RuntimeException ex) {
+			if (!commit) {
+				// the caller rolls the whole transaction back
+				if (partitioned && ex instanceof SQLException sql && lacksPartitionKey(sql)) {
+					throw partitionKeyMissing(index, sql);
+				}
+				throw ex;
+			}
 			target.rollback();
 			if (partitioned && ex instanceof SQLException sql && lacksPartitionKey(sql)) {
 				throw partitionKeyMissing(index, sql);

@@ -76,34 +76,31 @@ class BuildIndexTasklet implements Tasklet {
 	}
 
 	/**
-	 * The indexes of a bundle's tables, one after the other in one session: small tables
-	 * whose builds take milliseconds each, where a partition per index cost more in the
-	 * repository than the build. A retry builds again what is missing (each build is
-	 * idempotent).
+	 * The indexes of a bundle's tables, one after the other in one session and one
+	 * transaction: small tables whose builds take milliseconds each, where a partition
+	 * and a commit per index cost more than the build. A retry builds them all again
+	 * (each build is idempotent).
 	 */
 	private RepeatStatus buildBundle(long instance, int bundle) {
 		List<SourceIndex> indexes = this.plan.bundleIndexes(instance, bundle);
 		long started = System.nanoTime();
-		int built = 0;
-		SourceIndex index = null;
+		int[] built = { 0 };
 		try (Connection target = this.sessions.target("indexes of bundle " + bundle)) {
-			for (SourceIndex next : indexes) {
-				index = next;
-				IndexBuilder.Outcome outcome = this.builder.build(target, index);
+			this.builder.buildAll(target, indexes, (index, outcome) -> {
 				this.progress.indexDone();
 				if (outcome == IndexBuilder.Outcome.NO_TABLE) {
 					logger.warn("Not building index {}: the target has no table {} any more", index.displayName(),
 							index.qualifiedTableName());
-					continue;
+					return;
 				}
-				built++;
+				built[0]++;
 				logger.debug("Built index {}", index.displayName());
-			}
+			});
 		}
 		catch (SQLException ex) {
-			throw this.request.target().failure("building index " + index.displayName(), ex);
+			throw this.request.target().failure("building the indexes of bundle " + bundle, ex);
 		}
-		logger.info("Built {} indexes of the tables of bundle {} in {} ms", built, bundle,
+		logger.info("Built {} indexes of the tables of bundle {} in {} ms", built[0], bundle,
 				(System.nanoTime() - started) / 1_000_000);
 		return RepeatStatus.FINISHED;
 	}
