@@ -145,9 +145,19 @@ public final class PgToolRunner {
 		appendToLog(logFile, what, "== " + what + ": exit code " + exitCode + " ==\n");
 		if (exitCode != 0) {
 			throw new PgToolException(what + " failed with exit code " + exitCode
-					+ (detail.isEmpty() ? "" : ": " + detail) + "; see " + logFile);
+					+ (detail.isEmpty() ? "" : ": " + detail) + remedy(detail) + "; see " + logFile);
 		}
 		return output;
+	}
+
+	/** What to do about a failure whose cause the tool's message names well enough. */
+	static String remedy(String detail) {
+		if (detail.contains("out of shared memory") || detail.contains("max_locks_per_transaction")) {
+			// pg_dump takes a lock per table (and per partition) in one transaction
+			return " (pg_dump locks every table it dumps in one transaction: raise max_locks_per_transaction on"
+					+ " that server, which takes a restart, then run again with --resume)";
+		}
+		return "";
 	}
 
 	/**

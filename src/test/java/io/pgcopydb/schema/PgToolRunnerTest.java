@@ -77,6 +77,20 @@ class PgToolRunnerTest {
 	}
 
 	@Test
+	void lockTableFullNamesTheSettingToRaise() throws IOException {
+		Path tool = tool("fake_dump", """
+				echo 'pg_dump: error: query failed: ERROR:  out of shared memory' >&2
+				echo 'HINT:  You might need to increase max_locks_per_transaction.' >&2
+				exit 1""");
+		Path log = this.tmp.resolve("dump.log");
+		assertThatExceptionOfType(PgToolException.class)
+			.isThrownBy(() -> this.runner.run("pg_dump --section=pre-data", List.of(tool.toString()), Map.of(), log))
+			.withMessageContaining("ERROR:  out of shared memory (pg_dump locks every table")
+			.withMessageContaining("raise max_locks_per_transaction on that server")
+			.withMessageEndingWith("--resume); see " + log);
+	}
+
+	@Test
 	void failureWithoutAnErrorLineNamesTheLastLine() throws IOException {
 		Path tool = tool("fake_dump", "echo 'first words' >&2; echo 'last words' >&2; echo >&2; exit 3");
 		Path log = this.tmp.resolve("dump.log");
