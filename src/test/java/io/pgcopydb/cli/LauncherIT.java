@@ -31,11 +31,7 @@ class LauncherIT {
 
 	@Test
 	void theFirstCommandMakesTheCacheAndNoCacheProblemReachesTheUser(@TempDir Path dir) throws Exception {
-		Path java = jdk25().orElse(null);
-		Assumptions.assumeTrue(java != null, "no JDK 25 or later under /usr/lib/jvm: the AOT cache is JDK 25's");
-		Path jar = dir.resolve("pgcopydb.jar");
-		Files.copy(PgCopyDbRun.JAR, jar);
-		Map<String, String> env = Map.of("PGCOPYDB_JAR", jar.toString(), "PGCOPYDB_JAVA", java.toString());
+		Map<String, String> env = launcherWithItsOwnJar(dir);
 
 		Result first = launch(env, "--version");
 		assertThat(first.exit()).as(first.toString()).isZero();
@@ -68,7 +64,7 @@ class LauncherIT {
 		assertThat(damaged.stderr()).isEmpty();
 
 		// a new build of the jar gets its own layout and cache, used at once
-		Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+		Files.setLastModifiedTime(dir.resolve("pgcopydb.jar"), FileTime.from(Instant.now().plusSeconds(60)));
 		Result rebuilt = launch(strict, "--version");
 		assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
 		assertThat(rebuilt.stderr()).isEmpty();
@@ -77,14 +73,11 @@ class LauncherIT {
 
 	@Test
 	void aSignalDuringTheTrainingEndsItAndTheCommand(@TempDir Path dir) throws Exception {
-		Path java = jdk25().orElse(null);
-		Assumptions.assumeTrue(java != null, "no JDK 25 or later under /usr/lib/jvm: the AOT cache is JDK 25's");
-		Path jar = dir.resolve("pgcopydb.jar");
-		Files.copy(PgCopyDbRun.JAR, jar);
+		Map<String, String> env = launcherWithItsOwnJar(dir);
 		ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "--version")
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.redirectError(ProcessBuilder.Redirect.DISCARD);
-		builder.environment().putAll(Map.of("PGCOPYDB_JAR", jar.toString(), "PGCOPYDB_JAVA", java.toString()));
+		builder.environment().putAll(env);
 		Process launcher = builder.start();
 		ProcessHandle training = null;
 		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -110,6 +103,18 @@ class LauncherIT {
 		assertThat(ended.isAlive()).as("the training is ended with it").isFalse();
 		assertThat(files(dir, ".failed")).as("a cancelled training is tried again, not given up").isEmpty();
 		assertThat(files(dir, ".aot")).isEmpty();
+	}
+
+	/**
+	 * The launcher's environment for a copy of the jar in {@code dir} (its layouts and
+	 * caches go there) and the newest JDK 25; the test is skipped without one.
+	 */
+	private static Map<String, String> launcherWithItsOwnJar(Path dir) throws IOException {
+		Path java = jdk25().orElse(null);
+		Assumptions.assumeTrue(java != null, "no JDK 25 or later under /usr/lib/jvm: the AOT cache is JDK 25's");
+		Path jar = dir.resolve("pgcopydb.jar");
+		Files.copy(PgCopyDbRun.JAR, jar);
+		return Map.of("PGCOPYDB_JAR", jar.toString(), "PGCOPYDB_JAVA", java.toString());
 	}
 
 	/** The newest JDK 25 or later under /usr/lib/jvm, as the launcher would pick. */
