@@ -10,6 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
@@ -197,6 +198,11 @@ public final class LargeObjectCopier {
 			try {
 				this.from = source.unwrap(PGConnection.class).getLargeObjectAPI();
 				this.list = source.prepareStatement(SqlFiles.load("list_large_objects"));
+				// a server-prepared statement from the first execution, so that the
+				// objects come in binary: as text, bytea travels and is held in hex,
+				// twice
+				// its size, and decoding it costs CPU
+				this.list.unwrap(PGStatement.class).setPrepareThreshold(-1);
 				this.list.setInt(1, WHOLE + 1);
 				this.list.setInt(2, parts);
 				this.list.setInt(3, part);
