@@ -26,10 +26,10 @@ public final class TableVacuum {
 	}
 
 	/**
-	 * ANALYZE alone, for a relation whose rows were all written by COPY FREEZE on a
-	 * PostgreSQL 14 or later target: its pages are already all-visible and all-frozen in
-	 * the visibility map, so a VACUUM would only read its indexes (a GIN index whole) to
-	 * find nothing to do.
+	 * ANALYZE alone: for a relation whose rows were all written by COPY FREEZE on a
+	 * PostgreSQL 14 or later target (its pages are already all-visible and all-frozen in
+	 * the visibility map, so a VACUUM would only read its indexes, a GIN index whole, to
+	 * find nothing to do), and for the small tables of a bundle.
 	 */
 	public static void analyze(Connection target, String relation) throws SQLException {
 		try (Statement statement = target.createStatement()) {

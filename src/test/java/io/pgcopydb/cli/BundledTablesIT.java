@@ -41,6 +41,9 @@ class BundledTablesIT {
 		run(env, dir, "restore", "pre-data");
 		// schema-changes.sql: a check that t150's rows fail, at first
 		servers.target().execute(db, "ALTER TABLE public.t150 ADD CONSTRAINT not_yet CHECK (id < 0)");
+		// a row the target had before the copy (as an attempt that committed before its
+		// run could record it would leave): its bundle empties that table, and only it
+		servers.target().execute(db, "INSERT INTO public.t001 VALUES (1, 'already there')");
 
 		PgCopyDbRun failed = PgCopyDbRun.run(env, "copy", "data", "--dir=" + dir, "--table-jobs", "2");
 
@@ -66,15 +69,13 @@ class BundledTablesIT {
 			assertThat(CloneIT.strings(servers.target(), db, sql)).as(table + ", each row once")
 				.isEqualTo(CloneIT.strings(servers.source(), db, sql));
 		}
-		// the rest of the run: indexes and statistics, a bundle's tables together. COPY
-		// FREEZE left every page all-visible (PostgreSQL 14+), so ANALYZE alone runs:
-		// the planner has statistics, and index-only scans need no VACUUM first
+		// the rest of the run: indexes and statistics, a bundle's tables together: the
+		// planner has statistics; a VACUUM of each small table is left to autovacuum
 		run(env, dir, "clone", "--resume", "--not-consistent", "--table-jobs", "2");
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT count(*) FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"
-						+ " WHERE s.last_analyze IS NOT NULL AND s.last_vacuum IS NULL AND c.relpages > 0"
-						+ " AND c.relallvisible = c.relpages"))
-			.as("every table analyzed, not vacuumed, every page all-visible")
+						+ " WHERE s.last_analyze IS NOT NULL AND s.last_vacuum IS NULL AND c.reltuples = 3"))
+			.as("every table analyzed, not vacuumed")
 			.containsExactly(Integer.toString(TABLES));
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relname ~ '^t[0-9]+$'"))
