@@ -45,6 +45,24 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_SEQUENCE (
 	OWNER_COLUMN VARCHAR(128),
 	PRIMARY KEY (JOB_INSTANCE_ID, SEQUENCE_OID)
 );
+-- Foreign keys of the planned tables (io.pgcopydb.catalog.SourceForeignKey), read by
+-- the catalog step in the run's snapshot: restore post-data creates those valid on the
+-- source NOT VALID, then validates them in parallel. A run planned before this table
+-- existed has no rows here, and pg_restore creates its keys as it did.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_FOREIGN_KEY (
+	JOB_INSTANCE_ID BIGINT NOT NULL,
+	CONSTRAINT_OID BIGINT NOT NULL,
+	TABLE_OID BIGINT NOT NULL,
+	SCHEMA_NAME VARCHAR(128) NOT NULL,
+	TABLE_NAME VARCHAR(128) NOT NULL,
+	CONSTRAINT_NAME VARCHAR(128) NOT NULL,
+	CONSTRAINT_DEFINITION TEXT NOT NULL,
+	IS_VALIDATED INTEGER NOT NULL,
+	IS_ON_PARTITIONED INTEGER NOT NULL,
+	IS_INHERITED INTEGER NOT NULL,
+	TABLE_BYTES BIGINT NOT NULL,
+	PRIMARY KEY (JOB_INSTANCE_ID, CONSTRAINT_OID)
+);
 -- Where each table's rows land on the target (io.pgcopydb.copy.CopyTarget), written once
 -- when the run first copies data, after restore pre-data and any schema change, and read
 -- by every copy partition after it, a resumed one included: a retry empties and refills

@@ -37,6 +37,15 @@ public final class CatalogReader {
 				rs.getString("tablespace_name"), rs.getString("column_statistics")));
 	}
 
+	/** Foreign keys, largest table first (see list_foreign_keys.sql). */
+	public List<SourceForeignKey> foreignKeys() throws SQLException {
+		return query("list_foreign_keys",
+				(rs) -> new SourceForeignKey(rs.getLong("constraint_oid"), rs.getLong("table_oid"),
+						rs.getString("schema_name"), rs.getString("table_name"), rs.getString("constraint_name"),
+						rs.getString("definition"), rs.getBoolean("is_validated"), rs.getBoolean("on_partitioned"),
+						rs.getBoolean("is_inherited"), rs.getLong("table_bytes")));
+	}
+
 	public List<SourceSequence> sequences() throws SQLException {
 		return query("list_sequences",
 				(rs) -> new SourceSequence(rs.getLong("sequence_oid"), rs.getString("schema_name"),

@@ -24,6 +24,9 @@ public final class SqlStates {
 	/** A foreign key whose referenced table lacks a matching unique key (yet). */
 	public static final String INVALID_FOREIGN_KEY = "42830";
 
+	/** A row has no match in the table its foreign key references. */
+	public static final String FOREIGN_KEY_VIOLATION = "23503";
+
 	/** invalid_parameter_value */
 	public static final String INVALID_PARAMETER_VALUE = "22023";
 

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SchemaObjects;
+import io.pgcopydb.catalog.SourceForeignKey;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
@@ -209,15 +210,20 @@ public final class SchemaRestore {
 	 */
 	public PostData postData(PgEndpoint target, WorkDirectory dir, List<SourceIndex> planned,
 			List<SourceTable> plannedTables, SchemaArchives.RestoreOptions options) {
-		return postData(target, dir, planned, plannedTables, options, FilterPlan.NONE);
+		return postData(target, dir, planned, plannedTables, List.of(), options, FilterPlan.NONE);
 	}
 
 	/**
 	 * As above, leaving out what the run's filters leave out ({@link ArchiveFilter}), and
-	 * creating first, NOT VALID, the foreign keys the plan says so.
+	 * creating first, NOT VALID, the foreign keys the filter plan says so (they stay NOT
+	 * VALID) and those of {@code foreignKeys} that are
+	 * {@link SourceForeignKey#validatedApart() validated apart}: those are validated once
+	 * the rest of the section is restored, several at once ({@code options.jobs()}),
+	 * largest table first.
 	 */
 	public PostData postData(PgEndpoint target, WorkDirectory dir, List<SourceIndex> planned,
-			List<SourceTable> plannedTables, SchemaArchives.RestoreOptions options, FilterPlan plan) {
+			List<SourceTable> plannedTables, List<SourceForeignKey> foreignKeys, SchemaArchives.RestoreOptions options,
+			FilterPlan plan) {
 		requireArchive(dir.postDataArchive(), dir);
 		Set<TableObject> onTarget = indexesAndConstraints(target);
 		Gone gone = Gone.of(plannedTables, targetTables(target));
@@ -242,13 +248,25 @@ public final class SchemaRestore {
 		logLeftOut("Post-data", filtered, toc);
 		int[] skipped = { 0 };
 		List<String> leftOut = new ArrayList<>();
+		List<SourceForeignKey> apart = validatedApart(toc, foreignKeys, filtered, gone);
+		Set<Long> apartOids = new HashSet<>();
+		apart.forEach((key) -> apartOids.add(key.oid()));
 		// a key whose referenced unique key only this restore creates (one on a
 		// partitioned table) is created after it, and its comment then
 		List<ArchiveFilter.NotValidForeignKey> deferred = createNotValid(target, filtered.notValidForeignKeys(),
-				onTarget, false);
-		Set<Integer> afterKeys = dependents(toc, deferred);
+				onTarget, false, false);
+		List<ArchiveFilter.NotValidForeignKey> deferredApart = createNotValid(target, notValid(toc, apart), onTarget,
+				false, true);
+		List<ArchiveFilter.NotValidForeignKey> allDeferred = new ArrayList<>(deferred);
+		allDeferred.addAll(deferredApart);
+		Set<Integer> afterKeys = dependents(toc, allDeferred);
 		Predicate<TocEntry> eligible = (entry) -> {
 			if (!filtered.keeps(entry) || afterKeys.contains(entry.dumpId())) {
+				return false;
+			}
+			if (isForeignKey(entry) && apartOids.contains(entry.objectOid())) {
+				// created NOT VALID above, validated below
+				skipped[0]++;
 				return false;
 			}
 			if (isBuilt(entry, builtIndexes, builtConstraints)) {
@@ -269,15 +287,62 @@ public final class SchemaRestore {
 					String.join(", ", leftOut));
 		}
 		run(target, dir, toc, selection, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
-		if (deferred.isEmpty()) {
-			return new PostData(selection.restored(), skipped[0] + selection.present(), leftOut);
+		int restored = selection.restored();
+		if (!allDeferred.isEmpty()) {
+			Set<TableObject> present = indexesAndConstraints(target);
+			createNotValid(target, deferred, present, true, false);
+			createNotValid(target, deferredApart, present, true, true);
+			EntrySelection after = EntrySelection.select("Post-data", toc.entries(),
+					(entry) -> afterKeys.contains(entry.dumpId()) && filtered.keeps(entry),
+					presence(target, options.noOwner()), RestoreRecord.read(dir.postDataRecord()),
+					columns(plannedTables));
+			run(target, dir, toc, after, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
+			restored += after.restored();
 		}
-		createNotValid(target, deferred, indexesAndConstraints(target), true);
-		EntrySelection after = EntrySelection.select("Post-data", toc.entries(),
-				(entry) -> afterKeys.contains(entry.dumpId()) && filtered.keeps(entry),
-				presence(target, options.noOwner()), RestoreRecord.read(dir.postDataRecord()), columns(plannedTables));
-		run(target, dir, toc, after, dir.postDataArchive(), dir.postDataList(), dir.postDataRecord(), options);
-		return new PostData(selection.restored() + after.restored(), skipped[0] + selection.present(), leftOut);
+		try {
+			ForeignKeyValidation.validate(target, apart, options.jobs());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DatabaseException(target.side().exitCode(),
+					"validating foreign keys: interrupted; run the command again with --resume", null, ex);
+		}
+		return new PostData(restored, skipped[0] + selection.present(), leftOut);
+	}
+
+	/**
+	 * The foreign keys of {@code keys} that the restore creates NOT VALID and validates
+	 * apart: valid on the source, on a plain table, with an archive entry the filters
+	 * keep for a table the target has; in the order of {@code keys}.
+	 */
+	static List<SourceForeignKey> validatedApart(ArchiveToc toc, List<SourceForeignKey> keys, ArchiveFilter filtered,
+			Gone gone) {
+		Set<Long> entries = new HashSet<>();
+		for (TocEntry entry : toc.entries()) {
+			if (isForeignKey(entry) && filtered.keeps(entry) && !gone.owns(entry)) {
+				entries.add(entry.objectOid());
+			}
+		}
+		return keys.stream().filter((key) -> key.validatedApart() && entries.contains(key.oid())).toList();
+	}
+
+	private static boolean isForeignKey(TocEntry entry) {
+		return "FK CONSTRAINT".equals(entry.desc())
+				&& (entry.catalogOid() == 0 || entry.catalogOid() == io.pgcopydb.filter.ObjectId.PG_CONSTRAINT);
+	}
+
+	/** The statements that create {@code keys} NOT VALID, each with its archive entry. */
+	private static List<ArchiveFilter.NotValidForeignKey> notValid(ArchiveToc toc, List<SourceForeignKey> keys) {
+		Map<Long, Integer> dumpIds = new HashMap<>();
+		for (TocEntry entry : toc.entries()) {
+			if (isForeignKey(entry)) {
+				dumpIds.put(entry.objectOid(), entry.dumpId());
+			}
+		}
+		return keys.stream()
+			.map((key) -> new ArchiveFilter.NotValidForeignKey(key.schema(), key.table(), key.name(), key.definition(),
+					dumpIds.get(key.oid())))
+			.toList();
 	}
 
 	/**
@@ -461,7 +526,8 @@ public final class SchemaRestore {
 	 * @return the keys to create after the restore
 	 */
 	private static List<ArchiveFilter.NotValidForeignKey> createNotValid(PgEndpoint target,
-			List<ArchiveFilter.NotValidForeignKey> keys, Set<TableObject> onTarget, boolean last) {
+			List<ArchiveFilter.NotValidForeignKey> keys, Set<TableObject> onTarget, boolean last, boolean validated) {
+		String why = validated ? "validated next" : "its referenced table's rows are not copied";
 		List<ArchiveFilter.NotValidForeignKey> deferred = new ArrayList<>();
 		if (keys.isEmpty()) {
 			return deferred;
@@ -483,8 +549,8 @@ public final class SchemaRestore {
 						deferred.add(key);
 						continue;
 					}
-					DatabaseException failure = target.failure("creating foreign key " + key.describe()
-							+ " NOT VALID (its referenced table's rows are not copied)", ex);
+					DatabaseException failure = target
+						.failure("creating foreign key " + key.describe() + " NOT VALID (" + why + ")", ex);
 					throw new DatabaseException(failure.exitCode(),
 							failure.getMessage() + "; fix the target, then run the command again with --resume",
 							ex.getSQLState(), ex);
@@ -494,11 +560,11 @@ public final class SchemaRestore {
 		catch (SQLException ex) {
 			throw target.failure("creating foreign keys NOT VALID", ex);
 		}
-		logger.info(
-				"Created {} foreign keys NOT VALID ({} already on the target{}): their referenced tables' rows"
-						+ " are not copied",
-				created, keys.size() - created - deferred.size(),
-				deferred.isEmpty() ? "" : ", " + deferred.size() + " after the restore creates their referenced keys");
+		logger.info("Created {} foreign keys NOT VALID ({} already on the target{}): {}", created,
+				keys.size() - created - deferred.size(),
+				deferred.isEmpty() ? "" : ", " + deferred.size() + " after the restore creates their referenced keys",
+				validated ? "validated once the section is restored, several at once"
+						: "their referenced tables' rows are not copied");
 		return deferred;
 	}
 

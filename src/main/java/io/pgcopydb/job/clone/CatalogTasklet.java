@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -16,6 +17,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.CatalogReader;
+import io.pgcopydb.catalog.SourceForeignKey;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceGraph;
@@ -62,6 +64,7 @@ class CatalogTasklet implements Tasklet {
 			List<SourceTable> tables = reader.tables();
 			List<SourceIndex> indexes = reader.indexes();
 			List<SourceSequence> sequences = reader.sequences();
+			List<SourceForeignKey> foreignKeys = reader.foreignKeys();
 			long largeObjects = reader.largeObjectCount();
 			Filters filters = this.request.filters();
 			SourceGraph graph = filters.isEmpty() ? new SourceGraph(List.of(), List.of()) : SourceGraph.read(source);
@@ -75,6 +78,9 @@ class CatalogTasklet implements Tasklet {
 				.collect(Collectors.toMap(GraphObject::id, Function.identity(), (a, b) -> a));
 			this.plan.save(Executions.instanceId(chunkContext), kept.tables(), kept.indexes(), kept.sequences(),
 					filterPlan, objects);
+			Set<Long> planned = kept.tables().stream().map(SourceTable::oid).collect(Collectors.toSet());
+			this.plan.saveForeignKeys(Executions.instanceId(chunkContext),
+					foreignKeys.stream().filter((key) -> planned.contains(key.tableOid())).toList());
 			Executions.jobContext(chunkContext).putLong(LARGE_OBJECTS_KEY, largeObjects);
 			report(filterPlan, chunkContext);
 			long bytes = kept.copied().stream().mapToLong(SourceTable::bytes).sum();

@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.pgcopydb.catalog.SourceForeignKey;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceTable;
@@ -337,6 +338,36 @@ class ClonePlan {
 				rs.getString("COLUMN_LIST"), rs.getString("COLUMN_TYPES"), rs.getInt("BUILTIN_TYPES") != 0,
 				rs.getLong("TABLE_BYTES"), lines(rs.getString("PARTITION_ANCESTORS")), rs.getString("PARTITION_BOUND"),
 				lines(rs.getString("INDEX_NAMES")));
+	}
+
+	/**
+	 * Records the foreign keys of the planned tables, replacing what an earlier attempt
+	 * wrote.
+	 */
+	void saveForeignKeys(long instance, List<SourceForeignKey> keys) {
+		this.transaction.executeWithoutResult((status) -> {
+			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_FOREIGN_KEY WHERE JOB_INSTANCE_ID = ?", instance);
+			this.jdbc.batchUpdate("INSERT INTO PGCOPYDB_PLAN_FOREIGN_KEY (JOB_INSTANCE_ID, CONSTRAINT_OID, TABLE_OID,"
+					+ " SCHEMA_NAME, TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_DEFINITION, IS_VALIDATED, IS_ON_PARTITIONED,"
+					+ " IS_INHERITED, TABLE_BYTES) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					keys.stream()
+						.map((k) -> new Object[] { instance, k.oid(), k.tableOid(), k.schema(), k.table(), k.name(),
+								k.definition(), flag(k.validated()), flag(k.onPartitioned()), flag(k.inherited()),
+								k.tableBytes() })
+						.toList());
+		});
+	}
+
+	/** The foreign keys of the planned tables, largest table first. */
+	List<SourceForeignKey> foreignKeys(long instance) {
+		return this.jdbc.query(
+				"SELECT * FROM PGCOPYDB_PLAN_FOREIGN_KEY WHERE JOB_INSTANCE_ID = ? ORDER BY TABLE_BYTES DESC,"
+						+ " CONSTRAINT_OID",
+				(rs, row) -> new SourceForeignKey(rs.getLong("CONSTRAINT_OID"), rs.getLong("TABLE_OID"),
+						rs.getString("SCHEMA_NAME"), rs.getString("TABLE_NAME"), rs.getString("CONSTRAINT_NAME"),
+						rs.getString("CONSTRAINT_DEFINITION"), rs.getInt("IS_VALIDATED") != 0,
+						rs.getInt("IS_ON_PARTITIONED") != 0, rs.getInt("IS_INHERITED") != 0, rs.getLong("TABLE_BYTES")),
+				instance);
 	}
 
 	List<SourceIndex> indexes(long instance) {

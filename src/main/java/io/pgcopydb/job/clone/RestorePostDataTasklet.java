@@ -20,7 +20,9 @@ import io.pgcopydb.schema.SchemaRestore;
  * from the archive. Entries of tables the target no longer has (partitions merged into
  * their parent) are left out and listed. What the target already has is left out too: a
  * post-data restore that committed before the run could record it (the process killed
- * right after) is found done, and the step completes.
+ * right after) is found done, and the step completes. Foreign keys valid on the source
+ * are created NOT VALID before the restore and validated after it, several at once
+ * ({@code --restore-jobs}), largest table first.
  */
 class RestorePostDataTasklet implements Tasklet {
 
@@ -42,8 +44,8 @@ class RestorePostDataTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
 		SchemaRestore.PostData restored = this.restore.postData(this.request.target(), this.request.workDirectory(),
-				this.plan.indexes(instance), this.plan.tables(instance), this.request.restoreOptions(false, false),
-				this.plan.filterPlan(instance));
+				this.plan.indexes(instance), this.plan.tables(instance), this.plan.foreignKeys(instance),
+				this.request.restoreOptions(false, false), this.plan.filterPlan(instance));
 		logger.info("Restored the post-data section: {} archive entries, {} already on the target, {} left out",
 				restored.restored(), restored.present(), restored.leftOut().size());
 		return RepeatStatus.FINISHED;
