@@ -1,11 +1,20 @@
 package io.pgcopydb.job.clone;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,26 +101,103 @@ class DumpSchemaTasklet implements Tasklet {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		WorkDirectory dir = this.request.workDirectory();
 		String id = this.snapshot.id();
 		boolean largeObjects = !this.request.skipLargeObjects();
 		// new archives, new dumpIds: what an earlier dump's entries created is no record
 		RestoreRecord.clear(dir);
-		FilterPlan filterPlan = this.plan.filterPlan(Executions.instanceId(chunkContext));
+		long instance = Executions.instanceId(chunkContext);
+		FilterPlan filterPlan = this.plan.filterPlan(instance);
 		SchemaArchives.DumpExclusions exclusions = exclusions(filterPlan, unlockable(filterPlan));
-		this.archives.dump(this.request.source(), id, "pre-data", largeObjects, this.snapshot.lockTimeout(),
-				dir.preDataArchive(), dir.pgDumpLog(), exclusions);
-		this.archives.dump(this.request.source(), id, "post-data", largeObjects, this.snapshot.lockTimeout(),
-				dir.postDataArchive(), dir.pgDumpLog(), exclusions);
+		long lockSlots;
 		try (Connection source = this.request.source().connect("database properties")) {
 			dir.write(dir.databaseProperties(), DatabaseProperties.read(source).toJson());
+			lockSlots = lockSlots(source);
 		}
 		catch (SQLException ex) {
 			throw this.request.source().failure("reading the database properties", ex);
 		}
+		// each pg_dump locks every table it dumps, as the run's own session does
+		boolean together = 3L * this.plan.tables(instance).size() <= lockSlots / 2;
+		if (!together) {
+			logger.debug("Dumping the two sections one after the other: the source has {} lock slots", lockSlots);
+			dump(id, "pre-data", largeObjects, dir.preDataArchive(), dir.pgDumpLog(), exclusions);
+			dump(id, "post-data", largeObjects, dir.postDataArchive(), dir.pgDumpLog(), exclusions);
+		}
+		else {
+			// both sections at once, each pg_dump reading the catalog in the same
+			// snapshot
+			// (on 10,000 tables each takes seconds); the post-data one logs apart, then
+			// appended
+			Path postLog = dir.logsDir().resolve("pg_dump-post-data.log");
+			ExecutorService executor = Executors
+				.newSingleThreadExecutor((task) -> new Thread(task, "pg_dump-post-data"));
+			Future<?> postData = executor
+				.submit(() -> dump(id, "post-data", largeObjects, dir.postDataArchive(), postLog, exclusions));
+			try {
+				dump(id, "pre-data", largeObjects, dir.preDataArchive(), dir.pgDumpLog(), exclusions);
+				postData.get();
+			}
+			catch (ExecutionException ex) {
+				throw (ex.getCause() instanceof RuntimeException failure) ? failure
+						: new IllegalStateException(ex.getCause());
+			}
+			finally {
+				// a failed pre-data dump or a stop request ends the other pg_dump too
+				postData.cancel(true);
+				executor.shutdown();
+				awaitQuietly(executor);
+				appendLog(postLog, dir.pgDumpLog());
+			}
+		}
 		logger.info("Dumped the source schema into {} and {}", dir.preDataArchive(), dir.postDataArchive());
 		return RepeatStatus.FINISHED;
+	}
+
+	private void dump(String snapshotId, String section, boolean largeObjects, Path archive, Path log,
+			SchemaArchives.DumpExclusions exclusions) {
+		this.archives.dump(this.request.source(), snapshotId, section, largeObjects, this.snapshot.lockTimeout(),
+				archive, log, exclusions);
+	}
+
+	/** The size of the source's shared lock table, in locks. */
+	private static long lockSlots(Connection source) throws SQLException {
+		try (java.sql.Statement statement = source.createStatement();
+				java.sql.ResultSet rows = statement
+					.executeQuery("SELECT pg_catalog.current_setting('max_locks_per_transaction')::bigint"
+							+ " * (pg_catalog.current_setting('max_connections')::bigint"
+							+ " + pg_catalog.current_setting('max_prepared_transactions')::bigint)")) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	/**
+	 * Waits for the post-data pg_dump's thread, which ends its child when interrupted.
+	 */
+	private static void awaitQuietly(ExecutorService executor) {
+		try {
+			if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+				logger.warn("The post-data pg_dump did not end within a minute of being stopped");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Appends {@code from} to {@code to} and deletes it; a failure is only logged. */
+	private static void appendLog(Path from, Path to) {
+		try {
+			if (Files.exists(from)) {
+				Files.write(to, Files.readAllBytes(from), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+				Files.delete(from);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not append {} to {}: {}", from, to, ex.getMessage());
+		}
 	}
 
 }
