@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,6 +56,44 @@ public final class TargetCatalog {
 	}
 
 	/**
+	 * Every table and partitioned table of the target, by quoted, qualified name, as
+	 * {@link #relation(String)} describes one, in one query.
+	 */
+	public Map<String, TargetRelation> relations() throws SQLException {
+		Map<String, TargetRelation> relations = new HashMap<>();
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_target_relations"));
+				ResultSet rs = query.executeQuery()) {
+			while (rs.next()) {
+				TargetRelation relation = new TargetRelation(rs.getString("relation"), rs.getBoolean("is_partitioned"),
+						rs.getString("partition_bound"), CatalogReader.lines(rs.getString("ancestors")));
+				relations.put(relation.qualifiedName(), relation);
+			}
+		}
+		return relations;
+	}
+
+	/**
+	 * The tables and partitioned tables of those names that the target has, by quoted,
+	 * qualified name, as {@link #relation(String)} describes one, in one query.
+	 * @param qualifiedNames quoted and qualified
+	 */
+	public Map<String, TargetRelation> relations(List<String> qualifiedNames) throws SQLException {
+		Map<String, TargetRelation> relations = new HashMap<>();
+		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("describe_target_relations"))) {
+			query.setArray(1, this.connection.createArrayOf("text", qualifiedNames.toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					TargetRelation relation = new TargetRelation(rs.getString("relation"),
+							rs.getBoolean("is_partitioned"), rs.getString("partition_bound"),
+							CatalogReader.lines(rs.getString("ancestors")));
+					relations.put(relation.qualifiedName(), relation);
+				}
+			}
+		}
+		return relations;
+	}
+
+	/**
 	 * The sequence that feeds {@code column} of {@code table} on the target (serial or
 	 * identity), else a sequence named {@code sequence}, else empty.
 	 * @param table quoted and qualified
@@ -90,6 +130,26 @@ public final class TargetCatalog {
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					types.add(rs.getString(1));
+				}
+			}
+		}
+		return types;
+	}
+
+	/**
+	 * The column types of several target relations in one query, as
+	 * {@link #columnTypes(String)} reads one.
+	 * @param relations quoted and qualified
+	 * @return each relation's column types, by its index in {@code relations}
+	 */
+	public Map<Integer, Set<String>> columnTypes(List<String> relations) throws SQLException {
+		Map<Integer, Set<String>> types = new HashMap<>();
+		try (PreparedStatement query = this.connection
+			.prepareStatement(SqlFiles.load("list_target_column_types_of_many"))) {
+			query.setArray(1, this.connection.createArrayOf("text", relations.toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					types.computeIfAbsent(rs.getInt(1) - 1, (index) -> new HashSet<>()).add(rs.getString(2));
 				}
 			}
 		}

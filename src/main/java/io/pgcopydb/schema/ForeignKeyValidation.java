@@ -7,22 +7,23 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceForeignKey;
 import io.pgcopydb.config.PgEndpoint;
 import io.pgcopydb.error.DatabaseException;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.pg.SqlStates;
 
 /**
@@ -46,28 +47,30 @@ final class ForeignKeyValidation {
 
 	/**
 	 * Validates those of {@code keys} that the target shows NOT VALID, with up to
-	 * {@code jobs} sessions.
+	 * {@code jobs} sessions, never two keys of one table at once (each would wait for the
+	 * other's lock).
 	 * @param keys in the order to start them (largest table first)
 	 * @return how many were validated
 	 * @throws DatabaseException naming the first key that failed and the remedy
+	 * @throws InterruptedException on a stop request, once every validation has ended
 	 */
 	static int validate(PgEndpoint target, List<SourceForeignKey> keys, int jobs) throws InterruptedException {
 		List<SourceForeignKey> pending = notValidated(target, keys);
 		if (pending.isEmpty()) {
 			return 0;
 		}
-		int sessions = Math.max(1, Math.min(jobs, pending.size()));
+		long tables = pending.stream().map(SourceForeignKey::tableOid).distinct().count();
+		int sessions = (int) Math.max(1, Math.min(jobs, tables));
 		long started = System.nanoTime();
-		Queue<SourceForeignKey> queue = new ConcurrentLinkedQueue<>(pending);
-		AtomicReference<RuntimeException> failure = new AtomicReference<>();
-		Set<Statement> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		Schedule schedule = new Schedule(pending);
+		Set<Statement> running = ConcurrentHashMap.newKeySet();
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService executor = Executors.newFixedThreadPool(sessions,
 				(runnable) -> new Thread(runnable, "validate-" + threads.incrementAndGet()));
 		List<Future<Integer>> workers = new ArrayList<>();
 		try {
 			for (int i = 0; i < sessions; i++) {
-				workers.add(executor.submit(() -> validateFrom(target, queue, failure, running)));
+				workers.add(executor.submit(() -> validateFrom(target, schedule, running)));
 			}
 			int validated = 0;
 			for (Future<Integer> worker : workers) {
@@ -75,21 +78,23 @@ final class ForeignKeyValidation {
 					validated += worker.get();
 				}
 				catch (ExecutionException ex) {
-					RuntimeException cause = (ex.getCause() instanceof RuntimeException runtime) ? runtime
-							: new IllegalStateException(ex.getCause());
-					failure.compareAndSet(null, cause);
+					schedule.fail((ex.getCause() instanceof RuntimeException runtime) ? runtime
+							: new IllegalStateException(ex.getCause()));
 				}
 			}
-			if (failure.get() != null) {
-				throw failure.get();
+			if (schedule.failure() != null) {
+				throw schedule.failure();
 			}
-			logger.info("Validated {} foreign keys in {} ms, {} at a time", validated,
+			logger.info("Validated {} foreign keys in {} ms, up to {} at a time", validated,
 					(System.nanoTime() - started) / 1_000_000, sessions);
 			return validated;
 		}
 		catch (InterruptedException ex) {
-			// a stop request: the validations running now end with their statements
+			// a stop request: no key starts any more, and those running are cancelled
+			schedule.fail(new IllegalStateException("stopped"));
 			cancelAll(running);
+			executor.shutdown();
+			awaitUninterruptibly(executor);
 			throw ex;
 		}
 		finally {
@@ -97,47 +102,66 @@ final class ForeignKeyValidation {
 		}
 	}
 
-	/** One session: takes keys from the queue until it is empty or a key failed. */
-	private static int validateFrom(PgEndpoint target, Queue<SourceForeignKey> queue,
-			AtomicReference<RuntimeException> failure, Set<Statement> running) {
+	/** One session: validates keys until none is left or one failed. */
+	private static int validateFrom(PgEndpoint target, Schedule schedule, Set<Statement> running)
+			throws InterruptedException {
 		int validated = 0;
 		try (Connection session = target.connect("validate foreign keys");
 				Statement statement = session.createStatement()) {
 			running.add(statement);
-			SourceForeignKey key;
-			while (failure.get() == null && (key = queue.poll()) != null) {
-				long started = System.nanoTime();
-				try {
-					statement.execute(key.validateSql());
-				}
-				catch (SQLException ex) {
-					if (failure.compareAndSet(null, failure(target, key, ex))) {
-						// the others stop: this run fails, and its resume validates them
-						cancelAll(running);
+			try {
+				SourceForeignKey key;
+				while ((key = schedule.next()) != null) {
+					long started = System.nanoTime();
+					try {
+						statement.execute(key.validateSql());
 					}
-					break;
+					catch (SQLException ex) {
+						if (schedule.fail(failure(target, key, ex))) {
+							// the others stop: this run fails, and its resume validates
+							// them
+							cancelAll(running);
+						}
+						break;
+					}
+					finally {
+						schedule.done(key);
+					}
+					validated++;
+					logger.debug("Validated foreign key {} in {} ms", key.describe(),
+							(System.nanoTime() - started) / 1_000_000);
 				}
-				validated++;
-				logger.debug("Validated foreign key {} in {} ms", key.describe(),
-						(System.nanoTime() - started) / 1_000_000);
 			}
-			running.remove(statement);
+			finally {
+				running.remove(statement);
+			}
 		}
 		catch (SQLException ex) {
-			failure.compareAndSet(null, target.failure("connecting to validate foreign keys", ex));
-			cancelAll(running);
+			if (schedule.fail(target.failure("connecting to validate foreign keys", ex))) {
+				cancelAll(running);
+			}
 		}
 		return validated;
 	}
 
-	private static DatabaseException failure(PgEndpoint target, SourceForeignKey key, SQLException ex) {
+	/**
+	 * A failure names the key; for rows without a match, the row the server reports and
+	 * the remedy.
+	 */
+	static DatabaseException failure(PgEndpoint target, SourceForeignKey key, SQLException ex) {
 		DatabaseException failure = target.failure("validating foreign key " + key.describe(), ex);
 		if (!SqlStates.FOREIGN_KEY_VIOLATION.equals(ex.getSQLState())) {
 			return failure;
 		}
+		String detail = (ex instanceof PSQLException psql && psql.getServerErrorMessage() != null)
+				? psql.getServerErrorMessage().getDetail() : null;
 		return new DatabaseException(failure.exitCode(),
-				failure.getMessage() + "; the key stays NOT VALID on the"
-						+ " target: fix the rows it names, then run the command again with --resume",
+				"validating foreign key " + key.describe() + " on the target " + target.connectionString().endpoint()
+						+ ": a row of " + Identifiers.displayQualified(key.schema(), key.table())
+						+ " has no match in the table it references"
+						+ ((detail != null) ? " (" + SqlStates.firstLine(detail) + ")" : "")
+						+ "; the key stays NOT VALID on the target: fix those rows, then run the command again"
+						+ " with --resume",
 				ex.getSQLState(), ex);
 	}
 
@@ -150,6 +174,77 @@ final class ForeignKeyValidation {
 				logger.debug("Could not cancel a validation: {}", ex.getMessage());
 			}
 		}
+	}
+
+	private static void awaitUninterruptibly(ExecutorService executor) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
+					break;
+				}
+				logger.warn("Foreign key validations still running a minute after the stop request");
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * The keys left to validate, handed out in order but never a key of a table whose
+	 * validation is running; the first failure, after which none is handed out.
+	 */
+	private static final class Schedule {
+
+		private final List<SourceForeignKey> left;
+
+		private final Set<Long> busyTables = new HashSet<>();
+
+		private RuntimeException failure;
+
+		Schedule(List<SourceForeignKey> keys) {
+			this.left = new ArrayList<>(keys);
+		}
+
+		/** The next key to validate, waiting while only busy tables' keys are left. */
+		synchronized SourceForeignKey next() throws InterruptedException {
+			while (this.failure == null && !this.left.isEmpty()) {
+				for (int i = 0; i < this.left.size(); i++) {
+					SourceForeignKey key = this.left.get(i);
+					if (this.busyTables.add(key.tableOid())) {
+						this.left.remove(i);
+						return key;
+					}
+				}
+				wait();
+			}
+			return null;
+		}
+
+		synchronized void done(SourceForeignKey key) {
+			this.busyTables.remove(key.tableOid());
+			notifyAll();
+		}
+
+		/** Records the first failure; true when this was it. */
+		synchronized boolean fail(RuntimeException failure) {
+			boolean first = this.failure == null;
+			if (first) {
+				this.failure = failure;
+			}
+			notifyAll();
+			return first;
+		}
+
+		synchronized RuntimeException failure() {
+			return this.failure;
+		}
+
 	}
 
 	/** {@code keys} the target has NOT VALID, in their order. */

@@ -6,9 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 import org.postgresql.util.PSQLException;
@@ -81,14 +83,30 @@ public final class IndexBuilder {
 	public void buildAll(Connection target, List<SourceIndex> indexes, BiConsumer<SourceIndex, Outcome> built)
 			throws SQLException {
 		List<Map.Entry<SourceIndex, Outcome>> outcomes = new ArrayList<>();
+		target.setAutoCommit(false);
 		try {
+			// what each build checks first, read for all of them in two queries
+			TargetCatalog catalog = new TargetCatalog(target);
+			Map<String, TargetRelation> tables = catalog
+				.relations(indexes.stream().map(SourceIndex::qualifiedTableName).distinct().toList());
+			Set<List<String>> constraints = existingConstraints(target, indexes);
 			for (SourceIndex index : indexes) {
-				outcomes.add(Map.entry(index, build(target, index, false)));
+				TargetRelation table = tables.get(index.qualifiedTableName());
+				Optional<TargetRelation> found = (table != null) ? Optional.of(table)
+						: catalog.relation(index.qualifiedTableName());
+				boolean attached = index.backsConstraint()
+						&& constraints.contains(List.of(index.schema(), index.tableName(), index.constraintName()));
+				outcomes.add(Map.entry(index, build(target, index, false, found, attached)));
 			}
 			target.commit();
 		}
 		catch (SQLException | RuntimeException ex) {
-			target.rollback();
+			try {
+				target.rollback();
+			}
+			catch (SQLException rollback) {
+				ex.addSuppressed(rollback);
+			}
 			throw ex;
 		}
 		outcomes.forEach((outcome) -> built.accept(outcome.getKey(), outcome.getValue()));
@@ -96,15 +114,23 @@ public final class IndexBuilder {
 
 	private Outcome build(Connection target, SourceIndex index, boolean commit) throws SQLException {
 		Optional<TargetRelation> table = new TargetCatalog(target).relation(index.qualifiedTableName());
+		// on a retry, a constraint from the earlier attempt owns (and renamed) the index
+		return build(target, index, commit, table,
+				table.isPresent() && index.backsConstraint() && constraintExists(target, index));
+	}
+
+	/**
+	 * @param table the index's table on the target, empty when it has none
+	 * @param attached the table already has the constraint the index backs
+	 */
+	private Outcome build(Connection target, SourceIndex index, boolean commit, Optional<TargetRelation> table,
+			boolean attached) throws SQLException {
 		if (table.isEmpty()) {
 			return Outcome.NO_TABLE;
 		}
 		boolean partitioned = table.get().partitioned();
 		target.setAutoCommit(false);
 		try (Statement statement = target.createStatement()) {
-			// on a retry, a constraint from the earlier attempt owns (and renamed) the
-			// index
-			boolean attached = index.backsConstraint() && constraintExists(target, index);
 			if (!attached && partitioned && index.backsConstraint()) {
 				statement.execute(buildSettings(index) + addConstraintDirectly(index));
 			}
@@ -278,6 +304,31 @@ public final class IndexBuilder {
 	/** ADD CONSTRAINT ... USING INDEX renames the index after the constraint. */
 	private static String constraintOrIndexName(SourceIndex index) {
 		return index.backsConstraint() ? index.constraintName() : index.name();
+	}
+
+	/**
+	 * The constraints among those {@code indexes} back that their tables already have, as
+	 * (schema, table, constraint) names, in one query.
+	 */
+	private static Set<List<String>> existingConstraints(Connection target, List<SourceIndex> indexes)
+			throws SQLException {
+		List<SourceIndex> backing = indexes.stream().filter(SourceIndex::backsConstraint).toList();
+		Set<List<String>> found = new HashSet<>();
+		if (backing.isEmpty()) {
+			return found;
+		}
+		try (PreparedStatement query = target.prepareStatement(SqlFiles.load("find_constraints"))) {
+			query.setArray(1, target.createArrayOf("text", backing.stream().map(SourceIndex::schema).toArray()));
+			query.setArray(2, target.createArrayOf("text", backing.stream().map(SourceIndex::tableName).toArray()));
+			query.setArray(3,
+					target.createArrayOf("text", backing.stream().map(SourceIndex::constraintName).toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					found.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+				}
+			}
+		}
+		return found;
 	}
 
 	private static boolean constraintExists(Connection target, SourceIndex index) throws SQLException {

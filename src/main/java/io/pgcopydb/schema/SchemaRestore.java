@@ -248,9 +248,15 @@ public final class SchemaRestore {
 		logLeftOut("Post-data", filtered, toc);
 		int[] skipped = { 0 };
 		List<String> leftOut = new ArrayList<>();
-		List<SourceForeignKey> apart = validatedApart(toc, foreignKeys, filtered, gone);
+		Map<String, Boolean> targetTables = tableKinds(target);
+		List<SourceForeignKey> apart = ownKeys(toc, foreignKeys, filtered, gone, targetTables, false);
+		// pg_dump writes a plain table's key ALTER TABLE ONLY, which a table the target
+		// partitioned refuses: the run adds those keys itself, after the restore
+		List<SourceForeignKey> onPartitioned = ownKeys(toc, foreignKeys, filtered, gone, targetTables, true);
 		Set<Long> apartOids = new HashSet<>();
 		apart.forEach((key) -> apartOids.add(key.oid()));
+		onPartitioned.forEach((key) -> apartOids.add(key.oid()));
+		List<ArchiveFilter.NotValidForeignKey> partitionedKeys = notValid(toc, onPartitioned);
 		// a key whose referenced unique key only this restore creates (one on a
 		// partitioned table) is created after it, and its comment then
 		List<ArchiveFilter.NotValidForeignKey> deferred = createNotValid(target, filtered.notValidForeignKeys(),
@@ -259,6 +265,7 @@ public final class SchemaRestore {
 				false, true);
 		List<ArchiveFilter.NotValidForeignKey> allDeferred = new ArrayList<>(deferred);
 		allDeferred.addAll(deferredApart);
+		allDeferred.addAll(partitionedKeys);
 		Set<Integer> afterKeys = dependents(toc, allDeferred);
 		Predicate<TocEntry> eligible = (entry) -> {
 			if (!filtered.keeps(entry) || afterKeys.contains(entry.dumpId())) {
@@ -292,6 +299,7 @@ public final class SchemaRestore {
 			Set<TableObject> present = indexesAndConstraints(target);
 			createNotValid(target, deferred, present, true, false);
 			createNotValid(target, deferredApart, present, true, true);
+			createOnPartitioned(target, partitionedKeys, present);
 			EntrySelection after = EntrySelection.select("Post-data", toc.entries(),
 					(entry) -> afterKeys.contains(entry.dumpId()) && filtered.keeps(entry),
 					presence(target, options.noOwner()), RestoreRecord.read(dir.postDataRecord()),
@@ -311,19 +319,70 @@ public final class SchemaRestore {
 	}
 
 	/**
-	 * The foreign keys of {@code keys} that the restore creates NOT VALID and validates
-	 * apart: valid on the source, on a plain table, with an archive entry the filters
-	 * keep for a table the target has; in the order of {@code keys}.
+	 * The foreign keys of {@code keys} the run creates itself rather than pg_restore:
+	 * those valid on the source, on a plain source table, with an archive entry the
+	 * filters keep, whose table the target has, in the order of {@code keys}. With
+	 * {@code partitioned} false, those whose table is plain on the target too: created
+	 * NOT VALID, then validated apart. With {@code partitioned} true, those whose table
+	 * the target partitioned: added as they are (PostgreSQL 17 and older refuse NOT VALID
+	 * there, and every version refuses pg_dump's ONLY).
+	 * @param targetTables the target's tables, quoted and qualified, to whether each is
+	 * partitioned
 	 */
-	static List<SourceForeignKey> validatedApart(ArchiveToc toc, List<SourceForeignKey> keys, ArchiveFilter filtered,
-			Gone gone) {
+	static List<SourceForeignKey> ownKeys(ArchiveToc toc, List<SourceForeignKey> keys, ArchiveFilter filtered,
+			Gone gone, Map<String, Boolean> targetTables, boolean partitioned) {
 		Set<Long> entries = new HashSet<>();
 		for (TocEntry entry : toc.entries()) {
 			if (isForeignKey(entry) && filtered.keeps(entry) && !gone.owns(entry)) {
 				entries.add(entry.objectOid());
 			}
 		}
-		return keys.stream().filter((key) -> key.validatedApart() && entries.contains(key.oid())).toList();
+		return keys.stream()
+			.filter((key) -> key.validatedApart() && entries.contains(key.oid())
+					&& Boolean.valueOf(partitioned)
+						.equals(targetTables.get(Identifiers.qualified(key.schema(), key.table()))))
+			.toList();
+	}
+
+	/** The target's tables, quoted and qualified, to whether each is partitioned. */
+	private static Map<String, Boolean> tableKinds(PgEndpoint target) {
+		try (Connection session = target.connect("post-data check")) {
+			Map<String, Boolean> kinds = new HashMap<>();
+			new TargetCatalog(session).relations().forEach((name, relation) -> kinds.put(name, relation.partitioned()));
+			return kinds;
+		}
+		catch (SQLException ex) {
+			throw target.failure("listing the tables of the target", ex);
+		}
+	}
+
+	/**
+	 * Adds the foreign keys of tables the target partitioned, valid at once, without ONLY
+	 * (see {@link #ownKeys}), unless the target has them.
+	 */
+	private static void createOnPartitioned(PgEndpoint target, List<ArchiveFilter.NotValidForeignKey> keys,
+			Set<TableObject> onTarget) {
+		if (keys.isEmpty()) {
+			return;
+		}
+		String doing = "adding the foreign keys of the tables the target partitioned";
+		try (Connection session = target.connect("foreign keys of partitioned tables");
+				Statement statement = session.createStatement()) {
+			for (ArchiveFilter.NotValidForeignKey key : keys) {
+				if (onTarget.contains(new TableObject(TableObject.Kind.CONSTRAINT,
+						new QualifiedName(key.schema(), key.table()), key.name()))) {
+					continue;
+				}
+				doing = "adding foreign key " + key.describe() + " to the table the target partitioned";
+				statement.execute("ALTER TABLE " + Identifiers.qualified(key.schema(), key.table()) + " ADD CONSTRAINT "
+						+ Identifiers.quote(key.name()) + " " + key.definition().strip());
+				logger.info("Added foreign key {} to the partitioned table of the target", key.describe());
+			}
+		}
+		catch (SQLException ex) {
+			DatabaseException failure = target.failure(doing, ex);
+			throw new DatabaseException(failure.exitCode(), failure.getMessage() + "; " + RESUME, ex.getSQLState(), ex);
+		}
 	}
 
 	private static boolean isForeignKey(TocEntry entry) {

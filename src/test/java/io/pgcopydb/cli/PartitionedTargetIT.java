@@ -40,8 +40,11 @@ class PartitionedTargetIT {
 		CloneIT.prepare(servers, db);
 		servers.source().createDatabase(db);
 		servers.source()
-			.execute(db, "CREATE TABLE public.events (id bigserial PRIMARY KEY, at date NOT NULL, kind text NOT NULL,"
-					+ " payload text); CREATE INDEX events_kind_idx ON public.events (kind);"
+			.execute(db, "CREATE TABLE public.kinds (kind text PRIMARY KEY);"
+					+ "INSERT INTO public.kinds SELECT 'k' || g FROM generate_series(0, 6) g;"
+					+ "CREATE TABLE public.events (id bigserial PRIMARY KEY, at date NOT NULL,"
+					+ " kind text NOT NULL REFERENCES public.kinds, payload text);"
+					+ " CREATE INDEX events_kind_idx ON public.events (kind);"
 					+ "CREATE TABLE public.notes (id int PRIMARY KEY, event_id bigint REFERENCES public.events (id));"
 					+ "INSERT INTO public.events (at, kind, payload) SELECT date '2023-01-01' + g % 900, 'k' || g % 7,"
 					+ " repeat(md5(g::text), 2) FROM generate_series(1, " + EVENTS + ") g;"
@@ -87,11 +90,14 @@ class PartitionedTargetIT {
 			.as("rows routed to the partition their key says")
 			.containsExactly("events_1=300000", "events_2=300000", "events_3=300000");
 		assertThat(CloneIT.strings(servers.target(), db,
-				"SELECT conname || ' ' || contype::text FROM pg_constraint WHERE conrelid = 'public.events'::regclass"
-						+ " UNION ALL SELECT conname || ' ' || contype::text FROM pg_constraint"
+				"SELECT conname || ' ' || contype::text || ' ' || convalidated FROM pg_constraint"
+						+ " WHERE conrelid = 'public.events'::regclass UNION ALL SELECT conname || ' ' || contype::text"
+						+ " || ' ' || convalidated FROM pg_constraint"
 						+ " WHERE conrelid = 'public.notes'::regclass AND conparentid = 0 ORDER BY 1"))
-			.as("the primary key built on the partitioned table, the foreign key restored onto it")
-			.containsExactly("events_pkey p", "notes_event_id_fkey f", "notes_pkey p");
+			.as("the primary key built on the partitioned table, the foreign keys restored onto and from it,"
+					+ " valid (the target partitioned events: its key cannot be created NOT VALID there)")
+			.containsExactly("events_kind_fkey f true", "events_pkey p true", "notes_event_id_fkey f true",
+					"notes_pkey p true");
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT c.relname || ' ' || c.relkind::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
 						+ " WHERE i.indrelid = 'public.events'::regclass ORDER BY 1"))

@@ -298,6 +298,18 @@ class ClonePlan {
 		return recorded.isEmpty() ? CopyTarget.sameTable(table.oid(), table.qualifiedName()) : recorded.get(0);
 	}
 
+	/** The targets of a bundle's tables, in one query, by table OID. */
+	Map<Long, CopyTarget> bundleTargets(long instance, int bundle) {
+		Map<Long, CopyTarget> targets = new HashMap<>();
+		this.jdbc.query("SELECT t.* FROM PGCOPYDB_PLAN_TARGET t JOIN PGCOPYDB_PLAN_BUNDLE b ON"
+				+ " b.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID AND b.TABLE_OID = t.TABLE_OID WHERE t.JOB_INSTANCE_ID = ?"
+				+ " AND b.BUNDLE = ?", (rs) -> {
+					CopyTarget target = target(rs, 0);
+					targets.put(target.tableOid(), target);
+				}, instance, bundle);
+		return targets;
+	}
+
 	private static CopyTarget target(ResultSet rs, int row) throws SQLException {
 		return new CopyTarget(rs.getLong("TABLE_OID"), rs.getString("TARGET_RELATION"), rs.getInt("IS_ROUTED") != 0,
 				rs.getLong("UNIT_OID"), rs.getString("UNIT_RELATION"), rs.getInt("IS_UNIT_PARTITIONED") != 0);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.catalog.TargetCatalog;
 import io.pgcopydb.config.CopyFormat;
 import io.pgcopydb.config.SessionPool;
 import io.pgcopydb.config.Side;
@@ -119,7 +121,8 @@ class CopyTableTasklet implements Tasklet {
 		String name = "bundle " + bundle + " (" + tables.size() + " tables: " + tables.get(0).displayName() + "...)";
 		MDC.put("table", "bundle " + bundle);
 		try {
-			CopyResult result = this.faults.run("copying " + name, true, () -> copyBundleOnce(instance, tables, name));
+			CopyResult result = this.faults.run("copying " + name, true,
+					() -> copyBundleOnce(instance, bundle, tables, name));
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
 			return RepeatStatus.FINISHED;
@@ -129,7 +132,7 @@ class CopyTableTasklet implements Tasklet {
 		}
 	}
 
-	private CopyResult copyBundleOnce(long instance, List<SourceTable> tables, String name) {
+	private CopyResult copyBundleOnce(long instance, int bundle, List<SourceTable> tables, String name) {
 		long started = System.nanoTime();
 		List<ProgressTracker.TableProgress> progresses = new ArrayList<>();
 		WorkSession sourceWork = null;
@@ -141,9 +144,16 @@ class CopyTableTasklet implements Tasklet {
 			sourceWork = reading;
 			targetWork = writing;
 			List<TableCopier.Load> loads = new ArrayList<>();
-			for (SourceTable table : tables) {
-				CopyTarget target = this.plan.target(instance, table);
-				loads.add(new TableCopier.Load(table, target, binary(table, target, targetSession)));
+			Map<Long, CopyTarget> targets = this.plan.bundleTargets(instance, bundle);
+			List<CopyTarget> bundleTargets = tables.stream()
+				.map((table) -> targets.getOrDefault(table.oid(),
+						CopyTarget.sameTable(table.oid(), table.qualifiedName())))
+				.toList();
+			Map<Integer, Set<String>> columnTypes = columnTypes(bundleTargets, targetSession);
+			for (int i = 0; i < tables.size(); i++) {
+				SourceTable table = tables.get(i);
+				loads.add(new TableCopier.Load(table, bundleTargets.get(i), TableCopier.useBinary(this.format, table,
+						this.request.sameMajorVersion(), columnTypes.getOrDefault(i, Set.of()))));
 				progresses.add(this.progress.tableStarted(table.displayName(), table.bytes()));
 			}
 			List<CopyResult> results = new ArrayList<>();
@@ -443,6 +453,22 @@ class CopyTableTasklet implements Tasklet {
 	}
 
 	/** Binary COPY where provably safe: the target's column types decide it. */
+	/**
+	 * The target's column types of a bundle's relations, in one query, by index (none
+	 * when the format does not depend on them).
+	 */
+	private Map<Integer, Set<String>> columnTypes(List<CopyTarget> targets, Connection target) {
+		if (this.format != CopyFormat.AUTO) {
+			return Map.of();
+		}
+		try {
+			return new TargetCatalog(target).columnTypes(targets.stream().map(CopyTarget::relation).toList());
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("reading the column types of the tables of a bundle", ex);
+		}
+	}
+
 	private boolean binary(SourceTable table, CopyTarget copyTarget, Connection target) {
 		try {
 			return TableCopier.useBinary(this.format, table, this.request.sameMajorVersion(), target,

@@ -110,7 +110,7 @@ class DumpSchemaTasklet implements Tasklet {
 		long instance = Executions.instanceId(chunkContext);
 		FilterPlan filterPlan = this.plan.filterPlan(instance);
 		SchemaArchives.DumpExclusions exclusions = exclusions(filterPlan, unlockable(filterPlan));
-		long lockSlots;
+		long[] lockSlots;
 		try (Connection source = this.request.source().connect("database properties")) {
 			dir.write(dir.databaseProperties(), DatabaseProperties.read(source).toJson());
 			lockSlots = lockSlots(source);
@@ -118,10 +118,12 @@ class DumpSchemaTasklet implements Tasklet {
 		catch (SQLException ex) {
 			throw this.request.source().failure("reading the database properties", ex);
 		}
-		// each pg_dump locks every table it dumps, as the run's own session does
-		boolean together = 3L * this.plan.tables(instance).size() <= lockSlots / 2;
+		// each pg_dump locks every table it dumps, as the run's own session locks those
+		// it copies: two at once lock them twice, which must leave room for the others
+		boolean together = 3L * lockSlots[1] <= lockSlots[0] / 2;
 		if (!together) {
-			logger.debug("Dumping the two sections one after the other: the source has {} lock slots", lockSlots);
+			logger.debug("Dumping the two sections one after the other: the source has {} lock slots for {} tables",
+					lockSlots[0], lockSlots[1]);
 			dump(id, "pre-data", largeObjects, dir.preDataArchive(), dir.pgDumpLog(), exclusions);
 			dump(id, "post-data", largeObjects, dir.postDataArchive(), dir.pgDumpLog(), exclusions);
 		}
@@ -129,15 +131,17 @@ class DumpSchemaTasklet implements Tasklet {
 			// both sections at once, each pg_dump reading the catalog in the same
 			// snapshot
 			// (on 10,000 tables each takes seconds); the post-data one logs apart, then
-			// appended
+			// appended once it succeeded (a failure's message names that file)
 			Path postLog = dir.logsDir().resolve("pg_dump-post-data.log");
 			ExecutorService executor = Executors
 				.newSingleThreadExecutor((task) -> new Thread(task, "pg_dump-post-data"));
 			Future<?> postData = executor
 				.submit(() -> dump(id, "post-data", largeObjects, dir.postDataArchive(), postLog, exclusions));
+			boolean postDataDone = false;
 			try {
 				dump(id, "pre-data", largeObjects, dir.preDataArchive(), dir.pgDumpLog(), exclusions);
 				postData.get();
+				postDataDone = true;
 			}
 			catch (ExecutionException ex) {
 				throw (ex.getCause() instanceof RuntimeException failure) ? failure
@@ -148,7 +152,9 @@ class DumpSchemaTasklet implements Tasklet {
 				postData.cancel(true);
 				executor.shutdown();
 				awaitQuietly(executor);
-				appendLog(postLog, dir.pgDumpLog());
+				if (postDataDone) {
+					appendLog(postLog, dir.pgDumpLog());
+				}
 			}
 		}
 		logger.info("Dumped the source schema into {} and {}", dir.preDataArchive(), dir.postDataArchive());
@@ -161,29 +167,44 @@ class DumpSchemaTasklet implements Tasklet {
 				archive, log, exclusions);
 	}
 
-	/** The size of the source's shared lock table, in locks. */
-	private static long lockSlots(Connection source) throws SQLException {
+	/**
+	 * The size of the source's shared lock table, in locks, and how many relations a
+	 * pg_dump may lock (every table, view, sequence and foreign table outside the system
+	 * schemas, whatever the filters leave out: an upper bound).
+	 */
+	private static long[] lockSlots(Connection source) throws SQLException {
 		try (java.sql.Statement statement = source.createStatement();
 				java.sql.ResultSet rows = statement
 					.executeQuery("SELECT pg_catalog.current_setting('max_locks_per_transaction')::bigint"
 							+ " * (pg_catalog.current_setting('max_connections')::bigint"
-							+ " + pg_catalog.current_setting('max_prepared_transactions')::bigint)")) {
+							+ " + pg_catalog.current_setting('max_prepared_transactions')::bigint),"
+							+ " (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+							+ " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
+							+ " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+							+ " AND n.nspname !~ '^pg_(toast|temp)')")) {
 			rows.next();
-			return rows.getLong(1);
+			return new long[] { rows.getLong(1), rows.getLong(2) };
 		}
 	}
 
 	/**
-	 * Waits for the post-data pg_dump's thread, which ends its child when interrupted.
+	 * Waits for the post-data pg_dump's thread, which ends its child when interrupted,
+	 * this thread's interrupt (a stop request) set aside meanwhile and kept.
 	 */
 	private static void awaitQuietly(ExecutorService executor) {
+		boolean interrupted = Thread.interrupted();
 		try {
 			if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
 				logger.warn("The post-data pg_dump did not end within a minute of being stopped");
 			}
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			interrupted = true;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -20,6 +21,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.TargetCatalog;
+import io.pgcopydb.catalog.TargetRelation;
 import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableSlice;
 import io.pgcopydb.copy.TableSlicer;
@@ -73,7 +75,11 @@ class PlanTargetsTasklet implements Tasklet {
 		List<SourceTable> tables = this.plan.copiedTables(instance);
 		List<CopyTarget> targets;
 		try (Connection target = this.sessions.target("plan targets")) {
-			targets = TargetMapping.resolve(tables, new TargetCatalog(target)::relation);
+			TargetCatalog catalog = new TargetCatalog(target);
+			Map<String, TargetRelation> relations = catalog.relations();
+			// a name the listing does not have as such is looked up by itself
+			targets = TargetMapping.resolve(tables,
+					(name) -> relations.containsKey(name) ? Optional.of(relations.get(name)) : catalog.relation(name));
 		}
 		catch (SQLException ex) {
 			throw this.request.target().failure("reading where the tables go on the target", ex);
