@@ -43,16 +43,7 @@ public final class TargetCatalog {
 	 * @param qualifiedName quoted and qualified, as {@link SourceTable#qualifiedName()}
 	 */
 	public Optional<TargetRelation> relation(String qualifiedName) throws SQLException {
-		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("describe_target_relation"))) {
-			query.setString(1, qualifiedName);
-			try (ResultSet rs = query.executeQuery()) {
-				if (!rs.next()) {
-					return Optional.empty();
-				}
-				return Optional.of(new TargetRelation(rs.getString("relation"), rs.getBoolean("is_partitioned"),
-						rs.getString("partition_bound"), CatalogReader.lines(rs.getString("ancestors"))));
-			}
-		}
+		return describe(List.of(qualifiedName)).values().stream().findFirst();
 	}
 
 	/**
@@ -60,16 +51,7 @@ public final class TargetCatalog {
 	 * {@link #relation(String)} describes one, in one query.
 	 */
 	public Map<String, TargetRelation> relations() throws SQLException {
-		Map<String, TargetRelation> relations = new HashMap<>();
-		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("list_target_relations"));
-				ResultSet rs = query.executeQuery()) {
-			while (rs.next()) {
-				TargetRelation relation = new TargetRelation(rs.getString("relation"), rs.getBoolean("is_partitioned"),
-						rs.getString("partition_bound"), CatalogReader.lines(rs.getString("ancestors")));
-				relations.put(relation.qualifiedName(), relation);
-			}
-		}
-		return relations;
+		return describe(null);
 	}
 
 	/**
@@ -78,9 +60,17 @@ public final class TargetCatalog {
 	 * @param qualifiedNames quoted and qualified
 	 */
 	public Map<String, TargetRelation> relations(List<String> qualifiedNames) throws SQLException {
+		return describe(qualifiedNames);
+	}
+
+	/** describe_target_relations.sql: those names, or every table when null. */
+	private Map<String, TargetRelation> describe(List<String> qualifiedNames) throws SQLException {
 		Map<String, TargetRelation> relations = new HashMap<>();
 		try (PreparedStatement query = this.connection.prepareStatement(SqlFiles.load("describe_target_relations"))) {
-			query.setArray(1, this.connection.createArrayOf("text", qualifiedNames.toArray()));
+			java.sql.Array names = (qualifiedNames != null)
+					? this.connection.createArrayOf("text", qualifiedNames.toArray()) : null;
+			query.setArray(1, names);
+			query.setArray(2, names);
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					TargetRelation relation = new TargetRelation(rs.getString("relation"),
