@@ -312,8 +312,8 @@ public final class SchemaRestore {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new DatabaseException(target.side().exitCode(),
-					"validating foreign keys: interrupted; run the command again with --resume", null, ex);
+			throw new io.pgcopydb.error.StoppedException(
+					"foreign key validations stopped on request; safe to resume: those left stay NOT VALID");
 		}
 		return new PostData(restored, skipped[0] + selection.present(), leftOut);
 	}
