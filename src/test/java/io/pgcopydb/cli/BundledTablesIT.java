@@ -1,7 +1,6 @@
 package io.pgcopydb.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +36,8 @@ class BundledTablesIT {
 					+ " EXECUTE format('INSERT INTO public.t%s SELECT g, md5(g::text || %L) FROM generate_series(1, 3) g',"
 					+ " lpad(i::text, 3, '0'), i); END LOOP; END $$; ANALYZE");
 		Map<String, String> env = CloneIT.sides(servers, db);
-		run(env, dir, "dump", "schema");
-		run(env, dir, "restore", "pre-data");
+		PgCopyDbRun.succeeds(env, dir, "dump", "schema");
+		PgCopyDbRun.succeeds(env, dir, "restore", "pre-data");
 		// schema-changes.sql: a check that t150's rows fail, at first
 		servers.target().execute(db, "ALTER TABLE public.t150 ADD CONSTRAINT not_yet CHECK (id < 0)");
 		// a row the target had before the copy (as an attempt that committed before its
@@ -57,7 +56,8 @@ class BundledTablesIT {
 			.isGreaterThan(0);
 
 		servers.target().execute(db, "ALTER TABLE public.t150 DROP CONSTRAINT not_yet");
-		PgCopyDbRun resumed = run(env, dir, "copy", "data", "--resume", "--not-consistent", "--table-jobs", "2");
+		PgCopyDbRun resumed = PgCopyDbRun.succeeds(env, dir, "copy", "data", "--resume", "--not-consistent",
+				"--table-jobs", "2");
 		assertThat(failed.stderr() + resumed.stderr()).as("a bundle's indexes are built by one partition, not one each")
 			.containsPattern("Built [0-9]+ indexes of the tables of bundle [0-9]+ in")
 			.doesNotContain("Built index public.t");
@@ -71,7 +71,7 @@ class BundledTablesIT {
 		}
 		// the rest of the run: indexes and statistics, a bundle's tables together: the
 		// planner has statistics; a VACUUM of each small table is left to autovacuum
-		run(env, dir, "clone", "--resume", "--not-consistent", "--table-jobs", "2");
+		PgCopyDbRun.succeeds(env, dir, "clone", "--resume", "--not-consistent", "--table-jobs", "2");
 		assertThat(CloneIT.strings(servers.target(), db,
 				"SELECT count(*) FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"
 						+ " WHERE s.last_analyze IS NOT NULL AND s.last_vacuum IS NULL AND c.reltuples = 3"))
@@ -92,14 +92,6 @@ class BundledTablesIT {
 				"SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',"
 						+ " schemaname, relname), false, true, '')))[1]::text::int) FROM pg_stat_user_tables");
 		return Long.parseLong(counts.get(0));
-	}
-
-	private static PgCopyDbRun run(Map<String, String> env, Path dir, String... args) {
-		List<String> all = new ArrayList<>(List.of(args));
-		all.add("--dir=" + dir);
-		PgCopyDbRun run = PgCopyDbRun.run(env, all);
-		assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run).isZero();
-		return run;
 	}
 
 }

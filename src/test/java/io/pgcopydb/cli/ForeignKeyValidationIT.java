@@ -1,7 +1,6 @@
 package io.pgcopydb.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +49,7 @@ class ForeignKeyValidationIT {
 		servers.source().createDatabase(db);
 		servers.source().execute(db, SCHEMA);
 
-		PgCopyDbRun clone = run(CloneIT.sides(servers, db), dir, "clone", "--restore-jobs", "2");
+		PgCopyDbRun clone = PgCopyDbRun.succeeds(CloneIT.sides(servers, db), dir, "clone", "--restore-jobs", "2");
 
 		assertThat(clone.stderr()).contains("Created 2 foreign keys NOT VALID")
 			.containsPattern("Validated 2 foreign keys in [0-9]+ ms, up to 2 at a time");
@@ -76,9 +75,9 @@ class ForeignKeyValidationIT {
 		servers.source().createDatabase(db);
 		servers.source().execute(db, SCHEMA);
 		Map<String, String> env = CloneIT.sides(servers, db);
-		run(env, dir, "dump", "schema");
-		run(env, dir, "restore", "pre-data");
-		run(env, dir, "copy", "data");
+		PgCopyDbRun.succeeds(env, dir, "dump", "schema");
+		PgCopyDbRun.succeeds(env, dir, "restore", "pre-data");
+		PgCopyDbRun.succeeds(env, dir, "copy", "data");
 		// a row on the target that its key rejects (a schema change gone wrong)
 		servers.target().execute(db, "INSERT INTO child_a VALUES (100000, 4242)");
 
@@ -91,18 +90,10 @@ class ForeignKeyValidationIT {
 		assertThat(CloneIT.strings(servers.target(), db, KEYS)).contains("child_a child_a_parent_id_fkey false");
 
 		servers.target().execute(db, "DELETE FROM child_a WHERE id = 100000");
-		run(env, dir, "restore", "post-data", "--resume");
+		PgCopyDbRun.succeeds(env, dir, "restore", "post-data", "--resume");
 		assertThat(CloneIT.strings(servers.target(), db, KEYS)).as("validated by the resumed run")
 			.isEqualTo(CloneIT.strings(servers.source(), db, KEYS));
 		CloneIT.cleanup(servers, db);
-	}
-
-	private static PgCopyDbRun run(Map<String, String> env, Path dir, String... args) {
-		List<String> all = new ArrayList<>(List.of(args));
-		all.add("--dir=" + dir);
-		PgCopyDbRun run = PgCopyDbRun.run(env, all);
-		assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run).isZero();
-		return run;
 	}
 
 }

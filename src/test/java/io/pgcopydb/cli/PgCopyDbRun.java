@@ -27,6 +27,18 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 		return start(environment, args).finish();
 	}
 
+	/**
+	 * Runs {@code args} with {@code --dir=dir} appended and asserts that it exits 0 (the
+	 * message shows its output otherwise).
+	 */
+	static PgCopyDbRun succeeds(Map<String, String> environment, Path dir, String... args) {
+		List<String> all = new java.util.ArrayList<>(List.of(args));
+		all.add("--dir=" + dir);
+		PgCopyDbRun run = run(environment, all);
+		org.assertj.core.api.Assertions.assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run).isZero();
+		return run;
+	}
+
 	/** Starts the program and returns at once, for tests that signal or kill it. */
 	static Running start(Map<String, String> environment, String... args) {
 		return start(environment, List.of(args));
