@@ -6,6 +6,8 @@
 -- Indexes of extension member tables are the extension's business, as their tables are.
 -- constraint_definition ("PRIMARY KEY (id) DEFERRABLE") builds the constraint directly
 -- where USING INDEX cannot: on a table the target partitioned after restore pre-data.
+-- access_method and index_bytes (the index's size on the source) estimate how long the
+-- build takes, so that the longest builds start first.
 -- Run with search_path = '' so that pg_get_indexdef qualifies every name it prints.
 SELECT i.indexrelid AS index_oid,
        i.indrelid AS table_oid,
@@ -24,9 +26,12 @@ SELECT i.indexrelid AS index_oid,
        ts.spcname AS tablespace_name,
        (SELECT pg_catalog.string_agg(a.attnum || '=' || a.attstattarget, ',' ORDER BY a.attnum)
           FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) AS column_statistics
+         WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) AS column_statistics,
+       am.amname AS access_method,
+       pg_catalog.pg_relation_size(i.indexrelid) AS index_bytes
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_catalog.pg_am am ON am.oid = ic.relam
   JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace
   LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace

@@ -29,12 +29,14 @@ public final class CatalogReader {
 	}
 
 	public List<SourceIndex> indexes() throws SQLException {
-		return query("list_indexes", (rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"),
-				rs.getString("schema_name"), rs.getString("table_name"), rs.getString("index_name"),
-				rs.getString("index_definition"), rs.getLong("constraint_oid"), rs.getString("constraint_name"),
-				rs.getString("constraint_type"), rs.getString("constraint_definition"), rs.getBoolean("is_deferrable"),
-				rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"), rs.getBoolean("is_replica_identity"),
-				rs.getString("tablespace_name"), rs.getString("column_statistics")));
+		return query("list_indexes",
+				(rs) -> new SourceIndex(rs.getLong("index_oid"), rs.getLong("table_oid"), rs.getString("schema_name"),
+						rs.getString("table_name"), rs.getString("index_name"), rs.getString("index_definition"),
+						rs.getLong("constraint_oid"), rs.getString("constraint_name"), rs.getString("constraint_type"),
+						rs.getString("constraint_definition"), rs.getBoolean("is_deferrable"),
+						rs.getBoolean("is_deferred"), rs.getBoolean("is_clustered"),
+						rs.getBoolean("is_replica_identity"), rs.getString("tablespace_name"),
+						rs.getString("column_statistics"), rs.getString("access_method"), rs.getLong("index_bytes")));
 	}
 
 	/** Foreign keys, largest table first (see list_foreign_keys.sql). */

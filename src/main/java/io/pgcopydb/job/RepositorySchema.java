@@ -60,6 +60,14 @@ class RepositorySchema implements InitializingBean {
 					statement.execute("ALTER TABLE PGCOPYDB_PLAN_SLICING ADD COLUMN SNAPSHOT_ID VARCHAR(64)");
 				}
 			}
+			// the index build order's estimate; a plan made before has none (NULL: in
+			// the partitioner's table order)
+			if (!columnExists(connection, "PGCOPYDB_PLAN_INDEX", "INDEX_BYTES")) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("ALTER TABLE PGCOPYDB_PLAN_INDEX ADD COLUMN ACCESS_METHOD VARCHAR(64)");
+					statement.execute("ALTER TABLE PGCOPYDB_PLAN_INDEX ADD COLUMN INDEX_BYTES BIGINT");
+				}
+			}
 		}
 	}
 

@@ -115,7 +115,8 @@ class IndexBuilderTest {
 	@Test
 	void aKeyOnAPartitionedTableIsAddedFromItsDefinitionNotUsingAnIndex() {
 		SourceIndex index = new SourceIndex(16600, 16500, "public", "events", "events_pkey", "CREATE UNIQUE INDEX ...",
-				16700, "events_pkey", "p", "PRIMARY KEY (id) DEFERRABLE", true, false, false, false, null, null);
+				16700, "events_pkey", "p", "PRIMARY KEY (id) DEFERRABLE", true, false, false, false, null, null,
+				"btree", 8192);
 		assertThat(IndexBuilder.addConstraintDirectly(index))
 			.isEqualTo("ALTER TABLE \"public\".\"events\" ADD CONSTRAINT \"events_pkey\" PRIMARY KEY (id) DEFERRABLE");
 	}

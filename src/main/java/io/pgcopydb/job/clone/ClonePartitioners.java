@@ -1,6 +1,7 @@
 package io.pgcopydb.job.clone;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,14 +25,14 @@ import io.pgcopydb.job.partition.PartitionSpec;
 
 /**
  * The partitions of the clone job's parallel steps, from the stored plan: one per table
- * to copy, or one per slice of a split table ({@link ClonePlan#copyPartitions}; largest
- * first; a table copied in its unit's transaction waits for the unit's leader, see
- * {@link CopyTarget}), one per index (waiting on its table's copy), one per table to
- * vacuum (waiting on its copy and all its indexes). Keys are OIDs, so partition step
- * names are stable across restarts. A partition waits only on stages the command runs:
- * {@code copy indexes} alone builds on the tables as they are. A table whose rows stay
- * behind ([exclude-table-data]) has no copy partition: its indexes and vacuum wait for no
- * copy.
+ * to copy, or one per slice of a split table ({@link ClonePlan#copyPartitions}; the
+ * longest chain of copy and index build first; a table copied in its unit's transaction
+ * waits for the unit's leader, see {@link CopyTarget}), one per index (waiting on its
+ * table's copy; the longest builds first), one per table to vacuum (waiting on its copy
+ * and all its indexes). Keys are OIDs, so partition step names are stable across
+ * restarts. A partition waits only on stages the command runs: {@code copy indexes} alone
+ * builds on the tables as they are. A table whose rows stay behind ([exclude-table-data])
+ * has no copy partition: its indexes and vacuum wait for no copy.
  */
 @Configuration(proxyBeanMethods = false)
 class ClonePartitioners {
@@ -44,7 +45,8 @@ class ClonePartitioners {
 			Map<Long, List<PartitionKey>> copies = plan.copyPartitions(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
 			Set<PartitionKey> bundles = new HashSet<>();
-			for (SourceTable table : plan.copiedTables(instance(manager))) {
+			for (SourceTable table : longestChainFirst(plan.copiedTables(instance(manager)),
+					plan.indexes(instance(manager)))) {
 				List<PartitionKey> keys = copies.get(table.oid());
 				if (keys.get(0).bundle() > 0) {
 					// a bundle starts at the place of its largest table
@@ -81,21 +83,8 @@ class ClonePartitioners {
 			for (SourceTable table : plan.tables(instance(manager))) {
 				tableOrder.put(table.oid(), tableOrder.size());
 			}
-			Map<Long, PartitionKey> builds = plan.indexPartitions(instance(manager));
-			List<PartitionSpec> partitions = new ArrayList<>();
-			Set<PartitionKey> bundles = new HashSet<>();
-			for (SourceIndex index : plan.indexes(instance(manager))) {
-				PartitionKey key = builds.get(index.oid());
-				// the indexes of a bundle's tables: one partition, after the bundle's
-				// copy
-				if (key.bundle() > 0 && !bundles.add(key)) {
-					continue;
-				}
-				// a table whose rows stay behind has no copy to wait for
-				partitions.add(new PartitionSpec(key, tableOrder.getOrDefault(index.tableOid(), 0),
-						copies.getOrDefault(index.tableOid(), List.of())));
-			}
-			return PartitionSpec.contexts(partitions);
+			return PartitionSpec.contexts(IndexSchedule.partitions(plan.indexes(instance(manager)),
+					plan.indexPartitions(instance(manager)), copies, tableOrder));
 		};
 	}
 
@@ -142,6 +131,24 @@ class ClonePartitioners {
 						List.copyOf(dependsOn))));
 			return PartitionSpec.contexts(partitions);
 		};
+	}
+
+	/**
+	 * {@code tables} (largest first) in the order their copies should start: the longest
+	 * chain of work first, a table's copy then its slowest index build (see
+	 * {@link SourceIndex#buildCost}), so that a table with a slow index is not copied
+	 * last.
+	 */
+	static List<SourceTable> longestChainFirst(List<SourceTable> tables, List<SourceIndex> indexes) {
+		Map<Long, Long> slowestBuild = new HashMap<>();
+		for (SourceIndex index : indexes) {
+			slowestBuild.merge(index.tableOid(), index.buildCost(), Math::max);
+		}
+		List<SourceTable> ordered = new ArrayList<>(tables);
+		// stable: equal chains keep the plan's order
+		ordered.sort(Comparator
+			.comparingLong((SourceTable table) -> -(table.bytes() + slowestBuild.getOrDefault(table.oid(), 0L))));
+		return ordered;
 	}
 
 	private static PartitionKey copyTable(long tableOid) {

@@ -81,13 +81,14 @@ class ClonePlan {
 				.batchUpdate("INSERT INTO PGCOPYDB_PLAN_INDEX (JOB_INSTANCE_ID, INDEX_OID, TABLE_OID, SCHEMA_NAME, "
 						+ "TABLE_NAME, INDEX_NAME, INDEX_DEFINITION, CONSTRAINT_OID, CONSTRAINT_NAME, CONSTRAINT_TYPE, "
 						+ "CONSTRAINT_DEFINITION, IS_DEFERRABLE, IS_DEFERRED, IS_CLUSTERED, IS_REPLICA_IDENTITY, "
-						+ "TABLESPACE_NAME, COLUMN_STATISTICS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+						+ "TABLESPACE_NAME, COLUMN_STATISTICS, ACCESS_METHOD, INDEX_BYTES) "
+						+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 						indexes.stream()
 							.map((i) -> new Object[] { instance, i.oid(), i.tableOid(), i.schema(), i.tableName(),
 									i.name(), i.definition(), i.constraintOid(), i.constraintName(), i.constraintType(),
 									i.constraintDefinition(), flag(i.deferrable()), flag(i.deferred()),
 									flag(i.clustered()), flag(i.replicaIdentity()), i.tablespace(),
-									i.columnStatistics() })
+									i.columnStatistics(), i.accessMethod(), i.bytes() })
 							.toList());
 			this.jdbc.batchUpdate(
 					"INSERT INTO PGCOPYDB_PLAN_SEQUENCE (JOB_INSTANCE_ID, SEQUENCE_OID, SCHEMA_NAME, "
@@ -423,7 +424,7 @@ class ClonePlan {
 				rs.getLong("CONSTRAINT_OID"), rs.getString("CONSTRAINT_NAME"), rs.getString("CONSTRAINT_TYPE"),
 				rs.getString("CONSTRAINT_DEFINITION"), rs.getInt("IS_DEFERRABLE") != 0, rs.getInt("IS_DEFERRED") != 0,
 				rs.getInt("IS_CLUSTERED") != 0, rs.getInt("IS_REPLICA_IDENTITY") != 0, rs.getString("TABLESPACE_NAME"),
-				rs.getString("COLUMN_STATISTICS"));
+				rs.getString("COLUMN_STATISTICS"), rs.getString("ACCESS_METHOD"), rs.getLong("INDEX_BYTES"));
 	}
 
 	List<SourceSequence> sequences(long instance) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,12 +26,13 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import io.pgcopydb.signal.StopSignal;
 
 /**
- * Starts the partitions of a step in the order their partitioner gave them (the largest
- * tables first), each only once its {@link PartitionGate gate} releases it, and hands it
- * to a {@link PartitionDispatcher}. This is how an index build starts as soon as its
- * table is copied, while other tables are still being copied, without holding a thread
- * while it waits. The waiting is driven by the {@link LiveStatus}: a status change wakes
- * the partitions that depend on it, nothing re-reads the whole run.
+ * Starts the partitions of a step in the order their partitioner gave them (the longest
+ * work first), each only once its {@link PartitionGate gate} releases it, and hands it to
+ * a {@link PartitionDispatcher} when it has a free thread: of the partitions released and
+ * waiting for one, the first in that order goes next. This is how an index build starts
+ * as soon as its table is copied, while other tables are still being copied, without
+ * holding a thread while it waits. The waiting is driven by the {@link LiveStatus}: a
+ * status change wakes the partitions that depend on it, nothing re-reads the whole run.
  * <p>
  * Contract: a partition whose dependency failed, or will never complete in this
  * execution, is not started; it is recorded FAILED with the reason, so the manager step
@@ -86,22 +88,27 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		// partitions dispatched and not ended: checked on every status change, so a count
 		// rather than a walk over every future of a step of tens of thousands
 		AtomicInteger inFlight = new AtomicInteger();
+		// released, not dispatched yet: a free thread takes the first in start order, so
+		// that a long partition released late does not queue behind short ones
+		PriorityQueue<WaitingPartitions.Pending> ready = new PriorityQueue<>(WaitingPartitions.START_ORDER);
 		List<StepExecution> result = new ArrayList<>();
 		Collection<WaitingPartitions.Pending> toDecide = waiting.all();
-		while (!waiting.isEmpty()) {
+		while (!waiting.isEmpty() || !ready.isEmpty()) {
 			for (WaitingPartitions.Pending pending : toDecide) {
 				if (waiting.contains(pending)) {
-					decide(pending, view, waiting, running, inFlight, result);
+					decide(pending, view, waiting, ready, result);
 				}
 			}
-			if (waiting.isEmpty()) {
+			dispatchReady(ready, running, inFlight, result);
+			if (waiting.isEmpty() && ready.isEmpty()) {
 				break;
 			}
 			// The version is read after the view: had it been read first, a dependency
 			// completing in between would make partitions merely not yet woken look like
 			// a cycle. Read last, an unchanged version means the view checked was the one
 			// every decision above already saw.
-			if (inFlight.get() == 0 && waiting.waitOnEachOtherOnly(view) && this.status.version() == seen) {
+			if (ready.isEmpty() && inFlight.get() == 0 && waiting.waitOnEachOtherOnly(view)
+					&& this.status.version() == seen) {
 				// nothing of this step runs, nothing changed: they would wait forever
 				for (WaitingPartitions.Pending pending : waiting.all()) {
 					waiting.remove(pending);
@@ -123,7 +130,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 	}
 
 	private void decide(WaitingPartitions.Pending pending, StatusView view, WaitingPartitions waiting,
-			List<CompletableFuture<StepExecution>> running, AtomicInteger inFlight, List<StepExecution> result) {
+			PriorityQueue<WaitingPartitions.Pending> ready, List<StepExecution> result) {
 		PartitionGate.Decision decision = this.gate.decide(pending.spec(), view, this.stop.reason());
 		if (decision instanceof PartitionGate.Wait) {
 			return;
@@ -131,22 +138,39 @@ public final class DependentPartitionHandler implements PartitionHandler {
 		waiting.remove(pending);
 		StepExecution partition = pending.execution();
 		if (decision instanceof PartitionGate.Start) {
-			// recorded as soon as it ends, so that what depends on it starts at once
-			inFlight.incrementAndGet();
-			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> {
-				try {
-					this.status.record(partition);
-				}
-				finally {
-					inFlight.decrementAndGet();
-				}
-			}));
+			ready.add(pending);
 		}
 		else if (decision instanceof PartitionGate.Fail fail) {
 			result.add(recordNotRun(partition, fail.reason()));
 		}
 		else if (decision instanceof PartitionGate.Stop stopped) {
 			result.add(recordStopped(partition, stopped.reason()));
+		}
+	}
+
+	/**
+	 * Dispatches ready partitions, first in start order, while the dispatcher has a free
+	 * thread; once a stop is requested, none: they are recorded STOPPED.
+	 */
+	private void dispatchReady(PriorityQueue<WaitingPartitions.Pending> ready,
+			List<CompletableFuture<StepExecution>> running, AtomicInteger inFlight, List<StepExecution> result) {
+		if (this.stop.requested()) {
+			while (!ready.isEmpty()) {
+				result.add(recordStopped(ready.poll().execution(), "not started: " + this.stop.reason()));
+			}
+			return;
+		}
+		int capacity = this.dispatcher.capacity();
+		while (!ready.isEmpty() && inFlight.get() < capacity) {
+			StepExecution partition = ready.poll().execution();
+			inFlight.incrementAndGet();
+			// its thread is free before its end is recorded: the record wakes this loop,
+			// which then finds the thread free for the next ready partition; recorded as
+			// soon as it ends, so that what depends on it starts at once
+			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> {
+				inFlight.decrementAndGet();
+				this.status.record(partition);
+			}));
 		}
 	}
 

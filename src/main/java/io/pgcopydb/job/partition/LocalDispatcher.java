@@ -19,9 +19,20 @@ public final class LocalDispatcher implements PartitionDispatcher {
 
 	private final Executor executor;
 
-	public LocalDispatcher(Step worker, Executor executor) {
+	private final int capacity;
+
+	/**
+	 * @param capacity the executor's number of threads
+	 */
+	public LocalDispatcher(Step worker, Executor executor, int capacity) {
 		this.worker = worker;
 		this.executor = executor;
+		this.capacity = capacity;
+	}
+
+	@Override
+	public int capacity() {
+		return this.capacity;
 	}
 
 	@Override

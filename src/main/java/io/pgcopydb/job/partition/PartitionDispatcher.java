@@ -17,4 +17,13 @@ public interface PartitionDispatcher {
 	 */
 	CompletableFuture<StepExecution> dispatch(StepExecution partition);
 
+	/**
+	 * How many partitions run at once at most. The handler dispatches no more than that,
+	 * keeping the others ready in its own order, so that the longest ready partition is
+	 * the next to start rather than the first one released.
+	 */
+	default int capacity() {
+		return Integer.MAX_VALUE;
+	}
+
 }

@@ -10,6 +10,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.PartitionStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import io.pgcopydb.signal.StopSignal;
 
@@ -42,16 +43,18 @@ public final class PartitionedSteps {
 	}
 
 	/**
-	 * A step named {@code name} whose partitions {@code worker} runs on {@code executor}.
+	 * A step named {@code name} whose partitions {@code worker} runs on {@code executor}:
+	 * as many at a time as a thread pool's threads, else all those ready.
 	 * @param partitioner plans the partitions ({@link PartitionSpec#contexts})
 	 * @param upstreamSteps the steps whose partitions these partitions wait on
 	 * @param listeners more listeners of the step
 	 */
 	public Step build(String name, Step worker, Partitioner partitioner, Executor executor, List<String> upstreamSteps,
 			StepExecutionListener... listeners) {
+		int threads = (executor instanceof ThreadPoolTaskExecutor pool) ? pool.getMaxPoolSize() : Integer.MAX_VALUE;
 		DependentPartitionHandler handler = new DependentPartitionHandler(partitioner,
-				new LocalDispatcher(worker, executor), this.repository, this.status, new PartitionGate(upstreamSteps),
-				this.stopCheckInterval, this.stop);
+				new LocalDispatcher(worker, executor, threads), this.repository, this.status,
+				new PartitionGate(upstreamSteps), this.stopCheckInterval, this.stop);
 		PartitionStepBuilder step = new StepBuilder(name, this.repository).partitioner(worker.getName(), partitioner)
 			.step(worker)
 			.partitionHandler(handler)

@@ -23,6 +23,10 @@ final class WaitingPartitions {
 	record Pending(StepExecution execution, PartitionSpec spec) {
 	}
 
+	/** Start order: the partitioner's order, then the name. */
+	static final Comparator<Pending> START_ORDER = Comparator.comparingLong((Pending pending) -> pending.spec().order())
+		.thenComparing((pending) -> pending.execution().getStepName());
+
 	private final Map<String, Pending> byName = new LinkedHashMap<>();
 
 	private final Map<String, List<Pending>> byDependency = new HashMap<>();
@@ -30,8 +34,7 @@ final class WaitingPartitions {
 	WaitingPartitions(List<StepExecution> partitions) {
 		partitions.stream()
 			.map((partition) -> new Pending(partition, PartitionSpec.of(partition)))
-			.sorted(Comparator.comparingLong((Pending pending) -> pending.spec().order())
-				.thenComparing((pending) -> pending.execution().getStepName()))
+			.sorted(START_ORDER)
 			.forEach((pending) -> {
 				this.byName.put(pending.execution().getStepName(), pending);
 				for (String dependency : pending.spec().dependencyNames()) {
@@ -96,8 +99,7 @@ final class WaitingPartitions {
 			distinct.addAll(this.byDependency.getOrDefault(name, List.of()));
 		}
 		List<Pending> woken = new ArrayList<>(distinct);
-		woken.sort(Comparator.comparingLong((Pending pending) -> pending.spec().order())
-			.thenComparing((pending) -> pending.execution().getStepName()));
+		woken.sort(START_ORDER);
 		return woken;
 	}
 

@@ -146,7 +146,7 @@ class FilteredCatalogTest {
 	private static SourceIndex index(long oid, long table, long constraint) {
 		return new SourceIndex(oid, table, "app", "t" + table, "i" + oid, "CREATE INDEX ...", constraint,
 				(constraint != 0) ? "c" + constraint : null, (constraint != 0) ? "u" : null, null, false, false, false,
-				false, null, null);
+				false, null, null, "btree", 8192);
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -180,6 +182,54 @@ class DependentPartitionHandlerTest {
 		}
 	}
 
+	/**
+	 * With one thread, partitions ready at the same time run in start order, and one
+	 * released while the thread is busy goes before those ready earlier that come after
+	 * it in that order: the dispatcher's queue is the handler's, not the executor's FIFO.
+	 */
+	@Test
+	void aFreeThreadTakesTheFirstReadyPartitionInStartOrder() throws Exception {
+		StepExecution first = partition(11L, "buildIndex:101", 0, List.of());
+		StepExecution slowIndexOfALateTable = partition(12L, "buildIndex:102", 1,
+				List.of(PartitionKey.object("copyTable", 1)));
+		StepExecution quick = partition(13L, "buildIndex:103", 3, List.of());
+		StepExecution quicker = partition(14L, "buildIndex:104", 4, List.of());
+		running("copyData");
+		StepExecution copied = running("copyTable:1");
+		CountDownLatch firstStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> order = new CopyOnWriteArrayList<>();
+		Step worker = worker((partition) -> {
+			order.add(partition.getStepName());
+			if (partition == first) {
+				firstStarted.countDown();
+				release.await();
+			}
+		});
+		DependentPartitionHandler handler = new DependentPartitionHandler((grid) -> Map.of(),
+				new LocalDispatcher(worker, new SimpleAsyncTaskExecutor("test-partition-"), 1),
+				new ResourcelessJobRepository(), this.status, new PartitionGate(List.of("copyData")),
+				Duration.ofMillis(50), this.stop);
+		CompletableFuture<Collection<StepExecution>> handled = CompletableFuture.supplyAsync(() -> {
+			try {
+				return handler.handle(splitter(quicker, quick, slowIndexOfALateTable, first), this.indexes);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		copied.setStatus(BatchStatus.COMPLETED);
+		this.status.record(copied);
+		Thread.sleep(300); // the handler wakes on the record: 102 is ready too by then
+		assertThat(order).as("one thread: nothing else started").containsExactly("buildIndex:101");
+		release.countDown();
+
+		assertThat(handled.get(10, TimeUnit.SECONDS)).hasSize(4)
+			.allSatisfy((partition) -> assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED));
+		assertThat(order).containsExactly("buildIndex:101", "buildIndex:102", "buildIndex:103", "buildIndex:104");
+	}
+
 	private CompletableFuture<Collection<StepExecution>> handleInBackground(List<String> upstream,
 			StepExecution... partitions) {
 		DependentPartitionHandler handler = handler((grid) -> Map.of(), upstream);
@@ -199,7 +249,17 @@ class DependentPartitionHandlerTest {
 
 	private DependentPartitionHandler handler(Partitioner partitioner, List<String> upstream,
 			Duration stopCheckInterval) {
-		Step worker = new Step() {
+		Step worker = worker((partition) -> {
+		});
+		return new DependentPartitionHandler(partitioner,
+				new LocalDispatcher(worker, new SimpleAsyncTaskExecutor("test-partition-"), Integer.MAX_VALUE),
+				new ResourcelessJobRepository(), this.status, new PartitionGate(upstream), stopCheckInterval,
+				this.stop);
+	}
+
+	/** A worker step that records what ran, after {@code body}, and completes it. */
+	private Step worker(PartitionBody body) {
+		return new Step() {
 			@Override
 			public String getName() {
 				return "buildIndex";
@@ -207,15 +267,24 @@ class DependentPartitionHandlerTest {
 
 			@Override
 			public void execute(StepExecution partition) {
+				try {
+					body.run(partition);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 				DependentPartitionHandlerTest.this.ran.put(partition.getStepName(),
 						PartitionKey.parse(partition.getStepName()).objectOid());
 				partition.setStatus(BatchStatus.COMPLETED);
 			}
 		};
-		return new DependentPartitionHandler(partitioner,
-				new LocalDispatcher(worker, new SimpleAsyncTaskExecutor("test-partition-")),
-				new ResourcelessJobRepository(), this.status, new PartitionGate(upstream), stopCheckInterval,
-				this.stop);
+	}
+
+	@FunctionalInterface
+	private interface PartitionBody {
+
+		void run(StepExecution partition) throws InterruptedException;
+
 	}
 
 	/** A step of the same job execution, running: recorded in the live status. */
@@ -227,8 +296,12 @@ class DependentPartitionHandlerTest {
 	}
 
 	private StepExecution partition(long id, String name, List<PartitionKey> dependsOn) {
+		return partition(id, name, 0, dependsOn);
+	}
+
+	private StepExecution partition(long id, String name, long order, List<PartitionKey> dependsOn) {
 		StepExecution partition = new StepExecution(id, name, this.job);
-		partition.setExecutionContext(context(PartitionKey.parse(name).objectOid(), 0, dependsOn));
+		partition.setExecutionContext(context(PartitionKey.parse(name).objectOid(), order, dependsOn));
 		return partition;
 	}
 
