@@ -33,9 +33,9 @@ public record SourceIndex(long oid, long tableOid, String schema, String tableNa
 	/**
 	 * The work of building this index on the target, in the unit of a byte of table
 	 * copied: its size on the source, weighed by how long its access method takes per
-	 * byte built. Measured on PostgreSQL 15 (jobs/README, "Scheduling"): a B-tree builds
-	 * at about half the speed a COPY loads its table, a GIN or GiST index at about an
-	 * eighth. Only the order of the builds depends on it, so a rough figure is enough.
+	 * byte built. Measured on PostgreSQL 15 (jobs/README.md, "Scheduling"): a B-tree
+	 * builds at about half the speed a COPY loads its table, a GIN or GiST index at about
+	 * an eighth. Only the order of the builds depends on it, so a rough figure is enough.
 	 */
 	public long buildCost() {
 		int weight = switch ((this.accessMethod != null) ? this.accessMethod : "") {

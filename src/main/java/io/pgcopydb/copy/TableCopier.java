@@ -338,11 +338,6 @@ public final class TableCopier {
 	}
 
 	/**
-	 * Counts bytes on their way to the target, without buffering. PgJDBC writes one row
-	 * per call, so progress is published about every {@link #PUBLISH_EVERY} bytes, not
-	 * per row: the consumer's atomic add stays off the per-row path.
-	 */
-	/**
 	 * One table of a copy unit.
 	 *
 	 * @param binary COPY in binary format (see {@link CopyFormat} for when that is safe)
@@ -350,6 +345,11 @@ public final class TableCopier {
 	public record Load(SourceTable table, CopyTarget target, boolean binary) {
 	}
 
+	/**
+	 * Counts bytes on their way to the target, without buffering. PgJDBC writes one row
+	 * per call, so progress is published about every {@link #PUBLISH_EVERY} bytes, not
+	 * per row: the consumer's atomic add stays off the per-row path.
+	 */
 	private static final class CountingOutputStream extends FilterOutputStream {
 
 		private static final int PUBLISH_EVERY = 64 * 1024;
