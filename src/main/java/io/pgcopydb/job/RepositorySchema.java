@@ -62,10 +62,11 @@ class RepositorySchema implements InitializingBean {
 			}
 			// the index build order's estimate; a plan made before has none (NULL: in
 			// the partitioner's table order)
-			if (!columnExists(connection, "PGCOPYDB_PLAN_INDEX", "INDEX_BYTES")) {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute("ALTER TABLE PGCOPYDB_PLAN_INDEX ADD COLUMN ACCESS_METHOD VARCHAR(64)");
-					statement.execute("ALTER TABLE PGCOPYDB_PLAN_INDEX ADD COLUMN INDEX_BYTES BIGINT");
+			for (String[] column : new String[][] { { "ACCESS_METHOD", "VARCHAR(64)" }, { "INDEX_BYTES", "BIGINT" } }) {
+				if (!columnExists(connection, "PGCOPYDB_PLAN_INDEX", column[0])) {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute("ALTER TABLE PGCOPYDB_PLAN_INDEX ADD COLUMN " + column[0] + " " + column[1]);
+					}
 				}
 			}
 		}

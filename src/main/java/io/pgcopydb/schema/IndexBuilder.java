@@ -68,7 +68,55 @@ public final class IndexBuilder {
 	 * @throws BadStateException when a key lacks a column the target partitions by
 	 */
 	public Outcome build(Connection target, SourceIndex index) throws SQLException {
-		return build(target, index, true);
+		return build(target, index, true, false);
+	}
+
+	/**
+	 * Builds the index only, leaving the ALTER TABLE statements that would end its build
+	 * (its constraint, CLUSTER ON, REPLICA IDENTITY, and its statistics targets, which
+	 * name the index as the constraint renames it) to {@link #alterTable}, once the
+	 * table's other builds are done. On a table the target partitions, the constraint
+	 * builds its index: built whole here.
+	 */
+	public Outcome buildWithoutAlter(Connection target, SourceIndex index) throws SQLException {
+		return build(target, index, true, true);
+	}
+
+	/**
+	 * The ALTER TABLE statements {@link #buildWithoutAlter} left for {@code indexes}, the
+	 * indexes of one table, in one transaction: each constraint not attached yet, then
+	 * each index's properties. Nothing on a table the target partitions, whose builds did
+	 * it all.
+	 * @return whether the target has the table
+	 */
+	public boolean alterTable(Connection target, List<SourceIndex> indexes) throws SQLException {
+		if (indexes.isEmpty()) {
+			return true;
+		}
+		target.setAutoCommit(false);
+		try (Statement statement = target.createStatement()) {
+			Optional<TargetRelation> table = new TargetCatalog(target).relation(indexes.get(0).qualifiedTableName());
+			if (table.isEmpty() || table.get().partitioned()) {
+				target.commit();
+				return table.isPresent();
+			}
+			Set<List<String>> attached = existingConstraints(target, indexes);
+			for (SourceIndex index : indexes) {
+				if (index.backsConstraint()
+						&& !attached.contains(List.of(index.schema(), index.tableName(), index.constraintName()))) {
+					statement.execute(addConstraint(index));
+				}
+				for (String property : indexProperties(index, false)) {
+					statement.execute(property);
+				}
+			}
+			target.commit();
+			return true;
+		}
+		catch (SQLException | RuntimeException ex) {
+			target.rollback();
+			throw ex;
+		}
 	}
 
 	/**
@@ -96,7 +144,7 @@ public final class IndexBuilder {
 						: catalog.relation(index.qualifiedTableName());
 				boolean attached = index.backsConstraint()
 						&& constraints.contains(List.of(index.schema(), index.tableName(), index.constraintName()));
-				outcomes.add(Map.entry(index, build(target, index, false, found, attached)));
+				outcomes.add(Map.entry(index, build(target, index, false, found, attached, false)));
 			}
 			target.commit();
 		}
@@ -112,19 +160,21 @@ public final class IndexBuilder {
 		outcomes.forEach((outcome) -> built.accept(outcome.getKey(), outcome.getValue()));
 	}
 
-	private Outcome build(Connection target, SourceIndex index, boolean commit) throws SQLException {
+	private Outcome build(Connection target, SourceIndex index, boolean commit, boolean alterLater)
+			throws SQLException {
 		Optional<TargetRelation> table = new TargetCatalog(target).relation(index.qualifiedTableName());
 		// on a retry, a constraint from the earlier attempt owns (and renamed) the index
 		return build(target, index, commit, table,
-				table.isPresent() && index.backsConstraint() && constraintExists(target, index));
+				table.isPresent() && index.backsConstraint() && constraintExists(target, index), alterLater);
 	}
 
 	/**
 	 * @param table the index's table on the target, empty when it has none
 	 * @param attached the table already has the constraint the index backs
+	 * @param alterLater build the index only (see {@link #buildWithoutAlter})
 	 */
 	private Outcome build(Connection target, SourceIndex index, boolean commit, Optional<TargetRelation> table,
-			boolean attached) throws SQLException {
+			boolean attached, boolean alterLater) throws SQLException {
 		if (table.isEmpty()) {
 			return Outcome.NO_TABLE;
 		}
@@ -133,6 +183,13 @@ public final class IndexBuilder {
 		try (Statement statement = target.createStatement()) {
 			if (!attached && partitioned && index.backsConstraint()) {
 				statement.execute(buildSettings(index) + addConstraintDirectly(index));
+			}
+			else if (alterLater && !partitioned) {
+				if (!attached) {
+					statement.execute(buildSettings(index) + createIfNotExists(index.definition()));
+				}
+				target.commit();
+				return Outcome.BUILT;
 			}
 			else if (!attached) {
 				statement.execute(buildSettings(index) + createIfNotExists(index.definition()));

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.pgcopydb.catalog.SourceIndex;
@@ -52,11 +53,17 @@ class BuildIndexTasklet implements Tasklet {
 		if (key.bundle() > 0) {
 			return buildBundle(Executions.instanceId(chunkContext), key.bundle());
 		}
+		ExecutionContext context = Executions.step(chunkContext).getExecutionContext();
+		if (context.containsKey(IndexSchedule.ALTER_TABLE)) {
+			return alterTable(Executions.instanceId(chunkContext), key.objectOid());
+		}
 		SourceIndex index = this.plan.index(Executions.instanceId(chunkContext), Executions.partitionOid(chunkContext));
+		// its constraint, if any, waits for the table's other builds
+		boolean alterLater = context.containsKey(IndexSchedule.ALTER_TABLE_IN);
 		long started = System.nanoTime();
 		IndexBuilder.Outcome outcome;
 		try (Connection target = this.sessions.target("index " + index.displayName())) {
-			outcome = this.builder.build(target, index);
+			outcome = alterLater ? this.builder.buildWithoutAlter(target, index) : this.builder.build(target, index);
 		}
 		catch (SQLException ex) {
 			throw this.request.target().failure("building index " + index.displayName(), ex);
@@ -67,11 +74,51 @@ class BuildIndexTasklet implements Tasklet {
 					index.qualifiedTableName());
 			return RepeatStatus.FINISHED;
 		}
-		logger.info("Built index {}{}{} in {} ms", index.displayName(),
-				index.backsConstraint() ? " and constraint " + Identifiers.display(index.constraintName()) : "",
+		logger.info(
+				"Built index {}{}{} in {} ms", index.displayName(),
+				(!index.backsConstraint()) ? ""
+						: alterLater
+								? " (its constraint " + Identifiers.display(index.constraintName())
+										+ " once the table's indexes are built)"
+								: " and constraint " + Identifiers.display(index.constraintName()),
 				(outcome == IndexBuilder.Outcome.BUILT_PARTITIONED)
 						? " on the partitioned " + Identifiers.displayQualified(index.schema(), index.tableName()) : "",
 				(System.nanoTime() - started) / 1_000_000);
+		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * The constraints, CLUSTER ON and REPLICA IDENTITY of one table, once all its indexes
+	 * are built (see {@link IndexSchedule}), in one transaction. Each is skipped when the
+	 * target has it already: a retry or a resumed run does what is left.
+	 */
+	private RepeatStatus alterTable(long instance, long tableOid) {
+		List<SourceIndex> indexes = this.plan.tableIndexes(instance, tableOid)
+			.stream()
+			.filter(IndexSchedule::altersTable)
+			.toList();
+		if (indexes.isEmpty()) {
+			return RepeatStatus.FINISHED;
+		}
+		String table = Identifiers.displayQualified(indexes.get(0).schema(), indexes.get(0).tableName());
+		long started = System.nanoTime();
+		try (Connection target = this.sessions.target("constraints of " + table)) {
+			if (!this.builder.alterTable(target, indexes)) {
+				logger.warn("Not adding the constraints of {}: the target has no such table any more", table);
+				return RepeatStatus.FINISHED;
+			}
+		}
+		catch (SQLException ex) {
+			throw this.request.target().failure("adding the constraints of " + table, ex);
+		}
+		List<String> constraints = indexes.stream()
+			.filter(SourceIndex::backsConstraint)
+			.map((index) -> Identifiers.display(index.constraintName()))
+			.toList();
+		logger.info("Added {} to {} in {} ms",
+				constraints.isEmpty() ? "the properties of its indexes"
+						: "constraint " + String.join(", ", constraints),
+				table, (System.nanoTime() - started) / 1_000_000);
 		return RepeatStatus.FINISHED;
 	}
 

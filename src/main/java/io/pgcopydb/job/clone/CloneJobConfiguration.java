@@ -57,12 +57,12 @@ import io.pgcopydb.snapshot.RunSnapshot;
  *
  * planTargets records, once, where each table's rows land on the target as the run first
  * copies data (after restore pre-data and the user's schema changes); copyData runs one
- * partition per table (--table-jobs threads, largest first); buildIndexes one per index
- * (--index-jobs threads), each started when its table's copy partition is COMPLETED;
- * vacuum one per table once its indexes are built. A step command runs some stages only:
- * a decider before each stage skips the others. Every tasklet runs without a repository
- * transaction: a COPY may last hours, and the embedded repository must stay writable
- * meanwhile.
+ * partition per table (--table-jobs threads, longest work first); buildIndexes one per
+ * index (--index-jobs threads), each started when its table's copy partition is
+ * COMPLETED; vacuum one per table once its indexes are built. A step command runs some
+ * stages only: a decider before each stage skips the others. Every tasklet runs without a
+ * repository transaction: a COPY may last hours, and the embedded repository must stay
+ * writable meanwhile.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CopyProperties.class)

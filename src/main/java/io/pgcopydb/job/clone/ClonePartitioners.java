@@ -39,17 +39,19 @@ class ClonePartitioners {
 
 	@Bean
 	@StepScope
-	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan) {
+	Partitioner copyPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan,
+			CloneRequest request) {
+		boolean thenIndexes = request.includes(Stage.INDEXES);
 		return (gridSize) -> {
 			Map<Long, CopyTarget> targets = plan.targets(instance(manager));
 			Map<Long, List<PartitionKey>> copies = plan.copyPartitions(instance(manager));
 			List<PartitionSpec> partitions = new ArrayList<>();
 			Set<PartitionKey> bundles = new HashSet<>();
 			for (SourceTable table : longestChainFirst(plan.copiedTables(instance(manager)),
-					plan.indexes(instance(manager)))) {
+					thenIndexes ? plan.indexes(instance(manager)) : List.of())) {
 				List<PartitionKey> keys = copies.get(table.oid());
 				if (keys.get(0).bundle() > 0) {
-					// a bundle starts at the place of its largest table
+					// a bundle starts at the place of its first table
 					if (bundles.add(keys.get(0))) {
 						partitions.add(new PartitionSpec(keys.get(0), partitions.size(), List.of()));
 					}
@@ -83,8 +85,8 @@ class ClonePartitioners {
 			for (SourceTable table : plan.tables(instance(manager))) {
 				tableOrder.put(table.oid(), tableOrder.size());
 			}
-			return PartitionSpec.contexts(IndexSchedule.partitions(plan.indexes(instance(manager)),
-					plan.indexPartitions(instance(manager)), copies, tableOrder));
+			return IndexSchedule.contexts(plan.indexes(instance(manager)), plan.indexPartitions(instance(manager)),
+					copies, tableOrder);
 		};
 	}
 
@@ -101,12 +103,15 @@ class ClonePartitioners {
 			Map<Long, List<PartitionKey>> copies = afterCopy ? plan.copyPartitions(instance(manager)) : Map.of();
 			Map<Long, List<PartitionKey>> indexes = new HashMap<>();
 			Map<Long, PartitionKey> builds = afterIndexes ? plan.indexPartitions(instance(manager)) : Map.of();
-			for (SourceIndex index : afterIndexes ? plan.indexes(instance(manager)) : List.<SourceIndex>of()) {
+			List<SourceIndex> planned = afterIndexes ? plan.indexes(instance(manager)) : List.of();
+			for (SourceIndex index : planned) {
 				List<PartitionKey> tableBuilds = indexes.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>());
 				if (!tableBuilds.contains(builds.get(index.oid()))) {
 					tableBuilds.add(builds.get(index.oid()));
 				}
 			}
+			// and on the table's ALTER TABLE partition, which locks it
+			IndexSchedule.alterPartitions(planned, builds).forEach((table, alter) -> indexes.get(table).add(alter));
 			Map<Long, Integer> bundles = plan.bundles(instance(manager));
 			// a bundle of tables copied together is vacuumed together, once all its
 			// tables' indexes are built

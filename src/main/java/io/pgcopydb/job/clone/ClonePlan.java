@@ -413,6 +413,13 @@ class ClonePlan {
 				+ " AND b.BUNDLE = ? ORDER BY t.ORDINAL, i.INDEX_OID", ClonePlan::index, instance, bundle);
 	}
 
+	/** The planned indexes of one table. */
+	List<SourceIndex> tableIndexes(long instance, long tableOid) {
+		return this.jdbc.query(
+				"SELECT * FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ? ORDER BY INDEX_OID",
+				ClonePlan::index, instance, tableOid);
+	}
+
 	SourceIndex index(long instance, long oid) {
 		return single(this.jdbc.query("SELECT * FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ? AND INDEX_OID = ?",
 				ClonePlan::index, instance, oid), "index", instance, oid);

@@ -151,6 +151,9 @@ public class CloneProgress {
 						done.add(key.objectOid());
 					}
 				}, instance);
+		// a table's partition that adds its constraints is not an index
+		done.retainAll(new HashSet<>(this.jdbc.queryForList(
+				"SELECT INDEX_OID FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ?", Long.class, instance)));
 		return done.size();
 	}
 

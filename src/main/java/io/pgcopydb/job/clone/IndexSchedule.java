@@ -7,30 +7,61 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.job.partition.PartitionSpec;
 
 /**
- * The index build partitions of a run, in the order they should start and with what each
+ * The partitions of the index step, in the order they should start and with what each
  * waits on.
  * <ul>
- * <li>Each waits on its table's copy (a bundle's builds, one partition, on the bundle's
- * copy).</li>
+ * <li>A build waits on its table's copy (a bundle's builds, one partition, on the
+ * bundle's copy).</li>
  * <li>The longest work first (see {@link SourceIndex#buildCost}): when a table's copy
  * ends, its slowest index starts before its quick ones, and a free thread takes the
  * longest build ready.</li>
- * <li>On a table with several builds, those that alter the table (attach a PRIMARY KEY or
- * UNIQUE constraint, CLUSTER ON, REPLICA IDENTITY) run first, one after the other, and
- * the table's other builds wait for them. ALTER TABLE waits for every CREATE INDEX
- * running on its table: started after a long build, it would hold a thread idle until
- * that build ends. Pulled to the front instead, they cost the table's chain their own
- * build time only.</li>
+ * <li>On a table with several builds, the ALTER TABLE statements that end some of them (a
+ * PRIMARY KEY or UNIQUE constraint attached to its index, CLUSTER ON, REPLICA IDENTITY)
+ * wait until all of the table's indexes are built, in one more partition of the step,
+ * named after the table ({@code buildIndex:TABLE_OID}): ALTER TABLE waits for every
+ * CREATE INDEX running on its table, and run at the end of its own build, next to a long
+ * build of the same table, it would hold its thread idle until that build ends. The
+ * builds themselves all run at once.</li>
  * </ul>
  */
 final class IndexSchedule {
 
+	/**
+	 * In a build partition's context: its ALTER TABLE statements are left to the table's
+	 * partition of that step name.
+	 */
+	static final String ALTER_TABLE_IN = "alterTableIn";
+
+	/** In the context of a table's partition: it runs the ALTER TABLE statements. */
+	static final String ALTER_TABLE = "alterTable";
+
 	private IndexSchedule() {
+	}
+
+	/**
+	 * The contexts of the index step's partitions: {@link #partitions} and the flags that
+	 * tell a build from a table's ALTER TABLE partition.
+	 */
+	static Map<String, ExecutionContext> contexts(List<SourceIndex> indexes, Map<Long, PartitionKey> builds,
+			Map<Long, List<PartitionKey>> copies, Map<Long, Integer> tableOrder) {
+		Map<String, ExecutionContext> contexts = PartitionSpec
+			.contexts(partitions(indexes, builds, copies, tableOrder));
+		Map<Long, PartitionKey> alters = alterPartitions(indexes, builds);
+		for (SourceIndex index : indexes) {
+			PartitionKey alter = alters.get(index.tableOid());
+			if (alter != null && altersTable(index)) {
+				contexts.get(builds.get(index.oid()).unit()).putString(ALTER_TABLE_IN, alter.stepName());
+			}
+		}
+		alters.values().forEach((alter) -> contexts.get(alter.unit()).putString(ALTER_TABLE, "true"));
+		return contexts;
 	}
 
 	/**
@@ -46,20 +77,19 @@ final class IndexSchedule {
 		// place, what it waits on
 		Map<PartitionKey, long[]> costs = new LinkedHashMap<>();
 		Map<PartitionKey, List<PartitionKey>> dependencies = new HashMap<>();
-		Map<Long, List<SourceIndex>> byTable = new LinkedHashMap<>();
 		for (SourceIndex index : indexes) {
 			PartitionKey key = builds.get(index.oid());
 			long[] cost = costs.computeIfAbsent(key, (k) -> new long[] { 0, Long.MAX_VALUE });
 			cost[0] += index.buildCost();
 			cost[1] = Math.min(cost[1], tableOrder.getOrDefault(index.tableOid(), 0));
-			dependencies.putIfAbsent(key, new ArrayList<>(copies.getOrDefault(index.tableOid(), List.of())));
-			if (key.bundle() == 0) {
-				byTable.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>()).add(index);
-			}
+			dependencies.putIfAbsent(key, copies.getOrDefault(index.tableOid(), List.of()));
 		}
-		for (List<SourceIndex> tableIndexes : byTable.values()) {
-			alteringFirst(tableIndexes, builds, costs, dependencies);
-		}
+		alterPartitions(indexes, builds).forEach((table, alter) -> {
+			// quick, and what the table's vacuum and foreign keys wait on: first once
+			// ready
+			costs.put(alter, new long[] { Long.MAX_VALUE, tableOrder.getOrDefault(table, 0) });
+			dependencies.put(alter, builds(table, indexes, builds));
+		});
 		List<PartitionKey> keys = new ArrayList<>(costs.keySet());
 		keys.sort(Comparator.comparingLong((PartitionKey key) -> -costs.get(key)[0])
 			.thenComparingLong((key) -> costs.get(key)[1])
@@ -72,45 +102,32 @@ final class IndexSchedule {
 	}
 
 	/**
-	 * On one table with several builds: the builds that alter the table one after the
-	 * other, the longest first, then the others; each altering build's cost counts the
-	 * work waiting behind it, so that it starts before builds of other tables that are
-	 * longer than itself alone.
+	 * The ALTER TABLE partition of each table that needs one: a table not in a bundle
+	 * (whose builds run one after the other in one partition), with several builds, one
+	 * of which ends in ALTER TABLE; keyed by the table's OID, which no index shares.
 	 */
-	private static void alteringFirst(List<SourceIndex> tableIndexes, Map<Long, PartitionKey> builds,
-			Map<PartitionKey, long[]> costs, Map<PartitionKey, List<PartitionKey>> dependencies) {
-		if (tableIndexes.size() < 2) {
-			return;
-		}
-		List<SourceIndex> altering = new ArrayList<>(tableIndexes.stream().filter(IndexSchedule::altersTable).toList());
-		if (altering.isEmpty()) {
-			return;
-		}
-		altering.sort(Comparator.comparingLong((SourceIndex index) -> -index.buildCost()));
-		long behind = tableIndexes.stream()
-			.filter((index) -> !altersTable(index))
-			.mapToLong(SourceIndex::buildCost)
-			.max()
-			.orElse(0);
-		PartitionKey previous = null;
-		for (int i = altering.size() - 1; i >= 0; i--) {
-			// from the last: each altering build carries those after it
-			PartitionKey key = builds.get(altering.get(i).oid());
-			behind += costs.get(key)[0];
-			costs.get(key)[0] = behind;
-		}
-		for (SourceIndex index : altering) {
-			PartitionKey key = builds.get(index.oid());
-			if (previous != null) {
-				dependencies.get(key).add(previous);
-			}
-			previous = key;
-		}
-		for (SourceIndex index : tableIndexes) {
-			if (!altersTable(index)) {
-				dependencies.get(builds.get(index.oid())).add(previous);
+	static Map<Long, PartitionKey> alterPartitions(List<SourceIndex> indexes, Map<Long, PartitionKey> builds) {
+		Map<Long, List<SourceIndex>> byTable = new LinkedHashMap<>();
+		for (SourceIndex index : indexes) {
+			if (builds.get(index.oid()).bundle() == 0) {
+				byTable.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>()).add(index);
 			}
 		}
+		Map<Long, PartitionKey> alters = new LinkedHashMap<>();
+		byTable.forEach((table, tableIndexes) -> {
+			if (tableIndexes.size() > 1 && tableIndexes.stream().anyMatch(IndexSchedule::altersTable)) {
+				alters.put(table, PartitionKey.object(CloneSteps.BUILD_INDEX, table));
+			}
+		});
+		return alters;
+	}
+
+	private static List<PartitionKey> builds(long table, List<SourceIndex> indexes, Map<Long, PartitionKey> builds) {
+		return indexes.stream()
+			.filter((index) -> index.tableOid() == table)
+			.map((index) -> builds.get(index.oid()))
+			.distinct()
+			.toList();
 	}
 
 	/** Whether building the index ends with an ALTER TABLE on its table. */

@@ -160,7 +160,7 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			}
 			return;
 		}
-		int capacity = this.dispatcher.capacity();
+		int capacity = Math.max(1, this.dispatcher.capacity());
 		while (!ready.isEmpty() && inFlight.get() < capacity) {
 			StepExecution partition = ready.poll().execution();
 			inFlight.incrementAndGet();

@@ -15,7 +15,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * COMPLETED first. The only class that writes and reads a partition's execution context:
  *
  * <pre>
- * order      long, ascending start order (the largest tables first)
+ * order      long, ascending start order (the longest work first)
  * dependsOn  string, the step names of the partitions waited on, comma-separated
  * </pre>
  *

@@ -44,14 +44,16 @@ public final class PartitionedSteps {
 
 	/**
 	 * A step named {@code name} whose partitions {@code worker} runs on {@code executor}:
-	 * as many at a time as a thread pool's threads, else all those ready.
+	 * as many at a time as a thread pool's core threads, else all those ready.
 	 * @param partitioner plans the partitions ({@link PartitionSpec#contexts})
 	 * @param upstreamSteps the steps whose partitions these partitions wait on
 	 * @param listeners more listeners of the step
 	 */
 	public Step build(String name, Step worker, Partitioner partitioner, Executor executor, List<String> upstreamSteps,
 			StepExecutionListener... listeners) {
-		int threads = (executor instanceof ThreadPoolTaskExecutor pool) ? pool.getMaxPoolSize() : Integer.MAX_VALUE;
+		// a pool with an unbounded queue (the default) runs its core threads only
+		int threads = (executor instanceof ThreadPoolTaskExecutor pool) ? Math.max(1, pool.getCorePoolSize())
+				: Integer.MAX_VALUE;
 		DependentPartitionHandler handler = new DependentPartitionHandler(partitioner,
 				new LocalDispatcher(worker, executor, threads), this.repository, this.status,
 				new PartitionGate(upstreamSteps), this.stopCheckInterval, this.stop);

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.job.partition.PartitionKey;
@@ -41,29 +43,50 @@ class IndexScheduleTest {
 	private final SourceIndex eventsPlain = index(33, 3, null, false, "brin", 1 * MB);
 
 	@Test
-	void constraintBuildsOfATableGoFirstAndItsOtherBuildsWaitForThem() {
+	void theLongestBuildsStartFirstAndATablesConstraintsWaitForAllItsBuilds() {
 		List<PartitionSpec> specs = schedule(this.wideGin, this.wideCode, this.widePkey, this.wideAccount,
 				this.accountsPkey);
 
-		assertThat(specs).extracting((spec) -> spec.key().oid())
-			.as("the wide primary key carries its table's GIN: 34 MB x 2 + 68 MB x 8, before the 129 MB"
-					+ " primary key (x 2) of the other table; then the GIN, the rest by size")
-			.containsExactly(11L, 12L, 21L, 13L, 14L);
+		assertThat(specs).extracting((spec) -> spec.key().stepName())
+			.as("the ALTER TABLE partition of wide first once ready; then the GIN (68 MB x 8), the 129 MB primary key"
+					+ " (x 2), the rest by size")
+			.containsExactly("buildIndex:1", "buildIndex:12", "buildIndex:21", "buildIndex:13", "buildIndex:14",
+					"buildIndex:11");
+		assertThat(spec(specs, 12).dependsOn()).as("builds run at once: each waits on the copy only")
+			.containsExactly(copy(1));
 		assertThat(spec(specs, 11).dependsOn()).containsExactly(copy(1));
-		assertThat(spec(specs, 12).dependsOn()).containsExactly(copy(1), build(11));
-		assertThat(spec(specs, 13).dependsOn()).containsExactly(copy(1), build(11));
-		assertThat(spec(specs, 21).dependsOn()).as("alone on its table: waits on its copy only")
+		assertThat(spec(specs, 1).dependsOn()).as("wide's constraint, once all its indexes are built")
+			.containsExactlyInAnyOrder(build(11), build(12), build(13), build(14));
+		assertThat(spec(specs, 21).dependsOn()).as("alone on its table: builds and attaches, as before")
 			.containsExactly(copy(2));
 	}
 
 	@Test
-	void severalBuildsThatAlterOneTableRunOneAfterTheOther() {
-		List<PartitionSpec> specs = schedule(this.eventsPlain, this.eventsKey, this.eventsClustered);
+	void onlyTheBuildsThatAlterTheirTableLeaveItToTheTablesPartition() {
+		Map<String, ExecutionContext> contexts = IndexSchedule.contexts(
+				List.of(this.widePkey, this.wideGin, this.accountsPkey, this.eventsKey, this.eventsClustered,
+						this.eventsPlain),
+				builds(this.widePkey, this.wideGin, this.accountsPkey, this.eventsKey, this.eventsClustered,
+						this.eventsPlain),
+				Map.of(), Map.of());
 
-		assertThat(spec(specs, 32).dependsOn()).as("the larger of the two first").containsExactly(copy(3));
-		assertThat(spec(specs, 31).dependsOn()).containsExactly(copy(3), build(32));
-		assertThat(spec(specs, 33).dependsOn()).containsExactly(copy(3), build(31));
-		assertThat(specs).extracting((spec) -> spec.key().oid()).containsExactly(32L, 31L, 33L);
+		assertThat(contexts.get("11").getString(IndexSchedule.ALTER_TABLE_IN)).isEqualTo("buildIndex:1");
+		assertThat(contexts.get("12").containsKey(IndexSchedule.ALTER_TABLE_IN)).isFalse();
+		assertThat(contexts.get("21").containsKey(IndexSchedule.ALTER_TABLE_IN)).isFalse();
+		assertThat(contexts.get("31").getString(IndexSchedule.ALTER_TABLE_IN)).isEqualTo("buildIndex:3");
+		assertThat(contexts.get("32").getString(IndexSchedule.ALTER_TABLE_IN)).as("CLUSTER ON is an ALTER TABLE too")
+			.isEqualTo("buildIndex:3");
+		assertThat(contexts.get("33").containsKey(IndexSchedule.ALTER_TABLE_IN)).isFalse();
+		assertThat(contexts).containsKeys("1", "3").doesNotContainKey("2");
+		assertThat(contexts.get("1").containsKey(IndexSchedule.ALTER_TABLE)).isTrue();
+	}
+
+	@Test
+	void theBuildsOfABundleHaveNoTablePartition() {
+		Map<Long, PartitionKey> builds = Map.of(31L, PartitionKey.bundle(CloneSteps.BUILD_INDEX, 1), 32L,
+				PartitionKey.bundle(CloneSteps.BUILD_INDEX, 1));
+
+		assertThat(IndexSchedule.alterPartitions(List.of(this.eventsKey, this.eventsClustered), builds)).isEmpty();
 	}
 
 	@Test
@@ -87,6 +110,14 @@ class IndexScheduleTest {
 			.containsExactly("wide", "accounts");
 	}
 
+	private static Map<Long, PartitionKey> builds(SourceIndex... indexes) {
+		Map<Long, PartitionKey> builds = new HashMap<>();
+		for (SourceIndex index : indexes) {
+			builds.put(index.oid(), build(index.oid()));
+		}
+		return builds;
+	}
+
 	private static List<PartitionSpec> schedule(SourceIndex... indexes) {
 		Map<Long, PartitionKey> builds = new HashMap<>();
 		Map<Long, List<PartitionKey>> copies = new HashMap<>();
@@ -98,7 +129,10 @@ class IndexScheduleTest {
 	}
 
 	private static PartitionSpec spec(List<PartitionSpec> specs, long oid) {
-		return specs.stream().filter((spec) -> spec.key().oid() == oid).findFirst().orElseThrow();
+		return specs.stream()
+			.filter((spec) -> spec.key().stepName().equals(build(oid).stepName()))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static PartitionKey build(long oid) {
