@@ -81,12 +81,8 @@ class ClonePartitioners {
 		boolean afterCopy = request.includes(Stage.TABLE_DATA);
 		return (gridSize) -> {
 			Map<Long, List<PartitionKey>> copies = afterCopy ? plan.copyPartitions(instance(manager)) : Map.of();
-			Map<Long, Integer> tableOrder = new HashMap<>();
-			for (SourceTable table : plan.tables(instance(manager))) {
-				tableOrder.put(table.oid(), tableOrder.size());
-			}
 			return IndexSchedule.contexts(plan.indexes(instance(manager)), plan.indexPartitions(instance(manager)),
-					copies, tableOrder);
+					copies, plan.tables(instance(manager)));
 		};
 	}
 
@@ -145,9 +141,12 @@ class ClonePartitioners {
 	 * last.
 	 */
 	static List<SourceTable> longestChainFirst(List<SourceTable> tables, List<SourceIndex> indexes) {
+		Map<Long, Long> tableBytes = new HashMap<>();
+		tables.forEach((table) -> tableBytes.put(table.oid(), table.bytes()));
 		Map<Long, Long> slowestBuild = new HashMap<>();
 		for (SourceIndex index : indexes) {
-			slowestBuild.merge(index.tableOid(), index.buildCost(), Math::max);
+			slowestBuild.merge(index.tableOid(), index.buildCost(tableBytes.getOrDefault(index.tableOid(), 0L)),
+					Math::max);
 		}
 		List<SourceTable> ordered = new ArrayList<>(tables);
 		// stable: equal chains keep the plan's order

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 import io.pgcopydb.catalog.SourceIndex;
+import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.job.partition.PartitionKey;
 import io.pgcopydb.job.partition.PartitionSpec;
 
@@ -50,9 +51,8 @@ final class IndexSchedule {
 	 * tell a build from a table's ALTER TABLE partition.
 	 */
 	static Map<String, ExecutionContext> contexts(List<SourceIndex> indexes, Map<Long, PartitionKey> builds,
-			Map<Long, List<PartitionKey>> copies, Map<Long, Integer> tableOrder) {
-		Map<String, ExecutionContext> contexts = PartitionSpec
-			.contexts(partitions(indexes, builds, copies, tableOrder));
+			Map<Long, List<PartitionKey>> copies, List<SourceTable> tables) {
+		Map<String, ExecutionContext> contexts = PartitionSpec.contexts(partitions(indexes, builds, copies, tables));
 		Map<Long, PartitionKey> alters = alterPartitions(indexes, builds);
 		for (SourceIndex index : indexes) {
 			PartitionKey alter = alters.get(index.tableOid());
@@ -69,10 +69,16 @@ final class IndexSchedule {
 	 * @param builds each index's build partition (several indexes share a bundle's)
 	 * @param copies each table's copy partitions (none for a table whose rows stay
 	 * behind, or when the run copies no rows)
-	 * @param tableOrder each table's place in the plan, for ties
+	 * @param tables the planned tables, in plan order (for ties), with their sizes
 	 */
 	static List<PartitionSpec> partitions(List<SourceIndex> indexes, Map<Long, PartitionKey> builds,
-			Map<Long, List<PartitionKey>> copies, Map<Long, Integer> tableOrder) {
+			Map<Long, List<PartitionKey>> copies, List<SourceTable> tables) {
+		Map<Long, Integer> tableOrder = new HashMap<>();
+		Map<Long, Long> tableBytes = new HashMap<>();
+		for (SourceTable table : tables) {
+			tableOrder.put(table.oid(), tableOrder.size());
+			tableBytes.put(table.oid(), table.bytes());
+		}
 		// per partition: its cost (a bundle's: its indexes' together), its first table's
 		// place, what it waits on
 		Map<PartitionKey, long[]> costs = new LinkedHashMap<>();
@@ -80,7 +86,7 @@ final class IndexSchedule {
 		for (SourceIndex index : indexes) {
 			PartitionKey key = builds.get(index.oid());
 			long[] cost = costs.computeIfAbsent(key, (k) -> new long[] { 0, Long.MAX_VALUE });
-			cost[0] += index.buildCost();
+			cost[0] += index.buildCost(tableBytes.getOrDefault(index.tableOid(), 0L));
 			cost[1] = Math.min(cost[1], tableOrder.getOrDefault(index.tableOid(), 0));
 			dependencies.putIfAbsent(key, copies.getOrDefault(index.tableOid(), List.of()));
 		}

@@ -167,7 +167,16 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			// its thread is free before its end is recorded: the record wakes this loop,
 			// which then finds the thread free for the next ready partition; recorded as
 			// soon as it ends, so that what depends on it starts at once
-			running.add(this.dispatcher.dispatch(partition).whenComplete((ended, ex) -> {
+			CompletableFuture<StepExecution> dispatched;
+			try {
+				dispatched = this.dispatcher.dispatch(partition);
+			}
+			catch (RuntimeException ex) {
+				// not started (an executor shut down): its thread stays free
+				inFlight.decrementAndGet();
+				throw ex;
+			}
+			running.add(dispatched.whenComplete((ended, ex) -> {
 				inFlight.decrementAndGet();
 				this.status.record(partition);
 			}));

@@ -68,7 +68,7 @@ class IndexScheduleTest {
 						this.eventsPlain),
 				builds(this.widePkey, this.wideGin, this.accountsPkey, this.eventsKey, this.eventsClustered,
 						this.eventsPlain),
-				Map.of(), Map.of());
+				Map.of(), List.of());
 
 		assertThat(contexts.get("11").getString(IndexSchedule.ALTER_TABLE_IN)).isEqualTo("buildIndex:1");
 		assertThat(contexts.get("12").containsKey(IndexSchedule.ALTER_TABLE_IN)).isFalse();
@@ -93,9 +93,25 @@ class IndexScheduleTest {
 	void aPlanWithoutSizesKeepsTheTableOrder() {
 		List<PartitionSpec> specs = IndexSchedule.partitions(
 				List.of(index(21, 2, null, false, null, 0), index(11, 1, null, false, null, 0)),
-				Map.of(21L, build(21), 11L, build(11)), Map.of(), Map.of(1L, 0, 2L, 1));
+				Map.of(21L, build(21), 11L, build(11)), Map.of(),
+				List.of(new SourceTable(1, "public", "t1", "id", "id int", true, 2 * MB),
+						new SourceTable(2, "public", "t2", "id", "id int", true, MB)));
 
 		assertThat(specs).extracting((spec) -> spec.key().oid()).containsExactly(11L, 21L);
+	}
+
+	@Test
+	void aBuildCountsTheScanOfItsTable() {
+		SourceIndex brin = index(41, 4, null, false, "brin", 64 * 1024);
+		SourceIndex small = index(51, 5, null, false, "btree", 4 * MB);
+		List<PartitionSpec> specs = IndexSchedule.partitions(List.of(small, brin),
+				Map.of(41L, build(41), 51L, build(51)), Map.of(),
+				List.of(new SourceTable(5, "public", "small", "id", "id int", true, 10 * MB),
+						new SourceTable(4, "public", "huge", "at", "at timestamptz", true, 100_000 * MB)));
+
+		assertThat(specs).extracting((spec) -> spec.key().oid())
+			.as("a BRIN of 64 kB still reads its 100 GB table")
+			.containsExactly(41L, 51L);
 	}
 
 	@Test
@@ -125,7 +141,7 @@ class IndexScheduleTest {
 			builds.put(index.oid(), build(index.oid()));
 			copies.put(index.tableOid(), List.of(copy(index.tableOid())));
 		}
-		return IndexSchedule.partitions(List.of(indexes), builds, copies, Map.of());
+		return IndexSchedule.partitions(List.of(indexes), builds, copies, List.of());
 	}
 
 	private static PartitionSpec spec(List<PartitionSpec> specs, long oid) {

@@ -230,6 +230,44 @@ class DependentPartitionHandlerTest {
 		assertThat(order).containsExactly("buildIndex:101", "buildIndex:102", "buildIndex:103", "buildIndex:104");
 	}
 
+	/**
+	 * A partition ready but waiting for a thread when a stop comes is not started: it is
+	 * recorded STOPPED, so a restart runs it; the running one ends as it does.
+	 */
+	@Test
+	void aReadyPartitionWaitingForAThreadIsRecordedStoppedAfterAStop() throws Exception {
+		StepExecution first = partition(11L, "buildIndex:101", 0, List.of());
+		StepExecution second = partition(12L, "buildIndex:102", 1, List.of());
+		CountDownLatch firstStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Step worker = worker((partition) -> {
+			firstStarted.countDown();
+			release.await();
+		});
+		DependentPartitionHandler handler = new DependentPartitionHandler((grid) -> Map.of(),
+				new LocalDispatcher(worker, new SimpleAsyncTaskExecutor("test-partition-"), 1),
+				new ResourcelessJobRepository(), this.status, new PartitionGate(List.of()), Duration.ofMillis(50),
+				this.stop);
+		CompletableFuture<Collection<StepExecution>> handled = CompletableFuture.supplyAsync(() -> {
+			try {
+				return handler.handle(splitter(second, first), this.indexes);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		this.stop.request("SIGTERM");
+		Thread.sleep(200); // the handler notices the stop within its check interval
+		release.countDown();
+
+		assertThat(handled.get(10, TimeUnit.SECONDS))
+			.extracting((partition) -> partition.getStepName() + " " + partition.getStatus())
+			.containsExactlyInAnyOrder("buildIndex:101 COMPLETED", "buildIndex:102 STOPPED");
+		assertThat(second.getExitStatus().getExitDescription()).contains("not started: SIGTERM");
+		assertThat(this.ran).containsOnlyKeys("buildIndex:101");
+	}
+
 	private CompletableFuture<Collection<StepExecution>> handleInBackground(List<String> upstream,
 			StepExecution... partitions) {
 		DependentPartitionHandler handler = handler((grid) -> Map.of(), upstream);
