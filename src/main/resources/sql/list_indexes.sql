@@ -6,9 +6,10 @@
 -- Indexes of extension member tables are the extension's business, as their tables are.
 -- constraint_definition ("PRIMARY KEY (id) DEFERRABLE") builds the constraint directly
 -- where USING INDEX cannot: on a table the target partitioned after restore pre-data.
--- access_method and index_bytes (the index's size on the source, from the pages its last
--- VACUUM, ANALYZE or build counted: pg_relation_size would lock every index) estimate how
--- long the build takes, so that the longest builds start first.
+-- access_method and index_bytes (the index's size on the source) estimate how long the
+-- build takes, so that the longest builds start first. pg_relation_size locks each index
+-- for the rest of this transaction (the catalog read), as pg_table_size does the tables;
+-- relpages would not, but after pg_upgrade or without ANALYZE it can be far too small.
 -- Run with search_path = '' so that pg_get_indexdef qualifies every name it prints.
 SELECT i.indexrelid AS index_oid,
        i.indrelid AS table_oid,
@@ -29,7 +30,7 @@ SELECT i.indexrelid AS index_oid,
           FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) AS column_statistics,
        am.amname AS access_method,
-       ic.relpages::bigint * pg_catalog.current_setting('block_size')::bigint AS index_bytes
+       pg_catalog.pg_relation_size(i.indexrelid) AS index_bytes
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_am am ON am.oid = ic.relam

@@ -87,18 +87,19 @@ public final class IndexBuilder {
 	 * indexes of one table, in one transaction: each constraint not attached yet, then
 	 * each index's properties. Nothing on a table the target partitions, whose builds did
 	 * it all.
-	 * @return whether the target has the table
+	 * @return {@link Outcome#BUILT}, or what was not done: {@link Outcome#NO_TABLE},
+	 * {@link Outcome#BUILT_PARTITIONED}
 	 */
-	public boolean alterTable(Connection target, List<SourceIndex> indexes) throws SQLException {
+	public Outcome alterTable(Connection target, List<SourceIndex> indexes) throws SQLException {
 		if (indexes.isEmpty()) {
-			return true;
+			return Outcome.BUILT;
 		}
 		target.setAutoCommit(false);
 		try (Statement statement = target.createStatement()) {
 			Optional<TargetRelation> table = new TargetCatalog(target).relation(indexes.get(0).qualifiedTableName());
 			if (table.isEmpty() || table.get().partitioned()) {
 				target.commit();
-				return table.isPresent();
+				return table.isEmpty() ? Outcome.NO_TABLE : Outcome.BUILT_PARTITIONED;
 			}
 			Set<List<String>> attached = existingConstraints(target, indexes);
 			for (SourceIndex index : indexes) {
@@ -111,7 +112,7 @@ public final class IndexBuilder {
 				}
 			}
 			target.commit();
-			return true;
+			return Outcome.BUILT;
 		}
 		catch (SQLException | RuntimeException ex) {
 			target.rollback();

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The catalog gives each index what orders the builds: its access method and its size on
- * the source, read without locking it.
+ * the source.
  */
 @ExtendWith(PostgresExtension.class)
 class CatalogReaderIT {

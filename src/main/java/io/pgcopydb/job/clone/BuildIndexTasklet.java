@@ -74,10 +74,9 @@ class BuildIndexTasklet implements Tasklet {
 					index.qualifiedTableName());
 			return RepeatStatus.FINISHED;
 		}
-		logger.info(
-				"Built index {}{}{} in {} ms", index.displayName(),
+		logger.info("Built index {}{}{} in {} ms", index.displayName(),
 				(!index.backsConstraint()) ? ""
-						: alterLater
+						: (alterLater && outcome == IndexBuilder.Outcome.BUILT)
 								? " (its constraint " + Identifiers.display(index.constraintName())
 										+ " once the table's indexes are built)"
 								: " and constraint " + Identifiers.display(index.constraintName()),
@@ -103,8 +102,13 @@ class BuildIndexTasklet implements Tasklet {
 		String table = Identifiers.displayQualified(indexes.get(0).schema(), indexes.get(0).tableName());
 		long started = System.nanoTime();
 		try (Connection target = this.sessions.target("constraints of " + table)) {
-			if (!this.builder.alterTable(target, indexes)) {
+			IndexBuilder.Outcome outcome = this.builder.alterTable(target, indexes);
+			if (outcome == IndexBuilder.Outcome.NO_TABLE) {
 				logger.warn("Not adding the constraints of {}: the target has no such table any more", table);
+				return RepeatStatus.FINISHED;
+			}
+			if (outcome == IndexBuilder.Outcome.BUILT_PARTITIONED) {
+				logger.debug("The constraints of the partitioned {} came with their indexes", table);
 				return RepeatStatus.FINISHED;
 			}
 		}

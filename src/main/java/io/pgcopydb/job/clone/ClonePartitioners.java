@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -82,14 +84,14 @@ class ClonePartitioners {
 		return (gridSize) -> {
 			Map<Long, List<PartitionKey>> copies = afterCopy ? plan.copyPartitions(instance(manager)) : Map.of();
 			return IndexSchedule.contexts(plan.indexes(instance(manager)), plan.indexPartitions(instance(manager)),
-					copies, plan.tables(instance(manager)));
+					copies, plan.tables(instance(manager)), partitionedOnTarget(plan, manager));
 		};
 	}
 
 	@Bean
 	@StepScope
 	Partitioner vacuumPartitioner(@Value("#{stepExecution}") StepExecution manager, ClonePlan plan,
-			CloneRequest request) {
+			CloneRequest request, JobRepository repository) {
 		boolean afterCopy = request.includes(Stage.TABLE_DATA);
 		boolean afterIndexes = request.includes(Stage.INDEXES);
 		return (gridSize) -> {
@@ -106,8 +108,16 @@ class ClonePartitioners {
 					tableBuilds.add(builds.get(index.oid()));
 				}
 			}
-			// and on the table's ALTER TABLE partition, which locks it
-			IndexSchedule.alterPartitions(planned, builds).forEach((table, alter) -> indexes.get(table).add(alter));
+			// and on the table's ALTER TABLE partition, which locks it; not when the
+			// index
+			// step completed already: an earlier version's had none, and this one's
+			// completed with them
+			StepExecution indexStep = afterIndexes ? repository
+				.getLastStepExecution(manager.getJobExecution().getJobInstance(), CloneSteps.BUILD_INDEXES) : null;
+			if (indexStep == null || indexStep.getStatus() != BatchStatus.COMPLETED) {
+				IndexSchedule.alterPartitions(planned, builds, partitionedOnTarget(plan, manager))
+					.forEach((table, alter) -> indexes.get(table).add(alter));
+			}
 			Map<Long, Integer> bundles = plan.bundles(instance(manager));
 			// a bundle of tables copied together is vacuumed together, once all its
 			// tables' indexes are built
@@ -153,6 +163,20 @@ class ClonePartitioners {
 		ordered.sort(Comparator
 			.comparingLong((SourceTable table) -> -(table.bytes() + slowestBuild.getOrDefault(table.oid(), 0L))));
 		return ordered;
+	}
+
+	/**
+	 * The tables whose rows the target partitions, as planned by the first command that
+	 * copied data (none known before).
+	 */
+	private static Set<Long> partitionedOnTarget(ClonePlan plan, StepExecution manager) {
+		Set<Long> partitioned = new HashSet<>();
+		plan.targets(instance(manager)).forEach((table, target) -> {
+			if (target.routed() || target.unitPartitioned()) {
+				partitioned.add(table);
+			}
+		});
+		return partitioned;
 	}
 
 	private static PartitionKey copyTable(long tableOid) {

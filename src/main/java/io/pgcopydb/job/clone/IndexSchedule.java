@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -51,9 +52,10 @@ final class IndexSchedule {
 	 * tell a build from a table's ALTER TABLE partition.
 	 */
 	static Map<String, ExecutionContext> contexts(List<SourceIndex> indexes, Map<Long, PartitionKey> builds,
-			Map<Long, List<PartitionKey>> copies, List<SourceTable> tables) {
-		Map<String, ExecutionContext> contexts = PartitionSpec.contexts(partitions(indexes, builds, copies, tables));
-		Map<Long, PartitionKey> alters = alterPartitions(indexes, builds);
+			Map<Long, List<PartitionKey>> copies, List<SourceTable> tables, Set<Long> partitionedOnTarget) {
+		Map<String, ExecutionContext> contexts = PartitionSpec
+			.contexts(partitions(indexes, builds, copies, tables, partitionedOnTarget));
+		Map<Long, PartitionKey> alters = alterPartitions(indexes, builds, partitionedOnTarget);
 		for (SourceIndex index : indexes) {
 			PartitionKey alter = alters.get(index.tableOid());
 			if (alter != null && altersTable(index)) {
@@ -70,9 +72,11 @@ final class IndexSchedule {
 	 * @param copies each table's copy partitions (none for a table whose rows stay
 	 * behind, or when the run copies no rows)
 	 * @param tables the planned tables, in plan order (for ties), with their sizes
+	 * @param partitionedOnTarget the tables whose rows the target partitions
+	 * ({@link #alterPartitions})
 	 */
 	static List<PartitionSpec> partitions(List<SourceIndex> indexes, Map<Long, PartitionKey> builds,
-			Map<Long, List<PartitionKey>> copies, List<SourceTable> tables) {
+			Map<Long, List<PartitionKey>> copies, List<SourceTable> tables, Set<Long> partitionedOnTarget) {
 		Map<Long, Integer> tableOrder = new HashMap<>();
 		Map<Long, Long> tableBytes = new HashMap<>();
 		for (SourceTable table : tables) {
@@ -90,7 +94,7 @@ final class IndexSchedule {
 			cost[1] = Math.min(cost[1], tableOrder.getOrDefault(index.tableOid(), 0));
 			dependencies.putIfAbsent(key, copies.getOrDefault(index.tableOid(), List.of()));
 		}
-		alterPartitions(indexes, builds).forEach((table, alter) -> {
+		alterPartitions(indexes, builds, partitionedOnTarget).forEach((table, alter) -> {
 			// quick, and what the table's vacuum and foreign keys wait on: first once
 			// ready
 			costs.put(alter, new long[] { Long.MAX_VALUE, tableOrder.getOrDefault(table, 0) });
@@ -110,12 +114,15 @@ final class IndexSchedule {
 	/**
 	 * The ALTER TABLE partition of each table that needs one: a table not in a bundle
 	 * (whose builds run one after the other in one partition), with several builds, one
-	 * of which ends in ALTER TABLE; keyed by the table's OID, which no index shares.
+	 * of which ends in ALTER TABLE; keyed by the table's OID, which no index shares. Not
+	 * for a table the target partitions: there a constraint builds its own index, in its
+	 * build partition, as before.
 	 */
-	static Map<Long, PartitionKey> alterPartitions(List<SourceIndex> indexes, Map<Long, PartitionKey> builds) {
+	static Map<Long, PartitionKey> alterPartitions(List<SourceIndex> indexes, Map<Long, PartitionKey> builds,
+			Set<Long> partitionedOnTarget) {
 		Map<Long, List<SourceIndex>> byTable = new LinkedHashMap<>();
 		for (SourceIndex index : indexes) {
-			if (builds.get(index.oid()).bundle() == 0) {
+			if (builds.get(index.oid()).bundle() == 0 && !partitionedOnTarget.contains(index.tableOid())) {
 				byTable.computeIfAbsent(index.tableOid(), (oid) -> new ArrayList<>()).add(index);
 			}
 		}

@@ -3,6 +3,7 @@ package io.pgcopydb.job.clone;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class IndexScheduleTest {
 						this.eventsPlain),
 				builds(this.widePkey, this.wideGin, this.accountsPkey, this.eventsKey, this.eventsClustered,
 						this.eventsPlain),
-				Map.of(), List.of());
+				Map.of(), List.of(), Set.of());
 
 		assertThat(contexts.get("11").getString(IndexSchedule.ALTER_TABLE_IN)).isEqualTo("buildIndex:1");
 		assertThat(contexts.get("12").containsKey(IndexSchedule.ALTER_TABLE_IN)).isFalse();
@@ -86,7 +87,19 @@ class IndexScheduleTest {
 		Map<Long, PartitionKey> builds = Map.of(31L, PartitionKey.bundle(CloneSteps.BUILD_INDEX, 1), 32L,
 				PartitionKey.bundle(CloneSteps.BUILD_INDEX, 1));
 
-		assertThat(IndexSchedule.alterPartitions(List.of(this.eventsKey, this.eventsClustered), builds)).isEmpty();
+		assertThat(IndexSchedule.alterPartitions(List.of(this.eventsKey, this.eventsClustered), builds, Set.of()))
+			.isEmpty();
+	}
+
+	@Test
+	void aTableTheTargetPartitionsKeepsItsConstraintInItsBuild() {
+		Map<Long, PartitionKey> builds = builds(this.widePkey, this.wideGin);
+
+		assertThat(IndexSchedule.alterPartitions(List.of(this.widePkey, this.wideGin), builds, Set.of(1L)))
+			.as("the constraint builds its own index there, whole")
+			.isEmpty();
+		assertThat(IndexSchedule.alterPartitions(List.of(this.widePkey, this.wideGin), builds, Set.of()))
+			.containsOnlyKeys(1L);
 	}
 
 	@Test
@@ -95,7 +108,8 @@ class IndexScheduleTest {
 				List.of(index(21, 2, null, false, null, 0), index(11, 1, null, false, null, 0)),
 				Map.of(21L, build(21), 11L, build(11)), Map.of(),
 				List.of(new SourceTable(1, "public", "t1", "id", "id int", true, 2 * MB),
-						new SourceTable(2, "public", "t2", "id", "id int", true, MB)));
+						new SourceTable(2, "public", "t2", "id", "id int", true, MB)),
+				Set.of());
 
 		assertThat(specs).extracting((spec) -> spec.key().oid()).containsExactly(11L, 21L);
 	}
@@ -104,10 +118,11 @@ class IndexScheduleTest {
 	void aBuildCountsTheScanOfItsTable() {
 		SourceIndex brin = index(41, 4, null, false, "brin", 64 * 1024);
 		SourceIndex small = index(51, 5, null, false, "btree", 4 * MB);
-		List<PartitionSpec> specs = IndexSchedule.partitions(List.of(small, brin),
-				Map.of(41L, build(41), 51L, build(51)), Map.of(),
-				List.of(new SourceTable(5, "public", "small", "id", "id int", true, 10 * MB),
-						new SourceTable(4, "public", "huge", "at", "at timestamptz", true, 100_000 * MB)));
+		List<PartitionSpec> specs = IndexSchedule
+			.partitions(List.of(small, brin), Map.of(41L, build(41), 51L, build(51)), Map.of(),
+					List.of(new SourceTable(5, "public", "small", "id", "id int", true, 10 * MB),
+							new SourceTable(4, "public", "huge", "at", "at timestamptz", true, 100_000 * MB)),
+					Set.of());
 
 		assertThat(specs).extracting((spec) -> spec.key().oid())
 			.as("a BRIN of 64 kB still reads its 100 GB table")
@@ -141,7 +156,7 @@ class IndexScheduleTest {
 			builds.put(index.oid(), build(index.oid()));
 			copies.put(index.tableOid(), List.of(copy(index.tableOid())));
 		}
-		return IndexSchedule.partitions(List.of(indexes), builds, copies, List.of());
+		return IndexSchedule.partitions(List.of(indexes), builds, copies, List.of(), Set.of());
 	}
 
 	private static PartitionSpec spec(List<PartitionSpec> specs, long oid) {
