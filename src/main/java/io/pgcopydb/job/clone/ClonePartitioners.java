@@ -30,11 +30,13 @@ import io.pgcopydb.job.partition.PartitionSpec;
  * to copy, or one per slice of a split table ({@link ClonePlan#copyPartitions}; the
  * longest chain of copy and index build first; a table copied in its unit's transaction
  * waits for the unit's leader, see {@link CopyTarget}), one per index (waiting on its
- * table's copy; the longest builds first), one per table to vacuum (waiting on its copy
- * and all its indexes). Keys are OIDs, so partition step names are stable across
- * restarts. A partition waits only on stages the command runs: {@code copy indexes} alone
- * builds on the tables as they are. A table whose rows stay behind ([exclude-table-data])
- * has no copy partition: its indexes and vacuum wait for no copy.
+ * table's copy; the longest builds first) plus one per table of several indexes for its
+ * ALTER TABLE statements (see {@link IndexSchedule}), one per table to vacuum (waiting on
+ * its copy and all its index partitions). Keys are OIDs, so partition step names are
+ * stable across restarts. A partition waits only on stages the command runs:
+ * {@code copy indexes} alone builds on the tables as they are. A table whose rows stay
+ * behind ([exclude-table-data]) has no copy partition: its indexes and vacuum wait for no
+ * copy.
  */
 @Configuration(proxyBeanMethods = false)
 class ClonePartitioners {
@@ -108,10 +110,9 @@ class ClonePartitioners {
 					tableBuilds.add(builds.get(index.oid()));
 				}
 			}
-			// and on the table's ALTER TABLE partition, which locks it; not when the
-			// index
-			// step completed already: an earlier version's had none, and this one's
-			// completed with them
+			// and on the table's ALTER TABLE partition (IndexSchedule), which locks it;
+			// not once the index step completed: that of an earlier version had none,
+			// and this version's completed them
 			StepExecution indexStep = afterIndexes ? repository
 				.getLastStepExecution(manager.getJobExecution().getJobInstance(), CloneSteps.BUILD_INDEXES) : null;
 			if (indexStep == null || indexStep.getStatus() != BatchStatus.COMPLETED) {
