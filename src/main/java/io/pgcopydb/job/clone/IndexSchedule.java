@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,18 +88,19 @@ final class IndexSchedule {
 		// place, what it waits on
 		Map<PartitionKey, long[]> costs = new LinkedHashMap<>();
 		Map<PartitionKey, List<PartitionKey>> dependencies = new HashMap<>();
+		Map<Long, Set<PartitionKey>> tableBuilds = new HashMap<>();
 		for (SourceIndex index : indexes) {
 			PartitionKey key = builds.get(index.oid());
+			tableBuilds.computeIfAbsent(index.tableOid(), (oid) -> new LinkedHashSet<>()).add(key);
 			long[] cost = costs.computeIfAbsent(key, (k) -> new long[] { 0, Long.MAX_VALUE });
 			cost[0] += index.buildCost(tableBytes.getOrDefault(index.tableOid(), 0L));
 			cost[1] = Math.min(cost[1], tableOrder.getOrDefault(index.tableOid(), 0));
 			dependencies.putIfAbsent(key, copies.getOrDefault(index.tableOid(), List.of()));
 		}
 		alterPartitions(indexes, builds, partitionedOnTarget).forEach((table, alter) -> {
-			// quick, and what the table's vacuum and foreign keys wait on: first once
-			// ready
+			// quick, and what the table's vacuum waits on: first once ready
 			costs.put(alter, new long[] { Long.MAX_VALUE, tableOrder.getOrDefault(table, 0) });
-			dependencies.put(alter, builds(table, indexes, builds));
+			dependencies.put(alter, List.copyOf(tableBuilds.get(table)));
 		});
 		List<PartitionKey> keys = new ArrayList<>(costs.keySet());
 		keys.sort(Comparator.comparingLong((PartitionKey key) -> -costs.get(key)[0])
@@ -133,14 +135,6 @@ final class IndexSchedule {
 			}
 		});
 		return alters;
-	}
-
-	private static List<PartitionKey> builds(long table, List<SourceIndex> indexes, Map<Long, PartitionKey> builds) {
-		return indexes.stream()
-			.filter((index) -> index.tableOid() == table)
-			.map((index) -> builds.get(index.oid()))
-			.distinct()
-			.toList();
 	}
 
 	/** Whether building the index ends with an ALTER TABLE on its table. */
