@@ -30,8 +30,10 @@ fi
 # Decide from what the run recorded, not from files: a first call refused before it
 # started (target not empty, bad password) or killed in its first seconds leaves a
 # repository without any clone, and --resume would then be refused on every call.
+# With a shared repository (PGCOPYDB_REPOSITORY_URL, and PGCOPYDB_RUN_NAME when several
+# hosts take turns), the runs are there rather than in pgcopydb.db.
 recorded=no
-if [[ -f "$PGCOPYDB_DIR/pgcopydb.db" ]]; then
+if [[ -f "$PGCOPYDB_DIR/pgcopydb.db" || -n "${PGCOPYDB_REPOSITORY_URL:-}" ]]; then
 	runs=$("$here/../bin/pgcopydb" job list --json --dir "$PGCOPYDB_DIR" 2>>"$log" || true)
 	if grep -q '"job" *: *"clone"' <<<"$runs"; then
 		recorded=yes

@@ -187,7 +187,7 @@ final class ParseListCommand implements java.util.concurrent.Callable<Integer> {
 	 * planned over the source now, else nothing left out.
 	 */
 	private Plan plan(WorkDirectory dir, Filters given) {
-		RunFilters.Recorded recorded = Files.exists(dir.repositoryFile())
+		RunFilters.Recorded recorded = dir.hasRecordedRuns()
 				? RunRepository.read(dir, RunFilters.class, RunFilters::last) : null;
 		if (recorded != null && recorded.digest() != null) {
 			if (given != null && !RunFilters.digest(given).equals(recorded.digest())) {

@@ -25,6 +25,9 @@ public final class DirectoryLock implements AutoCloseable {
 
 	private final FileLock lock;
 
+	/** The lease of the run in a shared repository, held with this lock; or null. */
+	private RepositoryLease lease;
+
 	private DirectoryLock(FileChannel channel, FileLock lock) {
 		this.channel = channel;
 		this.lock = lock;
@@ -103,8 +106,16 @@ public final class DirectoryLock implements AutoCloseable {
 		}
 	}
 
+	/** Holds {@code lease} until this lock is released. */
+	void hold(RepositoryLease lease) {
+		this.lease = lease;
+	}
+
 	@Override
 	public void close() {
+		if (this.lease != null) {
+			this.lease.close();
+		}
 		try {
 			this.lock.release();
 			this.channel.close();

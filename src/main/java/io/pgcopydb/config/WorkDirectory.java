@@ -17,7 +17,8 @@ import io.pgcopydb.error.BadConfigException;
  * looks at afterwards.
  *
  * <pre>
- * pgcopydb.db          the JobRepository and the work plan (SQLite)
+ * pgcopydb.db          the JobRepository and the work plan (SQLite), unless they are
+ *                      kept in a shared repository ({@link SharedRepository})
  * pgcopydb.lock        held by the process running a job here (pid and command inside)
  * snapshot             the snapshot id a live pgcopydb snapshot process holds
  * snapshot.lock        held by that process
@@ -34,7 +35,28 @@ import io.pgcopydb.error.BadConfigException;
  * children/&lt;pid&gt;       one record per running pg_dump or pg_restore (pid, start time, tag)
  * </pre>
  */
-public record WorkDirectory(Path root) {
+public record WorkDirectory(Path root, SharedRepository sharedRepository) {
+
+	/** A work directory with its embedded repository, {@link #repositoryFile()}. */
+	public WorkDirectory(Path root) {
+		this(root, null);
+	}
+
+	/**
+	 * The same directory with its runs kept in {@code repository} (null: the embedded
+	 * file).
+	 */
+	public WorkDirectory withRepository(SharedRepository repository) {
+		return new WorkDirectory(this.root, repository);
+	}
+
+	/**
+	 * Whether a run was ever recorded for this directory: its repository file exists, or
+	 * its run's schema in the shared repository.
+	 */
+	public boolean hasRecordedRuns() {
+		return (this.sharedRepository != null) ? this.sharedRepository.hasRuns() : Files.exists(repositoryFile());
+	}
 
 	/** pgcopydb's default: ${TMPDIR:-/tmp}/pgcopydb. */
 	public static Path defaultRoot() {
@@ -145,15 +167,41 @@ public record WorkDirectory(Path root) {
 
 	/**
 	 * Takes this directory's lock for a job-running {@code command}; see
-	 * {@link DirectoryLock}.
+	 * {@link DirectoryLock}. With a shared repository, the lock also holds the run's
+	 * lease there ({@link RepositoryLease}), which keeps processes on other hosts off the
+	 * run.
 	 */
 	public DirectoryLock lock(String command) {
-		return DirectoryLock.acquire(this, this.root.resolve("pgcopydb.lock"), command);
+		return lock(command, () -> {
+		});
 	}
 
-	/** Whether a live process runs a job in this directory now. */
+	/**
+	 * As {@link #lock(String)}; {@code onLeaseLost} is called if the session holding the
+	 * lease in a shared repository ends while the lock is held (the command must then
+	 * stop: another process may take the run over).
+	 */
+	public DirectoryLock lock(String command, Runnable onLeaseLost) {
+		DirectoryLock lock = DirectoryLock.acquire(this, this.root.resolve("pgcopydb.lock"), command);
+		if (this.sharedRepository != null) {
+			try {
+				lock.hold(RepositoryLease.acquire(this.sharedRepository, command, onLeaseLost));
+			}
+			catch (RuntimeException ex) {
+				lock.close();
+				throw ex;
+			}
+		}
+		return lock;
+	}
+
+	/**
+	 * Whether a live process runs a job in this directory now; with a shared repository,
+	 * whether a process on any host holds the run's lease.
+	 */
 	public boolean isLocked() {
-		return DirectoryLock.isHeld(this.root.resolve("pgcopydb.lock"));
+		return (this.sharedRepository != null) ? RepositoryLease.isHeld(this.sharedRepository)
+				: DirectoryLock.isHeld(this.root.resolve("pgcopydb.lock"));
 	}
 
 	/**

@@ -24,6 +24,8 @@ public enum ExitCode {
 
 	STOPPED(8, "stopped on request (SIGTERM, Ctrl-C); finish with --resume"),
 
+	REPOSITORY(9, "repository error (--repository-url): unreachable, authentication failed"),
+
 	DIFFERENT(10, "compare: source and target differ (the report names what)"),
 
 	INTERNAL(12, "internal error: a bug, please report it with the log file");

@@ -56,7 +56,7 @@ public final class Launcher {
 			LogSetup.consoleWarningsOnly();
 		}
 		StopSignal stop = new StopSignal();
-		try (DirectoryLock lock = lockAndRecord(dir, request.command());
+		try (DirectoryLock lock = lockAndRecord(dir, request.command(), stop);
 				ConfigurableApplicationContext context = BatchContext.start(dir, stop, request, job.configuration());
 				Signals signals = Signals.install(stop, "finish with: " + job.interruptedResume(request))) {
 			JobExecution execution = job.run(context, request);
@@ -81,8 +81,9 @@ public final class Launcher {
 	 * session opens. Nothing is undone at the end: the next command finds the tag's
 	 * sessions gone, and forgets it.
 	 */
-	private static DirectoryLock lockAndRecord(WorkDirectory dir, String command) {
-		DirectoryLock lock = dir.lock(command);
+	private static DirectoryLock lockAndRecord(WorkDirectory dir, String command, StopSignal stop) {
+		DirectoryLock lock = dir.lock(command,
+				() -> stop.request("the lease of the run in the repository was lost (its session ended)"));
 		try {
 			dir.processRecords().register(SessionTag.current(), command);
 		}
@@ -92,6 +93,10 @@ public final class Launcher {
 		}
 		logger.info("Sessions and child tools of this process show in pg_stat_activity as application_name '{}...'",
 				SessionTag.PREFIX + SessionTag.current() + "]");
+		if (dir.sharedRepository() != null) {
+			logger.info("The run is kept in {} as {}; this process holds its lease there while it runs",
+					dir.sharedRepository().connection().endpoint(), dir.sharedRepository().schema());
+		}
 		return lock;
 	}
 

@@ -14,7 +14,9 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 /**
  * Creates the JobRepository tables (Spring Batch's own DDL for the database in use) and
  * our plan tables when they are missing, at context start, before any job runs. We do it
- * ourselves because Boot's initializer does not cover SQLite files.
+ * ourselves because Boot's initializer does not cover SQLite files. On a shared
+ * PostgreSQL repository the tables are those of the run's schema, the sessions'
+ * search_path: other runs' tables in other schemas are not looked at.
  */
 class RepositorySchema implements InitializingBean {
 
@@ -74,7 +76,7 @@ class RepositorySchema implements InitializingBean {
 
 	private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
 		for (String[] names : new String[][] { { table, column }, { table.toLowerCase(), column.toLowerCase() } }) {
-			try (ResultSet rs = connection.getMetaData().getColumns(null, null, names[0], names[1])) {
+			try (ResultSet rs = connection.getMetaData().getColumns(null, connection.getSchema(), names[0], names[1])) {
 				if (rs.next()) {
 					return true;
 				}
@@ -85,7 +87,7 @@ class RepositorySchema implements InitializingBean {
 
 	private static boolean tableExists(Connection connection, String table) throws SQLException {
 		for (String name : new String[] { table, table.toLowerCase() }) {
-			try (ResultSet rs = connection.getMetaData().getTables(null, null, name, null)) {
+			try (ResultSet rs = connection.getMetaData().getTables(null, connection.getSchema(), name, null)) {
 				if (rs.next()) {
 					return true;
 				}

@@ -27,7 +27,7 @@ public final class RunRepository {
 	 */
 	public static void stop(WorkDirectory dir, long executionId) {
 		requireRepository(dir);
-		SingleConnectionDataSource repository = new SingleConnectionDataSource(BatchContext.repositoryUrl(dir), true);
+		SingleConnectionDataSource repository = BatchContext.singleConnection(dir);
 		try {
 			Runs.stop(new JdbcTemplate(repository), executionId, dir);
 		}
@@ -43,7 +43,7 @@ public final class RunRepository {
 	 */
 	public static <T> T withConnection(WorkDirectory dir, Function<JdbcTemplate, T> action) {
 		requireRepository(dir);
-		SingleConnectionDataSource repository = new SingleConnectionDataSource(BatchContext.repositoryUrl(dir), true);
+		SingleConnectionDataSource repository = BatchContext.singleConnection(dir);
 		try {
 			return action.apply(new JdbcTemplate(repository));
 		}
@@ -70,7 +70,14 @@ public final class RunRepository {
 	}
 
 	private static void requireRepository(WorkDirectory dir) {
-		if (!Files.exists(dir.repositoryFile())) {
+		if (dir.sharedRepository() != null) {
+			if (!dir.hasRecordedRuns()) {
+				throw new BadStateException("no pgcopydb run is recorded as " + dir.sharedRepository().schema()
+						+ " in the repository " + dir.sharedRepository().connection().endpoint()
+						+ ": pass the run's --run-name (or the --dir it was named after)");
+			}
+		}
+		else if (!Files.exists(dir.repositoryFile())) {
 			throw new BadStateException("no pgcopydb run is recorded in --dir " + dir.root() + " (no "
 					+ dir.repositoryFile().getFileName() + "): pass the --dir of the run");
 		}

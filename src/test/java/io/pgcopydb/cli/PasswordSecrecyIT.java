@@ -83,6 +83,54 @@ class PasswordSecrecyIT {
 	}
 
 	/**
+	 * The same for a shared repository's password, given in PGCOPYDB_REPOSITORY_URL: it
+	 * reaches no output, no file of --dir and no row of the run's tables in the
+	 * repository.
+	 */
+	@Test
+	void repositoryPasswordAppearsInNoLogAndNoRepositoryRow(PgServers servers, @TempDir Path dir) throws Exception {
+		String db = "clone_secret_repository";
+		CloneIT.prepare(servers, db);
+		SampleDatabase.load(servers.source(), db);
+		var repository = servers.target();
+		String repositoryDb = SharedRepositoryExtension.DATABASE;
+		SharedRepositoryExtension.url(servers);
+		repository.execute("postgres", "DROP ROLE IF EXISTS " + ROLE);
+		repository.execute("postgres", "CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD.replace("'", "''") + "'");
+		repository.execute("postgres", "GRANT CREATE ON DATABASE " + repositoryDb + " TO " + ROLE);
+		Path work = dir.resolve("work");
+		String url = repository.jdbcUrl(repositoryDb) + "?user=" + ROLE + "&password=" + PASSWORD_ENCODED;
+
+		PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_REPOSITORY_URL", url, "PGCOPYDB_RUN_NAME", "secret_run"),
+				"clone", "--source", servers.source().uri(db), "--target", servers.target().uri(db), "--dir",
+				work.toString(), "--debug");
+
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(run.stdout()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
+		assertThat(run.stderr()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED).contains("secret_run");
+		try (Stream<Path> files = Files.walk(work)) {
+			for (Path file : files.filter(Files::isRegularFile).toList()) {
+				String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+				assertThat(content).as(file.toString()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
+			}
+		}
+		List<String> tables = CloneIT.strings(repository, repositoryDb,
+				"SELECT table_name FROM information_schema.tables WHERE table_schema = 'secret_run'");
+		assertThat(tables).contains("batch_job_execution_params", "batch_step_execution_context");
+		for (String table : tables) {
+			List<String> rows = CloneIT.strings(repository, repositoryDb,
+					"SELECT coalesce(string_agg(t::text, ' '), '') FROM secret_run." + table + " t");
+			assertThat(rows).as(table)
+				.noneSatisfy((row) -> assertThat(row).contains(PASSWORD))
+				.noneSatisfy((row) -> assertThat(row).contains(PASSWORD_ENCODED));
+		}
+		repository.execute(repositoryDb, "DROP SCHEMA secret_run CASCADE");
+		repository.execute("postgres", "REVOKE CREATE ON DATABASE " + repositoryDb + " FROM " + ROLE);
+		repository.execute("postgres", "DROP ROLE " + ROLE);
+		CloneIT.cleanup(servers, db);
+	}
+
+	/**
 	 * pg_dump and pg_restore wrappers that append their argv, and whether PGPASSWORD was
 	 * set (never its value), to {@code log}, then exec the real tools.
 	 */

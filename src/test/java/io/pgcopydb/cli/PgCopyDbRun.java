@@ -19,6 +19,26 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 
 	static final Path JAR = Path.of("target", "pgcopydb.jar");
 
+	/**
+	 * {@code -Dit.repository-url=jdbc:postgresql://...} runs every command of the suite
+	 * with its runs kept in that PostgreSQL repository, to try the shared repository
+	 * under every test (tests that look at --dir's repository file then fail, as
+	 * expected).
+	 */
+	private static final Map<String, String> SUITE_ENVIRONMENT = (System.getProperty("it.repository-url") != null)
+			? Map.of("PGCOPYDB_REPOSITORY_URL", System.getProperty("it.repository-url")) : Map.of();
+
+	/**
+	 * Variables every run gets unless its test sets them: what a test class's extension
+	 * puts there (the PostgreSQL repository of {@link SharedRepositoryExtension}).
+	 */
+	private static volatile Map<String, String> classEnvironment = SUITE_ENVIRONMENT;
+
+	/** Sets the class's variables; null: back to the suite's. */
+	static void setClassEnvironment(Map<String, String> environment) {
+		classEnvironment = (environment != null) ? Map.copyOf(environment) : SUITE_ENVIRONMENT;
+	}
+
 	static PgCopyDbRun run(Map<String, String> environment, String... args) {
 		return run(environment, List.of(args));
 	}
@@ -84,6 +104,7 @@ record PgCopyDbRun(int exitCode, String stdout, String stderr) {
 			Map<String, String> env = builder.environment();
 			// a test decides what the child sees: none of the developer's PG* settings
 			env.keySet().removeIf((name) -> name.startsWith("PG"));
+			env.putAll(classEnvironment);
 			env.putAll(new HashMap<>(environment));
 			return new Running(builder.start(), out, err, args);
 		}

@@ -34,6 +34,11 @@ public class PostgresExtension implements ParameterResolver {
 
 	@Override
 	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return servers(extensionContext);
+	}
+
+	/** The run's servers, started on first use; for other extensions. */
+	public static PgServers servers(ExtensionContext extensionContext) {
 		return extensionContext.getRoot()
 			.getStore(NAMESPACE)
 			.computeIfAbsent(Startup.class, (key) -> Startup.attempt(), Startup.class)

@@ -1,0 +1,158 @@
+package io.pgcopydb.config;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pgcopydb.error.BadStateException;
+
+/**
+ * Who drives a run kept in a {@link SharedRepository}: the process holding a session
+ * advisory lock on the repository database, keyed by the run's schema. The file lock of
+ * --dir protects one host only; this lease keeps two processes on different hosts from
+ * driving one run, and the server releases it when its session ends, even when the
+ * process was killed. So a process holding it knows, as with the file lock, that a run
+ * the JobRepository still calls STARTED is stale.
+ */
+public final class RepositoryLease implements AutoCloseable {
+
+	private static final String HOLDER = "SELECT a.application_name, host(a.client_addr), a.backend_start"
+			+ " FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+			+ " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+			+ " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())"
+			+ " AND l.classid = ?::bigint::oid AND l.objid = ?::bigint::oid";
+
+	/** How often the lease's session is checked (which also keeps it from idling out). */
+	static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
+
+	private static final Logger logger = LoggerFactory.getLogger(RepositoryLease.class);
+
+	private final Connection session;
+
+	private final ScheduledExecutorService checker;
+
+	private RepositoryLease(Connection session, SharedRepository repository, Runnable onLost) {
+		this.session = session;
+		this.checker = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "repository-lease");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.checker.scheduleWithFixedDelay(() -> {
+			if (!valid()) {
+				logger.error("The session holding the lease of the run {} in the repository {} ended (the server"
+						+ " restarted or the network dropped it): another process could now drive the run, so"
+						+ " this one stops", repository.schema(), repository.connection().endpoint());
+				this.checker.shutdown();
+				onLost.run();
+			}
+		}, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private boolean valid() {
+		try {
+			return this.session.isValid((int) CHECK_INTERVAL.toSeconds());
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Takes the lease of {@code repository}'s run for {@code command}, creating the run's
+	 * schema when missing, or fails naming the session that holds it.
+	 * @param onLost called once, from another thread, if the lease's session ends while
+	 * held: the process must then stop driving the run
+	 */
+	static RepositoryLease acquire(SharedRepository repository, String command, Runnable onLost) {
+		Connection session = repository.connect("lease: " + command);
+		try {
+			boolean taken;
+			try (PreparedStatement statement = session.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
+				statement.setLong(1, key(repository));
+				try (ResultSet rs = statement.executeQuery()) {
+					taken = rs.next() && rs.getBoolean(1);
+				}
+			}
+			if (!taken) {
+				throw new BadStateException(
+						"another pgcopydb process drives the run " + repository.schema() + " in the repository "
+								+ repository.connection().endpoint() + " (" + holder(session, repository)
+								+ "): wait for it to end, stop it (pgcopydb job stop), or name another run with "
+								+ SharedRepository.NAME_OPTION);
+			}
+			repository.createSchema(session);
+			return new RepositoryLease(session, repository, onLost);
+		}
+		catch (SQLException ex) {
+			close(session);
+			throw repository.failure("taking the lease of the run " + repository.schema(), ex);
+		}
+		catch (RuntimeException ex) {
+			close(session);
+			throw ex;
+		}
+	}
+
+	/** Whether a live session holds the lease of {@code repository}'s run. */
+	static boolean isHeld(SharedRepository repository) {
+		try (Connection session = repository.connect("check")) {
+			return holder(session, repository) != null;
+		}
+		catch (SQLException ex) {
+			throw repository.failure("looking for the process that drives the run " + repository.schema(), ex);
+		}
+	}
+
+	/**
+	 * The session holding the lease, as pg_stat_activity shows it (another role's
+	 * sessions show no application_name to a role without pg_read_all_stats), or null.
+	 */
+	private static String holder(Connection session, SharedRepository repository) throws SQLException {
+		long key = key(repository);
+		try (PreparedStatement statement = session.prepareStatement(HOLDER)) {
+			statement.setLong(1, key >>> 32);
+			statement.setLong(2, key & 0xffffffffL);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					return null;
+				}
+				String name = rs.getString(1);
+				String client = rs.getString(2);
+				String since = rs.getString(3);
+				return "session " + ((name != null) ? "'" + name + "'" : "of another role")
+						+ ((client != null) ? " from " + client : "") + ((since != null) ? " since " + since : "");
+			}
+		}
+	}
+
+	/** The advisory lock key: 64 bits of a hash of the run's schema. */
+	static long key(SharedRepository repository) {
+		return ByteBuffer.wrap(SharedRepository.sha256("pgcopydb run " + repository.schema())).getLong();
+	}
+
+	@Override
+	public void close() {
+		this.checker.shutdownNow();
+		close(this.session);
+	}
+
+	private static void close(Connection session) {
+		try {
+			session.close();
+		}
+		catch (SQLException ignored) {
+			// the server releases the lock with the session
+		}
+	}
+
+}
