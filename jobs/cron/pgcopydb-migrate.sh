@@ -30,14 +30,13 @@ fi
 # Decide from what the run recorded, not from files: a first call refused before it
 # started (target not empty, bad password) or killed in its first seconds leaves a
 # repository without any clone, and --resume would then be refused on every call.
-# With a shared repository (PGCOPYDB_REPOSITORY_URL, and PGCOPYDB_RUN_NAME when several
-# hosts take turns), the runs are there rather than in pgcopydb.db.
+# job list reads the runs wherever they are kept (pgcopydb.db in the --dir, or a shared
+# repository: PGCOPYDB_REPOSITORY_URL or pgcopydb.repository.url), and exits 3 when none
+# is recorded.
 recorded=no
-if [[ -f "$PGCOPYDB_DIR/pgcopydb.db" || -n "${PGCOPYDB_REPOSITORY_URL:-}" ]]; then
-	runs=$("$here/../bin/pgcopydb" job list --json --dir "$PGCOPYDB_DIR" 2>>"$log" || true)
-	if grep -q '"job" *: *"clone"' <<<"$runs"; then
-		recorded=yes
-	fi
+runs=$("$here/../bin/pgcopydb" job list --json --dir "$PGCOPYDB_DIR" 2>>"$log" || true)
+if grep -q '"job" *: *"clone"' <<<"$runs"; then
+	recorded=yes
 fi
 args=(clone --dir "$PGCOPYDB_DIR")
 if [[ $recorded == yes ]]; then

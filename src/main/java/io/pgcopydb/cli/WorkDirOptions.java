@@ -26,9 +26,9 @@ final class WorkDirOptions {
 			defaultValue = "${env:" + SharedRepository.URL_VARIABLE + "}",
 			description = "Keep the runs (the JobRepository and the plan) in this PostgreSQL database instead of"
 					+ " the file in --dir, so that runs on several hosts share it: jdbc:postgresql://host:port/dbname"
-					+ " (or a postgres:// URI, or keyword=value pairs); the password from ~/.pgpass or PGPASSWORD."
-					+ " Also " + SharedRepository.URL_VARIABLE + " or the property " + SharedRepository.URL_PROPERTY
-					+ ".")
+					+ " (or a postgres:// URI, or keyword=value pairs); the password from ~/.pgpass or PGPASSWORD"
+					+ " (one in the URL shows in ps)." + " Also " + SharedRepository.URL_VARIABLE + " or the property "
+					+ SharedRepository.URL_PROPERTY + ".")
 	String repositoryUrl;
 
 	@Option(names = SharedRepository.NAME_OPTION, paramLabel = "<name>", defaultValue = "${env:PGCOPYDB_RUN_NAME}",

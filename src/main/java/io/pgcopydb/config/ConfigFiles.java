@@ -16,11 +16,12 @@ import io.pgcopydb.error.BadConfigException;
 
 /**
  * A Spring property needed before any Spring context starts (where the runs are kept
- * decides which context to build): a JVM system property, else the externalized
- * configuration files the launcher points Spring at ({@code spring.config.location} and
- * {@code spring.config.additional-location}, such as config/application.yml), the later
- * location winning as in Spring Boot. The environment variable form is the command's own
- * default.
+ * decides which context to build): a JVM system property, else the configuration files of
+ * the locations given in {@code spring.config.location} and
+ * {@code spring.config.additional-location} (the launcher's config/application.yml), a
+ * later location, and a later document of a file, winning. Spring Boot's default
+ * locations ({@code ./config/}, the working directory) are not read. The environment
+ * variable form is the command's own default.
  */
 public final class ConfigFiles {
 
@@ -70,13 +71,14 @@ public final class ConfigFiles {
 		PropertySourceLoader loader = file.toString().endsWith(".properties") ? new PropertiesPropertySourceLoader()
 				: new YamlPropertySourceLoader();
 		try {
+			Object value = null;
 			for (PropertySource<?> source : loader.load(file.toString(), new FileSystemResource(file))) {
-				Object value = source.getProperty(name);
-				if (value != null) {
-					return value;
+				Object documentValue = source.getProperty(name);
+				if (documentValue != null) {
+					value = documentValue;
 				}
 			}
-			return null;
+			return value;
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new BadConfigException(

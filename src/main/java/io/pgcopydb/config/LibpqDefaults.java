@@ -97,7 +97,7 @@ record LibpqDefaults(Path homeDir, List<Path> socketDirectories, Supplier<List<P
 
 	private static Optional<Path> pgConfigSysconfDirectory() {
 		try {
-			Process process = new ProcessBuilder("pg_config", "--sysconfdir")
+			Process process = ChildProcesses.withoutOwnSettings(new ProcessBuilder("pg_config", "--sysconfdir"))
 				.redirectError(ProcessBuilder.Redirect.DISCARD)
 				.start();
 			process.getOutputStream().close();

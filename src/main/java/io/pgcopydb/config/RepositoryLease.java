@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,12 +37,28 @@ public final class RepositoryLease implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RepositoryLease.class);
 
+	private static final String OWN = "SELECT 1 FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid()"
+			+ " AND locktype = 'advisory' AND granted AND objsubid = 1 AND classid = ?::bigint::oid"
+			+ " AND objid = ?::bigint::oid";
+
+	/**
+	 * Server settings of the lease's session, so that the server ends it, and frees the
+	 * lease, within about 30 s of its client host dying or being cut off (TCP keepalives
+	 * alone wait two hours by default): the checks keep a live session from idling that
+	 * long. Best effort: idle_session_timeout is PostgreSQL 14's.
+	 */
+	private static final List<String> SERVER_SETTINGS = List.of("tcp_keepalives_idle=10", "tcp_keepalives_interval=5",
+			"tcp_keepalives_count=3", "tcp_user_timeout=30000", "idle_session_timeout=30000");
+
 	private final Connection session;
+
+	private final long key;
 
 	private final ScheduledExecutorService checker;
 
 	private RepositoryLease(Connection session, SharedRepository repository, Runnable onLost) {
 		this.session = session;
+		this.key = key(repository);
 		this.checker = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "repository-lease");
 			thread.setDaemon(true);
@@ -58,9 +75,18 @@ public final class RepositoryLease implements AutoCloseable {
 		}, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Whether this session still holds the lock: a live socket is not enough (a pooler
+	 * between us and the server could have given the lock's server session up).
+	 */
 	private boolean valid() {
-		try {
-			return this.session.isValid((int) CHECK_INTERVAL.toSeconds());
+		try (PreparedStatement statement = this.session.prepareStatement(OWN)) {
+			statement.setQueryTimeout((int) CHECK_INTERVAL.toSeconds());
+			statement.setLong(1, this.key >>> 32);
+			statement.setLong(2, this.key & 0xffffffffL);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next();
+			}
 		}
 		catch (SQLException ex) {
 			return false;
@@ -91,6 +117,7 @@ public final class RepositoryLease implements AutoCloseable {
 								+ SharedRepository.NAME_OPTION);
 			}
 			repository.createSchema(session);
+			keepAliveOnServer(session);
 			return new RepositoryLease(session, repository, onLost);
 		}
 		catch (SQLException ex) {
@@ -100,6 +127,20 @@ public final class RepositoryLease implements AutoCloseable {
 		catch (RuntimeException ex) {
 			close(session);
 			throw ex;
+		}
+	}
+
+	private static void keepAliveOnServer(Connection session) {
+		for (String setting : SERVER_SETTINGS) {
+			String[] nameValue = setting.split("=", 2);
+			try (PreparedStatement statement = session.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
+				statement.setString(1, nameValue[0]);
+				statement.setString(2, nameValue[1]);
+				statement.execute();
+			}
+			catch (SQLException ex) {
+				logger.debug("The repository refuses {} on the lease's session: {}", setting, ex.getMessage());
+			}
 		}
 	}
 

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.pg.SqlStates;
 
 /**
@@ -44,7 +45,10 @@ public final class SharedRepository {
 
 	public static final String NAME_OPTION = "--run-name";
 
-	/** A lower-case SQL identifier, which needs no quoting. */
+	/**
+	 * A lower-case SQL identifier (quoted in statements all the same: it may be a
+	 * keyword, such as {@code user}).
+	 */
 	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
 	private static final Set<String> RESERVED = Set.of("public", "information_schema");
@@ -89,11 +93,17 @@ public final class SharedRepository {
 	}
 
 	/**
-	 * {@code <name of dir>_<8 hex digits of a hash of its absolute path>}: two --dir of
-	 * the same name in different places are different runs.
+	 * {@code <name of dir>_<8 hex digits of a hash of this host's name and the dir's real
+	 * path>}: two --dir of the same name in different places, or the same path on two
+	 * hosts (the default /tmp/pgcopydb), are different runs; a run shared by several
+	 * hosts is named with --run-name.
 	 */
 	static String defaultName(Path dir) {
-		Path absolute = dir.toAbsolutePath().normalize();
+		return defaultName(dir, hostName());
+	}
+
+	static String defaultName(Path dir, String host) {
+		Path absolute = realPath(dir.toAbsolutePath().normalize());
 		String base = (absolute.getFileName() != null) ? absolute.getFileName().toString() : "root";
 		base = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
 		if (base.isEmpty() || !Character.isLetter(base.charAt(0)) || base.startsWith("pg_")) {
@@ -102,7 +112,42 @@ public final class SharedRepository {
 		if (base.length() > 40) {
 			base = base.substring(0, 40);
 		}
-		return base + "_" + HexFormat.of().formatHex(sha256(absolute.toString()), 0, 4);
+		return base + "_" + HexFormat.of().formatHex(sha256(host + ":" + absolute), 0, 4);
+	}
+
+	/**
+	 * The path with its symbolic links resolved as far as it exists (a --dir not created
+	 * yet is named as it will be).
+	 */
+	private static Path realPath(Path absolute) {
+		Path existing = absolute;
+		while (existing != null && !java.nio.file.Files.exists(existing)) {
+			existing = existing.getParent();
+		}
+		if (existing == null) {
+			return absolute;
+		}
+		try {
+			return existing.toRealPath().resolve(existing.relativize(absolute));
+		}
+		catch (java.io.IOException ex) {
+			return absolute;
+		}
+	}
+
+	/** The kernel's host name (no name-service lookup, which can hang on a bad DNS). */
+	public static String hostName() {
+		try {
+			return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			try {
+				return java.net.InetAddress.getLocalHost().getHostName();
+			}
+			catch (java.io.IOException unknown) {
+				return "localhost";
+			}
+		}
 	}
 
 	static byte[] sha256(String text) {
@@ -155,23 +200,45 @@ public final class SharedRepository {
 	}
 
 	/**
-	 * Creates the run's schema when it is missing, for a process about to record a run.
+	 * Creates the run's schema when it is missing, for a process about to record a run; a
+	 * schema that exists (made by a DBA for the role) needs no right on the database.
 	 */
 	public void createSchema(Connection session) {
-		try (Statement statement = session.createStatement()) {
-			statement.execute("CREATE SCHEMA IF NOT EXISTS " + this.schema);
+		try {
+			try (PreparedStatement statement = session.prepareStatement(
+					"SELECT pg_catalog.to_regnamespace(?) IS NOT NULL, pg_catalog.has_database_privilege(?, 'CREATE')")) {
+				statement.setString(1, Identifiers.quote(this.schema));
+				statement.setString(2, this.connection.database());
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					if (rs.getBoolean(1)) {
+						return;
+					}
+					if (!rs.getBoolean(2)) {
+						throw cannotCreate(null);
+					}
+				}
+			}
+			try (Statement statement = session.createStatement()) {
+				statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(this.schema));
+			}
 		}
 		catch (SQLException ex) {
 			if (SqlStates.INSUFFICIENT_PRIVILEGE.equals(ex.getSQLState())) {
-				throw new DatabaseException(ExitCode.REPOSITORY,
-						"user \"" + this.connection.user() + "\" may not create the schema " + this.schema
-								+ " for the run in the repository " + this.connection.endpoint()
-								+ ": GRANT CREATE ON DATABASE " + this.connection.database() + " TO "
-								+ this.connection.user() + ", or create the schema for it",
-						ex.getSQLState(), ex);
+				throw cannotCreate(ex);
 			}
 			throw failure("creating the schema " + this.schema, ex);
 		}
+	}
+
+	private DatabaseException cannotCreate(SQLException ex) {
+		return new DatabaseException(ExitCode.REPOSITORY,
+				"user \"" + this.connection.user() + "\" may not create the schema " + this.schema
+						+ " for the run in the repository " + this.connection.endpoint() + ": GRANT CREATE ON DATABASE "
+						+ this.connection.database() + " TO " + this.connection.user()
+						+ ", or have the schema created for it (CREATE SCHEMA " + this.schema + " AUTHORIZATION "
+						+ this.connection.user() + ")",
+				(ex != null) ? ex.getSQLState() : null, ex);
 	}
 
 	/** Whether a run was ever recorded here: the run's schema holds the batch tables. */

@@ -1,15 +1,24 @@
 package io.pgcopydb.job;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import io.pgcopydb.config.WorkDirectory;
+import io.pgcopydb.error.BadStateException;
 
 /**
  * Creates the JobRepository tables (Spring Batch's own DDL for the database in use) and
@@ -20,10 +29,30 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  */
 class RepositorySchema implements InitializingBean {
 
+	/** Our scripts, in the order they run. */
+	private static final List<String> SCRIPTS = List.of("repository/plan-schema.sql", "repository/stream-schema.sql",
+			"repository/batch-indexes.sql");
+
+	private static final Pattern CREATED = Pattern.compile("CREATE (?:TABLE|INDEX) IF NOT EXISTS (\\w+)");
+
+	/**
+	 * Columns added to a plan table after a release created it (table, column, type):
+	 * CREATE TABLE IF NOT EXISTS leaves an existing table as it was. SNAPSHOT_ID: the
+	 * snapshot slices read; ACCESS_METHOD and INDEX_BYTES: the index build order's
+	 * estimate (a plan made before has none: NULL, in the partitioner's table order).
+	 */
+	private static final List<String[]> ADDED_COLUMNS = List.of(
+			new String[] { "PGCOPYDB_PLAN_SLICING", "SNAPSHOT_ID", "VARCHAR(64)" },
+			new String[] { "PGCOPYDB_PLAN_INDEX", "ACCESS_METHOD", "VARCHAR(64)" },
+			new String[] { "PGCOPYDB_PLAN_INDEX", "INDEX_BYTES", "BIGINT" });
+
 	private final DataSource dataSource;
 
-	RepositorySchema(DataSource dataSource) {
+	private final WorkDirectory workDirectory;
+
+	RepositorySchema(DataSource dataSource, WorkDirectory workDirectory) {
 		this.dataSource = dataSource;
+		this.workDirectory = workDirectory;
 	}
 
 	@Override
@@ -33,7 +62,23 @@ class RepositorySchema implements InitializingBean {
 		try (Connection connection = this.dataSource.getConnection()) {
 			platform = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("sqlite") ? "sqlite"
 					: "postgresql";
+			if (platform.equals("postgresql") && connection.getSchema() == null) {
+				// the run's schema (search_path) does not exist: only a command that
+				// takes
+				// the run's lease creates it
+				throw new BadStateException(
+						"no pgcopydb run is recorded as " + this.workDirectory.sharedRepository().schema()
+								+ " in the repository: pass the run's --run-name (or the --dir it was named after)");
+			}
 			batchTablesExist = tableExists(connection, "BATCH_JOB_INSTANCE");
+			// on PostgreSQL, CREATE ... IF NOT EXISTS checks the right to create first,
+			// and
+			// CREATE INDEX locks its table before looking: a reader of a shared
+			// repository
+			// (list progress from another host) must run no DDL when nothing is missing
+			if (platform.equals("postgresql") && batchTablesExist && complete(connection)) {
+				return;
+			}
 		}
 		ResourceDatabasePopulator populator = new ResourceDatabasePopulator();
 		if (!batchTablesExist) {
@@ -57,26 +102,56 @@ class RepositorySchema implements InitializingBean {
 	 */
 	private void addMissingColumns() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
-			if (!columnExists(connection, "PGCOPYDB_PLAN_SLICING", "SNAPSHOT_ID")) {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute("ALTER TABLE PGCOPYDB_PLAN_SLICING ADD COLUMN SNAPSHOT_ID VARCHAR(64)");
-				}
-			}
-			// the index build order's estimate; a plan made before has none (NULL: in
-			// the partitioner's table order)
-			for (String[] column : new String[][] { { "ACCESS_METHOD", "VARCHAR(64)" }, { "INDEX_BYTES", "BIGINT" } }) {
-				if (!columnExists(connection, "PGCOPYDB_PLAN_INDEX", column[0])) {
+			for (String[] column : ADDED_COLUMNS) {
+				if (!columnExists(connection, column[0], column[1])) {
 					try (Statement statement = connection.createStatement()) {
-						statement.execute("ALTER TABLE PGCOPYDB_PLAN_INDEX ADD COLUMN " + column[0] + " " + column[1]);
+						statement.execute("ALTER TABLE " + column[0] + " ADD COLUMN " + column[1] + " " + column[2]);
 					}
 				}
 			}
 		}
 	}
 
+	/**
+	 * Whether every table, index and column our scripts and migrations create exists in
+	 * the current schema.
+	 */
+	private static boolean complete(Connection connection) throws SQLException {
+		for (String script : SCRIPTS) {
+			String text;
+			try {
+				text = new ClassPathResource(script).getContentAsString(StandardCharsets.UTF_8);
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+			Matcher created = CREATED.matcher(text);
+			while (created.find()) {
+				try (PreparedStatement statement = connection.prepareStatement(
+						"SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(pg_catalog.current_schema()) || '.' || ?)"
+								+ " IS NOT NULL")) {
+					statement.setString(1, created.group(1).toLowerCase(Locale.ROOT));
+					try (ResultSet rs = statement.executeQuery()) {
+						if (!rs.next() || !rs.getBoolean(1)) {
+							return false;
+						}
+					}
+				}
+			}
+		}
+		for (String[] column : ADDED_COLUMNS) {
+			if (!columnExists(connection, column[0], column[1])) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
 		for (String[] names : new String[][] { { table, column }, { table.toLowerCase(), column.toLowerCase() } }) {
-			try (ResultSet rs = connection.getMetaData().getColumns(null, connection.getSchema(), names[0], names[1])) {
+			try (ResultSet rs = connection.getMetaData()
+				.getColumns(null, schemaPattern(connection), escaped(connection, names[0]),
+						escaped(connection, names[1]))) {
 				if (rs.next()) {
 					return true;
 				}
@@ -87,13 +162,31 @@ class RepositorySchema implements InitializingBean {
 
 	private static boolean tableExists(Connection connection, String table) throws SQLException {
 		for (String name : new String[] { table, table.toLowerCase() }) {
-			try (ResultSet rs = connection.getMetaData().getTables(null, connection.getSchema(), name, null)) {
+			try (ResultSet rs = connection.getMetaData()
+				.getTables(null, schemaPattern(connection), escaped(connection, name), null)) {
 				if (rs.next()) {
 					return true;
 				}
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The current schema as a metadata pattern (its {@code _} a wildcard no more); null,
+	 * any schema, where the driver has none (SQLite).
+	 */
+	private static String schemaPattern(Connection connection) throws SQLException {
+		String schema = connection.getSchema();
+		return (schema != null) ? escaped(connection, schema) : null;
+	}
+
+	private static String escaped(Connection connection, String name) throws SQLException {
+		String escape = connection.getMetaData().getSearchStringEscape();
+		if (escape == null || escape.isEmpty()) {
+			return name;
+		}
+		return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
 	}
 
 }

@@ -9,6 +9,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.pgcopydb.config.SharedRepository;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.BadStateException;
@@ -22,6 +23,12 @@ import io.pgcopydb.progress.RunSummary;
  * second process while a job runs.
  */
 public class Runs {
+
+	/** The job parameter recording a run's --dir. */
+	public static final String DIR_PARAMETER = "dir";
+
+	/** The job parameter recording the host a run's --dir is on. */
+	public static final String HOST_PARAMETER = "host";
 
 	private static final String EXECUTIONS = "SELECT je.JOB_EXECUTION_ID, ji.JOB_NAME, je.STATUS, je.EXIT_CODE, "
 			+ "je.START_TIME, je.END_TIME, ji.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION je "
@@ -167,6 +174,27 @@ public class Runs {
 			throw new BadStateException("job execution " + executionId + " is not the last " + job + " of --dir "
 					+ dir.root() + ((last == null) ? "" : " (that is " + last.executionId() + ")")
 					+ ": job restart finishes the last " + job + "; see pgcopydb job list");
+		}
+	}
+
+	/**
+	 * Refuses to continue, from another --dir or host, a run kept in a shared repository:
+	 * its schema archives, change files and logs are in the --dir it was started from.
+	 */
+	public static void requireSameDirectory(WorkDirectory dir, JobExecution last) {
+		if (dir.sharedRepository() == null || last == null) {
+			return;
+		}
+		String recordedDir = last.getJobParameters().getString(DIR_PARAMETER);
+		String recordedHost = last.getJobParameters().getString(HOST_PARAMETER);
+		String host = SharedRepository.hostName();
+		boolean sameDir = recordedDir == null || recordedDir.equals(dir.root().toString());
+		boolean sameHost = recordedHost == null || recordedHost.equals(host);
+		if (!sameDir || !sameHost) {
+			throw new BadStateException("the run " + dir.sharedRepository().schema() + " was started from --dir "
+					+ recordedDir + ((recordedHost != null) ? " on host " + recordedHost : "")
+					+ " (its schema archives, change files and logs are there): finish it from that --dir"
+					+ (sameHost ? "" : " on that host") + ", or name another run with --run-name");
 		}
 	}
 

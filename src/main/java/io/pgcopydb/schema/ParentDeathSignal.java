@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.pgcopydb.config.ChildProcesses;
+
 /**
  * Makes a child tool die with this process. Java cannot call
  * {@code prctl(PR_SET_PDEATHSIG)} in a child it forks, so the child is started through
@@ -72,8 +74,9 @@ final class ParentDeathSignal {
 
 	private static boolean works(Path setpriv) {
 		try {
-			Process process = new ProcessBuilder(setpriv.toString(), "--pdeathsig", "KILL", "--", setpriv.toString(),
-					"--version")
+			Process process = ChildProcesses
+				.withoutOwnSettings(new ProcessBuilder(setpriv.toString(), "--pdeathsig", "KILL", "--",
+						setpriv.toString(), "--version"))
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.pgcopydb.config.ChildProcesses;
 import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.StoppedException;
 import org.slf4j.Logger;
@@ -292,7 +293,9 @@ public final class PgToolLocator {
 	private static String query(Path program, String argument) throws ProbeFailure {
 		Process process;
 		try {
-			process = new ProcessBuilder(program.toString(), argument).redirectErrorStream(true).start();
+			process = ChildProcesses.withoutOwnSettings(new ProcessBuilder(program.toString(), argument))
+				.redirectErrorStream(true)
+				.start();
 			process.getOutputStream().close();
 		}
 		catch (IOException ex) {

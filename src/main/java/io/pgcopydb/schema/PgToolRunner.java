@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.pgcopydb.config.ChildProcesses;
 import io.pgcopydb.config.ProcessRecords;
 import io.pgcopydb.error.BadConfigException;
 import io.pgcopydb.error.PgToolException;
@@ -117,7 +118,7 @@ public final class PgToolRunner {
 		String commandLine = redact(commandLine(command));
 		logger.debug("Running {}: {}", what, commandLine);
 		appendToLog(logFile, what, "== " + what + " ==\n" + commandLine + "\n");
-		ProcessBuilder builder = new ProcessBuilder(ParentDeathSignal.wrap(command));
+		ProcessBuilder builder = ChildProcesses.withoutOwnSettings(new ProcessBuilder(ParentDeathSignal.wrap(command)));
 		builder.environment().putAll(extraEnv);
 		builder.redirectOutput(
 				captureStdout ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.appendTo(logFile.toFile()));

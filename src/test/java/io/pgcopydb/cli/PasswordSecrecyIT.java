@@ -99,34 +99,43 @@ class PasswordSecrecyIT {
 		repository.execute("postgres", "CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD.replace("'", "''") + "'");
 		repository.execute("postgres", "GRANT CREATE ON DATABASE " + repositoryDb + " TO " + ROLE);
 		Path work = dir.resolve("work");
+		Path bin = recordingToolsDirectory(dir.resolve("bin"), dir.resolve("children.log"),
+				servers.source().majorVersion());
 		String url = repository.jdbcUrl(repositoryDb) + "?user=" + ROLE + "&password=" + PASSWORD_ENCODED;
 
-		PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_REPOSITORY_URL", url, "PGCOPYDB_RUN_NAME", "secret_run"),
-				"clone", "--source", servers.source().uri(db), "--target", servers.target().uri(db), "--dir",
-				work.toString(), "--debug");
+		try {
+			PgCopyDbRun run = PgCopyDbRun.run(Map.of("PGCOPYDB_REPOSITORY_URL", url, "PGCOPYDB_RUN_NAME", "secret_run"),
+					"clone", "--source", servers.source().uri(db), "--target", servers.target().uri(db), "--dir",
+					work.toString(), "--pg-bin", bin.toString(), "--debug");
 
-		assertThat(run.exitCode()).as(run.toString()).isZero();
-		assertThat(run.stdout()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
-		assertThat(run.stderr()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED).contains("secret_run");
-		try (Stream<Path> files = Files.walk(work)) {
-			for (Path file : files.filter(Files::isRegularFile).toList()) {
-				String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-				assertThat(content).as(file.toString()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
+			assertThat(run.exitCode()).as(run.toString()).isZero();
+			assertThat(run.stdout()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
+			assertThat(run.stderr()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED).contains("secret_run");
+			assertThat(Files.readAllLines(dir.resolve("children.log"))).as("pg_dump and pg_restore's environment")
+				.anySatisfy((line) -> assertThat(line).contains("pg_dump", "--snapshot"))
+				.noneSatisfy((line) -> assertThat(line).contains("REPOSITORY-URL-INHERITED"));
+			try (Stream<Path> files = Files.walk(work)) {
+				for (Path file : files.filter(Files::isRegularFile).toList()) {
+					String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+					assertThat(content).as(file.toString()).doesNotContain(PASSWORD).doesNotContain(PASSWORD_ENCODED);
+				}
+			}
+			List<String> tables = CloneIT.strings(repository, repositoryDb,
+					"SELECT table_name FROM information_schema.tables WHERE table_schema = 'secret_run'");
+			assertThat(tables).contains("batch_job_execution_params", "batch_step_execution_context");
+			for (String table : tables) {
+				List<String> rows = CloneIT.strings(repository, repositoryDb,
+						"SELECT coalesce(string_agg(t::text, ' '), '') FROM secret_run." + table + " t");
+				assertThat(rows).as(table)
+					.noneSatisfy((row) -> assertThat(row).contains(PASSWORD))
+					.noneSatisfy((row) -> assertThat(row).contains(PASSWORD_ENCODED));
 			}
 		}
-		List<String> tables = CloneIT.strings(repository, repositoryDb,
-				"SELECT table_name FROM information_schema.tables WHERE table_schema = 'secret_run'");
-		assertThat(tables).contains("batch_job_execution_params", "batch_step_execution_context");
-		for (String table : tables) {
-			List<String> rows = CloneIT.strings(repository, repositoryDb,
-					"SELECT coalesce(string_agg(t::text, ' '), '') FROM secret_run." + table + " t");
-			assertThat(rows).as(table)
-				.noneSatisfy((row) -> assertThat(row).contains(PASSWORD))
-				.noneSatisfy((row) -> assertThat(row).contains(PASSWORD_ENCODED));
+		finally {
+			repository.execute(repositoryDb, "DROP SCHEMA IF EXISTS secret_run CASCADE");
+			repository.execute("postgres", "REVOKE CREATE ON DATABASE " + repositoryDb + " FROM " + ROLE);
+			repository.execute("postgres", "DROP ROLE IF EXISTS " + ROLE);
 		}
-		repository.execute(repositoryDb, "DROP SCHEMA secret_run CASCADE");
-		repository.execute("postgres", "REVOKE CREATE ON DATABASE " + repositoryDb + " FROM " + ROLE);
-		repository.execute("postgres", "DROP ROLE " + ROLE);
 		CloneIT.cleanup(servers, db);
 	}
 
@@ -141,7 +150,8 @@ class PasswordSecrecyIT {
 			Path script = bin.resolve(tool);
 			Files.writeString(script,
 					"#!/bin/sh\n" + "if [ -n \"$PGPASSWORD\" ]; then pw=set; else pw=unset; fi\n" + "echo \"" + tool
-							+ " $* PGPASSWORD=$pw\" >> '" + log + "'\n" + "exec '" + real.resolve(tool) + "' \"$@\"\n");
+							+ " $* ${PGCOPYDB_REPOSITORY_URL:+REPOSITORY-URL-INHERITED} PGPASSWORD=$pw\" >> '" + log
+							+ "'\n" + "exec '" + real.resolve(tool) + "' \"$@\"\n");
 			Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
 		}
 		return bin;

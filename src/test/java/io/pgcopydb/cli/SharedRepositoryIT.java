@@ -42,10 +42,17 @@ class SharedRepositoryIT {
 		}
 		PgCopyDbRun.Running first = PgCopyDbRun.start(env, clone(servers, dbs.get(0), dir.resolve("a")));
 		PgCopyDbRun.Running second = PgCopyDbRun.start(env, clone(servers, dbs.get(1), dir.resolve("b")));
+		List<String> schemas = new java.util.ArrayList<>();
 		for (PgCopyDbRun run : List.of(first.finish(), second.finish())) {
 			assertThat(run.exitCode()).as(run.toString()).isZero();
-			assertThat(run.stderr()).contains("this process holds its lease there");
+			java.util.regex.Matcher kept = java.util.regex.Pattern
+				.compile("The run is kept in \\S+ as (\\w+); this process holds its lease there")
+				.matcher(run.stderr());
+			assertThat(kept.find()).as(run.stderr()).isTrue();
+			schemas.add(kept.group(1));
 		}
+		assertThat(schemas.get(0)).as("named after its --dir").matches("a_[0-9a-f]{8}");
+		assertThat(schemas.get(1)).matches("b_[0-9a-f]{8}");
 		for (String db : dbs) {
 			DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
 		}
@@ -63,9 +70,8 @@ class SharedRepositoryIT {
 		}
 		assertThat(CloneIT.strings(servers.target(), SharedRepositoryExtension.DATABASE,
 				"SELECT count(*) FROM information_schema.tables WHERE table_name = 'batch_job_instance'"
-						+ " AND table_schema IN ('a_" + hash(dir.resolve("a")) + "', 'b_" + hash(dir.resolve("b"))
-						+ "')"))
-			.as("one schema per run, named after its --dir")
+						+ " AND table_schema IN ('" + schemas.get(0) + "', '" + schemas.get(1) + "')"))
+			.as("one schema per run")
 			.containsExactly("2");
 
 		PgCopyDbRun unknown = PgCopyDbRun.run(env, "job", "list", "--dir", dir.resolve("c").toString());
@@ -112,6 +118,11 @@ class SharedRepositoryIT {
 			pin.release();
 		}
 		assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(8);
+		PgCopyDbRun elsewhere = PgCopyDbRun.run(env, ResumeIT.with(there, "--resume", "--not-consistent"));
+		assertThat(elsewhere.exitCode()).as(elsewhere.toString()).isEqualTo(3);
+		assertThat(elsewhere.errorLines()).first()
+			.asString()
+			.contains("was started from --dir " + dir.resolve("host1"), "finish it from that --dir");
 
 		PgCopyDbRun resumed = PgCopyDbRun.run(env, ResumeIT.with(here, "--resume", "--not-consistent"));
 		assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
@@ -192,8 +203,8 @@ class SharedRepositoryIT {
 		assertThat(wrongPassword.exitCode()).as(wrongPassword.toString()).isEqualTo(9);
 		assertThat(wrongPassword.errorLines()).first()
 			.asString()
-			.contains("password authentication failed", "repository")
-			.doesNotContain("not-the-password");
+			.contains("password authentication failed", "repository");
+		assertThat(wrongPassword.stdout() + wrongPassword.stderr()).doesNotContain("not-the-password");
 
 		PgCopyDbRun nameWithoutRepository = PgCopyDbRun.run(Map.of(), with(clone, "--run-name", "lonely"));
 		assertThat(nameWithoutRepository.exitCode()).as(nameWithoutRepository.toString()).isEqualTo(1);
@@ -208,6 +219,32 @@ class SharedRepositoryIT {
 			.as("nothing was restored before the repository was usable")
 			.containsExactly("0");
 		assertThat(dir.resolve("work").resolve("pgcopydb.db")).doesNotExist();
+
+		// a role that may not create schemas there, and a run named with a keyword: the
+		// error names both remedies; once a DBA made the schema for it, the run goes on
+		String role = "pgcopydb_repo_user";
+		String url = target.jdbcUrl(SharedRepositoryExtension.DATABASE) + "?user=" + role + "&password=repo-pw";
+		Map<String, String> asRole = Map.of("PGCOPYDB_REPOSITORY_URL", url, "PGCOPYDB_RUN_NAME", "user");
+		target.execute("postgres", "DROP ROLE IF EXISTS " + role);
+		target.execute("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD 'repo-pw'");
+		try {
+			PgCopyDbRun noCreate = PgCopyDbRun.run(asRole, clone);
+			assertThat(noCreate.exitCode()).as(noCreate.toString()).isEqualTo(9);
+			assertThat(noCreate.errorLines()).first()
+				.asString()
+				.contains("may not create the schema user", "GRANT CREATE ON DATABASE", "AUTHORIZATION " + role);
+
+			target.execute(SharedRepositoryExtension.DATABASE, "CREATE SCHEMA \"user\" AUTHORIZATION " + role);
+			PgCopyDbRun made = PgCopyDbRun.run(asRole, clone);
+			assertThat(made.exitCode()).as(made.toString()).isZero();
+			DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+			PgCopyDbRun list = PgCopyDbRun.run(asRole, "job", "list", "--dir", dir.resolve("work").toString());
+			assertThat(list.stdout()).contains("clone", "COMPLETED");
+		}
+		finally {
+			target.execute(SharedRepositoryExtension.DATABASE, "DROP SCHEMA IF EXISTS \"user\" CASCADE");
+			target.execute("postgres", "DROP ROLE IF EXISTS " + role);
+		}
 		CloneIT.cleanup(servers, db);
 	}
 
@@ -218,13 +255,6 @@ class SharedRepositoryIT {
 
 	private static List<String> with(List<String> args, String... more) {
 		return ResumeIT.with(args, more);
-	}
-
-	/** The hash part of a default run name: the first 4 bytes of SHA-256 of the path. */
-	private static String hash(Path dir) throws Exception {
-		byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-			.digest(dir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-		return java.util.HexFormat.of().formatHex(digest, 0, 4);
 	}
 
 }

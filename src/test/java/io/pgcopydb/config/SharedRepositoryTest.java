@@ -1,8 +1,11 @@
 package io.pgcopydb.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,13 +51,21 @@ class SharedRepositoryTest {
 	}
 
 	@Test
-	void defaultRunNameIsTheDirectorysNameAndAHashOfItsPath() {
+	void defaultRunNameIsTheDirectorysNameAndAHashOfItsPathAndHost(@TempDir Path tmp) throws IOException {
 		String name = SharedRepository.defaultName(Path.of("/data/migrations/Sales-2026"));
 		assertThat(name).matches("sales_2026_[0-9a-f]{8}");
 		assertThat(SharedRepository.defaultName(Path.of("/other/place/Sales-2026"))).as("same name, other place")
 			.isNotEqualTo(name)
 			.startsWith("sales_2026_");
 		assertThat(SharedRepository.defaultName(Path.of("/data/migrations/./Sales-2026"))).isEqualTo(name);
+		assertThat(SharedRepository.defaultName(Path.of("/tmp/pgcopydb"), "host1")).as("same path, other host")
+			.isNotEqualTo(SharedRepository.defaultName(Path.of("/tmp/pgcopydb"), "host2"));
+		Path real = Files.createDirectories(tmp.resolve("real/work"));
+		Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("real"));
+		assertThat(SharedRepository.defaultName(link.resolve("work"), "h")).as("through a symbolic link")
+			.isEqualTo(SharedRepository.defaultName(real, "h"));
+		assertThat(SharedRepository.defaultName(link.resolve("work/not-yet"), "h"))
+			.isEqualTo(SharedRepository.defaultName(real.resolve("not-yet"), "h"));
 		assertThat(SharedRepository.defaultName(Path.of("/tmp/2026"))).startsWith("run_2026_");
 		assertThat(SharedRepository.defaultName(Path.of("/tmp/pg_runs"))).startsWith("run_pg_runs_");
 		assertThat(SharedRepository.defaultName(Path.of("/tmp/" + "x".repeat(100)))).hasSize(49);
@@ -62,8 +73,8 @@ class SharedRepositoryTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "Upper", "with-dash", "1starts_with_digit", "pg_catalog", "public", "information_schema",
-			"a;drop", "" })
+	@ValueSource(strings = { "Upper", "with-dash", "1starts_with_digit", "_underscore", "pg_catalog", "public",
+			"information_schema", "a;drop", "" })
 	void refusesARunNameThatIsNoPlainSchemaName(String name) {
 		assertThatThrownBy(() -> SharedRepository.checkedName(name)).isInstanceOf(BadArgumentsException.class)
 			.hasMessageContaining("--run-name")

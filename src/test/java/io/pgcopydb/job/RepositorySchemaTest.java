@@ -41,8 +41,8 @@ class RepositorySchemaTest {
 					+ " NULL, NULL)");
 		}
 
-		new RepositorySchema(dataSource).afterPropertiesSet();
-		new RepositorySchema(dataSource).afterPropertiesSet();
+		new RepositorySchema(dataSource, new io.pgcopydb.config.WorkDirectory(dir)).afterPropertiesSet();
+		new RepositorySchema(dataSource, new io.pgcopydb.config.WorkDirectory(dir)).afterPropertiesSet();
 
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			try (ResultSet rs = statement.executeQuery("SELECT GENERATION, SNAPSHOT_ID FROM PGCOPYDB_PLAN_SLICING")) {

@@ -15,8 +15,10 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
+import io.pgcopydb.config.SharedRepository;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.job.Runs;
 import io.pgcopydb.filter.Filters;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.partition.StepStatusBoard;
@@ -99,6 +101,7 @@ class CloneRuns {
 			return start(request, isUnfinished(last) ? last : null);
 		}
 		if (isUnfinished(last)) {
+			Runs.requireSameDirectory(request.workDirectory(), last);
 			return continueRun(request, last);
 		}
 		if (request.resuming()) {
@@ -362,7 +365,8 @@ class CloneRuns {
 		return new JobParametersBuilder().addString("source", CloneRequest.identity(request.source()))
 			.addString("target", CloneRequest.identity(request.target()))
 			.addLong("run.id", System.currentTimeMillis())
-			.addString("dir", request.workDirectory().root().toString(), false)
+			.addString(Runs.DIR_PARAMETER, request.workDirectory().root().toString(), false)
+			.addString(Runs.HOST_PARAMETER, SharedRepository.hostName(), false)
 			.addLong("table-jobs", (long) request.tableJobs(), false)
 			.addLong("index-jobs", (long) request.indexJobs(), false)
 			.toJobParameters();

@@ -20,7 +20,9 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
+import io.pgcopydb.config.SharedRepository;
 import io.pgcopydb.error.BadStateException;
+import io.pgcopydb.job.Runs;
 import io.pgcopydb.error.ExitCode;
 import io.pgcopydb.error.PgCopyException;
 import io.pgcopydb.job.clone.CloneRequest;
@@ -88,6 +90,7 @@ public class FollowRuns {
 								+ last.getStatus() + "): use --resume to continue it, or --restart to start over");
 			}
 			checkSameRun(request, last);
+			Runs.requireSameDirectory(request.workDirectory(), last);
 			logger.info("Resuming job execution {} ({}) from the target origin's position", last.getId(),
 					last.getStatus());
 			return this.operator.restart(last);
@@ -190,7 +193,8 @@ public class FollowRuns {
 			.addString("target", CloneRequest.identity(request.target()))
 			.addString("plugin", request.plugin().pluginName())
 			.addLong("run.id", System.currentTimeMillis())
-			.addString("dir", request.workDirectory().root().toString(), false)
+			.addString(Runs.DIR_PARAMETER, request.workDirectory().root().toString(), false)
+			.addString(Runs.HOST_PARAMETER, SharedRepository.hostName(), false)
 			.addString(FollowStatus.COMMAND_PARAMETER, request.command(), false)
 			.toJobParameters();
 	}
