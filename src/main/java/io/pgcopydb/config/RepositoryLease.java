@@ -110,11 +110,12 @@ public final class RepositoryLease implements AutoCloseable {
 				}
 			}
 			if (!taken) {
-				throw new BadStateException(
-						"another pgcopydb process drives the run " + repository.schema() + " in the repository "
-								+ repository.connection().endpoint() + " (" + holder(session, repository)
-								+ "): wait for it to end, stop it (pgcopydb job stop), or name another run with "
-								+ SharedRepository.NAME_OPTION);
+				String holder = holder(session, repository);
+				throw new BadStateException("another pgcopydb process drives the run " + repository.schema()
+						+ " in the repository " + repository.connection().endpoint() + " ("
+						+ ((holder != null) ? holder : "a session that has just ended: try again")
+						+ "): wait for it to end, stop it (pgcopydb job stop), or name another run with "
+						+ SharedRepository.NAME_OPTION);
 			}
 			repository.createSchema(session);
 			keepAliveOnServer(session);
