@@ -63,19 +63,17 @@ class RepositorySchema implements InitializingBean {
 			platform = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("sqlite") ? "sqlite"
 					: "postgresql";
 			if (platform.equals("postgresql") && connection.getSchema() == null) {
-				// the run's schema (search_path) does not exist: only a command that
-				// takes
-				// the run's lease creates it
+				// the run's schema (search_path) does not exist: only a command
+				// that takes the run's lease creates it
 				throw new BadStateException(
 						"no pgcopydb run is recorded as " + this.workDirectory.sharedRepository().schema()
 								+ " in the repository: pass the run's --run-name (or the --dir it was named after)");
 			}
 			batchTablesExist = tableExists(connection, "BATCH_JOB_INSTANCE");
-			// on PostgreSQL, CREATE ... IF NOT EXISTS checks the right to create first,
-			// and
-			// CREATE INDEX locks its table before looking: a reader of a shared
-			// repository
-			// (list progress from another host) must run no DDL when nothing is missing
+			// on PostgreSQL, CREATE ... IF NOT EXISTS checks the right to create
+			// first, and CREATE INDEX locks its table before looking: a reader of a
+			// shared repository (list progress from another host) must run no DDL
+			// when nothing is missing
 			if (platform.equals("postgresql") && batchTablesExist && complete(connection)) {
 				return;
 			}
@@ -86,7 +84,24 @@ class RepositorySchema implements InitializingBean {
 		}
 		populator.addScript(new ClassPathResource("repository/plan-schema.sql"));
 		populator.addScript(new ClassPathResource("repository/stream-schema.sql"));
-		populator.execute(this.dataSource);
+		// in one transaction (SQLite and PostgreSQL both roll DDL back): a process
+		// killed while creating the tables leaves none of them, not a repository whose
+		// first table exists and whose others never will
+		try (Connection connection = this.dataSource.getConnection()) {
+			boolean autoCommit = connection.getAutoCommit();
+			connection.setAutoCommit(false);
+			try {
+				populator.populate(connection);
+				connection.commit();
+			}
+			catch (RuntimeException | SQLException ex) {
+				connection.rollback();
+				throw ex;
+			}
+			finally {
+				connection.setAutoCommit(autoCommit);
+			}
+		}
 		addMissingColumns();
 		// best effort: a shared PostgreSQL repository whose tables another role owns
 		// refuses them, and runs on, only slower with tens of thousands of partitions
