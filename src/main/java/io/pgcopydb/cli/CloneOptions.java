@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.config.SharedRepository;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.copy.TableSlicer;
@@ -141,6 +142,12 @@ final class CloneOptions {
 			description = "Use this exported snapshot instead of exporting one ($PGCOPYDB_SNAPSHOT).")
 	String snapshot;
 
+	@Option(names = "--distributed",
+			description = "Send copies, index builds and VACUUMs to pgcopydb worker processes on any hosts, through"
+					+ " the shared repository (--repository-url); this process keeps the snapshot, the schema and"
+					+ " the dependency order.")
+	boolean distributed;
+
 	@Option(names = "--resume",
 			description = "Continue the run of --dir after an interruption: completed steps, tables and indexes are "
 					+ "kept; a pre-data restore that did not complete is redone with pg_restore --clean.")
@@ -177,6 +184,10 @@ final class CloneOptions {
 		if (this.notConsistent) {
 			throw new BadArgumentsException("clone --follow takes no --not-consistent: a clone copied from another"
 					+ " snapshot than the slot's would double or lose changes; start over with --restart");
+		}
+		if (this.distributed) {
+			throw new BadArgumentsException("clone --follow runs in one process: it takes no --distributed (run"
+					+ " clone --distributed, then follow)");
 		}
 		if (blankToNull(this.snapshot) != null) {
 			throw new BadArgumentsException("clone --follow takes no --snapshot: the clone reads the snapshot"
@@ -273,6 +284,10 @@ final class CloneOptions {
 		}
 		String snapshotId = blankToNull(this.snapshot);
 		WorkDirectory work = this.workDir.workDirectory().create();
+		if (this.distributed && work.sharedRepository() == null) {
+			throw new BadArgumentsException("--distributed sends partitions to workers through a shared repository:"
+					+ " give it with " + SharedRepository.URL_OPTION + " (or " + SharedRepository.URL_VARIABLE + ")");
+		}
 		// a command needs only the sides its stages use: dump schema no target, restore
 		// no source; the other side is neither read nor recorded (nor compared on resume)
 		boolean needsSource = stages.isEmpty() || stages.stream().anyMatch(Stage::readsSource);
@@ -287,7 +302,7 @@ final class CloneOptions {
 				this.largeObjectsJobs, this.skipLargeObjects, this.skipVacuum || envFlag("PGCOPYDB_SKIP_VACUUM"),
 				this.dropIfExists || envFlag("PGCOPYDB_DROP_IF_EXISTS"), this.noOwner, this.noAcl, this.noComments,
 				snapshotId, tools, sourceVersion, targetVersion, mode, this.notConsistent, command, stages, objects(),
-				filters(), split());
+				filters(), split(), this.distributed);
 	}
 
 	/** The same-table concurrency options, checked. */

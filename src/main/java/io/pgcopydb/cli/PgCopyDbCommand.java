@@ -15,7 +15,8 @@ import io.pgcopydb.error.ExitCode;
 		description = "Copy a PostgreSQL database to another server: schema, data, indexes, sequences, large objects.",
 		subcommands = { CloneCommand.class, CopyCommand.class, DumpCommand.class, RestoreCommand.class,
 				SnapshotCommand.class, ListCommand.class, JobCommand.class, FollowCommand.class, StreamCommand.class,
-				PingCommand.class, CompareCommand.class, StartUpTrainingCommand.class, CommandLine.HelpCommand.class },
+				PingCommand.class, CompareCommand.class, WorkerCommand.class, StartUpTrainingCommand.class,
+				CommandLine.HelpCommand.class },
 		footerHeading = "%nExit codes:%n", footer = "%s")
 public final class PgCopyDbCommand implements Runnable {
 

@@ -57,8 +57,13 @@ public final class RepositoryLease implements AutoCloseable {
 	private final ScheduledExecutorService checker;
 
 	private RepositoryLease(Connection session, SharedRepository repository, Runnable onLost) {
+		this(session, key(repository), "the lease of the run " + repository.schema() + " in the repository "
+				+ repository.connection().endpoint(), "another process could now drive the run", onLost);
+	}
+
+	private RepositoryLease(Connection session, long key, String lease, String consequence, Runnable onLost) {
 		this.session = session;
-		this.key = key(repository);
+		this.key = key;
 		this.checker = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "repository-lease");
 			thread.setDaemon(true);
@@ -66,9 +71,8 @@ public final class RepositoryLease implements AutoCloseable {
 		});
 		this.checker.scheduleWithFixedDelay(() -> {
 			if (!valid()) {
-				logger.error("The session holding the lease of the run {} in the repository {} ended (the server"
-						+ " restarted or the network dropped it): another process could now drive the run, so"
-						+ " this one stops", repository.schema(), repository.connection().endpoint());
+				logger.error("The session holding {} ended (the server restarted or the network dropped it): {},"
+						+ " so this one stops", lease, consequence);
 				this.checker.shutdown();
 				onLost.run();
 			}
@@ -145,6 +149,55 @@ public final class RepositoryLease implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Takes the lease {@code key} in {@code repository}'s database for good (a worker's
+	 * presence, which its manager probes with {@link #isHeld(Connection, long)}).
+	 * @param lease what the lease is, for the message when it is lost
+	 * @param onLost called once, from another thread, if the lease's session ends
+	 */
+	public static RepositoryLease hold(SharedRepository repository, long key, String lease, Runnable onLost) {
+		Connection session = repository.connect("lease: " + lease);
+		try {
+			try (PreparedStatement statement = session.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
+				statement.setLong(1, key);
+				try (ResultSet rs = statement.executeQuery()) {
+					if (!rs.next() || !rs.getBoolean(1)) {
+						throw new BadStateException(lease + " is held by another session: " + "start the process anew");
+					}
+				}
+			}
+			keepAliveOnServer(session);
+			return new RepositoryLease(session, key, lease, "its work may be given to others", onLost);
+		}
+		catch (SQLException ex) {
+			close(session);
+			throw repository.failure("taking " + lease, ex);
+		}
+		catch (RuntimeException ex) {
+			close(session);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Whether a live session of {@code session}'s database holds the advisory lock
+	 * {@code key}.
+	 */
+	public static boolean isHeld(Connection session, long key) throws SQLException {
+		try (PreparedStatement statement = session.prepareStatement(HOLDER)) {
+			statement.setLong(1, key >>> 32);
+			statement.setLong(2, key & 0xffffffffL);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+	/** The advisory lock key of {@code text}: 64 bits of its SHA-256. */
+	public static long keyOf(String text) {
+		return ByteBuffer.wrap(SharedRepository.sha256(text)).getLong();
+	}
+
 	/** Whether a live session holds the lease of {@code repository}'s run. */
 	static boolean isHeld(SharedRepository repository) {
 		try (Connection session = repository.connect("check")) {
@@ -178,8 +231,8 @@ public final class RepositoryLease implements AutoCloseable {
 	}
 
 	/** The advisory lock key: 64 bits of a hash of the run's schema. */
-	static long key(SharedRepository repository) {
-		return ByteBuffer.wrap(SharedRepository.sha256("pgcopydb run " + repository.schema())).getLong();
+	public static long key(SharedRepository repository) {
+		return keyOf("pgcopydb run " + repository.schema());
 	}
 
 	@Override

@@ -14,7 +14,7 @@ public final class CopyException extends Exception {
 
 	private final boolean atCommit;
 
-	CopyException(Side side, SQLException cause) {
+	public CopyException(Side side, SQLException cause) {
 		this(side, cause, false);
 	}
 

@@ -62,10 +62,22 @@ public class BatchContext {
 	 */
 	public static ConfigurableApplicationContext start(WorkDirectory dir, StopSignal stop, JobRequest request,
 			Class<?> jobConfiguration) {
-		return builder(dir).sources(JobWiring.class, jobConfiguration).initializers((context) -> {
-			context.getBeanFactory().registerSingleton("stopSignal", stop);
-			context.getBeanFactory().registerSingleton(request.getClass().getSimpleName(), request);
-		}).run();
+		return start(dir, stop, request, jobConfiguration, Map.of());
+	}
+
+	/**
+	 * As above, with {@code properties} over the configuration's (a worker process runs
+	 * with its manager's COPY format).
+	 */
+	public static ConfigurableApplicationContext start(WorkDirectory dir, StopSignal stop, JobRequest request,
+			Class<?> jobConfiguration, Map<String, Object> properties) {
+		return builder(dir).sources(JobWiring.class, jobConfiguration)
+			.properties(properties)
+			.initializers((context) -> {
+				context.getBeanFactory().registerSingleton("stopSignal", stop);
+				context.getBeanFactory().registerSingleton(request.getClass().getSimpleName(), request);
+			})
+			.run();
 	}
 
 	/** The JDBC URL of the embedded repository of {@code dir}. */

@@ -31,7 +31,7 @@ class RepositorySchema implements InitializingBean {
 
 	/** Our scripts, in the order they run. */
 	private static final List<String> SCRIPTS = List.of("repository/plan-schema.sql", "repository/stream-schema.sql",
-			"repository/batch-indexes.sql");
+			"repository/remote-schema.sql", "repository/batch-indexes.sql");
 
 	private static final Pattern CREATED = Pattern.compile("CREATE (?:TABLE|INDEX) IF NOT EXISTS (\\w+)");
 
@@ -84,6 +84,7 @@ class RepositorySchema implements InitializingBean {
 		}
 		populator.addScript(new ClassPathResource("repository/plan-schema.sql"));
 		populator.addScript(new ClassPathResource("repository/stream-schema.sql"));
+		populator.addScript(new ClassPathResource("repository/remote-schema.sql"));
 		// in one transaction (SQLite and PostgreSQL both roll DDL back): a process
 		// killed while creating the tables leaves none of them, not a repository whose
 		// first table exists and whose others never will

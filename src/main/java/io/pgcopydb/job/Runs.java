@@ -182,6 +182,15 @@ public class Runs {
 	 * its schema archives, change files and logs are in the --dir it was started from.
 	 */
 	public static void requireSameDirectory(WorkDirectory dir, JobExecution last) {
+		requireSameDirectory(dir, last, false);
+	}
+
+	/**
+	 * As above; a distributed clone ({@code anyHost}) may be finished from another host
+	 * that has the --dir at the same path (shared storage, or a copy of it): its
+	 * manager's host may be the one that died.
+	 */
+	public static void requireSameDirectory(WorkDirectory dir, JobExecution last, boolean anyHost) {
 		if (dir.sharedRepository() == null || last == null) {
 			return;
 		}
@@ -189,12 +198,13 @@ public class Runs {
 		String recordedHost = last.getJobParameters().getString(HOST_PARAMETER);
 		String host = SharedRepository.hostName();
 		boolean sameDir = recordedDir == null || recordedDir.equals(dir.root().toString());
-		boolean sameHost = recordedHost == null || recordedHost.equals(host);
+		boolean sameHost = anyHost || recordedHost == null || recordedHost.equals(host);
 		if (!sameDir || !sameHost) {
 			throw new BadStateException("the run " + dir.sharedRepository().schema() + " was started from --dir "
 					+ recordedDir + ((recordedHost != null) ? " on host " + recordedHost : "")
 					+ " (its schema archives, change files and logs are there): finish it from that --dir"
-					+ (sameHost ? "" : " on that host") + ", or name another run with --run-name");
+					+ (sameHost ? "" : " on that host (with --distributed, any host with that --dir)")
+					+ ", or name another run with --run-name");
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,15 @@ public final class RunSummary {
 	 * Steps that move data record it; the summary reads nothing else from contexts.
 	 */
 	public static final String BYTES_KEY = "bytes";
+
+	/**
+	 * Partition context key: the host a worker process ran the partition on (the
+	 * partition planner's record, {@code PartitionSpec}, writes it).
+	 */
+	public static final String HOST_KEY = "host";
+
+	/** Partition context key: the worker process (host:pid) that ran the partition. */
+	public static final String WORKER_KEY = "worker";
 
 	/**
 	 * Job context key: set when a resume read the source in a new snapshot
@@ -91,6 +101,26 @@ public final class RunSummary {
 		String filtered = execution.getExecutionContext().getString(FILTERED_KEY, null);
 		if (filtered != null) {
 			out.append(String.format(Locale.ROOT, "%-18s %s%n", "Filters", "left out " + filtered));
+		}
+		// a distributed run: how many partitions each worker host ran, and with how many
+		// worker processes
+		Map<String, Integer> hosts = new java.util.TreeMap<>();
+		Map<String, java.util.Set<String>> workers = new HashMap<>();
+		for (StepExecution step : steps) {
+			String host = step.getExecutionContext().getString(HOST_KEY, null);
+			if (host != null && step.getStatus() == BatchStatus.COMPLETED) {
+				hosts.merge(host, 1, Integer::sum);
+				workers.computeIfAbsent(host, (name) -> new java.util.HashSet<>())
+					.add(step.getExecutionContext().getString(WORKER_KEY, host));
+			}
+		}
+		if (!hosts.isEmpty()) {
+			out.append(String.format(Locale.ROOT, "%-18s %s%n", "Workers",
+					hosts.entrySet()
+						.stream()
+						.map((entry) -> entry.getKey() + ": " + entry.getValue() + " partitions, "
+								+ workers.get(entry.getKey()).size() + " worker(s)")
+						.collect(java.util.stream.Collectors.joining("; "))));
 		}
 		String notConsistent = execution.getExecutionContext().getString(NOT_CONSISTENT_KEY, null);
 		if (notConsistent != null) {

@@ -6,6 +6,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -36,6 +38,7 @@ import io.pgcopydb.job.StopRequestWatcher;
 import io.pgcopydb.job.partition.LiveStatus;
 import io.pgcopydb.job.partition.PartitionedSteps;
 import io.pgcopydb.job.partition.StepStatusBoard;
+import io.pgcopydb.job.remote.RemoteRun;
 import io.pgcopydb.progress.ProgressReporter;
 import io.pgcopydb.progress.StallWatcher;
 import io.pgcopydb.progress.ProgressTracker;
@@ -204,34 +207,77 @@ class CloneJobConfiguration {
 			.build();
 	}
 
+	/** A copy partition: the worker step of copyData, here or in a worker process. */
 	@Bean
-	Step copyDataStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
-			ProgressTracker tracker, CopyProperties properties, Partitioner copyPartitioner, StepStatusBoard board,
-			PartitionedSteps partitioned, ThreadPoolTaskExecutor copyExecutor, RunSnapshot snapshot) {
+	Step copyTableStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
+			ProgressTracker tracker, CopyProperties properties, StepStatusBoard board, RunSnapshot snapshot) {
 		TransientFaults faults = new TransientFaults(snapshot, this.stop, TRANSIENT_RETRY_DELAY,
 				CloneJob.DEFINITION.resumeCommand(request));
-		Step worker = tasklet(repository, CloneSteps.COPY_TABLE, new CopyTableTasklet(request, sessions, plan,
+		return tasklet(repository, CloneSteps.COPY_TABLE, new CopyTableTasklet(request, sessions, plan,
 				new TableCopier((int) properties.bufferSize().toBytes()), properties.format(), tracker, faults, board));
-		return partitioned.build(CloneSteps.COPY_DATA, worker, copyPartitioner, copyExecutor, List.of(),
-				new CopyProgressListener(plan, tracker, board));
 	}
 
 	@Bean
-	Step buildIndexesStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
-			ProgressTracker tracker, CopyProperties properties, Partitioner indexPartitioner,
-			PartitionedSteps partitioned, ThreadPoolTaskExecutor indexExecutor) {
-		Step worker = tasklet(repository, CloneSteps.BUILD_INDEX, new BuildIndexTasklet(request, sessions, plan,
+	Step copyDataStep(CloneRequest request, ClonePlan plan, ProgressTracker tracker, Partitioner copyPartitioner,
+			StepStatusBoard board, PartitionedSteps partitioned, ThreadPoolTaskExecutor copyExecutor,
+			Step copyTableStep, RemoteWork remoteWork) {
+		CopyProgressListener progress = new CopyProgressListener(plan, tracker, board);
+		if (remoteWork.distributed()) {
+			return partitioned.build(CloneSteps.COPY_DATA, copyTableStep, copyPartitioner,
+					new RemoteProgress(remoteWork.dispatcher(RemoteRun.TABLE_POOL), plan, tracker), List.of(),
+					remoteWork.opener(), progress);
+		}
+		return partitioned.build(CloneSteps.COPY_DATA, copyTableStep, copyPartitioner, copyExecutor, List.of(),
+				progress);
+	}
+
+	/** An index partition: the worker step of buildIndexes. */
+	@Bean
+	Step buildIndexStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
+			ProgressTracker tracker, CopyProperties properties) {
+		return tasklet(repository, CloneSteps.BUILD_INDEX, new BuildIndexTasklet(request, sessions, plan,
 				new IndexBuilder(properties.maintenanceWorkMem()), tracker));
-		return partitioned.build(CloneSteps.BUILD_INDEXES, worker, indexPartitioner, indexExecutor,
-				upstream(request, Stage.TABLE_DATA));
 	}
 
 	@Bean
-	Step vacuumStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
-			Partitioner vacuumPartitioner, PartitionedSteps partitioned, ThreadPoolTaskExecutor vacuumExecutor) {
-		Step worker = tasklet(repository, CloneSteps.VACUUM_TABLE, new VacuumTableTasklet(request, sessions, plan));
-		return partitioned.build(CloneSteps.VACUUM, worker, vacuumPartitioner, vacuumExecutor,
-				upstream(request, Stage.TABLE_DATA, Stage.INDEXES));
+	Step buildIndexesStep(CloneRequest request, ClonePlan plan, ProgressTracker tracker, Partitioner indexPartitioner,
+			PartitionedSteps partitioned, ThreadPoolTaskExecutor indexExecutor, Step buildIndexStep,
+			RemoteWork remoteWork) {
+		List<String> upstream = upstream(request, Stage.TABLE_DATA);
+		if (remoteWork.distributed()) {
+			return partitioned.build(CloneSteps.BUILD_INDEXES, buildIndexStep, indexPartitioner,
+					new RemoteProgress(remoteWork.dispatcher(RemoteRun.INDEX_POOL), plan, tracker), upstream,
+					remoteWork.opener());
+		}
+		return partitioned.build(CloneSteps.BUILD_INDEXES, buildIndexStep, indexPartitioner, indexExecutor, upstream);
+	}
+
+	/** A VACUUM partition: the worker step of vacuum. */
+	@Bean
+	Step vacuumTableStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, CloneSteps.VACUUM_TABLE, new VacuumTableTasklet(request, sessions, plan));
+	}
+
+	@Bean
+	Step vacuumStep(CloneRequest request, Partitioner vacuumPartitioner, PartitionedSteps partitioned,
+			ThreadPoolTaskExecutor vacuumExecutor, Step vacuumTableStep, RemoteWork remoteWork) {
+		List<String> upstream = upstream(request, Stage.TABLE_DATA, Stage.INDEXES);
+		if (remoteWork.distributed()) {
+			return partitioned.build(CloneSteps.VACUUM, vacuumTableStep, vacuumPartitioner,
+					remoteWork.dispatcher(RemoteRun.TABLE_POOL), upstream, remoteWork.opener());
+		}
+		return partitioned.build(CloneSteps.VACUUM, vacuumTableStep, vacuumPartitioner, vacuumExecutor, upstream);
+	}
+
+	/**
+	 * With --distributed, what sends partitions to workers; otherwise nothing (the
+	 * partitions run on this process's threads).
+	 */
+	@Bean(destroyMethod = "close")
+	RemoteWork remoteWork(CloneRequest request, DataSource dataSource, JobRepository repository,
+			CopyProperties properties) {
+		return new RemoteWork(request, dataSource, repository, this.stop, properties.format().name(),
+				properties.dependencyPollInterval());
 	}
 
 	@Bean

@@ -106,20 +106,28 @@ public class CloneProgress {
 	/** The tables whose copy runs now, by name, from the names of their partitions. */
 	private List<String> inProgress(long instance, long execution) {
 		List<String> tables = new ArrayList<>();
-		for (String partition : this.jdbc.queryForList(
-				"SELECT STEP_NAME FROM BATCH_STEP_EXECUTION "
-						+ "WHERE JOB_EXECUTION_ID = ? AND STATUS = 'STARTED' AND STEP_NAME LIKE ?",
-				String.class, execution, CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + "%")) {
-			PartitionKey key = PartitionKey.parse(partition);
+		// a distributed run's partitions name the worker host running them
+		List<String[]> running = this.jdbc.query(
+				"SELECT se.STEP_NAME, r.WORKER_HOST FROM BATCH_STEP_EXECUTION se"
+						+ " LEFT JOIN PGCOPYDB_REMOTE_REQUEST r ON r.STEP_EXECUTION_ID = se.STEP_EXECUTION_ID"
+						+ " AND r.STATE = 'CLAIMED' WHERE se.JOB_EXECUTION_ID = ? AND se.STATUS = 'STARTED'"
+						+ " AND se.STEP_NAME LIKE ?",
+				(rs, row) -> new String[] { rs.getString(1), rs.getString(2) }, execution,
+				CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + "%");
+		for (String[] partition : running) {
+			PartitionKey key = PartitionKey.parse(partition[0]);
+			String on = (partition[1] != null) ? " on " + partition[1] : "";
 			if (key.bundle() > 0) {
-				tables.addAll(this.jdbc.queryForList("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME FROM "
+				tables.addAll(this.jdbc.queryForList("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME || ? FROM "
 						+ "PGCOPYDB_PLAN_TABLE t JOIN PGCOPYDB_PLAN_BUNDLE b ON b.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID "
 						+ "AND b.TABLE_OID = t.TABLE_OID WHERE t.JOB_INSTANCE_ID = ? AND b.BUNDLE = ?", String.class,
-						instance, key.bundle()));
+						on, instance, key.bundle()));
 				continue;
 			}
-			tables.addAll(this.jdbc.queryForList("SELECT SCHEMA_NAME || '.' || TABLE_NAME FROM PGCOPYDB_PLAN_TABLE "
-					+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?", String.class, instance, key.objectOid()));
+			tables.addAll(this.jdbc.queryForList(
+					"SELECT SCHEMA_NAME || '.' || TABLE_NAME || ? FROM PGCOPYDB_PLAN_TABLE "
+							+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
+					String.class, on, instance, key.objectOid()));
 		}
 		return tables.stream().distinct().sorted().toList();
 	}

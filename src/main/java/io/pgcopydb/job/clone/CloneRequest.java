@@ -26,12 +26,15 @@ import io.pgcopydb.schema.SchemaArchives;
  * @param filters the --filters file ({@link Filters#NONE} without one), --skip-extensions
  * folded in
  * @param split same-table concurrency: which tables are copied as several slices
+ * @param distributed {@code --distributed}: copies, builds and VACUUMs are sent to
+ * {@code pgcopydb worker} processes through the shared repository
  */
 public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory workDirectory, int tableJobs,
 		int indexJobs, int restoreJobs, int largeObjectsJobs, boolean skipLargeObjects, boolean skipVacuum,
 		boolean dropIfExists, boolean noOwner, boolean noAcl, boolean noComments, String snapshot, PgTools pgTools,
 		ServerVersion sourceVersion, ServerVersion targetVersion, Mode mode, boolean notConsistent, String command,
-		Set<Stage> stages, ObjectOptions objects, Filters filters, TableSlicer.Options split) implements JobRequest {
+		Set<Stage> stages, ObjectOptions objects, Filters filters, TableSlicer.Options split,
+		boolean distributed) implements JobRequest {
 
 	/**
 	 * What the run copies beyond tables, indexes and data, as the --skip-* and --roles
@@ -96,7 +99,7 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 				this.restoreJobs, this.largeObjectsJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists,
 				this.noOwner, this.noAcl, this.noComments, snapshotId, this.pgTools, this.sourceVersion,
 				this.targetVersion, this.mode, this.notConsistent, this.command, this.stages, this.objects,
-				this.filters, this.split);
+				this.filters, this.split, this.distributed);
 	}
 
 	/** The same request with another mode ({@code clone --follow} decides per half). */
@@ -105,7 +108,7 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 				this.restoreJobs, this.largeObjectsJobs, this.skipLargeObjects, this.skipVacuum, this.dropIfExists,
 				this.noOwner, this.noAcl, this.noComments, this.snapshot, this.pgTools, this.sourceVersion,
 				this.targetVersion, other, this.notConsistent, this.command, this.stages, this.objects, this.filters,
-				this.split);
+				this.split, this.distributed);
 	}
 
 	/** Both servers run the same major version (asked of them when not known yet). */

@@ -3,6 +3,8 @@ package io.pgcopydb.job.clone;
 import java.util.List;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +68,16 @@ class CloneRuns {
 
 	private final ClonePlan plan;
 
+	private final RemoteWork remoteWork;
+
+	private final DataSource dataSource;
+
 	CloneRuns(JobOperator operator, JobRepository repository, Job cloneJob, StepStatusBoard board, RunState state,
-			RunSnapshot snapshot, StopSignal stop, StallWatcher stallWatcher, ClonePlan plan) {
+			RunSnapshot snapshot, StopSignal stop, StallWatcher stallWatcher, ClonePlan plan, RemoteWork remoteWork,
+			DataSource dataSource) {
 		this.plan = plan;
+		this.remoteWork = remoteWork;
+		this.dataSource = dataSource;
 		this.stop = stop;
 		this.stallWatcher = stallWatcher;
 		this.operator = operator;
@@ -84,8 +93,14 @@ class CloneRuns {
 	 * stall watcher watches the sessions of the checks before the run and of the run.
 	 */
 	JobExecution run(CloneRequest request) throws Exception {
+		JobExecution execution = null;
 		try (StallWatcher watching = this.stallWatcher.start()) {
-			return runWatched(request);
+			execution = runWatched(request);
+			// the partitions that workers ran are in the repository, not in this object
+			return this.remoteWork.distributed() ? this.repository.getJobExecution(execution.getId()) : execution;
+		}
+		finally {
+			this.remoteWork.finish(execution);
 		}
 	}
 
@@ -94,6 +109,11 @@ class CloneRuns {
 		if (last != null && last.getStatus().isRunning()) {
 			logger.warn("Job execution {} is recorded {} but its process is gone: recovering it", last.getId(),
 					last.getStatus());
+			SharedRepository shared = request.workDirectory().sharedRepository();
+			if (shared != null) {
+				// workers may still run partitions of the dead manager's execution
+				RemoteWork.takeOver(this.dataSource, shared, last.getId());
+			}
 			last = this.operator.recover(last);
 		}
 		new LeftoverWork(request.workDirectory().processRecords(), this.stop).end(request.source(), request.target());
@@ -101,7 +121,7 @@ class CloneRuns {
 			return start(request, isUnfinished(last) ? last : null);
 		}
 		if (isUnfinished(last)) {
-			Runs.requireSameDirectory(request.workDirectory(), last);
+			Runs.requireSameDirectory(request.workDirectory(), last, request.distributed());
 			return continueRun(request, last);
 		}
 		if (request.resuming()) {

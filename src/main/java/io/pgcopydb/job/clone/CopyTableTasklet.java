@@ -31,7 +31,9 @@ import io.pgcopydb.copy.TableCopier;
 import io.pgcopydb.copy.TableSlice;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.job.partition.PartitionKey;
+import io.pgcopydb.job.partition.PartitionSpec;
 import io.pgcopydb.job.partition.StepStatusBoard;
 import io.pgcopydb.progress.ProgressTracker;
 import io.pgcopydb.progress.RunSummary;
@@ -157,7 +159,7 @@ class CopyTableTasklet implements Tasklet {
 				progresses.add(this.progress.tableStarted(table.displayName(), table.bytes()));
 			}
 			List<CopyResult> results = new ArrayList<>();
-			CopyResult total = discardOnFailure(sourceSession, targetSession,
+			CopyResult total = discardOnFailure(sourceSession, targetSession, "bundle " + bundle,
 					() -> this.copier.copyEach(sourceSession, targetSession, loads, (index, bytes) -> {
 						progresses.get(index).accept(bytes);
 						reading.progressed(bytes);
@@ -196,7 +198,14 @@ class CopyTableTasklet implements Tasklet {
 	private RepeatStatus copySlice(StepContribution contribution, ChunkContext chunkContext, long instance,
 			PartitionKey key, SourceTable table, CopyTarget target) {
 		TableSlice slice = this.plan.slice(instance, table.oid(), key.slice());
-		boolean ranBefore = this.board.startedExecutions(instance, key.stepName()) > 1;
+		// a worker process taken for gone may have run it: it may have committed
+		boolean sentAgain = PartitionSpec.sentAgain(Executions.step(chunkContext));
+		boolean ranBefore = this.board.startedExecutions(instance, key.stepName()) > 1 || sentAgain;
+		if (sentAgain && slice.kind() == TableSlice.Kind.CTID
+				&& this.plan.committing(instance).contains(key.stepName())) {
+			throw new UnsureCommit(new BadStateException("slice " + slice.label() + " of table " + table.displayName()
+					+ " was being committed by a worker taken for gone"));
+		}
 		String name = table.displayName() + " [" + slice.label() + "]";
 		String doing = "copying slice " + slice.label() + " of table " + table.displayName() + " (" + slice.describe()
 				+ ")";
@@ -231,7 +240,7 @@ class CopyTableTasklet implements Tasklet {
 			sourceWork = reading;
 			targetWork = writing;
 			TableCopier.Load load = new TableCopier.Load(table, target, binary(table, target, targetSession));
-			CopyResult result = discardOnFailure(sourceSession, targetSession,
+			CopyResult result = discardOnFailure(sourceSession, targetSession, stepName,
 					() -> this.copier.copySlice(sourceSession, targetSession, load, slice, clear, (bytes) -> {
 						tableProgress.accept(bytes);
 						reading.progressed(bytes);
@@ -313,7 +322,7 @@ class CopyTableTasklet implements Tasklet {
 				CopyTarget memberTarget = this.plan.target(instance, member);
 				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession)));
 			}
-			CopyResult result = discardOnFailure(sourceSession, targetSession,
+			CopyResult result = discardOnFailure(sourceSession, targetSession, target.unitRelation(),
 					() -> this.copier.copy(sourceSession, targetSession, loads, (bytes) -> {
 						tableProgress.accept(bytes);
 						reading.progressed(bytes);
@@ -356,11 +365,26 @@ class CopyTableTasklet implements Tasklet {
 
 	/**
 	 * Runs a copy; when it fails, its sessions are closed rather than reused (the target
-	 * backend of a failed attempt may even be ended, see {@link #endLeftBackend}).
+	 * backend of a failed attempt may even be ended, see {@link #endLeftBackend}). The
+	 * copy's target transaction first takes the advisory lock of {@code fence}: another
+	 * attempt at the same work (a worker process taken for gone that still runs, in a
+	 * distributed run) then either ended, committed or not, or waits for this one, so
+	 * that the two never interleave their TRUNCATE or DELETE and COPY.
 	 */
-	private static CopyResult discardOnFailure(Connection source, Connection target, CopyCall copy)
+	private static CopyResult discardOnFailure(Connection source, Connection target, String fence, CopyCall copy)
 			throws CopyException {
 		try {
+			try {
+				target.setAutoCommit(false);
+				try (PreparedStatement statement = target
+					.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(?, 0))")) {
+					statement.setString(1, "pgcopydb copy " + fence);
+					statement.execute();
+				}
+			}
+			catch (SQLException ex) {
+				throw new CopyException(Side.TARGET, ex);
+			}
 			return copy.run();
 		}
 		catch (CopyException | RuntimeException ex) {

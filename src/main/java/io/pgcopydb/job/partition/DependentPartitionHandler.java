@@ -178,7 +178,8 @@ public final class DependentPartitionHandler implements PartitionHandler {
 			}
 			running.add(dispatched.whenComplete((ended, ex) -> {
 				inFlight.decrementAndGet();
-				this.status.record(partition);
+				// a worker process's record of it, or this one's
+				this.status.record((ended != null) ? ended : partition);
 			}));
 		}
 	}

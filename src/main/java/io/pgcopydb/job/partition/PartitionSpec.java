@@ -95,6 +95,38 @@ public record PartitionSpec(PartitionKey key, long order, List<PartitionKey> dep
 		return context;
 	}
 
+	/** The host a worker process ran a partition on (distributed runs), else null. */
+	static final String HOST = io.pgcopydb.progress.RunSummary.HOST_KEY;
+
+	/** The worker process (host:pid) that ran a partition. */
+	static final String WORKER = io.pgcopydb.progress.RunSummary.WORKER_KEY;
+
+	/**
+	 * How many times the partition's request was taken by a worker: more than one when a
+	 * worker that took it was found gone, and its writes may have committed.
+	 */
+	static final String ATTEMPT = "attempt";
+
+	/**
+	 * Records that worker {@code worker} (host:pid) on {@code host} takes the partition,
+	 * for the {@code attempt}th time.
+	 */
+	public static void recordWorker(StepExecution partition, String host, String worker, int attempt) {
+		partition.getExecutionContext().putString(WORKER, worker);
+		partition.getExecutionContext().putString(HOST, host);
+		partition.getExecutionContext().putInt(ATTEMPT, attempt);
+	}
+
+	/** The host a worker process ran the partition on, or null (this process). */
+	public static String host(StepExecution partition) {
+		return partition.getExecutionContext().getString(HOST, null);
+	}
+
+	/** Whether a worker took the partition before, which may have committed. */
+	public static boolean sentAgain(StepExecution partition) {
+		return partition.getExecutionContext().getInt(ATTEMPT, 1) > 1;
+	}
+
 	/** The step names waited on. */
 	List<String> dependencyNames() {
 		return this.dependsOn.stream().map(PartitionKey::stepName).toList();

@@ -54,9 +54,17 @@ public final class PartitionedSteps {
 		// a pool with an unbounded queue (the default) runs its core threads only
 		int threads = (executor instanceof ThreadPoolTaskExecutor pool) ? Math.max(1, pool.getCorePoolSize())
 				: Integer.MAX_VALUE;
-		DependentPartitionHandler handler = new DependentPartitionHandler(partitioner,
-				new LocalDispatcher(worker, executor, threads), this.repository, this.status,
-				new PartitionGate(upstreamSteps), this.stopCheckInterval, this.stop);
+		return build(name, worker, partitioner, new LocalDispatcher(worker, executor, threads), upstreamSteps,
+				listeners);
+	}
+
+	/**
+	 * As above, the partitions run by {@code dispatcher} (workers of a distributed run).
+	 */
+	public Step build(String name, Step worker, Partitioner partitioner, PartitionDispatcher dispatcher,
+			List<String> upstreamSteps, StepExecutionListener... listeners) {
+		DependentPartitionHandler handler = new DependentPartitionHandler(partitioner, dispatcher, this.repository,
+				this.status, new PartitionGate(upstreamSteps), this.stopCheckInterval, this.stop);
 		PartitionStepBuilder step = new StepBuilder(name, this.repository).partitioner(worker.getName(), partitioner)
 			.step(worker)
 			.partitionHandler(handler)

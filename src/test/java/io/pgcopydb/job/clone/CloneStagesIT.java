@@ -180,7 +180,7 @@ class CloneStagesIT {
 				false, null, new PgToolLocator(null, System.getenv()).locate(source.serverVersion().major()),
 				source.serverVersion(), target.serverVersion(), CloneRequest.Mode.FRESH, false, "stages test", stages,
 				CloneRequest.ObjectOptions.DEFAULT, io.pgcopydb.filter.Filters.NONE,
-				io.pgcopydb.copy.TableSlicer.Options.NONE);
+				io.pgcopydb.copy.TableSlicer.Options.NONE, false);
 		return BatchContext.start(work, this.stop, request, CloneContext.class);
 	}
 

@@ -103,7 +103,7 @@ class RunFiltersTest {
 		return new CloneRequest(null, null, new WorkDirectory(Path.of("/tmp/pgcopydb")), 1, 1, 1, 1, false, false,
 				false, false, false, false, null, null, null, null, CloneRequest.Mode.RESUME, false, "copy data",
 				Set.of(Stage.TABLE_DATA), CloneRequest.ObjectOptions.DEFAULT, filters,
-				io.pgcopydb.copy.TableSlicer.Options.NONE);
+				io.pgcopydb.copy.TableSlicer.Options.NONE, false);
 	}
 
 	@Test

@@ -67,7 +67,7 @@ class RunStateTest {
 	private static CloneRequest request(Set<Stage> stages) {
 		return new CloneRequest(null, null, null, 1, 1, 1, 1, false, false, false, false, false, false, null, null,
 				null, null, CloneRequest.Mode.FRESH, false, "test", stages, CloneRequest.ObjectOptions.DEFAULT,
-				io.pgcopydb.filter.Filters.NONE, io.pgcopydb.copy.TableSlicer.Options.NONE);
+				io.pgcopydb.filter.Filters.NONE, io.pgcopydb.copy.TableSlicer.Options.NONE, false);
 	}
 
 }

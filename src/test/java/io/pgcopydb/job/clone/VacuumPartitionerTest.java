@@ -86,7 +86,7 @@ class VacuumPartitionerTest {
 			}
 		};
 		CloneRequest request = new CloneRequest(null, null, null, 2, 2, 2, 2, false, false, false, false, false, false,
-				null, null, null, null, null, false, "clone", EnumSet.allOf(Stage.class), null, null, null);
+				null, null, null, null, null, false, "clone", EnumSet.allOf(Stage.class), null, null, null, false);
 		Map<String, ExecutionContext> contexts = new ClonePartitioners()
 			.vacuumPartitioner(this.vacuum, this.plan, request, repository)
 			.partition(1);
