@@ -53,6 +53,11 @@ final class WorkerCommand implements Callable<Integer> {
 			description = "Index builds this worker runs at once (default: ${DEFAULT-VALUE}).")
 	int indexJobs;
 
+	@Option(names = "--wait-for-run", paramLabel = "<seconds>", defaultValue = "600",
+			description = "How long to wait for the manager to create the run, so that workers may start first"
+					+ " (default: ${DEFAULT-VALUE}).")
+	int waitForRun;
+
 	@Override
 	public Integer call() throws SQLException, InterruptedException {
 		LogSetup.init(this.workDir.debug);
@@ -76,7 +81,16 @@ final class WorkerCommand implements Callable<Integer> {
 				shared.sharedRepository())
 			.create();
 		LogSetup.attachFile(work.logFile());
-		// the run must exist: a worker does not create it
+		// the run must exist: a worker does not create it; it waits for its manager
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(this.waitForRun);
+		if (!shared.sharedRepository().hasRuns()) {
+			logger.info("Waiting up to {} s for a manager to create run {} (clone --distributed {} {})",
+					this.waitForRun, shared.sharedRepository().schema(), SharedRepository.NAME_OPTION,
+					shared.sharedRepository().schema());
+			while (!shared.sharedRepository().hasRuns() && System.nanoTime() < deadline) {
+				Thread.sleep(1000);
+			}
+		}
 		BatchContext.start(work).close();
 		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, this.source);
 		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, this.target);
