@@ -33,7 +33,7 @@ class ArchitectureTest {
 			.layer("JobWiring")
 			.definedBy("io.pgcopydb.job")
 			.layer("Partitions")
-			.definedBy("io.pgcopydb.job.partition..")
+			.definedBy("io.pgcopydb.job.partition..", "io.pgcopydb.job.remote..")
 			.layer("Stages")
 			.definedBy("io.pgcopydb.schema..", "io.pgcopydb.copy..", "io.pgcopydb.snapshot..", "io.pgcopydb.progress..",
 					"io.pgcopydb.database..", "io.pgcopydb.cdc..")
@@ -66,7 +66,7 @@ class ArchitectureTest {
 	@Test
 	void theSharedJobWiringKnowsNoJob() {
 		noClasses().that()
-			.resideInAnyPackage("io.pgcopydb.job", "io.pgcopydb.job.partition..")
+			.resideInAnyPackage("io.pgcopydb.job", "io.pgcopydb.job.partition..", "io.pgcopydb.job.remote..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.pgcopydb.job.clone..")
