@@ -144,6 +144,45 @@ class DistributedCloneIT {
 		cleanup(servers, db, run);
 	}
 
+	/**
+	 * SIGTERM to a worker gives its partition back to the run (another worker runs it);
+	 * SIGTERM to the manager stops the workers' partitions, and a resume finishes.
+	 */
+	@Test
+	void stoppedWorkersGiveTheirWorkBackAndAStoppedManagerIsResumed(PgServers servers, @TempDir Path dir)
+			throws Exception {
+		String db = "distributed_stop";
+		String run = "dist_stop";
+		Map<String, String> env = prepare(servers, db);
+		PgCopyDbRun.Running other;
+		try (TablePin pin = TablePin.open(servers.target(), db)) {
+			PgCopyDbRun.Running manager = PgCopyDbRun.start(env, manager(servers, db, dir, run));
+			PgCopyDbRun.Running first = PgCopyDbRun.start(env, worker(servers, db, dir, run));
+			pin.holdTruncateOf("public", HELD, Duration.ofMinutes(2));
+			String held = heldStep(servers, run);
+			first.process().destroy();
+			PgCopyDbRun stoppedWorker = first.finish();
+			assertThat(stoppedWorker.exitCode()).as(stoppedWorker.toString()).isEqualTo(8);
+			assertThat(stoppedWorker.stderr()).contains(held + " stopped with this worker: given back to the run");
+			other = PgCopyDbRun.start(env, worker(servers, db, dir, run));
+			// the other worker takes it, and waits on the table in turn
+			pin.holdTruncateOf("public", HELD, Duration.ofMinutes(2));
+			manager.process().destroy();
+			PgCopyDbRun stopped = manager.finish();
+			assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(8);
+			pin.release();
+		}
+		List<String> resume = new ArrayList<>(manager(servers, db, dir, run));
+		resume.addAll(List.of("--resume", "--not-consistent"));
+		PgCopyDbRun resumed = PgCopyDbRun.run(env, resume);
+		assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+		PgCopyDbRun served = other.finish();
+		assertThat(served.exitCode()).as("the worker served the resumed manager: " + served).isZero();
+		assertThat(served.stderr()).contains("takes partitions of job execution 2");
+		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
+		cleanup(servers, db, run);
+	}
+
 	@Test
 	void aWorkerOnAnotherTargetIsRefused(PgServers servers, @TempDir Path dir) throws Exception {
 		String db = "distributed_refused";

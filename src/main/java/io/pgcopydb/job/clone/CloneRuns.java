@@ -95,6 +95,7 @@ class CloneRuns {
 	JobExecution run(CloneRequest request) throws Exception {
 		JobExecution execution = null;
 		try (StallWatcher watching = this.stallWatcher.start()) {
+			this.remoteWork.starting();
 			execution = runWatched(request);
 			// the partitions that workers ran are in the repository, not in this object
 			return this.remoteWork.distributed() ? this.repository.getJobExecution(execution.getId()) : execution;
@@ -112,7 +113,7 @@ class CloneRuns {
 			SharedRepository shared = request.workDirectory().sharedRepository();
 			if (shared != null) {
 				// workers may still run partitions of the dead manager's execution
-				RemoteWork.takeOver(this.dataSource, shared, last.getId());
+				RemoteWork.takeOver(this.dataSource, shared, last.getId(), this.stop);
 			}
 			last = this.operator.recover(last);
 		}

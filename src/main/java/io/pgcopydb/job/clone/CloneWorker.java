@@ -87,8 +87,12 @@ public final class CloneWorker implements RemoteWorker.Executions {
 				context.getBean(RunSnapshot.class).take(new SnapshotSource.Given(snapshotId, "the run's manager"));
 			}
 			catch (PgCopyException ex) {
-				throw new BadStateException(ex.getMessage() + " (workers import the manager's snapshot: they connect"
-						+ " to the same source server, and the manager or its pgcopydb snapshot must be running)", ex);
+				// a resumed run whose copies are all done reads no new snapshot: its
+				// builds and VACUUMs need none, its copies fail here naming the cause
+				logger.warn(
+						"{} (workers import the manager's snapshot: the manager, or its pgcopydb snapshot, must"
+								+ " hold it); copies of job execution {} fail on this worker",
+						ex.getMessage(), jobExecutionId);
 			}
 			Map<String, Step> steps = new HashMap<>();
 			for (Step step : context.getBeansOfType(Step.class).values()) {
@@ -121,11 +125,16 @@ public final class CloneWorker implements RemoteWorker.Executions {
 		}
 
 		@Override
-		public void run(RemoteRun.Request request, String host) {
-			StepExecution partition = this.jobRepository.getStepExecution(request.jobExecutionId(),
-					request.stepExecutionId());
+		public BatchStatus run(RemoteRun.Request request, String host) {
+			// by id alone: with the job execution's, Spring Batch reads all its steps
+			StepExecution partition = this.jobRepository.getStepExecution(request.stepExecutionId());
 			if (partition == null) {
 				throw new IllegalStateException("no step execution " + request.stepExecutionId());
+			}
+			if (partition.getStatus() == BatchStatus.COMPLETED) {
+				// a worker that ran it died before saying so
+				logger.info("{} is already complete", partition.getStepName());
+				return BatchStatus.COMPLETED;
 			}
 			try {
 				Step step = this.steps.get(PartitionKey.workerOf(partition.getStepName()));
@@ -137,7 +146,7 @@ public final class CloneWorker implements RemoteWorker.Executions {
 					partition
 						.setExitStatus(ExitStatus.STOPPED.addExitDescription("not started: " + this.stop.reason()));
 					this.jobRepository.update(partition);
-					return;
+					return BatchStatus.STOPPED;
 				}
 				PartitionSpec.recordWorker(partition, host, host + ":" + ProcessHandle.current().pid(),
 						request.attempt());
@@ -150,6 +159,7 @@ public final class CloneWorker implements RemoteWorker.Executions {
 				partition.addFailureException(ex);
 				this.jobRepository.update(partition);
 			}
+			return partition.getStatus();
 		}
 
 		@Override

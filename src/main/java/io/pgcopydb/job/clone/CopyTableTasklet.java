@@ -201,11 +201,6 @@ class CopyTableTasklet implements Tasklet {
 		// a worker process taken for gone may have run it: it may have committed
 		boolean sentAgain = PartitionSpec.sentAgain(Executions.step(chunkContext));
 		boolean ranBefore = this.board.startedExecutions(instance, key.stepName()) > 1 || sentAgain;
-		if (sentAgain && slice.kind() == TableSlice.Kind.CTID
-				&& this.plan.committing(instance).contains(key.stepName())) {
-			throw new UnsureCommit(new BadStateException("slice " + slice.label() + " of table " + table.displayName()
-					+ " was being committed by a worker taken for gone"));
-		}
 		String name = table.displayName() + " [" + slice.label() + "]";
 		String doing = "copying slice " + slice.label() + " of table " + table.displayName() + " (" + slice.describe()
 				+ ")";
@@ -215,7 +210,7 @@ class CopyTableTasklet implements Tasklet {
 			CopyResult result = this.faults.run(doing, true, () -> {
 				attempts[0]++;
 				boolean clear = slice.kind() == TableSlice.Kind.KEY && (ranBefore || attempts[0] > 1);
-				return copySliceOnce(instance, key.stepName(), table, target, slice, clear, name, doing);
+				return copySliceOnce(instance, key.stepName(), table, target, slice, clear, sentAgain, name, doing);
 			});
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
@@ -226,8 +221,12 @@ class CopyTableTasklet implements Tasklet {
 		}
 	}
 
+	/**
+	 * @param sentAgain a worker process taken for gone ran it before: a CTID slice that
+	 * worker was committing may be on the target, which the fence lets this attempt see
+	 */
 	private CopyResult copySliceOnce(long instance, String stepName, SourceTable table, CopyTarget target,
-			TableSlice slice, boolean clear, String name, String doing) {
+			TableSlice slice, boolean clear, boolean sentAgain, String name, String doing) {
 		ProgressTracker.TableProgress tableProgress = this.progress.sliceStarted(table.displayName(), slice.label(),
 				table.bytes() / slice.count());
 		long started = System.nanoTime();
@@ -240,19 +239,25 @@ class CopyTableTasklet implements Tasklet {
 			sourceWork = reading;
 			targetWork = writing;
 			TableCopier.Load load = new TableCopier.Load(table, target, binary(table, target, targetSession));
-			CopyResult result = discardOnFailure(sourceSession, targetSession, stepName,
-					() -> this.copier.copySlice(sourceSession, targetSession, load, slice, clear, (bytes) -> {
-						tableProgress.accept(bytes);
-						reading.progressed(bytes);
-						writing.progressed(bytes);
-					}, () -> {
-						// from here on the slice may have committed: a CTID slice cut
-						// short
-						// after this restarts its table
-						if (slice.kind() == TableSlice.Kind.CTID) {
-							this.plan.markCommitting(instance, stepName);
-						}
-					}));
+			CopyResult result = discardOnFailure(sourceSession, targetSession, stepName, () -> {
+				// after the fence: the earlier attempt has ended, committed or not
+				if (sentAgain && slice.kind() == TableSlice.Kind.CTID
+						&& this.plan.committing(instance).contains(stepName)) {
+					throw new UnsureCommit(new BadStateException("slice " + slice.label() + " of table "
+							+ table.displayName() + " was being committed by a worker taken for gone"));
+				}
+				return this.copier.copySlice(sourceSession, targetSession, load, slice, clear, (bytes) -> {
+					tableProgress.accept(bytes);
+					reading.progressed(bytes);
+					writing.progressed(bytes);
+				}, () -> {
+					// from here on the slice may have committed: a CTID slice cut
+					// short after this restarts its table
+					if (slice.kind() == TableSlice.Kind.CTID) {
+						this.plan.markCommitting(instance, stepName);
+					}
+				});
+			});
 			tableProgress.done(result.rows());
 			logger.info("Copied {} ({}{}): {} rows, {} kB ({}) in {} ms", name, slice.describe(),
 					clear ? ", its earlier rows deleted first" : "", result.rows(), result.bytes() >> 10,

@@ -22,8 +22,9 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pgcopydb.config.PgEndpoint;
-import io.pgcopydb.config.RepositoryLease;
 import io.pgcopydb.config.SharedRepository;
+import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.error.PgCopyException;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.partition.PartitionDispatcher;
 import io.pgcopydb.job.remote.RemoteRequests;
@@ -89,29 +90,16 @@ final class RemoteWork implements AutoCloseable {
 	 * partitions, and those they run end (recorded by them) before the recovery marks
 	 * what was left running as failed; the partitions of workers gone are given up.
 	 */
-	static void takeOver(DataSource repository, SharedRepository shared, long jobExecutionId) {
+	static void takeOver(DataSource repository, SharedRepository shared, long jobExecutionId, StopSignal stop) {
 		RemoteRun run = RemoteRun.of(new JdbcTemplate(repository), shared);
 		run.closeForTakeOver();
 		long lastLog = 0;
 		while (true) {
 			Map<String, List<RemoteRun.Claim>> claimed = run.claimed(-1);
-			if (claimed.isEmpty()) {
-				return;
-			}
 			int alive = 0;
-			try (Connection session = shared.connect("worker leases")) {
-				for (RemoteRun.Worker worker : run.workers()) {
-					List<RemoteRun.Claim> claims = claimed.remove(worker.id());
-					if (claims != null && RepositoryLease.isHeld(session, worker.leaseKey())) {
-						alive += claims.size();
-					}
-					else if (claims != null) {
-						claimed.put(worker.id(), claims);
-					}
-				}
-			}
-			catch (SQLException ex) {
-				throw shared.failure("probing the leases of the run's workers", ex);
+			for (RemoteRun.Worker worker : run.aliveWorkers()) {
+				List<RemoteRun.Claim> claims = claimed.remove(worker.id());
+				alive += (claims != null) ? claims.size() : 0;
 			}
 			for (List<RemoteRun.Claim> gone : claimed.values()) {
 				for (RemoteRun.Claim claim : gone) {
@@ -124,6 +112,10 @@ final class RemoteWork implements AutoCloseable {
 			if (alive == 0) {
 				return;
 			}
+			if (stop.requested()) {
+				throw new PgCopyException(ExitCode.STOPPED, "stopped while workers still ran " + alive
+						+ " partitions of job execution " + jobExecutionId + ": " + stop.reason());
+			}
 			long now = System.nanoTime();
 			if (now - lastLog > TimeUnit.SECONDS.toNanos(30)) {
 				lastLog = now;
@@ -131,12 +123,19 @@ final class RemoteWork implements AutoCloseable {
 						jobExecutionId);
 			}
 			try {
-				Thread.sleep(1000);
+				stop.await(Duration.ofSeconds(1));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new IllegalStateException("interrupted while waiting for workers", ex);
+				throw new PgCopyException(ExitCode.STOPPED, "interrupted while waiting for workers", ex);
 			}
+		}
+	}
+
+	/** A manager process starts on the run: workers must not take it for finished. */
+	void starting() {
+		if (this.requests != null) {
+			this.requests.run().managerStarts();
 		}
 	}
 

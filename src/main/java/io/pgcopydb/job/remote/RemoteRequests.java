@@ -1,7 +1,5 @@
 package io.pgcopydb.job.remote;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +24,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.pgcopydb.config.RepositoryLease;
 import io.pgcopydb.config.SharedRepository;
 import io.pgcopydb.job.partition.PartitionDispatcher;
 import io.pgcopydb.signal.StopSignal;
@@ -82,6 +79,8 @@ public final class RemoteRequests implements AutoCloseable {
 
 	private boolean stopSent;
 
+	private boolean polling;
+
 	private record Pending(StepExecution partition, CompletableFuture<StepExecution> future) {
 	}
 
@@ -118,11 +117,14 @@ public final class RemoteRequests implements AutoCloseable {
 			return;
 		}
 		this.run.open(jobExecutionId, sourceServer, targetServer, copyFormat);
-		this.jobExecutionId = jobExecutionId;
 		this.waitingSince = System.nanoTime();
-		refreshCapacity();
-		long every = this.pollInterval.toMillis();
-		this.poller.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+		if (!this.polling) {
+			long every = this.pollInterval.toMillis();
+			this.poller.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+			this.polling = true;
+		}
+		// last: a failure above lets the next partitioned step open it again
+		this.jobExecutionId = jobExecutionId;
 		logger.info(
 				"Partitions of job execution {} go to workers: start them on any host with pgcopydb worker {}"
 						+ " <url> {} {} --source <uri> --target <uri>",
@@ -179,15 +181,21 @@ public final class RemoteRequests implements AutoCloseable {
 
 	private synchronized void poll() {
 		long execution = this.jobExecutionId;
+		if (execution < 0) {
+			return;
+		}
 		if (this.stop.requested() && !this.stopSent) {
-			this.stopSent = true;
 			this.run.requestStop(execution);
+			this.stopSent = true;
 		}
 		if (!this.pending.isEmpty()) {
 			for (long ended : this.run.ended(execution, this.pending.keySet())) {
+				// removed only once read: a failed read is tried again on the next poll
+				// (the request stays ENDED)
+				StepExecution recorded = this.jobRepository.getStepExecution(ended);
 				Pending done = this.pending.remove(ended);
 				if (done != null) {
-					done.future().complete(this.jobRepository.getStepExecution(execution, ended));
+					done.future().complete(recorded);
 				}
 			}
 		}
@@ -195,64 +203,60 @@ public final class RemoteRequests implements AutoCloseable {
 			for (long dropped : this.run.dropQueued(execution)) {
 				Pending notSent = this.pending.remove(dropped);
 				if (notSent != null) {
-					StepExecution partition = notSent.partition();
-					partition.setStatus(BatchStatus.STOPPED);
-					partition
-						.setExitStatus(ExitStatus.STOPPED.addExitDescription("not started: " + this.stop.reason()));
-					this.jobRepository.update(partition);
-					notSent.future().complete(partition);
+					recordNotSent(notSent);
 				}
 			}
 		}
 		long now = System.nanoTime();
 		if (now - this.lastLeaseCheck >= TimeUnit.SECONDS.toNanos(1)) {
 			this.lastLeaseCheck = now;
-			refreshCapacity();
-			resendLost(execution);
+			List<RemoteRun.Worker> alive = this.run.aliveWorkers();
+			refreshCapacity(alive);
+			resendLost(execution, alive);
 			warnWithoutWorkers(now);
 		}
 	}
 
+	/**
+	 * A request dropped by the stop before a worker took it: its partition is recorded
+	 * STOPPED (read anew: a worker found gone may have started it), so a resume runs it;
+	 * the future completes whatever happens, or the manager would wait for ever.
+	 */
+	private void recordNotSent(Pending notSent) {
+		try {
+			StepExecution partition = this.jobRepository.getStepExecution(notSent.partition().getId());
+			partition.setStatus(BatchStatus.STOPPED);
+			partition.setExitStatus(ExitStatus.STOPPED.addExitDescription("not started: " + this.stop.reason()));
+			this.jobRepository.update(partition);
+			notSent.future().complete(partition);
+		}
+		catch (RuntimeException ex) {
+			notSent.future().completeExceptionally(ex);
+		}
+	}
+
 	/** The threads of the workers alive, per pool. */
-	private void refreshCapacity() {
+	private void refreshCapacity(List<RemoteRun.Worker> alive) {
 		Map<String, Integer> threads = new HashMap<>();
-		for (RemoteRun.Worker worker : aliveWorkers()) {
+		for (RemoteRun.Worker worker : alive) {
 			threads.merge(RemoteRun.TABLE_POOL, worker.tableJobs(), Integer::sum);
 			threads.merge(RemoteRun.INDEX_POOL, worker.indexJobs(), Integer::sum);
 		}
 		this.capacity = threads;
 	}
 
-	private List<RemoteRun.Worker> aliveWorkers() {
-		try (Connection session = this.repository.connect("worker leases")) {
-			List<RemoteRun.Worker> alive = new java.util.ArrayList<>();
-			for (RemoteRun.Worker worker : this.run.workers()) {
-				if (RepositoryLease.isHeld(session, worker.leaseKey())) {
-					alive.add(worker);
-				}
-			}
-			return alive;
-		}
-		catch (SQLException ex) {
-			throw this.repository.failure("probing the leases of the run's workers", ex);
-		}
-	}
-
 	/**
 	 * Sends again the requests taken by workers whose lease is gone: only then, since a
 	 * worker can hold a partition for hours without a word.
 	 */
-	private void resendLost(long execution) {
+	private void resendLost(long execution, List<RemoteRun.Worker> alive) {
 		Map<String, List<RemoteRun.Claim>> claimed = this.run.claimed(execution);
-		if (claimed.isEmpty()) {
-			return;
-		}
-		Set<String> alive = new HashSet<>();
-		for (RemoteRun.Worker worker : aliveWorkers()) {
-			alive.add(worker.id());
+		Set<String> aliveIds = new HashSet<>();
+		for (RemoteRun.Worker worker : alive) {
+			aliveIds.add(worker.id());
 		}
 		for (Map.Entry<String, List<RemoteRun.Claim>> entry : claimed.entrySet()) {
-			if (alive.contains(entry.getKey())) {
+			if (aliveIds.contains(entry.getKey())) {
 				continue;
 			}
 			for (RemoteRun.Claim claim : entry.getValue()) {
@@ -262,6 +266,7 @@ public final class RemoteRequests implements AutoCloseable {
 				}
 			}
 		}
+		this.run.forgetGoneWorkers();
 	}
 
 	private void warnWithoutWorkers(long now) {

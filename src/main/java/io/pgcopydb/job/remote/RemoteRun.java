@@ -103,7 +103,7 @@ public final class RemoteRun {
 	void send(StepExecution partition, String pool, long sequence) {
 		this.jdbc.update(
 				"INSERT INTO PGCOPYDB_REMOTE_REQUEST (STEP_EXECUTION_ID, JOB_EXECUTION_ID, STEP_NAME, POOL,"
-						+ " SEQ, STATE, ATTEMPTS) VALUES (?, ?, ?, ?, ?, ?, 0)",
+						+ " SEQ, STATE, ATTEMPTS, QUEUED) VALUES (?, ?, ?, ?, ?, ?, 0, " + NOW + ")",
 				partition.getId(), partition.getJobExecutionId(), partition.getStepName(), pool, sequence, QUEUED);
 		this.jdbc.update("NOTIFY " + channel());
 	}
@@ -116,11 +116,15 @@ public final class RemoteRun {
 
 	/** Of {@code waited}, the step executions whose requests workers ended. */
 	List<Long> ended(long jobExecutionId, Collection<Long> waited) {
-		List<Long> ended = this.jdbc.queryForList(
-				"SELECT STEP_EXECUTION_ID FROM PGCOPYDB_REMOTE_REQUEST WHERE" + " JOB_EXECUTION_ID = ? AND STATE = ?",
+		if (waited.isEmpty()) {
+			return List.of();
+		}
+		// the ids waited on are the partitions in flight: a few per worker thread
+		String ids = waited.stream().map(String::valueOf).collect(Collectors.joining(","));
+		return this.jdbc.queryForList(
+				"SELECT STEP_EXECUTION_ID FROM PGCOPYDB_REMOTE_REQUEST WHERE"
+						+ " JOB_EXECUTION_ID = ? AND STATE = ? AND STEP_EXECUTION_ID IN (" + ids + ")",
 				Long.class, jobExecutionId, ENDED);
-		ended.retainAll(waited);
-		return ended;
 	}
 
 	/** Drops the requests of {@code jobExecutionId} not taken; returns their ids. */
@@ -141,10 +145,11 @@ public final class RemoteRun {
 
 	/** Queues {@code claim} again, if its worker still has it; false when not. */
 	boolean requeue(Claim claim) {
-		return this.jdbc.update(
-				"UPDATE PGCOPYDB_REMOTE_REQUEST SET STATE = ?, WORKER_ID = NULL, WORKER_HOST = NULL,"
-						+ " CLAIMED = NULL WHERE STEP_EXECUTION_ID = ? AND STATE = ? AND WORKER_ID = ?",
-				QUEUED, claim.stepExecutionId(), CLAIMED, claim.workerId()) == 1 && notifyWorkers();
+		return this.jdbc
+			.update("UPDATE PGCOPYDB_REMOTE_REQUEST SET STATE = ?, WORKER_ID = NULL, WORKER_HOST = NULL,"
+					+ " CLAIMED = NULL, QUEUED = " + NOW + " WHERE STEP_EXECUTION_ID = ? AND STATE = ?"
+					+ " AND WORKER_ID = ?", QUEUED, claim.stepExecutionId(), CLAIMED, claim.workerId()) == 1
+				&& notifyWorkers();
 	}
 
 	/** Marks the request of a worker found gone as given up (the manager takes over). */
@@ -158,6 +163,41 @@ public final class RemoteRun {
 	private boolean notifyWorkers() {
 		this.jdbc.update("NOTIFY " + channel());
 		return true;
+	}
+
+	/**
+	 * Whether an advisory lock {@code key} (a bigint column or parameter) is held by a
+	 * live session of the repository's database.
+	 */
+	private static String leaseHeld(String key) {
+		return "EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
+				+ " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_catalog.pg_database"
+				+ " WHERE datname = pg_catalog.current_database()) AND l.classid = ((" + key
+				+ " >> 32) & 4294967295)::oid AND l.objid = (" + key + " & 4294967295)::oid)";
+	}
+
+	/** The workers whose lease is held: alive. */
+	public List<Worker> aliveWorkers() {
+		return this.jdbc.query(
+				"SELECT WORKER_ID, HOST, PID, TABLE_JOBS, INDEX_JOBS, LEASE_KEY FROM PGCOPYDB_REMOTE_WORKER w WHERE "
+						+ leaseHeld("w.LEASE_KEY"),
+				(rs, row) -> new Worker(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+						rs.getLong(6)));
+	}
+
+	/** Forgets the workers gone (lease not held) that hold no request any more. */
+	void forgetGoneWorkers() {
+		this.jdbc.update("DELETE FROM PGCOPYDB_REMOTE_WORKER w WHERE NOT " + leaseHeld("w.LEASE_KEY")
+				+ " AND NOT EXISTS (SELECT 1 FROM PGCOPYDB_REMOTE_REQUEST r WHERE r.WORKER_ID = w.WORKER_ID"
+				+ " AND r.STATE = '" + CLAIMED + "')");
+	}
+
+	/**
+	 * A new manager process of the run starts: workers waiting for it must not take the
+	 * run for finished (a run started again with --restart keeps its name).
+	 */
+	public void managerStarts() {
+		this.jdbc.update("UPDATE PGCOPYDB_REMOTE_RUN SET FINISHED = 0, UPDATED = " + NOW + " WHERE ID = 1");
 	}
 
 	public List<Worker> workers() {
@@ -190,19 +230,32 @@ public final class RemoteRun {
 	}
 
 	/**
-	 * Takes the first queued request of {@code pool} of the open execution, or null.
+	 * Takes the first queued request of {@code pool} of {@code jobExecutionId} (the one
+	 * this worker opened), while its manager lives (holds the run's lease
+	 * {@code managerLease}): the requests of a dead manager wait for the next, or the
+	 * snapshot they read may be gone. Null when there is none.
 	 */
-	Request claim(String pool, String workerId, String host) {
+	Request claim(String pool, String workerId, String host, long jobExecutionId, long managerLease) {
 		List<Request> taken = this.jdbc.query(
 				"UPDATE PGCOPYDB_REMOTE_REQUEST SET STATE = ?, WORKER_ID = ?," + " WORKER_HOST = ?, CLAIMED = " + NOW
 						+ ", ATTEMPTS = ATTEMPTS + 1 WHERE STEP_EXECUTION_ID = ("
 						+ "SELECT STEP_EXECUTION_ID FROM PGCOPYDB_REMOTE_REQUEST WHERE STATE = ? AND POOL = ?"
-						+ " AND JOB_EXECUTION_ID = (SELECT JOB_EXECUTION_ID FROM PGCOPYDB_REMOTE_RUN WHERE ID = 1"
-						+ " AND STOP_REQUESTED = 0) ORDER BY SEQ LIMIT 1 FOR UPDATE SKIP LOCKED)"
+						+ " AND JOB_EXECUTION_ID = ? AND " + leaseHeld("CAST(? AS BIGINT)")
+						+ " ORDER BY SEQ LIMIT 1 FOR UPDATE SKIP LOCKED)"
 						+ " RETURNING STEP_EXECUTION_ID, JOB_EXECUTION_ID, STEP_NAME, ATTEMPTS",
 				(rs, row) -> new Request(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)), CLAIMED,
-				workerId, host, QUEUED, pool);
+				workerId, host, QUEUED, pool, jobExecutionId, managerLease, managerLease);
 		return taken.isEmpty() ? null : taken.get(0);
+	}
+
+	/**
+	 * Gives back a request this worker holds and did not run to its end (the worker was
+	 * stopped): another worker takes it.
+	 */
+	boolean giveBack(long stepExecutionId, String workerId) {
+		return this.jdbc.update("UPDATE PGCOPYDB_REMOTE_REQUEST SET STATE = ?, WORKER_ID = NULL, WORKER_HOST = NULL,"
+				+ " CLAIMED = NULL, QUEUED = " + NOW + " WHERE STEP_EXECUTION_ID = ? AND STATE = ? AND WORKER_ID = ?",
+				QUEUED, stepExecutionId, CLAIMED, workerId) == 1 && notifyWorkers();
 	}
 
 	/** Ends a request this worker holds; false when it no longer held it. */

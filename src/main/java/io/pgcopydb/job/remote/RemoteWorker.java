@@ -2,6 +2,7 @@ package io.pgcopydb.job.remote;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -40,8 +43,11 @@ public final class RemoteWorker {
 	/** What runs the partitions of one job execution: the clone's context in a worker. */
 	public interface Execution extends AutoCloseable {
 
-		/** Runs the partition of {@code request}; returns once it is recorded. */
-		void run(RemoteRun.Request request, String host);
+		/**
+		 * Runs the partition of {@code request}; returns, once it is recorded, how it
+		 * ended.
+		 */
+		BatchStatus run(RemoteRun.Request request, String host);
 
 		/** Stops the partitions running (they end STOPPED). */
 		void stop(String why);
@@ -89,133 +95,197 @@ public final class RemoteWorker {
 	 */
 	public boolean serve() throws SQLException, InterruptedException {
 		long leaseKey = RepositoryLease.keyOf("pgcopydb worker " + this.repository.schema() + " " + this.id);
+		long managerLease = RepositoryLease.key(this.repository);
 		SingleConnectionDataSource single = new SingleConnectionDataSource();
 		single.setSuppressClose(true);
 		single.setUrl(this.repository.jdbcUrl());
 		single.setConnectionProperties(this.repository.jdbcProperties("worker"));
 		RemoteRun run = RemoteRun.of(new JdbcTemplate(single), this.repository);
-		ExecutorService tablePool = Executors.newFixedThreadPool(this.tableJobs, named("worker-table-"));
-		ExecutorService indexPool = Executors.newFixedThreadPool(this.indexJobs, named("worker-index-"));
-		AtomicInteger tableBusy = new AtomicInteger();
-		AtomicInteger indexBusy = new AtomicInteger();
+		Pool tables = new Pool(RemoteRun.TABLE_POOL, this.tableJobs);
+		Pool indexes = new Pool(RemoteRun.INDEX_POOL, this.indexJobs);
 		Map<Long, RemoteRun.Request> running = new ConcurrentHashMap<>();
 		Execution execution = null;
 		long served = -1;
 		boolean waitingLogged = false;
+		// the lease is given up last: until then the manager leaves this worker's
+		// partitions to it, and they must first end and be recorded
 		try (RepositoryLease lease = RepositoryLease.hold(this.repository, leaseKey,
 				"the lease of worker " + this.id + " of run " + this.repository.schema(),
-				() -> this.stop.request("the worker's lease in the repository was lost"));
-				Connection listening = this.repository.connect("worker notifications")) {
-			synchronized (run) {
-				run.join(new RemoteRun.Worker(this.id, this.host, ProcessHandle.current().pid(), this.tableJobs,
-						this.indexJobs, leaseKey));
-			}
-			try (var statement = listening.createStatement()) {
-				statement.execute("LISTEN " + run.channel());
-			}
-			logger.info("Worker {} serves run {} in {} with {} table and {} index threads", this.id,
-					this.repository.schema(), this.repository.connection().endpoint(), this.tableJobs, this.indexJobs);
-			while (true) {
-				RemoteRun.State state;
+				() -> this.stop.request("the worker's lease in the repository was lost"))) {
+			try (Connection listening = this.repository.connect("worker notifications")) {
 				synchronized (run) {
-					state = run.state();
+					run.join(new RemoteRun.Worker(this.id, this.host, ProcessHandle.current().pid(), this.tableJobs,
+							this.indexJobs, leaseKey));
 				}
-				if (this.stop.requested()) {
-					if (execution != null) {
-						execution.stop(this.stop.reason());
+				try (Statement statement = listening.createStatement()) {
+					statement.execute("LISTEN " + run.channel());
+				}
+				keepListening(listening);
+				logger.info("Worker {} serves run {} in {} with {} table and {} index threads", this.id,
+						this.repository.schema(), this.repository.connection().endpoint(), this.tableJobs,
+						this.indexJobs);
+				while (!this.stop.requested()) {
+					RemoteRun.State state;
+					synchronized (run) {
+						state = run.state();
 					}
-					break;
-				}
-				if (state != null && state.finished() && running.isEmpty()) {
-					logger.info("Run {} completed: worker {} leaves", this.repository.schema(), this.id);
-					return true;
-				}
-				Long open = (state != null) ? state.jobExecutionId() : null;
-				if (execution != null && served != -1 && (open == null || open != served)) {
-					if (running.isEmpty()) {
+					if (state != null && state.finished() && running.isEmpty()) {
+						logger.info("Run {} completed: worker {} leaves", this.repository.schema(), this.id);
+						return true;
+					}
+					Long open = (state != null) ? state.jobExecutionId() : null;
+					boolean current = open != null && open == served;
+					if (execution != null && !current && running.isEmpty()) {
+						// the execution served ended (or its manager died and another
+						// took
+						// the run over): its context goes once its partitions ended
 						execution.close();
 						execution = null;
 						served = -1;
 					}
+					if (execution != null && current && state.stopRequested()) {
+						execution.stop("the manager stops the run");
+					}
+					if (open != null && execution == null) {
+						execution = this.executions.open(open, state);
+						served = open;
+						current = true;
+						waitingLogged = false;
+						logger.info("Worker {} takes partitions of job execution {}", this.id, open);
+					}
+					else if (open == null && execution == null && !waitingLogged) {
+						waitingLogged = true;
+						logger.info("Worker {} waits for a manager to open run {}", this.id, this.repository.schema());
+					}
+					if (execution != null && current && !state.stopRequested()) {
+						take(run, tables, served, managerLease, execution, running);
+						take(run, indexes, served, managerLease, execution, running);
+					}
+					listening.unwrap(PGConnection.class).getNotifications((int) WAIT.toMillis());
 				}
-				if (execution != null && state != null && state.stopRequested() && open != null && open == served) {
-					execution.stop("the manager stops the run");
-				}
-				if (open != null && execution == null) {
-					execution = this.executions.open(open, state);
-					served = open;
-					waitingLogged = false;
-					logger.info("Worker {} takes partitions of job execution {}", this.id, open);
-				}
-				else if (open == null && execution == null && !waitingLogged) {
-					waitingLogged = true;
-					logger.info("Worker {} waits for a manager to open run {}", this.id, this.repository.schema());
-				}
-				if (execution != null && open != null && open == served && !state.stopRequested()) {
-					Execution current = execution;
-					take(run, RemoteRun.TABLE_POOL, this.tableJobs, tableBusy, tablePool, current, running);
-					take(run, RemoteRun.INDEX_POOL, this.indexJobs, indexBusy, indexPool, current, running);
-				}
-				((PGConnection) listening.unwrap(PGConnection.class)).getNotifications((int) WAIT.toMillis());
+				return false;
 			}
-			return false;
+			finally {
+				// a stop (or a failure here) ends the partitions running: STOPPED, given
+				// back for another worker; then the context goes
+				if (execution != null) {
+					execution.stop(this.stop.requested() ? this.stop.reason() : "the worker fails");
+				}
+				tables.executor.shutdown();
+				indexes.executor.shutdown();
+				tables.executor.awaitTermination(10, TimeUnit.MINUTES);
+				indexes.executor.awaitTermination(10, TimeUnit.MINUTES);
+				if (execution != null) {
+					execution.close();
+				}
+				try {
+					synchronized (run) {
+						run.leave(this.id);
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.debug("leaving the run failed", ex);
+				}
+			}
 		}
 		finally {
-			tablePool.shutdown();
-			indexPool.shutdown();
-			// the partitions running end STOPPED and are recorded before the worker
-			// leaves
-			tablePool.awaitTermination(1, TimeUnit.MINUTES);
-			indexPool.awaitTermination(1, TimeUnit.MINUTES);
-			if (execution != null) {
-				execution.close();
-			}
-			try {
-				synchronized (run) {
-					run.leave(this.id);
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.debug("leaving the run failed", ex);
-			}
 			single.destroy();
 		}
 	}
 
-	private void take(RemoteRun run, String pool, int threads, AtomicInteger busy, ExecutorService executor,
-			Execution execution, Map<Long, RemoteRun.Request> running) {
-		while (busy.get() < threads && !this.stop.requested()) {
+	/**
+	 * The LISTEN session waits idle between notifications: a server-wide
+	 * idle_session_timeout must not end it (best effort: PostgreSQL 14's setting).
+	 */
+	private static void keepListening(Connection listening) {
+		try (Statement statement = listening.createStatement()) {
+			statement.execute("SET idle_session_timeout = 0");
+		}
+		catch (SQLException ex) {
+			logger.debug("idle_session_timeout not set on the LISTEN session: {}", ex.getMessage());
+		}
+	}
+
+	/** The threads of one pool, and how many run a partition. */
+	private static final class Pool {
+
+		final String name;
+
+		final int threads;
+
+		final ExecutorService executor;
+
+		final AtomicInteger busy = new AtomicInteger();
+
+		Pool(String name, int threads) {
+			this.name = name;
+			this.threads = threads;
+			this.executor = Executors.newFixedThreadPool(threads, named("worker-" + name + "-"));
+		}
+
+	}
+
+	private void take(RemoteRun run, Pool pool, long served, long managerLease, Execution execution,
+			Map<Long, RemoteRun.Request> running) {
+		while (pool.busy.get() < pool.threads && !this.stop.requested()) {
 			RemoteRun.Request request;
 			synchronized (run) {
-				request = run.claim(pool, this.id, this.host);
+				request = run.claim(pool.name, this.id, this.host, served, managerLease);
 			}
 			if (request == null) {
 				return;
 			}
-			busy.incrementAndGet();
+			pool.busy.incrementAndGet();
 			running.put(request.stepExecutionId(), request);
 			logger.info("{} on {} (attempt {})", request.stepName(), this.host, request.attempt());
-			executor.execute(() -> {
+			pool.executor.execute(() -> {
+				BatchStatus status = null;
 				try {
-					execution.run(request, this.host);
+					status = execution.run(request, this.host);
 				}
 				catch (RuntimeException ex) {
 					logger.error("{} could not run: {}", request.stepName(), ex.getMessage());
 					logger.debug("", ex);
 				}
 				finally {
-					boolean ended;
-					synchronized (run) {
-						ended = run.end(request.stepExecutionId(), this.id);
+					try {
+						finish(run, request, status);
 					}
-					if (!ended) {
-						logger.warn("{} was given to another worker meanwhile (this worker was taken for gone)",
-								request.stepName());
+					catch (RuntimeException ex) {
+						// the request stays taken: the manager gives it to another
+						// worker once this one is gone
+						logger.error("{}: recording its end in the repository failed: {}", request.stepName(),
+								ex.getMessage());
 					}
-					running.remove(request.stepExecutionId());
-					busy.decrementAndGet();
+					finally {
+						running.remove(request.stepExecutionId());
+						pool.busy.decrementAndGet();
+					}
 				}
 			});
+		}
+	}
+
+	/**
+	 * Ends the request, or gives it back when this worker's own stop cut its partition
+	 * short: another worker runs it, the run goes on.
+	 */
+	private void finish(RemoteRun run, RemoteRun.Request request, BatchStatus status) {
+		boolean handed;
+		synchronized (run) {
+			if (status == BatchStatus.STOPPED && this.stop.requested()) {
+				handed = run.giveBack(request.stepExecutionId(), this.id);
+				if (handed) {
+					logger.info("{} stopped with this worker: given back to the run", request.stepName());
+				}
+			}
+			else {
+				handed = run.end(request.stepExecutionId(), this.id);
+			}
+		}
+		if (!handed) {
+			logger.warn("{} was given to another worker meanwhile (this worker was taken for gone)",
+					request.stepName());
 		}
 	}
 
