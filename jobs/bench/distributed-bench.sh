@@ -146,18 +146,23 @@ run_one() { # run_one WORKERS ROUND: 0 workers = the local clone
 		PGCOPYDB_REPOSITORY_URL="" "$jar_cmd" clone --source "$src_uri" --target "$tgt_uri" --dir "$dir" \
 			--table-jobs "$jobs" --index-jobs "$jobs" >"$dir.out" 2>"$dir.err" || { echo "local clone failed: $dir.err" >&2; return 1; }
 	else
-		"$jar_cmd" clone --distributed --source "$src_uri" --target "$tgt_uri" --dir "$dir" --run-name "$name" \
+		timeout 1800 "$jar_cmd" clone --distributed --source "$src_uri" --target "$tgt_uri" --dir "$dir" --run-name "$name" \
 			>"$dir.out" 2>"$dir.err" &
 		local manager=$!
 		for ((i = 1; i <= n; i++)); do
 			local h
 			h=$(host_for "$i")
-			in_ns "$i" "$jar_cmd" worker --run-name "$name" --dir "$dir" --table-jobs "$jobs" --index-jobs "$jobs" \
+			PGCOPYDB_REPOSITORY_URL="jdbc:postgresql://$h:$repo/repo?user=postgres" \
+				in_ns "$i" "$jar_cmd" worker --run-name "$name" --dir "$dir" --table-jobs "$jobs" --index-jobs "$jobs" \
 				--source "postgres://postgres@$h:$src/bench" --target "postgres://postgres@$h:$tgt/bench" \
 				>"$dir.w$i.out" 2>"$dir.w$i.err" &
 			pids+=($!)
 		done
-		wait "$manager" || { echo "manager failed: $dir.err" >&2; return 1; }
+		if ! wait "$manager"; then
+			echo "manager failed: $dir.err" >&2
+			kill "${pids[@]}" 2>/dev/null || true
+			return 1
+		fi
 		for pid in "${pids[@]}"; do wait "$pid" || true; done
 	fi
 	end=$(date +%s.%N)
@@ -183,9 +188,12 @@ for ((r = 1; r <= rounds; r++)); do
 	for n in 0 $workers_list; do run_one "$n" "$r"; done
 done
 
-to_seconds() { # 12.3s, 1m 02s, 850ms
-	awk '{ s = 0; for (i = 1; i <= NF; i++) { v = $i; if (v ~ /ms$/) { sub(/ms$/, "", v); s += v / 1000 }
-		else if (v ~ /m$/) { sub(/m$/, "", v); s += v * 60 } else if (v ~ /s$/) { sub(/s$/, "", v); s += v } } print s }'
+to_seconds() { # the summary's durations: 850ms, 12.3s, 1m02s, 1h02m
+	awk '{ v = $1; s = 0
+		if (match(v, /^[0-9]+h/)) { s += substr(v, 1, RLENGTH - 1) * 3600; v = substr(v, RLENGTH + 1) }
+		if (match(v, /^[0-9]+m($|[0-9])/) && v !~ /ms$/) { n = v; sub(/m.*/, "", n); s += n * 60; sub(/^[0-9]+m/, "", v) }
+		if (v ~ /ms$/) { sub(/ms$/, "", v); s += v / 1000 } else if (v ~ /s$/) { sub(/s$/, "", v); s += v }
+		print s }'
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2];
 	else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -195,11 +203,11 @@ echo "# machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 104
 printf '| workers | runs | clone wall median (s) | copyData median (s) | speed-up of copyData vs 1 worker | partitions per worker (last run) | queue wait median (ms) | verified |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 one=""
-local_copy=$(awk '$1 == 0 { $1 = $2 = $3 = ""; print $0 }' "$results" | awk '{ print $1, $2, $3 }' | while read -r c; do echo "$c" | cut -d' ' -f1 | to_seconds; done | median)
+local_copy=$(awk '$1 == 0 { print $4 }' "$results" | to_seconds | median)
 for n in 0 $workers_list; do
 	rows_n=$(awk -v n="$n" '$1 == n' "$results")
 	walls=$(awk '{ print $3 }' <<<"$rows_n" | median)
-	copies=$(awk '{ print $4 }' <<<"$rows_n" | while read -r c; do echo "$c" | to_seconds; done | median)
+	copies=$(awk '{ print $4 }' <<<"$rows_n" | to_seconds | median)
 	[[ $n == 1 ]] && one=$copies
 	speed="-"
 	[[ -n "$one" && $n != 0 ]] && speed=$(echo "scale=2; $one / $copies" | bc)
