@@ -26,6 +26,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pgcopydb.config.SharedRepository;
 import io.pgcopydb.job.partition.PartitionDispatcher;
+import io.pgcopydb.job.partition.PartitionSpec;
 import io.pgcopydb.signal.StopSignal;
 
 /**
@@ -145,9 +146,10 @@ public final class RemoteRequests implements AutoCloseable {
 
 			@Override
 			public int capacity() {
-				// at least one in flight, so that work is queued for the first worker
-				// to join
-				return Math.max(1, RemoteRequests.this.capacity.getOrDefault(pool, 0));
+				// twice the workers' threads: a worker whose partition ends finds the
+				// next one queued, rather than waiting for this process to notice the
+				// end; at least one, queued for the first worker to join
+				return Math.max(1, 2 * RemoteRequests.this.capacity.getOrDefault(pool, 0));
 			}
 
 		};
@@ -195,6 +197,8 @@ public final class RemoteRequests implements AutoCloseable {
 				StepExecution recorded = this.jobRepository.getStepExecution(ended);
 				Pending done = this.pending.remove(ended);
 				if (done != null) {
+					logger.info("{} ended {} on {}", recorded.getStepName(), recorded.getStatus(),
+							PartitionSpec.host(recorded));
 					done.future().complete(recorded);
 				}
 			}

@@ -38,7 +38,14 @@ public final class RemoteWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(RemoteWorker.class);
 
+	/** How often the worker looks at the run when nothing wakes it. */
 	private static final Duration WAIT = Duration.ofSeconds(1);
+
+	/** How long it waits for a notification at a time. */
+	private static final Duration NAP = Duration.ofMillis(50);
+
+	/** A thread of a pool became free: take the next request at once. */
+	private final java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
 
 	/** What runs the partitions of one job execution: the clone's context in a worker. */
 	public interface Execution extends AutoCloseable {
@@ -124,7 +131,17 @@ public final class RemoteWorker {
 				logger.info("Worker {} serves run {} in {} with {} table and {} index threads", this.id,
 						this.repository.schema(), this.repository.connection().endpoint(), this.tableJobs,
 						this.indexJobs);
+				long looked = 0;
 				while (!this.stop.requested()) {
+					// a notification (requests sent), a thread freed here, or a second
+					// gone
+					org.postgresql.PGNotification[] woken = listening.unwrap(PGConnection.class)
+						.getNotifications((int) NAP.toMillis());
+					boolean freed = this.freed.getAndSet(false);
+					if ((woken == null || woken.length == 0) && !freed && System.nanoTime() - looked < WAIT.toNanos()) {
+						continue;
+					}
+					looked = System.nanoTime();
 					RemoteRun.State state;
 					synchronized (run) {
 						state = run.state();
@@ -161,7 +178,6 @@ public final class RemoteWorker {
 						take(run, tables, served, managerLease, execution, running);
 						take(run, indexes, served, managerLease, execution, running);
 					}
-					listening.unwrap(PGConnection.class).getNotifications((int) WAIT.toMillis());
 				}
 				return false;
 			}
@@ -260,6 +276,7 @@ public final class RemoteWorker {
 					finally {
 						running.remove(request.stepExecutionId());
 						pool.busy.decrementAndGet();
+						this.freed.set(true);
 					}
 				}
 			});
