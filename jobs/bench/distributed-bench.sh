@@ -22,9 +22,11 @@
 #
 # Measured per run: the clone's wall time (the manager's process), its copyData step as
 # the summary prints it, the partitions each worker ran (from the repository), the
-# queue wait of a request (claimed minus queued, median) and the dispatch overhead per
-# partition: (copy phase distributed - copy phase local) / copy partitions, with one
-# worker of the local clone's threads. Each target is checked against the source (row
+# hand-over of a worker thread (from its partition's end to its next claim, for requests
+# already queued then; median), and the dispatch overhead per copy partition: (copyData
+# with one worker - copyData of the local clone) / tables, the worker having the local
+# clone's threads; GNU time's CPU (user + system) of the manager and the workers summed,
+# and the largest peak RSS among them. Each target is checked against the source (row
 # counts and an order-independent checksum per table). Results on stdout.
 set -euo pipefail
 
@@ -143,17 +145,18 @@ run_one() { # run_one WORKERS ROUND: 0 workers = the local clone
 	local start end pids=()
 	start=$(date +%s.%N)
 	if [[ $n == 0 ]]; then
-		PGCOPYDB_REPOSITORY_URL="" "$jar_cmd" clone --source "$src_uri" --target "$tgt_uri" --dir "$dir" \
+		PGCOPYDB_REPOSITORY_URL="" /usr/bin/time -f "%U %S %M" -o "$dir.time.m" \
+			"$jar_cmd" clone --source "$src_uri" --target "$tgt_uri" --dir "$dir" \
 			--table-jobs "$jobs" --index-jobs "$jobs" >"$dir.out" 2>"$dir.err" || { echo "local clone failed: $dir.err" >&2; return 1; }
 	else
-		timeout 1800 "$jar_cmd" clone --distributed --source "$src_uri" --target "$tgt_uri" --dir "$dir" --run-name "$name" \
+		/usr/bin/time -f "%U %S %M" -o "$dir.time.m" timeout 1800 "$jar_cmd" clone --distributed --source "$src_uri" --target "$tgt_uri" --dir "$dir" --run-name "$name" \
 			>"$dir.out" 2>"$dir.err" &
 		local manager=$!
 		for ((i = 1; i <= n; i++)); do
 			local h
 			h=$(host_for "$i")
 			PGCOPYDB_REPOSITORY_URL="jdbc:postgresql://$h:$repo/repo?user=postgres" \
-				in_ns "$i" "$jar_cmd" worker --run-name "$name" --dir "$dir" --table-jobs "$jobs" --index-jobs "$jobs" \
+				in_ns "$i" /usr/bin/time -f "%U %S %M" -o "$dir.time.w$i" "$jar_cmd" worker --run-name "$name" --dir "$dir" --table-jobs "$jobs" --index-jobs "$jobs" \
 				--source "postgres://postgres@$h:$src/bench" --target "postgres://postgres@$h:$tgt/bench" \
 				>"$dir.w$i.out" 2>"$dir.w$i.err" &
 			pids+=($!)
@@ -173,14 +176,23 @@ run_one() { # run_one WORKERS ROUND: 0 workers = the local clone
 	if [[ $n != 0 ]]; then
 		parts=$("$bindir/psql" -X -At -h 127.0.0.1 -p "$repo" -U postgres -d repo -c "SELECT string_agg(c::text, '/'
 			ORDER BY c DESC) FROM (SELECT count(*) c FROM $name.pgcopydb_remote_request GROUP BY worker_id) x")
-		wait_ms=$("$bindir/psql" -X -At -h 127.0.0.1 -p "$repo" -U postgres -d repo -c "SELECT round(percentile_cont(0.5)
-			WITHIN GROUP (ORDER BY extract(epoch FROM claimed::timestamptz - queued::timestamptz) * 1000)::numeric, 1)
-			FROM $name.pgcopydb_remote_request")
+		# hand-over: from a worker's previous end to its next claim, for requests that
+		# were already queued then (the dispatch cost a free thread sees)
+		wait_ms=$("$bindir/psql" -X -At -h 127.0.0.1 -p "$repo" -U postgres -d repo -c "SELECT
+			round(percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)::numeric, 1) FROM (SELECT extract(epoch FROM
+			r.claimed::timestamptz - p.ended) * 1000 AS gap, r.queued::timestamptz AS queued, p.ended FROM
+			$name.pgcopydb_remote_request r CROSS JOIN LATERAL (SELECT max(q.ended::timestamptz) AS ended FROM
+			$name.pgcopydb_remote_request q WHERE q.worker_id = r.worker_id AND q.ended::timestamptz <=
+			r.claimed::timestamptz) p) x WHERE ended IS NOT NULL AND queued <= ended")
 	fi
 	verified=ok
 	[[ "$(checksums "$tgt")" == "$expected" ]] || verified=DIFFERS
-	echo "$n $round $wall $copy $parts $wait_ms $verified" >>"$results"
-	echo "workers=$n round=$round wall=${wall}s copyData=$copy parts=$parts queue-wait-ms=$wait_ms $verified" >&2
+	# CPU (user + system) of the manager and the workers together, and the largest RSS
+	local cpu rss
+	cpu=$(cat "$dir".time.* | awk 'NF == 3 { s += $1 + $2 } END { printf "%.1f", s }')
+	rss=$(cat "$dir".time.* | awk 'NF == 3 && $3 > m { m = $3 } END { printf "%d", m / 1024 }')
+	echo "$n $round $wall $copy $parts $wait_ms $verified $cpu $rss" >>"$results"
+	echo "workers=$n round=$round wall=${wall}s copyData=$copy parts=$parts hand-over-ms=$wait_ms $verified cpu=${cpu}s rss=${rss}MB" >&2
 }
 
 "$jar_cmd" --version >/dev/null # the launcher's one-time set-up, untimed
@@ -200,8 +212,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (
 copy_partitions=$(( tables ))
 echo "# distributed-bench: $tables tables x $rows rows ($size), --table-jobs/--index-jobs $jobs per process, $rounds rounds"
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), PostgreSQL $("$bindir/postgres" --version | awk '{ print $3 }'), network: $([[ $netns == yes ]] && echo "a namespace per worker, veth to the servers' namespace" || echo "loopback, workers as processes")"
-printf '| workers | runs | clone wall median (s) | copyData median (s) | speed-up of copyData vs 1 worker | partitions per worker (last run) | queue wait median (ms) | verified |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '| workers | runs | clone wall median (s) | copyData median (s) | speed-up of copyData vs 1 worker | partitions per worker (last run) | hand-over median (ms) | CPU of all processes, median (s) | largest RSS (MB) | verified |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 one=""
 local_copy=$(awk '$1 == 0 { print $4 }' "$results" | to_seconds | median)
 for n in 0 $workers_list; do
@@ -214,12 +226,14 @@ for n in 0 $workers_list; do
 	parts=$(awk 'END { print $5 }' <<<"$rows_n")
 	waits=$(awk '{ print $6 }' <<<"$rows_n" | grep -v '^-$' | median || true)
 	ok=$(awk '{ print $7 }' <<<"$rows_n" | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }')
+	cpus=$(awk '{ print $8 }' <<<"$rows_n" | median)
+	rss=$(awk '$9 > m { m = $9 } END { print m }' <<<"$rows_n")
 	label=$([[ $n == 0 ]] && echo "local clone" || echo "$n")
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s|\n' "$label" "$(wc -l <<<"$rows_n")" "$walls" "$copies" "$speed" \
-		"$parts" "${waits:--}" "$ok"
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s|\n' "$label" "$(wc -l <<<"$rows_n")" "$walls" \
+		"$copies" "$speed" "$parts" "${waits:--}" "$cpus" "$rss" "$ok"
 done
 if [[ -n "$one" ]]; then
 	echo "dispatch overhead per copy partition, 1 worker against the local clone: $(echo "scale=1; ($one - $local_copy) * 1000 / $copy_partitions" | bc) ms"
 fi
-echo "# runs: workers round wall copyData partitions queue-wait-ms verified"
+echo "# runs: workers round wall copyData partitions hand-over-ms verified cpu-s rss-MB"
 cat "$results"

@@ -526,8 +526,13 @@ final class ListCommand {
 	private static Map<String, Object> json(CloneProgress.Progress progress, boolean summary) {
 		Map<String, Object> json = new LinkedHashMap<>(Json.run(progress.run()));
 		json.put("elapsedSeconds", progress.elapsed().toSeconds());
-		json.put("tables", Map.of("total", progress.tablesTotal(), "done", progress.tablesDone(), "inProgress",
-				progress.tablesInProgress(), "toDo", progress.tablesToDo()));
+		Map<String, Object> tables = new LinkedHashMap<>(Map.of("total", progress.tablesTotal(), "done",
+				progress.tablesDone(), "inProgress", progress.tablesInProgress(), "toDo", progress.tablesToDo()));
+		if (!progress.hostsInProgress().isEmpty()) {
+			// a distributed run: the worker host of each table in progress
+			tables.put("inProgressOn", progress.hostsInProgress());
+		}
+		json.put("tables", tables);
 		json.put("rows", progress.rows());
 		json.put("indexes", Map.of("total", progress.indexesTotal(), "done", progress.indexesDone()));
 		if (summary) {
@@ -544,7 +549,10 @@ final class ListCommand {
 		System.out.printf("Tables:  %d of %d copied, %d in progress%s, %d to do; %d rows copied%n",
 				progress.tablesDone(), progress.tablesTotal(), progress.tablesInProgress().size(),
 				progress.tablesInProgress().isEmpty() ? ""
-						: " (" + String.join(", ", progress.tablesInProgress()) + ")",
+						: " (" + progress.tablesInProgress()
+							.stream()
+							.map(progress::describeInProgress)
+							.collect(java.util.stream.Collectors.joining(", ")) + ")",
 				progress.tablesToDo(), progress.rows());
 		System.out.printf("Indexes: %d of %d built%n", progress.indexesDone(), progress.indexesTotal());
 		if (!run.consistent()) {

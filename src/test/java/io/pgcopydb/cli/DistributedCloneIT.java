@@ -32,6 +32,9 @@ class DistributedCloneIT {
 
 	private static final String HELD = "measurements";
 
+	private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+		.build();
+
 	private static final String REQUESTS = "SELECT STEP_NAME || ' ' || STATE || ' ' || ATTEMPTS || ' '"
 			+ " || coalesce(WORKER_ID, '-') FROM %s.PGCOPYDB_REMOTE_REQUEST ORDER BY SEQ";
 
@@ -42,9 +45,26 @@ class DistributedCloneIT {
 		Map<String, String> env = prepare(servers, db);
 		try (TablePin pin = TablePin.open(servers.target(), db)) {
 			PgCopyDbRun.Running manager = PgCopyDbRun.start(env, manager(servers, db, dir, run));
+			// a worker whose --target is another database waits for the run, then is
+			// refused
+			List<String> wrong = new ArrayList<>(worker(servers, db, dir, run));
+			wrong.set(wrong.indexOf("--target") + 1, servers.target().uri("postgres"));
+			PgCopyDbRun refused = PgCopyDbRun.run(env, wrong);
+			assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+			assertThat(refused.errorLines()).first()
+				.asString()
+				.contains("this worker's --target reaches postgres of cluster", "not the target of the run");
 			PgCopyDbRun.Running first = PgCopyDbRun.start(env, worker(servers, db, dir, run));
 			// the first worker takes the largest table first, and waits on it
 			pin.holdTruncateOf("public", HELD, Duration.ofMinutes(2));
+			heldStep(servers, run);
+			PgCopyDbRun progress = PgCopyDbRun.run(env, "list", "progress", "--json", "--run-name", run, "--dir",
+					dir.resolve("elsewhere").toString());
+			assertThat(progress.exitCode()).as(progress.toString()).isZero();
+			assertThat(
+					JSON.readTree(progress.stdout()).get("tables").get("inProgressOn").get("public." + HELD).asString())
+				.as("list progress names the host copying it: " + progress.stdout())
+				.isEqualTo(io.pgcopydb.config.SharedRepository.hostName());
 			PgCopyDbRun.Running second = PgCopyDbRun.start(env, worker(servers, db, dir, run));
 			await().atMost(Duration.ofMinutes(2))
 				.pollInterval(Duration.ofMillis(200))
@@ -179,31 +199,6 @@ class DistributedCloneIT {
 		PgCopyDbRun served = other.finish();
 		assertThat(served.exitCode()).as("the worker served the resumed manager: " + served).isZero();
 		assertThat(served.stderr()).contains("takes partitions of job execution 2");
-		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
-		cleanup(servers, db, run);
-	}
-
-	@Test
-	void aWorkerOnAnotherTargetIsRefused(PgServers servers, @TempDir Path dir) throws Exception {
-		String db = "distributed_refused";
-		String run = "dist_refused";
-		Map<String, String> env = prepare(servers, db);
-		PgCopyDbRun.Running manager = PgCopyDbRun.start(env, manager(servers, db, dir, run));
-		try {
-			List<String> wrong = new ArrayList<>(worker(servers, db, dir, run));
-			wrong.set(wrong.indexOf("--target") + 1, servers.target().uri("postgres"));
-			PgCopyDbRun refused = PgCopyDbRun.run(env, wrong);
-			assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
-			assertThat(refused.errorLines()).first()
-				.asString()
-				.contains("this worker's --target reaches postgres of cluster", "not the target of the run");
-			PgCopyDbRun served = PgCopyDbRun.run(env, worker(servers, db, dir, run));
-			assertThat(served.exitCode()).as(served.toString()).isZero();
-			assertThat(manager.finish().exitCode()).isZero();
-		}
-		finally {
-			manager.process().destroy();
-		}
 		DatabaseComparison.assertSameDatabase(servers.source(), db, servers.target(), db);
 		cleanup(servers, db, run);
 	}

@@ -168,9 +168,21 @@ class CloneJobConfiguration {
 			.build();
 	}
 
+	/**
+	 * With --distributed, the run opens to workers as this step starts, the snapshot
+	 * taken: they set themselves up while the schema is dumped and restored.
+	 */
 	@Bean
-	Step catalogStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
-		return tasklet(repository, CloneSteps.CATALOG, new CatalogTasklet(request, sessions, plan));
+	Step catalogStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan,
+			RemoteWork remoteWork) {
+		StepBuilder step = new StepBuilder(CloneSteps.CATALOG, repository);
+		if (remoteWork.distributed()) {
+			step.listener(remoteWork.opener());
+		}
+		return step
+			.tasklet(new StopAwareTasklet(
+					HaltAfterTasklet.wrap(CloneSteps.CATALOG, new CatalogTasklet(request, sessions, plan)), this.stop))
+			.build();
 	}
 
 	@Bean

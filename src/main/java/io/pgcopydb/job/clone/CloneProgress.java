@@ -43,10 +43,11 @@ public class CloneProgress {
 				+ "AND f.ROLE = '" + FilterPlanRecord.DATA + "' AND f.OBJECT_OID = t.TABLE_OID)", instance);
 		int indexes = count("SELECT count(*) FROM PGCOPYDB_PLAN_INDEX WHERE JOB_INSTANCE_ID = ?", instance);
 		Copies copies = copies(instance);
-		List<String> inProgress = inProgress(instance, last.executionId());
+		Map<String, String> hosts = new java.util.TreeMap<>();
+		List<String> inProgress = inProgress(instance, last.executionId(), hosts);
 		LocalDateTime end = (last.end() != null) ? last.end() : LocalDateTime.now();
 		Duration elapsed = (last.start() != null) ? Duration.between(last.start(), end) : Duration.ZERO;
-		return new Progress(last, elapsed, tables, copies.tablesDone(), inProgress, copies.rows(), indexes,
+		return new Progress(last, elapsed, tables, copies.tablesDone(), inProgress, hosts, copies.rows(), indexes,
 				indexesDone(instance), this.runs.runSteps(instance));
 	}
 
@@ -104,9 +105,9 @@ public class CloneProgress {
 	}
 
 	/** The tables whose copy runs now, by name, from the names of their partitions. */
-	private List<String> inProgress(long instance, long execution) {
+	private List<String> inProgress(long instance, long execution, Map<String, String> hosts) {
 		List<String> tables = new ArrayList<>();
-		// a distributed run's partitions name the worker host running them
+		// a distributed run's partitions: the worker host running them
 		List<String[]> running = this.jdbc.query(
 				"SELECT se.STEP_NAME, r.WORKER_HOST FROM BATCH_STEP_EXECUTION se"
 						+ " LEFT JOIN PGCOPYDB_REMOTE_REQUEST r ON r.STEP_EXECUTION_ID = se.STEP_EXECUTION_ID"
@@ -116,18 +117,18 @@ public class CloneProgress {
 				CloneSteps.COPY_TABLE + PartitionKey.SEPARATOR + "%");
 		for (String[] partition : running) {
 			PartitionKey key = PartitionKey.parse(partition[0]);
-			String on = (partition[1] != null) ? " on " + partition[1] : "";
-			if (key.bundle() > 0) {
-				tables.addAll(this.jdbc.queryForList("SELECT t.SCHEMA_NAME || '.' || t.TABLE_NAME || ? FROM "
-						+ "PGCOPYDB_PLAN_TABLE t JOIN PGCOPYDB_PLAN_BUNDLE b ON b.JOB_INSTANCE_ID = t.JOB_INSTANCE_ID "
-						+ "AND b.TABLE_OID = t.TABLE_OID WHERE t.JOB_INSTANCE_ID = ? AND b.BUNDLE = ?", String.class,
-						on, instance, key.bundle()));
-				continue;
+			List<String> names = (key.bundle() > 0) ? this.jdbc.queryForList("SELECT t.SCHEMA_NAME || '.' ||"
+					+ " t.TABLE_NAME FROM PGCOPYDB_PLAN_TABLE t JOIN PGCOPYDB_PLAN_BUNDLE b ON b.JOB_INSTANCE_ID ="
+					+ " t.JOB_INSTANCE_ID AND b.TABLE_OID = t.TABLE_OID WHERE t.JOB_INSTANCE_ID = ? AND b.BUNDLE = ?",
+					String.class, instance, key.bundle())
+					: this.jdbc.queryForList(
+							"SELECT SCHEMA_NAME || '.' || TABLE_NAME FROM PGCOPYDB_PLAN_TABLE"
+									+ " WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
+							String.class, instance, key.objectOid());
+			tables.addAll(names);
+			if (partition[1] != null) {
+				names.forEach((name) -> hosts.put(name, partition[1]));
 			}
-			tables.addAll(this.jdbc.queryForList(
-					"SELECT SCHEMA_NAME || '.' || TABLE_NAME || ? FROM PGCOPYDB_PLAN_TABLE "
-							+ "WHERE JOB_INSTANCE_ID = ? AND TABLE_OID = ?",
-					String.class, on, instance, key.objectOid()));
 		}
 		return tables.stream().distinct().sorted().toList();
 	}
@@ -172,7 +173,16 @@ public class CloneProgress {
 
 	/** Where the last clone stands. */
 	public record Progress(Runs.Run run, Duration elapsed, int tablesTotal, int tablesDone,
-			List<String> tablesInProgress, long rows, int indexesTotal, int indexesDone, List<Runs.StepRun> steps) {
+			List<String> tablesInProgress, Map<String, String> hostsInProgress, long rows, int indexesTotal,
+			int indexesDone, List<Runs.StepRun> steps) {
+
+		/**
+		 * A table in progress, with the worker host copying it in a distributed run.
+		 */
+		public String describeInProgress(String table) {
+			String host = this.hostsInProgress.get(table);
+			return (host != null) ? table + " on " + host : table;
+		}
 
 		/** Tables neither copied nor being copied. */
 		public int tablesToDo() {

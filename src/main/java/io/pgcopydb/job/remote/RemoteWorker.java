@@ -44,6 +44,11 @@ public final class RemoteWorker {
 	/** How long it waits for a notification at a time. */
 	private static final Duration NAP = Duration.ofMillis(50);
 
+	/**
+	 * The worker leaves (stopped, or failing): what it cuts short goes back to the run.
+	 */
+	private final java.util.concurrent.atomic.AtomicBoolean leaving = new java.util.concurrent.atomic.AtomicBoolean();
+
 	/** A thread of a pool became free: take the next request at once. */
 	private final java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -153,9 +158,8 @@ public final class RemoteWorker {
 					Long open = (state != null) ? state.jobExecutionId() : null;
 					boolean current = open != null && open == served;
 					if (execution != null && !current && running.isEmpty()) {
-						// the execution served ended (or its manager died and another
-						// took
-						// the run over): its context goes once its partitions ended
+						// the execution served ended, or its manager died and another
+						// took the run over: its context goes once its partitions ended
 						execution.close();
 						execution = null;
 						served = -1;
@@ -184,7 +188,8 @@ public final class RemoteWorker {
 			finally {
 				// a stop (or a failure here) ends the partitions running: STOPPED, given
 				// back for another worker; then the context goes
-				if (execution != null) {
+				this.leaving.set(true);
+				if (execution != null && !running.isEmpty()) {
 					execution.stop(this.stop.requested() ? this.stop.reason() : "the worker fails");
 				}
 				tables.executor.shutdown();
@@ -290,7 +295,7 @@ public final class RemoteWorker {
 	private void finish(RemoteRun run, RemoteRun.Request request, BatchStatus status) {
 		boolean handed;
 		synchronized (run) {
-			if (status == BatchStatus.STOPPED && this.stop.requested()) {
+			if (status == BatchStatus.STOPPED && this.leaving.get()) {
 				handed = run.giveBack(request.stepExecutionId(), this.id);
 				if (handed) {
 					logger.info("{} stopped with this worker: given back to the run", request.stepName());
