@@ -31,12 +31,15 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_REMOTE_WORKER (
 );
 -- One row: the job execution whose requests workers take (none while no manager runs
 -- one), whether its manager asked them to stop, whether the run ended (workers leave),
--- and the servers it works on, which a worker's own connection strings must reach.
+-- the backend of the session holding that manager's lease (workers take requests only
+-- while it holds it), and the servers it works on, which a worker's own connection
+-- strings must reach.
 CREATE TABLE IF NOT EXISTS PGCOPYDB_REMOTE_RUN (
 	ID INTEGER NOT NULL PRIMARY KEY,
 	JOB_EXECUTION_ID BIGINT,
 	STOP_REQUESTED INTEGER NOT NULL,
 	FINISHED INTEGER NOT NULL,
+	MANAGER_PID BIGINT,
 	SOURCE_SERVER TEXT NOT NULL,
 	TARGET_SERVER TEXT NOT NULL,
 	COPY_FORMAT VARCHAR(16) NOT NULL,

@@ -44,7 +44,9 @@ class RepositorySchema implements InitializingBean {
 	private static final List<String[]> ADDED_COLUMNS = List.of(
 			new String[] { "PGCOPYDB_PLAN_SLICING", "SNAPSHOT_ID", "VARCHAR(64)" },
 			new String[] { "PGCOPYDB_PLAN_INDEX", "ACCESS_METHOD", "VARCHAR(64)" },
-			new String[] { "PGCOPYDB_PLAN_INDEX", "INDEX_BYTES", "BIGINT" });
+			new String[] { "PGCOPYDB_PLAN_INDEX", "INDEX_BYTES", "BIGINT" },
+			new String[] { "PGCOPYDB_REMOTE_REQUEST", "QUEUED", "VARCHAR(40)" },
+			new String[] { "PGCOPYDB_REMOTE_RUN", "MANAGER_PID", "BIGINT" });
 
 	private final DataSource dataSource;
 

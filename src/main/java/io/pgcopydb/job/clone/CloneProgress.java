@@ -127,7 +127,9 @@ public class CloneProgress {
 							String.class, instance, key.objectOid());
 			tables.addAll(names);
 			if (partition[1] != null) {
-				names.forEach((name) -> hosts.put(name, partition[1]));
+				// the slices of a split table may run on several hosts
+				names.forEach((name) -> hosts.merge(name, partition[1],
+						(known, more) -> List.of(known.split(", ")).contains(more) ? known : known + ", " + more));
 			}
 		}
 		return tables.stream().distinct().sorted().toList();

@@ -20,6 +20,8 @@ import io.pgcopydb.progress.ProgressTracker;
  */
 final class RemoteProgress implements PartitionDispatcher {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RemoteProgress.class);
+
 	private final PartitionDispatcher dispatcher;
 
 	private final ClonePlan plan;
@@ -43,7 +45,13 @@ final class RemoteProgress implements PartitionDispatcher {
 	public CompletableFuture<StepExecution> dispatch(StepExecution partition) {
 		return this.dispatcher.dispatch(partition).thenApply((ended) -> {
 			if (ended.getStatus() == BatchStatus.COMPLETED) {
-				count(ended);
+				try {
+					count(ended);
+				}
+				catch (RuntimeException ex) {
+					// the progress display only: the partition stays complete
+					logger.debug("counting {} in the progress failed", ended.getStepName(), ex);
+				}
 			}
 			return ended;
 		});

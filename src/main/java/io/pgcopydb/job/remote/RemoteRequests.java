@@ -195,6 +195,13 @@ public final class RemoteRequests implements AutoCloseable {
 				// removed only once read: a failed read is tried again on the next poll
 				// (the request stays ENDED)
 				StepExecution recorded = this.jobRepository.getStepExecution(ended);
+				if (recorded.getStatus().isRunning()) {
+					// the worker could not run it nor record how it ended
+					recorded.setStatus(BatchStatus.FAILED);
+					recorded.setExitStatus(ExitStatus.FAILED
+						.addExitDescription("the worker that took it could not run it: see its log"));
+					this.jobRepository.update(recorded);
+				}
 				Pending done = this.pending.remove(ended);
 				if (done != null) {
 					logger.info("{} ended {} on {}", recorded.getStepName(), recorded.getStatus(),
@@ -299,6 +306,10 @@ public final class RemoteRequests implements AutoCloseable {
 		this.poller.shutdownNow();
 		if (this.jobExecutionId >= 0) {
 			this.run.close(this.jobExecutionId, finished);
+		}
+		else if (finished) {
+			// a resume that found the run complete: the workers waiting may leave
+			this.run.markFinished();
 		}
 	}
 

@@ -73,13 +73,22 @@ public final class RemoteRun {
 	void open(long jobExecutionId, String sourceServer, String targetServer, String copyFormat) {
 		this.jdbc.update("DELETE FROM PGCOPYDB_REMOTE_REQUEST WHERE STATE = ? AND JOB_EXECUTION_ID <> ?", QUEUED,
 				jobExecutionId);
-		int updated = this.jdbc.update("UPDATE PGCOPYDB_REMOTE_RUN SET JOB_EXECUTION_ID = ?, STOP_REQUESTED = 0,"
-				+ " FINISHED = 0, SOURCE_SERVER = ?, TARGET_SERVER = ?, COPY_FORMAT = ?, UPDATED = " + NOW
-				+ " WHERE ID = 1", jobExecutionId, sourceServer, targetServer, copyFormat);
+		// the backend holding this manager's lease: a manager that dies loses it, and
+		// its successor's lease is another backend
+		String managerPid = "(SELECT l.pid FROM pg_catalog.pg_locks l WHERE " + leaseMatch("l", "CAST(? AS BIGINT)")
+				+ " LIMIT 1)";
+		long lease = io.pgcopydb.config.RepositoryLease.key(this.repository);
+		int updated = this.jdbc.update(
+				"UPDATE PGCOPYDB_REMOTE_RUN SET JOB_EXECUTION_ID = ?, STOP_REQUESTED = 0,"
+						+ " FINISHED = 0, MANAGER_PID = " + managerPid + ", SOURCE_SERVER = ?, TARGET_SERVER = ?,"
+						+ " COPY_FORMAT = ?, UPDATED = " + NOW + " WHERE ID = 1",
+				jobExecutionId, lease, lease, sourceServer, targetServer, copyFormat);
 		if (updated == 0) {
-			this.jdbc.update("INSERT INTO PGCOPYDB_REMOTE_RUN (ID, JOB_EXECUTION_ID, STOP_REQUESTED, FINISHED,"
-					+ " SOURCE_SERVER, TARGET_SERVER, COPY_FORMAT, UPDATED) VALUES (1, ?, 0, 0, ?, ?, ?, " + NOW + ")",
-					jobExecutionId, sourceServer, targetServer, copyFormat);
+			this.jdbc.update(
+					"INSERT INTO PGCOPYDB_REMOTE_RUN (ID, JOB_EXECUTION_ID, STOP_REQUESTED, FINISHED,"
+							+ " MANAGER_PID, SOURCE_SERVER, TARGET_SERVER, COPY_FORMAT, UPDATED) VALUES (1, ?, 0, 0, "
+							+ managerPid + ", ?, ?, ?, " + NOW + ")",
+					jobExecutionId, lease, lease, sourceServer, targetServer, copyFormat);
 		}
 	}
 
@@ -170,10 +179,18 @@ public final class RemoteRun {
 	 * live session of the repository's database.
 	 */
 	private static String leaseHeld(String key) {
-		return "EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
-				+ " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_catalog.pg_database"
-				+ " WHERE datname = pg_catalog.current_database()) AND l.classid = ((" + key
-				+ " >> 32) & 4294967295)::oid AND l.objid = (" + key + " & 4294967295)::oid)";
+		return "EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE " + leaseMatch("l", key) + ")";
+	}
+
+	/**
+	 * The condition on pg_locks row {@code l} for the advisory lock {@code key}, granted,
+	 * in the repository's database.
+	 */
+	private static String leaseMatch(String l, String key) {
+		return l + ".locktype = 'advisory' AND " + l + ".granted AND " + l + ".objsubid = 1 AND " + l
+				+ ".database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())"
+				+ " AND " + l + ".classid = ((" + key + " >> 32) & 4294967295)::oid AND " + l + ".objid = (" + key
+				+ " & 4294967295)::oid";
 	}
 
 	/** The workers whose lease is held: alive. */
@@ -231,21 +248,30 @@ public final class RemoteRun {
 
 	/**
 	 * Takes the first queued request of {@code pool} of {@code jobExecutionId} (the one
-	 * this worker opened), while its manager lives (holds the run's lease
-	 * {@code managerLease}): the requests of a dead manager wait for the next, or the
-	 * snapshot they read may be gone. Null when there is none.
+	 * this worker opened) while that execution is open, not stopped, and its manager
+	 * lives (the backend that held the run's lease {@code managerLease} when it opened
+	 * the execution still holds it): the requests of a dead manager wait for the next, or
+	 * the snapshot they read may be gone. Null when there is none.
 	 */
 	Request claim(String pool, String workerId, String host, long jobExecutionId, long managerLease) {
-		List<Request> taken = this.jdbc.query(
-				"UPDATE PGCOPYDB_REMOTE_REQUEST SET STATE = ?, WORKER_ID = ?," + " WORKER_HOST = ?, CLAIMED = " + NOW
-						+ ", ATTEMPTS = ATTEMPTS + 1 WHERE STEP_EXECUTION_ID = ("
-						+ "SELECT STEP_EXECUTION_ID FROM PGCOPYDB_REMOTE_REQUEST WHERE STATE = ? AND POOL = ?"
-						+ " AND JOB_EXECUTION_ID = ? AND " + leaseHeld("CAST(? AS BIGINT)")
-						+ " ORDER BY SEQ LIMIT 1 FOR UPDATE SKIP LOCKED)"
-						+ " RETURNING STEP_EXECUTION_ID, JOB_EXECUTION_ID, STEP_NAME, ATTEMPTS",
+		List<Request> taken = this.jdbc.query("UPDATE PGCOPYDB_REMOTE_REQUEST SET STATE = ?, WORKER_ID = ?,"
+				+ " WORKER_HOST = ?, CLAIMED = " + NOW + ", ATTEMPTS = ATTEMPTS + 1 WHERE STEP_EXECUTION_ID = ("
+				+ "SELECT STEP_EXECUTION_ID FROM PGCOPYDB_REMOTE_REQUEST WHERE STATE = ? AND POOL = ?"
+				+ " AND JOB_EXECUTION_ID = ? AND EXISTS (SELECT 1 FROM PGCOPYDB_REMOTE_RUN r"
+				+ " JOIN pg_catalog.pg_locks l ON l.pid = r.MANAGER_PID AND " + leaseMatch("l", "CAST(? AS BIGINT)")
+				+ " WHERE r.ID = 1 AND r.JOB_EXECUTION_ID = ? AND r.STOP_REQUESTED = 0)"
+				+ " ORDER BY SEQ LIMIT 1 FOR UPDATE SKIP LOCKED)"
+				+ " RETURNING STEP_EXECUTION_ID, JOB_EXECUTION_ID, STEP_NAME, ATTEMPTS",
 				(rs, row) -> new Request(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)), CLAIMED,
-				workerId, host, QUEUED, pool, jobExecutionId, managerLease, managerLease);
+				workerId, host, QUEUED, pool, jobExecutionId, managerLease, managerLease, jobExecutionId);
 		return taken.isEmpty() ? null : taken.get(0);
+	}
+
+	/** Records that the run completed without this process opening it to workers. */
+	void markFinished() {
+		this.jdbc.update("UPDATE PGCOPYDB_REMOTE_RUN SET JOB_EXECUTION_ID = NULL, FINISHED = 1, UPDATED = " + NOW
+				+ " WHERE ID = 1");
+		notifyWorkers();
 	}
 
 	/**

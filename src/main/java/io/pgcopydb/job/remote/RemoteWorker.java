@@ -270,13 +270,7 @@ public final class RemoteWorker {
 				}
 				finally {
 					try {
-						finish(run, request, status);
-					}
-					catch (RuntimeException ex) {
-						// the request stays taken: the manager gives it to another
-						// worker once this one is gone
-						logger.error("{}: recording its end in the repository failed: {}", request.stepName(),
-								ex.getMessage());
+						finishRetrying(run, request, status);
 					}
 					finally {
 						running.remove(request.stepExecutionId());
@@ -285,6 +279,38 @@ public final class RemoteWorker {
 					}
 				}
 			});
+		}
+	}
+
+	/**
+	 * Records the request's end, retried a few times: while it stays taken by a live
+	 * worker the manager waits for it. When the repository keeps refusing, the worker
+	 * stops, so that its lease ends and the manager gives the request to another (who
+	 * finds the partition complete, if it was).
+	 */
+	private void finishRetrying(RemoteRun run, RemoteRun.Request request, BatchStatus status) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				finish(run, request, status);
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (attempt == 5) {
+					logger.error("{}: recording its end in the repository failed {} times ({}): this worker stops",
+							request.stepName(), attempt, ex.getMessage());
+					this.stop.request("the repository refused to record the end of " + request.stepName());
+					return;
+				}
+				logger.warn("{}: recording its end in the repository failed ({}): trying again", request.stepName(),
+						ex.getMessage());
+				try {
+					Thread.sleep(1000L << attempt);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
 		}
 	}
 
