@@ -97,7 +97,8 @@ final class WorkerCommand implements Callable<Integer> {
 		StopSignal stop = new StopSignal();
 		RemoteWorker worker = new RemoteWorker(shared.sharedRepository(), stop, this.tableJobs, this.indexJobs,
 				new CloneWorker(sourceEndpoint, targetEndpoint, work, this.tableJobs, this.indexJobs));
-		try (Signals signals = Signals.install(stop, "the manager runs the stopped partitions again on resume")) {
+		try (Signals signals = Signals.install(stop,
+				"once its lease ends, the manager sends the partitions it ran to other workers")) {
 			boolean completed = worker.serve();
 			if (completed) {
 				return ExitCode.SUCCESS.code();
