@@ -179,20 +179,6 @@ public final class RepositoryLease implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Whether a live session of {@code session}'s database holds the advisory lock
-	 * {@code key}.
-	 */
-	public static boolean isHeld(Connection session, long key) throws SQLException {
-		try (PreparedStatement statement = session.prepareStatement(HOLDER)) {
-			statement.setLong(1, key >>> 32);
-			statement.setLong(2, key & 0xffffffffL);
-			try (ResultSet rs = statement.executeQuery()) {
-				return rs.next();
-			}
-		}
-	}
-
 	/** The advisory lock key of {@code text}: 64 bits of its SHA-256. */
 	public static long keyOf(String text) {
 		return ByteBuffer.wrap(SharedRepository.sha256(text)).getLong();

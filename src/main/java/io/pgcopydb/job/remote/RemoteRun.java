@@ -1,6 +1,5 @@
 package io.pgcopydb.job.remote;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,13 +216,6 @@ public final class RemoteRun {
 		this.jdbc.update("UPDATE PGCOPYDB_REMOTE_RUN SET FINISHED = 0, UPDATED = " + NOW + " WHERE ID = 1");
 	}
 
-	public List<Worker> workers() {
-		return this.jdbc.query(
-				"SELECT WORKER_ID, HOST, PID, TABLE_JOBS, INDEX_JOBS, LEASE_KEY FROM PGCOPYDB_REMOTE_WORKER",
-				(rs, row) -> new Worker(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-						rs.getLong(6)));
-	}
-
 	void join(Worker worker) {
 		this.jdbc.update("DELETE FROM PGCOPYDB_REMOTE_WORKER WHERE WORKER_ID = ?", worker.id());
 		this.jdbc.update(
@@ -291,29 +283,6 @@ public final class RemoteRun {
 						+ " WHERE STEP_EXECUTION_ID = ? AND STATE = ? AND WORKER_ID = ?",
 				ENDED, stepExecutionId, CLAIMED, workerId);
 		return ended == 1;
-	}
-
-	/**
-	 * Which host ran each partition of the run's requests, by step name (the last one).
-	 */
-	public Map<String, String> hosts() {
-		Map<String, String> hosts = new LinkedHashMap<>();
-		this.jdbc.query("SELECT STEP_NAME, WORKER_HOST FROM PGCOPYDB_REMOTE_REQUEST WHERE WORKER_HOST IS NOT NULL"
-				+ " ORDER BY STEP_EXECUTION_ID", (rs) -> {
-					hosts.put(rs.getString(1), rs.getString(2));
-				});
-		return hosts;
-	}
-
-	/** The request rows, for tests and reports: step name, state, attempts, host. */
-	public List<String[]> requests() {
-		List<String[]> rows = new ArrayList<>();
-		this.jdbc.query("SELECT STEP_NAME, STATE, ATTEMPTS, WORKER_HOST, WORKER_ID FROM PGCOPYDB_REMOTE_REQUEST"
-				+ " ORDER BY SEQ", (rs) -> {
-					rows.add(new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-							rs.getString(5) });
-				});
-		return rows;
 	}
 
 	/** A run's tables on {@code jdbc}, the repository in the run's schema. */
