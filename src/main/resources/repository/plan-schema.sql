@@ -167,3 +167,11 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_BUNDLE (
 	BUNDLE INTEGER NOT NULL,
 	PRIMARY KEY (JOB_INSTANCE_ID, TABLE_OID)
 );
+-- A Citus source's distribution (io.pgcopydb.database.CitusLayout, as JSON), read by the
+-- catalog step in the run's snapshot, for the tables the filters keep: the distribute
+-- step gives the target the same, and the copy reads those tables through a query. No
+-- row for a source without Citus.
+CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_CITUS (
+	JOB_INSTANCE_ID BIGINT NOT NULL PRIMARY KEY,
+	LAYOUT TEXT NOT NULL
+);

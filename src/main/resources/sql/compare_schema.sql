@@ -127,7 +127,10 @@ objects(kind, object, class_oid, object_oid, table_oid, owner_oid, acl, comment,
                'storage', CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::pg_catalog.text END,
                'compression', {{attcompression}},
                'statistics target', NULLIF(a.attstattarget::pg_catalog.int4, -1),
-               'options', (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o) FROM pg_catalog.unnest(a.attoptions) o),
+               -- pg_attver= is an option the server sets itself (Debian's PostgreSQL 15.20 on every
+               -- column, its value differing between any two servers) and pg_dump leaves out
+               'options', (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o) FROM pg_catalog.unnest(a.attoptions) o
+                            WHERE o NOT LIKE 'pg\_attver=%'),
                'foreign options', (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o)
                                      FROM pg_catalog.unnest(a.attfdwoptions) o))
       FROM rel c

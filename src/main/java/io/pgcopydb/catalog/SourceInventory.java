@@ -70,6 +70,14 @@ public final class SourceInventory implements AutoCloseable {
 	}
 
 	/**
+	 * The connection, for reads that belong to the inventory's transaction but not to
+	 * this package (a Citus layout).
+	 */
+	public Connection connection() {
+		return this.connection;
+	}
+
+	/**
 	 * The server's databases (templates left out); not filtered, as filters name no
 	 * database.
 	 */

@@ -124,6 +124,12 @@ final class CloneOptions {
 	@Option(names = "--skip-collations", description = "Do not create collations (they must exist on the target).")
 	boolean skipCollations;
 
+	@Option(names = "--skip-citus-distribution",
+			description = "From a Citus source: copy the Citus tables into plain tables, without CREATE EXTENSION"
+					+ " citus (by default the target must have Citus, and gets the source's distribution before"
+					+ " the data).")
+	boolean skipCitusDistribution;
+
 	@Option(names = "--requirements", paramLabel = "<file>",
 			description = "copy extensions: the version of each extension, as list extensions --requirements"
 					+ " writes it (JSON).")
@@ -328,7 +334,8 @@ final class CloneOptions {
 	private CloneRequest.ObjectOptions objects() {
 		return new CloneRequest.ObjectOptions(!this.skipDbProperties, !this.skipExtensions, !this.skipExtComments,
 				!this.skipCollations, this.roles, !this.noRolePasswords,
-				(this.requirements != null) ? Json.readRequirements(this.requirements) : Map.of());
+				(this.requirements != null) ? Json.readRequirements(this.requirements) : Map.of(),
+				!this.skipCitusDistribution);
 	}
 
 	private CloneRequest.Mode mode() {

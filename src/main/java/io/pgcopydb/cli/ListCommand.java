@@ -21,6 +21,8 @@ import io.pgcopydb.catalog.SourceInventory;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.cdc.sentinel.Sentinel;
 import io.pgcopydb.config.PgEndpoint;
+import io.pgcopydb.database.CitusLayout;
+import io.pgcopydb.database.DistributionScript;
 import io.pgcopydb.config.Side;
 import io.pgcopydb.config.WorkDirectory;
 import io.pgcopydb.copy.TableSlice;
@@ -30,7 +32,9 @@ import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadArgumentsException;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.filter.FilterPlan;
 import io.pgcopydb.filter.Filters;
+import io.pgcopydb.filter.ObjectId;
 import io.pgcopydb.filter.Verdict;
 import io.pgcopydb.job.RunOutcome;
 import io.pgcopydb.job.Runs;
@@ -443,6 +447,80 @@ final class ListCommand {
 		table.print();
 		System.out.printf("%d sequences, %d kept without OWNED BY%n", sequences.size(), unowned);
 		return ExitCode.SUCCESS.code();
+	}
+
+	@Command(name = "distribution", mixinStandardHelpOptions = true,
+			description = "The SQL script that gives a Citus target the source's Citus distribution (reference,"
+					+ " distributed, single-shard and Citus-local tables, distributed schemas; colocation groups and"
+					+ " shard counts), for the tables a run with these --filters copies. Run it on the target"
+					+ " between restore pre-data and copy data, edited if you like (another shard count): clone does"
+					+ " the same by itself. With --json, the source's layout and the statements.")
+	int distribution(@Mixin SourceListOptions options) {
+		CitusListing listing = options.read("Citus distribution", (source) -> {
+			CitusLayout layout = CitusLayout.read(source.inventory().connection());
+			String database;
+			try (java.sql.Statement statement = source.inventory().connection().createStatement();
+					java.sql.ResultSet rs = statement.executeQuery("SELECT pg_catalog.current_database()")) {
+				rs.next();
+				database = rs.getString(1);
+			}
+			FilterPlan plan = source.plan();
+			return new CitusListing(database,
+					layout.keeping((oid) -> !plan.skips(new ObjectId(ObjectId.PG_CLASS, oid))));
+		});
+		CitusLayout layout = listing.layout();
+		DistributionScript script = DistributionScript.of(layout);
+		if (options.json) {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("database", listing.database());
+			json.put("citusVersion", layout.version());
+			json.put("tables", layout.tables().stream().map((table) -> {
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("schema", table.schemaName());
+				row.put("name", table.name());
+				row.put("kind", table.kind().label());
+				row.put("distributionColumn", table.column());
+				row.put("colocationId", table.colocationId());
+				row.put("shardCount", table.shardCount());
+				row.put("partitionOfCitusTable", table.partition());
+				row.put("autoconverted", table.autoconverted());
+				return row;
+			}).toList());
+			json.put("schemas", layout.schemas());
+			json.put("workersWithShards",
+					layout.workersWithShards().stream().map(CitusLayout.CitusNode::address).toList());
+			json.put("statements", script.statements().stream().map((step) -> {
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("object", step.object());
+				row.put("kind", step.kind().label());
+				row.put("detail", step.detail());
+				row.put("sql", step.sql() + ";");
+				return row;
+			}).toList());
+			json.put("notes", script.notes());
+			Json.print(json);
+			return ExitCode.SUCCESS.code();
+		}
+		if (!layout.present()) {
+			System.out.println("-- database " + listing.database()
+					+ " has no citus extension: there is no distribution to make again");
+			return ExitCode.SUCCESS.code();
+		}
+		String header = "Citus distribution of database " + listing.database() + " (citus " + layout.version() + "): "
+				+ script.statements().size() + " statements for " + layout.tables().size() + " tables"
+				+ "\nMade by pgcopydb list distribution. Run it on the target Citus database between"
+				+ "\n`pgcopydb restore pre-data` and `pgcopydb copy data`. Each statement does nothing for a table"
+				+ "\nthe target already has in Citus's metadata, so the script can run again.";
+		if (!layout.workersWithShards().isEmpty()) {
+			header += "\nThe source has shards on " + layout.workersWithShards().size() + " worker node(s): a copy is"
+					+ " consistent only while writes are stopped.";
+		}
+		System.out.print(script.render(header));
+		return ExitCode.SUCCESS.code();
+	}
+
+	/** The Citus layout a list reads, and the name of its database. */
+	private record CitusListing(String database, CitusLayout layout) {
 	}
 
 	@Command(name = "indexes", mixinStandardHelpOptions = true,

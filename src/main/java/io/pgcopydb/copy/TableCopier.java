@@ -125,8 +125,8 @@ public final class TableCopier {
 					}
 				}
 				int index = i;
-				CopyResult loaded = load(source, target, load, load.table().qualifiedName(),
-						refill && load.target().freeze(), (streamed) -> progress.accept(index, streamed));
+				CopyResult loaded = load(source, target, load, load.source(), refill && load.target().freeze(),
+						(streamed) -> progress.accept(index, streamed));
 				results.add(loaded);
 				rows += loaded.rows();
 				bytes += loaded.bytes();
@@ -160,7 +160,7 @@ public final class TableCopier {
 			query.append(i == 0 ? "" : " UNION ALL ")
 				.append("SELECT ")
 				.append(i)
-				.append(" WHERE EXISTS (SELECT FROM ONLY ")
+				.append(" WHERE EXISTS (SELECT 1 FROM ONLY ")
 				.append(relation)
 				.append(')');
 		}
@@ -245,7 +245,7 @@ public final class TableCopier {
 			throws CopyException, SQLException {
 		// FREEZE: the unit's TRUNCATE gave the relation a new file in this transaction,
 		// so rows are written frozen and the first VACUUM has nothing to rewrite
-		return load(source, target, load, load.table().qualifiedName(), load.target().freeze(), progress);
+		return load(source, target, load, load.source(), load.target().freeze(), progress);
 	}
 
 	/**
@@ -342,7 +342,23 @@ public final class TableCopier {
 	 *
 	 * @param binary COPY in binary format (see {@link CopyFormat} for when that is safe)
 	 */
-	public record Load(SourceTable table, CopyTarget target, boolean binary) {
+	public record Load(SourceTable table, CopyTarget target, boolean binary, boolean throughQuery) {
+
+		public Load(SourceTable table, CopyTarget target, boolean binary) {
+			this(table, target, binary, false);
+		}
+
+		/**
+		 * What the source's COPY TO reads: the table, or with {@code throughQuery} a
+		 * query of its columns (a Citus table, whose own COPY TO reads its shards outside
+		 * the session's snapshot).
+		 */
+		String source() {
+			return this.throughQuery
+					? "(SELECT " + this.table.columnList() + " FROM ONLY " + this.table.qualifiedName() + ")"
+					: this.table.qualifiedName();
+		}
+
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.pgcopydb.testsupport;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Assumptions;
@@ -21,6 +23,18 @@ public final class DedicatedServer implements PgServer, AutoCloseable {
 		Optional<Path> binDir = TestServers.findBinDir();
 		Assumptions.assumeTrue(binDir.isPresent(), "no local PostgreSQL binaries for a dedicated server");
 		return new DedicatedServer(LocalPgServer.start(binDir.get(), name));
+	}
+
+	/**
+	 * A server of Citus nodes (citus preloaded; see {@link CitusServers}): its superuser
+	 * has {@code password}, and the server logs in to other nodes with it too.
+	 */
+	static DedicatedServer startCitus(String name, String password) {
+		Optional<Path> binDir = TestServers.findBinDir();
+		Assumptions.assumeTrue(binDir.isPresent(), "no local PostgreSQL binaries for a dedicated server");
+		return new DedicatedServer(LocalPgServer.start(binDir.get(), name, password,
+				List.of("shared_preload_libraries = 'citus'", "max_connections = 300", "max_worker_processes = 40"),
+				Map.of("PGPASSWORD", password)));
 	}
 
 	/** A fast shutdown (every session ends), then a start on the same port. */

@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * @param binDir where initdb and pg_ctl live
  * @param baseDir the temp directory owning everything
  * @param asRoot whether server programs must be run through {@code runuser}
+ * @param extraSettings postgresql.conf lines beyond the tests' own
+ * @param serverEnvironment the server process's environment beyond the inherited one
  */
-record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
+record LocalCluster(Path binDir, Path baseDir, boolean asRoot, List<String> extraSettings,
+		Map<String, String> serverEnvironment) {
 
 	static final String SUPERUSER = "postgres";
 
@@ -40,9 +43,15 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
 	private static final Logger logger = LoggerFactory.getLogger(LocalCluster.class);
 
 	static LocalCluster create(Path binDir, String name) {
+		return create(binDir, name, List.of(), Map.of());
+	}
+
+	static LocalCluster create(Path binDir, String name, List<String> extraSettings,
+			Map<String, String> serverEnvironment) {
 		try {
 			return new LocalCluster(binDir, Files.createTempDirectory("pgcopydb-it-" + name + "-"),
-					"root".equals(System.getProperty("user.name")));
+					"root".equals(System.getProperty("user.name")), List.copyOf(extraSettings),
+					Map.copyOf(serverEnvironment));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot create a temp directory for the " + name + " test server", ex);
@@ -85,13 +94,14 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
 
 	ChildProcess.Result start(int port) {
 		return ChildProcess.run(asServerUser(List.of(pgCtl(), "-D", dataDir().toString(), "-l", log().toString(), "-o",
-				"-p " + port, "-w", "-t", "60", "start")), Map.of(), Duration.ofSeconds(90));
+				"-p " + port, "-w", "-t", "60", "start")), this.serverEnvironment, Duration.ofSeconds(90));
 	}
 
 	/** Stops the server with a fast shutdown (sessions ended) and starts it again. */
 	ChildProcess.Result restart(int port) {
 		return ChildProcess.run(asServerUser(List.of(pgCtl(), "-D", dataDir().toString(), "-l", log().toString(), "-o",
-				"-p " + port, "-m", "fast", "-w", "-t", "60", "restart")), Map.of(), Duration.ofSeconds(90));
+				"-p " + port, "-m", "fast", "-w", "-t", "60", "restart")), this.serverEnvironment,
+				Duration.ofSeconds(90));
 	}
 
 	/**
@@ -150,7 +160,8 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot) {
 		return String.join("\n", "", "# pgcopydb integration tests", "listen_addresses = '127.0.0.1'",
 				"unix_socket_directories = '" + this.baseDir + "'", "wal_level = logical", "fsync = off",
 				"full_page_writes = off", "synchronous_commit = on", "max_wal_senders = 10",
-				"max_replication_slots = 10", "max_connections = 200", "shared_buffers = 128MB", "");
+				"max_replication_slots = 10", "max_connections = 200", "shared_buffers = 128MB",
+				String.join("\n", this.extraSettings), "");
 	}
 
 	private List<String> stopCommand() {

@@ -11,6 +11,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -52,10 +54,18 @@ final class LocalPgServer implements PgServer, AutoCloseable {
 
 	/** Initializes and starts a new server; on failure nothing is left behind. */
 	static LocalPgServer start(Path binDir, String name) {
-		LocalCluster cluster = LocalCluster.create(binDir, name);
+		return start(binDir, name, randomPassword(), List.of(), Map.of());
+	}
+
+	/**
+	 * As above, with this superuser password, these postgresql.conf lines and this
+	 * environment for the server process.
+	 */
+	static LocalPgServer start(Path binDir, String name, String password, List<String> settings,
+			Map<String, String> serverEnvironment) {
+		LocalCluster cluster = LocalCluster.create(binDir, name, settings, serverEnvironment);
 		Process watchdog = null;
 		try {
-			String password = randomPassword();
 			cluster.initialize(password);
 			int port = startOnFreePort(cluster);
 			watchdog = cluster.startWatchdog();
@@ -168,7 +178,7 @@ final class LocalPgServer implements PgServer, AutoCloseable {
 		}
 	}
 
-	private static String randomPassword() {
+	static String randomPassword() {
 		SecureRandom random = new SecureRandom();
 		String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 		StringBuilder password = new StringBuilder("it-");

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.Identifiers;
 
 /**
@@ -69,8 +70,39 @@ public final class SourceChecks {
 						+ Identifiers.quote(role) + " REPLICATION) or connect as a superuser");
 			}
 		}
+		checkNotCitus(source, where);
 		if (newSlot) {
 			checkFree(source, where);
+		}
+	}
+
+	/**
+	 * Refuses a Citus source whose tables are in Citus's metadata: their rows live in
+	 * shards, so logical decoding on the coordinator sees changes to shard tables (and
+	 * none of those on worker nodes), and the coordinator's snapshot does not cover the
+	 * shards' reads on workers.
+	 */
+	static void checkNotCitus(Connection source, String where) throws SQLException {
+		long tables;
+		try (Statement statement = source.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_catalog.to_regclass('pg_catalog.pg_dist_partition')"
+						+ " IS NOT NULL AND EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus')")) {
+			rs.next();
+			if (!rs.getBoolean(1)) {
+				return;
+			}
+		}
+		try (Statement statement = source.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_partition")) {
+			rs.next();
+			tables = rs.getLong(1);
+		}
+		if (tables > 0) {
+			throw new BadStateException("the " + where + " is a Citus database with " + tables
+					+ " tables in Citus's metadata: --follow cannot follow it (logical decoding on the coordinator"
+					+ " sees changes to shards, not to the tables, and none made on worker nodes; the coordinator's"
+					+ " snapshot does not cover reads of shards on workers): clone without --follow while writes are"
+					+ " stopped");
 		}
 	}
 

@@ -22,6 +22,7 @@ import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceGraph;
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.database.CitusLayout;
 import io.pgcopydb.filter.FilterPlan;
 import io.pgcopydb.filter.FilterPlanner;
 import io.pgcopydb.filter.Filters;
@@ -61,8 +62,15 @@ class CatalogTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		try (Connection source = this.sessions.source("catalog")) {
 			CatalogReader reader = new CatalogReader(source);
-			List<SourceTable> tables = reader.tables();
-			List<SourceIndex> indexes = reader.indexes();
+			CitusLayout citus = CitusLayout.read(source);
+			List<SourceTable> listed = reader.tables();
+			Set<Long> shards = CitusRun.shardTables(citus, listed, source);
+			List<SourceTable> tables = CitusRun.sized(citus,
+					listed.stream().filter((table) -> !shards.contains(table.oid())).toList());
+			List<SourceIndex> indexes = reader.indexes()
+				.stream()
+				.filter((index) -> !shards.contains(index.tableOid()))
+				.toList();
 			List<SourceSequence> sequences = reader.sequences();
 			List<SourceForeignKey> foreignKeys = reader.foreignKeys();
 			long largeObjects = reader.largeObjectCount();
@@ -82,6 +90,8 @@ class CatalogTasklet implements Tasklet {
 			this.plan.saveForeignKeys(Executions.instanceId(chunkContext),
 					foreignKeys.stream().filter((key) -> planned.contains(key.tableOid())).toList());
 			Executions.jobContext(chunkContext).putLong(LARGE_OBJECTS_KEY, largeObjects);
+			this.plan.saveCitus(Executions.instanceId(chunkContext),
+					citus.keeping((oid) -> !filterPlan.skips(new ObjectId(ObjectId.PG_CLASS, oid))));
 			report(filterPlan, chunkContext);
 			long bytes = kept.copied().stream().mapToLong(SourceTable::bytes).sum();
 			logger.info("Planned {} tables ({} MB on disk), {} indexes and constraints, {} sequences, {} large objects",

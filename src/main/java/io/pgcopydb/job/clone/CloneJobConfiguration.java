@@ -53,7 +53,7 @@ import io.pgcopydb.snapshot.RunSnapshot;
  * The clone job, steps in pgcopydb's order ({@link #cloneJob} is the whole of it):
  *
  * <pre>
- * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData, planTargets, prepareSlices,
+ * snapshot, catalog, dumpSchema, [copyRoles,] restorePreData, distribute, planTargets, prepareSlices,
  * split: copyData | buildIndexes | vacuum | sequences | largeObjects | extensionData
  * restorePostData, databaseProperties
  * </pre>
@@ -85,8 +85,8 @@ class CloneJobConfiguration {
 			Step dumpSchemaStep, Step restorePreDataStep, Step planTargetsStep, Step prepareSlicesStep,
 			Step copyDataStep, Step buildIndexesStep, Step vacuumStep, Step sequencesStep, Step largeObjectsStep,
 			Step restorePostDataStep, Step databasePropertiesStep, Step copyRolesStep, Step extensionDataStep,
-			RunSnapshot snapshot, ProgressTracker tracker, CopyProperties properties, StopRequestWatcher watcher,
-			StepStatusBoard board, Sessions sessions) {
+			Step distributeStep, RunSnapshot snapshot, ProgressTracker tracker, CopyProperties properties,
+			StopRequestWatcher watcher, StepStatusBoard board, Sessions sessions) {
 		Flow data = new FlowBuilder<SimpleFlow>("data").split(new SimpleAsyncTaskExecutor("clone-flow-"))
 			.add(gated(copyDataStep, Stage.TABLE_DATA, request), gated(buildIndexesStep, Stage.INDEXES, request),
 					gated(vacuumStep, Stage.VACUUM, request), gated(sequencesStep, Stage.SEQUENCES, request),
@@ -99,6 +99,7 @@ class CloneJobConfiguration {
 			.next(gated(dumpSchemaStep, Stage.DUMP_SCHEMA, request))
 			.next(gated(copyRolesStep, Stage.RESTORE_PRE_DATA, request, request.objects().roles()))
 			.next(gated(restorePreDataStep, Stage.RESTORE_PRE_DATA, request))
+			.next(gated(distributeStep, Stage.TABLE_DATA, request))
 			.next(gated(planTargetsStep, Stage.TABLE_DATA, request))
 			.next(gated(prepareSlicesStep, Stage.TABLE_DATA, request))
 			.next(data)
@@ -197,6 +198,15 @@ class CloneJobConfiguration {
 			RunState state) {
 		return toolTasklet(repository, CloneSteps.RESTORE_PRE_DATA,
 				new RestorePreDataTasklet(request, plan, new SchemaRestore(archives), state));
+	}
+
+	/**
+	 * Runs once per run, with the first command that copies table data: the source's
+	 * Citus distribution on the target before any row goes there.
+	 */
+	@Bean
+	Step distributeStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {
+		return tasklet(repository, CloneSteps.DISTRIBUTE, new DistributeTasklet(request, sessions, plan));
 	}
 
 	/** Runs once per run, with the first command that copies table data. */

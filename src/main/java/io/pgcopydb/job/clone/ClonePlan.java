@@ -17,6 +17,7 @@ import io.pgcopydb.catalog.SourceForeignKey;
 import io.pgcopydb.catalog.SourceIndex;
 import io.pgcopydb.catalog.SourceSequence;
 import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.database.CitusLayout;
 import io.pgcopydb.copy.CopyTarget;
 import io.pgcopydb.copy.TableSlice;
 import io.pgcopydb.filter.FilterPlan;
@@ -42,6 +43,9 @@ class ClonePlan {
 	private final TransactionTemplate transaction;
 
 	private final FilterPlanRecord filterRecord;
+
+	/** Each run's Citus layout, parsed once: every copy partition asks for it. */
+	private final Map<Long, CitusLayout> citus = new java.util.concurrent.ConcurrentHashMap<>();
 
 	ClonePlan(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
@@ -440,6 +444,32 @@ class ClonePlan {
 				(rs, row) -> new SourceSequence(rs.getLong("SEQUENCE_OID"), rs.getString("SCHEMA_NAME"),
 						rs.getString("SEQUENCE_NAME"), rs.getString("OWNER_TABLE"), rs.getString("OWNER_COLUMN")),
 				instance);
+	}
+
+	/**
+	 * Stores a Citus source's layout (nothing for a source without Citus), replacing what
+	 * an earlier attempt wrote.
+	 */
+	void saveCitus(long instance, CitusLayout layout) {
+		this.transaction.executeWithoutResult((status) -> {
+			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_CITUS WHERE JOB_INSTANCE_ID = ?", instance);
+			if (layout.present()) {
+				this.jdbc.update("INSERT INTO PGCOPYDB_PLAN_CITUS (JOB_INSTANCE_ID, LAYOUT) VALUES (?, ?)", instance,
+						layout.toJson());
+			}
+		});
+		this.citus.put(instance, layout);
+	}
+
+	/** The source's Citus layout, {@link CitusLayout#NONE} without Citus. */
+	CitusLayout citus(long instance) {
+		return this.citus.computeIfAbsent(instance,
+				(id) -> this.jdbc
+					.queryForList("SELECT LAYOUT FROM PGCOPYDB_PLAN_CITUS WHERE JOB_INSTANCE_ID = ?", String.class, id)
+					.stream()
+					.findFirst()
+					.map(CitusLayout::fromJson)
+					.orElse(CitusLayout.NONE));
 	}
 
 	/**

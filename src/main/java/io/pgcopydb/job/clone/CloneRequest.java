@@ -50,12 +50,15 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 	 * @param rolePasswords with their passwords (not --no-role-passwords)
 	 * @param requirements extension name to the version {@code copy extensions} creates
 	 * (--requirements)
+	 * @param citusDistribution a Citus source's distribution made again on the target
+	 * (not --skip-citus-distribution, which also leaves out CREATE EXTENSION citus)
 	 */
 	public record ObjectOptions(boolean dbProperties, boolean extensions, boolean extensionComments, boolean collations,
-			boolean roles, boolean rolePasswords, Map<String, String> requirements) {
+			boolean roles, boolean rolePasswords, Map<String, String> requirements, boolean citusDistribution) {
 
 		/** Everything but roles, as clone does without options. */
-		public static final ObjectOptions DEFAULT = new ObjectOptions(true, true, true, true, false, true, Map.of());
+		public static final ObjectOptions DEFAULT = new ObjectOptions(true, true, true, true, false, true, Map.of(),
+				true);
 
 	}
 
@@ -65,6 +68,9 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 	 * (one mechanism: {@link Filters#extensionLeftOut}).
 	 */
 	public boolean extensionKept(String name) {
+		if (CITUS.equals(name) && !this.objects.citusDistribution()) {
+			return false;
+		}
 		return this.objects.extensions() && (this.filters.isEmpty() || this.filters.extensionLeftOut(name).isEmpty());
 	}
 
@@ -73,6 +79,8 @@ public record CloneRequest(PgEndpoint source, PgEndpoint target, WorkDirectory w
 		return (this.target == null) ? "from " + this.source
 				: (this.source == null) ? "to " + this.target : "from " + this.source + " to " + this.target;
 	}
+
+	private static final String CITUS = "citus";
 
 	/** What to do with the runs already recorded in --dir. */
 	public enum Mode {

@@ -27,6 +27,12 @@ public final class CloneSteps {
 	public static final String PLAN_TARGETS = "planTargets";
 
 	/**
+	 * Gives a Citus target the source's Citus distribution, before the first copy (a
+	 * no-op for a source without Citus).
+	 */
+	public static final String DISTRIBUTE = "distribute";
+
+	/**
 	 * Readies the split tables before their slices copy, on every execution of the run.
 	 */
 	public static final String PREPARE_SLICES = "prepareSlices";

@@ -85,8 +85,9 @@ class CopyTableTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
 		PartitionKey key = PartitionKey.parse(Executions.step(chunkContext).getStepName());
+		Set<Long> citus = CitusRun.readsThroughQuery(this.plan.citus(instance));
 		if (key.bundle() > 0) {
-			return copyBundle(contribution, chunkContext, instance, key.bundle());
+			return copyBundle(contribution, chunkContext, instance, key.bundle(), citus);
 		}
 		SourceTable table = this.plan.table(instance, key.objectOid());
 		CopyTarget target = this.plan.target(instance, table);
@@ -103,7 +104,7 @@ class CopyTableTasklet implements Tasklet {
 		MDC.put("table", table.displayName());
 		try {
 			CopyResult result = this.faults.run("copying table " + describe(members, target), true,
-					() -> copyOnce(instance, table, members, target));
+					() -> copyOnce(instance, table, members, target, citus));
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
 			return RepeatStatus.FINISHED;
@@ -117,14 +118,14 @@ class CopyTableTasklet implements Tasklet {
 	 * A bundle of small tables: each emptied and filled in one target transaction, so a
 	 * retry (or a resumed run) starts the whole bundle from empty tables again.
 	 */
-	private RepeatStatus copyBundle(StepContribution contribution, ChunkContext chunkContext, long instance,
-			int bundle) {
+	private RepeatStatus copyBundle(StepContribution contribution, ChunkContext chunkContext, long instance, int bundle,
+			Set<Long> citus) {
 		List<SourceTable> tables = this.plan.bundle(instance, bundle);
 		String name = "bundle " + bundle + " (" + tables.size() + " tables: " + tables.get(0).displayName() + "...)";
 		MDC.put("table", "bundle " + bundle);
 		try {
 			CopyResult result = this.faults.run("copying " + name, true,
-					() -> copyBundleOnce(instance, bundle, tables, name));
+					() -> copyBundleOnce(instance, bundle, tables, name, citus));
 			contribution.incrementWriteCount(result.rows());
 			Executions.step(chunkContext).getExecutionContext().putLong(RunSummary.BYTES_KEY, result.bytes());
 			return RepeatStatus.FINISHED;
@@ -134,7 +135,12 @@ class CopyTableTasklet implements Tasklet {
 		}
 	}
 
-	private CopyResult copyBundleOnce(long instance, int bundle, List<SourceTable> tables, String name) {
+	/**
+	 * The bundle's tables in one target transaction.
+	 * @param citus the source's Citus tables, read through a query ({@link CitusRun})
+	 */
+	private CopyResult copyBundleOnce(long instance, int bundle, List<SourceTable> tables, String name,
+			Set<Long> citus) {
 		long started = System.nanoTime();
 		List<ProgressTracker.TableProgress> progresses = new ArrayList<>();
 		WorkSession sourceWork = null;
@@ -154,8 +160,10 @@ class CopyTableTasklet implements Tasklet {
 			Map<Integer, Set<String>> columnTypes = columnTypes(bundleTargets, targetSession);
 			for (int i = 0; i < tables.size(); i++) {
 				SourceTable table = tables.get(i);
-				loads.add(new TableCopier.Load(table, bundleTargets.get(i), TableCopier.useBinary(this.format, table,
-						this.request.sameMajorVersion(), columnTypes.getOrDefault(i, Set.of()))));
+				loads.add(new TableCopier.Load(
+						table, bundleTargets.get(i), TableCopier.useBinary(this.format, table,
+								this.request.sameMajorVersion(), columnTypes.getOrDefault(i, Set.of())),
+						citus.contains(table.oid())));
 				progresses.add(this.progress.tableStarted(table.displayName(), table.bytes()));
 			}
 			List<CopyResult> results = new ArrayList<>();
@@ -309,7 +317,8 @@ class CopyTableTasklet implements Tasklet {
 	 * One attempt: the unit's TRUNCATE and COPY in one target transaction, so a failed
 	 * attempt leaves nothing and the next starts from empty relations.
 	 */
-	private CopyResult copyOnce(long instance, SourceTable table, List<SourceTable> members, CopyTarget target) {
+	private CopyResult copyOnce(long instance, SourceTable table, List<SourceTable> members, CopyTarget target,
+			Set<Long> citus) {
 		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(),
 				members.stream().mapToLong(SourceTable::bytes).sum());
 		long started = System.nanoTime();
@@ -325,7 +334,8 @@ class CopyTableTasklet implements Tasklet {
 			List<TableCopier.Load> loads = new ArrayList<>();
 			for (SourceTable member : members) {
 				CopyTarget memberTarget = this.plan.target(instance, member);
-				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession)));
+				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession),
+						citus.contains(member.oid())));
 			}
 			CopyResult result = discardOnFailure(sourceSession, targetSession, target.unitRelation(),
 					() -> this.copier.copy(sourceSession, targetSession, loads, (bytes) -> {

@@ -78,6 +78,9 @@ final class DatabasePreflight {
 				throw new BadStateException(refusal);
 			}
 			DatabaseFacts.warnings(sourceFacts, targetFacts).forEach(logger::warn);
+			CitusPreflight.check(request, source, target,
+					(schema, name) -> request.filters().isEmpty() || (request.filters().schemaLeftOut(schema).isEmpty()
+							&& request.filters().tableLeftOut(schema, name, true, List.of()).isEmpty()));
 			if (copies) {
 				List<String> problems = PrivilegeCheck.sourceProblems(source,
 						(schema, name, table) -> reads(request, schema, name, table));

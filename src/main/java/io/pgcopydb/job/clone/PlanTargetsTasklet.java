@@ -123,8 +123,12 @@ class PlanTargetsTasklet implements Tasklet {
 		List<TableSlice> slices = List.of();
 		if (this.request.split().enabled()) {
 			try (Connection source = this.sessions.source("plan slices")) {
-				slices = TableSlicer.plan(source, ownTables, this.request.split(),
-						this.request.sourceVersion().major());
+				// a Citus table is read through the coordinator, shard after shard: its
+				// pages are the shards', which no CTID range of the coordinator names
+				Set<Long> citus = CitusRun.readsThroughQuery(this.plan.citus(instance));
+				slices = TableSlicer.plan(source,
+						ownTables.stream().filter((table) -> !citus.contains(table.oid())).toList(),
+						this.request.split(), this.request.sourceVersion().major());
 			}
 			catch (SQLException ex) {
 				throw this.sessions.sourceFailure("reading the bounds of the tables to split", ex);

@@ -1,0 +1,89 @@
+package io.pgcopydb.job.clone;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pgcopydb.catalog.SourceTable;
+import io.pgcopydb.database.CitusLayout;
+import io.pgcopydb.database.CitusLayout.CitusTable;
+
+/**
+ * A run from a Citus source: the layout the catalog step reads in the run's snapshot (the
+ * tables the filters keep) is recorded with the plan ({@link ClonePlan#saveCitus}), for
+ * the distribution step, the copy (which reads a Citus table through a query, see
+ * {@link #readsThroughQuery}) and the split planning. The shards' own relations never
+ * enter the plan, and a Citus table's size is its shards' (the coordinator's shell is
+ * empty), so that the longest copies start first.
+ */
+final class CitusRun {
+
+	/**
+	 * The job context's key of the source's Citus layout (JSON), absent without Citus.
+	 */
+	static final String LAYOUT_KEY = "citusLayout";
+
+	private static final Logger logger = LoggerFactory.getLogger(CitusRun.class);
+
+	private CitusRun() {
+	}
+
+	/**
+	 * The tables of {@code listed} that are shards of a Citus table: a session sees them
+	 * when citus.override_table_visibility is off.
+	 */
+	static Set<Long> shardTables(CitusLayout citus, List<SourceTable> listed, Connection source) throws SQLException {
+		if (!citus.distributes()) {
+			return Set.of();
+		}
+		Set<List<String>> shards = CitusLayout.shardRelations(source);
+		Set<Long> oids = new HashSet<>();
+		for (SourceTable table : listed) {
+			if (shards.contains(List.of(table.schema(), table.name()))) {
+				oids.add(table.oid());
+			}
+		}
+		if (!oids.isEmpty()) {
+			logger.info("Leaving out {} relations that are shards of Citus tables (their rows are copied through"
+					+ " their tables)", oids.size());
+		}
+		return oids;
+	}
+
+	/** The tables, each Citus table with the size of its shards. */
+	static List<SourceTable> sized(CitusLayout citus, List<SourceTable> tables) {
+		if (!citus.distributes()) {
+			return tables;
+		}
+		Map<Long, CitusTable> byOid = citus.tables()
+			.stream()
+			.collect(Collectors.toMap(CitusTable::oid, Function.identity()));
+		return tables.stream().map((table) -> {
+			CitusTable citusTable = byOid.get(table.oid());
+			if (citusTable == null || citusTable.bytes() <= table.bytes()) {
+				return table;
+			}
+			return new SourceTable(table.oid(), table.schema(), table.name(), table.columnList(), table.columnTypes(),
+					table.builtinTypes(), citusTable.bytes(), table.partitionAncestors(), table.partitionBound(),
+					table.indexNames());
+		}).toList();
+	}
+
+	/**
+	 * The OIDs of the source's Citus tables. Their rows are read with COPY (SELECT ...):
+	 * a COPY of the table itself fetches the shards over new connections, outside the
+	 * run's snapshot, where a query reads the coordinator's own shards in its session.
+	 */
+	static Set<Long> readsThroughQuery(CitusLayout layout) {
+		return layout.tables().stream().map(CitusTable::oid).collect(Collectors.toSet());
+	}
+
+}
