@@ -65,6 +65,11 @@ start_server() {
 		echo "initdb of the $name server failed: see $work/$name-initdb.log" >&2
 		return 1
 	}
+	# PostgreSQL 15.19, 16.15, 17.11, 18.6 and later trust only the output plugins this
+	# setting names; older servers refuse it
+	if "${run_as[@]}" "$bindir/postgres" -D "$work/$name" -C output_plugin_libraries >/dev/null 2>&1; then
+		opts+=" -c output_plugin_libraries=pgoutput,test_decoding,wal2json"
+	fi
 	# (a command substitution does not inherit set -e: each failure returns by itself)
 	echo "$work/$name" >>"$work/started"
 	"${run_as[@]}" "$bindir/pg_ctl" -D "$work/$name" -w -l "$work/$name.log" -o "$opts" start >/dev/null || {

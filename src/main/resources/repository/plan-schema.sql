@@ -170,8 +170,10 @@ CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_BUNDLE (
 -- A Citus source's distribution (io.pgcopydb.database.CitusLayout, as JSON), read by the
 -- catalog step in the run's snapshot, for the tables the filters keep: the distribute
 -- step gives the target the same, and the copy reads those tables through a query. No
--- row for a source without Citus.
+-- row for a source without Citus. DISTRIBUTE is 0 when the run's first command had
+-- --skip-citus-distribution (plain tables): the whole run keeps that choice.
 CREATE TABLE IF NOT EXISTS PGCOPYDB_PLAN_CITUS (
 	JOB_INSTANCE_ID BIGINT NOT NULL PRIMARY KEY,
-	LAYOUT TEXT NOT NULL
+	LAYOUT TEXT NOT NULL,
+	DISTRIBUTE INTEGER NOT NULL
 );

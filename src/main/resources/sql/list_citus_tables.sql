@@ -7,9 +7,7 @@
 -- are distributed with colocate_with the group's first table. citus_partition marks a
 -- partition of a Citus partitioned table: distributing the parent distributes it, so a
 -- script leaves it out. autoconverted (Citus 11 and later) marks a Citus-local table that
--- Citus added itself for a foreign key to a reference table. table_bytes is the table's
--- size over all its shards (pg_table_size of a distributed table is its empty shell on
--- the coordinator).
+-- Citus added itself for a foreign key to a reference table.
 SELECT c.oid AS table_oid,
        n.nspname AS schema_name,
        c.relname AS table_name,
@@ -24,8 +22,7 @@ SELECT c.oid AS table_oid,
        (c.relispartition AND EXISTS (SELECT 1
                                        FROM pg_catalog.pg_inherits i
                                        JOIN pg_catalog.pg_dist_partition pp ON pp.logicalrelid = i.inhparent
-                                      WHERE i.inhrelid = c.oid)) AS citus_partition,
-       CASE WHEN c.relkind = 'r' THEN pg_catalog.citus_table_size(p.logicalrelid) END AS table_bytes
+                                      WHERE i.inhrelid = c.oid)) AS citus_partition
   FROM pg_catalog.pg_dist_partition p
   JOIN pg_catalog.pg_class c ON c.oid = p.logicalrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

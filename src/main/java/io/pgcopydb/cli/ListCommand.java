@@ -465,8 +465,8 @@ final class ListCommand {
 				database = rs.getString(1);
 			}
 			FilterPlan plan = source.plan();
-			return new CitusListing(database,
-					layout.keeping((oid) -> !plan.skips(new ObjectId(ObjectId.PG_CLASS, oid))));
+			return new CitusListing(database, layout.keeping((oid) -> !plan.skips(new ObjectId(ObjectId.PG_CLASS, oid)),
+					(schema) -> source.filters().isEmpty() || source.filters().schemaLeftOut(schema).isEmpty()));
 		});
 		CitusLayout layout = listing.layout();
 		DistributionScript script = DistributionScript.of(layout);

@@ -46,6 +46,11 @@ public final class SessionSettings {
 			// finishing an index build or waiting for a lock; servers on a platform
 			// without the kernel support refuse any other value than 0, hence best effort
 			new Setting("client_connection_check_interval", "10s", 140000, false, true),
+			// a Citus database's shards (a table per shard, beside its table) stay out of
+			// the catalog reads and of pg_dump, whatever the database or role sets; set
+			// on the first session (best effort), then sent at startup by the others
+			new Setting("citus.override_table_visibility", "on", OLDEST + 1, false, true),
+			new Setting("citus.show_shards_for_app_name_prefixes", "", OLDEST + 1, false, true),
 			// the target is written to, whatever its database says
 			new Setting("default_transaction_read_only", "off", OLDEST, true),
 			// and durably before the repository records the work done: an asynchronous

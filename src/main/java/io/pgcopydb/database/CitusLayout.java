@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -84,7 +85,7 @@ public record CitusLayout(String version, List<CitusTable> tables, List<String> 
 	 * @param autoconverted a Citus-local table Citus added itself, for a foreign key to a
 	 * reference table: that key, made again, adds it again
 	 * @param partition a partition of a Citus partitioned table, distributed with it
-	 * @param bytes the table's size over its shards, 0 for a partitioned parent
+	 * @param bytes the table's size over its shards when read ({@link #sizes}), else 0
 	 */
 	public record CitusTable(long oid, String schemaName, String name, Kind kind, String column, int colocationId,
 			int shardCount, boolean autoconverted, boolean partition, long bytes) {
@@ -137,25 +138,32 @@ public record CitusLayout(String version, List<CitusTable> tables, List<String> 
 			.toList();
 	}
 
-	/** Whether shards can be placed: an active primary node that should have shards. */
+	/**
+	 * Whether shards can be placed: an active primary node that should have shards, or no
+	 * node at all (a fresh single node: Citus adds its coordinator, with shards, on the
+	 * first distribution).
+	 */
 	public boolean placesShards() {
-		return this.nodes.stream().anyMatch((node) -> node.active() && node.shouldHaveShards());
+		return this.nodes.isEmpty() || this.nodes.stream().anyMatch((node) -> node.active() && node.shouldHaveShards());
 	}
 
-	/** Whether the coordinator is in the metadata, as Citus-local tables need. */
+	/**
+	 * Whether the coordinator is in the metadata, as Citus-local tables need (or will be,
+	 * on a fresh single node).
+	 */
 	public boolean hasCoordinator() {
-		return this.nodes.stream().anyMatch((node) -> node.group() == 0);
+		return this.nodes.isEmpty() || this.nodes.stream().anyMatch((node) -> node.group() == 0);
 	}
 
-	/** The same layout with only the tables {@code kept} (by OID) accepts. */
-	public CitusLayout keeping(LongPredicate kept) {
+	/**
+	 * The same layout with only the tables {@code kept} accepts (by OID), and the
+	 * distributed schemas {@code schemaKept} accepts (by name): an empty distributed
+	 * schema stays distributed, so that tables made in it later are sharded as on the
+	 * source.
+	 */
+	public CitusLayout keeping(LongPredicate kept, Predicate<String> schemaKept) {
 		List<CitusTable> tables = this.tables.stream().filter((table) -> kept.test(table.oid())).toList();
-		Set<String> schemas = new HashSet<>();
-		tables.stream()
-			.filter((table) -> table.kind() == Kind.SCHEMA)
-			.forEach((table) -> schemas.add(table.schemaName()));
-		return new CitusLayout(this.version, tables, this.schemas.stream().filter(schemas::contains).toList(),
-				this.nodes);
+		return new CitusLayout(this.version, tables, this.schemas.stream().filter(schemaKept).toList(), this.nodes);
 	}
 
 	public String toJson() {
@@ -201,8 +209,7 @@ public record CitusLayout(String version, List<CitusTable> tables, List<String> 
 							rs.getString("table_name"),
 							kind(rs.getString("partmethod"), rs.getString("repmodel"), group, schemaGroups),
 							rs.getString("distribution_column"), group, rs.getInt("shard_count"),
-							rs.getBoolean("autoconverted"), rs.getBoolean("citus_partition"),
-							rs.getLong("table_bytes")));
+							rs.getBoolean("autoconverted"), rs.getBoolean("citus_partition"), 0));
 				}
 			}
 			List<CitusNode> nodes = new ArrayList<>();
@@ -215,6 +222,21 @@ public record CitusLayout(String version, List<CitusTable> tables, List<String> 
 			}
 			return new CitusLayout(version, tables, schemas, nodes);
 		}
+	}
+
+	/**
+	 * Each Citus table's size over its shards, by OID: a call per table that reaches
+	 * every node holding one of its shards.
+	 */
+	public static java.util.Map<Long, Long> sizes(Connection connection) throws SQLException {
+		java.util.Map<Long, Long> sizes = new java.util.HashMap<>();
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(SqlFiles.load("list_citus_table_sizes"))) {
+			while (rs.next()) {
+				sizes.put(rs.getLong("table_oid"), rs.getLong("table_bytes"));
+			}
+		}
+		return sizes;
 	}
 
 	/**

@@ -52,12 +52,10 @@ public record DistributionScript(List<Step> statements, List<String> notes) {
 			}
 		}
 		for (String schema : layout.schemas()) {
-			if (tables.stream().anyMatch((table) -> table.kind() == Kind.SCHEMA && table.schemaName().equals(schema))) {
-				String name = Identifiers.literal(Identifiers.display(schema));
-				steps.add(new Step(Identifiers.display(schema), Kind.SCHEMA, "schema-based sharding",
-						"SELECT pg_catalog.citus_schema_distribute(" + name + ") WHERE NOT EXISTS (SELECT FROM"
-								+ " pg_catalog.pg_dist_schema WHERE schemaid = " + name + "::regnamespace)"));
-			}
+			String name = Identifiers.literal(Identifiers.display(schema));
+			steps.add(new Step(Identifiers.display(schema), Kind.SCHEMA, "schema-based sharding",
+					"SELECT pg_catalog.citus_schema_distribute(" + name + ") WHERE NOT EXISTS (SELECT FROM"
+							+ " pg_catalog.pg_dist_schema WHERE schemaid = " + name + "::regnamespace)"));
 		}
 		for (Kind kind : List.of(Kind.HASH, Kind.SINGLE_SHARD)) {
 			Map<Integer, List<CitusTable>> groups = new LinkedHashMap<>();

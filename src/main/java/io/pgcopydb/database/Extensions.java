@@ -195,6 +195,20 @@ public record Extensions(List<Extension> extensions, List<ConfigTable> configTab
 		return versions;
 	}
 
+	/**
+	 * Whether the server has the files of extension {@code name}
+	 * (pg_available_extensions).
+	 */
+	public static boolean available(Connection connection, String name) throws SQLException {
+		try (var query = connection
+			.prepareStatement("SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = ?")) {
+			query.setString(1, name);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
 	private static boolean schemaExists(Connection connection, String schema) throws SQLException {
 		try (var query = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
 			query.setString(1, schema);

@@ -108,7 +108,7 @@ public final class IndexBuilder {
 					statement.execute(addConstraint(index));
 				}
 				for (String property : indexProperties(index, false)) {
-					statement.execute(property);
+					applyProperty(target, statement, index, property);
 				}
 			}
 			target.commit();
@@ -204,7 +204,7 @@ public final class IndexBuilder {
 				}
 			}
 			for (String property : indexProperties(index, partitioned)) {
-				statement.execute(property);
+				applyProperty(target, statement, index, property);
 			}
 			if (commit) {
 				target.commit();
@@ -279,6 +279,35 @@ public final class IndexBuilder {
 				// default_tablespace too
 				+ "SET LOCAL default_tablespace TO "
 				+ ((index.tablespace() != null) ? Identifiers.quote(index.tablespace()) : "''") + "; ";
+	}
+
+	/**
+	 * Runs one of {@link #indexProperties}, in the caller's transaction. Citus refuses
+	 * CLUSTER ON a Citus table (distributed, reference or local: "alter table command is
+	 * currently unsupported"), which a source table clustered before it was distributed
+	 * still carries: that one is left out with a warning, as on a partitioned table.
+	 */
+	private static void applyProperty(Connection target, Statement statement, SourceIndex index, String property)
+			throws SQLException {
+		if (!property.contains(" CLUSTER ON ")) {
+			statement.execute(property);
+			return;
+		}
+		java.sql.Savepoint before = target.setSavepoint();
+		try {
+			statement.execute(property);
+			target.releaseSavepoint(before);
+		}
+		catch (SQLException ex) {
+			if (!FEATURE_NOT_SUPPORTED.equals(ex.getSQLState()) || ex.getMessage() == null
+					|| !ex.getMessage().contains("alter table command is currently unsupported")) {
+				throw ex;
+			}
+			target.rollback(before);
+			logger.warn("Not marking {} clustered: {} is a Citus table on the target, and Citus refuses CLUSTER ON",
+					Identifiers.display(constraintOrIndexName(index)),
+					Identifiers.displayQualified(index.schema(), index.tableName()));
+		}
 	}
 
 	/**

@@ -79,14 +79,33 @@ class CitusCloneIT {
 	@Test
 	void cloneGivesTheTargetTheSourcesDistributionAndRows(@TempDir Path tmp) throws Exception {
 		citus.createCluster("single_src", false);
-		citus.createCluster("single_tgt", false);
+		// a fresh database of a server with Citus loaded: no extension, no node yet
+		citus.coordinator().createDatabase("single_tgt");
 		PgServer server = citus.coordinator();
 		fill(server, "single_src");
+		// hostile: the source database shows its shards (a table per shard) to sessions
+		// named like ours, pg_dump's included
+		server.execute("single_src",
+				"ALTER DATABASE single_src SET citus.show_shards_for_app_name_prefixes = 'pgcopydb'");
 
 		PgCopyDbRun clone = PgCopyDbRun.run(Map.of(), "clone", "--source", server.uri("single_src"), "--target",
 				server.uri("single_tgt"), "--dir", tmp.resolve("work").toString());
 
 		assertThat(clone.exitCode()).as(clone.toString()).isZero();
+		assertThat(clone.stderr()).contains(
+				"The target server has Citus loaded: the pre-data restore creates the"
+						+ " citus extension in single_tgt",
+				"Not marking events_pkey clustered: public.events is a Citus table on the target");
+		assertThat(userTablesWithShardsShown(server, "single_tgt"))
+			.as("tables on the target, shards shown, the target's own shards left out")
+			.containsExactlyElementsOf(userTablesWithShardsShown(server, "single_src"))
+			.contains("public.customers", "tenant_a.items")
+			.hasSize(14);
+		// the database's citus.* settings come last, after the distribution
+		assertThat(CloneIT.strings(server, "single_tgt",
+				"SELECT unnest(setconfig) FROM pg_db_role_setting"
+						+ " WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = 'single_tgt')"))
+			.containsExactly("citus.show_shards_for_app_name_prefixes=pgcopydb");
 		assertThat(clone.stderr()).contains("Citus distribution: public.customers is now distributed (by id, 4 shards",
 				"Citus distribution: tenant_a is now a distributed schema (schema-based sharding)");
 		assertSameDistribution(server, "single_src", server, "single_tgt");
@@ -243,6 +262,16 @@ class CitusCloneIT {
 				"SELECT count(*) > 0 FROM pg_dist_placement WHERE groupid = 1"))
 			.containsExactly("t");
 		assertSameRows(server, "multi_src", server, "multi_tgt");
+		// what a DBA runs before the cut-over: the one difference is the CLUSTER ON mark
+		// that Citus refuses on a Citus table (the clone warned about it)
+		PgCopyDbRun compareData = PgCopyDbRun.run(Map.of(), "compare", "data", "--source", server.uri("multi_src"),
+				"--target", server.uri("multi_tgt"));
+		assertThat(compareData.exitCode()).as(compareData.toString()).isZero();
+		PgCopyDbRun compareSchema = PgCopyDbRun.run(Map.of(), "compare", "schema", "--source", server.uri("multi_src"),
+				"--target", server.uri("multi_tgt"));
+		assertThat(compareSchema.exitCode()).as(compareSchema.toString()).isEqualTo(10);
+		assertThat(compareSchema.stdout()).contains("index  public.events_pkey  clustered   true    (not set)",
+				"1 difference(s) in 1 object(s)");
 		assertForeignKeysHold(server, "multi_tgt");
 	}
 
@@ -381,6 +410,7 @@ class CitusCloneIT {
 			CREATE TABLE loners2 (id int PRIMARY KEY, body text);
 			CREATE TABLE notes (id int PRIMARY KEY, body text);
 			CREATE TABLE colstore (id int, v text) USING columnar;
+			ALTER TABLE events CLUSTER ON events_pkey;
 			SELECT create_reference_table('countries');
 			SELECT create_distributed_table('customers', 'id', shard_count := 4);
 			SELECT create_distributed_table('orders', 'customer_id', colocate_with := 'customers');
@@ -395,6 +425,8 @@ class CitusCloneIT {
 			CREATE INDEX events_g ON events ((payload ->> 'g'));
 			CREATE SCHEMA tenant_a;
 			SELECT citus_schema_distribute('tenant_a');
+			CREATE SCHEMA tenant_empty;
+			SELECT citus_schema_distribute('tenant_empty');
 			CREATE TABLE tenant_a.items (id int PRIMARY KEY, name text);
 			CREATE TABLE tenant_a.tags (id int PRIMARY KEY, item int REFERENCES tenant_a.items (id));
 			INSERT INTO countries VALUES ('FR', 'France'), ('DE', 'Germany');
@@ -417,14 +449,41 @@ class CitusCloneIT {
 		List<String> expected = CloneIT.strings(source, sourceDb, DISTRIBUTION);
 		assertThat(expected).hasSize(13);
 		assertThat(CloneIT.strings(target, targetDb, DISTRIBUTION)).containsExactlyElementsOf(expected);
-		assertThat(CloneIT.strings(target, targetDb, SCHEMAS)).containsExactly("tenant_a")
+		assertThat(CloneIT.strings(target, targetDb, SCHEMAS)).containsExactly("tenant_a", "tenant_empty")
 			.containsExactlyElementsOf(CloneIT.strings(source, sourceDb, SCHEMAS));
+	}
+
+	/**
+	 * The tables of the database with Citus's shards shown, less those its own metadata
+	 * names as its shards: shards copied as tables would be in the list.
+	 */
+	private static List<String> userTablesWithShardsShown(PgServer server, String db) throws SQLException {
+		try (Connection connection = server.connect(db); Statement statement = connection.createStatement()) {
+			statement.execute("SET citus.override_table_visibility = off");
+			List<String> tables = new java.util.ArrayList<>();
+			try (ResultSet rs = statement.executeQuery("SELECT n.nspname || '.' || c.relname FROM pg_class c"
+					+ " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')"
+					+ " AND n.nspname IN ('public', 'tenant_a') AND c.relname NOT IN (SELECT (parse_ident("
+					+ "shard_name(logicalrelid, shardid)))[array_length(parse_ident(shard_name(logicalrelid, shardid)),"
+					+ " 1)] FROM pg_dist_shard) ORDER BY 1")) {
+				while (rs.next()) {
+					tables.add(rs.getString(1));
+				}
+			}
+			return tables;
+		}
 	}
 
 	/** Row count and checksum of each table, through the coordinators. */
 	private static void assertSameRows(PgServer source, String sourceDb, PgServer target, String targetDb)
 			throws SQLException {
 		try (Connection from = source.connect(sourceDb); Connection to = target.connect(targetDb)) {
+			// shards hidden, whatever the database says (the single-node test shows them)
+			for (Connection connection : List.of(from, to)) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("SET citus.show_shards_for_app_name_prefixes = ''");
+				}
+			}
 			var expected = DatabaseComparison.tableChecksums(from);
 			assertThat(expected).containsKey("public.orders").containsKey("tenant_a.tags");
 			assertThat(DatabaseComparison.tableChecksums(to)).isEqualTo(expected);

@@ -79,7 +79,8 @@ class DistributionScriptTest {
 
 	@Test
 	void filtersKeepTheirTablesAndTheirSchemas() {
-		CitusLayout kept = LAYOUT.keeping((oid) -> !Set.of(11L, 19L, 20L).contains(oid));
+		CitusLayout kept = LAYOUT.keeping((oid) -> !Set.of(11L, 19L, 20L).contains(oid),
+				(schema) -> !"tenant_a".equals(schema));
 
 		DistributionScript script = DistributionScript.of(kept);
 
@@ -89,6 +90,14 @@ class DistributionScriptTest {
 					+ " 'customer_id', colocate_with := 'none', shard_count := 4)"));
 		assertThat(kept.schemas()).isEmpty();
 		assertThat(script.statements()).extracting(DistributionScript.Step::object).doesNotContain("tenant_a");
+	}
+
+	@Test
+	void aDistributedSchemaWithoutTablesStaysDistributed() {
+		CitusLayout empty = LAYOUT.keeping((oid) -> oid != 19 && oid != 20, (schema) -> true);
+
+		assertThat(DistributionScript.of(empty).statements()).extracting(DistributionScript.Step::object)
+			.contains("tenant_a");
 	}
 
 	@Test

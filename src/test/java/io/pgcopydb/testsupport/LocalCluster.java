@@ -77,7 +77,8 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot, List<String> extr
 				delete(dataDir());
 				initdb(pwFile, "C").orThrow();
 			}
-			Files.writeString(dataDir().resolve("postgresql.conf"), settings(), StandardOpenOption.APPEND);
+			Files.writeString(dataDir().resolve("postgresql.conf"), settings() + outputPlugins(),
+					StandardOpenOption.APPEND);
 		}
 		catch (UserPrincipalNotFoundException ex) {
 			throw new IllegalStateException("initdb refuses to run as root and there is no OS user '" + OS_USER
@@ -154,6 +155,17 @@ record LocalCluster(Path binDir, Path baseDir, boolean asRoot, List<String> extr
 				dataDir().toString(), "-U", SUPERUSER, "--pwfile=" + pwFile, "--auth-local=trust",
 				"--auth-host=scram-sha-256", "-E", "UTF8", "--locale=" + locale, "--no-sync")), Map.of(),
 				Duration.ofMinutes(2));
+	}
+
+	/**
+	 * PostgreSQL 15.19, 16.15, 17.11, 18.6 and later trust only the output plugins
+	 * output_plugin_libraries names: the follow tests use wal2json too. An older server
+	 * has no such setting (and refuses to start with it).
+	 */
+	private String outputPlugins() {
+		ChildProcess.Result known = ChildProcess.run(asServerUser(List.of(this.binDir.resolve("postgres").toString(),
+				"-D", dataDir().toString(), "-C", "output_plugin_libraries")), Map.of(), Duration.ofSeconds(30));
+		return known.succeeded() ? "output_plugin_libraries = 'pgoutput, test_decoding, wal2json'\n" : "";
 	}
 
 	private String settings() {

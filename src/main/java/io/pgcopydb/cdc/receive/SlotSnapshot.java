@@ -123,6 +123,15 @@ public final class SlotSnapshot implements AutoCloseable {
 					+ plugin.pluginName() + " package of the server's PostgreSQL version) or use --plugin pgoutput",
 					ex);
 		}
+		if (ex.getMessage() != null && ex.getMessage().contains("may not be used as an output plugin")) {
+			// PostgreSQL 15.19, 16.15, 17.11, 18.6 and later trust only the output
+			// plugins
+			// output_plugin_libraries names (pgoutput and test_decoding by default)
+			return new SourceNotReadyException("the " + where + " does not trust " + plugin.pluginName()
+					+ " as an output plugin: add it to output_plugin_libraries there, keeping the plugins already"
+					+ " listed (e.g. ALTER SYSTEM SET output_plugin_libraries = 'pgoutput, test_decoding, "
+					+ plugin.pluginName() + "'; SELECT pg_reload_conf()), or use --plugin pgoutput", ex);
+		}
 		if (SqlStates.DUPLICATE_OBJECT.equals(ex.getSQLState())) {
 			return new io.pgcopydb.error.BadStateException("replication slot " + slot + " already exists on the "
 					+ where + ": drop it with pgcopydb stream cleanup (if a run of this --dir made it) or pick"

@@ -66,7 +66,7 @@ class CatalogTasklet implements Tasklet {
 			List<SourceTable> listed = reader.tables();
 			Set<Long> shards = CitusRun.shardTables(citus, listed, source);
 			List<SourceTable> tables = CitusRun.sized(citus,
-					listed.stream().filter((table) -> !shards.contains(table.oid())).toList());
+					listed.stream().filter((table) -> !shards.contains(table.oid())).toList(), source);
 			List<SourceIndex> indexes = reader.indexes()
 				.stream()
 				.filter((index) -> !shards.contains(index.tableOid()))
@@ -91,7 +91,9 @@ class CatalogTasklet implements Tasklet {
 					foreignKeys.stream().filter((key) -> planned.contains(key.tableOid())).toList());
 			Executions.jobContext(chunkContext).putLong(LARGE_OBJECTS_KEY, largeObjects);
 			this.plan.saveCitus(Executions.instanceId(chunkContext),
-					citus.keeping((oid) -> !filterPlan.skips(new ObjectId(ObjectId.PG_CLASS, oid))));
+					citus.keeping((oid) -> !filterPlan.skips(new ObjectId(ObjectId.PG_CLASS, oid)),
+							(schema) -> filters.isEmpty() || filters.schemaLeftOut(schema).isEmpty()),
+					this.request.objects().citusDistribution());
 			report(filterPlan, chunkContext);
 			long bytes = kept.copied().stream().mapToLong(SourceTable::bytes).sum();
 			logger.info("Planned {} tables ({} MB on disk), {} indexes and constraints, {} sequences, {} large objects",

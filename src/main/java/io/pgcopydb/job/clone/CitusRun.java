@@ -2,11 +2,11 @@ package io.pgcopydb.job.clone;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.database.CitusLayout;
 import io.pgcopydb.database.CitusLayout.CitusTable;
+import io.pgcopydb.pg.SqlStates;
 
 /**
  * A run from a Citus source: the layout the catalog step reads in the run's snapshot (the
@@ -58,21 +59,40 @@ final class CitusRun {
 		return oids;
 	}
 
-	/** The tables, each Citus table with the size of its shards. */
-	static List<SourceTable> sized(CitusLayout citus, List<SourceTable> tables) {
+	/**
+	 * The tables, each Citus table with the size of its shards, read in a savepoint of
+	 * the caller's transaction: a size that cannot be read (a worker node down) leaves
+	 * the coordinator's, with a warning, and the run goes on.
+	 */
+	static List<SourceTable> sized(CitusLayout citus, List<SourceTable> tables, Connection source) {
 		if (!citus.distributes()) {
 			return tables;
 		}
-		Map<Long, CitusTable> byOid = citus.tables()
-			.stream()
-			.collect(Collectors.toMap(CitusTable::oid, Function.identity()));
+		Map<Long, Long> sizes;
+		try {
+			Savepoint before = source.setSavepoint();
+			try {
+				sizes = CitusLayout.sizes(source);
+				source.releaseSavepoint(before);
+			}
+			catch (SQLException ex) {
+				source.rollback(before);
+				logger.warn("Could not read the sizes of the Citus tables over their shards ({}): the copy order"
+						+ " follows their size on the coordinator", SqlStates.firstLine(ex.getMessage()));
+				return tables;
+			}
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not read the sizes of the Citus tables: {}", SqlStates.firstLine(ex.getMessage()));
+			return tables;
+		}
 		return tables.stream().map((table) -> {
-			CitusTable citusTable = byOid.get(table.oid());
-			if (citusTable == null || citusTable.bytes() <= table.bytes()) {
+			Long bytes = sizes.get(table.oid());
+			if (bytes == null || bytes <= table.bytes()) {
 				return table;
 			}
 			return new SourceTable(table.oid(), table.schema(), table.name(), table.columnList(), table.columnTypes(),
-					table.builtinTypes(), citusTable.bytes(), table.partitionAncestors(), table.partitionBound(),
+					table.builtinTypes(), bytes, table.partitionAncestors(), table.partitionBound(),
 					table.indexNames());
 		}).toList();
 	}

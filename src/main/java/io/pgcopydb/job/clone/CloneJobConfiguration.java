@@ -99,7 +99,8 @@ class CloneJobConfiguration {
 			.next(gated(dumpSchemaStep, Stage.DUMP_SCHEMA, request))
 			.next(gated(copyRolesStep, Stage.RESTORE_PRE_DATA, request, request.objects().roles()))
 			.next(gated(restorePreDataStep, Stage.RESTORE_PRE_DATA, request))
-			.next(gated(distributeStep, Stage.TABLE_DATA, request))
+			.next(gated(distributeStep,
+					request.includes(Stage.TABLE_DATA) || request.includes(Stage.RESTORE_POST_DATA)))
 			.next(gated(planTargetsStep, Stage.TABLE_DATA, request))
 			.next(gated(prepareSlicesStep, Stage.TABLE_DATA, request))
 			.next(data)
@@ -148,8 +149,12 @@ class CloneJobConfiguration {
 
 	/** As above, and only when {@code wanted} (an option asks for the step). */
 	private static Flow gated(Step step, Stage stage, CloneRequest request, boolean wanted) {
-		JobExecutionDecider gate = (jobExecution,
-				stepExecution) -> new FlowExecutionStatus(wanted && request.includes(stage) ? "RUN" : "SKIP");
+		return gated(step, wanted && request.includes(stage));
+	}
+
+	/** The step when {@code run}; otherwise the flow goes past it. */
+	private static Flow gated(Step step, boolean run) {
+		JobExecutionDecider gate = (jobExecution, stepExecution) -> new FlowExecutionStatus(run ? "RUN" : "SKIP");
 		return new FlowBuilder<SimpleFlow>(step.getName() + "Flow").start(gate)
 			.on("RUN")
 			.to(step)
@@ -201,8 +206,9 @@ class CloneJobConfiguration {
 	}
 
 	/**
-	 * Runs once per run, with the first command that copies table data: the source's
-	 * Citus distribution on the target before any row goes there.
+	 * Runs once per run, with the first command that copies table data or restores
+	 * post-data (copy schema, restore schema): the source's Citus distribution on the
+	 * target before any row, index or foreign key goes there.
 	 */
 	@Bean
 	Step distributeStep(JobRepository repository, CloneRequest request, Sessions sessions, ClonePlan plan) {

@@ -44,8 +44,23 @@ class ClonePlan {
 
 	private final FilterPlanRecord filterRecord;
 
-	/** Each run's Citus layout, parsed once: every copy partition asks for it. */
-	private final Map<Long, CitusLayout> citus = new java.util.concurrent.ConcurrentHashMap<>();
+	/** Each run's Citus plan, parsed once: every copy partition asks for it. */
+	private final Map<Long, CitusPlan> citus = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * A Citus source's layout, and whether the run gives the target its distribution (not
+	 * --skip-citus-distribution on the run's first command).
+	 */
+	record CitusPlan(CitusLayout layout, boolean distribute) {
+
+		static final CitusPlan NONE = new CitusPlan(CitusLayout.NONE, false);
+
+		/** Whether the source's table of this OID is a Citus table on the target too. */
+		boolean distributed(long tableOid) {
+			return this.distribute && this.layout.tables().stream().anyMatch((table) -> table.oid() == tableOid);
+		}
+
+	}
 
 	ClonePlan(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
@@ -450,26 +465,35 @@ class ClonePlan {
 	 * Stores a Citus source's layout (nothing for a source without Citus), replacing what
 	 * an earlier attempt wrote.
 	 */
-	void saveCitus(long instance, CitusLayout layout) {
+	void saveCitus(long instance, CitusLayout layout, boolean distribute) {
 		this.transaction.executeWithoutResult((status) -> {
 			this.jdbc.update("DELETE FROM PGCOPYDB_PLAN_CITUS WHERE JOB_INSTANCE_ID = ?", instance);
 			if (layout.present()) {
-				this.jdbc.update("INSERT INTO PGCOPYDB_PLAN_CITUS (JOB_INSTANCE_ID, LAYOUT) VALUES (?, ?)", instance,
-						layout.toJson());
+				this.jdbc.update(
+						"INSERT INTO PGCOPYDB_PLAN_CITUS (JOB_INSTANCE_ID, LAYOUT, DISTRIBUTE) VALUES (?, ?, ?)",
+						instance, layout.toJson(), flag(distribute));
 			}
 		});
-		this.citus.put(instance, layout);
+		this.citus.put(instance, layout.present() ? new CitusPlan(layout, distribute) : CitusPlan.NONE);
 	}
 
 	/** The source's Citus layout, {@link CitusLayout#NONE} without Citus. */
 	CitusLayout citus(long instance) {
-		return this.citus.computeIfAbsent(instance,
-				(id) -> this.jdbc
-					.queryForList("SELECT LAYOUT FROM PGCOPYDB_PLAN_CITUS WHERE JOB_INSTANCE_ID = ?", String.class, id)
-					.stream()
-					.findFirst()
-					.map(CitusLayout::fromJson)
-					.orElse(CitusLayout.NONE));
+		return citusPlan(instance).layout();
+	}
+
+	/** The source's Citus layout and the run's choice for it. */
+	CitusPlan citusPlan(long instance) {
+		return this.citus.computeIfAbsent(
+				instance, (
+						id) -> this.jdbc
+							.query("SELECT LAYOUT, DISTRIBUTE FROM PGCOPYDB_PLAN_CITUS WHERE JOB_INSTANCE_ID = ?",
+									(rs, row) -> new CitusPlan(CitusLayout.fromJson(rs.getString(1)),
+											rs.getInt(2) == 1),
+									id)
+							.stream()
+							.findFirst()
+							.orElse(CitusPlan.NONE));
 	}
 
 	/**

@@ -23,6 +23,7 @@ import io.pgcopydb.database.DistributionScript;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.error.DatabaseException;
 import io.pgcopydb.error.ExitCode;
+import io.pgcopydb.pg.Identifiers;
 import io.pgcopydb.pg.SqlStates;
 import io.pgcopydb.signal.WorkSession;
 
@@ -53,11 +54,16 @@ class DistributeTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		CitusLayout source = this.plan.citus(Executions.instanceId(chunkContext));
+		ClonePlan.CitusPlan recorded = this.plan.citusPlan(Executions.instanceId(chunkContext));
+		CitusLayout source = recorded.layout();
 		if (!source.distributes()) {
 			return RepeatStatus.FINISHED;
 		}
-		if (!this.request.objects().citusDistribution()) {
+		if (recorded.distribute() != this.request.objects().citusDistribution()) {
+			logger.warn("The run's first command {} --skip-citus-distribution: the run keeps that choice",
+					recorded.distribute() ? "had no" : "had");
+		}
+		if (!recorded.distribute()) {
 			logger.warn("--skip-citus-distribution: the source's {} Citus tables are copied into plain tables",
 					source.scripted().size());
 			return RepeatStatus.FINISHED;
@@ -77,7 +83,8 @@ class DistributeTasklet implements Tasklet {
 			}
 			Map<String, CitusTable> onTarget = new HashMap<>();
 			existing.tables().forEach((table) -> onTarget.put(table.displayName(), table));
-			Set<String> schemasOnTarget = new HashSet<>(existing.schemas());
+			Set<String> schemasOnTarget = new HashSet<>();
+			existing.schemas().forEach((schema) -> schemasOnTarget.add(Identifiers.display(schema)));
 			int made = 0;
 			int kept = 0;
 			for (DistributionScript.Step step : script.statements()) {

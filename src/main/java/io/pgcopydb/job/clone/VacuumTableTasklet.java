@@ -51,7 +51,8 @@ class VacuumTableTasklet implements Tasklet {
 			logger.debug("{} is vacuumed with its copy unit, {}", table.displayName(), copyTarget.unitRelation());
 			return RepeatStatus.FINISHED;
 		}
-		boolean frozen = frozen(copyTarget) && !this.plan.slices(instance).containsKey(table.oid());
+		boolean frozen = frozen(copyTarget) && !this.plan.slices(instance).containsKey(table.oid())
+				&& !citusOnTarget(instance, table);
 		try (Connection target = this.sessions.target("vacuum " + table.displayName())) {
 			if (frozen) {
 				TableVacuum.analyze(target, copyTarget.unitRelation());
@@ -66,6 +67,15 @@ class VacuumTableTasklet implements Tasklet {
 		}
 		logger.debug("{} {}", frozen ? "Analyzed (copied frozen)" : "Vacuumed", copyTarget.unitRelation());
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * A Citus table on the target: Citus does not pass FREEZE on to the COPY into its
+	 * shards (their visibility maps stay empty), so it gets a VACUUM ANALYZE, which the
+	 * coordinator runs on every shard.
+	 */
+	private boolean citusOnTarget(long instance, SourceTable table) {
+		return this.plan.citusPlan(instance).distributed(table.oid());
 	}
 
 	/**

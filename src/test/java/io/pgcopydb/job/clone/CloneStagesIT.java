@@ -94,9 +94,9 @@ class CloneStagesIT {
 			assertThat(RunOutcome.isPaused(execution)).as("%s", execution).isTrue();
 			assertThat(execution.getExitStatus().getExitDescription()).contains("still to do", "restore pre-data",
 					"copy indexes", "restore post-data");
-			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "planTargets",
-					"prepareSlices", "copyData", "extensionData", copyTable("public.small"), copyTable("public.big"),
-					copyTable("sales.\"Order Lines\""));
+			assertThat(stepNames(execution)).containsExactlyInAnyOrder("snapshot", "catalog", "distribute",
+					"planTargets", "prepareSlices", "copyData", "extensionData", copyTable("public.small"),
+					copyTable("public.big"), copyTable("sales.\"Order Lines\""));
 			assertThat(execution.getStepExecutions()).allSatisfy(
 					(step) -> assertThat(step.getStatus()).as(step.getStepName()).isEqualTo(BatchStatus.COMPLETED));
 			assertThat(partition(execution, copyTable("public.big")).getWriteCount()).isEqualTo(50_000);
