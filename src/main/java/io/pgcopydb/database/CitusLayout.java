@@ -47,27 +47,35 @@ public record CitusLayout(String version, List<CitusTable> tables, List<String> 
 	public enum Kind {
 
 		/** A copy of the table on every node (partmethod n, repmodel t). */
-		REFERENCE("reference"),
+		REFERENCE("reference", "a reference table"),
 
 		/** Hash-distributed by a column over shards (partmethod h). */
-		HASH("distributed"),
+		HASH("distributed", "distributed"),
 
 		/** One shard, on one node, in a colocation group (partmethod n, repmodel s). */
-		SINGLE_SHARD("single-shard"),
+		SINGLE_SHARD("single-shard", "a single-shard table"),
 
 		/** A table of a schema distributed by schema-based sharding. */
-		SCHEMA("schema"),
+		SCHEMA("schema", "a distributed schema"),
 
 		/** Kept on the coordinator, in Citus's metadata (colocation group 0). */
-		CITUS_LOCAL("citus-local"),
+		CITUS_LOCAL("citus-local", "a Citus-local table"),
 
 		/** The deprecated append and range methods, which no script remakes. */
-		APPEND_OR_RANGE("append/range");
+		APPEND_OR_RANGE("append/range", "distributed by append or range");
 
 		private final String label;
 
-		Kind(String label) {
+		private final String phrase;
+
+		Kind(String label, String phrase) {
 			this.label = label;
+			this.phrase = phrase;
+		}
+
+		/** What a table of this kind is, in a sentence: "a reference table". */
+		public String phrase() {
+			return this.phrase;
 		}
 
 		/** The word list distribution prints. */

@@ -93,7 +93,7 @@ class DistributeTasklet implements Tasklet {
 				if (there) {
 					kept++;
 					logger.info("Citus distribution: {} is already {} on the target: kept as it is", step.object(),
-							(step.kind() == Kind.SCHEMA) ? "a distributed schema"
+							(step.kind() == Kind.SCHEMA) ? Kind.SCHEMA.phrase()
 									: describe(onTarget.get(step.object()), step));
 					continue;
 				}
@@ -110,9 +110,8 @@ class DistributeTasklet implements Tasklet {
 							ex.getSQLState(), ex);
 				}
 				made++;
-				logger.info("Citus distribution: {} is now {} ({}), in {} ms", step.object(),
-						(step.kind() == Kind.SCHEMA) ? "a distributed schema" : step.kind().label(), step.detail(),
-						(System.nanoTime() - started) / 1_000_000);
+				logger.info("Citus distribution: {} is now {} ({}), in {} ms", step.object(), step.kind().phrase(),
+						step.detail(), (System.nanoTime() - started) / 1_000_000);
 			}
 			contribution.incrementWriteCount(made);
 			logger.info("Gave the target the source's Citus distribution: {} statements run, {} tables or schemas"
@@ -131,11 +130,11 @@ class DistributeTasklet implements Tasklet {
 		if (there == null) {
 			return "distributed";
 		}
-		String how = there.kind().label()
+		String how = there.kind().phrase()
 				+ ((there.kind() == Kind.HASH) ? " by " + there.column() + ", " + there.shardCount() + " shards" : "");
 		boolean same = there.kind() == wanted.kind() && (there.kind() != Kind.HASH
 				|| wanted.detail().startsWith("by " + there.column() + ", " + there.shardCount() + " shards"));
-		return same ? how : how + " (the source's is " + wanted.kind().label() + ", " + wanted.detail() + ")";
+		return same ? how : how + " (the source's is " + wanted.kind().phrase() + ", " + wanted.detail() + ")";
 	}
 
 }
