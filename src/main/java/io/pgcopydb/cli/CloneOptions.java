@@ -126,8 +126,8 @@ final class CloneOptions {
 
 	@Option(names = "--skip-citus-distribution",
 			description = "From a Citus source: copy the Citus tables into plain tables, without CREATE EXTENSION"
-					+ " citus (by default the target must have Citus, and gets the source's distribution before"
-					+ " the data).")
+					+ " citus (nor citus_columnar where the target cannot create it); by default the target must"
+					+ " have Citus, and gets the source's distribution before the data.")
 	boolean skipCitusDistribution;
 
 	@Option(names = "--requirements", paramLabel = "<file>",

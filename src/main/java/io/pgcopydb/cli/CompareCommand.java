@@ -63,12 +63,15 @@ final class CompareCommand {
 					description = "Do not compare collations (as a run with --skip-collations).") boolean skipCollations,
 			@Option(names = "--skip-db-properties",
 					description = "Do not compare the database's settings, comment and privileges.") boolean skipDbProperties,
+			@Option(names = "--skip-citus-distribution",
+					description = "Do not compare the citus and citus_columnar extensions (as a run with"
+							+ " --skip-citus-distribution, into plain tables).") boolean skipCitusDistribution,
 			@Option(names = "--json", description = "Print JSON on stdout instead of text.") boolean json) {
 		Filters loaded = (filters != null) ? Filters.load(filters) : Filters.NONE;
 		PgEndpoint sourceEndpoint = Endpoints.of(Side.SOURCE, source);
 		PgEndpoint targetEndpoint = Endpoints.of(Side.TARGET, target);
 		SchemaCompare.Options options = new SchemaCompare.Options(noOwner, noAcl, noComments, skipExtensions,
-				skipExtComments, skipCollations, skipDbProperties);
+				skipExtComments, skipCollations, skipDbProperties, skipCitusDistribution);
 		Map<String, SchemaCompare.SchemaObject> sourceObjects;
 		Map<String, SchemaCompare.SchemaObject> targetObjects;
 		FilterPlan plan;

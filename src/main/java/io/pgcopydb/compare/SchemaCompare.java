@@ -40,9 +40,21 @@ public final class SchemaCompare {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/**
+	 * What a clone with --skip-citus-distribution leaves out (citus_columnar where the
+	 * target cannot create it).
+	 */
+	private static final java.util.Set<String> CITUS_EXTENSIONS = java.util.Set.of("citus", "citus_columnar");
+
 	/** What the run that made the target left out on purpose, as the clone's options. */
 	public record Options(boolean noOwner, boolean noAcl, boolean noComments, boolean skipExtensions,
-			boolean skipExtComments, boolean skipCollations, boolean skipDbProperties) {
+			boolean skipExtComments, boolean skipCollations, boolean skipDbProperties, boolean skipCitusDistribution) {
+
+		public Options(boolean noOwner, boolean noAcl, boolean noComments, boolean skipExtensions,
+				boolean skipExtComments, boolean skipCollations, boolean skipDbProperties) {
+			this(noOwner, noAcl, noComments, skipExtensions, skipExtComments, skipCollations, skipDbProperties, false);
+		}
+
 	}
 
 	/**
@@ -247,7 +259,8 @@ public final class SchemaCompare {
 			try (ResultSet rs = statement.executeQuery(sql)) {
 				while (rs.next()) {
 					String kind = rs.getString("kind");
-					if (leftOut(kind, options)) {
+					if (leftOut(kind, options) || (options.skipCitusDistribution() && "extension".equals(kind)
+							&& CITUS_EXTENSIONS.contains(rs.getString("object")))) {
 						continue;
 					}
 					Map<String, String> properties = new TreeMap<>();

@@ -112,6 +112,8 @@ public record DistributionScript(List<Step> statements, List<String> notes) {
 	public String render(String header) {
 		StringBuilder sql = new StringBuilder();
 		header.lines().forEach((line) -> sql.append("-- ").append(line).append('\n'));
+		// psql stops at the first failing statement (the script may run again)
+		sql.append("\\set ON_ERROR_STOP on\n");
 		for (String note : this.notes) {
 			sql.append("-- not in this script: ").append(note).append('\n');
 		}

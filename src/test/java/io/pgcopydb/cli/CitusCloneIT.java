@@ -306,6 +306,9 @@ class CitusCloneIT {
 		assertThat(CloneIT.strings(plain, "citus_plain", "SELECT extname FROM pg_extension ORDER BY 1"))
 			.doesNotContain("citus");
 		assertSameRows(source, "toplain_src", plain, "citus_plain");
+		PgCopyDbRun compare = PgCopyDbRun.run(Map.of(), "compare", "schema", "--source", source.uri("toplain_src"),
+				"--target", plain.uri("citus_plain"), "--skip-citus-distribution");
+		assertThat(compare.exitCode()).as(compare.toString()).isZero();
 		plain.dropDatabase("citus_plain");
 	}
 

@@ -70,7 +70,7 @@ class DistributionScriptTest {
 		String sql = script.render("header");
 
 		assertThat(sql).doesNotContain("measures_2024", "tenant_a.items", "'<none>'", "'public.auto'")
-			.startsWith("-- header\n")
+			.startsWith("-- header\n\\set ON_ERROR_STOP on\n")
 			.contains("-- not in this script: public.auto: Citus-local, added by Citus for its foreign key",
 					"-- not in this script: public.old_style: distributed by the deprecated append or range method",
 					"\n-- reference tables\nSELECT pg_catalog.create_reference_table('public.countries')");
