@@ -119,19 +119,11 @@ class CitusCloneIT {
 
 	@Test
 	void tutorialFlowWithThePrintedScriptKeepsTheDbasEdit(@TempDir Path tmp) throws Exception {
-		citus.createCluster("tutorial_src", false);
-		citus.createCluster("tutorial_tgt", false);
 		PgServer server = citus.coordinator();
-		fill(server, "tutorial_src");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", server.uri("tutorial_src"), "PGCOPYDB_TARGET_PGURI",
-				server.uri("tutorial_tgt"), "TMPDIR", tmp.toString());
+		Map<String, String> env = stepByStep("tutorial", tmp);
 
 		// coproc ( pgcopydb snapshot )
-		PgCopyDbRun.Running coproc = PgCopyDbRun.start(env, "snapshot");
-		Path published = tmp.resolve("pgcopydb").resolve("snapshot");
-		await().atMost(Duration.ofMinutes(1))
-			.pollInterval(Duration.ofMillis(50))
-			.until(() -> Files.exists(published) && !Files.readString(published).isBlank());
+		PgCopyDbRun.Running coproc = holdSnapshot(env, tmp);
 		// rows written after the snapshot: not in the copy (the coordinator's own shards
 		// are read in the snapshot's session, which a COPY of the table itself would not
 		// do)
@@ -192,17 +184,9 @@ class CitusCloneIT {
 	 */
 	@Test
 	void distributionStoppedMidwayIsFinishedByTheResume(@TempDir Path tmp) throws Exception {
-		citus.createCluster("stop_src", false);
-		citus.createCluster("stop_tgt", false);
 		PgServer server = citus.coordinator();
-		fill(server, "stop_src");
-		Map<String, String> env = Map.of("PGCOPYDB_SOURCE_PGURI", server.uri("stop_src"), "PGCOPYDB_TARGET_PGURI",
-				server.uri("stop_tgt"), "TMPDIR", tmp.toString());
-		PgCopyDbRun.Running snapshot = PgCopyDbRun.start(env, "snapshot");
-		Path published = tmp.resolve("pgcopydb").resolve("snapshot");
-		await().atMost(Duration.ofMinutes(1))
-			.pollInterval(Duration.ofMillis(50))
-			.until(() -> Files.exists(published) && !Files.readString(published).isBlank());
+		Map<String, String> env = stepByStep("stop", tmp);
+		PgCopyDbRun.Running snapshot = holdSnapshot(env, tmp);
 		assertThat(PgCopyDbRun.run(env, "dump", "schema", "--resume").exitCode()).isZero();
 		assertThat(PgCopyDbRun.run(env, "restore", "pre-data", "--resume").exitCode()).isZero();
 
@@ -384,6 +368,28 @@ class CitusCloneIT {
 			source.rollback();
 			return result.rows();
 		}
+	}
+
+	/**
+	 * Source {@code <name>_src}, filled, and target {@code <name>_tgt}, single-node Citus
+	 * clusters, named in the tutorial's environment variables, --dir under {@code tmp}.
+	 */
+	private static Map<String, String> stepByStep(String name, Path tmp) {
+		citus.createCluster(name + "_src", false);
+		citus.createCluster(name + "_tgt", false);
+		fill(citus.coordinator(), name + "_src");
+		return Map.of("PGCOPYDB_SOURCE_PGURI", citus.coordinator().uri(name + "_src"), "PGCOPYDB_TARGET_PGURI",
+				citus.coordinator().uri(name + "_tgt"), "TMPDIR", tmp.toString());
+	}
+
+	/** {@code coproc ( pgcopydb snapshot )}, once the snapshot is published in --dir. */
+	private static PgCopyDbRun.Running holdSnapshot(Map<String, String> env, Path tmp) {
+		PgCopyDbRun.Running holder = PgCopyDbRun.start(env, "snapshot");
+		Path published = tmp.resolve("pgcopydb").resolve("snapshot");
+		await().atMost(Duration.ofMinutes(1))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> Files.exists(published) && !Files.readString(published).isBlank());
+		return holder;
 	}
 
 	/**
