@@ -5,8 +5,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
@@ -236,8 +238,8 @@ public record CitusLayout(String version, List<CitusTable> tables, List<String> 
 	 * Each Citus table's size over its shards, by OID: a call per table that reaches
 	 * every node holding one of its shards.
 	 */
-	public static java.util.Map<Long, Long> sizes(Connection connection) throws SQLException {
-		java.util.Map<Long, Long> sizes = new java.util.HashMap<>();
+	public static Map<Long, Long> sizes(Connection connection) throws SQLException {
+		Map<Long, Long> sizes = new HashMap<>();
 		try (Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery(SqlFiles.load("list_citus_table_sizes"))) {
 			while (rs.next()) {

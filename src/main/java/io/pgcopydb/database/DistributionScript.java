@@ -99,10 +99,12 @@ public record DistributionScript(List<Step> statements, List<String> notes) {
 		return new DistributionScript(List.copyOf(steps), List.copyOf(notes));
 	}
 
-	/** The tables distributed by the deprecated methods: a clone refuses them. */
-	public static List<String> unsupported(CitusLayout layout) {
-		return layout.scripted()
-			.stream()
+	/**
+	 * Those of {@code tables} distributed by the deprecated methods: a clone refuses
+	 * them.
+	 */
+	public static List<String> unsupported(List<CitusTable> tables) {
+		return tables.stream()
 			.filter((table) -> table.kind() == Kind.APPEND_OR_RANGE)
 			.map(CitusTable::displayName)
 			.toList();

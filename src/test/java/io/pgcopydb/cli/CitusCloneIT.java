@@ -190,6 +190,20 @@ class CitusCloneIT {
 		assertThat(PgCopyDbRun.run(env, "dump", "schema", "--resume").exitCode()).isZero();
 		assertThat(PgCopyDbRun.run(env, "restore", "pre-data", "--resume").exitCode()).isZero();
 
+		// a DBA's mistake on the target: customers distributed by a text column, which
+		// orders (by a bigint) cannot be colocated with
+		server.execute("stop_tgt", "SELECT create_distributed_table('customers', 'country')");
+		PgCopyDbRun refused = PgCopyDbRun.run(env, "copy", "data", "--resume");
+		assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(7);
+		assertThat(refused.errorLines()).first()
+			.asString()
+			.contains(
+					"distributing public.orders (distributed, by customer_id, 4 shards, colocated with"
+							+ " public.customers) on the target failed: ",
+					"cannot colocate", "then rerun with --resume");
+		assertThat(CloneIT.strings(server, "stop_tgt", "SELECT count(*) FROM orders")).containsExactly("0");
+		server.execute("stop_tgt", "SELECT undistribute_table('customers')");
+
 		PgCopyDbRun stopped;
 		try (Connection blocker = server.connect("stop_tgt"); Statement statement = blocker.createStatement()) {
 			blocker.setAutoCommit(false);

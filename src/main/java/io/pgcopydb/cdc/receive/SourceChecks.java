@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.catalog.SqlFiles;
+import io.pgcopydb.database.CitusLayout;
 import io.pgcopydb.error.BadStateException;
 import io.pgcopydb.pg.Identifiers;
 
@@ -83,20 +84,7 @@ public final class SourceChecks {
 	 * shards' reads on workers.
 	 */
 	static void checkNotCitus(Connection source, String where) throws SQLException {
-		long tables;
-		try (Statement statement = source.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT pg_catalog.to_regclass('pg_catalog.pg_dist_partition')"
-						+ " IS NOT NULL AND EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus')")) {
-			rs.next();
-			if (!rs.getBoolean(1)) {
-				return;
-			}
-		}
-		try (Statement statement = source.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_partition")) {
-			rs.next();
-			tables = rs.getLong(1);
-		}
+		long tables = CitusLayout.read(source).tables().size();
 		if (tables > 0) {
 			throw new BadStateException("the " + where + " is a Citus database with " + tables
 					+ " tables in Citus's metadata: --follow cannot follow it (logical decoding on the coordinator"

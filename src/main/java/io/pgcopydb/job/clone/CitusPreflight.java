@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import io.pgcopydb.database.CitusLayout;
 import io.pgcopydb.database.CitusLayout.CitusTable;
 import io.pgcopydb.database.CitusLayout.Kind;
+import io.pgcopydb.database.DistributionScript;
+import io.pgcopydb.database.Extensions;
 import io.pgcopydb.error.BadStateException;
 
 /**
@@ -28,6 +33,8 @@ final class CitusPreflight {
 	private static final Logger logger = LoggerFactory.getLogger(CitusPreflight.class);
 
 	private static final int CITUS_12 = 12;
+
+	private static final Pattern LEADING_NUMBER = Pattern.compile("^(\\d+)");
 
 	/** How many tables a message names before "and N more". */
 	private static final int LISTED = 10;
@@ -61,10 +68,7 @@ final class CitusPreflight {
 			return;
 		}
 		String names = names(tables);
-		List<String> unsupported = tables.stream()
-			.filter((table) -> table.kind() == Kind.APPEND_OR_RANGE)
-			.map(CitusTable::displayName)
-			.toList();
+		List<String> unsupported = DistributionScript.unsupported(tables);
 		if (!unsupported.isEmpty()) {
 			throw new BadStateException("the source distributes " + names(unsupported)
 					+ " with the deprecated append or range method, which pgcopydb does not make again: distribute"
@@ -87,12 +91,11 @@ final class CitusPreflight {
 		else {
 			checkNodes(there, tables, names);
 		}
-		int major = major(there.present() ? there.version() : layout.version());
 		List<String> needTwelve = tables.stream()
 			.filter((table) -> table.kind() == Kind.SINGLE_SHARD || table.kind() == Kind.SCHEMA)
 			.map(CitusTable::displayName)
 			.toList();
-		if (there.present() && major < CITUS_12 && !needTwelve.isEmpty()) {
+		if (there.present() && major(there.version()) < CITUS_12 && !needTwelve.isEmpty()) {
 			throw new BadStateException("the target runs Citus " + there.version() + ", older than 12.0, which has no"
 					+ " single-shard tables nor schema-based sharding, as the source's " + names(needTwelve)
 					+ " are: upgrade Citus on the target, or pass --skip-citus-distribution");
@@ -139,13 +142,13 @@ final class CitusPreflight {
 		if (version == null) {
 			return 0;
 		}
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^(\\d+)").matcher(version);
+		Matcher matcher = LEADING_NUMBER.matcher(version);
 		return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
 	}
 
 	/** Columnar tables the run keeps need the citus_columnar extension on the target. */
 	private static void checkColumnar(Connection source, Connection target, TableNames kept) throws SQLException {
-		List<String> columnar = new java.util.ArrayList<>();
+		List<String> columnar = new ArrayList<>();
 		try (Statement statement = source.createStatement();
 				ResultSet rs = statement.executeQuery("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
 						+ " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -159,15 +162,10 @@ final class CitusPreflight {
 		if (columnar.isEmpty()) {
 			return;
 		}
-		try (Statement statement = target.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT EXISTS (SELECT FROM pg_catalog.pg_available_extensions"
-						+ " WHERE name = 'citus_columnar')")) {
-			rs.next();
-			if (!rs.getBoolean(1)) {
-				throw new BadStateException("the source has " + columnar.size() + " columnar table(s) ("
-						+ names(columnar) + "), which need the citus_columnar extension on the target: install"
-						+ " Citus there, or leave those tables out with --filters");
-			}
+		if (!Extensions.available(target, "citus_columnar")) {
+			throw new BadStateException("the source has " + columnar.size() + " columnar table(s) (" + names(columnar)
+					+ "), which need the citus_columnar extension on the target: install"
+					+ " Citus there, or leave those tables out with --filters");
 		}
 	}
 

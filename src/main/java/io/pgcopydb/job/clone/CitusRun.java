@@ -7,30 +7,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pgcopydb.catalog.SourceTable;
 import io.pgcopydb.database.CitusLayout;
-import io.pgcopydb.database.CitusLayout.CitusTable;
 import io.pgcopydb.pg.SqlStates;
 
 /**
  * A run from a Citus source: the layout the catalog step reads in the run's snapshot (the
  * tables the filters keep) is recorded with the plan ({@link ClonePlan#saveCitus}), for
  * the distribution step, the copy (which reads a Citus table through a query, see
- * {@link #readsThroughQuery}) and the split planning. The shards' own relations never
- * enter the plan, and a Citus table's size is its shards' (the coordinator's shell is
- * empty), so that the longest copies start first.
+ * {@link ClonePlan.CitusPlan#readsThroughQuery}) and the split planning. The shards' own
+ * relations never enter the plan, and a Citus table's size is its shards' (the
+ * coordinator's shell is empty), so that the longest copies start first.
  */
 final class CitusRun {
-
-	/**
-	 * The job context's key of the source's Citus layout (JSON), absent without Citus.
-	 */
-	static final String LAYOUT_KEY = "citusLayout";
 
 	private static final Logger logger = LoggerFactory.getLogger(CitusRun.class);
 
@@ -95,15 +88,6 @@ final class CitusRun {
 					table.builtinTypes(), bytes, table.partitionAncestors(), table.partitionBound(),
 					table.indexNames());
 		}).toList();
-	}
-
-	/**
-	 * The OIDs of the source's Citus tables. Their rows are read with COPY (SELECT ...):
-	 * a COPY of the table itself fetches the shards over new connections, outside the
-	 * run's snapshot, where a query reads the coordinator's own shards in its session.
-	 */
-	static Set<Long> readsThroughQuery(CitusLayout layout) {
-		return layout.tables().stream().map(CitusTable::oid).collect(Collectors.toSet());
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -51,13 +52,28 @@ class ClonePlan {
 	 * A Citus source's layout, and whether the run gives the target its distribution (not
 	 * --skip-citus-distribution on the run's first command).
 	 */
-	record CitusPlan(CitusLayout layout, boolean distribute) {
+	record CitusPlan(CitusLayout layout, boolean distribute, Set<Long> tableOids) {
 
 		static final CitusPlan NONE = new CitusPlan(CitusLayout.NONE, false);
 
+		CitusPlan(CitusLayout layout, boolean distribute) {
+			this(layout, distribute,
+					layout.tables().stream().map(CitusLayout.CitusTable::oid).collect(Collectors.toUnmodifiableSet()));
+		}
+
+		/**
+		 * Whether the source's table of this OID is a Citus table. Its rows are read with
+		 * COPY (SELECT ...): a COPY of the table itself fetches the shards over new
+		 * connections, outside the run's snapshot, where a query reads the coordinator's
+		 * own shards in its session.
+		 */
+		boolean readsThroughQuery(long tableOid) {
+			return this.tableOids.contains(tableOid);
+		}
+
 		/** Whether the source's table of this OID is a Citus table on the target too. */
 		boolean distributed(long tableOid) {
-			return this.distribute && this.layout.tables().stream().anyMatch((table) -> table.oid() == tableOid);
+			return this.distribute && readsThroughQuery(tableOid);
 		}
 
 	}

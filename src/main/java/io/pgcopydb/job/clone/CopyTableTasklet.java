@@ -85,7 +85,7 @@ class CopyTableTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long instance = Executions.instanceId(chunkContext);
 		PartitionKey key = PartitionKey.parse(Executions.step(chunkContext).getStepName());
-		Set<Long> citus = CitusRun.readsThroughQuery(this.plan.citus(instance));
+		ClonePlan.CitusPlan citus = this.plan.citusPlan(instance);
 		if (key.bundle() > 0) {
 			return copyBundle(contribution, chunkContext, instance, key.bundle(), citus);
 		}
@@ -119,7 +119,7 @@ class CopyTableTasklet implements Tasklet {
 	 * retry (or a resumed run) starts the whole bundle from empty tables again.
 	 */
 	private RepeatStatus copyBundle(StepContribution contribution, ChunkContext chunkContext, long instance, int bundle,
-			Set<Long> citus) {
+			ClonePlan.CitusPlan citus) {
 		List<SourceTable> tables = this.plan.bundle(instance, bundle);
 		String name = "bundle " + bundle + " (" + tables.size() + " tables: " + tables.get(0).displayName() + "...)";
 		MDC.put("table", "bundle " + bundle);
@@ -140,7 +140,7 @@ class CopyTableTasklet implements Tasklet {
 	 * @param citus the source's Citus tables, read through a query ({@link CitusRun})
 	 */
 	private CopyResult copyBundleOnce(long instance, int bundle, List<SourceTable> tables, String name,
-			Set<Long> citus) {
+			ClonePlan.CitusPlan citus) {
 		long started = System.nanoTime();
 		List<ProgressTracker.TableProgress> progresses = new ArrayList<>();
 		WorkSession sourceWork = null;
@@ -163,7 +163,7 @@ class CopyTableTasklet implements Tasklet {
 				loads.add(new TableCopier.Load(
 						table, bundleTargets.get(i), TableCopier.useBinary(this.format, table,
 								this.request.sameMajorVersion(), columnTypes.getOrDefault(i, Set.of())),
-						citus.contains(table.oid())));
+						citus.readsThroughQuery(table.oid())));
 				progresses.add(this.progress.tableStarted(table.displayName(), table.bytes()));
 			}
 			List<CopyResult> results = new ArrayList<>();
@@ -318,7 +318,7 @@ class CopyTableTasklet implements Tasklet {
 	 * attempt leaves nothing and the next starts from empty relations.
 	 */
 	private CopyResult copyOnce(long instance, SourceTable table, List<SourceTable> members, CopyTarget target,
-			Set<Long> citus) {
+			ClonePlan.CitusPlan citus) {
 		ProgressTracker.TableProgress tableProgress = this.progress.tableStarted(table.displayName(),
 				members.stream().mapToLong(SourceTable::bytes).sum());
 		long started = System.nanoTime();
@@ -335,7 +335,7 @@ class CopyTableTasklet implements Tasklet {
 			for (SourceTable member : members) {
 				CopyTarget memberTarget = this.plan.target(instance, member);
 				loads.add(new TableCopier.Load(member, memberTarget, binary(member, memberTarget, targetSession),
-						citus.contains(member.oid())));
+						citus.readsThroughQuery(member.oid())));
 			}
 			CopyResult result = discardOnFailure(sourceSession, targetSession, target.unitRelation(),
 					() -> this.copier.copy(sourceSession, targetSession, loads, (bytes) -> {

@@ -125,9 +125,9 @@ class PlanTargetsTasklet implements Tasklet {
 			try (Connection source = this.sessions.source("plan slices")) {
 				// a Citus table is read through the coordinator, shard after shard: its
 				// pages are the shards', which no CTID range of the coordinator names
-				Set<Long> citus = CitusRun.readsThroughQuery(this.plan.citus(instance));
+				ClonePlan.CitusPlan citus = this.plan.citusPlan(instance);
 				slices = TableSlicer.plan(source,
-						ownTables.stream().filter((table) -> !citus.contains(table.oid())).toList(),
+						ownTables.stream().filter((table) -> !citus.readsThroughQuery(table.oid())).toList(),
 						this.request.split(), this.request.sourceVersion().major());
 			}
 			catch (SQLException ex) {
